@@ -1,0 +1,67 @@
+import type { TaskView } from '../../src/task';
+import { itemLabel } from '../../src/items';
+
+/** The task as one JSON object, for scripts: no secret can be in it, the store holds none. */
+export function taskJson(t: TaskView) {
+  return {
+    id: t.id,
+    status: t.status,
+    cancelling: t.cancelling,
+    source: t.source,
+    destination: t.destination,
+    items: t.items,
+    steps: t.steps.map((s) => ({ kind: s.kind, status: s.status, total: s.total, copied: s.copied, alreadyPresent: s.alreadyPresent, failed: s.failed, bytes: s.bytes })),
+    folders: t.folders,
+    error: t.error ?? null,
+    rollbackError: t.rollbackError ?? null,
+    createdAt: t.createdAt,
+    updatedAt: t.updatedAt,
+    endedAt: t.endedAt ?? null,
+    rollbackUntil: t.rollbackUntil ?? null,
+  };
+}
+
+export function formatBytes(n: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) {
+    n /= 1024;
+    i++;
+  }
+  return `${n.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
+}
+
+const statusLabel = (t: TaskView) => (t.cancelling ? `${t.status} (cancelling)` : t.status.replace('_', ' '));
+
+/** A human-readable report: header, steps with counters, then the per-folder verification. */
+export function taskText(t: TaskView): string {
+  const lines = [
+    `${t.id}  ${statusLabel(t)}`,
+    `  ${t.source} -> ${t.destination}`,
+    `  created ${t.createdAt}${t.endedAt ? `, ended ${t.endedAt}` : ''}${t.rollbackUntil && t.canRollback ? `, rollback possible until ${t.rollbackUntil}` : ''}`,
+  ];
+  if (t.cancelledBy) lines.push(`  cancel asked by ${t.cancelledBy}`);
+  if (t.error) lines.push(`  error: ${t.error}`);
+  if (t.rollbackError) lines.push(`  rollback error: ${t.rollbackError}`);
+  for (const s of t.steps) {
+    lines.push(
+      `  ${itemLabel(s.kind).padEnd(15)} ${s.status.padEnd(9)} ${s.copied} copied, ${s.alreadyPresent} already present, ${s.failed} failed of ${s.total} (${formatBytes(s.bytes)})`,
+    );
+  }
+  if (t.folders.length) {
+    lines.push('  folders (source -> destination: source count / copied / already present / failed / destination count):');
+    for (const f of t.folders) {
+      const dest = f.destinationCount === undefined ? '-' : String(f.destinationCount);
+      lines.push(`    ${f.sourceFolder} -> ${f.destinationFolder}: ${f.sourceCount} / ${f.copied} / ${f.alreadyPresent} / ${f.failed} / ${dest}  ${f.status}`);
+      if (f.note) lines.push(`      note: ${f.note}`);
+      if (f.warning) lines.push(`      WARNING: ${f.warning}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+export function taskLine(t: TaskView): string {
+  const emails = t.steps.find((s) => s.kind === 'emails');
+  const counts = emails ? `${emails.copied + emails.alreadyPresent}/${emails.total}` : '';
+  return `${t.id}  ${statusLabel(t).padEnd(22)} ${counts.padEnd(12)} ${t.source} -> ${t.destination}  ${t.createdAt}`;
+}

@@ -1,0 +1,73 @@
+import { TernError } from './errors';
+import type { AccountCredentials, AccountEndpoint, Protocol } from './connectors/types';
+
+/**
+ * Account URLs: imap://user@host:port, imaps://…, pop3://…, pop3s://…. The password comes from
+ * the URL's userinfo (percent-encoded) or from a fallback (TERN_FROM_PASSWORD / TERN_TO_PASSWORD).
+ * `?insecure=1` accepts a self-signed certificate.
+ */
+const SCHEMES: Record<string, { protocol: Protocol; secure: boolean; port: number }> = {
+  'imap:': { protocol: 'imap', secure: false, port: 143 },
+  'imaps:': { protocol: 'imap', secure: true, port: 993 },
+  'pop3:': { protocol: 'pop3', secure: false, port: 110 },
+  'pop3s:': { protocol: 'pop3', secure: true, port: 995 },
+};
+
+export type Side = 'source' | 'destination';
+
+export function parseAccountUrl(input: string, side: Side, fallbackPassword?: string): AccountCredentials {
+  const fail = (why: string) =>
+    new TernError('BAD_ACCOUNT_URL', `The ${side} account URL is not valid: ${why}. Expected e.g. imaps://alice%40example.com@imap.example.com:993`, {
+      field: side,
+    });
+  let url: URL;
+  try {
+    url = new URL(input.trim());
+  } catch {
+    throw fail('it is not a URL');
+  }
+  const scheme = SCHEMES[url.protocol];
+  if (!scheme) {
+    throw fail(`unknown scheme "${url.protocol.replace(/:$/, '')}" (use imap, imaps, pop3 or pop3s)`);
+  }
+  if (!url.hostname) throw fail('the server name is missing');
+  let user: string;
+  let password: string;
+  try {
+    user = decodeURIComponent(url.username);
+    password = decodeURIComponent(url.password);
+  } catch {
+    throw fail('the user name or password has a broken %-escape');
+  }
+  if (!user) throw fail('the user name is missing (user@host)');
+  password ||= fallbackPassword ?? '';
+  if (!password) {
+    const envName = side === 'source' ? 'TERN_FROM_PASSWORD' : 'TERN_TO_PASSWORD';
+    throw new TernError('BAD_ACCOUNT_URL', `No password for the ${side} account ${user}: put it in the URL (user:password@host, percent-encoded) or in ${envName}.`, {
+      field: side,
+    });
+  }
+  const insecure = ['1', 'true', 'yes'].includes(url.searchParams.get('insecure') ?? '');
+  return {
+    protocol: scheme.protocol,
+    host: url.hostname.replace(/^\[|\]$/g, ''),
+    port: url.port ? Number(url.port) : scheme.port,
+    secure: scheme.secure,
+    insecure,
+    user,
+    password,
+  };
+}
+
+/** The URL of an account without its password, for display and storage. */
+export function formatAccount(a: AccountEndpoint): string {
+  const scheme = `${a.protocol}${a.secure ? 's' : ''}`;
+  const host = a.host.includes(':') ? `[${a.host}]` : a.host;
+  return `${scheme}://${encodeURIComponent(a.user)}@${host}:${a.port}${a.insecure ? '?insecure=1' : ''}`;
+}
+
+/** Drops the password from an account. */
+export function endpointOf(a: AccountCredentials): AccountEndpoint {
+  const { password: _password, ...endpoint } = a;
+  return endpoint;
+}

@@ -1,0 +1,81 @@
+import path from 'node:path';
+import { z } from 'zod';
+import dotenv from 'dotenv';
+import { TernError } from './errors';
+
+/**
+ * Every setting Tern reads, validated once. This is the only module that reads process.env;
+ * everything else gets a Config.
+ */
+const positiveInt = (name: string, fallback: number) =>
+  z.coerce
+    .number({ error: `${name} must be a whole number` })
+    .int(`${name} must be a whole number`)
+    .positive(`${name} must be greater than 0`)
+    .default(fallback);
+
+const schema = z.object({
+  TERN_DATA_DIR: z.string().min(1).default('./data'),
+  REDIS_URL: z
+    .string()
+    .regex(/^(redis|rediss):\/\//, 'REDIS_URL must start with redis:// or rediss://')
+    .optional(),
+  TERN_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]+$/, 'TERN_REDIS_PREFIX may hold letters, digits and _.:- only').default('tern'),
+  TERN_SECRET_KEY: z.string().optional(),
+  TERN_ROLLBACK_WINDOW_HOURS: z.coerce
+    .number({ error: 'TERN_ROLLBACK_WINDOW_HOURS must be a number of hours' })
+    .positive('TERN_ROLLBACK_WINDOW_HOURS must be greater than 0')
+    .default(48),
+  TERN_WORKER_CONCURRENCY: positiveInt('TERN_WORKER_CONCURRENCY', 2),
+  TERN_CONNECTIONS_PER_ACCOUNT: positiveInt('TERN_CONNECTIONS_PER_ACCOUNT', 4),
+  TERN_JOB_LOCK_MS: positiveInt('TERN_JOB_LOCK_MS', 30_000),
+  TERN_CONNECT_TIMEOUT_MS: positiveInt('TERN_CONNECT_TIMEOUT_MS', 20_000),
+  TERN_FROM_PASSWORD: z.string().optional(),
+  TERN_TO_PASSWORD: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  dataDir: string;
+  redisUrl?: string;
+  redisPrefix: string;
+  secretKey?: string;
+  rollbackWindowHours: number;
+  workerConcurrency: number;
+  connectionsPerAccount: number;
+  jobLockMs: number;
+  connectTimeoutMs: number;
+  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  /** CLI fallbacks when an account URL carries no password. */
+  passwords: { from?: string; to?: string };
+}
+
+/** Reads `.env` (when present) and the environment; throws CONFIG_INVALID naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dotenv?: boolean } = {}): Config {
+  const merged = { ...env };
+  if (options.dotenv !== false && env === process.env) {
+    const parsed = dotenv.config({ quiet: true, processEnv: {} }).parsed ?? {};
+    for (const [key, value] of Object.entries(parsed)) if (merged[key] === undefined) merged[key] = value;
+  }
+  // Treat empty strings as unset, as shells and .env files often leave them.
+  for (const key of Object.keys(merged)) if (merged[key] === '') delete merged[key];
+  const result = schema.safeParse(merged);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `${String(i.path[0] ?? 'environment')}: ${i.message}`);
+    throw new TernError('CONFIG_INVALID', `Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const c = result.data;
+  return {
+    dataDir: path.resolve(c.TERN_DATA_DIR),
+    redisUrl: c.REDIS_URL,
+    redisPrefix: c.TERN_REDIS_PREFIX,
+    secretKey: c.TERN_SECRET_KEY,
+    rollbackWindowHours: c.TERN_ROLLBACK_WINDOW_HOURS,
+    workerConcurrency: c.TERN_WORKER_CONCURRENCY,
+    connectionsPerAccount: c.TERN_CONNECTIONS_PER_ACCOUNT,
+    jobLockMs: c.TERN_JOB_LOCK_MS,
+    connectTimeoutMs: c.TERN_CONNECT_TIMEOUT_MS,
+    logLevel: c.LOG_LEVEL,
+    passwords: { from: c.TERN_FROM_PASSWORD, to: c.TERN_TO_PASSWORD },
+  };
+}

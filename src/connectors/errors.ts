@@ -1,0 +1,35 @@
+import { TernError } from '../errors';
+import type { AccountEndpoint } from './types';
+
+const UNREACHABLE: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'no such host',
+  EAI_AGAIN: 'name lookup failed',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ECONNRESET: 'connection reset',
+  EPIPE: 'connection closed',
+  NoConnection: 'connection closed',
+};
+
+/** Maps a socket-level failure (refused, timeout, TLS) to a TernError naming the server. */
+export function connectionError(err: unknown, protocol: string, account: AccountEndpoint): TernError {
+  const e = err as { code?: string; message?: string };
+  const code = String(e?.code ?? '');
+  const where = `${protocol} server ${account.host}:${account.port}`;
+  if (UNREACHABLE[code]) {
+    return new TernError('UNREACHABLE', `Cannot reach the ${where} (${UNREACHABLE[code]}). Check the host name and port.`, { cause: err });
+  }
+  if (/TIMEOUT|ETIMEDOUT/i.test(code) || /timed? ?out/i.test(e?.message ?? '')) {
+    return new TernError('TIMEOUT', `The ${where} did not answer in time. Check the host name, port and TLS setting.`, { cause: err });
+  }
+  if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/i.test(code) || /certificate|ssl|tls/i.test(e?.message ?? '')) {
+    return new TernError(
+      'TLS_FAILED',
+      `TLS with the ${where} failed (${code || e?.message}). Check the port and TLS setting; for a self-signed certificate add ?insecure=1 to the account URL.`,
+      { cause: err },
+    );
+  }
+  const detail = e?.message ? `: ${e.message}` : '';
+  return new TernError('PROTOCOL_ERROR', `The ${where} failed${detail}.`, { cause: err });
+}

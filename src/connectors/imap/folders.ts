@@ -1,0 +1,55 @@
+import type { ImapSession } from './session';
+
+export interface FolderInfo {
+  path: string;
+  delimiter: string;
+  /** RFC 6154 special use (\Sent, \Drafts, …), "\Inbox" for INBOX, from the server's flags or a well-known name. */
+  specialUse?: string;
+  /** Whether specialUse came from the server's own SPECIAL-USE flags rather than the folder's name. */
+  specialUseFromServer: boolean;
+  /** A \Noselect or \NonExistent folder holds no messages (a pure hierarchy level). */
+  selectable: boolean;
+}
+
+export interface FolderTree {
+  /** Personal namespace prefix, e.g. "" or "INBOX.". */
+  prefix: string;
+  delimiter: string;
+  folders: FolderInfo[];
+}
+
+export async function listFolders(client: ImapSession): Promise<FolderTree> {
+  const listed = await client.list({ listOnly: true });
+  const ns = client.namespace;
+  const delimiter = ns?.delimiter || listed.find((f) => f.delimiter)?.delimiter || '/';
+  const folders = listed.map((f) => ({
+    path: f.path,
+    delimiter: f.delimiter || delimiter,
+    specialUse: f.specialUse,
+    specialUseFromServer: f.specialUseSource === 'extension' || f.path.toUpperCase() === 'INBOX',
+    selectable: !f.flags.has('\\Noselect') && !f.flags.has('\\NonExistent'),
+  }));
+  return { prefix: ns?.prefix ?? '', delimiter, folders };
+}
+
+/** Creates a folder; `created` is false when it was already there. */
+export async function createFolder(client: ImapSession, path: string): Promise<{ created: boolean }> {
+  const res = await client.mailboxCreate(path);
+  return { created: res.created };
+}
+
+/** True when the server refused a folder name as invalid (as opposed to a transient failure). */
+export function isInvalidNameError(err: unknown): boolean {
+  const e = err as { serverResponseCode?: string; responseText?: string };
+  return e?.serverResponseCode === 'CANNOT' || /invalid mailbox name|not allowed|illegal/i.test(e?.responseText ?? '');
+}
+
+export async function deleteFolder(client: ImapSession, path: string): Promise<void> {
+  await client.mailboxDelete(path);
+}
+
+/** Message count of a folder, from STATUS. */
+export async function countMessages(client: ImapSession, path: string): Promise<number> {
+  const status = await client.status(path, { messages: true });
+  return status ? (status.messages ?? 0) : 0;
+}

@@ -1,0 +1,95 @@
+import { dedupeKey, DEDUPE_HEADER_FIELDS } from '../../engine/dedupe';
+import type { MessageSummary } from '../types';
+import type { ImapSession } from './session';
+
+export interface ImapMessage extends MessageSummary {
+  uid: number;
+}
+
+export interface ScannedFolder {
+  uidValidity: string;
+  uidNext: number;
+  /** Flags the folder stores; undefined or containing "\*" means any keyword may be set. */
+  permanentFlags?: Set<string>;
+  messages: ImapMessage[];
+}
+
+/**
+ * Every message of a folder with what copying and deduplication need: UID, size, flags,
+ * internal date and the dedupe headers. One pipelined FETCH; bodies are not read.
+ */
+export async function scanFolder(client: ImapSession, path: string, fromUid = 1): Promise<ScannedFolder> {
+  const lock = await client.getMailboxLock(path, { readOnly: true });
+  try {
+    const box = client.mailbox;
+    if (!box) throw new Error(`folder ${path} could not be opened`);
+    const messages: ImapMessage[] = [];
+    if (box.exists > 0) {
+      const query = { uid: true, flags: true, internalDate: true, size: true, headers: DEDUPE_HEADER_FIELDS };
+      for await (const m of client.fetch(`${fromUid}:*`, query, { uid: true })) {
+        if (m.uid < fromUid) continue; // "n:*" always returns the last message, even below n
+        messages.push({
+          uid: m.uid,
+          ref: String(m.uid),
+          size: m.size ?? 0,
+          flags: [...(m.flags ?? [])].filter((f) => f !== '\\Recent'),
+          internalDate: m.internalDate ? new Date(m.internalDate) : undefined,
+          dedupeKey: dedupeKey(m.headers ?? ''),
+        });
+      }
+    }
+    return { uidValidity: String(box.uidValidity), uidNext: box.uidNext, permanentFlags: box.permanentFlags, messages };
+  } finally {
+    lock.release();
+  }
+}
+
+/** Full RFC 822 sources of some messages (BODY.PEEK[]: the source's \Seen flags stay as they are). */
+export async function fetchSources(client: ImapSession, path: string, uids: number[]): Promise<Map<number, Buffer>> {
+  const out = new Map<number, Buffer>();
+  if (uids.length === 0) return out;
+  const lock = await client.getMailboxLock(path, { readOnly: true });
+  try {
+    for await (const m of client.fetch(uids.join(','), { uid: true, source: true }, { uid: true })) {
+      if (m.source) out.set(m.uid, m.source);
+    }
+  } finally {
+    lock.release();
+  }
+  return out;
+}
+
+/** APPENDs one message; uid is known when the server has UIDPLUS (APPENDUID). */
+export async function appendMessage(
+  client: ImapSession,
+  path: string,
+  source: Buffer,
+  flags: string[],
+  internalDate?: Date,
+): Promise<{ uid?: number; uidValidity?: string }> {
+  const res = await client.append(path, source, flags, internalDate);
+  if (!res) throw new Error(`the server did not accept the message into ${path}`);
+  return { uid: res.uid, uidValidity: res.uidValidity === undefined ? undefined : String(res.uidValidity) };
+}
+
+/** UIDs (at or above minUid) of messages with this dedupe key: how an APPEND is found without UIDPLUS. */
+export async function findByKey(client: ImapSession, path: string, key: string, minUid = 1): Promise<number[]> {
+  const scanned = await scanFolder(client, path, minUid);
+  return scanned.messages.filter((m) => m.dedupeKey === key).map((m) => m.uid);
+}
+
+/**
+ * Deletes messages by UID, only if the folder's UIDVALIDITY is still the one journaled (otherwise
+ * the UIDs could name other messages). Returns false when it was not.
+ */
+export async function deleteMessages(client: ImapSession, path: string, uidValidity: string, uids: number[]): Promise<boolean> {
+  const lock = await client.getMailboxLock(path);
+  try {
+    if (String(client.mailbox && client.mailbox.uidValidity) !== uidValidity) return false;
+    // UID EXPUNGE (UIDPLUS) removes only these messages, whatever else carries \Deleted.
+    for (let i = 0; i < uids.length; i += 500) await client.messageDelete(uids.slice(i, i + 500).join(','), { uid: true });
+    return true;
+  } finally {
+    lock.release();
+  }
+}

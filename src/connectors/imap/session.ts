@@ -1,0 +1,59 @@
+import { ImapFlow } from 'imapflow';
+import { TernError } from '../../errors';
+import type { AccountCredentials, AccountEndpoint } from '../types';
+import { connectionError } from '../errors';
+
+export type ImapSession = ImapFlow;
+
+/** Connects and logs in; every failure becomes a TernError naming the server and what to do. */
+export async function openImap(account: AccountCredentials, options: { timeoutMs?: number } = {}): Promise<ImapSession> {
+  const timeoutMs = options.timeoutMs ?? 20_000;
+  const client = new ImapFlow({
+    host: account.host,
+    port: account.port,
+    secure: account.secure,
+    auth: { user: account.user, pass: account.password },
+    tls: { rejectUnauthorized: !account.insecure, servername: account.host },
+    logger: false,
+    disableAutoIdle: true,
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: 10 * 60_000,
+    clientInfo: { name: 'Tern' },
+  });
+  // Without a listener a late socket error would crash the process; the command in flight rejects anyway.
+  client.on('error', () => {});
+  try {
+    await client.connect();
+  } catch (err) {
+    client.close();
+    throw imapError(err, account);
+  }
+  return client;
+}
+
+/** Logs out politely, or drops the connection when the server does not answer. */
+export async function closeImap(client: ImapSession | undefined): Promise<void> {
+  if (!client) return;
+  try {
+    if (client.usable) await client.logout();
+  } catch {
+    /* already gone */
+  } finally {
+    client.close();
+  }
+}
+
+export function imapError(err: unknown, account: AccountEndpoint): TernError {
+  if (err instanceof TernError) return err;
+  const e = err as { authenticationFailed?: boolean; responseText?: string; serverResponseCode?: string };
+  if (e?.authenticationFailed || e?.serverResponseCode === 'AUTHENTICATIONFAILED') {
+    const said = e.responseText ? ` (server said: ${e.responseText})` : '';
+    return new TernError(
+      'AUTH_FAILED',
+      `imap server ${account.host}:${account.port} refused the login for ${account.user}${said}. Check the user name and password (an app password if the account has two-factor sign-in).`,
+      { cause: err },
+    );
+  }
+  return connectionError(err, 'imap', account);
+}

@@ -1,0 +1,28 @@
+/** What a connector needs to reach an account. Connectors know nothing of tasks or chat. */
+export type Protocol = 'imap' | 'pop3';
+
+export interface AccountEndpoint {
+  protocol: Protocol;
+  host: string;
+  port: number;
+  /** true: TLS from the first byte (imaps/pop3s). false: plain TCP (STARTTLS when offered). */
+  secure: boolean;
+  /** Accept a self-signed or otherwise unverifiable certificate. */
+  insecure: boolean;
+  user: string;
+}
+
+export interface AccountCredentials extends AccountEndpoint {
+  password: string;
+}
+
+/** A message as read from a source, before its body is fetched. */
+export interface MessageSummary {
+  /** Opaque, stable within the source folder (IMAP UID, POP3 UIDL). */
+  ref: string;
+  size: number;
+  flags: string[];
+  internalDate?: Date;
+  /** Deduplication key from the message's headers (see src/engine/dedupe.ts). */
+  dedupeKey: string;
+}

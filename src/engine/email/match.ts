@@ -1,0 +1,65 @@
+import type { MessageSummary } from '../../connectors/types';
+
+export interface DestinationMessage {
+  uid: number;
+  dedupeKey: string;
+}
+
+export interface MatchResult<T extends MessageSummary> {
+  /** Copied by this task in an earlier attempt (found in its journal). */
+  copiedBefore: T[];
+  /** Were at the destination before this task: counted, never copied, never touched. */
+  alreadyPresent: T[];
+  toCopy: T[];
+}
+
+/**
+ * Pairs source messages with destination messages by dedupe key, counting duplicates: a key
+ * seen twice at the source and once at the destination copies one message. Messages this task
+ * created (ourUids) are matched first, so a resumed task counts them as its own.
+ */
+export function matchMessages<T extends MessageSummary>(source: T[], destination: DestinationMessage[], ourUids: Set<number>): MatchResult<T> {
+  const ours = new Map<string, number>();
+  const before = new Map<string, number>();
+  for (const m of destination) {
+    const bucket = ourUids.has(m.uid) ? ours : before;
+    bucket.set(m.dedupeKey, (bucket.get(m.dedupeKey) ?? 0) + 1);
+  }
+  const take = (bucket: Map<string, number>, key: string) => {
+    const n = bucket.get(key) ?? 0;
+    if (n === 0) return false;
+    bucket.set(key, n - 1);
+    return true;
+  };
+  const result: MatchResult<T> = { copiedBefore: [], alreadyPresent: [], toCopy: [] };
+  for (const m of source) {
+    if (take(ours, m.dedupeKey)) result.copiedBefore.push(m);
+    else if (take(before, m.dedupeKey)) result.alreadyPresent.push(m);
+    else result.toCopy.push(m);
+  }
+  return result;
+}
+
+/** Splits messages into fetch batches of at most maxCount messages and maxBytes (a larger message goes alone). */
+export function chunkMessages<T extends { size: number }>(messages: T[], maxCount: number, maxBytes: number): T[][] {
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    if (current.length > 0 && (current.length >= maxCount || bytes + m.size > maxBytes)) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(m);
+    bytes += m.size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+/** Flags the destination folder can store: system flags always, keywords when it allows them. */
+export function storableFlags(flags: string[], permanentFlags: Set<string> | undefined): string[] {
+  const anyKeyword = !permanentFlags || permanentFlags.has('\\*');
+  return flags.filter((f) => f !== '\\Recent' && (f.startsWith('\\') || anyKeyword || permanentFlags.has(f)));
+}

@@ -1,0 +1,110 @@
+import type { Logger } from '../log';
+import type { TaskStore } from '../store/tasks';
+import type { Journal } from '../store/journal';
+import type { Vault } from '../store/vault';
+import type { AccountEndpoint } from '../connectors/types';
+import type { ItemKind } from '../items';
+import { itemLabel } from '../items';
+import { TernError } from '../errors';
+import { ProgressThrottle, type ProgressSink } from './progress';
+import type { StepContext } from './context';
+import { runEmailStep } from './steps/emails';
+
+export interface EngineDeps {
+  tasks: TaskStore;
+  journal: Journal;
+  vault: Vault;
+  log: Logger;
+  connectionsPerAccount: number;
+  connectTimeoutMs: number;
+  rollbackWindowHours: number;
+}
+
+type StepRunner = (ctx: StepContext) => Promise<{ cancelled: boolean }>;
+const STEP_RUNNERS: Partial<Record<ItemKind, StepRunner>> = { emails: runEmailStep };
+
+/** Thrown for a failure worth another attempt (server unreachable, connection dropped). */
+export function isTransient(err: unknown): boolean {
+  return err instanceof TernError ? ['UNREACHABLE', 'TIMEOUT', 'PROTOCOL_ERROR'].includes(err.code) : false;
+}
+
+/**
+ * Runs (or resumes) a task's steps in order. Steps already done are skipped; a step that was
+ * running when a worker died runs again, and its journal keeps it from copying anything twice.
+ * `finalAttempt` false lets a transient error escape so the queue retries the task.
+ */
+export async function runTask(deps: EngineDeps, taskId: string, sink: ProgressSink, finalAttempt = true): Promise<void> {
+  const { tasks, log } = deps;
+  const row = tasks.row(taskId);
+  if (!row || !['queued', 'running'].includes(row.status)) return; // ended already: nothing to do
+  const now = Date.now();
+  if (!tasks.transition(taskId, ['queued', 'running'], 'running', { startedAt: row.startedAt ?? now })) return;
+  const cancelRequested = () => tasks.row(taskId)?.cancelRequestedAt != null;
+  const progress = new ProgressThrottle(sink);
+
+  try {
+    const ctx: StepContext = {
+      taskId,
+      source: withPassword(deps, taskId, 'source', JSON.parse(row.source)),
+      destination: withPassword(deps, taskId, 'destination', JSON.parse(row.destination)),
+      tasks,
+      journal: deps.journal,
+      progress,
+      cancelRequested,
+      connectionsPerAccount: deps.connectionsPerAccount,
+      connectTimeoutMs: deps.connectTimeoutMs,
+      log,
+    };
+    let cancelled = false;
+    for (const step of tasks.steps(taskId)) {
+      if (step.status !== 'pending' && step.status !== 'running') continue;
+      if (cancelled || cancelRequested()) {
+        cancelled = true;
+        tasks.updateStep(taskId, step.kind, { status: 'cancelled', endedAt: Date.now() });
+        continue;
+      }
+      const runner = STEP_RUNNERS[step.kind];
+      if (!runner) throw new TernError('UNSUPPORTED_ITEMS', `${itemLabel(step.kind)} cannot be migrated yet.`);
+      tasks.updateStep(taskId, step.kind, { status: 'running', startedAt: Date.now(), error: null });
+      tasks.audit(taskId, 'worker', 'step.start', step.kind);
+      const result = await runner(ctx);
+      await progress.flush();
+      const status = result.cancelled ? 'cancelled' : 'done';
+      tasks.updateStep(taskId, step.kind, { status, endedAt: Date.now() });
+      tasks.audit(taskId, 'worker', 'step.end', `${step.kind}: ${status}`);
+      cancelled ||= result.cancelled;
+    }
+    finish(deps, taskId, cancelled || cancelRequested() ? 'cancelled' : 'completed');
+  } catch (err) {
+    await progress.flush();
+    if (!finalAttempt && isTransient(err)) {
+      log.warn({ task: taskId, code: (err as TernError).code }, 'task attempt failed; it will be retried');
+      throw err;
+    }
+    const message = err instanceof TernError ? err.userMessage : 'Internal error while migrating; the details are in the worker log.';
+    if (!(err instanceof TernError)) log.error({ err, task: taskId }, 'task failed with an unexpected error');
+    for (const step of tasks.steps(taskId)) {
+      if (step.status === 'running') tasks.updateStep(taskId, step.kind, { status: 'failed', endedAt: Date.now(), error: message });
+    }
+    tasks.closeOpenSteps(taskId, 'skipped');
+    finish(deps, taskId, 'failed', message);
+  }
+}
+
+function finish(deps: EngineDeps, taskId: string, status: 'completed' | 'cancelled' | 'failed', error?: string): void {
+  const now = Date.now();
+  deps.tasks.transition(taskId, ['running'], status, {
+    endedAt: now,
+    rollbackUntil: now + deps.rollbackWindowHours * 3_600_000,
+    error: error ?? null,
+  });
+  deps.tasks.audit(taskId, 'worker', `task.${status}`, error);
+}
+
+function withPassword(deps: EngineDeps, taskId: string, side: 'source' | 'destination', endpoint: AccountEndpoint) {
+  const password = deps.vault.get(taskId, side);
+  if (password === undefined) {
+    throw new TernError('INVALID_STATE', `The ${side} credentials of task ${taskId} are no longer stored; start a new migration.`);
+  }
+  return { ...endpoint, password };
+}

@@ -1,0 +1,35 @@
+import pino, { type Logger } from 'pino';
+
+/**
+ * Logs: JSON when not on a terminal, pretty on one. Secrets are redacted by path wherever they
+ * could sit in a logged object, as a second line of defence: code never logs credentials.
+ */
+export const REDACT_PATHS = [
+  'password',
+  '*.password',
+  '*.*.password',
+  'pass',
+  '*.pass',
+  'secret',
+  '*.secret',
+  'secretKey',
+  '*.secretKey',
+  'token',
+  '*.token',
+  'auth',
+  '*.auth',
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+];
+
+export type { Logger };
+
+export function createLogger(level: string, options: { pretty?: boolean; destination?: number } = {}): Logger {
+  const pretty = options.pretty ?? Boolean(process.stderr.isTTY);
+  const base = { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: undefined };
+  if (pretty) {
+    return pino({ ...base, transport: { target: 'pino-pretty', options: { destination: 2, colorize: true } } });
+  }
+  return pino(base, pino.destination(options.destination ?? 2));
+}

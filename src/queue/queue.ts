@@ -1,0 +1,51 @@
+import { Queue, QueueEvents, type ConnectionOptions } from 'bullmq';
+
+export const QUEUE_NAME = 'migrations';
+
+/** A job carries IDs only; credentials stay in the encrypted store. */
+export interface TaskJob {
+  taskId: string;
+  action: 'migrate' | 'rollback';
+}
+
+export class TaskQueue {
+  readonly queue: Queue<TaskJob>;
+
+  constructor(connection: ConnectionOptions, prefix: string) {
+    this.queue = new Queue<TaskJob>(QUEUE_NAME, { connection, prefix });
+  }
+
+  async enqueueMigration(taskId: string): Promise<void> {
+    await this.queue.add('migrate', { taskId, action: 'migrate' }, {
+      jobId: taskId,
+      // Transient failures (server unreachable, connection dropped) are retried; the journal makes a retry a resume.
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 5_000 },
+      removeOnComplete: { age: 7 * 86_400 },
+      removeOnFail: { age: 7 * 86_400 },
+    });
+  }
+
+  async enqueueRollback(taskId: string): Promise<void> {
+    // A rollback may be asked for again after one failed, hence a fresh job ID each time.
+    await this.queue.add('rollback', { taskId, action: 'rollback' }, { jobId: `${taskId}.rollback.${Date.now()}`, removeOnComplete: true, removeOnFail: { age: 7 * 86_400 } });
+  }
+
+  /** Drops a job that no worker has taken yet (a cancelled queued task). */
+  async removeWaiting(taskId: string): Promise<void> {
+    const job = await this.queue.getJob(taskId);
+    if (job && (await job.isWaiting())) await job.remove().catch(() => {});
+  }
+
+  async workerCount(): Promise<number> {
+    return (await this.queue.getWorkers()).length;
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+}
+
+export function createQueueEvents(connection: ConnectionOptions, prefix: string): QueueEvents {
+  return new QueueEvents(QUEUE_NAME, { connection, prefix });
+}

@@ -1,0 +1,52 @@
+import path from 'node:path';
+import type { ConnectionOptions } from 'bullmq';
+import type { Config } from '../config';
+import type { Logger } from '../log';
+import { openDb, type Db } from '../store/db';
+import { TaskStore } from '../store/tasks';
+import { Journal } from '../store/journal';
+import { Vault, loadSecretKey } from '../store/vault';
+import { TaskQueue } from '../queue/queue';
+import { startPrivateRedis, type PrivateRedis } from '../queue/private-redis';
+
+/** The long-lived pieces one process shares: store, vault, queue connection. */
+export interface Runtime {
+  config: Config;
+  log: Logger;
+  db: Db;
+  tasks: TaskStore;
+  journal: Journal;
+  vault: Vault;
+  queue: TaskQueue;
+  connection: ConnectionOptions;
+  close(): Promise<void>;
+}
+
+export async function openRuntime(config: Config, log: Logger): Promise<Runtime> {
+  const db = openDb(path.join(config.dataDir, 'tern.db'));
+  const vault = new Vault(db, loadSecretKey(config.secretKey, config.dataDir, log));
+  let privateRedis: PrivateRedis | undefined;
+  let redisUrl = config.redisUrl;
+  if (!redisUrl) {
+    privateRedis = await startPrivateRedis(config.dataDir);
+    redisUrl = privateRedis.url;
+  }
+  // BullMQ wants maxRetriesPerRequest null so a blocking worker survives Redis hiccups.
+  const connection: ConnectionOptions = { url: redisUrl, maxRetriesPerRequest: null } as ConnectionOptions;
+  const queue = new TaskQueue(connection, config.redisPrefix);
+  return {
+    config,
+    log,
+    db,
+    tasks: new TaskStore(db),
+    journal: new Journal(db),
+    vault,
+    queue,
+    connection,
+    close: async () => {
+      await queue.close();
+      await privateRedis?.stop();
+      db.$client.close();
+    },
+  };
+}

@@ -1,0 +1,120 @@
+import { sqliteTable, text, integer, primaryKey, index } from 'drizzle-orm/sqlite-core';
+
+/** Drizzle schema. Change it, then `npx drizzle-kit generate` writes the next migration. */
+
+export const tasks = sqliteTable(
+  'tasks',
+  {
+    id: text('id').primaryKey(),
+    status: text('status').notNull(),
+    requester: text('requester').notNull(),
+    /** Lower-cased source login: with the task ID it lets others follow the task. */
+    sourceLogin: text('source_login').notNull(),
+    /** AccountEndpoint as JSON (never a password). */
+    source: text('source').notNull(),
+    destination: text('destination').notNull(),
+    items: text('items').notNull(),
+    notify: text('notify'),
+    cancelRequestedAt: integer('cancel_requested_at'),
+    cancelledBy: text('cancelled_by'),
+    error: text('error'),
+    /** The end status before a rollback, restored when the rollback fails. */
+    endStatus: text('end_status'),
+    rollbackError: text('rollback_error'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    startedAt: integer('started_at'),
+    endedAt: integer('ended_at'),
+    rollbackUntil: integer('rollback_until'),
+    /** Set when the rollback window closed and the journal and credentials were purged. */
+    purgedAt: integer('purged_at'),
+  },
+  (t) => [index('tasks_requester').on(t.requester), index('tasks_status').on(t.status)],
+);
+
+export const steps = sqliteTable(
+  'steps',
+  {
+    taskId: text('task_id').notNull(),
+    kind: text('kind').notNull(),
+    position: integer('position').notNull(),
+    status: text('status').notNull(),
+    total: integer('total').notNull().default(0),
+    copied: integer('copied').notNull().default(0),
+    alreadyPresent: integer('already_present').notNull().default(0),
+    failed: integer('failed').notNull().default(0),
+    bytes: integer('bytes').notNull().default(0),
+    startedAt: integer('started_at'),
+    endedAt: integer('ended_at'),
+    error: text('error'),
+  },
+  (t) => [primaryKey({ columns: [t.taskId, t.kind] })],
+);
+
+/** Per-folder verification report of the e-mail step. */
+export const folderReports = sqliteTable(
+  'folder_reports',
+  {
+    taskId: text('task_id').notNull(),
+    sourceFolder: text('source_folder').notNull(),
+    destinationFolder: text('destination_folder').notNull(),
+    status: text('status').notNull(),
+    sourceCount: integer('source_count').notNull().default(0),
+    copied: integer('copied').notNull().default(0),
+    alreadyPresent: integer('already_present').notNull().default(0),
+    failed: integer('failed').notNull().default(0),
+    bytes: integer('bytes').notNull().default(0),
+    destinationCount: integer('destination_count'),
+    note: text('note'),
+    warning: text('warning'),
+  },
+  (t) => [primaryKey({ columns: [t.taskId, t.sourceFolder] })],
+);
+
+/**
+ * Rollback journal: one row per folder or message the task created at the destination.
+ * A message row without uid is an intent written before the APPEND, so a worker that dies
+ * between the APPEND and the journal write can still find and claim the message on resume.
+ */
+export const journal = sqliteTable(
+  'journal',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    taskId: text('task_id').notNull(),
+    kind: text('kind').notNull(),
+    folder: text('folder').notNull(),
+    uidValidity: text('uid_validity'),
+    uid: integer('uid'),
+    /** For an intent: the folder's UIDNEXT before the APPEND; the message cannot have a lower UID. */
+    minUid: integer('min_uid'),
+    dedupeKey: text('dedupe_key'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('journal_task_folder').on(t.taskId, t.folder)],
+);
+
+export const credentials = sqliteTable(
+  'credentials',
+  {
+    taskId: text('task_id').notNull(),
+    side: text('side').notNull(),
+    /** AES-256-GCM: iv, tag and ciphertext, base64. */
+    iv: text('iv').notNull(),
+    tag: text('tag').notNull(),
+    ciphertext: text('ciphertext').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.taskId, t.side] })],
+);
+
+export const audit = sqliteTable(
+  'audit',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    taskId: text('task_id'),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    detail: text('detail'),
+    at: integer('at').notNull(),
+  },
+  (t) => [index('audit_task').on(t.taskId)],
+);

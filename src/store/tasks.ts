@@ -1,0 +1,187 @@
+import { and, asc, desc, eq, inArray, isNull, lt } from 'drizzle-orm';
+import type { AccountEndpoint } from '../connectors/types';
+import { formatAccount } from '../accounts';
+import type { ItemKind } from '../items';
+import type { FolderReport, StepCounters, StepStatus, StepView, TaskStatus, TaskView } from '../task';
+import { isEnded } from '../task';
+import type { Db } from './db';
+import { audit, folderReports, steps, tasks } from './schema';
+
+type TaskRow = typeof tasks.$inferSelect;
+const iso = (ms: number | null | undefined) => (ms == null ? undefined : new Date(ms).toISOString());
+
+export interface NewTask {
+  id: string;
+  requester: string;
+  source: AccountEndpoint;
+  destination: AccountEndpoint;
+  items: ItemKind[];
+  notify?: string;
+}
+
+/** Tasks, their steps and per-folder reports, and the audit log. */
+export class TaskStore {
+  constructor(private readonly db: Db) {}
+
+  create(t: NewTask, now = Date.now()): void {
+    this.db.transaction((tx) => {
+      tx.insert(tasks)
+        .values({
+          id: t.id,
+          status: 'queued',
+          requester: t.requester,
+          sourceLogin: t.source.user.toLowerCase(),
+          source: JSON.stringify(t.source),
+          destination: JSON.stringify(t.destination),
+          items: JSON.stringify(t.items),
+          notify: t.notify ?? null,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .run();
+      t.items.forEach((kind, position) => tx.insert(steps).values({ taskId: t.id, kind, position, status: 'pending' }).run());
+    });
+  }
+
+  row(id: string): TaskRow | undefined {
+    return this.db.select().from(tasks).where(eq(tasks.id, id)).get();
+  }
+
+  get(id: string, now = Date.now()): TaskView | undefined {
+    const row = this.row(id);
+    return row && this.view(row, now);
+  }
+
+  /** Newest first; only the requester's when given. */
+  list(options: { requester?: string; limit?: number } = {}, now = Date.now()): TaskView[] {
+    const where = options.requester ? eq(tasks.requester, options.requester) : undefined;
+    const rows = this.db.select().from(tasks).where(where).orderBy(desc(tasks.createdAt)).limit(options.limit ?? 50).all();
+    return rows.map((r) => this.view(r, now));
+  }
+
+  update(id: string, patch: Partial<Omit<TaskRow, 'id'>>, now = Date.now()): void {
+    this.db.update(tasks).set({ ...patch, updatedAt: now }).where(eq(tasks.id, id)).run();
+  }
+
+  /** Moves a task from one of `from` to `to` atomically; false when it was in another state. */
+  transition(id: string, from: TaskStatus[], to: TaskStatus, patch: Partial<Omit<TaskRow, 'id' | 'status'>> = {}, now = Date.now()): boolean {
+    const res = this.db
+      .update(tasks)
+      .set({ ...patch, status: to, updatedAt: now })
+      .where(and(eq(tasks.id, id), inArray(tasks.status, from)))
+      .run();
+    return res.changes > 0;
+  }
+
+  steps(taskId: string): StepView[] {
+    return this.db
+      .select()
+      .from(steps)
+      .where(eq(steps.taskId, taskId))
+      .orderBy(asc(steps.position))
+      .all()
+      .map((s) => ({
+        kind: s.kind as ItemKind,
+        status: s.status as StepStatus,
+        total: s.total,
+        copied: s.copied,
+        alreadyPresent: s.alreadyPresent,
+        failed: s.failed,
+        bytes: s.bytes,
+        startedAt: iso(s.startedAt),
+        endedAt: iso(s.endedAt),
+        error: s.error ?? undefined,
+      }));
+  }
+
+  updateStep(taskId: string, kind: ItemKind, patch: Partial<StepCounters> & { status?: StepStatus; startedAt?: number; endedAt?: number; error?: string | null }): void {
+    this.db.update(steps).set(patch).where(and(eq(steps.taskId, taskId), eq(steps.kind, kind))).run();
+  }
+
+  /** Marks every step still pending or running as `status` (cancel, failure). */
+  closeOpenSteps(taskId: string, status: StepStatus, now = Date.now()): void {
+    this.db
+      .update(steps)
+      .set({ status, endedAt: now })
+      .where(and(eq(steps.taskId, taskId), inArray(steps.status, ['pending', 'running'])))
+      .run();
+  }
+
+  folderReports(taskId: string): FolderReport[] {
+    return this.db
+      .select()
+      .from(folderReports)
+      .where(eq(folderReports.taskId, taskId))
+      .orderBy(asc(folderReports.sourceFolder))
+      .all()
+      .map(({ taskId: _t, ...r }) => ({
+        ...r,
+        status: r.status as FolderReport['status'],
+        destinationCount: r.destinationCount ?? undefined,
+        note: r.note ?? undefined,
+        warning: r.warning ?? undefined,
+      }));
+  }
+
+  saveFolderReport(taskId: string, r: FolderReport): void {
+    const row = { ...r, taskId, destinationCount: r.destinationCount ?? null, note: r.note ?? null, warning: r.warning ?? null };
+    this.db
+      .insert(folderReports)
+      .values(row)
+      .onConflictDoUpdate({ target: [folderReports.taskId, folderReports.sourceFolder], set: row })
+      .run();
+  }
+
+  audit(taskId: string | null, actor: string, action: string, detail?: string, now = Date.now()): void {
+    this.db.insert(audit).values({ taskId, actor, action, detail: detail ?? null, at: now }).run();
+  }
+
+  auditLog(taskId: string): Array<{ actor: string; action: string; detail?: string; at: string }> {
+    return this.db
+      .select()
+      .from(audit)
+      .where(eq(audit.taskId, taskId))
+      .orderBy(asc(audit.id))
+      .all()
+      .map((a) => ({ actor: a.actor, action: a.action, detail: a.detail ?? undefined, at: new Date(a.at).toISOString() }));
+  }
+
+  /** Ended tasks whose rollback window has closed and that still hold a journal or credentials. */
+  expired(now = Date.now()): string[] {
+    return this.db
+      .select({ id: tasks.id })
+      .from(tasks)
+      .where(and(isNull(tasks.purgedAt), lt(tasks.rollbackUntil, now)))
+      .all()
+      .map((r) => r.id);
+  }
+
+  private view(row: TaskRow, now: number): TaskView {
+    const status = row.status as TaskStatus;
+    const source = JSON.parse(row.source) as AccountEndpoint;
+    const destination = JSON.parse(row.destination) as AccountEndpoint;
+    return {
+      id: row.id,
+      status,
+      cancelling: row.cancelRequestedAt != null && (status === 'queued' || status === 'running'),
+      requester: row.requester,
+      source: formatAccount(source),
+      destination: formatAccount(destination),
+      sourceEndpoint: source,
+      destinationEndpoint: destination,
+      items: JSON.parse(row.items) as ItemKind[],
+      notify: row.notify ?? undefined,
+      steps: this.steps(row.id),
+      folders: this.folderReports(row.id),
+      error: row.error ?? undefined,
+      rollbackError: row.rollbackError ?? undefined,
+      cancelledBy: row.cancelledBy ?? undefined,
+      createdAt: iso(row.createdAt)!,
+      updatedAt: iso(row.updatedAt)!,
+      startedAt: iso(row.startedAt),
+      endedAt: iso(row.endedAt),
+      rollbackUntil: iso(row.rollbackUntil),
+      canRollback: isEnded(status) && row.purgedAt == null && row.rollbackUntil != null && row.rollbackUntil > now,
+    };
+  }
+}

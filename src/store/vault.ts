@@ -1,0 +1,65 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import { TernError } from '../errors';
+import type { Logger } from '../log';
+import type { Db } from './db';
+import { credentials } from './schema';
+
+/**
+ * Credential vault: passwords encrypted at rest with AES-256-GCM. The key comes from
+ * TERN_SECRET_KEY (32 bytes, base64 or hex); without it one is generated into the data directory.
+ */
+export function loadSecretKey(secret: string | undefined, dataDir: string, log?: Logger): Buffer {
+  if (secret) return decodeKey(secret);
+  const file = path.join(dataDir, 'secret.key');
+  if (fs.existsSync(file)) return decodeKey(fs.readFileSync(file, 'utf8').trim(), file);
+  fs.mkdirSync(dataDir, { recursive: true });
+  fs.writeFileSync(file, randomBytes(32).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+  log?.warn({ file }, 'TERN_SECRET_KEY is not set: generated a credential key in the data directory; back it up or set TERN_SECRET_KEY');
+  return decodeKey(fs.readFileSync(file, 'utf8').trim(), file);
+}
+
+function decodeKey(text: string, file?: string): Buffer {
+  const key = /^[0-9a-fA-F]{64}$/.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
+  if (key.length !== 32) {
+    const where = file ? `The key in ${file}` : 'TERN_SECRET_KEY';
+    throw new TernError('CONFIG_INVALID', `${where} must be 32 bytes, base64 or hex (make one with: openssl rand -base64 32).`);
+  }
+  return key;
+}
+
+export class Vault {
+  constructor(
+    private readonly db: Db,
+    private readonly key: Buffer,
+  ) {}
+
+  put(taskId: string, side: string, password: string): void {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    cipher.setAAD(Buffer.from(`${taskId}:${side}`));
+    const ciphertext = Buffer.concat([cipher.update(password, 'utf8'), cipher.final()]);
+    const row = { taskId, side, iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), ciphertext: ciphertext.toString('base64') };
+    this.db.insert(credentials).values(row).onConflictDoUpdate({ target: [credentials.taskId, credentials.side], set: row }).run();
+  }
+
+  /** The password, or undefined when it was purged. Throws when the key does not match. */
+  get(taskId: string, side: string): string | undefined {
+    const row = this.db.select().from(credentials).where(and(eq(credentials.taskId, taskId), eq(credentials.side, side))).get();
+    if (!row) return undefined;
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(row.iv, 'base64'));
+      decipher.setAAD(Buffer.from(`${taskId}:${side}`));
+      decipher.setAuthTag(Buffer.from(row.tag, 'base64'));
+      return Buffer.concat([decipher.update(Buffer.from(row.ciphertext, 'base64')), decipher.final()]).toString('utf8');
+    } catch {
+      throw new TernError('CONFIG_INVALID', `The stored credentials of task ${taskId} cannot be decrypted: TERN_SECRET_KEY is not the key they were saved with.`);
+    }
+  }
+
+  deleteTask(taskId: string): void {
+    this.db.delete(credentials).where(eq(credentials.taskId, taskId)).run();
+  }
+}

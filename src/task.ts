@@ -1,0 +1,68 @@
+import type { AccountEndpoint } from './connectors/types';
+import type { ItemKind } from './items';
+
+/** The task lifecycle of DESIGN.md. */
+export type TaskStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'rolling_back' | 'rolled_back';
+export type StepStatus = 'pending' | 'running' | 'done' | 'skipped' | 'failed' | 'cancelled';
+
+export const END_STATUSES: readonly TaskStatus[] = ['completed', 'failed', 'cancelled'];
+export const isEnded = (s: TaskStatus) => END_STATUSES.includes(s);
+
+export interface StepCounters {
+  total: number;
+  copied: number;
+  alreadyPresent: number;
+  failed: number;
+  bytes: number;
+}
+
+export interface StepView extends StepCounters {
+  kind: ItemKind;
+  status: StepStatus;
+  startedAt?: string;
+  endedAt?: string;
+  error?: string;
+}
+
+export interface FolderReport {
+  sourceFolder: string;
+  destinationFolder: string;
+  status: 'pending' | 'running' | 'done' | 'cancelled' | 'failed';
+  sourceCount: number;
+  copied: number;
+  alreadyPresent: number;
+  failed: number;
+  bytes: number;
+  destinationCount?: number;
+  /** A rename the destination forced, or another remark. */
+  note?: string;
+  /** A count that does not add up. */
+  warning?: string;
+}
+
+/** The task document: what status, the CLI's --json and the chat cards show. No secret in it. */
+export interface TaskView {
+  id: string;
+  status: TaskStatus;
+  /** True while a cancel was asked for and the running step is being finished. */
+  cancelling: boolean;
+  requester: string;
+  source: string;
+  destination: string;
+  sourceEndpoint: AccountEndpoint;
+  destinationEndpoint: AccountEndpoint;
+  items: ItemKind[];
+  notify?: string;
+  steps: StepView[];
+  folders: FolderReport[];
+  error?: string;
+  rollbackError?: string;
+  cancelledBy?: string;
+  createdAt: string;
+  updatedAt: string;
+  startedAt?: string;
+  endedAt?: string;
+  rollbackUntil?: string;
+  /** Whether a rollback may be asked for now. */
+  canRollback: boolean;
+}
