@@ -32,7 +32,9 @@ const schema = z.object({
   TERN_CONNECT_TIMEOUT_MS: positiveInt('TERN_CONNECT_TIMEOUT_MS', 20_000),
   TERN_FROM_PASSWORD: z.string().optional(),
   TERN_TO_PASSWORD: z.string().optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent' })
+    .default('info'),
 });
 
 export interface Config {

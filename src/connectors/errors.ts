@@ -7,10 +7,10 @@ const UNREACHABLE: Record<string, string> = {
   EAI_AGAIN: 'name lookup failed',
   EHOSTUNREACH: 'host unreachable',
   ENETUNREACH: 'network unreachable',
-  ECONNRESET: 'connection reset',
-  EPIPE: 'connection closed',
-  NoConnection: 'connection closed',
 };
+
+/** The connection was up and then went away: worth retrying. */
+const DROPPED = new Set(['ECONNRESET', 'EPIPE', 'NoConnection', 'EConnectionClosed']);
 
 /** Maps a socket-level failure (refused, timeout, TLS) to a TernError naming the server. */
 export function connectionError(err: unknown, protocol: string, account: AccountEndpoint): TernError {
@@ -19,6 +19,9 @@ export function connectionError(err: unknown, protocol: string, account: Account
   const where = `${protocol} server ${account.host}:${account.port}`;
   if (UNREACHABLE[code]) {
     return new TernError('UNREACHABLE', `Cannot reach the ${where} (${UNREACHABLE[code]}). Check the host name and port.`, { cause: err });
+  }
+  if (DROPPED.has(code)) {
+    return new TernError('UNREACHABLE', `The ${where} closed the connection unexpectedly.`, { cause: err });
   }
   if (/TIMEOUT|ETIMEDOUT/i.test(code) || /timed? ?out/i.test(e?.message ?? '')) {
     return new TernError('TIMEOUT', `The ${where} did not answer in time. Check the host name, port and TLS setting.`, { cause: err });

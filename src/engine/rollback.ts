@@ -45,7 +45,7 @@ export async function runRollback(deps: EngineDeps, taskId: string): Promise<voi
       for (const folder of journal.createdFolders(taskId).sort((a, b) => b.length - a.length)) {
         const left = await countMessages(client, folder).catch(() => -1);
         if (left === 0) {
-          const children = (await client.list({ listOnly: true })).some((f) => f.path !== folder && f.path.startsWith(folder + f.delimiter));
+          const children = (await client.list()).some((f) => f.path !== folder && f.path.startsWith(folder + f.delimiter));
           if (!children) await deleteFolder(client, folder);
           else kept.push(`${folder}: kept, it holds folders that were not created by this task`);
         } else if (left > 0) {

@@ -1,5 +1,5 @@
 import type { AccountCredentials, MessageSummary } from '../connectors/types';
-import { openImap, closeImap, type ImapSession } from '../connectors/imap/session';
+import { openImap, closeImap, imapError, type ImapSession } from '../connectors/imap/session';
 import { listFolders, countMessages, type FolderTree } from '../connectors/imap/folders';
 import { scanFolder, fetchSources } from '../connectors/imap/messages';
 import { openPop3 } from '../connectors/pop3';
@@ -23,16 +23,21 @@ export function maxSourceConnections(account: AccountCredentials, configured: nu
 }
 
 export async function openSource(account: AccountCredentials, timeoutMs: number): Promise<SourceSession> {
-  return account.protocol === 'pop3' ? openPop3Source(account, timeoutMs) : imapSource(await openImap(account, { timeoutMs }));
+  return account.protocol === 'pop3' ? openPop3Source(account, timeoutMs) : imapSource(await openImap(account, { timeoutMs }), account);
 }
 
-function imapSource(client: ImapSession): SourceSession {
+function imapSource(client: ImapSession, account: AccountCredentials): SourceSession {
+  // A dropped connection becomes a TernError naming the server, which the task retries.
+  const wrap = <T>(p: Promise<T>) =>
+    p.catch((err: unknown) => {
+      throw imapError(err, account);
+    });
   return {
-    folders: () => listFolders(client),
-    count: (folder) => countMessages(client, folder),
-    scan: async (folder) => (await scanFolder(client, folder)).messages,
+    folders: () => wrap(listFolders(client)),
+    count: (folder) => wrap(countMessages(client, folder)),
+    scan: async (folder) => (await wrap(scanFolder(client, folder))).messages,
     fetch: async (folder, refs) => {
-      const byUid = await fetchSources(client, folder, refs.map(Number));
+      const byUid = await wrap(fetchSources(client, folder, refs.map(Number)));
       return new Map([...byUid].map(([uid, source]) => [String(uid), source]));
     },
     close: () => closeImap(client),

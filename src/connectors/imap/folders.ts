@@ -19,7 +19,8 @@ export interface FolderTree {
 }
 
 export async function listFolders(client: ImapSession): Promise<FolderTree> {
-  const listed = await client.list({ listOnly: true });
+  // A full list(): with listOnly imapflow drops INBOX and the SPECIAL-USE flags on some servers.
+  const listed = await client.list();
   const ns = client.namespace;
   const delimiter = ns?.delimiter || listed.find((f) => f.delimiter)?.delimiter || '/';
   const folders = listed.map((f) => ({
@@ -29,6 +30,8 @@ export async function listFolders(client: ImapSession): Promise<FolderTree> {
     specialUseFromServer: f.specialUseSource === 'extension' || f.path.toUpperCase() === 'INBOX',
     selectable: !f.flags.has('\\Noselect') && !f.flags.has('\\NonExistent'),
   }));
+  // INBOX always exists, listed or not.
+  if (!folders.some((f) => f.path === 'INBOX')) folders.unshift({ path: 'INBOX', delimiter, specialUse: '\\Inbox', specialUseFromServer: true, selectable: true });
   return { prefix: ns?.prefix ?? '', delimiter, folders };
 }
 

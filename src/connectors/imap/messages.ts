@@ -18,8 +18,10 @@ export interface ScannedFolder {
  * Every message of a folder with what copying and deduplication need: UID, size, flags,
  * internal date and the dedupe headers. One pipelined FETCH; bodies are not read.
  */
-export async function scanFolder(client: ImapSession, path: string, fromUid = 1): Promise<ScannedFolder> {
-  const lock = await client.getMailboxLock(path, { readOnly: true });
+export async function scanFolder(client: ImapSession, path: string, options: { fromUid?: number; readOnly?: boolean } = {}): Promise<ScannedFolder> {
+  const fromUid = options.fromUid ?? 1;
+  // EXAMINE keeps a source untouched; a destination is SELECTed, as only SELECT reports which keywords it stores.
+  const lock = await client.getMailboxLock(path, { readOnly: options.readOnly ?? true });
   try {
     const box = client.mailbox;
     if (!box) throw new Error(`folder ${path} could not be opened`);
@@ -74,7 +76,7 @@ export async function appendMessage(
 
 /** UIDs (at or above minUid) of messages with this dedupe key: how an APPEND is found without UIDPLUS. */
 export async function findByKey(client: ImapSession, path: string, key: string, minUid = 1): Promise<number[]> {
-  const scanned = await scanFolder(client, path, minUid);
+  const scanned = await scanFolder(client, path, { fromUid: minUid });
   return scanned.messages.filter((m) => m.dedupeKey === key).map((m) => m.uid);
 }
 

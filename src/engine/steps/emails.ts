@@ -28,9 +28,7 @@ export async function runEmailStep(ctx: StepContext): Promise<{ cancelled: boole
   const lanes: Lane[] = [await openLane(ctx)];
   try {
     const sourceTree = await lanes[0].source.folders();
-    const destinationTree = await listFolders(lanes[0].destination).catch((e) => {
-      throw imapError(e, ctx.destination);
-    });
+    const destinationTree = await atDestination(ctx, listFolders(lanes[0].destination));
     const plans = planFolders(sourceTree, destinationTree).filter((p) => p.copyMessages);
     const folders = new DestinationFolders(destinationTree, ctx.journal, ctx.taskId);
 
@@ -56,7 +54,7 @@ export async function runEmailStep(ctx: StepContext): Promise<{ cancelled: boole
     let cancelled = false;
     const finishFolder = async (lane: Lane, job: FolderJob, batches: Promise<void>) => {
       await batches;
-      job.report.destinationCount = await countMessages(lane.destination, job.destinationPath!);
+      job.report.destinationCount = await atDestination(ctx, countMessages(lane.destination, job.destinationPath!));
       job.report.warning = verifyFolder(job.report);
       job.report.status = 'done';
       ctx.tasks.saveFolderReport(ctx.taskId, job.report);
@@ -109,6 +107,13 @@ export async function runEmailStep(ctx: StepContext): Promise<{ cancelled: boole
   }
 }
 
+/** A destination failure becomes a TernError naming the server (dropped connections are retried by the queue). */
+function atDestination<T>(ctx: StepContext, operation: Promise<T>): Promise<T> {
+  return operation.catch((err: unknown) => {
+    throw imapError(err, ctx.destination);
+  });
+}
+
 async function openLane(ctx: StepContext): Promise<Lane> {
   const source = await openSource(ctx.source, ctx.connectTimeoutMs);
   try {
@@ -125,13 +130,13 @@ async function closeLane(lane: Lane): Promise<void> {
 
 /** Scans both sides of one folder, claims this task's earlier copies, and returns the batches to copy. */
 async function scanFolderJob(ctx: StepContext, lane: Lane, folders: DestinationFolders, job: FolderJob, counters: StepCounters) {
-  const ensured = await folders.ensure(lane.destination, job.plan.destination);
+  const ensured = await atDestination(ctx, folders.ensure(lane.destination, job.plan.destination));
   job.destinationPath = ensured.path;
   job.report.destinationFolder = ensured.path;
   if (ensured.note && !job.report.note) job.report.note = ensured.note;
 
   const sourceMessages = await lane.source.scan(job.plan.source);
-  const dest = await scanFolder(lane.destination, ensured.path);
+  const dest = await atDestination(ctx, scanFolder(lane.destination, ensured.path, { readOnly: false }));
   job.uidValidity = dest.uidValidity;
   job.uidNext = dest.uidNext;
   job.permanentFlags = dest.permanentFlags;
@@ -210,7 +215,7 @@ async function copyChunk(ctx: StepContext, lane: Lane, chunk: CopyChunk, counter
 /** Without UIDPLUS: the newest message with this key, above where this task started writing, not yet claimed. */
 async function findAppendedUid(ctx: StepContext, lane: Lane, folder: string, key: string, minUid: number): Promise<number | undefined> {
   const claimed = new Set(ctx.journal.messages(ctx.taskId, folder).map((r) => r.uid));
-  const candidates = (await findByKey(lane.destination, folder, key, minUid)).filter((uid) => !claimed.has(uid));
+  const candidates = (await atDestination(ctx, findByKey(lane.destination, folder, key, minUid))).filter((uid) => !claimed.has(uid));
   return candidates.length ? Math.max(...candidates) : undefined;
 }
 

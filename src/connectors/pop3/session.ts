@@ -1,0 +1,49 @@
+import type { AccountCredentials, MessageSummary } from '../types';
+import { pop3Error } from './errors';
+import { listMessages } from './list';
+import { readMaildrop, type Maildrop } from './maildrop';
+import { retrieveMessage } from './retrieve';
+import { Pop3Wire } from './wire';
+
+export interface Pop3Session {
+  /** Every message of the maildrop in server order: ref = UIDL, size from LIST, flags [], internalDate from the Date header (undefined when missing/unparseable), dedupeKey from the headers (TOP n 0). */
+  list(): Promise<MessageSummary[]>;
+  /** The message's exact bytes (RFC 822 source) as a Buffer: CRLF line endings, dot-unstuffed, no terminating ".\r\n", 8-bit bytes intact. Looks up the message number by UIDL ref. */
+  retrieve(ref: string): Promise<Buffer>;
+  close(): Promise<void>;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** Connects and logs in; every failure is a TernError naming host:port (never the password). */
+export async function openPop3(account: AccountCredentials, opts: { timeoutMs?: number } = {}): Promise<Pop3Session> {
+  const wire = new Pop3Wire({
+    host: account.host,
+    port: account.port,
+    tls: account.secure,
+    tlsOptions: { rejectUnauthorized: !account.insecure },
+    timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+  });
+  try {
+    await wire.connect();
+    await wire.login(account.user, account.password);
+  } catch (err) {
+    wire.destroy();
+    throw pop3Error(err, account, account.password);
+  }
+
+  // Read once: UIDLs and numbers do not change while the session holds the maildrop.
+  let maildrop: Promise<Maildrop> | undefined;
+  const getMaildrop = () =>
+    (maildrop ??= readMaildrop(wire).catch((err) => {
+      maildrop = undefined; // let a later call try again
+      throw err;
+    }));
+  const fail = (err: unknown) => pop3Error(err, account, account.password);
+
+  return {
+    list: () => getMaildrop().then((m) => listMessages(wire, m)).catch((err) => Promise.reject(fail(err))),
+    retrieve: (ref) => getMaildrop().then((m) => retrieveMessage(wire, m, ref, account)).catch((err) => Promise.reject(fail(err))),
+    close: () => wire.quit(),
+  };
+}

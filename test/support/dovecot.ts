@@ -1,0 +1,213 @@
+// A throw-away Dovecot per test file, driven by the shared scripts in ../shared/dovecot
+// (see its README). Nothing here copies those scripts; the 'dot-inbox-prefix' flavour only
+// patches the generated DIR/dovecot.conf and restarts the daemon.
+import { execFile, spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePortPair } from './ports';
+
+export type DovecotFlavour = 'slash' | 'dot-inbox-prefix';
+
+export interface DovecotServer {
+  dir: string;
+  host: '127.0.0.1';
+  imapPort: number;
+  pop3Port: number;
+  flavour: DovecotFlavour;
+  separator: '/' | '.';
+  prefix: '' | 'INBOX.';
+  addUser(name: string, password: string): Promise<void>;
+  stop(): Promise<void>;
+  doveadm(args: string[]): Promise<string>;
+}
+
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const scriptsDir = path.resolve(projectRoot, '../shared/dovecot');
+const startScript = path.join(scriptsDir, 'start.sh');
+const stopScript = path.join(scriptsDir, 'stop.sh');
+
+const DEFAULT_USERS = 'alice:alicepass bob:bobpass carol:carolpass';
+const INSTALL_HINT = 'apt-get install -y dovecot-imapd dovecot-pop3d';
+const MAX_ATTEMPTS = 5;
+
+interface RunResult { code: number; stdout: string; stderr: string }
+
+function run(cmd: string, args: string[], env?: NodeJS.ProcessEnv): Promise<RunResult> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+      resolve({ code, stdout: String(stdout), stderr: String(stderr) || (err && !stdout ? String(err.message) : '') });
+    });
+  });
+}
+
+function onPath(bin: string): boolean {
+  const dirs = (process.env.PATH ?? '').split(path.delimiter).concat(['/usr/sbin', '/sbin']);
+  return dirs.some((d) => d && existsSync(path.join(d, bin)));
+}
+
+async function logTail(dir: string): Promise<string> {
+  const log = await fs.readFile(path.join(dir, 'log/dovecot.log'), 'utf8').catch(() => '');
+  return log.split('\n').slice(-30).join('\n');
+}
+
+/** A Dovecot master running in the foreground as our child process. */
+interface Master { pid: number | undefined; exited: Promise<number>; hasExited(): boolean }
+
+/**
+ * Run the master in the foreground (start.sh's documented DOVECOT_FOREGROUND=1 mode, or
+ * `dovecot -F` directly) instead of daemonized. A daemonized master is orphaned to PID 1 and
+ * stop.sh waits until it is reaped, which takes seconds when PID 1 reaps lazily (2-8 s per stop
+ * in our sandbox); as our child it is reaped at once. Output goes to DIR/log/start.err, as
+ * start.sh does.
+ */
+function spawnMaster(dir: string, cmd: string, args: string[], env: NodeJS.ProcessEnv): Master {
+  mkdirSync(path.join(dir, 'log'), { recursive: true }); // start.sh creates it too, but only once running
+  const fd = openSync(path.join(dir, 'log/start.err'), 'a');
+  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', fd, fd] });
+  closeSync(fd); // the child holds its own copy
+  child.unref(); // a forgotten stop() must not keep the test process alive (the exit hook kills it)
+  let done = false;
+  const exited = new Promise<number>((resolve) => {
+    child.once('error', () => { done = true; resolve(127); });
+    child.once('exit', (code) => { done = true; resolve(code ?? 1); });
+  });
+  return { pid: child.pid, exited, hasExited: () => done };
+}
+
+/**
+ * Wait until our master has written DIR/run/master.pid with its own pid. Dovecot writes it
+ * only after binding the IMAP/POP3 listeners (checked with strace), so from then on both ports
+ * accept connections, and a port held by someone else cannot pass for ours. We deliberately do
+ * not probe the ports with a connection: a stop.sh within a moment of such a probe makes the
+ * master wait 5 s for the login process handling it (seen as 6 s instead of 1 s stops).
+ * Returns 'exited' if the master died first, e.g. because a port was taken.
+ */
+async function waitReady(dir: string, master: Master, timeoutMs = 20_000): Promise<'ready' | 'exited'> {
+  const deadline = Date.now() + timeoutMs;
+  const pidFile = path.join(dir, 'run/master.pid');
+  while (Date.now() < deadline) {
+    if (master.hasExited()) return 'exited';
+    const pid = await fs.readFile(pidFile, 'utf8').catch(() => '');
+    if (pid.trim() === String(master.pid)) return 'ready';
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await run(stopScript, [dir]);
+  throw new Error(`dovecot did not come up within ${timeoutMs} ms:\n${await logTail(dir)}`);
+}
+
+/** After the master exited during start-up: 'port-taken' (caller retries) or a thrown error. */
+async function startFailure(dir: string, master: Master, what: string): Promise<'port-taken'> {
+  const code = await master.exited;
+  const err = await fs.readFile(path.join(dir, 'log/start.err'), 'utf8').catch(() => '');
+  await fs.writeFile(path.join(dir, 'log/start.err'), ''); // keep the next attempt's check clean
+  if (/address already in use/i.test(err)) return 'port-taken';
+  throw new Error(`dovecot ${what} failed (exit ${code}):\n${err}\n${await logTail(dir)}`);
+}
+
+// Safety net: if a test file dies without calling stop(), don't leave daemons behind. Only the
+// masters this process started are signalled, by their pid.
+const running = new Set<string>();
+process.once('exit', () => {
+  for (const dir of running) {
+    try {
+      process.kill(Number(readFileSync(path.join(dir, 'run/master.pid'), 'utf8').trim()), 'SIGTERM');
+    } catch { /* already gone */ }
+  }
+});
+
+/**
+ * Turn the shared config into a Courier-style one: Maildir++ on disk (set via
+ * DOVECOT_MAIL_LOCATION at start) plus a namespace with separator '.' and prefix 'INBOX.'.
+ * Only the `namespace inbox { ... }` block is touched.
+ */
+function patchDotInboxPrefix(conf: string): string {
+  const start = conf.indexOf('namespace inbox {');
+  if (start < 0) throw new Error('dovecot.conf: namespace inbox block not found');
+  const end = conf.indexOf('\n}', start);
+  const block = conf.slice(start, end);
+  const patched = block
+    .replace(/^(\s*)separator\s*=.*$/m, '$1separator = .')
+    .replace(/^(\s*)prefix\s*=.*$/m, '$1prefix = INBOX.');
+  if (!/separator = \.$/m.test(patched) || !/prefix = INBOX\.$/m.test(patched)) {
+    throw new Error('dovecot.conf: could not patch separator/prefix in namespace inbox');
+  }
+  return conf.slice(0, start) + patched + conf.slice(end);
+}
+
+interface Started { imapPort: number; pop3Port: number; master: Master }
+
+async function tryStart(dir: string, flavour: DovecotFlavour, users: string): Promise<Started | 'port-taken'> {
+  const [imapPort, pop3Port] = await freePortPair();
+  const env: NodeJS.ProcessEnv = { DOVECOT_USERS: users, DOVECOT_FOREGROUND: '1' };
+  if (flavour === 'dot-inbox-prefix') env.DOVECOT_MAIL_LOCATION = 'maildir:~/Maildir';
+  let master = spawnMaster(dir, startScript, [dir, String(imapPort), String(pop3Port)], env);
+  if ((await waitReady(dir, master)) === 'exited') return startFailure(dir, master, 'start.sh');
+  if (flavour === 'slash') return { imapPort, pop3Port, master };
+
+  // start.sh always starts with the stock namespace; no user has logged in yet, so stopping,
+  // patching and starting again leaves no mail stored under the old layout.
+  await run(stopScript, [dir]);
+  await master.exited;
+  const confPath = path.join(dir, 'dovecot.conf');
+  await fs.writeFile(confPath, patchDotInboxPrefix(await fs.readFile(confPath, 'utf8')));
+  master = spawnMaster(dir, 'dovecot', ['-F', '-c', confPath], {});
+  if ((await waitReady(dir, master)) === 'exited') return startFailure(dir, master, 'restart');
+  return { imapPort, pop3Port, master };
+}
+
+export async function startDovecot(flavour: DovecotFlavour, opts: { users?: string } = {}): Promise<DovecotServer> {
+  if (!onPath('dovecot')) throw new Error(`dovecot is not installed; run: ${INSTALL_HINT}`);
+  // Under os.tmpdir() (/tmp) so the parents are world-searchable, as the unprivileged
+  // dovecot processes require when we run as root; start.sh makes DIR itself 0755.
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), `tern-dovecot-${flavour}-`));
+  let started: Started | undefined;
+  try {
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS && !started; attempt++) {
+      const r = await tryStart(dir, flavour, opts.users ?? DEFAULT_USERS);
+      if (r !== 'port-taken') started = r;
+    }
+    if (!started) throw new Error(`dovecot: no free port pair after ${MAX_ATTEMPTS} attempts`);
+  } catch (err) {
+    await fs.rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+  const { imapPort, pop3Port, master } = started;
+  running.add(dir);
+  const conf = path.join(dir, 'dovecot.conf');
+
+  return {
+    dir,
+    host: '127.0.0.1',
+    imapPort,
+    pop3Port,
+    flavour,
+    separator: flavour === 'slash' ? '/' : '.',
+    prefix: flavour === 'slash' ? '' : 'INBOX.',
+    // Dovecot re-reads the passwd-file when it changes, but stats it at most once per
+    // wall-clock second (db-passwd-file.c: last_sync_time == ioloop_time). A login in the
+    // same second as an earlier lookup would see the old file ("unknown user"), so resolve
+    // only once the second has rolled over.
+    async addUser(name, password) {
+      await fs.appendFile(path.join(dir, 'users'), `${name}:{PLAIN}${password}::::::\n`);
+      const nextSecond = (Math.floor(Date.now() / 1000) + 1) * 1000;
+      await new Promise((r) => setTimeout(r, nextSecond - Date.now() + 20));
+    },
+    async doveadm(args) {
+      const r = await run('doveadm', ['-c', conf, ...args]);
+      if (r.code !== 0) throw new Error(`doveadm ${args.join(' ')} failed (exit ${r.code}): ${r.stderr}`);
+      return r.stdout;
+    },
+    async stop() {
+      if (!running.has(dir)) return;
+      const r = await run(stopScript, [dir]);
+      if (r.code !== 0) throw new Error(`dovecot stop.sh failed: ${r.stderr}`);
+      await master.exited;
+      running.delete(dir);
+      await fs.rm(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config';
+import { openDb } from '../src/store/db';
+import { Vault, loadSecretKey } from '../src/store/vault';
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'tern-unit-'));
+
+describe('configuration', () => {
+  it('has defaults', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ rollbackWindowHours: 48, redisUrl: undefined, logLevel: 'info', redisPrefix: 'tern' });
+    expect(c.dataDir).toBe(path.resolve('./data'));
+  });
+
+  it('names each invalid variable', () => {
+    const message = (() => {
+      try {
+        loadConfig({ TERN_ROLLBACK_WINDOW_HOURS: 'soon', REDIS_URL: 'localhost:6379', LOG_LEVEL: 'loud' });
+      } catch (e) {
+        return (e as Error).message;
+      }
+    })();
+    expect(message).toMatch(/TERN_ROLLBACK_WINDOW_HOURS: TERN_ROLLBACK_WINDOW_HOURS must be a number of hours/);
+    expect(message).toMatch(/REDIS_URL: REDIS_URL must start with redis:\/\//);
+    expect(message).toMatch(/LOG_LEVEL: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/);
+    expect(() => loadConfig({ TERN_WORKER_CONCURRENCY: '0' })).toThrow(/TERN_WORKER_CONCURRENCY must be greater than 0/);
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ REDIS_URL: '', TERN_ROLLBACK_WINDOW_HOURS: '' }).rollbackWindowHours).toBe(48);
+  });
+});
+
+describe('credential vault', () => {
+  it('generates a 0600 key file when TERN_SECRET_KEY is unset, and reuses it', () => {
+    const dir = tmp();
+    const key = loadSecretKey(undefined, dir);
+    const file = path.join(dir, 'secret.key');
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(loadSecretKey(undefined, dir).equals(key)).toBe(true);
+    expect(key.length).toBe(32);
+  });
+
+  it('refuses a key of the wrong size with a hint', () => {
+    expect(() => loadSecretKey('c2hvcnQ=', tmp())).toThrow(/32 bytes.*openssl rand -base64 32/);
+  });
+
+  it('stores passwords encrypted, reads them back, and forgets them', () => {
+    const dir = tmp();
+    const db = openDb(path.join(dir, 'tern.db'));
+    const vault = new Vault(db, loadSecretKey(undefined, dir));
+    vault.put('T-AAAAAAAA', 'source', 'hunter2-très-secret');
+    expect(vault.get('T-AAAAAAAA', 'source')).toBe('hunter2-très-secret');
+    const raw = fs.readFileSync(path.join(dir, 'tern.db'));
+    const wal = fs.existsSync(path.join(dir, 'tern.db-wal')) ? fs.readFileSync(path.join(dir, 'tern.db-wal')) : Buffer.alloc(0);
+    expect(Buffer.concat([raw, wal]).includes(Buffer.from('hunter2'))).toBe(false);
+    vault.deleteTask('T-AAAAAAAA');
+    expect(vault.get('T-AAAAAAAA', 'source')).toBeUndefined();
+  });
+
+  it('says so when the key changed', () => {
+    const dir = tmp();
+    const db = openDb(path.join(dir, 'tern.db'));
+    new Vault(db, Buffer.alloc(32, 1)).put('T-BBBBBBBB', 'destination', 'pw');
+    expect(() => new Vault(db, Buffer.alloc(32, 2)).get('T-BBBBBBBB', 'destination')).toThrow(/not the key they were saved with/);
+  });
+});
