@@ -37,3 +37,8 @@ export class TernError extends Error {
 export function isTernError(err: unknown): err is TernError {
   return err instanceof TernError;
 }
+
+/** A failure worth another try (server unreachable, connection dropped, timeout). */
+export function isTransient(err: unknown): boolean {
+  return err instanceof TernError && ['UNREACHABLE', 'TIMEOUT', 'PROTOCOL_ERROR'].includes(err.code);
+}

@@ -146,6 +146,9 @@ describe('IMAP to IMAP, "INBOX." + "." source to "/" destination', () => {
     await seedMessage(src, 'INBOX.Sent', makeMessage({ subject: 'Out' }), { flags: ['\\Seen'], internalDate: day(2) });
     await seedMessage(src, 'INBOX.Archives.2019', makeMessage({ subject: 'Old' }), { internalDate: day(3) });
     await seedMessage(src, 'INBOX.Drafts', makeMessage({ subject: 'Wip' }), { flags: ['\\Draft'], internalDate: day(4) });
+    // "new" is a valid name on Maildir++ but refused by the destination's LAYOUT=fs storage.
+    await seedMessage(src, 'INBOX.new', makeMessage({ subject: 'Renamed' }), { internalDate: day(5) });
+    await seedMessage(src, 'INBOX.new.child', makeMessage({ subject: 'Below it' }), { internalDate: day(6) });
     const source = contentView(await snapshotMailbox(src));
 
     const done = await tern.waitFor((await migrate(tern.service, { from: imapUrl(dotted, 'carol'), to: imapUrl(slash, 'carol') }, tern.actor)).id);
@@ -156,6 +159,11 @@ describe('IMAP to IMAP, "INBOX." + "." source to "/" destination', () => {
     expect(after.Sent).toEqual(source['INBOX.Sent']);
     expect(after.Drafts).toEqual(source['INBOX.Drafts']);
     expect(after['Archives/2019']).toEqual(source['INBOX.Archives.2019']);
+    expect(after.new_).toEqual(source['INBOX.new']);
+    expect(after['new_/child']).toEqual(source['INBOX.new.child']);
+    const renamed = done.folders.find((f) => f.sourceFolder === 'INBOX.new')!;
+    expect(renamed).toMatchObject({ destinationFolder: 'new_', copied: 1, destinationCount: 1 });
+    expect(renamed.note).toMatch(/renamed "new" to "new_": the destination refused the name/);
     expect(Object.keys(after).filter((p) => p.startsWith('INBOX/') || p.includes('.'))).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import type { Vault } from '../store/vault';
 import type { AccountEndpoint } from '../connectors/types';
 import type { ItemKind } from '../items';
 import { itemLabel } from '../items';
-import { TernError } from '../errors';
+import { TernError, isTransient } from '../errors';
 import { ProgressThrottle, type ProgressSink } from './progress';
 import type { StepContext } from './context';
 import { runEmailStep } from './steps/emails';
@@ -23,11 +23,6 @@ export interface EngineDeps {
 type StepRunner = (ctx: StepContext) => Promise<{ cancelled: boolean }>;
 const STEP_RUNNERS: Partial<Record<ItemKind, StepRunner>> = { emails: runEmailStep };
 
-/** Thrown for a failure worth another attempt (server unreachable, connection dropped). */
-export function isTransient(err: unknown): boolean {
-  return err instanceof TernError ? ['UNREACHABLE', 'TIMEOUT', 'PROTOCOL_ERROR'].includes(err.code) : false;
-}
-
 /**
  * Runs (or resumes) a task's steps in order. Steps already done are skipped; a step that was
  * running when a worker died runs again, and its journal keeps it from copying anything twice.
@@ -40,7 +35,10 @@ export async function runTask(deps: EngineDeps, taskId: string, sink: ProgressSi
   const now = Date.now();
   if (!tasks.transition(taskId, ['queued', 'running'], 'running', { startedAt: row.startedAt ?? now })) return;
   const cancelRequested = () => tasks.row(taskId)?.cancelRequestedAt != null;
-  const progress = new ProgressThrottle(sink);
+  const progress = new ProgressThrottle(async (snapshot) => {
+    tasks.updateStep(taskId, snapshot.step, snapshot.counters);
+    await sink(snapshot);
+  });
 
   try {
     const ctx: StepContext = {

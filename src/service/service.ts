@@ -18,6 +18,8 @@ export interface CreateTaskInput {
   notify?: string;
 }
 
+const PURGE_EVERY_MS = 10 * 60_000;
+
 /** The domain's one entry point for commands and adapters. */
 export class TernService {
   constructor(private readonly rt: Runtime) {}
@@ -115,14 +117,26 @@ export class TernService {
     }
   }
 
-  /** Runs a worker in this process (for `tern migrate` when none is running, and `tern worker`). */
+  /**
+   * Runs a worker in this process (for `tern migrate` when none is running, and `tern worker`).
+   * Workers also close rollback windows as they pass.
+   */
   startWorker() {
-    return startWorker(this.engineDeps(), {
+    const worker = startWorker(this.engineDeps(), {
       connection: this.rt.connection,
       prefix: this.rt.config.redisPrefix,
       concurrency: this.rt.config.workerConcurrency,
       lockMs: this.rt.config.jobLockMs,
     });
+    const purge = () => {
+      const ids = this.purgeExpired();
+      if (ids.length) this.rt.log.info({ tasks: ids }, 'rollback windows closed: journals and credentials deleted');
+    };
+    purge();
+    const timer = setInterval(purge, PURGE_EVERY_MS);
+    timer.unref();
+    worker.on('closed', () => clearInterval(timer));
+    return worker;
   }
 
   async workersRunning(): Promise<boolean> {

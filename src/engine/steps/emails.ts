@@ -8,11 +8,12 @@ import { openSource, maxSourceConnections, type SourceSession } from '../sources
 import { DestinationFolders } from '../email/destination-folders';
 import { chunkMessages, matchMessages, storableFlags } from '../email/match';
 import { verifyFolder, type CopyChunk, type FolderJob } from '../email/folder-job';
-import { TernError } from '../../errors';
+import { TernError, isTransient } from '../../errors';
 
 /** Batches: a FETCH brings at most this many messages or bytes into memory per connection. */
 const CHUNK_MESSAGES = 100;
 const CHUNK_BYTES = 16 * 1024 * 1024;
+const SCAN_ATTEMPTS = 3;
 
 interface Lane {
   source: SourceSession;
@@ -41,8 +42,8 @@ export async function runEmailStep(ctx: StepContext): Promise<{ cancelled: boole
       ctx.tasks.saveFolderReport(ctx.taskId, report);
       jobs.push({ plan, report: { ...report }, pendingChunks: 0 });
     }
+    // Counters change with every message; the throttle persists and publishes them at most every 500 ms.
     const publish = (current?: string) => {
-      ctx.tasks.updateStep(ctx.taskId, 'emails', counters);
       ctx.progress.update({ taskId: ctx.taskId, step: 'emails', counters: { ...counters }, current, at: Date.now() });
     };
     publish();
@@ -78,7 +79,7 @@ export async function runEmailStep(ctx: StepContext): Promise<{ cancelled: boole
         ctx.tasks.saveFolderReport(ctx.taskId, job.report);
         let batches: Promise<void>;
         try {
-          const chunks = (await scanFolderJob(ctx, lane, folders, job, counters)).map((messages): CopyChunk => ({ job, messages }));
+          const chunks = (await scanWithRetry(ctx, lane, folders, job, counters)).map((messages): CopyChunk => ({ job, messages }));
           job.pendingChunks = chunks.length;
           batches = chunks.length === 0 ? Promise.resolve() : new Promise<void>((resolve) => (job.done = resolve));
           work.addChunks(chunks);
@@ -126,6 +127,23 @@ async function openLane(ctx: StepContext): Promise<Lane> {
 
 async function closeLane(lane: Lane): Promise<void> {
   await Promise.all([lane.source.close().catch(() => {}), closeImap(lane.destination)]);
+}
+
+/**
+ * Scanning is idempotent, so a connection dropped while scanning (a server process may die under
+ * load) is retried on fresh connections rather than failing the whole attempt.
+ */
+async function scanWithRetry(ctx: StepContext, lane: Lane, folders: DestinationFolders, job: FolderJob, counters: StepCounters) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await scanFolderJob(ctx, lane, folders, job, counters);
+    } catch (err) {
+      if (attempt >= SCAN_ATTEMPTS || !isTransient(err)) throw err;
+      ctx.log.warn({ task: ctx.taskId, folder: job.plan.source, code: (err as TernError).code }, 'connection lost while scanning a folder; reconnecting');
+      await closeLane(lane);
+      Object.assign(lane, await openLane(ctx));
+    }
+  }
 }
 
 /** Scans both sides of one folder, claims this task's earlier copies, and returns the batches to copy. */
