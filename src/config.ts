@@ -30,12 +30,29 @@ const schema = z.object({
   TERN_CONNECTIONS_PER_ACCOUNT: positiveInt('TERN_CONNECTIONS_PER_ACCOUNT', 4),
   TERN_JOB_LOCK_MS: positiveInt('TERN_JOB_LOCK_MS', 30_000),
   TERN_CONNECT_TIMEOUT_MS: positiveInt('TERN_CONNECT_TIMEOUT_MS', 20_000),
+  TERN_MAX_UPLOAD_BYTES: positiveInt('TERN_MAX_UPLOAD_BYTES', 50 * 1024 ** 3),
+  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'SLACK_BOT_TOKEN must be a bot token (xoxb-…)').optional(),
+  SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'SLACK_APP_TOKEN must be an app-level token (xapp-…) for Socket Mode').optional(),
+  SLACK_SIGNING_SECRET: z.string().optional(),
+  SLACK_API_URL: z.string().url('SLACK_API_URL must be a URL').optional(),
+  SLACK_ADMIN_USERS: z.string().optional(),
+  PORT: positiveInt('PORT', 3000),
   TERN_FROM_PASSWORD: z.string().optional(),
   TERN_TO_PASSWORD: z.string().optional(),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent' })
     .default('info'),
 });
+
+export interface SlackConfig {
+  botToken: string;
+  /** Socket Mode when set; otherwise the HTTP receiver on `port`, checked with signingSecret. */
+  appToken?: string;
+  signingSecret?: string;
+  port: number;
+  apiUrl?: string;
+  adminUsers: string[];
+}
 
 export interface Config {
   dataDir: string;
@@ -48,6 +65,8 @@ export interface Config {
   jobLockMs: number;
   connectTimeoutMs: number;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  maxUploadBytes: number;
+  slack?: SlackConfig;
   /** CLI fallbacks when an account URL carries no password. */
   passwords: { from?: string; to?: string };
 }
@@ -78,6 +97,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
     jobLockMs: c.TERN_JOB_LOCK_MS,
     connectTimeoutMs: c.TERN_CONNECT_TIMEOUT_MS,
     logLevel: c.LOG_LEVEL,
+    maxUploadBytes: c.TERN_MAX_UPLOAD_BYTES,
+    slack: slackConfig(c),
     passwords: { from: c.TERN_FROM_PASSWORD, to: c.TERN_TO_PASSWORD },
+  };
+}
+
+function slackConfig(c: z.infer<typeof schema>): SlackConfig | undefined {
+  if (!c.SLACK_BOT_TOKEN) return undefined;
+  if (!c.SLACK_APP_TOKEN && !c.SLACK_SIGNING_SECRET) {
+    throw new TernError('CONFIG_INVALID', 'Invalid configuration:\n  SLACK_BOT_TOKEN is set but neither SLACK_APP_TOKEN (Socket Mode) nor SLACK_SIGNING_SECRET (HTTP mode) is.');
+  }
+  return {
+    botToken: c.SLACK_BOT_TOKEN,
+    appToken: c.SLACK_APP_TOKEN,
+    signingSecret: c.SLACK_SIGNING_SECRET,
+    port: c.PORT,
+    apiUrl: c.SLACK_API_URL,
+    adminUsers: (c.SLACK_ADMIN_USERS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
   };
 }

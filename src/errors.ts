@@ -17,7 +17,9 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'INVALID_STATE'
   | 'ROLLBACK_EXPIRED'
-  | 'REDIS_UNAVAILABLE';
+  | 'REDIS_UNAVAILABLE'
+  | 'NOT_AVAILABLE'
+  | 'BAD_UPLOAD';
 
 export class TernError extends Error {
   readonly code: ErrorCode;

@@ -6,6 +6,7 @@ import { openDb, type Db } from '../store/db';
 import { TaskStore } from '../store/tasks';
 import { Journal } from '../store/journal';
 import { Vault, loadSecretKey } from '../store/vault';
+import { MessageRefs } from '../store/messages';
 import { TaskQueue } from '../queue/queue';
 import { startPrivateRedis, type PrivateRedis } from '../queue/private-redis';
 
@@ -17,6 +18,7 @@ export interface Runtime {
   tasks: TaskStore;
   journal: Journal;
   vault: Vault;
+  messages: MessageRefs;
   queue: TaskQueue;
   connection: ConnectionOptions;
   close(): Promise<void>;
@@ -41,6 +43,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     tasks: new TaskStore(db),
     journal: new Journal(db),
     vault,
+    messages: new MessageRefs(db),
     queue,
     connection,
     close: async () => {

@@ -10,6 +10,9 @@ import { checkAccounts } from './check-accounts';
 import { createQueueEvents } from '../queue/queue';
 import { startWorker } from '../queue/worker';
 import type { EngineDeps } from '../engine/run-task';
+import type { MessageRef } from '../store/messages';
+import { TaskFeed } from '../notify/task-feed';
+import { checkPstFile } from './uploads';
 
 export interface CreateTaskInput {
   source: AccountCredentials;
@@ -115,6 +118,50 @@ export class TernService {
       clearInterval(poll);
       await events.close();
     }
+  }
+
+  /**
+   * Imports a .pst file into a mailbox. The file is checked first (PST signature); reading PST
+   * files is not built yet, so a valid file gets a clear "not available yet".
+   */
+  async importPst(req: { file: string; fileName: string; destination: AccountCredentials; items: ItemKind[] }, actor: Actor): Promise<TaskView> {
+    await checkPstFile(req.file, req.fileName);
+    this.rt.tasks.audit(null, actor.id, 'pst.import_refused', req.fileName);
+    throw new TernError('NOT_AVAILABLE', `PST import is not available yet: ${req.fileName} was received and checked, but Tern cannot read PST files so far.`);
+  }
+
+  /** Where a task's status card lives on a chat surface. */
+  saveCard(ref: Omit<MessageRef, 'announced' | 'finalPosted'>): void {
+    this.rt.messages.save(ref);
+  }
+
+  card(taskId: string, surface: string): MessageRef | undefined {
+    return this.rt.messages.get(taskId, surface);
+  }
+
+  /** Cards still to keep up to date (a restarted bot resumes them). */
+  openCards(surface: string): MessageRef[] {
+    return this.rt.messages.open(surface);
+  }
+
+  recordAnnounced(taskId: string, surface: string, announced: Record<string, string>, finalPosted: boolean): void {
+    this.rt.messages.setAnnounced(taskId, surface, announced);
+    this.rt.messages.setFinalPosted(taskId, surface, finalPosted);
+  }
+
+  /** Changes of the tasks whose cards `surface` keeps up to date. */
+  feed(surface: string): TaskFeed {
+    return new TaskFeed(this.rt, () => this.openCards(surface).map((c) => c.taskId));
+  }
+
+  /** A task for its status card: the card is public in its channel already, so no follow rule applies. */
+  view(taskId: string): TaskView {
+    return this.find(taskId);
+  }
+
+  /** Records who did what from a chat surface. */
+  audit(taskId: string, actor: Actor, action: string, detail?: string): void {
+    this.rt.tasks.audit(taskId, actor.id, action, detail);
   }
 
   /**

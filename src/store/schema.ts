@@ -118,3 +118,22 @@ export const audit = sqliteTable(
   },
   (t) => [index('audit_task').on(t.taskId)],
 );
+
+/**
+ * Where a task's status card lives on a chat surface, so a restarted bot (or a worker in another
+ * process) keeps editing the same card and thread.
+ */
+export const taskMessages = sqliteTable(
+  'task_messages',
+  {
+    taskId: text('task_id').notNull(),
+    surface: text('surface').notNull(),
+    channel: text('channel').notNull(),
+    messageId: text('message_id').notNull(),
+    threadId: text('thread_id'),
+    /** Step and task states the thread has already been told about (JSON), to post each milestone once. */
+    announced: text('announced'),
+    finalPostedAt: integer('final_posted_at'),
+  },
+  (t) => [primaryKey({ columns: [t.taskId, t.surface] })],
+);

@@ -1,0 +1,76 @@
+import path from 'node:path';
+import { App, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import type { Config, SlackConfig } from '../../src/config';
+import type { Logger } from '../../src/log';
+import type { TernService } from '../../src/service/service';
+import { SlackCards, SURFACE } from './cards';
+import type { SlackDeps } from './context';
+import { registerCommands } from './listeners/commands';
+import { registerActions } from './listeners/actions';
+import { registerViews } from './listeners/views';
+import { registerEvents } from './listeners/events';
+
+export interface SlackBot {
+  app: App;
+  cards: SlackCards;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The Slack app: Socket Mode when SLACK_APP_TOKEN is set, otherwise Bolt's HTTP receiver on PORT
+ * (signatures and timestamps checked by Bolt). Every listener is registered here.
+ */
+export function createSlackBot(config: Config & { slack: SlackConfig }, service: TernService, log: Logger): SlackBot {
+  const slack = config.slack;
+  const app = new App({
+    token: slack.botToken,
+    ...(slack.appToken ? { appToken: slack.appToken, socketMode: true } : { signingSecret: slack.signingSecret!, port: slack.port }),
+    clientOptions: slack.apiUrl ? { slackApiUrl: slack.apiUrl.endsWith('/') ? slack.apiUrl : `${slack.apiUrl}/` } : {},
+    logger: boltLogger(log),
+    logLevel: LogLevel.WARN,
+  });
+  const cards = new SlackCards(app.client, service, service.feed(SURFACE), log);
+  const deps: SlackDeps = {
+    service,
+    cards,
+    config: slack,
+    botToken: slack.botToken,
+    uploadsDir: path.join(config.dataDir, 'uploads'),
+    maxUploadBytes: config.maxUploadBytes,
+    log,
+  };
+  registerEvents(app, deps);
+  registerCommands(app, deps);
+  registerActions(app, deps);
+  registerViews(app, deps);
+  app.error(async (err) => log.error({ err }, 'slack listener failed'));
+  return {
+    app,
+    cards,
+    start: async () => {
+      await app.start(slack.port);
+      await cards.start();
+      log.info({ mode: slack.appToken ? 'socket' : `http:${slack.port}` }, 'slack bot running');
+    },
+    stop: async () => {
+      await cards.stop();
+      await app.stop();
+    },
+  };
+}
+
+/** Bolt's logger interface over pino (Bolt never sees request bodies from us: pino redacts secrets). */
+function boltLogger(log: Logger): BoltLogger {
+  const child = log.child({ component: 'slack' });
+  let level = LogLevel.WARN;
+  return {
+    debug: (...m: unknown[]) => child.debug(m.map(String).join(' ')),
+    info: (...m: unknown[]) => child.info(m.map(String).join(' ')),
+    warn: (...m: unknown[]) => child.warn(m.map(String).join(' ')),
+    error: (...m: unknown[]) => child.error(m.map(String).join(' ')),
+    setLevel: (l: LogLevel) => (level = l),
+    getLevel: () => level,
+    setName: () => {},
+  };
+}

@@ -1,0 +1,58 @@
+import type { App } from '@slack/bolt';
+import { parseSlash, USAGE } from '../../../commands/slash';
+import { status } from '../../../commands/status';
+import { list } from '../../../commands/list';
+import { statusCard } from '../../../commands/views';
+import { TernError } from '../../../src/errors';
+import { cardBlocks } from '../render-card';
+import { migrateModal } from '../render-modal';
+import { actorOf, type SlackDeps } from '../context';
+import { cancelTask, rollbackTask } from './task-actions';
+
+/** `/migrate [status|cancel|rollback|list|help …]`. Answers other than the form are ephemeral. */
+export function registerCommands(app: App, deps: SlackDeps): void {
+  app.command('/migrate', async ({ command, ack, client }) => {
+    const req = parseSlash(command.text ?? '');
+    await ack();
+    const actor = actorOf(deps, command.user_id);
+    const reply = (text: string, blocks?: object[]) =>
+      client.chat.postEphemeral({ channel: command.channel_id, user: command.user_id, text, ...(blocks ? { blocks: blocks as never } : {}) });
+    try {
+      switch (req.kind) {
+        case 'form':
+          // Opened first, within the trigger's 3 s; nothing slow happens before.
+          await client.views.open({ trigger_id: command.trigger_id, view: migrateModal({ channel: command.channel_id }) });
+          return;
+        case 'help':
+          await reply(USAGE.join('\n'));
+          return;
+        case 'usage':
+          await reply(req.message);
+          return;
+        case 'list': {
+          const tasks = list(deps.service, {}, actor);
+          await reply(tasks.length ? tasks.map((t) => `\`${t.id}\` ${t.status.replace('_', ' ')} — ${t.source} → ${t.destination}`).join('\n') : 'You have no tasks yet. `/migrate` starts one.');
+          return;
+        }
+        case 'status': {
+          const card = statusCard(status(deps.service, { taskId: req.taskId, sourceEmail: req.sourceEmail }, actor));
+          await reply(`Migration ${card.taskId}: ${card.headline}`, cardBlocks({ ...card, buttons: [] }));
+          return;
+        }
+        case 'cancel':
+          await reply(await cancelTask(deps, req.taskId, command.user_id));
+          return;
+        case 'rollback':
+          await reply(await rollbackTask(deps, req.taskId, command.user_id));
+          return;
+      }
+    } catch (err) {
+      if (!(err instanceof TernError)) {
+        deps.log.error({ err }, '/migrate failed');
+        await reply('Something went wrong on our side; it has been logged.');
+        return;
+      }
+      await reply(err.userMessage);
+    }
+  });
+}

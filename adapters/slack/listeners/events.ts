@@ -1,0 +1,72 @@
+import type { App } from '@slack/bolt';
+import type { SlackDeps } from '../context';
+import { IMPORT_ACTION } from './actions';
+import { bytes } from '../../../commands/views';
+
+/** Remembers the last N keys seen: Slack retries events, and one share raises two events. */
+class RecentKeys {
+  private readonly keys = new Set<string>();
+  constructor(private readonly max = 1000) {}
+  /** True the first time a key is seen. */
+  add(key: string): boolean {
+    if (this.keys.has(key)) return false;
+    this.keys.add(key);
+    if (this.keys.size > this.max) this.keys.delete(this.keys.values().next().value!);
+    return true;
+  }
+}
+
+/**
+ * A .pst shared where the bot is gets a thread reply with an Import… button. Retried deliveries
+ * (X-Slack-Retry-Num) are dropped by event ID; a file is offered once even though Slack sends
+ * both file_shared and a message with the file.
+ */
+export function registerEvents(app: App, deps: SlackDeps): void {
+  const events = new RecentKeys();
+  const files = new RecentKeys();
+
+  app.use(async ({ body, next }) => {
+    const eventId = (body as { event_id?: string }).event_id;
+    if (eventId && !events.add(eventId)) return;
+    await next();
+  });
+
+  const offer = async (client: App['client'], fileId: string, channel: string, threadTs?: string) => {
+    if (!files.add(fileId)) return;
+    const info = await client.files.info({ file: fileId });
+    const file = info.file;
+    if (!file?.name?.toLowerCase().endsWith('.pst')) return;
+    const value = JSON.stringify({ fileId, name: file.name, channel });
+    // file_shared does not say which message shared the file; files.info does (shares).
+    const shares = file.shares as { public?: Record<string, Array<{ ts?: string }>>; private?: Record<string, Array<{ ts?: string }>> } | undefined;
+    const thread = threadTs ?? shares?.public?.[channel]?.[0]?.ts ?? shares?.private?.[channel]?.[0]?.ts;
+    await client.chat.postMessage({
+      channel,
+      ...(thread ? { thread_ts: thread } : {}),
+      text: `${file.name} (${bytes(file.size ?? 0)}) can be imported into a mailbox.`,
+      blocks: [
+        { type: 'section', text: { type: 'mrkdwn', text: `:inbox_tray: *${file.name}* (${bytes(file.size ?? 0)}) can be imported into a mailbox.` } },
+        { type: 'actions', elements: [{ type: 'button', action_id: IMPORT_ACTION, text: { type: 'plain_text', text: 'Import…' }, value, style: 'primary' }] },
+      ],
+    });
+  };
+
+  app.event('file_shared', async ({ event, client }) => {
+    try {
+      await offer(client, event.file_id, event.channel_id);
+    } catch (err) {
+      deps.log.warn({ err: (err as Error).message }, 'could not offer a PST import');
+    }
+  });
+
+  app.message(async ({ message, client }) => {
+    if (message.subtype !== 'file_share') return;
+    for (const f of message.files ?? []) {
+      try {
+        await offer(client, f.id, message.channel, message.ts);
+      } catch (err) {
+        deps.log.warn({ err: (err as Error).message }, 'could not offer a PST import');
+      }
+    }
+  });
+}

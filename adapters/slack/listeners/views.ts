@@ -1,0 +1,68 @@
+import type { App, ViewSubmitAction } from '@slack/bolt';
+import { FormErrors, parseMigrateForm, submitMigrateForm } from '../../../commands/migrate-form';
+import { importPst } from '../../../commands/import-pst';
+import { TernError } from '../../../src/errors';
+import { checkingModal, createdModal, formValues, importModal, messageModal, migrateModal, withoutPasswords, IMPORT_CALLBACK, MIGRATE_CALLBACK, type ModalMetadata } from '../render-modal';
+import { actorOf, type SlackDeps } from '../context';
+import { downloadSlackFile } from '../download';
+
+type State = Parameters<typeof formValues>[0];
+
+/**
+ * Form submissions. Malformed fields come back at once as field errors; the account check takes
+ * longer than Slack's 3 s, so the modal says "checking" and is updated with the outcome.
+ */
+export function registerViews(app: App, deps: SlackDeps): void {
+  app.view<ViewSubmitAction>(MIGRATE_CALLBACK, async ({ ack, body, view, client }) => {
+    const meta = JSON.parse(view.private_metadata || '{}') as ModalMetadata;
+    const values = formValues(view.state.values as State);
+    try {
+      parseMigrateForm(values);
+    } catch (err) {
+      if (err instanceof FormErrors) return ack({ response_action: 'errors', errors: slackErrors(err.errors) });
+      throw err;
+    }
+    await ack({ response_action: 'update', view: checkingModal() });
+    let next;
+    try {
+      const task = await submitMigrateForm(deps.service, values, actorOf(deps, body.user.id));
+      next = createdModal(task);
+      await deps.cards.post(task, meta.channel);
+    } catch (err) {
+      next = failureView(deps, err, () => migrateModal(meta, withoutPasswords(values), (err as FormErrors).errors));
+    }
+    await client.views.update({ view_id: view.id, view: next });
+  });
+
+  app.view<ViewSubmitAction>(IMPORT_CALLBACK, async ({ ack, body, view, client }) => {
+    const meta = JSON.parse(view.private_metadata || '{}') as ModalMetadata;
+    const values = formValues(view.state.values as State);
+    const info = await client.files.info({ file: meta.fileId! });
+    const file = info.file!;
+    await ack({ response_action: 'update', view: messageModal('Import a PST file', `:hourglass_flowing_sand: Fetching *${file.name}* and checking the account…`) });
+    let next;
+    try {
+      if ((file.size ?? 0) > deps.maxUploadBytes) throw new TernError('BAD_UPLOAD', `${file.name} is larger than the ${deps.maxUploadBytes} bytes allowed (TERN_MAX_UPLOAD_BYTES).`);
+      const local = await downloadSlackFile(file.url_private_download!, deps.botToken, { id: file.id!, name: file.name! }, deps.uploadsDir, deps.maxUploadBytes);
+      const task = await importPst(deps.service, { file: local, fileName: file.name!, values }, actorOf(deps, body.user.id));
+      next = createdModal(task);
+      await deps.cards.post(task, meta.channel);
+    } catch (err) {
+      next = failureView(deps, err, () => importModal(meta, file.name!, withoutPasswords(values), (err as FormErrors).errors));
+    }
+    await client.views.update({ view_id: view.id, view: next });
+  });
+}
+
+/** The form again with its errors, or a plain message for anything that is not about a field. */
+function failureView(deps: SlackDeps, err: unknown, form: () => ReturnType<typeof migrateModal>) {
+  if (err instanceof FormErrors) return form();
+  if (err instanceof TernError) return messageModal('Not started', `:warning: ${err.userMessage}`);
+  deps.log.error({ err }, 'form submission failed');
+  return messageModal('Not started', ':warning: Something went wrong on our side; it has been logged.');
+}
+
+/** Slack's field errors must name blocks that take input; ours do ("source.host"). */
+function slackErrors(errors: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, v.replace(/^(Source|Destination): /, '')]));
+}

@@ -1,0 +1,170 @@
+import type { KnownBlock, View, PlainTextOption } from './block-kit';
+import { ITEM_CHOICES, PASSWORD_HINT, SERVER_TYPES, type AccountFields, type MigrateFormValues, type Side } from '../../commands/migrate-form';
+import type { TaskView } from '../../src/task';
+
+/**
+ * The /migrate modal. Block IDs are the form's field names ("source.host"), so the command's
+ * field errors map straight onto them. Passwords are never put back into a view.
+ */
+export const MIGRATE_CALLBACK = 'tern_migrate';
+export const IMPORT_CALLBACK = 'tern_import_pst';
+
+export interface ModalMetadata {
+  channel: string;
+  /** For a PST import: the Slack file. */
+  fileId?: string;
+}
+
+const option = (value: string | undefined, label: string): PlainTextOption => ({ value: value ?? "", text: { type: 'plain_text', text: label } });
+
+function input(blockId: string, label: string, opts: { initial?: string; hint?: string; optional?: boolean; placeholder?: string } = {}): KnownBlock {
+  return {
+    type: 'input',
+    block_id: blockId,
+    optional: opts.optional ?? false,
+    label: { type: 'plain_text', text: label },
+    ...(opts.hint ? { hint: { type: 'plain_text', text: opts.hint } } : {}),
+    element: {
+      type: 'plain_text_input',
+      action_id: 'value',
+      ...(opts.initial ? { initial_value: opts.initial } : {}),
+      ...(opts.placeholder ? { placeholder: { type: 'plain_text', text: opts.placeholder } } : {}),
+    },
+  };
+}
+
+function accountBlocks(side: Side, f: AccountFields, errors: Record<string, string>): KnownBlock[] {
+  const title = side === 'source' ? 'Source account' : 'Destination account';
+  const type = SERVER_TYPES.find((t) => t.value === (f.type ?? 'imap')) ?? SERVER_TYPES[1];
+  const flags = [option('tls', 'TLS from the start (IMAPS/POP3S; otherwise STARTTLS)'), option('insecure', 'Accept a self-signed certificate')];
+  const initialFlags = flags.filter((o) => (o.value === 'tls' ? f.tls !== false : Boolean(f.insecure)));
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: title } },
+    {
+      type: 'input',
+      block_id: `${side}.type`,
+      label: { type: 'plain_text', text: 'Server type' },
+      element: { type: 'static_select', action_id: 'value', options: SERVER_TYPES.map((t) => option(t.value, t.label)), initial_option: option(type.value, type.label) },
+    },
+    input(`${side}.login`, 'E-mail address or login', { initial: f.login, placeholder: 'alice@example.com' }),
+    input(`${side}.password`, 'Password', { hint: PASSWORD_HINT }),
+    input(`${side}.host`, 'Server', { initial: f.host, placeholder: 'imap.example.com' }),
+    input(`${side}.port`, 'Port', { initial: f.port, optional: true, hint: 'Leave empty for the usual port (993 / 143, 995 / 110).' }),
+    {
+      type: 'input',
+      block_id: `${side}.options`,
+      optional: true,
+      label: { type: 'plain_text', text: 'Security' },
+      element: { type: 'checkboxes', action_id: 'value', options: flags, ...(initialFlags.length ? { initial_options: initialFlags } : {}) },
+    },
+  ];
+  return withErrors(blocks, errors);
+}
+
+/** Errors after the slow account check can't use Slack's field errors: a warning under each field. */
+function withErrors(blocks: KnownBlock[], errors: Record<string, string>): KnownBlock[] {
+  return blocks.flatMap((b) => {
+    const id = 'block_id' in b ? b.block_id : undefined;
+    const message = id && errors[id];
+    return message ? [b, { type: 'context', elements: [{ type: 'mrkdwn', text: `:warning: ${message}` }] } as KnownBlock] : [b];
+  });
+}
+
+export function migrateModal(meta: ModalMetadata, values?: Partial<MigrateFormValues>, errors: Record<string, string> = {}): View {
+  const items = new Set(values?.items ?? ['emails']);
+  const itemOptions = ITEM_CHOICES.map((c) => option(c.value, c.label));
+  const blocks: KnownBlock[] = [
+    ...(Object.keys(errors).length ? [{ type: 'section', text: { type: 'mrkdwn', text: ':warning: Please fix the fields marked below and type the passwords again.' } } as KnownBlock] : []),
+    ...accountBlocks('source', values?.source ?? {}, errors),
+    ...accountBlocks('destination', values?.destination ?? {}, errors),
+    ...itemsAndNotify(itemOptions.filter((o) => items.has(o.value ?? "")), itemOptions, values?.notify, errors),
+  ];
+  return {
+    type: 'modal',
+    callback_id: MIGRATE_CALLBACK,
+    private_metadata: JSON.stringify(meta),
+    title: { type: 'plain_text', text: 'Migrate a mailbox' },
+    submit: { type: 'plain_text', text: 'Start' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks,
+  };
+}
+
+function itemsAndNotify(initial: PlainTextOption[], all: PlainTextOption[], notify: string | undefined, errors: Record<string, string>): KnownBlock[] {
+  return withErrors(
+    [
+      { type: 'header', text: { type: 'plain_text', text: 'What to move' } },
+      {
+        type: 'input',
+        block_id: 'items',
+        label: { type: 'plain_text', text: 'Items' },
+        element: { type: 'checkboxes', action_id: 'value', options: all, ...(initial.length ? { initial_options: initial } : {}) },
+      },
+      input('notify', 'Notify this e-mail address when it ends', { initial: notify, optional: true }),
+    ],
+    errors,
+  );
+}
+
+/** The PST import form: a destination account and what to move. */
+export function importModal(meta: ModalMetadata, fileName: string, values?: Partial<MigrateFormValues>, errors: Record<string, string> = {}): View {
+  const items = new Set(values?.items ?? ['emails']);
+  const itemOptions = ITEM_CHOICES.map((c) => option(c.value, c.label));
+  return {
+    type: 'modal',
+    callback_id: IMPORT_CALLBACK,
+    private_metadata: JSON.stringify(meta),
+    title: { type: 'plain_text', text: 'Import a PST file' },
+    submit: { type: 'plain_text', text: 'Import' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: `Import *${fileName}* into:` } },
+      ...(Object.keys(errors).length && errors.file ? [{ type: 'section', text: { type: 'mrkdwn', text: `:warning: ${errors.file}` } } as KnownBlock] : []),
+      ...accountBlocks('destination', values?.destination ?? {}, errors),
+      ...itemsAndNotify(itemOptions.filter((o) => items.has(o.value ?? "")), itemOptions, values?.notify, errors),
+    ],
+  };
+}
+
+export function messageModal(title: string, text: string): View {
+  return { type: 'modal', title: { type: 'plain_text', text: title }, close: { type: 'plain_text', text: 'Close' }, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+}
+
+export function checkingModal(): View {
+  return messageModal('Migrate a mailbox', ':hourglass_flowing_sand: Checking the accounts… (logging in to both servers)');
+}
+
+export function createdModal(task: TaskView): View {
+  return messageModal(
+    'Migration started',
+    `:white_check_mark: Task *\`${task.id}\`* is queued: ${task.source} → ${task.destination}.\nNote the task ID: the status card in the channel follows it, and \`/migrate status ${task.id} <source-email>\` shows it anywhere.`,
+  );
+}
+
+/** Reads the submitted values back into the form's shape. */
+export function formValues(state: Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null; selected_options?: Array<{ value: string }> }>>): MigrateFormValues {
+  const text = (id: string) => state[id]?.value?.value ?? undefined;
+  const side = (s: Side): AccountFields => {
+    const flags = new Set((state[`${s}.options`]?.value?.selected_options ?? []).map((o) => o.value));
+    return {
+      type: state[`${s}.type`]?.value?.selected_option?.value,
+      login: text(`${s}.login`),
+      password: text(`${s}.password`),
+      host: text(`${s}.host`),
+      port: text(`${s}.port`),
+      tls: flags.has('tls'),
+      insecure: flags.has('insecure'),
+    };
+  };
+  return {
+    source: side('source'),
+    destination: side('destination'),
+    items: (state.items?.value?.selected_options ?? []).map((o) => o.value),
+    notify: text('notify'),
+  };
+}
+
+/** The same values without the passwords, for a view sent back to Slack. */
+export function withoutPasswords(v: MigrateFormValues): MigrateFormValues {
+  return { ...v, source: { ...v.source, password: undefined }, destination: { ...v.destination, password: undefined } };
+}

@@ -1,0 +1,121 @@
+import type { AccountCredentials, Protocol } from '../src/connectors/types';
+import { ITEM_KINDS, itemLabel, parseItems, type ItemKind } from '../src/items';
+import { TernError } from '../src/errors';
+import type { TernService } from '../src/service/service';
+import type { Actor } from '../src/service/actor';
+import type { TaskView } from '../src/task';
+
+/**
+ * The /migrate form, platform-neutral: which fields it has, how a submission is checked, and
+ * where each error belongs. Chat adapters render it (a Slack modal, Discord modals in steps).
+ */
+export type Side = 'source' | 'destination';
+export type ServerType = 'auto' | 'imap' | 'pop3' | 'exchange';
+
+export const SERVER_TYPES: Array<{ value: ServerType; label: string }> = [
+  { value: 'auto', label: 'Autodetect' },
+  { value: 'imap', label: 'IMAP' },
+  { value: 'pop3', label: 'POP3' },
+  { value: 'exchange', label: 'Microsoft Exchange' },
+];
+
+export interface AccountFields {
+  type?: string;
+  login?: string;
+  password?: string;
+  host?: string;
+  port?: string;
+  /** TLS from the first byte (IMAPS/POP3S); otherwise STARTTLS when offered. */
+  tls?: boolean;
+  insecure?: boolean;
+}
+
+export interface MigrateFormValues {
+  source: AccountFields;
+  destination: AccountFields;
+  items: string[];
+  notify?: string;
+}
+
+export const ITEM_CHOICES = ITEM_KINDS.map((kind) => ({ value: kind, label: itemLabel(kind) }));
+
+export const PASSWORD_HINT = 'This field is not masked (chat apps cannot hide what you type): prefer an app password. It is stored encrypted and deleted when the rollback window closes.';
+
+/** Field errors keyed "source.host", "items", …: shown next to each field, all at once. */
+export class FormErrors extends TernError {
+  constructor(readonly errors: Record<string, string>) {
+    super('BAD_ACCOUNT_URL', Object.values(errors).join('\n'));
+  }
+}
+
+const DEFAULT_PORTS: Record<Protocol, { tls: number; plain: number }> = { imap: { tls: 993, plain: 143 }, pop3: { tls: 995, plain: 110 } };
+
+export interface ParsedForm {
+  source: AccountCredentials;
+  destination: AccountCredentials;
+  items: ItemKind[];
+  notify?: string;
+}
+
+export function parseMigrateForm(v: MigrateFormValues): ParsedForm {
+  const errors: Record<string, string> = {};
+  const source = parseSide('source', v.source, errors);
+  const destination = parseSide('destination', v.destination, errors);
+  let items: ItemKind[] = [];
+  try {
+    items = parseItems(v.items.length ? v.items : []);
+  } catch (err) {
+    errors.items = v.items.length ? (err as TernError).userMessage : 'Choose at least one thing to move.';
+  }
+  const notify = v.notify?.trim() || undefined;
+  if (notify && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(notify)) errors.notify = `"${notify}" is not an e-mail address.`;
+  if (Object.keys(errors).length || !source || !destination) throw new FormErrors(errors);
+  return { source, destination, items, notify };
+}
+
+function parseSide(side: Side, f: AccountFields, errors: Record<string, string>): AccountCredentials | undefined {
+  const Side = side === 'source' ? 'Source' : 'Destination';
+  const type = (f.type ?? 'imap') as ServerType;
+  if (type === 'auto') errors[`${side}.type`] = `${Side}: autodetection is not available yet; choose IMAP or POP3 and fill in the server.`;
+  if (type === 'exchange') errors[`${side}.type`] = `${Side}: Microsoft Exchange is not supported yet; choose IMAP or POP3.`;
+  const login = f.login?.trim() ?? '';
+  if (!login) errors[`${side}.login`] = `${Side}: enter the e-mail address or login.`;
+  if (!f.password) errors[`${side}.password`] = `${Side}: enter the password (an app password if the account has two-factor sign-in).`;
+  const host = f.host?.trim() ?? '';
+  if (!host) errors[`${side}.host`] = `${Side}: enter the server name, e.g. imap.example.com.`;
+  else if (!/^[A-Za-z0-9.-]+$|^\[?[0-9a-fA-F:]+\]?$/.test(host)) errors[`${side}.host`] = `${Side}: "${host}" is not a server name.`;
+  const protocol: Protocol = type === 'pop3' ? 'pop3' : 'imap';
+  let port = f.tls === false ? DEFAULT_PORTS[protocol].plain : DEFAULT_PORTS[protocol].tls;
+  if (f.port?.trim()) {
+    port = Number(f.port.trim());
+    if (!Number.isInteger(port) || port < 1 || port > 65535) errors[`${side}.port`] = `${Side}: the port must be a number from 1 to 65535.`;
+  }
+  if (type !== 'imap' && type !== 'pop3') return undefined;
+  if (!login || !f.password || !host) return undefined;
+  return { protocol, host: host.replace(/^\[|\]$/g, ''), port, secure: f.tls !== false, insecure: Boolean(f.insecure), user: login, password: f.password };
+}
+
+/** Where a service error belongs in the form: a refused login by the password, a dead server by the host. */
+export function fieldOf(err: TernError): string {
+  const side = err.field === 'source' || err.field === 'destination' ? err.field : undefined;
+  if (!side) return err.field ?? 'items';
+  if (err.code === 'AUTH_FAILED') return `${side}.password`;
+  if (err.code === 'UNSUPPORTED_ITEMS') return `${side}.type`;
+  return `${side}.host`;
+}
+
+/** Checks the form, then the accounts (slow: the caller shows a "checking" state), then creates the task. */
+export async function submitMigrateForm(service: TernService, values: MigrateFormValues, actor: Actor): Promise<TaskView> {
+  const parsed = parseMigrateForm(values);
+  try {
+    return await service.create(parsed, actor);
+  } catch (err) {
+    if (!(err instanceof TernError)) throw err;
+    if (err.code === 'AUTH_FAILED' && err.userMessage.includes('\n')) {
+      // Both sides refused: one error for each.
+      const [a, b] = err.userMessage.split('\n');
+      throw new FormErrors({ 'source.password': a, 'destination.password': b });
+    }
+    throw new FormErrors({ [fieldOf(err)]: err.userMessage });
+  }
+}

@@ -1,0 +1,156 @@
+import { itemLabel } from '../src/items';
+import type { StepView, TaskStatus, TaskView } from '../src/task';
+
+/**
+ * Platform-neutral view models: what a status card shows and which buttons it offers. Each chat
+ * adapter renders them its own way (Block Kit, Discord embeds); none of this knows a platform.
+ */
+export type CardAction = 'cancel' | 'rollback' | 'refresh';
+
+export interface CardButton {
+  action: CardAction;
+  label: string;
+  style?: 'primary' | 'danger';
+  /** Ask before doing it. */
+  confirm?: { title: string; text: string; confirm: string; deny: string };
+}
+
+export interface CardStep {
+  label: string;
+  state: StepView['status'];
+  /** e.g. "1,204 copied · 12 already there · 0 failed of 1,216 · 48.2 MB" */
+  counters: string;
+}
+
+export interface StatusCard {
+  taskId: string;
+  title: string;
+  status: TaskStatus;
+  /** One line that says where the task stands, e.g. "Running", "Cancelling after E-mails…". */
+  headline: string;
+  source: string;
+  destination: string;
+  requester: string;
+  createdAt: string;
+  updatedAt: string;
+  steps: CardStep[];
+  progress: { percent: number; bar: string; done: number; total: number; throughput?: string; eta?: string };
+  /** Remarks: who cancelled, errors, folder warnings. */
+  notes: string[];
+  buttons: CardButton[];
+  final: boolean;
+}
+
+const HEADLINES: Record<TaskStatus, string> = {
+  queued: 'Queued',
+  running: 'Running',
+  completed: 'Completed',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+  rolling_back: 'Rolling back…',
+  rolled_back: 'Rolled back',
+};
+
+export const number = (n: number) => n.toLocaleString('en-US');
+
+export function bytes(n: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) {
+    n /= 1024;
+    i++;
+  }
+  return `${n.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
+}
+
+export function duration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '—';
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = Math.floor(seconds % 60);
+  return h ? `${h}h ${m}m` : m ? `${m}m ${s}s` : `${s}s`;
+}
+
+export function progressBar(fraction: number, width = 20): string {
+  const filled = Math.round(Math.min(1, Math.max(0, fraction)) * width);
+  return '█'.repeat(filled) + '░'.repeat(width - filled);
+}
+
+export function stepCounters(s: StepView): string {
+  return `${number(s.copied)} copied · ${number(s.alreadyPresent)} already there · ${number(s.failed)} failed of ${number(s.total)} · ${bytes(s.bytes)}`;
+}
+
+/** The status card of a task at `now`. */
+export function statusCard(t: TaskView, now = Date.now()): StatusCard {
+  const total = t.steps.reduce((n, s) => n + s.total, 0);
+  const done = t.steps.reduce((n, s) => n + s.copied + s.alreadyPresent + s.failed, 0);
+  const moved = t.steps.reduce((n, s) => n + s.bytes, 0);
+  const fraction = total ? done / total : t.status === 'completed' ? 1 : 0;
+  const elapsed = ((t.endedAt ? Date.parse(t.endedAt) : now) - Date.parse(t.startedAt ?? t.createdAt)) / 1000;
+  const running = t.status === 'running';
+  const rate = elapsed > 0 && t.startedAt ? done / elapsed : 0;
+  const progress = {
+    percent: Math.floor(fraction * 100),
+    bar: progressBar(fraction),
+    done,
+    total,
+    throughput: t.startedAt && elapsed > 0 ? `${bytes(moved / elapsed)}/s` : undefined,
+    eta: running && rate > 0 && total > done ? duration((total - done) / rate) : undefined,
+  };
+  const runningStep = t.steps.find((s) => s.status === 'running');
+  const headline = t.cancelling ? `Cancelling after ${runningStep ? itemLabel(runningStep.kind) : 'the current step'}…` : HEADLINES[t.status];
+  const notes: string[] = [];
+  if (t.cancelledBy) notes.push(`Cancel asked by ${t.cancelledBy}`);
+  if (t.error) notes.push(`Error: ${t.error}`);
+  if (t.rollbackError) notes.push(`Rollback failed: ${t.rollbackError}`);
+  for (const f of t.folders) if (f.warning) notes.push(`${f.sourceFolder}: ${f.warning}`);
+  if (t.canRollback && t.rollbackUntil) notes.push(`Rollback possible until ${t.rollbackUntil.replace('T', ' ').slice(0, 16)} UTC`);
+  return {
+    taskId: t.id,
+    title: `Migration ${t.id}`,
+    status: t.status,
+    headline,
+    source: t.source,
+    destination: t.destination,
+    requester: t.requester,
+    createdAt: t.createdAt,
+    updatedAt: t.updatedAt,
+    steps: t.steps.map((s) => ({ label: itemLabel(s.kind), state: s.status, counters: stepCounters(s) })),
+    progress,
+    notes,
+    buttons: buttonsFor(t),
+    final: t.status !== 'queued' && t.status !== 'running' && t.status !== 'rolling_back',
+  };
+}
+
+function buttonsFor(t: TaskView): CardButton[] {
+  const buttons: CardButton[] = [];
+  if ((t.status === 'queued' || t.status === 'running') && !t.cancelling) buttons.push({ action: 'cancel', label: 'Cancel', style: 'danger' });
+  if (t.canRollback) {
+    buttons.push({
+      action: 'rollback',
+      label: 'Rollback',
+      style: 'danger',
+      confirm: {
+        title: 'Roll back this migration?',
+        text: `Everything ${t.id} created at ${t.destination} is removed. What was there before stays.`,
+        confirm: 'Roll back',
+        deny: 'Keep it',
+      },
+    });
+  }
+  buttons.push({ action: 'refresh', label: 'Refresh' });
+  return buttons;
+}
+
+/** The final report: per-folder counts, source against destination. */
+export function finalReport(t: TaskView): string[] {
+  const lines = [`${HEADLINES[t.status]}: ${t.id}`];
+  for (const s of t.steps) lines.push(`${itemLabel(s.kind)}: ${s.status}, ${stepCounters(s)}`);
+  for (const f of t.folders) {
+    const dest = f.destinationCount === undefined ? '—' : number(f.destinationCount);
+    lines.push(`${f.sourceFolder} → ${f.destinationFolder}: ${number(f.sourceCount)} at the source, ${number(f.copied)} copied, ${number(f.alreadyPresent)} already there, ${number(f.failed)} failed, ${dest} at the destination${f.warning ? ` ⚠ ${f.warning}` : ''}`);
+  }
+  if (t.error) lines.push(`Error: ${t.error}`);
+  return lines;
+}

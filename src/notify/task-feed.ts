@@ -1,0 +1,50 @@
+import type { QueueEvents } from 'bullmq';
+import { createQueueEvents } from '../queue/queue';
+import type { Runtime } from '../service/runtime';
+
+/**
+ * Tells chat adapters which tasks changed: job progress, completions and failures from any worker
+ * (through Redis), plus a slow poll of the tasks they watch as a safety net (a cancel asked from
+ * another surface, a missed event). Listeners get task IDs and read the task from the store.
+ */
+export class TaskFeed {
+  private events: QueueEvents | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly listeners = new Set<(taskId: string) => void>();
+
+  constructor(
+    private readonly rt: Runtime,
+    /** The tasks to poll (those with an open card). */
+    private readonly watched: () => string[],
+    private readonly pollMs = 2_000,
+  ) {}
+
+  onChange(listener: (taskId: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async start(): Promise<void> {
+    this.events = createQueueEvents(this.rt.connection, this.rt.config.redisPrefix);
+    const emit = ({ jobId }: { jobId: string }) => this.emit(taskIdOfJob(jobId));
+    for (const event of ['progress', 'active', 'completed', 'failed'] as const) this.events.on(event, emit);
+    await this.events.waitUntilReady();
+    this.timer = setInterval(() => this.watched().forEach((id) => this.emit(id)), this.pollMs);
+    this.timer.unref();
+  }
+
+  /** For a change made in this process (a click): no need to wait for Redis. */
+  emit(taskId: string): void {
+    for (const listener of this.listeners) listener(taskId);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.events?.close();
+  }
+}
+
+/** Migration jobs are named after their task; rollback jobs "<task>.rollback.<n>". */
+export function taskIdOfJob(jobId: string): string {
+  return jobId.split('.')[0];
+}
