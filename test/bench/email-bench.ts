@@ -1,0 +1,156 @@
+// `npm run bench`: how fast, and in how much memory, Tern migrates a mailbox between two real
+// Dovecots ("/" source → "INBOX." + "." destination), with 1 and more connections per account,
+// a delta pass, and mbsync on the same data for comparison. See README.md in this directory.
+import { fork } from 'node:child_process';
+import fs from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { startDovecot, type DovecotServer } from '../support/dovecot';
+import { startRedis } from '../support/redis';
+import { account, imapUrl } from '../support/tern';
+import { countMessages, seedMaildir, warmUp } from './seed';
+import { startLatencyProxy } from './latency-proxy';
+import { MBSYNC_TUID_BYTES, mbsyncVersion, runMbsync, type ToolPass } from './mbsync';
+import { mbsyncRow, printTable, ternRow, type Row } from './report';
+import type { TernRunResult, TernRunSpec } from './tern-run';
+
+function intEnv(name: string, fallback: number, min = 1): number {
+  const raw = process.env[name];
+  const n = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be a whole number ≥ ${min} (got "${raw}")`);
+  return n;
+}
+
+const compress = process.env.BENCH_IMAP_COMPRESS || 'on';
+if (!['on', 'off', 'both'].includes(compress)) throw new Error('BENCH_IMAP_COMPRESS must be on, off or both');
+const options = {
+  folders: intEnv('BENCH_FOLDERS', 5),
+  messagesPerFolder: intEnv('BENCH_MESSAGES_PER_FOLDER', 1000),
+  large: intEnv('BENCH_LARGE', 10, 0),
+  seed: intEnv('BENCH_SEED', 1),
+  connections: (process.env.BENCH_CONNECTIONS || '1,4').split(',').map((s) => Number(s.trim())),
+  repeat: intEnv('BENCH_REPEAT', 1),
+  rttMs: intEnv('BENCH_RTT_MS', 0, 0),
+  imapCompress: compress === 'both' ? [true, false] : [compress === 'on'],
+  mbsync: process.env.BENCH_MBSYNC !== '0',
+  out: process.env.BENCH_OUT || undefined,
+  cpuProfileDir: process.env.BENCH_CPU_PROF || undefined,
+};
+if (options.connections.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('BENCH_CONNECTIONS must be a list of whole numbers ≥ 1, e.g. "1,4"');
+
+const MiB = 1024 * 1024;
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+process.once('SIGINT', () => process.exit(130)); // the harness's exit hook stops the Dovecots
+
+/** Forks tern-run.ts: a fresh process per run, so memory peaks are that run's own. */
+function runTern(spec: TernRunSpec): Promise<TernRunResult> {
+  const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
+  const child = fork(fileURLToPath(new URL('./tern-run.ts', import.meta.url)), [], {
+    execArgv: [...process.execArgv, '--expose-gc', ...profile],
+    env: { ...process.env, BENCH_RUN: JSON.stringify(spec) },
+  });
+  return new Promise((resolve, reject) => {
+    let result: TernRunResult | undefined;
+    child.once('message', (m) => (result = m as TernRunResult));
+    child.once('exit', (code) => (result && code === 0 ? resolve(result) : reject(new Error(`tern-run exited with ${code} without a result`))));
+  });
+}
+
+/**
+ * The destination holds what the source holds: the same message count and virtual bytes, plus
+ * `extraPerMessage` bytes a tool is known to add to every message.
+ */
+async function verify(destination: DovecotServer, user: string, source: { messages: number; vsize: number }, extraPerMessage = 0): Promise<string | undefined> {
+  const got = await countMessages(destination, user);
+  if (got.messages === source.messages && got.vsize === source.vsize + extraPerMessage * source.messages) return undefined;
+  return `${user}: ${got.messages} messages / ${got.vsize} B at the destination, ${source.messages} / ${source.vsize} B at the source`;
+}
+
+const servers: Array<{ stop(): Promise<void> }> = [];
+let failed = false;
+try {
+  // Every run writes to a fresh destination user.
+  const configs = options.imapCompress.flatMap((imapCompress) => options.connections.map((connections) => ({ connections, imapCompress })));
+  const ternUsers = configs.map((_, c) => Array.from({ length: options.repeat }, (_, r) => `tern${c + 1}r${r + 1}`));
+  const mbsyncUsers = Array.from({ length: options.repeat }, (_, r) => `mbsync${r + 1}`);
+  log('starting Dovecot ×2 and Redis');
+  const [source, destination, redis] = await Promise.all([
+    startDovecot('slash', { users: 'src:srcpass' }),
+    startDovecot('dot-inbox-prefix', { users: [...ternUsers.flat(), ...mbsyncUsers].map((u) => `${u}:${u}pass`).join(' ') }),
+    startRedis(),
+  ]);
+  servers.push(source, destination, redis);
+  // The tools reach the servers through a latency proxy when BENCH_RTT_MS is set; seeding and checks go direct.
+  const via = async (server: DovecotServer): Promise<DovecotServer> => {
+    if (options.rttMs === 0) return server;
+    const proxy = await startLatencyProxy(server.imapPort, options.rttMs);
+    servers.push({ stop: proxy.close });
+    return { ...server, imapPort: proxy.port };
+  };
+  const [sourceView, destinationView] = [await via(source), await via(destination)];
+
+  log(`seeding ${options.folders} folders × ${options.messagesPerFolder} messages (${options.large} of 1–5 MB)`);
+  const t0 = performance.now();
+  const dataset = await seedMaildir(source, 'src', options);
+  const seedMs = performance.now() - t0;
+  const sourceTotals = await countMessages(source, 'src');
+  const warmUpMs = await warmUp(account(source, 'src'), dataset.folders);
+  log(`seeded ${dataset.messages} messages, ${(dataset.bytes / MiB).toFixed(1)} MiB in ${(seedMs / 1000).toFixed(1)} s; header scan over 1 IMAP connection: ${(warmUpMs / 1000).toFixed(2)} s`);
+
+  const rows: Row[] = [];
+  const tern: Array<{ connections: number; imapCompress: boolean; runs: TernRunResult[] }> = [];
+  for (const [c, { connections, imapCompress }] of configs.entries()) {
+    const runs: TernRunResult[] = [];
+    const checks: Array<string | undefined> = [];
+    for (const user of ternUsers[c]) {
+      log(`Tern, ${connections} connection(s) per account${imapCompress ? '' : ', no COMPRESS'} → ${user}`);
+      runs.push(await runTern({ redisUrl: redis.url, from: imapUrl(sourceView, 'src'), to: imapUrl(destinationView, user), connections, imapCompress }));
+      checks.push(await verify(destination, user, sourceTotals));
+    }
+    tern.push({ connections, imapCompress, runs });
+    rows.push(ternRow(runs, dataset.messages, checks, imapCompress ? '' : ', no COMPRESS'));
+  }
+
+  const version = options.mbsync ? mbsyncVersion() : undefined;
+  let mbsync: { version: string; runs: Array<{ first: ToolPass; delta: ToolPass }> } | { skipped: string };
+  if (version) {
+    const runs: Array<{ first: ToolPass; delta: ToolPass }> = [];
+    const checks: Array<string | undefined> = [];
+    for (const user of mbsyncUsers) {
+      log(`${version} → ${user}`);
+      runs.push(await runMbsync(account(sourceView, 'src'), account(destinationView, user), destination.prefix));
+      checks.push(await verify(destination, user, sourceTotals, MBSYNC_TUID_BYTES));
+    }
+    mbsync = { version, runs };
+    rows.push(mbsyncRow(runs, dataset, checks));
+  } else {
+    mbsync = { skipped: options.mbsync ? 'mbsync is not installed (Debian: apt-get install isync), comparison skipped' : 'skipped (BENCH_MBSYNC=0)' };
+    log(mbsync.skipped);
+  }
+
+  console.log(
+    `\nDataset: ${dataset.messages} messages in ${dataset.folders.length} folders, ${(dataset.bytes / MiB).toFixed(1)} MiB (${dataset.largeMessages} of 1–5 MB); ` +
+      `Dovecot "/" → Dovecot "INBOX." + "." on this machine${options.rttMs ? `, ${options.rttMs} ms round trip added by a proxy` : ''}${options.repeat > 1 ? `; median of ${options.repeat} runs` : ''}.\n`,
+  );
+  printTable(rows);
+  console.log(
+    [
+      '',
+      'time: first run, from migrate() until the task ended (mbsync: the process). delta: the same migration again',
+      '  (Tern rescans both sides and copies nothing; mbsync reads its own sync state).',
+      'CPU cores: CPU seconds per wall second of the tool\'s process / of the whole machine (Dovecot included);',
+      '  ELU: share of the time Tern\'s event loop was busy. Memory: peaks of the first run, sampled every 100 ms.',
+      `Tern's RSS before its first run (runtime loaded, idle): ${tern.flatMap((t) => t.runs).map((r) => r.baselineRssMb.toFixed(0)).join(', ')} MiB.`,
+      ...('skipped' in mbsync ? [`mbsync: ${mbsync.skipped}.`] : [`mbsync: ${mbsync.version}; it adds a ${MBSYNC_TUID_BYTES}-byte X-TUID header to every message (allowed for in the check).`]),
+    ].join('\n'),
+  );
+  failed = rows.some((r) => !r.ok);
+
+  if (options.out) {
+    const json = { at: new Date().toISOString(), options, dataset: { ...dataset, seedMs, warmUpMs }, tern, mbsync, rows };
+    await fs.writeFile(options.out, JSON.stringify(json, null, 2) + '\n');
+    log(`results written to ${options.out}`);
+  }
+} finally {
+  await Promise.all(servers.map((s) => s.stop().catch((err: unknown) => log(`cleanup: ${String(err)}`))));
+}
+process.exitCode = failed ? 1 : 0;

@@ -1,0 +1,37 @@
+// A TCP proxy that delays every chunk by half a round-trip time in each direction, so that a
+// loopback benchmark can show what network latency does to a migration (BENCH_RTT_MS). Order
+// is kept (equal delays fire in order); there is no bandwidth limit and no backpressure.
+import net from 'node:net';
+
+export interface LatencyProxy {
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startLatencyProxy(targetPort: number, rttMs: number): Promise<LatencyProxy> {
+  const sockets = new Set<net.Socket>();
+  const delayed = (from: net.Socket, to: net.Socket) => {
+    from.on('data', (chunk) => setTimeout(() => to.writable && to.write(chunk), rttMs / 2));
+    from.on('end', () => setTimeout(() => to.end(), rttMs / 2));
+  };
+  const server = net.createServer((client) => {
+    const upstream = net.connect(targetPort, '127.0.0.1');
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.setNoDelay(true);
+      s.on('error', () => (s === client ? upstream : client).destroy());
+      s.on('close', () => sockets.delete(s));
+    }
+    delayed(client, upstream);
+    delayed(upstream, client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,635 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A stand-in for Slack's Web API (https://api.slack.com/web) on 127.0.0.1, close enough to the
+ * real wire format that the real @slack/web-api WebClient (and so Bolt) talks to it unchanged:
+ *   POST /api/<method>, body form-encoded (what WebClient sends) or JSON, token in
+ *   `Authorization: Bearer …` (or, for form bodies only, a `token` field); always HTTP 200 with
+ *   `{ ok: true, … }` or `{ ok: false, error }`, except rate limits: HTTP 429 + Retry-After.
+ * It also serves file downloads (the `url_private_download` of files it knows) the way Slack
+ * does: with the bot token the bytes, without it (or without files:read) an HTML sign-in page.
+ */
+
+// Request bodies are whatever the caller sent, so tests may dig into them freely.
+type Body = Record<string, any>;
+
+export interface FakeSlackCall {
+  method: string;
+  /** Parsed request body; form fields WebClient JSON-stringifies (blocks, view, …) are objects again. */
+  body: Body;
+  /** Date.now() when the request arrived. */
+  at: number;
+  token?: string;
+  /** Set on attempts answered 429: they never reached the method. */
+  rateLimited?: true;
+  /** The JSON the fake answered. */
+  response: Body;
+}
+
+export interface FakeSlackOptions {
+  /** The only token the fake accepts. Default 'xoxb-test'. */
+  botToken?: string;
+  /** Scopes granted to that token, sent in `x-oauth-scopes` and checked per method. */
+  scopes?: string[];
+  teamId?: string;
+  teamName?: string;
+  teamDomain?: string;
+  botUserId?: string;
+  botUserName?: string;
+  botId?: string;
+  appId?: string;
+}
+
+export interface FakeSlackFileInput {
+  id: string;
+  name: string;
+  mimetype: string;
+  content: Buffer;
+  /** What files.info reports; defaults to content.length (set it apart to test a lying size). */
+  size?: number;
+  title?: string;
+  /** Uploader; defaults to a made-up human user. */
+  user?: string;
+}
+
+export interface FakeSlackMessage {
+  channel: string;
+  ts: string;
+  text?: string;
+  blocks?: unknown[];
+  thread_ts?: string;
+  /** How many chat.update calls changed it. */
+  edits: number;
+}
+
+export interface FakeSlackDownload {
+  fileId: string;
+  at: number;
+  token?: string;
+  /** False when the fake answered the HTML sign-in page instead of the bytes. */
+  served: boolean;
+}
+
+export interface FakeSlackIdentity {
+  teamId: string;
+  teamName: string;
+  teamDomain: string;
+  botUserId: string;
+  botUserName: string;
+  botId: string;
+  appId: string;
+}
+
+export interface FakeSlack {
+  /** Base API URL ending in '/', for WebClient's / Bolt's `slackApiUrl`. */
+  readonly url: string;
+  /** http://127.0.0.1:PORT, for building other paths. */
+  readonly origin: string;
+  readonly botToken: string;
+  readonly identity: FakeSlackIdentity;
+  /** Mutable: delete 'files:read' to see Slack's missing_scope / sign-in-page answers. */
+  readonly scopes: Set<string>;
+  /** Every API request in arrival order, rate-limited attempts included. */
+  readonly calls: FakeSlackCall[];
+  /** Latest state of every opened view, by view id. */
+  readonly views: Map<string, Body>;
+  /** Latest state of every posted message, keyed `${channel}:${ts}` (see message()). */
+  readonly messages: Map<string, FakeSlackMessage>;
+  readonly downloads: FakeSlackDownload[];
+  callsTo(method: string): FakeSlackCall[];
+  /**
+   * The first call to `method` (past or future) that got through the rate limiter and satisfies
+   * `predicate`; rejects after timeoutMs (default 5000). A predicate that throws counts as no match.
+   */
+  waitFor(method: string, predicate?: (call: FakeSlackCall) => boolean, timeoutMs?: number): Promise<FakeSlackCall>;
+  /** The next `count` calls to `method` answer 429 with `Retry-After: retryAfterSeconds` (default 1). */
+  rateLimit(method: string, opts: { count: number; retryAfterSeconds?: number }): void;
+  /** Registers a file for files.info and download; returns the file object files.info will give. */
+  addFile(file: FakeSlackFileInput): Body;
+  message(channel: string, ts: string): FakeSlackMessage | undefined;
+  /** Forgets calls, views, messages, files, downloads and rate limits (scopes stay). */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+const DEFAULT_SCOPES = ['chat:write', 'commands', 'files:read'];
+
+/** Scope each implemented method needs, as Slack documents it (views.* and auth.test need none). */
+const REQUIRED_SCOPE: Record<string, string> = {
+  'chat.postMessage': 'chat:write',
+  'chat.update': 'chat:write',
+  'chat.postEphemeral': 'chat:write',
+  'files.info': 'files:read',
+};
+
+/** Form fields WebClient sends as JSON text (it stringifies every non-primitive argument). */
+const JSON_FORM_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata', 'unfurls', 'user_auth_blocks']);
+
+/** Slack's documented limits the adapter could plausibly trip over. */
+const LIMITS = { messageBlocks: 50, viewBlocks: 100, viewTitle: 24, viewButton: 24, privateMetadata: 3000, callbackId: 255 };
+
+const SIGN_IN_PAGE = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Sign in | Slack</title></head>
+<body><h1>Sign in to your workspace</h1><form action="/signin" method="post"><input name="domain"></form></body></html>`;
+
+export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
+  const fake = new FakeSlackServer(options);
+  await fake.listen();
+  return fake;
+}
+
+type Handler = (body: Body) => Body;
+
+class FakeSlackServer implements FakeSlack {
+  readonly botToken: string;
+  readonly identity: FakeSlackIdentity;
+  readonly scopes: Set<string>;
+  readonly calls: FakeSlackCall[] = [];
+  readonly views = new Map<string, Body>();
+  readonly messages = new Map<string, FakeSlackMessage>();
+  readonly downloads: FakeSlackDownload[] = [];
+  origin = '';
+
+  private readonly files = new Map<string, { input: FakeSlackFileInput; object: Body }>();
+  private readonly rateLimits = new Map<string, { remaining: number; retryAfterSeconds: number }>();
+  private readonly waiters = new Set<(call: FakeSlackCall) => void>();
+  private readonly server: Server;
+  private readonly ids = new IdMint();
+  private readonly handlers: Record<string, Handler> = {
+    'auth.test': () => this.authTest(),
+    'chat.postMessage': (b) => this.postMessage(b),
+    'chat.update': (b) => this.updateMessage(b),
+    'chat.postEphemeral': (b) => this.postEphemeral(b),
+    // A pushed view is a new view on the modal stack: to the API it answers like views.open.
+    'views.open': (b) => this.openView(b),
+    'views.push': (b) => this.openView(b),
+    'views.update': (b) => this.updateView(b),
+    'files.info': (b) => this.fileInfo(b),
+  };
+
+  constructor(options: FakeSlackOptions) {
+    this.botToken = options.botToken ?? 'xoxb-test';
+    this.scopes = new Set(options.scopes ?? DEFAULT_SCOPES);
+    this.identity = {
+      teamId: options.teamId ?? 'T0TERNTEST',
+      teamName: options.teamName ?? 'Tern Test',
+      teamDomain: options.teamDomain ?? 'tern-test',
+      botUserId: options.botUserId ?? 'U0TERNBOT',
+      botUserName: options.botUserName ?? 'tern',
+      botId: options.botId ?? 'B0TERNBOT',
+      appId: options.appId ?? 'A0TERNAPP',
+    };
+    this.server = createServer((req, res) => {
+      this.route(req, res).catch((err: unknown) => {
+        // A bug in the fake must show up as a failing request, not a hung test.
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(String(err instanceof Error ? err.stack : err));
+      });
+    });
+  }
+
+  get url(): string {
+    return `${this.origin}/api/`;
+  }
+
+  listen(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      // Port 0: the kernel picks a free port, so parallel test files never collide.
+      this.server.listen(0, '127.0.0.1', () => {
+        this.origin = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+        resolve();
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      // WebClient's fetch keeps connections alive; without this close() waits for them to idle out.
+      this.server.closeAllConnections();
+    });
+  }
+
+  callsTo(method: string): FakeSlackCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  waitFor(method: string, predicate: (call: FakeSlackCall) => boolean = () => true, timeoutMs = 5000): Promise<FakeSlackCall> {
+    const matches = (c: FakeSlackCall) => c.method === method && !c.rateLimited && safely(predicate, c);
+    const past = this.calls.find(matches);
+    if (past) return Promise.resolve(past);
+    return new Promise((resolve, reject) => {
+      const waiter = (c: FakeSlackCall) => {
+        if (!matches(c)) return;
+        stop();
+        resolve(c);
+      };
+      const timer = setTimeout(() => {
+        stop();
+        const seen = this.calls.map((c) => c.method + (c.rateLimited ? '(429)' : '')).join(', ') || 'none';
+        reject(new Error(`fake Slack: no matching ${method} call within ${timeoutMs} ms (calls so far: ${seen})`));
+      }, timeoutMs);
+      const stop = () => {
+        clearTimeout(timer);
+        this.waiters.delete(waiter);
+      };
+      this.waiters.add(waiter);
+    });
+  }
+
+  rateLimit(method: string, { count, retryAfterSeconds = 1 }: { count: number; retryAfterSeconds?: number }): void {
+    this.rateLimits.set(method, { remaining: count, retryAfterSeconds });
+  }
+
+  addFile(input: FakeSlackFileInput): Body {
+    const object = this.fileObject(input);
+    this.files.set(input.id, { input, object });
+    return object;
+  }
+
+  message(channel: string, ts: string): FakeSlackMessage | undefined {
+    return this.messages.get(messageKey(channel, ts));
+  }
+
+  reset(): void {
+    // Cleared in place so references a test already holds stay live.
+    this.calls.length = 0;
+    this.downloads.length = 0;
+    this.views.clear();
+    this.messages.clear();
+    this.files.clear();
+    this.rateLimits.clear();
+  }
+
+  // ---- HTTP routing ----
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.origin);
+    const raw = await readBody(req);
+    const api = /^\/api\/([\w.]+)$/.exec(url.pathname);
+    if (api && (req.method === 'POST' || req.method === 'GET')) return this.apiCall(api[1], req, raw, url.searchParams, res);
+    const file = /^\/files\/([^/]+)\/([^/]+)$/.exec(url.pathname);
+    if (file && req.method === 'GET') return this.download(decodeURIComponent(file[1]), req, res);
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end('not found');
+  }
+
+  private apiCall(method: string, req: IncomingMessage, raw: Buffer, query: URLSearchParams, res: ServerResponse): void {
+    const parsed = parseApiBody(req.headers['content-type'], raw, query);
+    const body = parsed.body;
+    // Slack reads a token from a form field, never from a JSON body.
+    const token = bearer(req) ?? (parsed.form && typeof body.token === 'string' ? body.token : undefined);
+    const call: FakeSlackCall = { method, body, at: Date.now(), ...(token ? { token } : {}), response: {} };
+
+    const denied = parsed.error ? fail(parsed.error) : this.checkAuth(method, token);
+    const limit = denied ? undefined : this.takeRateLimit(method);
+    if (limit) {
+      call.rateLimited = true;
+      call.response = fail('ratelimited');
+      this.record(call);
+      res.writeHead(429, { 'content-type': 'application/json; charset=utf-8', 'retry-after': String(limit) });
+      res.end(JSON.stringify(call.response));
+      return;
+    }
+    call.response = denied ?? this.dispatch(method, body);
+    this.record(call);
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'x-oauth-scopes': [...this.scopes].join(',') });
+    res.end(JSON.stringify(call.response));
+  }
+
+  private checkAuth(method: string, token: string | undefined): Body | undefined {
+    if (!token) return fail('not_authed');
+    if (token !== this.botToken) return fail('invalid_auth');
+    const needed = REQUIRED_SCOPE[method];
+    if (needed && !this.scopes.has(needed)) return { ...fail('missing_scope'), needed, provided: [...this.scopes].join(',') };
+    return undefined;
+  }
+
+  /** Seconds to ask the client to wait, when this call is to be rate limited. */
+  private takeRateLimit(method: string): number | undefined {
+    const rule = this.rateLimits.get(method);
+    if (!rule || rule.remaining <= 0) return undefined;
+    rule.remaining -= 1;
+    return rule.retryAfterSeconds;
+  }
+
+  private dispatch(method: string, body: Body): Body {
+    const handler = this.handlers[method];
+    return handler ? handler(body) : fail('unknown_method');
+  }
+
+  private record(call: FakeSlackCall): void {
+    this.calls.push(call);
+    for (const waiter of [...this.waiters]) waiter(call);
+  }
+
+  private download(fileId: string, req: IncomingMessage, res: ServerResponse): void {
+    const entry = this.files.get(fileId);
+    if (!entry) {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('file not found');
+      return;
+    }
+    const token = bearer(req);
+    const served = token === this.botToken && this.scopes.has('files:read');
+    this.downloads.push({ fileId, at: Date.now(), ...(token ? { token } : {}), served });
+    if (!served) {
+      // Real Slack does not say 401/403 here: it serves its sign-in page with 200.
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(SIGN_IN_PAGE);
+      return;
+    }
+    const { content, mimetype, name } = entry.input;
+    res.writeHead(200, {
+      'content-type': mimetype,
+      'content-length': String(content.length),
+      'content-disposition': `attachment; filename="${name.replace(/"/g, '')}"`,
+    });
+    res.end(content);
+  }
+
+  // ---- Web API methods ----
+
+  private authTest(): Body {
+    const id = this.identity;
+    return {
+      ok: true,
+      url: `https://${id.teamDomain}.slack.com/`,
+      team: id.teamName,
+      user: id.botUserName,
+      team_id: id.teamId,
+      user_id: id.botUserId,
+      bot_id: id.botId,
+      is_enterprise_install: false,
+    };
+  }
+
+  private postMessage(body: Body): Body {
+    if (!body.channel) return fail('channel_not_found');
+    if (!hasContent(body)) return fail('no_text');
+    if (Array.isArray(body.blocks) && body.blocks.length > LIMITS.messageBlocks) return fail('invalid_blocks');
+    const channel = String(body.channel);
+    const msg: FakeSlackMessage = { channel, ts: this.ids.ts(), text: body.text, blocks: body.blocks, edits: 0 };
+    if (body.thread_ts !== undefined) msg.thread_ts = String(body.thread_ts);
+    this.messages.set(messageKey(channel, msg.ts), msg);
+    return { ok: true, channel, ts: msg.ts, message: this.messagePayload(msg) };
+  }
+
+  private updateMessage(body: Body): Body {
+    if (!body.channel) return fail('channel_not_found');
+    const msg = this.messages.get(messageKey(String(body.channel), String(body.ts)));
+    if (!msg) return fail('message_not_found');
+    if (!hasContent(body)) return fail('no_text');
+    if (Array.isArray(body.blocks) && body.blocks.length > LIMITS.messageBlocks) return fail('invalid_blocks');
+    // Slack keeps whichever of text / blocks the update leaves out.
+    if (body.text !== undefined) msg.text = body.text;
+    if (body.blocks !== undefined) msg.blocks = body.blocks;
+    msg.edits += 1;
+    return { ok: true, channel: msg.channel, ts: msg.ts, text: msg.text ?? '', message: this.messagePayload(msg) };
+  }
+
+  private postEphemeral(body: Body): Body {
+    if (!body.channel) return fail('channel_not_found');
+    if (!body.user) return fail('user_not_found');
+    if (!hasContent(body)) return fail('no_text');
+    return { ok: true, message_ts: this.ids.ts() };
+  }
+
+  private openView(body: Body): Body {
+    if (!body.trigger_id && !body.interactivity_pointer) return invalidArguments([`[ERROR] missing required field: trigger_id`]);
+    const problems = viewProblems(body.view);
+    if (problems.length) return invalidArguments(problems);
+    const id = this.ids.next('V');
+    const view: Body = { ...this.viewDefaults(id), ...body.view, id, hash: this.ids.hash() };
+    this.views.set(id, view);
+    return { ok: true, view };
+  }
+
+  private updateView(body: Body): Body {
+    const current = this.findView(body);
+    if (!current) return fail('not_found');
+    if (body.hash !== undefined && body.hash !== current.hash) return fail('hash_conflict');
+    const problems = viewProblems(body.view);
+    if (problems.length) return invalidArguments(problems);
+    // An update replaces the view's content; Slack keeps its identity and lineage.
+    const view: Body = {
+      ...this.viewDefaults(current.id),
+      ...body.view,
+      id: current.id,
+      root_view_id: current.root_view_id,
+      previous_view_id: current.previous_view_id,
+      external_id: body.view.external_id ?? current.external_id,
+      hash: this.ids.hash(),
+    };
+    this.views.set(view.id, view);
+    return { ok: true, view };
+  }
+
+  private findView(body: Body): Body | undefined {
+    if (body.view_id) return this.views.get(String(body.view_id));
+    if (body.external_id) return [...this.views.values()].find((v) => v.external_id === body.external_id);
+    return undefined;
+  }
+
+  private fileInfo(body: Body): Body {
+    const entry = this.files.get(String(body.file ?? ''));
+    if (!entry) return fail('file_not_found');
+    return { ok: true, file: entry.object, comments: [], response_metadata: { next_cursor: '' } };
+  }
+
+  // ---- payload shapes ----
+
+  private messagePayload(msg: FakeSlackMessage): Body {
+    const id = this.identity;
+    return {
+      type: 'message',
+      user: id.botUserId,
+      bot_id: id.botId,
+      app_id: id.appId,
+      team: id.teamId,
+      text: msg.text ?? '',
+      ts: msg.ts,
+      ...(msg.blocks ? { blocks: msg.blocks } : {}),
+      ...(msg.thread_ts ? { thread_ts: msg.thread_ts, parent_user_id: id.botUserId } : {}),
+    };
+  }
+
+  private viewDefaults(id: string): Body {
+    const me = this.identity;
+    return {
+      id,
+      team_id: me.teamId,
+      type: 'modal',
+      blocks: [],
+      private_metadata: '',
+      callback_id: '',
+      state: { values: {} },
+      clear_on_close: false,
+      notify_on_close: false,
+      close: null,
+      submit: null,
+      previous_view_id: null,
+      root_view_id: id,
+      app_id: me.appId,
+      external_id: '',
+      app_installed_team_id: me.teamId,
+      bot_id: me.botId,
+    };
+  }
+
+  private fileObject(input: FakeSlackFileInput): Body {
+    const created = Math.floor(Date.now() / 1000);
+    const base = `${this.origin}/files/${encodeURIComponent(input.id)}/${encodeURIComponent(input.name)}`;
+    const ext = input.name.includes('.') ? input.name.split('.').pop()!.toLowerCase() : 'binary';
+    return {
+      id: input.id,
+      created,
+      timestamp: created,
+      name: input.name,
+      title: input.title ?? input.name,
+      mimetype: input.mimetype,
+      filetype: ext,
+      pretty_type: ext.toUpperCase(),
+      user: input.user ?? 'U0TERNHUMAN',
+      user_team: this.identity.teamId,
+      editable: false,
+      size: input.size ?? input.content.length,
+      mode: 'hosted',
+      is_external: false,
+      external_type: '',
+      is_public: false,
+      public_url_shared: false,
+      display_as_bot: false,
+      url_private: base,
+      url_private_download: base,
+      permalink: `https://${this.identity.teamDomain}.slack.com/files/${input.user ?? 'U0TERNHUMAN'}/${input.id}/${input.name}`,
+      channels: [],
+      groups: [],
+      ims: [],
+      comments_count: 0,
+    };
+  }
+}
+
+/** Slack-looking ids, message timestamps and view hashes, unique and increasing within one fake. */
+class IdMint {
+  private counter = 0;
+  private lastTs: [number, number] = [0, 0];
+
+  next(prefix: string): string {
+    this.counter += 1;
+    return prefix + this.counter.toString(36).toUpperCase().padStart(10, '0');
+  }
+
+  /** '<unix seconds>.<6 digits>', strictly increasing even within one second, like Slack's ts. */
+  ts(): string {
+    const now = Math.floor(Date.now() / 1000);
+    const [sec, seq] = this.lastTs;
+    this.lastTs = now > sec ? [now, 100] : [sec, seq + 100];
+    return `${this.lastTs[0]}.${String(this.lastTs[1]).padStart(6, '0')}`;
+  }
+
+  hash(): string {
+    this.counter += 1;
+    return `${Math.floor(Date.now() / 1000)}.${this.counter.toString(16).padStart(8, '0')}`;
+  }
+}
+
+// ---- helpers ----
+
+function fail(error: string): Body {
+  return { ok: false, error };
+}
+
+/** Slack's answer to a malformed view: a generic error, the details in response_metadata. */
+function invalidArguments(messages: string[]): Body {
+  return { ok: false, error: 'invalid_arguments', response_metadata: { messages } };
+}
+
+function hasContent(body: Body): boolean {
+  return Boolean(body.text) || Array.isArray(body.blocks) || Array.isArray(body.attachments);
+}
+
+function messageKey(channel: string, ts: string): string {
+  return `${channel}:${ts}`;
+}
+
+function safely(predicate: (call: FakeSlackCall) => boolean, call: FakeSlackCall): boolean {
+  try {
+    return predicate(call);
+  } catch {
+    return false;
+  }
+}
+
+/** The documented view limits, phrased like Slack's `[ERROR] … [json-pointer:…]` messages. */
+function viewProblems(view: unknown): string[] {
+  if (!view || typeof view !== 'object' || Array.isArray(view)) return ['[ERROR] missing required field: view'];
+  const v = view as Body;
+  const problems: string[] = [];
+  const tooLong = (value: unknown, max: number, pointer: string) => {
+    if (typeof value === 'string' && value.length > max) problems.push(`[ERROR] must be less than ${max + 1} characters [json-pointer:/view${pointer}]`);
+  };
+  if (v.type !== 'modal' && v.type !== 'home') problems.push('[ERROR] must be one of modal, home [json-pointer:/view/type]');
+  if (v.type === 'modal' && !v.title) problems.push('[ERROR] missing required field: title [json-pointer:/view]');
+  tooLong(v.title?.text, LIMITS.viewTitle, '/title/text');
+  tooLong(v.submit?.text, LIMITS.viewButton, '/submit/text');
+  tooLong(v.close?.text, LIMITS.viewButton, '/close/text');
+  tooLong(v.private_metadata, LIMITS.privateMetadata, '/private_metadata');
+  tooLong(v.callback_id, LIMITS.callbackId, '/callback_id');
+  if (!Array.isArray(v.blocks)) problems.push('[ERROR] missing required field: blocks [json-pointer:/view]');
+  else if (v.blocks.length > LIMITS.viewBlocks) problems.push(`[ERROR] no more than ${LIMITS.viewBlocks} items allowed [json-pointer:/view/blocks]`);
+  return problems;
+}
+
+function bearer(req: IncomingMessage): string | undefined {
+  const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+  return match?.[1];
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * Arguments from the query string plus a form or JSON body, as Slack accepts them. `form` tells
+ * whether a token field may count; `error` is Slack's answer to a body it cannot read.
+ */
+function parseApiBody(contentType: string | undefined, raw: Buffer, query: URLSearchParams): { body: Body; form: boolean; error?: string } {
+  const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  const fromQuery = decodeForm(query);
+  if (type === 'application/json') {
+    try {
+      const json: unknown = raw.length ? JSON.parse(raw.toString('utf8')) : {};
+      return { body: { ...fromQuery, ...(json as Body) }, form: false };
+    } catch {
+      return { body: fromQuery, form: false, error: 'invalid_json' };
+    }
+  }
+  const form = type === 'application/x-www-form-urlencoded' ? decodeForm(new URLSearchParams(raw.toString('utf8'))) : {};
+  return { body: { ...fromQuery, ...form }, form: true };
+}
+
+/** Form fields as an object, with the JSON-stringified structured fields turned back into objects. */
+function decodeForm(params: URLSearchParams): Body {
+  const body: Body = {};
+  for (const [key, value] of params) {
+    body[key] = JSON_FORM_FIELDS.has(key) ? parseJsonOr(value) : value;
+  }
+  return body;
+}
+
+/** Malformed JSON is left as the string, so the method's own checks report it as Slack would. */
+function parseJsonOr(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
