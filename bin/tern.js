@@ -4,4 +4,7 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../adapters/cli/main.ts');
-process.exitCode = await main(process.argv);
+const code = await main(process.argv);
+// 130: the user stopped following a task; an in-process task must not keep the process alive.
+if (code === 130) process.exit(code);
+process.exitCode = code;

@@ -19,7 +19,8 @@ export type ErrorCode =
   | 'ROLLBACK_EXPIRED'
   | 'REDIS_UNAVAILABLE'
   | 'NOT_AVAILABLE'
-  | 'BAD_UPLOAD';
+  | 'BAD_UPLOAD'
+  | 'INTERRUPTED';
 
 export class TernError extends Error {
   readonly code: ErrorCode;

@@ -2,7 +2,8 @@
 // from the project root, against two real Dovecot servers ("/" and "INBOX." + "." conventions)
 // and a real Redis. Assertions cover exit codes, stdout/stderr and what actually ends up in the
 // mailboxes, plus a sweep for plaintext passwords in every output, the SQLite store and Redis.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +13,7 @@ import { startRedis, type TestRedis } from './support/redis';
 import { freePort } from './support/ports';
 import { contentView, makeMessage, seedMessage, snapshotMailbox, withImap, type MailboxSnapshot } from './support/mailbox';
 import { account, imapUrl, pop3Url, projectRoot, ternEnv } from './support/tern';
+import { startLatencyProxy } from './support/latency-proxy';
 
 // ---------------------------------------------------------------------------------------------
 // Running the binary
@@ -48,7 +50,7 @@ function childEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
 function runTern(
   args: string[],
   env: Record<string, string | undefined>,
-  opts: { timeoutMs?: number; whileRunning?: () => void } = {},
+  opts: { timeoutMs?: number; whileRunning?: (run: { child: ChildProcess; stdout: string; stderr: string }) => void } = {},
 ): Promise<RunResult> {
   const timeoutMs = opts.timeoutMs ?? 90_000;
   const t0 = Date.now();
@@ -58,7 +60,7 @@ function runTern(
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const poll = opts.whileRunning ? setInterval(opts.whileRunning, 25) : undefined;
+    const poll = opts.whileRunning ? setInterval(() => opts.whileRunning?.({ child, stdout, stderr }), 25) : undefined;
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`tern ${args.join(' ')} did not finish within ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
@@ -130,6 +132,7 @@ const PASSWORDS = {
   dave: 'D@ve-P4ss/w%rd#?&+', // needs percent-encoding in a URL
   erin: 'Erin-s3cret-9f2c',
   frank: 'Frank-s3cret-77aa',
+  grace: 'Grace-s3cret-41b0',
   wrongSource: 'Wr0ng-Source-Pw-5e1d',
   wrongDestination: 'Wr0ng-Dest-Pw-c0de',
 };
@@ -241,8 +244,8 @@ beforeAll(async () => {
   [slash, dotted, redis] = await Promise.all([startDovecot('slash'), startDovecot('dot-inbox-prefix'), startRedis()]);
   // addUser waits for the next wall-clock second (Dovecot re-reads the user file at most once a second).
   await Promise.all([
-    slash.addUser('dave@example.com', PASSWORDS.dave).then(() => slash.addUser('frank', PASSWORDS.frank)),
-    dotted.addUser('erin', PASSWORDS.erin).then(() => dotted.addUser('frank', PASSWORDS.frank)),
+    slash.addUser('dave@example.com', PASSWORDS.dave).then(() => slash.addUser('frank', PASSWORDS.frank)).then(() => slash.addUser('grace', PASSWORDS.grace)),
+    dotted.addUser('erin', PASSWORDS.erin).then(() => dotted.addUser('frank', PASSWORDS.frank)).then(() => dotted.addUser('grace', PASSWORDS.grace)),
   ]);
   env = newEnv();
 
@@ -629,15 +632,20 @@ describe('no REDIS_URL: a private redis-server under TERN_DATA_DIR', () => {
   });
 
   /** Runs tern and records every private Redis URL seen in the address file while it ran. */
-  async function runWatchingRedis(args: string[]): Promise<{ r: RunResult; urls: Set<string> }> {
+  async function runWatchingRedis(
+    args: string[],
+    alsoWhileRunning: (run: { child: ChildProcess; stdout: string; stderr: string }) => void = () => {},
+    extraEnv: Record<string, string> = {},
+  ): Promise<{ r: RunResult; urls: Set<string> }> {
     const urls = new Set<string>();
-    const r = await runTern(args, privateEnv, {
-      whileRunning: () => {
+    const r = await runTern(args, { ...privateEnv, ...extraEnv }, {
+      whileRunning: (run) => {
         try {
           urls.add(fs.readFileSync(addressFile, 'utf8').trim());
         } catch {
           /* not written yet, or already removed */
         }
+        alsoWhileRunning(run);
       },
     });
     return { r, urls };
@@ -693,6 +701,48 @@ describe('no REDIS_URL: a private redis-server under TERN_DATA_DIR', () => {
     expect(lastJson(r)).toMatchObject({ id, status: 'completed' });
     expect(urls.size).toBe(1);
     await expectRedisGone(urls);
+  });
+
+  it('Ctrl-C while following stops following and the private Redis; a later worker resumes the task, without duplicates', async () => {
+    const grace = account(slash, 'grace', PASSWORDS.grace);
+    for (let i = 0; i < 30; i++) await seedMessage(grace, 'INBOX', makeMessage({ subject: `Grace ${i}`, date: day(1 + (i % 27)) }), { internalDate: day(1 + (i % 27)) });
+    // A slow link to the destination keeps the task running long enough to interrupt it mid-copy.
+    const proxy = await startLatencyProxy(dotted.imapPort, 150);
+    const slowTo = `imap://grace:${encodeURIComponent(PASSWORDS.grace)}@127.0.0.1:${proxy.port}`;
+    const fast = { TERN_JOB_LOCK_MS: '1500' };
+    try {
+      let createdAt: number | undefined;
+      const { r, urls } = await runWatchingRedis(['migrate', '--from', imapUrl(slash, 'grace', PASSWORDS.grace), '--to', slowTo, '--json'], ({ child, stderr }) => {
+        if (createdAt === undefined && stderr.includes('created')) createdAt = Date.now();
+        if (createdAt !== undefined && Date.now() - createdAt > 1500 && child.exitCode === null && !child.killed) child.kill('SIGINT');
+      }, fast);
+      expect(r.code, show(r)).toBe(130);
+      expect(r.stderr).toMatch(/tern: Stopped following T-[\w-]+; the task goes on in a worker/);
+      expect(r.stdout, 'no JSON for a task that has not ended').toBe('');
+      await expectRedisGone(urls);
+      const taskId = /Task (\S+) created/.exec(r.stderr)![1]!;
+
+      // The store still has it running; a worker started later takes the stalled job over and ends it.
+      const db = new Database(path.join(privateEnv.TERN_DATA_DIR!, 'tern.db'), { readonly: true, fileMustExist: true });
+      const state = () => (db.prepare('select status from tasks where id = ?').get(taskId) as { status: string }).status;
+      expect(state()).toBe('running');
+      let lastCheck = 0;
+      const worker = await runWatchingRedis(['worker'], ({ child }) => {
+        if (Date.now() - lastCheck < 300 || child.killed) return;
+        lastCheck = Date.now();
+        if (state() !== 'running') child.kill('SIGTERM');
+      }, fast);
+      expect(worker.r.code, show(worker.r)).toBe(0);
+      expect(state()).toBe('completed');
+      db.close();
+      await expectRedisGone(worker.urls);
+    } finally {
+      await proxy.close();
+    }
+    const src = contentView(await snapshotMailbox(grace));
+    const dst = contentView(await snapshotMailbox(account(dotted, 'grace', PASSWORDS.grace)));
+    expect(src.INBOX).toHaveLength(30);
+    expect(dst.INBOX, 'every message once, none twice').toEqual(src.INBOX);
   });
 });
 

@@ -14,21 +14,26 @@ import { runWorkerUntilSignal } from './worker';
 const out = (s: string) => process.stdout.write(s + '\n');
 const err = (s: string) => process.stderr.write(s + '\n');
 
-/** Follows a task to its end; runs a worker in this process when none is running. */
+/**
+ * Follows a task to its end; runs a worker in this process when none is running. Ctrl-C or
+ * SIGTERM stop following (the session then closes cleanly, private Redis included) and the task
+ * resumes in the next worker.
+ */
 async function followTask(s: CliSession, id: string, done: (t: TaskView) => boolean, showBar: boolean): Promise<TaskView> {
   const worker = (await s.service.workersRunning()) ? undefined : s.service.startWorker();
   const bar = showBar && process.stderr.isTTY ? new TaskProgressBar() : undefined;
-  const onSignal = () => {
-    err(`\nStopped following ${id}. ${worker ? 'The task resumes when a worker runs (tern worker).' : 'It goes on in the worker.'}`);
-    process.exit(130);
-  };
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
   process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
-    return await s.service.follow(id, done, (t) => bar?.update(t));
+    return await s.service.follow(id, done, (t) => bar?.update(t), stop.signal);
   } finally {
     process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     bar?.stop();
-    await worker?.close();
+    // Interrupted: do not wait for the task; its job is picked up again by the next worker.
+    await worker?.close(stop.signal.aborted);
   }
 }
 
@@ -44,7 +49,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     async (...args: A) =>
       setExit(await fn(...args));
   const program = new Command('tern').description('Tern moves whole mailboxes between accounts.').showHelpAfterError(false);
-  program.configureOutput({ writeErr: (str) => process.stderr.write(str) });
+  program.configureOutput({ writeErr: (str) => process.stderr.write(str.startsWith('error:') ? `tern: ${str}` : str) });
 
   program
     .command('migrate')

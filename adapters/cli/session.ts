@@ -31,6 +31,7 @@ export async function withSession<T>(fn: (s: CliSession) => Promise<T>): Promise
 export function reportError(err: unknown): number {
   if (err instanceof TernError) {
     process.stderr.write(`tern: ${err.userMessage}\n`);
+    if (err.code === 'INTERRUPTED') return 130;
     return err.code === 'FORBIDDEN' || err.code === 'TASK_NOT_FOUND' || err.code.startsWith('BAD_') || err.code.startsWith('UNSUPPORTED') || err.code === 'CONFIG_INVALID' ? 2 : 1;
   }
   process.stderr.write(`tern: internal error: ${(err as Error)?.stack ?? String(err)}\n`);

@@ -93,12 +93,16 @@ export class TernService {
    * Calls onUpdate as progress arrives (job progress through QueueEvents, plus a slow poll of the
    * store as a safety net) until `done(task)` holds; returns that last view.
    */
-  async follow(taskId: string, done: (t: TaskView) => boolean, onUpdate: (t: TaskView) => void = () => {}): Promise<TaskView> {
+  async follow(taskId: string, done: (t: TaskView) => boolean, onUpdate: (t: TaskView) => void = () => {}, signal?: AbortSignal): Promise<TaskView> {
     const id = this.find(taskId).id;
     const events = createQueueEvents(this.rt.connection, this.rt.config.redisPrefix);
     let poll: NodeJS.Timeout | undefined;
     try {
       return await new Promise<TaskView>((resolve, reject) => {
+        // Stopping to follow leaves the task alone: it goes on (or resumes) in a worker.
+        const onAbort = () => reject(new TernError('INTERRUPTED', `Stopped following ${id}; the task goes on in a worker (tern status ${id}).`));
+        if (signal?.aborted) return onAbort();
+        signal?.addEventListener('abort', onAbort, { once: true });
         const check = () => {
           try {
             const view = this.rt.tasks.get(id)!;

@@ -8,7 +8,7 @@ import { startDovecot, type DovecotServer } from '../support/dovecot';
 import { startRedis } from '../support/redis';
 import { account, imapUrl } from '../support/tern';
 import { countMessages, seedMaildir, warmUp } from './seed';
-import { startLatencyProxy } from './latency-proxy';
+import { startLatencyProxy } from '../support/latency-proxy';
 import { MBSYNC_TUID_BYTES, mbsyncVersion, runMbsync, type ToolPass } from './mbsync';
 import { mbsyncRow, printTable, ternRow, type Row } from './report';
 import type { TernRunResult, TernRunSpec } from './tern-run';
