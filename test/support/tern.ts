@@ -29,7 +29,7 @@ export interface TestTern {
 
 export function ternEnv(redisUrl: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
-    TERN_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'tern-data-')),
+    TERN_DATA_DIR: extra.TERN_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tern-data-')),
     REDIS_URL: redisUrl,
     TERN_REDIS_PREFIX: `tern-test-${randomBytes(4).toString('hex')}`,
     TERN_SECRET_KEY: randomBytes(32).toString('base64'),

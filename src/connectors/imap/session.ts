@@ -20,6 +20,9 @@ export async function openImap(account: AccountCredentials, options: { timeoutMs
     greetingTimeout: timeoutMs,
     socketTimeout: 10 * 60_000,
     clientInfo: { name: 'Tern' },
+    // Deflate costs CPU on both ends for little gain: most of a mailbox's bytes are attachments
+    // that are compressed already, and a migration is CPU-bound on a fast link.
+    disableCompression: true,
   });
   // Without a listener a late socket error would crash the process; the command in flight rejects anyway.
   client.on('error', () => {});
@@ -48,7 +51,7 @@ export function imapError(err: unknown, account: AccountEndpoint): TernError {
   if (err instanceof TernError) return err;
   const e = err as { authenticationFailed?: boolean; responseText?: string; serverResponseCode?: string };
   if (e?.authenticationFailed || e?.serverResponseCode === 'AUTHENTICATIONFAILED') {
-    const said = e.responseText ? ` (server said: ${e.responseText})` : '';
+    const said = e.responseText ? `: ${e.responseText.trim().replace(/\.$/, '')}` : '';
     return new TernError(
       'AUTH_FAILED',
       `imap server ${account.host}:${account.port} refused the login for ${account.user}${said}. Check the user name and password (an app password if the account has two-factor sign-in).`,
