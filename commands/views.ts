@@ -100,7 +100,7 @@ export function statusCard(t: TaskView, now = Date.now()): StatusCard {
   const runningStep = t.steps.find((s) => s.status === 'running');
   const headline = t.cancelling ? `Cancelling after ${runningStep ? itemLabel(runningStep.kind) : 'the current step'}…` : HEADLINES[t.status];
   const notes: string[] = [];
-  if (t.cancelledBy) notes.push(`Cancel asked by ${t.cancelledBy}`);
+  if (t.cancelledBy) notes.push(`Cancel asked by ${t.cancelledBy}${t.cancelledAt ? ` at ${t.cancelledAt.slice(11, 16)} UTC` : ''}`);
   if (t.error) notes.push(`Error: ${t.error}`);
   if (t.rollbackError) notes.push(`Rollback failed: ${t.rollbackError}`);
   for (const f of t.folders) if (f.warning) notes.push(`${f.sourceFolder}: ${f.warning}`);

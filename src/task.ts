@@ -58,6 +58,8 @@ export interface TaskView {
   error?: string;
   rollbackError?: string;
   cancelledBy?: string;
+  /** When the cancel was asked for. */
+  cancelledAt?: string;
   createdAt: string;
   updatedAt: string;
   startedAt?: string;

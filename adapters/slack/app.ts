@@ -21,16 +21,29 @@ export interface SlackBot {
  * The Slack app: Socket Mode when SLACK_APP_TOKEN is set, otherwise Bolt's HTTP receiver on PORT
  * (signatures and timestamps checked by Bolt). Every listener is registered here.
  */
-export function createSlackBot(config: Config & { slack: SlackConfig }, service: TernService, log: Logger): SlackBot {
+export function createSlackBot(
+  config: Config & { slack: SlackConfig },
+  service: TernService,
+  log: Logger,
+  options: {
+    /** Least time between two card edits in the workspace (chat.update is Tier 3). */
+    editIntervalMs?: number;
+    /** Backoff between Web API retries (after a 429 the client also waits Retry-After). */
+    retryConfig?: { retries: number; minTimeout?: number; maxTimeout?: number };
+  } = {},
+): SlackBot {
   const slack = config.slack;
   const app = new App({
     token: slack.botToken,
     ...(slack.appToken ? { appToken: slack.appToken, socketMode: true } : { signingSecret: slack.signingSecret!, port: slack.port }),
-    clientOptions: slack.apiUrl ? { slackApiUrl: slack.apiUrl.endsWith('/') ? slack.apiUrl : `${slack.apiUrl}/` } : {},
+    clientOptions: {
+      ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl.endsWith('/') ? slack.apiUrl : `${slack.apiUrl}/` } : {}),
+      ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
+    },
     logger: boltLogger(log),
     logLevel: LogLevel.WARN,
   });
-  const cards = new SlackCards(app.client, service, service.feed(SURFACE), log);
+  const cards = new SlackCards(app.client, service, service.feed(SURFACE), log, options.editIntervalMs);
   const deps: SlackDeps = {
     service,
     cards,

@@ -176,6 +176,7 @@ export class TaskStore {
       error: row.error ?? undefined,
       rollbackError: row.rollbackError ?? undefined,
       cancelledBy: row.cancelledBy ?? undefined,
+      cancelledAt: iso(row.cancelRequestedAt),
       createdAt: iso(row.createdAt)!,
       updatedAt: iso(row.updatedAt)!,
       startedAt: iso(row.startedAt),

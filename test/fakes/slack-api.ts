@@ -51,6 +51,8 @@ export interface FakeSlackFileInput {
   title?: string;
   /** Uploader; defaults to a made-up human user. */
   user?: string;
+  /** The public channel message that shared it: files.info then lists it under `shares`. */
+  sharedIn?: { channel: string; ts: string };
 }
 
 export interface FakeSlackMessage {
@@ -504,10 +506,13 @@ class FakeSlackServer implements FakeSlack {
       url_private: base,
       url_private_download: base,
       permalink: `https://${this.identity.teamDomain}.slack.com/files/${input.user ?? 'U0TERNHUMAN'}/${input.id}/${input.name}`,
-      channels: [],
+      channels: input.sharedIn ? [input.sharedIn.channel] : [],
       groups: [],
       ims: [],
       comments_count: 0,
+      ...(input.sharedIn
+        ? { shares: { public: { [input.sharedIn.channel]: [{ ts: input.sharedIn.ts, channel_name: 'mail-moves', team_id: this.identity.teamId, share_user_id: input.user ?? 'U0TERNHUMAN', reply_count: 0 }] } } }
+        : {}),
     };
   }
 }

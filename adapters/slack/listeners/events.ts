@@ -3,7 +3,7 @@ import type { SlackDeps } from '../context';
 import { IMPORT_ACTION } from './actions';
 import { bytes } from '../../../commands/views';
 
-/** Remembers the last N keys seen: Slack retries events, and one share raises two events. */
+/** Remembers the last N keys seen: Slack retries events. */
 class RecentKeys {
   private readonly keys = new Set<string>();
   constructor(private readonly max = 1000) {}
@@ -18,8 +18,7 @@ class RecentKeys {
 
 /**
  * A .pst shared where the bot is gets a thread reply with an Import… button. Retried deliveries
- * (X-Slack-Retry-Num) are dropped by event ID; a file is offered once even though Slack sends
- * both file_shared and a message with the file.
+ * (X-Slack-Retry-Num) are dropped by event ID, and a file is offered once.
  */
 export function registerEvents(app: App, deps: SlackDeps): void {
   const events = new RecentKeys();
@@ -31,7 +30,7 @@ export function registerEvents(app: App, deps: SlackDeps): void {
     await next();
   });
 
-  const offer = async (client: App['client'], fileId: string, channel: string, threadTs?: string) => {
+  const offer = async (client: App['client'], fileId: string, channel: string) => {
     if (!files.add(fileId)) return;
     const info = await client.files.info({ file: fileId });
     const file = info.file;
@@ -39,7 +38,7 @@ export function registerEvents(app: App, deps: SlackDeps): void {
     const value = JSON.stringify({ fileId, name: file.name, channel });
     // file_shared does not say which message shared the file; files.info does (shares).
     const shares = file.shares as { public?: Record<string, Array<{ ts?: string }>>; private?: Record<string, Array<{ ts?: string }>> } | undefined;
-    const thread = threadTs ?? shares?.public?.[channel]?.[0]?.ts ?? shares?.private?.[channel]?.[0]?.ts;
+    const thread = shares?.public?.[channel]?.[0]?.ts ?? shares?.private?.[channel]?.[0]?.ts;
     await client.chat.postMessage({
       channel,
       ...(thread ? { thread_ts: thread } : {}),
@@ -58,15 +57,6 @@ export function registerEvents(app: App, deps: SlackDeps): void {
       deps.log.warn({ err: (err as Error).message }, 'could not offer a PST import');
     }
   });
-
-  app.message(async ({ message, client }) => {
-    if (message.subtype !== 'file_share') return;
-    for (const f of message.files ?? []) {
-      try {
-        await offer(client, f.id, message.channel, message.ts);
-      } catch (err) {
-        deps.log.warn({ err: (err as Error).message }, 'could not offer a PST import');
-      }
-    }
-  });
+  // The `message` event (subtype file_share) would say the same, but receiving it needs
+  // channels:history, i.e. reading every message of the channel: file_shared + files.info is enough.
 }
