@@ -103,6 +103,7 @@ export function statusCard(t: TaskView, now = Date.now()): StatusCard {
   if (t.cancelledBy) notes.push(`Cancel asked by ${t.cancelledBy}${t.cancelledAt ? ` at ${t.cancelledAt.slice(11, 16)} UTC` : ''}`);
   if (t.error) notes.push(`Error: ${t.error}`);
   if (t.rollbackError) notes.push(`Rollback failed: ${t.rollbackError}`);
+  if (t.notifyError) notes.push(`Notification e-mail not sent: ${t.notifyError}`);
   for (const f of t.folders) if (f.warning) notes.push(`${f.sourceFolder}: ${f.warning}`);
   if (t.canRollback && t.rollbackUntil) notes.push(`Rollback possible until ${t.rollbackUntil.replace('T', ' ').slice(0, 16)} UTC`);
   return {

@@ -37,6 +37,11 @@ const schema = z.object({
   SLACK_API_URL: z.string().url('SLACK_API_URL must be a URL').optional(),
   SLACK_ADMIN_USERS: z.string().optional(),
   PORT: positiveInt('PORT', 3000),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^/]+/, 'SMTP_URL must look like smtp://user:password@host:587 or smtps://…:465')
+    .optional(),
+  SMTP_FROM: z.string().optional(),
   TERN_FROM_PASSWORD: z.string().optional(),
   TERN_TO_PASSWORD: z.string().optional(),
   LOG_LEVEL: z
@@ -67,6 +72,8 @@ export interface Config {
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   maxUploadBytes: number;
   slack?: SlackConfig;
+  /** Where task notifications are sent from; unset: a notification address is refused. */
+  smtp?: SmtpConfig;
   /** CLI fallbacks when an account URL carries no password. */
   passwords: { from?: string; to?: string };
 }
@@ -99,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
     logLevel: c.LOG_LEVEL,
     maxUploadBytes: c.TERN_MAX_UPLOAD_BYTES,
     slack: slackConfig(c),
+    smtp: smtpConfig(c),
     passwords: { from: c.TERN_FROM_PASSWORD, to: c.TERN_TO_PASSWORD },
   };
 }
@@ -116,4 +124,23 @@ function slackConfig(c: z.infer<typeof schema>): SlackConfig | undefined {
     apiUrl: c.SLACK_API_URL,
     adminUsers: (c.SLACK_ADMIN_USERS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
   };
+}
+
+export interface SmtpConfig {
+  /** smtp[s]://user:password@host:port: it holds a password, so it is never logged. */
+  url: string;
+  from: string;
+}
+
+function smtpConfig(c: z.infer<typeof schema>): SmtpConfig | undefined {
+  if (!c.SMTP_URL) return undefined;
+  const user = decodeURIComponent(new URL(c.SMTP_URL).username);
+  const from = c.SMTP_FROM ?? (user.includes('@') ? `Tern <${user}>` : undefined);
+  if (!from) {
+    throw new TernError('CONFIG_INVALID', "Invalid configuration:\n  SMTP_FROM: set the sender address of notifications (e.g. Tern <tern@example.com>); SMTP_URL's user is not an e-mail address.");
+  }
+  if (!/^(?:[^<>]*<)?[^\s@<>]+@[^\s@<>]+>?$/.test(from.trim())) {
+    throw new TernError('CONFIG_INVALID', `Invalid configuration:\n  SMTP_FROM: "${from}" is not an e-mail address (e.g. Tern <tern@example.com>).`);
+  }
+  return { url: c.SMTP_URL, from: from.trim() };
 }

@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'REDIS_UNAVAILABLE'
   | 'NOT_AVAILABLE'
   | 'BAD_UPLOAD'
+  | 'BAD_NOTIFY'
   | 'INTERRUPTED';
 
 export class TernError extends Error {

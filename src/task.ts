@@ -60,6 +60,8 @@ export interface TaskView {
   cancelledBy?: string;
   /** When the cancel was asked for. */
   cancelledAt?: string;
+  /** Why the last notification e-mail could not be sent. */
+  notifyError?: string;
   createdAt: string;
   updatedAt: string;
   startedAt?: string;

@@ -29,6 +29,15 @@ describe('configuration', () => {
     expect(() => loadConfig({ TERN_WORKER_CONCURRENCY: '0' })).toThrow(/TERN_WORKER_CONCURRENCY must be greater than 0/);
   });
 
+  it('takes SMTP settings: the sender defaults to the SMTP user when it is an address, else it is required', () => {
+    expect(loadConfig({}).smtp).toBeUndefined();
+    expect(loadConfig({ SMTP_URL: 'smtp://tern%40example.com:pw@mail.example.com:587' }).smtp).toEqual({ url: 'smtp://tern%40example.com:pw@mail.example.com:587', from: 'Tern <tern@example.com>' });
+    expect(loadConfig({ SMTP_URL: 'smtps://u:pw@mail.example.com', SMTP_FROM: 'ops@example.com' }).smtp?.from).toBe('ops@example.com');
+    expect(() => loadConfig({ SMTP_URL: 'smtp://u:pw@mail.example.com' })).toThrow(/SMTP_FROM: set the sender address/);
+    expect(() => loadConfig({ SMTP_URL: 'smtp://u:pw@mail.example.com', SMTP_FROM: 'nobody' })).toThrow(/SMTP_FROM: "nobody" is not an e-mail address/);
+    expect(() => loadConfig({ SMTP_URL: 'mail.example.com:25' })).toThrow(/SMTP_URL must look like smtp:\/\//);
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ REDIS_URL: '', TERN_ROLLBACK_WINDOW_HOURS: '' }).rollbackWindowHours).toBe(48);
   });

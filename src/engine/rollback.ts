@@ -58,11 +58,13 @@ export async function runRollback(deps: EngineDeps, taskId: string): Promise<voi
     }
     tasks.transition(taskId, ['rolling_back'], 'rolled_back', { rollbackError: null });
     tasks.audit(taskId, 'worker', 'rollback.done', kept.length ? kept.join('\n') : undefined);
+    await deps.notify?.(taskId, 'rolled_back');
   } catch (err) {
     const message = err instanceof TernError ? err.userMessage : 'Internal error during the rollback; the details are in the worker log.';
     if (!(err instanceof TernError)) log.error({ err, task: taskId }, 'rollback failed');
     tasks.transition(taskId, ['rolling_back'], (row.endStatus as 'completed') ?? 'failed', { rollbackError: message });
     tasks.audit(taskId, 'worker', 'rollback.failed', message);
+    await deps.notify?.(taskId, 'rollback_failed');
   } finally {
     await closeImap(client);
   }

@@ -9,6 +9,7 @@ import { TernError, isTransient } from '../errors';
 import { ProgressThrottle, type ProgressSink } from './progress';
 import type { StepContext } from './context';
 import { runEmailStep } from './steps/emails';
+import type { TaskNotifier } from '../notify/task-notifier';
 
 export interface EngineDeps {
   tasks: TaskStore;
@@ -18,6 +19,8 @@ export interface EngineDeps {
   connectionsPerAccount: number;
   connectTimeoutMs: number;
   rollbackWindowHours: number;
+  /** Notification e-mails (never throws). */
+  notify?: TaskNotifier;
 }
 
 type StepRunner = (ctx: StepContext) => Promise<{ cancelled: boolean }>;
@@ -34,6 +37,7 @@ export async function runTask(deps: EngineDeps, taskId: string, sink: ProgressSi
   if (!row || !['queued', 'running'].includes(row.status)) return; // ended already: nothing to do
   const now = Date.now();
   if (!tasks.transition(taskId, ['queued', 'running'], 'running', { startedAt: row.startedAt ?? now })) return;
+  await deps.notify?.(taskId, 'started');
   const cancelRequested = () => tasks.row(taskId)?.cancelRequestedAt != null;
   const progress = new ProgressThrottle(async (snapshot) => {
     tasks.updateStep(taskId, snapshot.step, snapshot.counters);
@@ -72,7 +76,7 @@ export async function runTask(deps: EngineDeps, taskId: string, sink: ProgressSi
       tasks.audit(taskId, 'worker', 'step.end', `${step.kind}: ${status}`);
       cancelled ||= result.cancelled;
     }
-    finish(deps, taskId, cancelled || cancelRequested() ? 'cancelled' : 'completed');
+    await finish(deps, taskId, cancelled || cancelRequested() ? 'cancelled' : 'completed');
   } catch (err) {
     await progress.flush();
     if (!finalAttempt && isTransient(err)) {
@@ -85,11 +89,11 @@ export async function runTask(deps: EngineDeps, taskId: string, sink: ProgressSi
       if (step.status === 'running') tasks.updateStep(taskId, step.kind, { status: 'failed', endedAt: Date.now(), error: message });
     }
     tasks.closeOpenSteps(taskId, 'skipped');
-    finish(deps, taskId, 'failed', message);
+    await finish(deps, taskId, 'failed', message);
   }
 }
 
-function finish(deps: EngineDeps, taskId: string, status: 'completed' | 'cancelled' | 'failed', error?: string): void {
+async function finish(deps: EngineDeps, taskId: string, status: 'completed' | 'cancelled' | 'failed', error?: string): Promise<void> {
   const now = Date.now();
   deps.tasks.transition(taskId, ['running'], status, {
     endedAt: now,
@@ -97,6 +101,7 @@ function finish(deps: EngineDeps, taskId: string, status: 'completed' | 'cancell
     error: error ?? null,
   });
   deps.tasks.audit(taskId, 'worker', `task.${status}`, error);
+  await deps.notify?.(taskId, status);
 }
 
 function withPassword(deps: EngineDeps, taskId: string, side: 'source' | 'destination', endpoint: AccountEndpoint) {

@@ -9,6 +9,8 @@ import { Vault, loadSecretKey } from '../store/vault';
 import { MessageRefs } from '../store/messages';
 import { TaskQueue } from '../queue/queue';
 import { startPrivateRedis, type PrivateRedis } from '../queue/private-redis';
+import { createMailer, type Mailer } from '../notify/mailer';
+import { taskNotifier, type TaskNotifier } from '../notify/task-notifier';
 
 /** The long-lived pieces one process shares: store, vault, queue connection. */
 export interface Runtime {
@@ -21,6 +23,8 @@ export interface Runtime {
   messages: MessageRefs;
   queue: TaskQueue;
   connection: ConnectionOptions;
+  /** Sends a task's notification e-mail (once per event; never throws). */
+  notify: TaskNotifier;
   close(): Promise<void>;
 }
 
@@ -36,17 +40,21 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
   // BullMQ wants maxRetriesPerRequest null so a blocking worker survives Redis hiccups.
   const connection: ConnectionOptions = { url: redisUrl, maxRetriesPerRequest: null } as ConnectionOptions;
   const queue = new TaskQueue(connection, config.redisPrefix);
+  const tasks = new TaskStore(db);
+  const mailer: Mailer | undefined = config.smtp ? createMailer(config.smtp) : undefined;
   return {
     config,
     log,
     db,
-    tasks: new TaskStore(db),
+    tasks,
     journal: new Journal(db),
     vault,
     messages: new MessageRefs(db),
     queue,
     connection,
+    notify: taskNotifier(tasks, mailer, log),
     close: async () => {
+      mailer?.close();
       await queue.close();
       await privateRedis?.stop();
       db.$client.close();

@@ -30,6 +30,7 @@ export class TernService {
   /** Checks both logins, then stores and queues the task. Nothing is queued when a check fails. */
   async create(input: CreateTaskInput, actor: Actor): Promise<TaskView> {
     checkItemsSupported(input.items, input.source.protocol, input.destination.protocol);
+    this.checkNotify(input.notify);
     await checkAccounts(input.source, input.destination, this.rt.config.connectTimeoutMs);
     const id = newTaskId();
     this.rt.tasks.create({ id, requester: actor.id, source: endpointOf(input.source), destination: endpointOf(input.destination), items: input.items, notify: input.notify });
@@ -69,6 +70,9 @@ export class TernService {
     if (this.rt.tasks.transition(task.id, ['queued'], 'cancelled', { endedAt: now, rollbackUntil: now + this.rollbackWindowMs() })) {
       this.rt.tasks.closeOpenSteps(task.id, 'cancelled', now);
       await this.rt.queue.removeWaiting(task.id);
+      this.rt.tasks.audit(task.id, actor.id, 'task.cancel');
+      await this.rt.notify(task.id, 'cancelled');
+      return this.rt.tasks.get(task.id)!;
     }
     this.rt.tasks.audit(task.id, actor.id, 'task.cancel');
     return this.rt.tasks.get(task.id)!;
@@ -216,7 +220,19 @@ export class TernService {
       connectionsPerAccount: config.connectionsPerAccount,
       connectTimeoutMs: config.connectTimeoutMs,
       rollbackWindowHours: config.rollbackWindowHours,
+      notify: this.rt.notify,
     };
+  }
+
+  /** A notification address needs a valid form and an SMTP server to send through. */
+  private checkNotify(notify: string | undefined): void {
+    if (notify === undefined) return;
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(notify)) {
+      throw new TernError('BAD_NOTIFY', `The notification address "${notify}" is not an e-mail address.`, { field: 'notify' });
+    }
+    if (!this.rt.config.smtp) {
+      throw new TernError('BAD_NOTIFY', 'E-mail notifications are not set up on this Tern (no SMTP_URL): leave the notification address empty, or ask the administrator to set SMTP_URL.', { field: 'notify' });
+    }
   }
 
   private rollbackWindowMs(): number {

@@ -146,6 +146,18 @@ export class TaskStore {
       .map((a) => ({ actor: a.actor, action: a.action, detail: a.detail ?? undefined, at: new Date(a.at).toISOString() }));
   }
 
+  /** The last notification e-mail that could not be sent, for the task's view. */
+  private lastNotifyFailure(taskId: string): string | undefined {
+    const row = this.db
+      .select({ detail: audit.detail })
+      .from(audit)
+      .where(and(eq(audit.taskId, taskId), eq(audit.action, 'notify.failed')))
+      .orderBy(desc(audit.id))
+      .limit(1)
+      .get();
+    return row?.detail ?? undefined;
+  }
+
   /** Ended tasks whose rollback window has closed and that still hold a journal or credentials. */
   expired(now = Date.now()): string[] {
     return this.db
@@ -177,6 +189,7 @@ export class TaskStore {
       rollbackError: row.rollbackError ?? undefined,
       cancelledBy: row.cancelledBy ?? undefined,
       cancelledAt: iso(row.cancelRequestedAt),
+      notifyError: row.notify ? this.lastNotifyFailure(row.id) : undefined,
       createdAt: iso(row.createdAt)!,
       updatedAt: iso(row.updatedAt)!,
       startedAt: iso(row.startedAt),

@@ -1,0 +1,60 @@
+import { itemLabel } from '../items';
+import type { TaskView } from '../task';
+
+/** The moments a task's notification address hears about. */
+export type NotifyEvent = 'started' | 'completed' | 'failed' | 'cancelled' | 'rolled_back' | 'rollback_failed';
+
+const TITLES: Record<NotifyEvent, string> = {
+  started: 'started',
+  completed: 'completed',
+  failed: 'failed',
+  cancelled: 'cancelled',
+  rolled_back: 'rolled back',
+  rollback_failed: 'rollback failed',
+};
+
+/**
+ * A short plain-text + HTML notification: task ID, source → destination, per-step counts, the
+ * state, and how to follow or roll back. Built from the task document, which holds no secret.
+ */
+export function taskEmail(task: TaskView, event: NotifyEvent): { subject: string; text: string; html: string } {
+  const subject = `Tern ${task.id} ${TITLES[event]}: ${task.sourceEndpoint.user} → ${task.destinationEndpoint.user}`;
+  const steps = task.steps.map((s) => `${itemLabel(s.kind)}: ${s.status} — ${s.copied} copied, ${s.alreadyPresent} already there, ${s.failed} failed of ${s.total}`);
+  const next = nextSteps(task, event);
+  const lines = [
+    `Migration ${task.id} ${TITLES[event]}.`,
+    '',
+    `From: ${task.source}`,
+    `To:   ${task.destination}`,
+    `State: ${task.status.replace('_', ' ')}`,
+    ...(task.error ? [`Error: ${task.error}`] : []),
+    ...(task.rollbackError ? [`Rollback error: ${task.rollbackError}`] : []),
+    '',
+    ...steps,
+    '',
+    ...next,
+  ];
+  const html = [
+    `<p>Migration <b>${esc(task.id)}</b> ${TITLES[event]}.</p>`,
+    `<table><tr><td>From</td><td>${esc(task.source)}</td></tr><tr><td>To</td><td>${esc(task.destination)}</td></tr><tr><td>State</td><td>${esc(task.status.replace('_', ' '))}</td></tr>`,
+    ...(task.error ? [`<tr><td>Error</td><td>${esc(task.error)}</td></tr>`] : []),
+    ...(task.rollbackError ? [`<tr><td>Rollback error</td><td>${esc(task.rollbackError)}</td></tr>`] : []),
+    '</table>',
+    `<ul>${steps.map((s) => `<li>${esc(s)}</li>`).join('')}</ul>`,
+    ...next.map((l) => `<p>${esc(l)}</p>`),
+  ].join('\n');
+  return { subject, text: lines.join('\n'), html };
+}
+
+function nextSteps(task: TaskView, event: NotifyEvent): string[] {
+  const follow = `Follow it: "/migrate status ${task.id} ${task.sourceEndpoint.user}" in chat, or "tern status ${task.id}".`;
+  if (event === 'started') return [follow];
+  if (task.canRollback && task.rollbackUntil) {
+    return [`It can be rolled back until ${task.rollbackUntil.replace('T', ' ').slice(0, 16)} UTC: the Rollback button on its card, "/migrate rollback ${task.id}", or "tern rollback ${task.id}".`];
+  }
+  return [];
+}
+
+function esc(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}

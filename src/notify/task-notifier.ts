@@ -1,0 +1,31 @@
+import type { Logger } from '../log';
+import type { TaskStore } from '../store/tasks';
+import type { Mailer } from './mailer';
+import { taskEmail, type NotifyEvent } from './task-email';
+
+export type TaskNotifier = (taskId: string, event: NotifyEvent) => Promise<void>;
+
+/**
+ * Sends a task's notification for `event` once: the audit log remembers what was sent, so a
+ * resumed task does not send "started" twice. A failing SMTP server never fails the task: the
+ * failure is logged and recorded, and the task shows it.
+ */
+export function taskNotifier(tasks: TaskStore, mailer: Mailer | undefined, log: Logger): TaskNotifier {
+  return async (taskId, event) => {
+    const task = tasks.get(taskId);
+    if (!task?.notify) return;
+    if (tasks.auditLog(taskId).some((a) => a.action === 'notify.sent' && a.detail === event)) return;
+    if (!mailer) {
+      tasks.audit(taskId, 'worker', 'notify.failed', `${event}: SMTP_URL is not set on the worker, so no e-mail could be sent.`);
+      return;
+    }
+    try {
+      await mailer.send({ to: task.notify, ...taskEmail(task, event) });
+      tasks.audit(taskId, 'worker', 'notify.sent', event);
+    } catch (err) {
+      const reason = (err as Error).message?.split('\n')[0] ?? String(err);
+      log.warn({ task: taskId, event, err: reason }, 'notification e-mail failed');
+      tasks.audit(taskId, 'worker', 'notify.failed', `${event}: ${reason}`);
+    }
+  };
+}
