@@ -1,0 +1,174 @@
+// Autodetection against local servers only: a real UDP DNS responder, a local HTTP server
+// standing in for the autoconfig/autodiscover hosts, and the test Dovecot for probed guesses.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { detectSettings, systemNetwork, type Network } from '../src/connectors/autodetect';
+import { startDns, type TestDns } from './support/dns-server';
+import { startFakeWeb, type FakeWeb } from './support/fake-web';
+import { startDovecot, type DovecotServer } from './support/dovecot';
+import { freePort } from './support/ports';
+
+let dns: TestDns;
+let web: FakeWeb;
+let dovecot: DovecotServer;
+let network: Network;
+
+const autoconfigXml = (host: string, username: string) => `<?xml version="1.0"?>
+<clientConfig version="1.1">
+  <emailProvider id="autoconf.test">
+    <domain>autoconf.test</domain>
+    <incomingServer type="imap"><hostname>${host}</hostname><port>993</port><socketType>SSL</socketType><username>${username}</username><authentication>password-cleartext</authentication></incomingServer>
+    <incomingServer type="pop3"><hostname>${host}</hostname><port>110</port><socketType>STARTTLS</socketType><username>${username}</username></incomingServer>
+    <outgoingServer type="smtp"><hostname>smtp.autoconf.test</hostname><port>465</port><socketType>SSL</socketType></outgoingServer>
+  </emailProvider>
+</clientConfig>`;
+
+const autodiscoverXml = (action: string, inner: string) => `<?xml version="1.0" encoding="utf-8"?>
+<Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006">
+  <Response xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a">
+    <Account><AccountType>email</AccountType><Action>${action}</Action>${inner}</Account>
+  </Response>
+</Autodiscover>`;
+
+beforeAll(async () => {
+  [dns, web, dovecot] = await Promise.all([startDns(), startFakeWeb(), startDovecot('slash')]);
+  network = { ...systemNetwork({ dnsServers: [dns.address], timeoutMs: 1000 }), fetch: web.fetch };
+});
+
+afterAll(async () => {
+  await Promise.all([dns?.close(), web?.close(), dovecot?.stop()]);
+});
+
+describe('presets', () => {
+  it('match by the address domain, with the provider note', async () => {
+    const d = await detectSettings('Alice@Gmail.com', { network });
+    expect(d.candidates[0]).toMatchObject({ protocol: 'imap', host: 'imap.gmail.com', port: 993, secure: true, source: 'preset', confidence: 'high' });
+    expect(d.candidates[0].detail).toBe('preset Gmail / Google Workspace (domain gmail.com)');
+    expect(d.candidates.map((c) => `${c.protocol} ${c.host}`)).toEqual(['imap imap.gmail.com', 'pop3 pop.gmail.com']);
+    expect(d.notes.join('\n')).toMatch(/app password/);
+  });
+
+  it('recognise a custom domain hosted at OVH or Google by its MX records', async () => {
+    dns.add({ type: 'MX', name: 'shop-ovh.test', exchange: 'mx1.mail.ovh.net' }, { type: 'MX', name: 'shop-ovh.test', exchange: 'mx2.mail.ovh.net', preference: 20 });
+    dns.add({ type: 'MX', name: 'firm-google.test', exchange: 'aspmx.l.google.com', preference: 1 });
+    const ovh = await detectSettings('bob@shop-ovh.test', { network });
+    expect(ovh.candidates[0]).toMatchObject({ protocol: 'imap', host: 'ssl0.ovh.net', port: 993, source: 'preset', confidence: 'medium', detail: 'preset OVH MX Plan (MX mx1.mail.ovh.net)' });
+    expect(ovh.candidates.some((c) => c.host === 'pro1.mail.ovh.net')).toBe(true);
+    expect(ovh.notes.join('\n')).toContain('exN.mail.ovh.net');
+    const google = await detectSettings('carol@firm-google.test', { network });
+    expect(google.candidates[0]).toMatchObject({ host: 'imap.gmail.com', detail: 'preset Gmail / Google Workspace (MX aspmx.l.google.com)' });
+  });
+});
+
+describe("the domain's autoconfig", () => {
+  it('reads autoconfig.<domain>/mail/config-v1.1.xml with placeholder substitution', async () => {
+    web.route('autoconfig.autoconf.test/mail/config-v1.1.xml', () => ({ body: autoconfigXml('mail.%EMAILDOMAIN%', '%EMAILLOCALPART%') }));
+    const d = await detectSettings('carol@autoconf.test', { network });
+    expect(d.candidates).toEqual([
+      { protocol: 'imap', host: 'mail.autoconf.test', port: 993, secure: true, username: 'carol', source: 'autoconfig', detail: 'autoconfig https://autoconfig.autoconf.test/mail/config-v1.1.xml', confidence: 'high' },
+      { protocol: 'pop3', host: 'mail.autoconf.test', port: 110, secure: false, username: 'carol', source: 'autoconfig', detail: 'autoconfig https://autoconfig.autoconf.test/mail/config-v1.1.xml', confidence: 'high' },
+    ]);
+    const asked = web.requests.find((r) => r.host === 'autoconfig.autoconf.test')!;
+    expect(asked.authorization).toBeUndefined();
+  });
+
+  it('falls back to <domain>/.well-known/autoconfig/…; %EMAILADDRESS% keeps the whole address as login', async () => {
+    web.route('wellknown.test/.well-known/autoconfig/mail/config-v1.1.xml', () => ({ body: autoconfigXml('imap.wellknown.test', '%EMAILADDRESS%') }));
+    const d = await detectSettings('dave@wellknown.test', { network });
+    expect(d.candidates[0]).toMatchObject({ host: 'imap.wellknown.test', source: 'autoconfig', detail: 'autoconfig https://wellknown.test/.well-known/autoconfig/mail/config-v1.1.xml' });
+    expect(d.candidates[0].username).toBeUndefined();
+  });
+});
+
+describe('RFC 6186 SRV records', () => {
+  it('offers _imaps/_imap/_pop3s, and skips a service published as not offered (".")', async () => {
+    dns.add(
+      { type: 'SRV', name: '_imaps._tcp.srv.test', target: 'mail.srv.test', port: 993 },
+      { type: 'SRV', name: '_imap._tcp.srv.test', target: 'mail.srv.test', port: 143 },
+      { type: 'SRV', name: '_pop3s._tcp.srv.test', target: 'pop.srv.test', port: 995 },
+      { type: 'SRV', name: '_pop3._tcp.srv.test', target: '.', port: 0 },
+    );
+    const d = await detectSettings('erin@srv.test', { network });
+    expect(d.candidates.map((c) => `${c.protocol} ${c.host}:${c.port} ${c.secure ? 'tls' : 'plain'} ${c.source}`)).toEqual([
+      'imap mail.srv.test:993 tls srv',
+      'imap mail.srv.test:143 plain srv',
+      'pop3 pop.srv.test:995 tls srv',
+    ]);
+  });
+
+  it('still answers when another look-up hangs (its timeout ends it)', async () => {
+    web.route('autoconfig.slow.test/mail/config-v1.1.xml', () => 'hang');
+    dns.add({ type: 'SRV', name: '_imaps._tcp.slow.test', target: 'imap.slow.test', port: 993 });
+    const d = await detectSettings('frank@slow.test', { network, timeoutMs: 300 });
+    expect(d.candidates[0]).toMatchObject({ host: 'imap.slow.test', source: 'srv' });
+    expect(web.requests.some((r) => r.host === 'autoconfig.slow.test')).toBe(true);
+  });
+});
+
+describe('Exchange Autodiscover', () => {
+  it('POSTs the address with the password to autodiscover.<domain>, follows a redirect inside the domain, returns the EWS URL', async () => {
+    web.route('autodiscover.exch.test/autodiscover/autodiscover.xml', () => ({ status: 302, headers: { location: 'https://mail.exch.test/autodiscover/autodiscover.xml' } }));
+    web.route('mail.exch.test/autodiscover/autodiscover.xml', (req) =>
+      req.authorization === `Basic ${Buffer.from('grace@exch.test:Gr4ce-pw').toString('base64')}`
+        ? { body: autodiscoverXml('settings', '<Protocol><Type>EXCH</Type><EwsUrl>https://mail.exch.test/EWS/Exchange.asmx</EwsUrl></Protocol><Protocol><Type>EXPR</Type><EwsUrl>https://mail.exch.test/EWS/Exchange.asmx</EwsUrl></Protocol>') }
+        : { status: 401 },
+    );
+    const d = await detectSettings('grace@exch.test', { network, password: 'Gr4ce-pw' });
+    expect(d.candidates).toEqual([
+      { protocol: 'ews', host: 'mail.exch.test', port: 443, secure: true, ewsUrl: 'https://mail.exch.test/EWS/Exchange.asmx', source: 'autodiscover', detail: 'Exchange Autodiscover https://autodiscover.exch.test', confidence: 'high' },
+    ]);
+    const posted = web.requests.find((r) => r.host === 'mail.exch.test')!;
+    expect(posted.method).toBe('POST');
+    expect(posted.body).toContain('<EMailAddress>grace@exch.test</EMailAddress>');
+  });
+
+  it('never sends the password to another domain: the redirect is reported instead', async () => {
+    web.route('autodiscover.lured.test/autodiscover/autodiscover.xml', (req) =>
+      req.authorization ? { body: autodiscoverXml('redirectUrl', '<RedirectUrl>https://collector.evil.test/autodiscover/autodiscover.xml</RedirectUrl>') } : { status: 401 },
+    );
+    web.route('collector.evil.test/autodiscover/autodiscover.xml', () => ({ status: 401 }));
+    const d = await detectSettings('heidi@lured.test', { network, password: 'H31di-pw' });
+    expect(d.candidates).toEqual([]);
+    expect(d.notes.join('\n')).toContain('points to collector.evil.test, outside lured.test: Tern did not send your password there');
+    const toEvil = web.requests.filter((r) => r.host === 'collector.evil.test');
+    expect(toEvil.length).toBeGreaterThan(0);
+    for (const r of toEvil) expect(r.authorization).toBeUndefined();
+  });
+
+  it('without a password it says that Autodiscover needs one', async () => {
+    web.route('autodiscover.needspw.test/autodiscover/autodiscover.xml', (req) => (req.authorization ? { body: '' } : { status: 401 }));
+    const d = await detectSettings('ivan@needspw.test', { network });
+    expect(d.notes).toContain('Exchange Autodiscover at autodiscover.needspw.test needs the password to answer.');
+  });
+});
+
+describe('guesses', () => {
+  it('are probed, offered only when a server greets as IMAP or POP3, and marked as guesses', async () => {
+    const closed = await freePort();
+    dns.add({ type: 'A', name: 'imap.guess.test', address: '127.0.0.1' }, { type: 'A', name: 'pop.guess.test', address: '127.0.0.1' });
+    const d = await detectSettings('judy@guess.test', {
+      network,
+      guessPorts: { imap: [{ port: dovecot.imapPort, secure: false }, { port: closed, secure: false }], pop3: [{ port: dovecot.pop3Port, secure: false }] },
+    });
+    expect(d.candidates.map((c) => `${c.protocol} ${c.host}:${c.port} ${c.source} ${c.confidence}`)).toEqual([
+      `imap imap.guess.test:${dovecot.imapPort} guess low`,
+      `pop3 pop.guess.test:${dovecot.pop3Port} guess low`,
+    ]);
+    expect(d.candidates[0].detail).toBe(`guess: imap.guess.test:${dovecot.imapPort} answered as IMAP`);
+  });
+
+  it('are not tried when something else answered', async () => {
+    dns.add({ type: 'SRV', name: '_imaps._tcp.known.test', target: 'imap.known.test', port: 993 }, { type: 'A', name: 'mail.known.test', address: '127.0.0.1' });
+    await detectSettings('kim@known.test', { network });
+    expect(dns.questions).not.toContain('A mail.known.test');
+  });
+
+  it('nothing at all: no candidate, and a note that says what to do', async () => {
+    const d = await detectSettings('leo@nothing.test', { network, guessPorts: { imap: [], pop3: [] } });
+    expect(d.candidates).toEqual([]);
+    expect(d.notes).toContain('Nothing answered for nothing.test: enter the server settings by hand (your provider\'s help pages list them).');
+  });
+});
+
+it('refuses something that is not an address', async () => {
+  await expect(detectSettings('not-an-address', { network })).rejects.toThrow('"not-an-address" is not an e-mail address');
+});
