@@ -1,6 +1,7 @@
 import type { AccountCredentials, Protocol } from '../src/connectors/types';
 import { ITEM_KINDS, itemLabel, parseItems, type ItemKind } from '../src/items';
 import { TernError } from '../src/errors';
+import { AUTO_HOST } from '../src/service/resolve-auto';
 import type { TernService } from '../src/service/service';
 import type { Actor } from '../src/service/actor';
 import type { TaskView } from '../src/task';
@@ -48,7 +49,7 @@ export class FormErrors extends TernError {
   }
 }
 
-const DEFAULT_PORTS: Record<Protocol, { tls: number; plain: number }> = { imap: { tls: 993, plain: 143 }, pop3: { tls: 995, plain: 110 } };
+const DEFAULT_PORTS: Record<'imap' | 'pop3', { tls: number; plain: number }> = { imap: { tls: 993, plain: 143 }, pop3: { tls: 995, plain: 110 } };
 
 export interface ParsedForm {
   source: AccountCredentials;
@@ -73,15 +74,35 @@ export function parseMigrateForm(v: MigrateFormValues): ParsedForm {
   return { source, destination, items, notify };
 }
 
+/** The PST import form: the file takes the source's place, so only a destination, items and notify. */
+export type ImportFormValues = Pick<MigrateFormValues, 'destination' | 'items' | 'notify'>;
+
+export function parseImportForm(v: ImportFormValues): Omit<ParsedForm, 'source'> {
+  const errors: Record<string, string> = {};
+  const destination = parseSide('destination', v.destination, errors);
+  let items: ItemKind[] = [];
+  try {
+    items = parseItems(v.items.length ? v.items : []);
+  } catch (err) {
+    errors.items = v.items.length ? (err as TernError).userMessage : 'Choose at least one thing to import.';
+  }
+  const notify = v.notify?.trim() || undefined;
+  if (notify && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(notify)) errors.notify = `"${notify}" is not an e-mail address.`;
+  if (Object.keys(errors).length || !destination) throw new FormErrors(errors);
+  return { destination, items, notify };
+}
+
 function parseSide(side: Side, f: AccountFields, errors: Record<string, string>): AccountCredentials | undefined {
   const Side = side === 'source' ? 'Source' : 'Destination';
   const type = (f.type ?? 'imap') as ServerType;
-  if (type === 'auto') errors[`${side}.type`] = `${Side}: autodetection is not available yet; choose IMAP or POP3 and fill in the server.`;
   if (type === 'exchange') errors[`${side}.type`] = `${Side}: Microsoft Exchange is not supported yet; choose IMAP or POP3.`;
   const login = f.login?.trim() ?? '';
   if (!login) errors[`${side}.login`] = `${Side}: enter the e-mail address or login.`;
   if (!f.password) errors[`${side}.password`] = `${Side}: enter the password (an app password if the account has two-factor sign-in).`;
-  const host = f.host?.trim() ?? '';
+  // Autodetect: the server comes from the address (the service detects it), unless one was typed.
+  const auto = type === 'auto' && !f.host?.trim();
+  if (type === 'auto' && login && !login.includes('@')) errors[`${side}.login`] = `${Side}: autodetection needs the e-mail address (name@domain), or choose the server type and fill in the server.`;
+  const host = auto ? AUTO_HOST : (f.host?.trim() ?? '');
   if (!host) errors[`${side}.host`] = `${Side}: enter the server name, e.g. imap.example.com.`;
   else if (!/^[A-Za-z0-9.-]+$|^\[?[0-9a-fA-F:]+\]?$/.test(host)) errors[`${side}.host`] = `${Side}: "${host}" is not a server name.`;
   const protocol: Protocol = type === 'pop3' ? 'pop3' : 'imap';
@@ -90,7 +111,7 @@ function parseSide(side: Side, f: AccountFields, errors: Record<string, string>)
     port = Number(f.port.trim());
     if (!Number.isInteger(port) || port < 1 || port > 65535) errors[`${side}.port`] = `${Side}: the port must be a number from 1 to 65535.`;
   }
-  if (type !== 'imap' && type !== 'pop3') return undefined;
+  if (type !== 'imap' && type !== 'pop3' && type !== 'auto') return undefined;
   if (!login || !f.password || !host) return undefined;
   return { protocol, host: host.replace(/^\[|\]$/g, ''), port, secure: f.tls !== false, insecure: Boolean(f.insecure), user: login, password: f.password };
 }

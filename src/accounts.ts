@@ -61,6 +61,7 @@ export function parseAccountUrl(input: string, side: Side, fallbackPassword?: st
 
 /** The URL of an account without its password, for display and storage. */
 export function formatAccount(a: AccountEndpoint): string {
+  if (a.protocol === 'pst') return `pst:${a.user}`;
   const scheme = `${a.protocol}${a.secure ? 's' : ''}`;
   const host = a.host.includes(':') ? `[${a.host}]` : a.host;
   return `${scheme}://${encodeURIComponent(a.user)}@${host}:${a.port}${a.insecure ? '?insecure=1' : ''}`;

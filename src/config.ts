@@ -37,11 +37,20 @@ const schema = z.object({
   SLACK_API_URL: z.string().url('SLACK_API_URL must be a URL').optional(),
   SLACK_ADMIN_USERS: z.string().optional(),
   PORT: positiveInt('PORT', 3000),
+  DISCORD_TOKEN: z.string().optional(),
+  DISCORD_APPLICATION_ID: z.string().regex(/^\d{15,21}$/, 'DISCORD_APPLICATION_ID must be the application ID (a number, from the Developer Portal)').optional(),
+  DISCORD_ADMIN_ROLES: z.string().optional(),
+  DISCORD_API_URL: z.string().url('DISCORD_API_URL must be a URL').optional(),
+  DISCORD_READ_MESSAGES: z.enum(['0', '1', 'true', 'false'], { error: 'DISCORD_READ_MESSAGES must be 1 or 0' }).optional(),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\/[^/]+/, 'SMTP_URL must look like smtp://user:password@host:587 or smtps://…:465')
     .optional(),
   SMTP_FROM: z.string().optional(),
+  TERN_DNS_SERVERS: z
+    .string()
+    .regex(/^\s*[0-9a-fA-F.:\[\]]+(\s*,\s*[0-9a-fA-F.:\[\]]+)*\s*$/, 'TERN_DNS_SERVERS must be comma-separated IP addresses, each with an optional :port')
+    .optional(),
   TERN_FROM_PASSWORD: z.string().optional(),
   TERN_TO_PASSWORD: z.string().optional(),
   LOG_LEVEL: z
@@ -74,6 +83,9 @@ export interface Config {
   slack?: SlackConfig;
   /** Where task notifications are sent from; unset: a notification address is refused. */
   smtp?: SmtpConfig;
+  discord?: DiscordConfig;
+  /** DNS servers for autodetection; unset: the system's. */
+  dnsServers?: string[];
   /** CLI fallbacks when an account URL carries no password. */
   passwords: { from?: string; to?: string };
 }
@@ -107,6 +119,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
     maxUploadBytes: c.TERN_MAX_UPLOAD_BYTES,
     slack: slackConfig(c),
     smtp: smtpConfig(c),
+    discord: discordConfig(c),
+    dnsServers: c.TERN_DNS_SERVERS?.split(',').map((s) => s.trim()),
     passwords: { from: c.TERN_FROM_PASSWORD, to: c.TERN_TO_PASSWORD },
   };
 }
@@ -143,4 +157,27 @@ function smtpConfig(c: z.infer<typeof schema>): SmtpConfig | undefined {
     throw new TernError('CONFIG_INVALID', `Invalid configuration:\n  SMTP_FROM: "${from}" is not an e-mail address (e.g. Tern <tern@example.com>).`);
   }
   return { url: c.SMTP_URL, from: from.trim() };
+}
+
+export interface DiscordConfig {
+  token: string;
+  applicationId: string;
+  /** Role IDs whose members may cancel and roll back anyone's task. */
+  adminRoles: string[];
+  /** REST base URL (…/api); the gateway address then comes from its /gateway/bot. */
+  apiUrl?: string;
+  /** Also offer imports for .pst files attached to messages that mention the bot (needs the MessageContent intent). */
+  readMessages: boolean;
+}
+
+function discordConfig(c: z.infer<typeof schema>): DiscordConfig | undefined {
+  if (!c.DISCORD_TOKEN) return undefined;
+  if (!c.DISCORD_APPLICATION_ID) throw new TernError('CONFIG_INVALID', 'Invalid configuration:\n  DISCORD_TOKEN is set but DISCORD_APPLICATION_ID is not (Developer Portal → your application → General Information).');
+  return {
+    token: c.DISCORD_TOKEN,
+    applicationId: c.DISCORD_APPLICATION_ID,
+    adminRoles: (c.DISCORD_ADMIN_ROLES ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    apiUrl: c.DISCORD_API_URL,
+    readMessages: c.DISCORD_READ_MESSAGES === '1' || c.DISCORD_READ_MESSAGES === 'true',
+  };
 }

@@ -23,6 +23,8 @@ export function itemLabel(kind: ItemKind): string {
 const CAPABILITIES: Record<Protocol, { source: readonly ItemKind[]; destination: readonly ItemKind[]; why: string }> = {
   imap: { source: ['emails'], destination: ['emails'], why: 'IMAP accounts carry e-mails only' },
   pop3: { source: ['emails'], destination: [], why: 'POP3 accounts carry e-mails only, and only as a source' },
+  // PST import: a .pst file is a source only; its non-mail items need a destination that takes them.
+  pst: { source: ['emails', 'contacts', 'contactGroups', 'calendars', 'tasks'], destination: [], why: 'a PST file can only be imported from' },
 };
 
 /** Parses a comma-separated list of item kinds (case-insensitive), in step order, without repeats. */

@@ -14,6 +14,7 @@ import { CHANNEL, SIGNING_SECRET, checked, everythingSent, select, startSlackHar
 import type { FakeSlackCall } from './fakes/slack-api';
 import { ACTION_IDS } from '../adapters/slack/render-card';
 import { IMPORT_ACTION } from '../adapters/slack/listeners/actions';
+import { DETECT_ACTION } from '../adapters/slack/render-modal';
 import { downloadSlackFile } from '../adapters/slack/download';
 
 const REQUESTER = 'U0REQUESTER';
@@ -218,6 +219,36 @@ describe('/migrate: modal → wrong password → corrected → card, progress, t
   });
 });
 
+describe('Detect settings in the modal', () => {
+  it('fills server, port and TLS of that side from the address, says where they came from, never sends the password back', async () => {
+    const view = await openForm(REQUESTER);
+    const typed = { ...formValues({ sourceUser: 'someone@fastmail.com', sourcePassword: 'Typed-Secret-9' }), 'source.host': text(null), 'source.port': text(null), 'source.type': select('auto') };
+    const before = slack.fake.callsTo('views.update').length;
+    expect((await slack.clickInView(REQUESTER, view, typed, DETECT_ACTION, 'source')).status).toBe(200);
+    const update = await slack.fake.waitFor('views.update', (c) => c.body.view_id === view.id && slack.fake.callsTo('views.update').indexOf(c) >= before);
+    const blocks = update.body.view.blocks as Array<Record<string, any>>;
+    const block = (id: string) => blocks.find((b) => b.block_id === id);
+    expect(block('source.host~1')?.element.initial_value).toBe('imap.fastmail.com');
+    expect(block('source.port~1')?.element.initial_value).toBe('993');
+    expect(block('source.type~1')?.element.initial_option.value).toBe('imap');
+    expect((block('source.options~1')?.element.initial_options ?? []).map((o: { value: string }) => o.value)).toContain('tls');
+    expect(block('source.login~1')?.element.initial_value).toBe('someone@fastmail.com');
+    // The other side keeps what was typed.
+    expect(block('destination.host~1')?.element.initial_value).toBe('127.0.0.1');
+    expect(viewText(blocks)).toContain('Found IMAP imap.fastmail.com:993 (TLS) — preset Fastmail (domain fastmail.com), high confidence.');
+    expect(block('source.password')?.element.initial_value).toBeUndefined();
+    expect(everythingSent(slack.fake)).not.toContain('Typed-Secret-9');
+
+    // Field errors after the update name the new blocks.
+    const updated: FakeView = { ...update.body.view, id: view.id };
+    // Slack's state names the blocks of the view on screen: the renamed ones after the update.
+    const ids = new Set(blocks.map((b) => b.block_id));
+    const state = Object.fromEntries(Object.entries(typed).map(([k, v]) => [ids.has(`${k}~1`) ? `${k}~1` : k, v]));
+    const res = await slack.submit(updated, REQUESTER, { ...state, 'source.port~1': text('port?') });
+    expect(res.body).toMatchObject({ response_action: 'errors', errors: { 'source.port~1': expect.stringContaining('port') } });
+  });
+});
+
 describe('Cancel from the card', () => {
   it('a stranger is refused; the requester cancels: the folder in progress ends, the rest is cancelled', async () => {
     const view = await openForm(REQUESTER);
@@ -352,7 +383,7 @@ describe('a .pst shared in the channel', () => {
     expect(slack.fake.callsTo('chat.postMessage').filter((c) => viewText(c.body.blocks).includes(IMPORT_ACTION))).toHaveLength(1);
   });
 
-  it('Import… opens the destination form; submitting reaches the import with the downloaded file', async () => {
+  it('Import… opens the destination form; submitting imports the downloaded file as a task with its card', async () => {
     const offer = await slack.fake.waitFor('chat.postMessage', (c) => viewText(c.body.blocks).includes(IMPORT_ACTION));
     const button = (offer.body.blocks as Array<{ elements?: Array<{ action_id: string; value: string }> }>).flatMap((b) => b.elements ?? []).find((e) => e.action_id === IMPORT_ACTION)!;
     await slack.click(REQUESTER, { channel: CHANNEL, ts: offer.response.ts }, IMPORT_ACTION, button.value);
@@ -366,14 +397,14 @@ describe('a .pst shared in the channel', () => {
     expect(download).toMatchObject({ served: true, token: slack.fake.botToken });
     const shown = viewText(update.body.view);
     const taskId = taskIdIn(shown);
-    if (taskId) {
-      // PST import exists: the import runs like any migration, with its card.
-      expect((await slack.tern.waitFor(taskId)).status).toBe('completed');
-      cardOf(taskId);
-    } else {
-      expect(shown).toContain('PST import is not available yet');
-      expect(shown).toContain('aspose-outlook.pst');
-    }
+    expect(taskId, shown).toBeDefined();
+    // The import runs like any migration, with its card and thread in the channel.
+    const final = await slack.tern.waitFor(taskId!);
+    expect(final.status).toBe('completed');
+    expect(final.source).toBe('pst:aspose-outlook.pst');
+    expect(final.steps[0]).toMatchObject({ kind: 'emails', copied: 14, failed: 0 });
+    const card = cardOf(taskId!);
+    await until('the import report in the thread', () => threadOf(card).some((l) => l.startsWith('Completed')));
     expect(everythingSent(slack.fake)).not.toContain('bobpass');
   });
 
@@ -393,7 +424,7 @@ describe('a .pst shared in the channel', () => {
   it('downloads: an HTML sign-in page is reported, not saved; the byte limit holds while streaming', async () => {
     const dir = fs.mkdtempSync(path.join(slack.tern.env.TERN_DATA_DIR, 'dl-'));
     const file = slack.fake.addFile({ id: 'F0DLTEST01', name: 'mail.pst', mimetype: 'application/vnd.ms-outlook', content: pst });
-    await expect(downloadSlackFile(file.url_private_download, 'xoxb-not-the-token', { id: 'F0DLTEST01', name: 'mail.pst' }, dir, 1e9)).rejects.toThrow(/sign-in page.*files:read/);
+    await expect(downloadSlackFile(file.url_private_download, 'xoxb-not-the-token', { id: 'F0DLTEST01', name: 'mail.pst' }, dir, 1e9)).rejects.toThrow(/Slack answered a web page instead of mail.pst: the app needs the files:read scope/);
     await expect(downloadSlackFile(file.url_private_download, slack.fake.botToken, { id: 'F0DLTEST01', name: 'mail.pst' }, dir, 1000)).rejects.toThrow(/TERN_MAX_UPLOAD_BYTES/);
     expect(fs.readdirSync(dir)).toEqual([]);
     const saved = await downloadSlackFile(file.url_private_download, slack.fake.botToken, { id: 'F0DLTEST01', name: 'mail.pst' }, dir, 1e9);

@@ -3,11 +3,13 @@ import { withSession, reportError, type CliSession } from './session';
 import { taskJson, taskLine, taskText } from './render';
 import { TaskProgressBar } from './progress';
 import { migrate } from '../../commands/migrate';
+import { importPstFile } from '../../commands/import-pst';
 import { status } from '../../commands/status';
 import { list } from '../../commands/list';
 import { cancel } from '../../commands/cancel';
 import { rollback } from '../../commands/rollback';
 import { help } from '../../commands/help';
+import { detect, candidateLine } from '../../commands/detect';
 import { isEnded, type TaskView } from '../../src/task';
 import { runWorkerUntilSignal } from './worker';
 
@@ -74,6 +76,48 @@ export function buildProgram(setExit: (code: number) => void): Command {
         printTask(final, Boolean(o.json));
         return final.status === 'completed' ? 0 : 1;
       })),
+    );
+
+  program
+    .command('import-pst <file>')
+    .description('import a .pst file (mail, and for Exchange contacts, groups, calendar, tasks) into a mailbox and follow it')
+    .requiredOption('--to <url>', 'destination account: imap[s]://user@host[:port]')
+    .option('--items <list>', `what to import, comma-separated (${help().items.join(', ')})`, 'emails')
+    .option('--notify <email>', 'e-mail address to notify when the task ends')
+    .option('--detach', 'return once the task is queued')
+    .option('--json', 'print the final task as JSON on stdout')
+    .action(
+      act((file, o) =>
+        withSession(async (s) => {
+        const task = await importPstFile(s.service, { file, to: o.to, items: o.items, notify: o.notify, toPassword: s.config.passwords.to }, s.actor);
+        (o.json ? err : out)(`Task ${task.id} created: ${task.source} -> ${task.destination}`);
+        if (o.detach) {
+          if (o.json) out(JSON.stringify(taskJson(task)));
+          return 0;
+        }
+        const final = await followTask(s, task.id, (t) => isEnded(t.status), true);
+        printTask(final, Boolean(o.json));
+        return final.status === 'completed' ? 0 : 1;
+      })),
+    );
+
+  program
+    .command('detect <email>')
+    .description("find an address's mail servers: presets, autoconfig, DNS SRV, Exchange Autodiscover (with TERN_FROM_PASSWORD), probed guesses")
+    .option('--json', 'print the candidates and notes as JSON')
+    .action(
+      act((email, o) =>
+        withSession(async (s) => {
+          const found = await detect(s.service, { email, password: s.config.passwords.from });
+          if (o.json) out(JSON.stringify(found));
+          else {
+            out(found.candidates.length ? `Servers for ${found.email}, best first:` : `No server found for ${found.email}.`);
+            found.candidates.forEach((c, i) => out(`  ${i + 1}. ${candidateLine(c)}`));
+            for (const note of found.notes) out(`  note: ${note}`);
+          }
+          return found.candidates.length ? 0 : 1;
+        }),
+      ),
     );
 
   program

@@ -3,7 +3,8 @@ import { App, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import type { Config, SlackConfig } from '../../src/config';
 import type { Logger } from '../../src/log';
 import type { TernService } from '../../src/service/service';
-import { SlackCards, SURFACE } from './cards';
+import { slackCards, SURFACE } from './cards';
+import type { CardKeeper } from '../cards/keeper';
 import type { SlackDeps } from './context';
 import { registerCommands } from './listeners/commands';
 import { registerActions } from './listeners/actions';
@@ -12,7 +13,7 @@ import { registerEvents } from './listeners/events';
 
 export interface SlackBot {
   app: App;
-  cards: SlackCards;
+  cards: CardKeeper;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -43,7 +44,7 @@ export function createSlackBot(
     logger: boltLogger(log),
     logLevel: LogLevel.WARN,
   });
-  const cards = new SlackCards(app.client, service, service.feed(SURFACE), log, options.editIntervalMs);
+  const cards = slackCards(app.client, service, service.feed(SURFACE), log, options.editIntervalMs);
   const deps: SlackDeps = {
     service,
     cards,

@@ -2,12 +2,12 @@ import type { SlackConfig } from '../../src/config';
 import type { Logger } from '../../src/log';
 import type { Actor } from '../../src/service/actor';
 import type { TernService } from '../../src/service/service';
-import type { SlackCards } from './cards';
+import type { CardKeeper } from '../cards/keeper';
 
 /** What every Slack listener works with. */
 export interface SlackDeps {
   service: TernService;
-  cards: SlackCards;
+  cards: CardKeeper;
   config: SlackConfig;
   botToken: string;
   uploadsDir: string;

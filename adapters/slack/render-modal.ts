@@ -13,7 +13,18 @@ export interface ModalMetadata {
   channel: string;
   /** For a PST import: the Slack file. */
   fileId?: string;
+  /**
+   * Bumped when Detect settings fills the form: Slack keeps what was typed in an input whose
+   * block ID did not change, so filled fields get new block IDs ("source.host~1").
+   */
+  revision?: number;
 }
+
+export const DETECT_ACTION = 'tern_detect';
+
+/** "source.host~2" → "source.host": the form's field name of a block. */
+export const fieldOfBlock = (blockId: string) => blockId.split('~')[0];
+
 
 const option = (value: string | undefined, label: string): PlainTextOption => ({ value: value ?? "", text: { type: 'plain_text', text: label } });
 
@@ -33,26 +44,38 @@ function input(blockId: string, label: string, opts: { initial?: string; hint?: 
   };
 }
 
-function accountBlocks(side: Side, f: AccountFields, errors: Record<string, string>): KnownBlock[] {
+function accountBlocks(side: Side, f: AccountFields, errors: Record<string, string>, revision = 0, said?: string, detectButton = true): KnownBlock[] {
+  // The password block keeps its ID, so a typed password survives a Detect settings (it is never sent back).
+  const id = (field: string) => (revision ? `${side}.${field}~${revision}` : `${side}.${field}`);
   const title = side === 'source' ? 'Source account' : 'Destination account';
-  const type = SERVER_TYPES.find((t) => t.value === (f.type ?? 'imap')) ?? SERVER_TYPES[1];
+  const type = SERVER_TYPES.find((t) => t.value === (f.type ?? 'auto')) ?? SERVER_TYPES[0];
   const flags = [option('tls', 'TLS from the start (IMAPS/POP3S; otherwise STARTTLS)'), option('insecure', 'Accept a self-signed certificate')];
   const initialFlags = flags.filter((o) => (o.value === 'tls' ? f.tls !== false : Boolean(f.insecure)));
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: title } },
     {
       type: 'input',
-      block_id: `${side}.type`,
+      block_id: id('type'),
       label: { type: 'plain_text', text: 'Server type' },
       element: { type: 'static_select', action_id: 'value', options: SERVER_TYPES.map((t) => option(t.value, t.label)), initial_option: option(type.value, type.label) },
     },
-    input(`${side}.login`, 'E-mail address or login', { initial: f.login, placeholder: 'alice@example.com' }),
+    input(id('login'), 'E-mail address or login', { initial: f.login, placeholder: 'alice@example.com' }),
+    ...(detectButton
+      ? [
+          {
+            type: 'actions',
+            block_id: `${side}.detect`,
+            elements: [{ type: 'button', action_id: DETECT_ACTION, value: side, text: { type: 'plain_text', text: 'Detect settings' } }],
+          } as KnownBlock,
+        ]
+      : []),
+    ...(said ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: said }] } as KnownBlock] : []),
     input(`${side}.password`, 'Password', { hint: PASSWORD_HINT }),
-    input(`${side}.host`, 'Server', { initial: f.host, placeholder: 'imap.example.com' }),
-    input(`${side}.port`, 'Port', { initial: f.port, optional: true, hint: 'Leave empty for the usual port (993 / 143, 995 / 110).' }),
+    input(id('host'), 'Server', { initial: f.host, optional: true, placeholder: 'imap.example.com', hint: 'With Autodetect, leave it empty: the server is found from the address.' }),
+    input(id('port'), 'Port', { initial: f.port, optional: true, hint: 'Leave empty for the usual port (993 / 143, 995 / 110).' }),
     {
       type: 'input',
-      block_id: `${side}.options`,
+      block_id: id('options'),
       optional: true,
       label: { type: 'plain_text', text: 'Security' },
       element: { type: 'checkboxes', action_id: 'value', options: flags, ...(initialFlags.length ? { initial_options: initialFlags } : {}) },
@@ -65,18 +88,18 @@ function accountBlocks(side: Side, f: AccountFields, errors: Record<string, stri
 function withErrors(blocks: KnownBlock[], errors: Record<string, string>): KnownBlock[] {
   return blocks.flatMap((b) => {
     const id = 'block_id' in b ? b.block_id : undefined;
-    const message = id && errors[id];
+    const message = id && errors[fieldOfBlock(id)];
     return message ? [b, { type: 'context', elements: [{ type: 'mrkdwn', text: `:warning: ${message}` }] } as KnownBlock] : [b];
   });
 }
 
-export function migrateModal(meta: ModalMetadata, values?: Partial<MigrateFormValues>, errors: Record<string, string> = {}): View {
+export function migrateModal(meta: ModalMetadata, values?: Partial<MigrateFormValues>, errors: Record<string, string> = {}, said: Partial<Record<Side, string>> = {}): View {
   const items = new Set(values?.items ?? ['emails']);
   const itemOptions = ITEM_CHOICES.map((c) => option(c.value, c.label));
   const blocks: KnownBlock[] = [
     ...(Object.keys(errors).length ? [{ type: 'section', text: { type: 'mrkdwn', text: ':warning: Please fix the fields marked below and type the passwords again.' } } as KnownBlock] : []),
-    ...accountBlocks('source', values?.source ?? {}, errors),
-    ...accountBlocks('destination', values?.destination ?? {}, errors),
+    ...accountBlocks('source', values?.source ?? {}, errors, meta.revision, said.source),
+    ...accountBlocks('destination', values?.destination ?? {}, errors, meta.revision, said.destination),
     ...itemsAndNotify(itemOptions.filter((o) => items.has(o.value ?? "")), itemOptions, values?.notify, errors),
   ];
   return {
@@ -120,7 +143,7 @@ export function importModal(meta: ModalMetadata, fileName: string, values?: Part
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: `Import *${fileName}* into:` } },
       ...(Object.keys(errors).length && errors.file ? [{ type: 'section', text: { type: 'mrkdwn', text: `:warning: ${errors.file}` } } as KnownBlock] : []),
-      ...accountBlocks('destination', values?.destination ?? {}, errors),
+      ...accountBlocks('destination', values?.destination ?? {}, errors, meta.revision, undefined, false),
       ...itemsAndNotify(itemOptions.filter((o) => items.has(o.value ?? "")), itemOptions, values?.notify, errors),
     ],
   };
@@ -142,7 +165,8 @@ export function createdModal(task: TaskView): View {
 }
 
 /** Reads the submitted values back into the form's shape. */
-export function formValues(state: Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null; selected_options?: Array<{ value: string }> }>>): MigrateFormValues {
+export function formValues(raw: Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null; selected_options?: Array<{ value: string }> }>>): MigrateFormValues {
+  const state = Object.fromEntries(Object.entries(raw).map(([blockId, v]) => [fieldOfBlock(blockId), v]));
   const text = (id: string) => state[id]?.value?.value ?? undefined;
   const side = (s: Side): AccountFields => {
     const flags = new Set((state[`${s}.options`]?.value?.selected_options ?? []).map((o) => o.value));

@@ -1,5 +1,5 @@
 /** What a connector needs to reach an account. Connectors know nothing of tasks or chat. */
-export type Protocol = 'imap' | 'pop3';
+export type Protocol = 'imap' | 'pop3' | 'pst';
 
 export interface AccountEndpoint {
   protocol: Protocol;
@@ -10,6 +10,8 @@ export interface AccountEndpoint {
   /** Accept a self-signed or otherwise unverifiable certificate. */
   insecure: boolean;
   user: string;
+  /** PST import (protocol "pst"): the stored file the task reads; `user` holds its original name. */
+  file?: string;
 }
 
 export interface AccountCredentials extends AccountEndpoint {

@@ -11,6 +11,7 @@ import { TaskQueue } from '../queue/queue';
 import { startPrivateRedis, type PrivateRedis } from '../queue/private-redis';
 import { createMailer, type Mailer } from '../notify/mailer';
 import { taskNotifier, type TaskNotifier } from '../notify/task-notifier';
+import { systemNetwork, type Network } from '../connectors/autodetect';
 
 /** The long-lived pieces one process shares: store, vault, queue connection. */
 export interface Runtime {
@@ -25,6 +26,8 @@ export interface Runtime {
   connection: ConnectionOptions;
   /** Sends a task's notification e-mail (once per event; never throws). */
   notify: TaskNotifier;
+  /** DNS, HTTP and probes for autodetection. */
+  network: Network;
   close(): Promise<void>;
 }
 
@@ -53,6 +56,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     queue,
     connection,
     notify: taskNotifier(tasks, mailer, log),
+    network: systemNetwork({ dnsServers: config.dnsServers, timeoutMs: 5000 }),
     close: async () => {
       mailer?.close();
       await queue.close();

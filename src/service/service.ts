@@ -7,12 +7,16 @@ import { isEnded, type TaskView } from '../task';
 import type { Runtime } from './runtime';
 import type { Actor } from './actor';
 import { checkAccounts } from './check-accounts';
+import { resolveAuto } from './resolve-auto';
+import { detectSettings, type Detection } from '../connectors/autodetect';
 import { createQueueEvents } from '../queue/queue';
 import { startWorker } from '../queue/worker';
 import type { EngineDeps } from '../engine/run-task';
 import type { MessageRef } from '../store/messages';
 import { TaskFeed } from '../notify/task-feed';
-import { checkPstFile } from './uploads';
+import path from 'node:path';
+import { checkAccount } from './check-accounts';
+import { deleteStoredUpload, downloadPst, probePstFile } from './uploads';
 
 export interface CreateTaskInput {
   source: AccountCredentials;
@@ -28,17 +32,26 @@ export class TernService {
   constructor(private readonly rt: Runtime) {}
 
   /** Checks both logins, then stores and queues the task. Nothing is queued when a check fails. */
-  async create(input: CreateTaskInput, actor: Actor): Promise<TaskView> {
+  async create(request: CreateTaskInput, actor: Actor): Promise<TaskView> {
+    this.checkNotify(request.notify);
+    // Accounts given as "auto" get their detected server first; the task shows what was chosen.
+    const [source, destination] = await Promise.all([resolveAuto(request.source, 'source', this.rt.network), resolveAuto(request.destination, 'destination', this.rt.network)]);
+    const input = { ...request, source: source.account, destination: destination.account };
     checkItemsSupported(input.items, input.source.protocol, input.destination.protocol);
-    this.checkNotify(input.notify);
     await checkAccounts(input.source, input.destination, this.rt.config.connectTimeoutMs);
     const id = newTaskId();
     this.rt.tasks.create({ id, requester: actor.id, source: endpointOf(input.source), destination: endpointOf(input.destination), items: input.items, notify: input.notify });
     this.rt.vault.put(id, 'source', input.source.password);
     this.rt.vault.put(id, 'destination', input.destination.password);
     this.rt.tasks.audit(id, actor.id, 'task.create', input.items.join(','));
+    for (const d of [source.detected, destination.detected]) if (d) this.rt.tasks.audit(id, actor.id, 'account.detected', d);
     await this.rt.queue.enqueueMigration(id);
     return this.rt.tasks.get(id)!;
+  }
+
+  /** Server settings for an address (presets, autoconfig, SRV, Exchange Autodiscover, probed guesses). */
+  detect(email: string, password?: string): Promise<Detection> {
+    return detectSettings(email, { network: this.rt.network, password });
   }
 
   /**
@@ -129,13 +142,36 @@ export class TernService {
   }
 
   /**
-   * Imports a .pst file into a mailbox. The file is checked first (PST signature); reading PST
-   * files is not built yet, so a valid file gets a clear "not available yet".
+   * Imports a .pst file into a mailbox, as a task like any migration. Checked before anything is
+   * queued: the item kinds against the destination (an IMAP destination takes e-mails only), the
+   * file (signature, OST, encryption, truncation, then its folder tree in a reader thread) and the
+   * destination login. `file` is read in place until the rollback window closes; a stored upload
+   * (under TERN_DATA_DIR/uploads) is deleted then, or at once when the import is refused.
    */
-  async importPst(req: { file: string; fileName: string; destination: AccountCredentials; items: ItemKind[] }, actor: Actor): Promise<TaskView> {
-    await checkPstFile(req.file, req.fileName);
-    this.rt.tasks.audit(null, actor.id, 'pst.import_refused', req.fileName);
-    throw new TernError('NOT_AVAILABLE', `PST import is not available yet: ${req.fileName} was received and checked, but Tern cannot read PST files so far.`);
+  async importPst(req: { file: string; fileName: string; destination: AccountCredentials; items: ItemKind[]; notify?: string }, actor: Actor): Promise<TaskView> {
+    try {
+      checkItemsSupported(req.items, 'pst', req.destination.protocol);
+      await probePstFile(req.file, req.fileName);
+      await checkAccount(req.destination, 'destination', this.rt.config.connectTimeoutMs);
+    } catch (err) {
+      deleteStoredUpload(this.rt.config.dataDir, req.file);
+      this.rt.tasks.audit(null, actor.id, 'pst.import_refused', `${req.fileName}: ${err instanceof TernError ? err.code : 'error'}`);
+      throw err;
+    }
+    const id = newTaskId();
+    const source = { protocol: 'pst' as const, host: 'file', port: 0, secure: false, insecure: false, user: req.fileName, file: path.resolve(req.file) };
+    this.rt.tasks.create({ id, requester: actor.id, source, destination: endpointOf(req.destination), items: req.items, notify: req.notify });
+    // A PST has no password; the engine reads both sides' secrets the same way.
+    this.rt.vault.put(id, 'source', '');
+    this.rt.vault.put(id, 'destination', req.destination.password);
+    this.rt.tasks.audit(id, actor.id, 'pst.import', `${req.fileName}: ${req.items.join(',')}`);
+    await this.rt.queue.enqueueMigration(id);
+    return this.rt.tasks.get(id)!;
+  }
+
+  /** Fetches a .pst from an HTTPS link (files above a chat's upload limit) into the uploads directory. */
+  async downloadPst(url: string): Promise<{ file: string; fileName: string }> {
+    return downloadPst(url, this.rt.config.dataDir, this.rt.config.maxUploadBytes);
   }
 
   /** Where a task's status card lives on a chat surface. */
@@ -202,6 +238,8 @@ export class TernService {
   purgeExpired(now = Date.now()): string[] {
     const ids = this.rt.tasks.expired(now);
     for (const id of ids) {
+      // A PST import's stored upload goes with its rollback window.
+      deleteStoredUpload(this.rt.config.dataDir, this.rt.tasks.get(id)?.sourceEndpoint.file);
       this.rt.vault.deleteTask(id);
       this.rt.journal.purge(id);
       this.rt.tasks.update(id, { purgedAt: now }, now);

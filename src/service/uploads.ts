@@ -1,27 +1,93 @@
-import fs from 'node:fs/promises';
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { TernError } from '../errors';
+import { inspectPstHeader } from '../connectors/pst/header';
+import { openPst } from '../connectors/pst/client';
 
-/** Every PST (ANSI or Unicode) starts with "!BDN"; OST files too, told apart by their client signature. */
-const PST_MAGIC = Buffer.from('!BDN');
+/** Where received .pst files are kept until their task's rollback window closes. */
+export function uploadsDir(dataDir: string): string {
+  return path.join(dataDir, 'uploads');
+}
 
-/** Checks an uploaded file before anything else reads it: present, not empty, a PST. */
+/**
+ * Checks a .pst before anything else reads it: present, not empty, the "!BDN" signature, not an
+ * OST, no "high" encryption, not truncated (header only, cheap).
+ */
 export async function checkPstFile(file: string, name: string): Promise<void> {
-  const handle = await fs.open(file, 'r').catch(() => {
-    throw new TernError('BAD_UPLOAD', `${name} could not be read after the upload.`);
+  await inspectPstHeader(file, name);
+}
+
+/** Opens the file in a reader thread and walks its folder tree: a damaged file is refused before a task exists. */
+export async function probePstFile(file: string, name: string): Promise<void> {
+  await checkPstFile(file, name);
+  const pst = await openPst(file, name);
+  await pst.close();
+}
+
+/** Removes a stored upload; files outside the uploads directory (a CLI user's own file) are never touched. */
+export function deleteStoredUpload(dataDir: string, file: string | undefined): boolean {
+  if (!file || !isStoredUpload(dataDir, file)) return false;
+  fs.rmSync(file, { force: true });
+  return true;
+}
+
+export function isStoredUpload(dataDir: string, file: string): boolean {
+  const rel = path.relative(uploadsDir(dataDir), path.resolve(file));
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+}
+
+/**
+ * Downloads a .pst given as an HTTPS link (for files above a chat's upload limit), streamed to
+ * the uploads directory and cut off at maxBytes; the first bytes must be the PST signature, so a
+ * web page or a wrong link is refused at once instead of after gigabytes.
+ */
+export async function downloadPst(url: string, dataDir: string, maxBytes: number): Promise<{ file: string; fileName: string }> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url.trim());
+  } catch {
+    throw new TernError('BAD_UPLOAD', `"${url}" is not a link. Give an https:// link to the .pst file.`, { field: 'url' });
+  }
+  if (parsed.protocol !== 'https:') throw new TernError('BAD_UPLOAD', `Only https:// links are accepted for a .pst file (got ${parsed.protocol.replace(/:$/, '')}).`, { field: 'url' });
+  const fileName = decodeURIComponent(path.posix.basename(parsed.pathname)) || 'download.pst';
+  let res: Response;
+  try {
+    res = await fetch(parsed, { redirect: 'follow' });
+  } catch (err) {
+    throw new TernError('BAD_UPLOAD', `${parsed.host} could not be reached to download ${fileName}.`, { field: 'url', cause: err });
+  }
+  if (!res.ok || !res.body) throw new TernError('BAD_UPLOAD', `${parsed.host} answered HTTP ${res.status} for ${fileName}; check the link (it must download the file itself, without a sign-in).`, { field: 'url' });
+  const declared = Number(res.headers.get('content-length') ?? 0);
+  if (declared > maxBytes) {
+    await res.body.cancel();
+    throw new TernError('BAD_UPLOAD', `${fileName} is ${declared} bytes, more than the ${maxBytes} bytes allowed (TERN_MAX_UPLOAD_BYTES).`, { field: 'url' });
+  }
+  const dir = uploadsDir(dataDir);
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${randomBytes(6).toString('hex')}-${fileName.replace(/[^\w.-]/g, '_')}`);
+  let seen = 0;
+  let head = Buffer.alloc(0);
+  const guard = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      seen += chunk.length;
+      if (seen > maxBytes) return done(new TernError('BAD_UPLOAD', `${fileName} is larger than the ${maxBytes} bytes allowed (TERN_MAX_UPLOAD_BYTES).`, { field: 'url' }));
+      if (head.length < 4) {
+        head = Buffer.concat([head, chunk.subarray(0, 4 - head.length)]);
+        if (head.length >= 4 && head.toString('latin1') !== '!BDN') {
+          return done(new TernError('BAD_UPLOAD', `${fileName} is not a PST file (the link gives something that does not start with the PST signature; is it a web page?).`, { field: 'url' }));
+        }
+      }
+      done(null, chunk);
+    },
   });
   try {
-    const { size } = await handle.stat();
-    if (size === 0) throw new TernError('BAD_UPLOAD', `${name} is empty (0 bytes).`);
-    const head = Buffer.alloc(10);
-    await handle.read(head, 0, 10, 0);
-    if (!head.subarray(0, 4).equals(PST_MAGIC)) {
-      throw new TernError('BAD_UPLOAD', `${name} is not a PST file (it does not start with the PST signature).`);
-    }
-    // wMagicClient "SM" = PST, "SO" = OST (offline cache: not an export).
-    if (head.subarray(8, 10).toString('latin1') === 'SO') {
-      throw new TernError('BAD_UPLOAD', `${name} is an OST file (Outlook's offline cache), not a PST export. Export the mailbox to a .pst from Outlook.`);
-    }
-  } finally {
-    await handle.close();
+    await pipeline(Readable.fromWeb(res.body as never), guard, fs.createWriteStream(file, { mode: 0o600 }));
+  } catch (err) {
+    fs.rmSync(file, { force: true });
+    throw err instanceof TernError ? err : new TernError('BAD_UPLOAD', `The download of ${fileName} from ${parsed.host} failed; try again.`, { field: 'url', cause: err });
   }
+  return { file, fileName };
 }

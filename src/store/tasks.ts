@@ -146,6 +146,12 @@ export class TaskStore {
       .map((a) => ({ actor: a.actor, action: a.action, detail: a.detail ?? undefined, at: new Date(a.at).toISOString() }));
   }
 
+  /** Servers chosen by autodetection when the task was created. */
+  private detections(taskId: string): string[] | undefined {
+    const rows = this.db.select({ detail: audit.detail }).from(audit).where(and(eq(audit.taskId, taskId), eq(audit.action, 'account.detected'))).all();
+    return rows.length ? rows.map((r) => r.detail ?? '') : undefined;
+  }
+
   /** The last notification e-mail that could not be sent, for the task's view. */
   private lastNotifyFailure(taskId: string): string | undefined {
     const row = this.db
@@ -190,6 +196,7 @@ export class TaskStore {
       cancelledBy: row.cancelledBy ?? undefined,
       cancelledAt: iso(row.cancelRequestedAt),
       notifyError: row.notify ? this.lastNotifyFailure(row.id) : undefined,
+      detected: this.detections(row.id),
       createdAt: iso(row.createdAt)!,
       updatedAt: iso(row.updatedAt)!,
       startedAt: iso(row.startedAt),

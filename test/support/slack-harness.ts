@@ -24,6 +24,8 @@ export interface SlackHarness {
   /** Clicks a button of a message the bot posted. */
   click(user: string, message: { channel: string; ts: string }, actionId: string, value: string): Promise<SlackHttpResult>;
   event(event: Record<string, unknown>, opts?: { eventId?: string; retryNum?: number }): Promise<SlackHttpResult>;
+  /** Clicks a button inside an open modal, whose inputs hold `values`. */
+  clickInView(user: string, view: FakeView, values: Record<string, StateValue>, actionId: string, value: string): Promise<SlackHttpResult>;
   /** Stops the bot; `startBot` then starts a new one, as a restarted process would. */
   stopBot(): Promise<void>;
   startBot(): Promise<void>;
@@ -107,6 +109,26 @@ export async function startSlackHarness(redisUrl: string, env: Record<string, st
         channel: { id: message.channel, name: 'mail-moves' },
         message: { type: 'message', ts: message.ts, text: '' },
         response_url: `https://hooks.slack.com/actions/${team.id}/1/unused`,
+        actions: [{ type: 'button', action_id: actionId, block_id: 'b', value, text: { type: 'plain_text', text: actionId }, action_ts: `${Date.now() / 1000}` }],
+      }),
+    clickInView: (userId, view, values, actionId, value) =>
+      postInteraction(eventsUrl, SIGNING_SECRET, {
+        type: 'block_actions',
+        team,
+        user: user(userId),
+        api_app_id: fake.identity.appId,
+        token: 'legacy-verification-token',
+        trigger_id: randomTriggerId(),
+        container: { type: 'view', view_id: view.id },
+        view: {
+          ...view,
+          type: 'modal',
+          team_id: team.id,
+          app_id: fake.identity.appId,
+          bot_id: fake.identity.botId,
+          hash: `${Date.now()}.abc`,
+          state: { values: Object.fromEntries(Object.entries(values).map(([blockId, v]) => [blockId, { value: v }])) },
+        },
         actions: [{ type: 'button', action_id: actionId, block_id: 'b', value, text: { type: 'plain_text', text: actionId }, action_ts: `${Date.now() / 1000}` }],
       }),
     event: (event, opts = {}) =>

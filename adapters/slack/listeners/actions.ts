@@ -1,7 +1,9 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { TernError } from '../../../src/errors';
 import { ACTION_IDS } from '../render-card';
-import { importModal } from '../render-modal';
+import { DETECT_ACTION, formValues, importModal, migrateModal, withoutPasswords, type ModalMetadata } from '../render-modal';
+import { detect, fillFromDetection } from '../../../commands/detect';
+import type { Side } from '../../../commands/migrate-form';
 import type { SlackDeps } from '../context';
 import { cancelTask, rollbackTask } from './task-actions';
 
@@ -33,6 +35,32 @@ export function registerActions(app: App, deps: SlackDeps): void {
       return undefined;
     }),
   );
+
+  // Detect settings: fills host, port, TLS and type of one side in place and says where they came
+  // from. The typed password is never put back into the view (its block keeps it on Slack's side).
+  app.action<BlockAction<ButtonAction>>(DETECT_ACTION, async ({ ack, body, action, client }) => {
+    await ack();
+    const view = body.view;
+    if (!view) return;
+    const side = (action.value === 'destination' ? 'destination' : 'source') as Side;
+    const meta = JSON.parse(view.private_metadata || '{}') as ModalMetadata;
+    const values = formValues(view.state.values as Parameters<typeof formValues>[0]);
+    let said: string;
+    try {
+      const login = values[side].login?.trim();
+      if (!login) throw new TernError('BAD_ACCOUNT_URL', 'Type the e-mail address first, then press Detect settings.');
+      const { fields, said: line } = fillFromDetection(values[side], await detect(deps.service, { email: login }), side);
+      values[side] = fields;
+      said = `:mag: ${line}`;
+    } catch (err) {
+      if (!(err instanceof TernError)) deps.log.error({ err }, 'detect settings failed');
+      said = `:warning: ${err instanceof TernError ? err.userMessage : 'Detection failed on our side; it has been logged.'}`;
+    }
+    const next = { ...meta, revision: (meta.revision ?? 0) + 1 };
+    await client.views.update({ view_id: view.id, hash: view.hash, view: migrateModal(next, withoutPasswords(values), {}, { [side]: said }) }).catch((err: Error) =>
+      deps.log.warn({ err: err.message }, 'could not update the form with detected settings'),
+    );
+  });
 
   app.action<BlockAction<ButtonAction>>(IMPORT_ACTION, async ({ ack, body, action, client }) => {
     await ack();

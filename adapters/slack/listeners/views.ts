@@ -2,7 +2,7 @@ import type { App, ViewSubmitAction } from '@slack/bolt';
 import { FormErrors, parseMigrateForm, submitMigrateForm } from '../../../commands/migrate-form';
 import { importPst } from '../../../commands/import-pst';
 import { TernError } from '../../../src/errors';
-import { checkingModal, createdModal, formValues, importModal, messageModal, migrateModal, withoutPasswords, IMPORT_CALLBACK, MIGRATE_CALLBACK, type ModalMetadata } from '../render-modal';
+import { checkingModal, createdModal, fieldOfBlock, formValues, importModal, messageModal, migrateModal, withoutPasswords, IMPORT_CALLBACK, MIGRATE_CALLBACK, type ModalMetadata } from '../render-modal';
 import { actorOf, type SlackDeps } from '../context';
 import { downloadSlackFile } from '../download';
 
@@ -19,7 +19,7 @@ export function registerViews(app: App, deps: SlackDeps): void {
     try {
       parseMigrateForm(values);
     } catch (err) {
-      if (err instanceof FormErrors) return ack({ response_action: 'errors', errors: slackErrors(err.errors) });
+      if (err instanceof FormErrors) return ack({ response_action: 'errors', errors: slackErrors(err.errors, Object.keys(view.state.values)) });
       throw err;
     }
     await ack({ response_action: 'update', view: checkingModal() });
@@ -62,7 +62,8 @@ function failureView(deps: SlackDeps, err: unknown, form: () => ReturnType<typeo
   return messageModal('Not started', ':warning: Something went wrong on our side; it has been logged.');
 }
 
-/** Slack's field errors must name blocks that take input; ours do ("source.host"). */
-function slackErrors(errors: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, v.replace(/^(Source|Destination): /, '')]));
+/** Slack's field errors must name the view's input blocks ("source.host", or "source.host~1" after Detect settings). */
+function slackErrors(errors: Record<string, string>, blockIds: string[]): Record<string, string> {
+  const blockOf = (field: string) => blockIds.find((id) => fieldOfBlock(id) === field) ?? field;
+  return Object.fromEntries(Object.entries(errors).map(([k, v]) => [blockOf(k), v.replace(/^(Source|Destination): /, '')]));
 }

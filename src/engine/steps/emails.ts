@@ -154,6 +154,9 @@ async function scanFolderJob(ctx: StepContext, lane: Lane, folders: DestinationF
   if (ensured.note && !job.report.note) job.report.note = ensured.note;
 
   const sourceMessages = await lane.source.scan(job.plan.source);
+  // A source that could read only part of the folder (a damaged PST) says so in the report.
+  const sourceNote = await lane.source.folderNote?.(job.plan.source);
+  if (sourceNote && !job.report.note?.includes(sourceNote)) job.report.note = job.report.note ? `${job.report.note}; ${sourceNote}` : sourceNote;
   const dest = await atDestination(ctx, scanFolder(lane.destination, ensured.path, { readOnly: false }));
   job.uidValidity = dest.uidValidity;
   job.uidNext = dest.uidNext;

@@ -1,0 +1,108 @@
+import type { TernService } from '../../src/service/service';
+import type { Logger } from '../../src/log';
+import type { TaskView } from '../../src/task';
+import { Coalescer } from '../../src/notify/coalescer';
+import type { TaskFeed } from '../../src/notify/task-feed';
+import { statusCard, type StatusCard } from '../../commands/views';
+import { pendingMilestones } from '../../commands/milestones';
+
+/** Where a card lives on a platform: the message and the thread under it. */
+export interface CardPlace {
+  channel: string;
+  messageId: string;
+  threadId: string;
+}
+
+/** What a chat platform does with a card; the keeper decides when. */
+export interface CardTransport {
+  post(card: StatusCard, channel: string): Promise<CardPlace>;
+  edit(place: CardPlace, card: StatusCard): Promise<void>;
+  reply(place: CardPlace, text: string): Promise<void>;
+}
+
+/**
+ * Keeps every task's status card and thread up to date on one platform: the card is edited in
+ * place (coalesced per task, at most one edit every `editIntervalMs` for the whole workspace),
+ * milestones go to the thread once each, the final report always. Card places are stored, so a
+ * restarted process keeps editing the same card. A failed edit is logged and never touches the task.
+ */
+export class CardKeeper {
+  private readonly edits: Coalescer<TaskView>;
+  /** One refresh at a time per task, so a milestone is never posted twice. */
+  private readonly chains = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly surface: string,
+    private readonly transport: CardTransport,
+    private readonly service: TernService,
+    private readonly feed: TaskFeed,
+    private readonly log: Logger,
+    editIntervalMs: number,
+  ) {
+    this.edits = new Coalescer<TaskView>((taskId) => this.edit(taskId), editIntervalMs, (taskId, err) =>
+      log.warn({ task: taskId, err: (err as Error).message }, 'status card edit failed'),
+    );
+  }
+
+  async start(): Promise<void> {
+    this.feed.onChange((taskId) => this.refresh(taskId));
+    await this.feed.start();
+    // A restarted bot catches up with what happened while it was away.
+    for (const card of this.service.openCards(this.surface)) this.refresh(card.taskId);
+  }
+
+  async stop(): Promise<void> {
+    await this.feed.stop();
+  }
+
+  /** Posts a new task's card in the channel and starts following it. */
+  async post(task: TaskView, channel: string): Promise<void> {
+    const place = await this.transport.post(statusCard(task), channel);
+    this.service.saveCard({ taskId: task.id, surface: this.surface, ...place });
+    this.refresh(task.id);
+  }
+
+  /** A line in the task's thread (who pressed what). */
+  async say(taskId: string, text: string): Promise<void> {
+    const place = this.place(taskId);
+    if (!place) return;
+    await this.transport.reply(place, text).catch((err: Error) => this.log.warn({ task: taskId, err: err.message }, 'thread reply failed'));
+  }
+
+  refresh(taskId: string): void {
+    const previous = this.chains.get(taskId) ?? Promise.resolve();
+    const next = previous.then(() => this.update(taskId)).catch((err: Error) => this.log.warn({ task: taskId, err: err.message }, 'status card refresh failed'));
+    this.chains.set(taskId, next);
+    void next.finally(() => this.chains.get(taskId) === next && this.chains.delete(taskId));
+  }
+
+  /** Resolves when pending edits and replies are out (tests, shutdown). */
+  async idle(): Promise<void> {
+    await Promise.all([...this.chains.values()]);
+    await this.edits.flushed();
+  }
+
+  private place(taskId: string): CardPlace | undefined {
+    const ref = this.service.card(taskId, this.surface);
+    return ref && { channel: ref.channel, messageId: ref.messageId, threadId: ref.threadId ?? ref.messageId };
+  }
+
+  private async update(taskId: string): Promise<void> {
+    const ref = this.service.card(taskId, this.surface);
+    const place = this.place(taskId);
+    if (!ref || !place) return;
+    const task = this.service.view(taskId);
+    const { milestones, announced } = pendingMilestones(task, ref.announced);
+    const final = milestones.some((m) => m.final);
+    this.edits.push(taskId, task, final || statusCard(task).final);
+    for (const m of milestones) await this.transport.reply(place, m.lines.join('\n'));
+    const settled = task.status === 'completed' || task.status === 'failed' || task.status === 'cancelled' || task.status === 'rolled_back';
+    this.service.recordAnnounced(taskId, this.surface, announced, settled && announced.task === task.status);
+  }
+
+  private async edit(taskId: string): Promise<void> {
+    const place = this.place(taskId);
+    // Rendered from the freshest state: the coalescer may have waited.
+    if (place) await this.transport.edit(place, statusCard(this.service.view(taskId)));
+  }
+}

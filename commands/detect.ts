@@ -1,0 +1,36 @@
+import type { TernService } from '../src/service/service';
+import type { Candidate, Detection } from '../src/connectors/autodetect';
+import type { AccountFields, Side } from './migrate-form';
+
+/** `tern detect` and the forms' **Detect settings**: candidates best first, each with its origin. */
+export async function detect(service: TernService, req: { email: string; password?: string }): Promise<Detection> {
+  return service.detect(req.email, req.password);
+}
+
+export function candidateLine(c: Candidate): string {
+  const where = c.ewsUrl ?? `${c.host}:${c.port}${c.secure ? ' (TLS)' : ' (STARTTLS when offered)'}`;
+  return `${c.protocol.toUpperCase()} ${where}${c.username ? `, login ${c.username}` : ''} — ${c.detail}, ${c.confidence} confidence`;
+}
+
+/**
+ * Fills a form side from a detection: the best candidate of the chosen server type (IMAP, then
+ * POP3 for a source, when the type is Autodetect). What the user typed stays, the password too
+ * (the adapter decides what it may send back). Returns the fields and a line saying where they came from.
+ */
+export function fillFromDetection(fields: AccountFields, detection: Detection, side: Side): { fields: AccountFields; said: string } {
+  const type = fields.type ?? 'auto';
+  const wanted: Array<Candidate['protocol']> = type === 'pop3' ? ['pop3'] : type === 'imap' ? ['imap'] : type === 'exchange' ? ['ews'] : side === 'source' ? ['imap', 'pop3'] : ['imap'];
+  const best = wanted.map((p) => detection.candidates.find((c) => c.protocol === p)).find(Boolean);
+  if (!best) {
+    return { fields, said: `Nothing found for ${detection.domain}. ${detection.notes.join(' ')}`.trim() };
+  }
+  const filled: AccountFields = {
+    ...fields,
+    type: best.protocol === 'ews' ? 'exchange' : best.protocol,
+    host: best.ewsUrl ?? best.host,
+    port: String(best.port),
+    tls: best.secure,
+    login: best.username ?? fields.login,
+  };
+  return { fields: filled, said: `Found ${candidateLine(best)}.` };
+}

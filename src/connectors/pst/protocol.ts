@@ -1,0 +1,18 @@
+import type { ErrorCode } from '../../errors';
+import type { PstItemKind } from './items';
+import type { PstItemRef } from './reader';
+
+/** Folder paths of a PST are its folder names joined with this (a "/" inside a name becomes "_"). */
+export const PST_DELIMITER = '/';
+
+/** Messages between client.ts (any thread) and thread.ts (the reader thread). Plain data only. */
+export type PstRequest =
+  | { id: number; op: 'open' }
+  | { id: number; op: 'folders' }
+  | { id: number; op: 'scan'; folder: string }
+  | { id: number; op: 'fetch'; folder: string; refs: string[] }
+  | { id: number; op: 'itemRefs'; kind: PstItemKind }
+  | { id: number; op: 'readItems'; refs: PstItemRef[] }
+  | { id: number; op: 'close' };
+
+export type PstResponse = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { code: ErrorCode; message: string } };

@@ -1,0 +1,29 @@
+import type { AccountCredentials } from '../connectors/types';
+import type { Side } from '../accounts';
+import { detectSettings, type Candidate, type Network } from '../connectors/autodetect';
+import { TernError } from '../errors';
+
+/** The host name that means "detect the server from the address". */
+export const AUTO_HOST = 'auto';
+
+/**
+ * Replaces an account given as `…@auto` by the best detected server of its protocol (a source may
+ * fall back from IMAP to POP3). Returns what was chosen, and why, for the task.
+ */
+export async function resolveAuto(account: AccountCredentials, side: Side, network: Network): Promise<{ account: AccountCredentials; detected?: string }> {
+  if (account.host !== AUTO_HOST) return { account };
+  const label = side === 'source' ? 'Source' : 'Destination';
+  if (!account.user.includes('@')) {
+    throw new TernError('BAD_ACCOUNT_URL', `${label} account: "${account.user}" is not an e-mail address, so its server cannot be detected; give the server instead of "auto".`, { field: side });
+  }
+  // No password here: Exchange Autodiscover is not needed to find an IMAP or POP3 server.
+  const detection = await detectSettings(account.user, { network });
+  const wanted: Array<Candidate['protocol']> = account.protocol === 'pop3' ? ['pop3'] : side === 'source' ? ['imap', 'pop3'] : ['imap'];
+  const best = wanted.map((p) => detection.candidates.find((c) => c.protocol === p)).find(Boolean);
+  if (!best || (best.protocol !== 'imap' && best.protocol !== 'pop3')) {
+    const kinds = wanted.map((p) => p.toUpperCase()).join(' or ');
+    throw new TernError('BAD_ACCOUNT_URL', `${label} account: no ${kinds} server was found for ${detection.domain}. ${detection.notes.join(' ')} Give the server instead of "auto" (e.g. imaps://user@imap.${detection.domain}).`.replace(/\s+/g, ' ').trim(), { field: side });
+  }
+  const chosen: AccountCredentials = { ...account, protocol: best.protocol, host: best.host, port: best.port, secure: best.secure, user: best.username ?? account.user };
+  return { account: chosen, detected: `${side} settings detected: ${best.protocol.toUpperCase()} ${best.host}:${best.port}${best.secure ? ' (TLS)' : ''}, from ${best.detail}` };
+}
