@@ -10,6 +10,9 @@ import { cancel } from '../../commands/cancel';
 import { rollback } from '../../commands/rollback';
 import { help } from '../../commands/help';
 import { detect, candidateLine } from '../../commands/detect';
+import { registerCommands } from '../discord/app';
+import { loadConfig } from '../../src/config';
+import { TernError } from '../../src/errors';
 import { isEnded, type TaskView } from '../../src/task';
 import { runWorkerUntilSignal } from './worker';
 
@@ -174,6 +177,22 @@ export function buildProgram(setExit: (code: number) => void): Command {
         printTask(final, Boolean(o.json));
         return final.status === 'rolled_back' ? 0 : 1;
       })),
+    );
+
+  program
+    .command('discord')
+    .description('Discord set-up')
+    .command('register')
+    .description('register the /migrate application command (bulk overwrite: running it twice is harmless)')
+    .option('--guild <id>', 'register in one server only (takes effect at once; global commands take up to an hour)')
+    .action(
+      act(async (o) => {
+        const config = loadConfig();
+        if (!config.discord) throw new TernError('CONFIG_INVALID', 'Set DISCORD_TOKEN and DISCORD_APPLICATION_ID first (Developer Portal → your application).');
+        const count = await registerCommands(config.discord, o.guild);
+        out(`Registered ${count} command(s) ${o.guild ? `in server ${o.guild}` : 'globally'}.`);
+        return 0;
+      }),
     );
 
   program

@@ -1,0 +1,205 @@
+import { ButtonStyle, MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction, type Interaction, type ModalSubmitInteraction, type RepliableInteraction } from 'discord.js';
+import { FormErrors, parseMigrateForm, submitMigrateForm, type Side } from '../../commands/migrate-form';
+import { status } from '../../commands/status';
+import { list } from '../../commands/list';
+import { cancel } from '../../commands/cancel';
+import { rollback } from '../../commands/rollback';
+import { USAGE } from '../../commands/slash';
+import { statusCard } from '../../commands/views';
+import { importPst, importPstFromUrl } from '../../commands/import-pst';
+import { TernError } from '../../src/errors';
+import type { Actor } from '../../src/service/actor';
+import type { DiscordDeps } from './context';
+import { accountFields, accountModal, button, cardMessage, confirmMessage, id, itemsModal, row } from './render';
+import { downloadAttachment } from './download';
+
+const EPHEMERAL = MessageFlags.Ephemeral;
+const clock = () => `${new Date().toISOString().slice(11, 16)} UTC`;
+
+/** Every interaction Tern answers: /migrate, the form's modals and buttons, the card's buttons. */
+export function onInteraction(deps: DiscordDeps) {
+  return async (interaction: Interaction): Promise<void> => {
+    try {
+      if (interaction.isChatInputCommand() && interaction.commandName === 'migrate') await onCommand(deps, interaction);
+      else if (interaction.isModalSubmit() && interaction.customId.startsWith('tern:form:')) await onFormModal(deps, interaction);
+      else if (interaction.isButton() && interaction.customId.startsWith('tern:form:')) await onFormButton(deps, interaction);
+      else if (interaction.isButton() && interaction.customId.startsWith('tern:')) await onCardButton(deps, interaction);
+    } catch (err) {
+      if (!interaction.isRepliable()) return;
+      if (!(err instanceof TernError)) deps.log.error({ err }, 'discord interaction failed');
+      await answer(interaction, err instanceof TernError ? err.userMessage : 'Something went wrong on our side; it has been logged.').catch(() => {});
+    }
+  };
+}
+
+export function actorOf(deps: DiscordDeps, interaction: RepliableInteraction): Actor {
+  // A cached GuildMember has a role manager; an uncached one arrives as the raw API member.
+  const member = interaction.member as { roles?: string[] | { cache: Map<string, unknown> } } | null;
+  const roles = Array.isArray(member?.roles) ? member.roles : [...(member?.roles?.cache.keys() ?? [])];
+  return { id: `discord:${interaction.user.id}`, label: `<@${interaction.user.id}>`, admin: roles.some((r) => deps.config.adminRoles.includes(r)) };
+}
+
+/** An ephemeral answer, whatever state the interaction is in. */
+async function answer(interaction: RepliableInteraction, content: string): Promise<void> {
+  if (interaction.deferred || interaction.replied) await interaction.followUp({ content, flags: EPHEMERAL });
+  else await interaction.reply({ content, flags: EPHEMERAL });
+}
+
+async function onCommand(deps: DiscordDeps, i: ChatInputCommandInteraction): Promise<void> {
+  const actor = actorOf(deps, i);
+  switch (i.options.getSubcommand()) {
+    case 'start': {
+      const draft = deps.drafts.create(i.user.id, i.channelId);
+      await i.showModal(accountModal(draft.id, 'source', draft.values.source));
+      return;
+    }
+    case 'status': {
+      const card = statusCard(status(deps.service, { taskId: i.options.getString('task', true), sourceEmail: i.options.getString('email') ?? undefined }, actor));
+      await i.reply({ ...cardMessage({ ...card, buttons: [] }), flags: EPHEMERAL });
+      return;
+    }
+    case 'cancel':
+      await i.reply({ content: await cancelTask(deps, i.options.getString('task', true), i), flags: EPHEMERAL });
+      return;
+    case 'rollback':
+      await i.reply(rollbackQuestion(i.options.getString('task', true)));
+      return;
+    case 'list': {
+      const tasks = list(deps.service, {}, actor);
+      await answer(i, tasks.length ? tasks.map((t) => `\`${t.id}\` ${t.status.replace('_', ' ')} — ${t.source} → ${t.destination}`).join('\n') : 'You have no tasks yet. `/migrate start` starts one.');
+      return;
+    }
+    case 'help':
+      await answer(i, USAGE.map((l) => l.replace('`/migrate`', '`/migrate start`').replace(/`\/migrate status <task-id> <source-email>`/, '`/migrate status task:<id> email:<source>`')).join('\n') + '\n`/migrate import-pst file:<.pst> | url:<https link>` imports a PST file');
+      return;
+    case 'import-pst':
+      await startImport(deps, i);
+      return;
+  }
+}
+
+/** /migrate import-pst: the file (attachment or link) takes the source's place; the form asks for the rest. */
+async function startImport(deps: DiscordDeps, i: ChatInputCommandInteraction): Promise<void> {
+  const attachment = i.options.getAttachment('file');
+  const url = i.options.getString('url') ?? undefined;
+  if (!attachment && !url) throw new TernError('BAD_UPLOAD', 'Attach the .pst file (file:) or give an https:// link to it (url:).');
+  if (attachment && !attachment.name.toLowerCase().endsWith('.pst')) throw new TernError('BAD_UPLOAD', `${attachment.name} is not a .pst file.`);
+  if (url && !/^https:\/\//i.test(url)) throw new TernError('BAD_UPLOAD', 'The link must start with https://.');
+  const draft = deps.drafts.create(i.user.id, i.channelId, attachment ? { url: attachment.url, fileName: attachment.name, attachment: true } : { url: url!, fileName: decodeURIComponent(new URL(url!).pathname.split('/').pop() || '') || 'file.pst', attachment: false });
+  await i.showModal(accountModal(draft.id, 'destination', draft.values.destination));
+}
+
+async function onFormModal(deps: DiscordDeps, i: ModalSubmitInteraction): Promise<void> {
+  const [, , formId, step] = i.customId.split(':');
+  const draft = deps.drafts.get(formId, i.user.id);
+  if (!draft) throw new TernError('INVALID_STATE', 'This form has expired (15 minutes) or is not yours: start again with `/migrate start`.');
+  if (step === 'source' || step === 'destination') {
+    const fields = accountFields((f) => i.fields.getTextInputValue(f), (f) => [...i.fields.getStringSelectValues(f)]);
+    draft.values[step as Side] = fields;
+  } else if (step === 'items') {
+    draft.values.items = [...i.fields.getStringSelectValues('items')];
+    draft.values.notify = i.fields.getTextInputValue('notify')?.trim() || undefined;
+  }
+  draft.done.add(step);
+  // Next: the destination, then the items, then (and after any fix) the confirm view.
+  const next = !draft.done.has('destination')
+    ? { content: 'Source saved. Next: the destination account.', components: [row(button(id('form', formId, 'open-destination'), 'Destination…', ButtonStyle.Primary))] }
+    : !draft.done.has('items')
+      ? { content: 'Destination saved. Next: what to move.', components: [row(button(id('form', formId, 'open-items'), 'Items…', ButtonStyle.Primary))] }
+      : confirmView(draft.id, draft.values, Boolean(draft.pst));
+  if (i.isFromMessage()) await i.update(next);
+  else await i.reply({ ...next, flags: EPHEMERAL });
+}
+
+function confirmView(formId: string, values: Parameters<typeof parseMigrateForm>[0], pst: boolean) {
+  // The form's own checks first (malformed fields, unsupported kinds); logins are checked at Start.
+  try {
+    if (!pst) parseMigrateForm(values);
+    return confirmMessage(formId, values);
+  } catch (err) {
+    if (err instanceof FormErrors) return confirmMessage(formId, values, err.errors);
+    throw err;
+  }
+}
+
+async function onFormButton(deps: DiscordDeps, i: ButtonInteraction): Promise<void> {
+  const [, , formId, action] = i.customId.split(':');
+  const draft = deps.drafts.get(formId, i.user.id);
+  if (!draft) throw new TernError('INVALID_STATE', 'This form has expired (15 minutes) or is not yours: start again with `/migrate start`.');
+  const v = draft.values;
+  // Reopened forms are pre-filled, the password excepted: it is never sent back to Discord.
+  const modalOf = (side: Side) => accountModal(formId, side, { ...v[side], password: undefined });
+  if (action === 'open-source' || action === 'fix-source') return void (await i.showModal(modalOf('source')));
+  if (action === 'open-destination' || action === 'fix-destination') return void (await i.showModal(modalOf('destination')));
+  if (action === 'open-items' || action === 'fix-items') return void (await i.showModal(itemsModal(formId, v)));
+  if (action !== 'start') return;
+  // Logging in to both servers takes longer than Discord's 3 s: acknowledge first.
+  await i.deferUpdate();
+  try {
+    const actor = actorOf(deps, i);
+    const task = draft.pst ? await startPstImport(deps, draft, actor) : await submitMigrateForm(deps.service, v, actor);
+    deps.drafts.drop(formId);
+    await i.editReply({ content: `✅ Task **\`${task.id}\`** created: ${task.source} → ${task.destination}. Note the task ID; the status card below follows it.`, components: [] });
+    await deps.cards.post(task, draft.channelId);
+  } catch (err) {
+    if (!(err instanceof FormErrors)) throw err;
+    for (const side of ['source', 'destination'] as const) if (err.errors[`${side}.password`]) v[side].password = undefined;
+    await i.editReply(confirmMessage(formId, v, err.errors));
+  }
+}
+
+async function startPstImport(deps: DiscordDeps, draft: NonNullable<ReturnType<DiscordDeps['drafts']['get']>>, actor: Actor) {
+  const pst = draft.pst!;
+  const values = { destination: draft.values.destination, items: draft.values.items, notify: draft.values.notify };
+  if (!pst.attachment) return importPstFromUrl(deps.service, { url: pst.url, values }, actor);
+  const file = await downloadAttachment(pst.url, pst.fileName, deps.uploadsDir, deps.maxUploadBytes);
+  return importPst(deps.service, { file, fileName: pst.fileName, values }, actor);
+}
+
+function rollbackQuestion(taskId: string) {
+  return {
+    content: `Roll back \`${taskId}\`? Everything it created at the destination is removed; what was there before stays.`,
+    components: [row(button(id('rollback-yes', taskId), 'Yes, roll back', ButtonStyle.Danger))],
+    flags: EPHEMERAL,
+  } as const;
+}
+
+async function cancelTask(deps: DiscordDeps, taskId: string, i: RepliableInteraction): Promise<string> {
+  const task = await cancel(deps.service, { taskId }, actorOf(deps, i));
+  await deps.cards.say(task.id, `⏹ Cancel asked by <@${i.user.id}> at ${clock()}`);
+  deps.cards.refresh(task.id);
+  return task.status === 'cancelled' ? `${task.id} is cancelled.` : `${task.id} is cancelling: the folder in progress is finished first.`;
+}
+
+async function onCardButton(deps: DiscordDeps, i: ButtonInteraction): Promise<void> {
+  const [, action, taskId] = i.customId.split(':');
+  if (action === 'cancel') return void (await i.reply({ content: await cancelTask(deps, taskId, i), flags: EPHEMERAL }));
+  if (action === 'rollback') {
+    // A stranger is refused before the question (the service checks again at "yes").
+    const actor = actorOf(deps, i);
+    if (deps.service.view(taskId).requester !== actor.id && !actor.admin) {
+      throw new TernError('FORBIDDEN', `Only the person who started ${taskId} or an admin can roll it back.`);
+    }
+    return void (await i.reply(rollbackQuestion(taskId)));
+  }
+  if (action === 'rollback-yes') {
+    const task = await rollback(deps.service, { taskId }, actorOf(deps, i));
+    await deps.cards.say(task.id, `↩ Rollback asked by <@${i.user.id}> at ${clock()}`);
+    deps.cards.refresh(task.id);
+    return void (await i.update({ content: `Rolling back ${task.id}: what it created at the destination is being removed.`, components: [] }));
+  }
+  if (action === 'import') {
+    // Re-read the message: its attachment links are signed and expire.
+    const [, , channelId, messageId] = i.customId.split(':');
+    const message = await i.client.channels.fetch(channelId).then((c) => (c && 'messages' in c ? c.messages.fetch(messageId) : undefined));
+    const pst = message?.attachments.find((a) => a.name.toLowerCase().endsWith('.pst'));
+    if (!pst) throw new TernError('BAD_UPLOAD', 'That message no longer has a .pst attachment.');
+    const draft = deps.drafts.create(i.user.id, i.channelId, { url: pst.url, fileName: pst.name, attachment: true });
+    return void (await i.showModal(accountModal(draft.id, 'destination', draft.values.destination)));
+  }
+  if (action === 'refresh') {
+    deps.service.view(taskId);
+    await i.deferUpdate();
+    deps.cards.refresh(taskId);
+  }
+}

@@ -1,0 +1,120 @@
+import { ButtonStyle, ComponentType, TextInputStyle, type APIEmbed, type APIActionRowComponent, type APIButtonComponent, type APIModalInteractionResponseCallbackData } from 'discord-api-types/v10';
+import type { StatusCard } from '../../commands/views';
+import { ITEM_CHOICES, PASSWORD_HINT, SERVER_TYPES, type AccountFields, type MigrateFormValues, type Side } from '../../commands/migrate-form';
+
+/** Custom IDs: "tern:<verb>:<task or form id>[:<step>]", well under Discord's 100 characters. */
+export const id = (...parts: string[]) => ['tern', ...parts].join(':');
+
+const STATE_ICONS: Record<string, string> = { pending: '⏳', running: '🔄', done: '✅', skipped: '⏭', failed: '❌', cancelled: '⏹' };
+const COLORS: Record<string, number> = { completed: 0x2eb67d, failed: 0xe01e5a, cancelled: 0x9e9e9e, rolled_back: 0x9e9e9e };
+
+const mention = (requester: string) => (requester.startsWith('discord:') ? `<@${requester.slice('discord:'.length)}>` : requester.replace(/^\w+:/, ''));
+
+/** The status card as an embed and a button row. */
+export function cardMessage(card: StatusCard): { embeds: APIEmbed[]; components: Array<APIActionRowComponent<APIButtonComponent>> } {
+  const p = card.progress;
+  const embed: APIEmbed = {
+    title: `Migration ${card.taskId}`,
+    description: `**Task ID: \`${card.taskId}\`** — ${card.headline}\n\`${p.bar}\` **${p.percent}%** · ${p.done.toLocaleString('en-US')}/${p.total.toLocaleString('en-US')} items${p.throughput ? ` · ${p.throughput}` : ''}${p.eta ? ` · ETA ${p.eta}` : ''}`,
+    color: COLORS[card.status] ?? 0x4a90d9,
+    fields: [
+      { name: 'From', value: card.source, inline: true },
+      { name: 'To', value: card.destination, inline: true },
+      { name: 'Started by', value: mention(card.requester), inline: true },
+      ...card.steps.map((s) => ({ name: `${STATE_ICONS[s.state] ?? ''} ${s.label} — ${s.state}`, value: s.counters || '—' })),
+      ...(card.notes.length ? [{ name: 'Notes', value: card.notes.join('\n').slice(0, 1024) }] : []),
+    ],
+    footer: { text: `Created ${card.createdAt.replace('T', ' ').slice(0, 16)} UTC · last update ${card.updatedAt.replace('T', ' ').slice(0, 19)} UTC` },
+  };
+  // Rollback asks first: its button opens a confirmation, "rollback-yes" does it.
+  const buttons = card.buttons.map((b) => button(id(b.action, card.taskId), b.label, b.style === 'danger' ? ButtonStyle.Danger : b.style === 'primary' ? ButtonStyle.Primary : ButtonStyle.Secondary));
+  return { embeds: [embed], components: buttons.length ? [{ type: ComponentType.ActionRow, components: buttons }] : [] };
+}
+
+
+const label = (text: string, description: string | undefined, component: object) => ({ type: ComponentType.Label, label: text, ...(description ? { description } : {}), component });
+const textInput = (customId: string, opts: { value?: string; required?: boolean; placeholder?: string; long?: boolean } = {}) => ({
+  type: ComponentType.TextInput,
+  custom_id: customId,
+  style: opts.long ? TextInputStyle.Paragraph : TextInputStyle.Short,
+  required: opts.required ?? true,
+  ...(opts.value ? { value: opts.value } : {}),
+  ...(opts.placeholder ? { placeholder: opts.placeholder } : {}),
+});
+
+/** One account per modal: server type, login, password, server, port (Discord's five components). */
+export function accountModal(formId: string, side: Side, f: AccountFields): APIModalInteractionResponseCallbackData {
+  const type = f.type ?? 'auto';
+  return {
+    custom_id: id('form', formId, side),
+    title: side === 'source' ? 'Source account (1/3)' : 'Destination account (2/3)',
+    components: [
+      label('Server type', 'Autodetect finds the server from the address', {
+        type: ComponentType.StringSelect,
+        custom_id: 'type',
+        options: SERVER_TYPES.map((t) => ({ label: t.label, value: t.value, default: t.value === type })),
+      }),
+      label('E-mail address or login', undefined, textInput('login', { value: f.login, placeholder: 'alice@example.com' })),
+      // Discord cannot mask an input either: say so, and never echo it back.
+      label('Password', PASSWORD_HINT.slice(0, 100), textInput('password')),
+      label('Server', 'Empty with Autodetect', textInput('host', { value: f.host, required: false, placeholder: 'imap.example.com' })),
+      label('Port', 'Empty for the usual port; add "+plain" for STARTTLS, e.g. 143+plain', textInput('port', { value: portText(f), required: false })),
+    ],
+  } as unknown as APIModalInteractionResponseCallbackData;
+}
+
+const portText = (f: AccountFields) => (f.port ? `${f.port}${f.tls === false ? '+plain' : ''}` : f.tls === false ? '+plain' : '');
+
+/** Reads an account modal back; the port field also carries the TLS choice ("143+plain"). */
+export function accountFields(read: (id: string) => string | undefined, readSelect: (id: string) => string[]): AccountFields {
+  const port = (read('port') ?? '').trim();
+  const plain = /\+plain$/i.test(port);
+  return {
+    type: readSelect('type')[0] ?? 'auto',
+    login: read('login')?.trim(),
+    password: read('password') || undefined,
+    host: read('host')?.trim() || undefined,
+    port: port.replace(/\+plain$/i, '').trim() || undefined,
+    tls: !plain,
+  };
+}
+
+export function itemsModal(formId: string, v: MigrateFormValues): APIModalInteractionResponseCallbackData {
+  return {
+    custom_id: id('form', formId, 'items'),
+    title: 'What to move (3/3)',
+    components: [
+      label('Items', 'Choose one or more', {
+        type: ComponentType.StringSelect,
+        custom_id: 'items',
+        min_values: 1,
+        max_values: ITEM_CHOICES.length,
+        options: ITEM_CHOICES.map((c) => ({ label: c.label, value: c.value, default: v.items.includes(c.value) })),
+      }),
+      label('Notify this e-mail address when it ends', 'Optional', textInput('notify', { value: v.notify, required: false })),
+    ],
+  } as unknown as APIModalInteractionResponseCallbackData;
+}
+
+export const button = (customId: string, text: string, style: ButtonStyle.Primary | ButtonStyle.Secondary | ButtonStyle.Danger = ButtonStyle.Secondary): APIButtonComponent => ({ type: ComponentType.Button, custom_id: customId, label: text, style });
+export const row = (...buttons: APIButtonComponent[]): APIActionRowComponent<APIButtonComponent> => ({ type: ComponentType.ActionRow, components: buttons });
+
+const sideLine = (f: AccountFields) => `${f.login ?? '?'} — ${f.type === 'auto' || !f.type ? 'Autodetect' : `${f.type.toUpperCase()} ${f.host ?? ''}${f.port ? `:${f.port}` : ''}${f.tls === false ? ' (STARTTLS)' : ''}`}`;
+
+/** The confirm step: everything but the passwords, with Start and Fix buttons. */
+export function confirmMessage(formId: string, v: MigrateFormValues, problems: Record<string, string> = {}): { content: string; components: Array<APIActionRowComponent<APIButtonComponent>> } {
+  const lines = [
+    `**Source:** ${sideLine(v.source)}`,
+    `**Destination:** ${sideLine(v.destination)}`,
+    `**Items:** ${v.items.join(', ')}`,
+    ...(v.notify ? [`**Notify:** ${v.notify}`] : []),
+  ];
+  const issues = Object.values(problems);
+  const content = issues.length ? `:warning: Please fix:\n${issues.map((p) => `• ${p}`).join('\n')}\n\n${lines.join('\n')}` : `Ready to start:\n${lines.join('\n')}`;
+  const fixes = [
+    button(id('form', formId, 'fix-source'), 'Fix source'),
+    button(id('form', formId, 'fix-destination'), 'Fix destination'),
+    button(id('form', formId, 'fix-items'), 'Fix items'),
+  ];
+  return { content, components: [row(...(issues.length ? [] : [button(id('form', formId, 'start'), 'Start', ButtonStyle.Primary)]), ...fixes)] };
+}
