@@ -227,6 +227,21 @@ describe('Cancel from the embed', () => {
   });
 });
 
+describe('Autodetect in the form', () => {
+  it('the server type select offers Autodetect, and the confirm step shows what was detected', async () => {
+    const opened = await interact(slashInteraction(REQUESTER, 'start'));
+    const select = opened.body.data.components.find((c: any) => c.component.custom_id === 'type').component;
+    expect(select.options.map((o: any) => o.value)).toEqual(['auto', 'imap', 'pop3', 'exchange']);
+    expect(select.options.find((o: any) => o.default).value).toBe('auto');
+    const afterSource = await interact(modalInteraction(REQUESTER, opened.body.data.custom_id, { type: ['auto'], login: 'someone@fastmail.com', password: 'x', host: '', port: '' }));
+    const openDest = await interact(buttonInteraction(REQUESTER, customIds(afterSource.body.data.components)[0], messageOf(afterSource)));
+    const afterDest = await interact(modalInteraction(REQUESTER, openDest.body.data.custom_id, modalValues({ type: 'imap', login: 'bob', password: 'bobpass', port: dotted.imapPort }), [], messageOf(afterSource)));
+    const openItems = await interact(buttonInteraction(REQUESTER, customIds(afterDest.body.data.components)[0], messageOf(afterDest)));
+    const confirm = await interact(modalInteraction(REQUESTER, openItems.body.data.custom_id, { items: ['emails'], notify: '' }, [], messageOf(afterDest)));
+    expect(confirm.body.data.content).toContain('**Source detected:** Found IMAP imap.fastmail.com:993 (TLS) — preset Fastmail (domain fastmail.com), high confidence.');
+  });
+});
+
 describe('rate limits', () => {
   it('429s on embed edits: the migration completes and the final embed is right', async () => {
     fake.rateLimit(/^PATCH \/channels\/\d+\/messages\/\d+$/, 3, 0.2);

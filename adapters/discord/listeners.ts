@@ -12,6 +12,7 @@ import type { Actor } from '../../src/service/actor';
 import type { DiscordDeps } from './context';
 import { accountFields, accountModal, button, cardMessage, confirmMessage, id, itemsModal, row } from './render';
 import { downloadAttachment } from './download';
+import { detect, fillFromDetection } from '../../commands/detect';
 
 const EPHEMERAL = MessageFlags.Ephemeral;
 const clock = () => `${new Date().toISOString().slice(11, 16)} UTC`;
@@ -106,20 +107,33 @@ async function onFormModal(deps: DiscordDeps, i: ModalSubmitInteraction): Promis
     ? { content: 'Source saved. Next: the destination account.', components: [row(button(id('form', formId, 'open-destination'), 'Destination…', ButtonStyle.Primary))] }
     : !draft.done.has('items')
       ? { content: 'Destination saved. Next: what to move.', components: [row(button(id('form', formId, 'open-items'), 'Items…', ButtonStyle.Primary))] }
-      : confirmView(draft.id, draft.values, Boolean(draft.pst));
+      : await confirmView(deps, draft.id, draft.values, Boolean(draft.pst));
   if (i.isFromMessage()) await i.update(next);
   else await i.reply({ ...next, flags: EPHEMERAL });
 }
 
-function confirmView(formId: string, values: Parameters<typeof parseMigrateForm>[0], pst: boolean) {
+async function confirmView(deps: DiscordDeps, formId: string, values: Parameters<typeof parseMigrateForm>[0], pst: boolean) {
+  const detected = await detectedLines(deps, values);
   // The form's own checks first (malformed fields, unsupported kinds); logins are checked at Start.
   try {
     if (!pst) parseMigrateForm(values);
-    return confirmMessage(formId, values);
+    return confirmMessage(formId, values, {}, detected);
   } catch (err) {
-    if (err instanceof FormErrors) return confirmMessage(formId, values, err.errors);
+    if (err instanceof FormErrors) return confirmMessage(formId, values, err.errors, detected);
     throw err;
   }
+}
+
+/** For sides set to Autodetect without a server: what detection finds, shown before Start. */
+async function detectedLines(deps: DiscordDeps, values: Parameters<typeof parseMigrateForm>[0]): Promise<string[]> {
+  const lines: string[] = [];
+  for (const side of ['source', 'destination'] as const) {
+    const f = values[side];
+    if ((f.type ?? 'auto') !== 'auto' || f.host || !f.login?.includes('@')) continue;
+    const found = await detect(deps.service, { email: f.login }).catch(() => undefined);
+    lines.push(`**${side === 'source' ? 'Source' : 'Destination'} detected:** ${found ? fillFromDetection(f, found, side).said : 'detection failed; choose the server type and fill in the server.'}`);
+  }
+  return lines;
 }
 
 async function onFormButton(deps: DiscordDeps, i: ButtonInteraction): Promise<void> {

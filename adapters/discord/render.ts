@@ -102,12 +102,13 @@ export const row = (...buttons: APIButtonComponent[]): APIActionRowComponent<API
 const sideLine = (f: AccountFields) => `${f.login ?? '?'} — ${f.type === 'auto' || !f.type ? 'Autodetect' : `${f.type.toUpperCase()} ${f.host ?? ''}${f.port ? `:${f.port}` : ''}${f.tls === false ? ' (STARTTLS)' : ''}`}`;
 
 /** The confirm step: everything but the passwords, with Start and Fix buttons. */
-export function confirmMessage(formId: string, v: MigrateFormValues, problems: Record<string, string> = {}): { content: string; components: Array<APIActionRowComponent<APIButtonComponent>> } {
+export function confirmMessage(formId: string, v: MigrateFormValues, problems: Record<string, string> = {}, detected: string[] = []): { content: string; components: Array<APIActionRowComponent<APIButtonComponent>> } {
   const lines = [
     `**Source:** ${sideLine(v.source)}`,
     `**Destination:** ${sideLine(v.destination)}`,
     `**Items:** ${v.items.join(', ')}`,
     ...(v.notify ? [`**Notify:** ${v.notify}`] : []),
+    ...detected,
   ];
   const issues = Object.values(problems);
   const content = issues.length ? `:warning: Please fix:\n${issues.map((p) => `• ${p}`).join('\n')}\n\n${lines.join('\n')}` : `Ready to start:\n${lines.join('\n')}`;
