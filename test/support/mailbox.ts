@@ -17,19 +17,32 @@ export interface MailboxSnapshot {
 type SnapshotMessage = MailboxSnapshot['folders'][number]['messages'][number];
 
 export async function withImap<T>(acc: Account, fn: (c: ImapFlow) => Promise<T>): Promise<T> {
-  const client = new ImapFlow({
-    host: acc.host,
-    port: acc.port,
-    secure: false,
-    auth: { user: acc.user, pass: acc.password },
-    logger: false,
-  });
-  await client.connect();
+  const client = await connectWithRetry(acc);
   try {
     return await fn(client);
   } finally {
     // A failed fn may leave the session unusable; logout would then throw over the real error.
     await client.logout().catch(() => client.close());
+  }
+}
+
+/**
+ * A loaded machine (every test file runs its own Dovecots) can drop a connection while Dovecot
+ * spawns its login processes; connecting is idempotent, so test set-up tries again.
+ */
+async function connectWithRetry(acc: Account, attempts = 4): Promise<ImapFlow> {
+  for (let attempt = 1; ; attempt++) {
+    const client = new ImapFlow({ host: acc.host, port: acc.port, secure: false, auth: { user: acc.user, pass: acc.password }, logger: false });
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      return client;
+    } catch (err) {
+      client.close();
+      const authFailed = (err as { authenticationFailed?: boolean }).authenticationFailed;
+      if (authFailed || attempt >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
   }
 }
 
