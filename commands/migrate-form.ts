@@ -62,14 +62,7 @@ export function parseMigrateForm(v: MigrateFormValues): ParsedForm {
   const errors: Record<string, string> = {};
   const source = parseSide('source', v.source, errors);
   const destination = parseSide('destination', v.destination, errors);
-  let items: ItemKind[] = [];
-  try {
-    items = parseItems(v.items.length ? v.items : []);
-  } catch (err) {
-    errors.items = v.items.length ? (err as TernError).userMessage : 'Choose at least one thing to move.';
-  }
-  const notify = v.notify?.trim() || undefined;
-  if (notify && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(notify)) errors.notify = `"${notify}" is not an e-mail address.`;
+  const { items, notify } = parseItemsAndNotify(v, errors, 'Choose at least one thing to move.');
   if (Object.keys(errors).length || !source || !destination) throw new FormErrors(errors);
   return { source, destination, items, notify };
 }
@@ -80,16 +73,21 @@ export type ImportFormValues = Pick<MigrateFormValues, 'destination' | 'items' |
 export function parseImportForm(v: ImportFormValues): Omit<ParsedForm, 'source'> {
   const errors: Record<string, string> = {};
   const destination = parseSide('destination', v.destination, errors);
+  const { items, notify } = parseItemsAndNotify(v, errors, 'Choose at least one thing to import.');
+  if (Object.keys(errors).length || !destination) throw new FormErrors(errors);
+  return { destination, items, notify };
+}
+
+function parseItemsAndNotify(v: Pick<MigrateFormValues, 'items' | 'notify'>, errors: Record<string, string>, noneChosen: string): { items: ItemKind[]; notify?: string } {
   let items: ItemKind[] = [];
   try {
     items = parseItems(v.items.length ? v.items : []);
   } catch (err) {
-    errors.items = v.items.length ? (err as TernError).userMessage : 'Choose at least one thing to import.';
+    errors.items = v.items.length ? (err as TernError).userMessage : noneChosen;
   }
   const notify = v.notify?.trim() || undefined;
   if (notify && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(notify)) errors.notify = `"${notify}" is not an e-mail address.`;
-  if (Object.keys(errors).length || !destination) throw new FormErrors(errors);
-  return { destination, items, notify };
+  return { items, notify };
 }
 
 function parseSide(side: Side, f: AccountFields, errors: Record<string, string>): AccountCredentials | undefined {

@@ -42,6 +42,19 @@ async function followTask(s: CliSession, id: string, done: (t: TaskView) => bool
   }
 }
 
+/** After `migrate` or `import-pst`: the task ID, then (unless --detach) the task followed to its end. Exit 0 only for completed. */
+async function followCreated(s: CliSession, task: TaskView, o: { json?: boolean; detach?: boolean }): Promise<number> {
+  (o.json ? err : out)(`Task ${task.id} created: ${task.source} -> ${task.destination}`);
+  for (const d of task.detected ?? []) err(`  ${d}`);
+  if (o.detach) {
+    if (o.json) out(JSON.stringify(taskJson(task)));
+    return 0;
+  }
+  const final = await followTask(s, task.id, (t) => isEnded(t.status), true);
+  printTask(final, Boolean(o.json));
+  return final.status === 'completed' ? 0 : 1;
+}
+
 function printTask(t: TaskView, json: boolean): void {
   if (json) out(JSON.stringify(taskJson(t)));
   else out(taskText(t));
@@ -70,14 +83,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
         withSession(async (s) => {
         const env = s.config.passwords;
         const task = await migrate(s.service, { from: o.from, to: o.to, items: o.items, notify: o.notify, fromPassword: env.from, toPassword: env.to }, s.actor);
-        (o.json ? err : out)(`Task ${task.id} created: ${task.source} -> ${task.destination}`);
-        if (o.detach) {
-          if (o.json) out(JSON.stringify(taskJson(task)));
-          return 0;
-        }
-        const final = await followTask(s, task.id, (t) => isEnded(t.status), true);
-        printTask(final, Boolean(o.json));
-        return final.status === 'completed' ? 0 : 1;
+        return followCreated(s, task, o);
       })),
     );
 
@@ -93,14 +99,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
       act((file, o) =>
         withSession(async (s) => {
         const task = await importPstFile(s.service, { file, to: o.to, items: o.items, notify: o.notify, toPassword: s.config.passwords.to }, s.actor);
-        (o.json ? err : out)(`Task ${task.id} created: ${task.source} -> ${task.destination}`);
-        if (o.detach) {
-          if (o.json) out(JSON.stringify(taskJson(task)));
-          return 0;
-        }
-        const final = await followTask(s, task.id, (t) => isEnded(t.status), true);
-        printTask(final, Boolean(o.json));
-        return final.status === 'completed' ? 0 : 1;
+        return followCreated(s, task, o);
       })),
     );
 
