@@ -3,6 +3,7 @@ import type { StepCounters } from '../../task';
 import { closeImap, imapError, openImap, type ImapSession } from '../../connectors/imap/session';
 import { listFolders, countMessages } from '../../connectors/imap/folders';
 import { appendMessage, findByKey, scanFolder } from '../../connectors/imap/messages';
+import { AppendRefused, openAppendPipe, type AppendPipe } from '../../connectors/imap/append-pipe';
 import { planFolders } from '../folder-map';
 import { openSource, maxSourceConnections, type SourceSession } from '../sources';
 import { DestinationFolders } from '../email/destination-folders';
@@ -18,6 +19,8 @@ const SCAN_ATTEMPTS = 3;
 interface Lane {
   source: SourceSession;
   destination: ImapSession;
+  /** Pipelined APPENDs when the destination speaks LITERAL+; else APPENDs go through `destination`. */
+  appender?: AppendPipe;
 }
 
 /**
@@ -55,6 +58,9 @@ export async function runEmailStep(ctx: StepContext): Promise<{ cancelled: boole
     let cancelled = false;
     const finishFolder = async (lane: Lane, job: FolderJob, batches: Promise<void>) => {
       await batches;
+      // Appends may have come through other connections: NOOP brings this session's view of a
+      // selected folder up to date before it is counted.
+      await atDestination(ctx, lane.destination.noop());
       job.report.destinationCount = await atDestination(ctx, countMessages(lane.destination, job.destinationPath!));
       job.report.warning = verifyFolder(job.report);
       job.report.status = 'done';
@@ -63,32 +69,45 @@ export async function runEmailStep(ctx: StepContext): Promise<{ cancelled: boole
     };
     const runLane = async (lane: Lane) => {
       const finishing: Promise<void>[] = [];
-      for (;;) {
-        const next = await work.next(() => {
-          cancelled ||= ctx.cancelRequested();
-          return !cancelled;
-        });
-        if (!next) break;
-        if ('messages' in next) {
-          await copyChunk(ctx, lane, next, counters, () => publish(next.job.plan.source));
-          if (--next.job.pendingChunks === 0) next.job.done?.();
-          continue;
+      // The next batch is read on the source connection while this one is written on the
+      // destination's: at most two batches per lane in memory.
+      let ahead: Prefetched | undefined;
+      try {
+        for (;;) {
+          const next =
+            ahead?.chunk ??
+            (await work.next(() => {
+              cancelled ||= ctx.cancelRequested();
+              return !cancelled;
+            }));
+          if (!next) break;
+          if ('messages' in next) {
+            const sources = await (ahead?.chunk === next ? ahead.sources : prefetch(lane, next).sources);
+            // One source command at a time per connection: the next read starts once this one is in.
+            const following = work.takeChunk();
+            ahead = following && prefetch(lane, following);
+            await copyChunk(ctx, lane, next, sources, counters, () => publish(next.job.plan.source));
+            if (--next.job.pendingChunks === 0) next.job.done?.();
+            continue;
+          }
+          const job = next;
+          job.report.status = 'running';
+          ctx.tasks.saveFolderReport(ctx.taskId, job.report);
+          let batches: Promise<void>;
+          try {
+            const chunks = (await scanWithRetry(ctx, lane, folders, job, counters)).map((messages): CopyChunk => ({ job, messages }));
+            job.pendingChunks = chunks.length;
+            batches = chunks.length === 0 ? Promise.resolve() : new Promise<void>((resolve) => (job.done = resolve));
+            work.addChunks(chunks);
+          } finally {
+            work.scanned();
+          }
+          publish(job.plan.source);
+          // Not awaited here: this lane goes on to help copy the folder's batches.
+          finishing.push(finishFolder(lane, job, batches));
         }
-        const job = next;
-        job.report.status = 'running';
-        ctx.tasks.saveFolderReport(ctx.taskId, job.report);
-        let batches: Promise<void>;
-        try {
-          const chunks = (await scanWithRetry(ctx, lane, folders, job, counters)).map((messages): CopyChunk => ({ job, messages }));
-          job.pendingChunks = chunks.length;
-          batches = chunks.length === 0 ? Promise.resolve() : new Promise<void>((resolve) => (job.done = resolve));
-          work.addChunks(chunks);
-        } finally {
-          work.scanned();
-        }
-        publish(job.plan.source);
-        // Not awaited here: this lane goes on to help copy the folder's batches.
-        finishing.push(finishFolder(lane, job, batches));
+      } finally {
+        ahead = undefined;
       }
       await Promise.all(finishing);
     };
@@ -118,7 +137,12 @@ function atDestination<T>(ctx: StepContext, operation: Promise<T>): Promise<T> {
 async function openLane(ctx: StepContext): Promise<Lane> {
   const source = await openSource(ctx.source, ctx.connectTimeoutMs);
   try {
-    return { source, destination: await openImap(ctx.destination, { timeoutMs: ctx.connectTimeoutMs }) };
+    const destination = await openImap(ctx.destination, { timeoutMs: ctx.connectTimeoutMs });
+    const appender = await openAppendPipe(ctx.destination, ctx.connectTimeoutMs).catch(async (err: unknown) => {
+      await closeImap(destination);
+      throw err;
+    });
+    return { source, destination, appender };
   } catch (err) {
     await source.close();
     throw err;
@@ -126,7 +150,7 @@ async function openLane(ctx: StepContext): Promise<Lane> {
 }
 
 async function closeLane(lane: Lane): Promise<void> {
-  await Promise.all([lane.source.close().catch(() => {}), closeImap(lane.destination)]);
+  await Promise.all([lane.source.close().catch(() => {}), closeImap(lane.destination), lane.appender?.close()]);
 }
 
 /**
@@ -200,10 +224,22 @@ function claimJournal(ctx: StepContext, folder: string, dest: { uidValidity: str
   return ours;
 }
 
-async function copyChunk(ctx: StepContext, lane: Lane, chunk: CopyChunk, counters: StepCounters, publish: () => void): Promise<void> {
+interface Prefetched {
+  chunk: CopyChunk;
+  sources: Promise<Map<string, Buffer>>;
+}
+
+function prefetch(lane: Lane, chunk: CopyChunk): Prefetched {
+  const sources = lane.source.fetch(chunk.job.plan.source, chunk.messages.map((m) => m.ref));
+  // Awaited later, or never when the lane fails meanwhile: no unhandled rejection either way.
+  sources.catch(() => {});
+  return { chunk, sources };
+}
+
+async function copyChunk(ctx: StepContext, lane: Lane, chunk: CopyChunk, sources: Map<string, Buffer>, counters: StepCounters, publish: () => void): Promise<void> {
+  if (lane.appender) return copyChunkPipelined(ctx, lane, lane.appender, chunk, sources, counters, publish);
   const { job } = chunk;
   const folder = job.destinationPath!;
-  const sources = await lane.source.fetch(job.plan.source, chunk.messages.map((m) => m.ref));
   for (const m of chunk.messages) {
     const raw = sources.get(m.ref);
     sources.delete(m.ref); // let the batch's memory go as it is written
@@ -230,6 +266,57 @@ async function copyChunk(ctx: StepContext, lane: Lane, chunk: CopyChunk, counter
       ctx.log.warn({ task: ctx.taskId, folder, size: m.size, reason: (err as { responseText?: string }).responseText }, 'the destination refused a message');
     }
     publish();
+  }
+}
+
+/**
+ * The same as copyChunk with the APPENDs on the wire together: each is journaled (intent) before
+ * it is sent and confirmed when its answer comes, so a worker dying mid-batch loses nothing.
+ */
+async function copyChunkPipelined(ctx: StepContext, lane: Lane, pipe: AppendPipe, chunk: CopyChunk, sources: Map<string, Buffer>, counters: StepCounters, publish: () => void): Promise<void> {
+  const { job } = chunk;
+  const folder = job.destinationPath!;
+  const withoutUid: Array<{ intent: number; key: string }> = [];
+  const sent: Promise<void>[] = [];
+  for (const m of chunk.messages) {
+    const raw = sources.get(m.ref);
+    sources.delete(m.ref);
+    if (!raw) {
+      job.report.failed++;
+      counters.failed++;
+      ctx.log.warn({ task: ctx.taskId, folder: job.plan.source, ref: m.ref }, 'message vanished from the source before it could be copied');
+      continue;
+    }
+    const intent = ctx.journal.addMessageIntent(ctx.taskId, folder, job.uidValidity!, m.dedupeKey, job.uidNext!);
+    const size = raw.length;
+    const answered = pipe.append(folder, raw, storableFlags(m.flags, job.permanentFlags), m.internalDate).then(
+      (res) => {
+        if (res.uid !== undefined && res.uidValidity === job.uidValidity) ctx.journal.confirm(intent, res.uid);
+        else withoutUid.push({ intent, key: m.dedupeKey });
+        job.report.copied++;
+        job.report.bytes += size;
+        counters.copied++;
+        counters.bytes += size;
+        publish();
+      },
+      (err: unknown) => {
+        if (!(err instanceof AppendRefused)) throw err;
+        ctx.journal.remove(intent);
+        job.report.failed++;
+        counters.failed++;
+        ctx.log.warn({ task: ctx.taskId, folder, size, reason: err.responseText }, 'the destination refused a message');
+        publish();
+      },
+    );
+    sent.push(answered);
+  }
+  const settled = await Promise.allSettled(sent);
+  const broken = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (broken) throw broken.reason;
+  // Servers without UIDPLUS: find each new message by its key, one after the other.
+  for (const { intent, key } of withoutUid) {
+    const uid = await findAppendedUid(ctx, lane, folder, key, job.uidNext!);
+    if (uid !== undefined) ctx.journal.confirm(intent, uid);
   }
 }
 
@@ -260,6 +347,11 @@ class WorkQueue {
 
   constructor(jobs: FolderJob[]) {
     this.folders = [...jobs];
+  }
+
+  /** A batch that is ready now, without waiting (for reading ahead). */
+  takeChunk(): CopyChunk | undefined {
+    return this.chunks.shift();
   }
 
   addChunks(chunks: CopyChunk[]): void {

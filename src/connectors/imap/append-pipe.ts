@@ -1,0 +1,254 @@
+import net from 'node:net';
+import tls from 'node:tls';
+import iconv from 'iconv-lite';
+import type { AccountCredentials } from '../types';
+import { connectionError } from '../errors';
+import { TernError } from '../../errors';
+
+/**
+ * APPENDs pipelined on one connection. imapflow keeps one command in flight per connection, so
+ * each APPEND costs a round trip or two; across a 10 ms link that caps a connection at ~50
+ * messages a second. With LITERAL+ (RFC 7888) the literal needs no "+" go-ahead, so many APPENDs
+ * can be on the wire at once, as mbsync does. Servers without LITERAL+ get `undefined` from
+ * openAppendPipe and the caller keeps using imapflow.
+ */
+export interface AppendPipe {
+  /** Resolves with the APPENDUID when the server gave one; rejects with AppendRefused on NO/BAD. */
+  append(folder: string, raw: Buffer, flags: string[], internalDate?: Date): Promise<{ uid?: number; uidValidity?: string }>;
+  close(): Promise<void>;
+}
+
+/** The server refused one message (too large, bad flags…): that message fails, the rest go on. */
+export class AppendRefused extends Error {
+  constructor(readonly responseStatus: 'NO' | 'BAD', readonly responseText: string) {
+    super(`APPEND refused: ${responseStatus} ${responseText}`);
+  }
+}
+
+/** At most this many APPENDs or bytes waiting for their answer. */
+const MAX_IN_FLIGHT = 32;
+const MAX_BYTES_IN_FLIGHT = 8 * 1024 * 1024;
+
+interface Pending {
+  resolve(v: { uid?: number; uidValidity?: string }): void;
+  reject(err: Error): void;
+  size: number;
+}
+
+export async function openAppendPipe(account: AccountCredentials, timeoutMs: number): Promise<AppendPipe | undefined> {
+  let socket: net.Socket = await connect(account, timeoutMs);
+  const reader = new LineReader(socket);
+  const fail = (err: unknown) => connectionError(err, 'imap', account);
+  try {
+    await reader.line(timeoutMs); // greeting
+    let caps = await capabilities(socket, reader, timeoutMs);
+    if (!account.secure && caps.has('STARTTLS')) {
+      await command(socket, reader, 'S1 STARTTLS', timeoutMs);
+      reader.detach();
+      socket = tls.connect({ socket, servername: account.host, rejectUnauthorized: !account.insecure });
+      await new Promise<void>((resolve, reject) => socket.once('secureConnect', resolve).once('error', reject));
+      reader.attach(socket);
+      caps = await capabilities(socket, reader, timeoutMs);
+    }
+    if (!caps.has('LITERAL+') || caps.has('LOGINDISABLED')) {
+      socket.destroy();
+      return undefined;
+    }
+    const login = await command(socket, reader, `L1 LOGIN ${literal(account.user)} ${literal(account.password)}`, timeoutMs, true);
+    if (!login.ok) {
+      socket.destroy();
+      // The account was checked when the task was created: a refusal now is worth a clear error.
+      throw new TernError('AUTH_FAILED', `imap server ${account.host}:${account.port} refused the login for ${account.user}: ${login.text}.`);
+    }
+  } catch (err) {
+    socket.destroy();
+    throw err instanceof TernError ? err : fail(err);
+  }
+  return pipe(socket, reader, fail);
+}
+
+function pipe(socket: net.Socket, reader: LineReader, fail: (err: unknown) => TernError): AppendPipe {
+  const pending = new Map<string, Pending>();
+  let counter = 0;
+  let bytesInFlight = 0;
+  let broken: TernError | undefined;
+  let room: Array<() => void> = [];
+  const wake = () => {
+    const waiting = room;
+    room = [];
+    for (const w of waiting) w();
+  };
+  const breakAll = (err: unknown) => {
+    broken ??= fail(err);
+    for (const p of pending.values()) p.reject(broken);
+    pending.clear();
+    wake();
+  };
+  socket.on('error', breakAll);
+  socket.on('close', () => breakAll(Object.assign(new Error('Connection closed'), { code: 'NoConnection' })));
+  reader.onLine((line) => {
+    const m = /^(A\d+) (OK|NO|BAD)\b ?(.*)$/i.exec(line);
+    if (!m) return; // untagged data: EXISTS, RECENT… nothing to do
+    const p = pending.get(m[1]);
+    if (!p) return;
+    pending.delete(m[1]);
+    bytesInFlight -= p.size;
+    wake();
+    const status = m[2].toUpperCase();
+    if (status === 'OK') {
+      const uid = /\[APPENDUID (\d+) (\d+)\]/i.exec(m[3]);
+      p.resolve(uid ? { uidValidity: uid[1], uid: Number(uid[2]) } : {});
+    } else {
+      p.reject(new AppendRefused(status as 'NO' | 'BAD', m[3].replace(/^\[[^\]]*\]\s*/, '')));
+    }
+  });
+  return {
+    async append(folder, raw, flags, internalDate) {
+      while (!broken && (pending.size >= MAX_IN_FLIGHT || (pending.size > 0 && bytesInFlight + raw.length > MAX_BYTES_IN_FLIGHT))) {
+        await new Promise<void>((resolve) => room.push(resolve));
+      }
+      if (broken) throw broken;
+      const tag = `A${++counter}`;
+      const head = `${tag} APPEND ${mailbox(folder)} (${flags.join(' ')})${internalDate ? ` "${imapDate(internalDate)}"` : ''} {${raw.length}+}\r\n`;
+      const done = new Promise<{ uid?: number; uidValidity?: string }>((resolve, reject) => pending.set(tag, { resolve, reject, size: raw.length }));
+      bytesInFlight += raw.length;
+      socket.write(head);
+      socket.write(raw);
+      socket.write('\r\n');
+      return done;
+    },
+    async close() {
+      if (!broken && !socket.destroyed) socket.write(`Z1 LOGOUT\r\n`);
+      socket.end();
+      socket.destroy();
+    },
+  };
+}
+
+function connect(account: AccountCredentials, timeoutMs: number): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = account.secure
+      ? tls.connect({ host: account.host, port: account.port, servername: account.host, rejectUnauthorized: !account.insecure })
+      : net.connect({ host: account.host, port: account.port });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(Object.assign(new Error('Connection timed out'), { code: 'ETIMEDOUT' }));
+    }, timeoutMs);
+    socket.once(account.secure ? 'secureConnect' : 'connect', () => {
+      clearTimeout(timer);
+      socket.setNoDelay(true);
+      resolve(socket);
+    });
+    socket.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+  });
+}
+
+async function capabilities(socket: net.Socket, reader: LineReader, timeoutMs: number): Promise<Set<string>> {
+  const r = await command(socket, reader, 'C1 CAPABILITY', timeoutMs);
+  const line = r.untagged.find((l) => /^\* CAPABILITY /i.test(l)) ?? '';
+  return new Set(line.slice('* CAPABILITY '.length).toUpperCase().split(' '));
+}
+
+/** One command, waiting for its tagged answer (set-up only; APPENDs are pipelined). */
+async function command(socket: net.Socket, reader: LineReader, line: string, timeoutMs: number, sensitive = false): Promise<{ ok: boolean; text: string; untagged: string[] }> {
+  const tag = line.split(' ')[0];
+  socket.write(`${line}\r\n`);
+  const untagged: string[] = [];
+  for (;;) {
+    const answer = await reader.line(timeoutMs);
+    if (answer.startsWith(`${tag} `)) {
+      const [, status, text] = /^\S+ (\S+) ?(.*)$/.exec(answer) ?? [];
+      return { ok: status?.toUpperCase() === 'OK', text: sensitive ? (text ?? '').replace(/\s+$/, '') : text ?? '', untagged };
+    }
+    untagged.push(answer);
+  }
+}
+
+/** A string argument: quoted when it can be, else a non-synchronizing literal. */
+function literal(s: string): string {
+  if (/^[\x20-\x7e]*$/.test(s)) return `"${s.replace(/(["\\])/g, '\\$1')}"`;
+  const bytes = Buffer.from(s, 'utf8');
+  return `{${bytes.length}+}\r\n${bytes.toString('utf8')}`;
+}
+
+function mailbox(path: string): string {
+  // Modified UTF-7 (RFC 3501 5.1.3) for names outside ASCII, as imapflow sends them.
+  const encoded = /[&\u0080-\uffff]/.test(path) ? iconv.encode(path, 'utf-7-imap').toString() : path;
+  return literal(encoded);
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** date-time of RFC 3501: "01-Jan-2024 08:15:00 +0000". */
+function imapDate(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(d.getUTCDate())}-${MONTHS[d.getUTCMonth()]}-${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
+}
+
+/** Server lines, CRLF-terminated; set-up reads them one by one, the pipe gets them all. */
+class LineReader {
+  private buffer = '';
+  private lines: string[] = [];
+  private waiter: ((line: string) => void) | undefined;
+  private listener: ((line: string) => void) | undefined;
+
+  constructor(socket: net.Socket) {
+    this.attach(socket);
+  }
+
+  private detachCurrent: (() => void) | undefined;
+
+  /** Stops reading the plain socket before TLS takes it over. */
+  detach(): void {
+    this.detachCurrent?.();
+  }
+
+  attach(socket: net.Socket): void {
+    this.buffer = '';
+    socket.setEncoding('latin1');
+    const onData = (chunk: string) => {
+      this.buffer += chunk;
+      let end: number;
+      while ((end = this.buffer.indexOf('\r\n')) >= 0) {
+        const line = this.buffer.slice(0, end);
+        this.buffer = this.buffer.slice(end + 2);
+        this.push(line);
+      }
+    };
+    socket.on('data', onData);
+    this.detachCurrent = () => socket.removeListener('data', onData);
+  }
+
+  onLine(listener: (line: string) => void): void {
+    this.listener = listener;
+    for (const l of this.lines.splice(0)) listener(l);
+  }
+
+  line(timeoutMs: number): Promise<string> {
+    const queued = this.lines.shift();
+    if (queued !== undefined) return Promise.resolve(queued);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiter = undefined;
+        reject(Object.assign(new Error('The server did not answer in time'), { code: 'ETIMEDOUT' }));
+      }, timeoutMs);
+      this.waiter = (l) => {
+        clearTimeout(timer);
+        resolve(l);
+      };
+    });
+  }
+
+  private push(line: string): void {
+    if (this.listener) return this.listener(line);
+    if (this.waiter) {
+      const w = this.waiter;
+      this.waiter = undefined;
+      return w(line);
+    }
+    this.lines.push(line);
+  }
+}

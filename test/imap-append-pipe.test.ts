@@ -1,0 +1,73 @@
+// Pipelined APPENDs against the real Dovecot: many commands on the wire at once, each answered in
+// order with its APPENDUID; a refused one fails alone; logins with awkward passwords.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDovecot, type DovecotServer } from './support/dovecot';
+import { makeMessage, snapshotMailbox, withImap } from './support/mailbox';
+import { AppendRefused, openAppendPipe } from '../src/connectors/imap/append-pipe';
+import { TernError } from '../src/errors';
+
+let dovecot: DovecotServer;
+const AWKWARD = 'Qu"ote\\back slash-été';
+
+beforeAll(async () => {
+  dovecot = await startDovecot('dot-inbox-prefix');
+  await dovecot.addUser('zoe', AWKWARD);
+});
+
+afterAll(() => dovecot?.stop());
+
+const credentials = (user: string, password: string) => ({ protocol: 'imap' as const, host: '127.0.0.1', port: dovecot.imapPort, secure: false, insecure: false, user, password });
+
+describe('pipelined APPEND', () => {
+  it('sends many at once and gets each APPENDUID back, in order, with flags and dates kept', async () => {
+    await withImap({ host: '127.0.0.1', port: dovecot.imapPort, user: 'zoe', password: AWKWARD }, (c) => c.mailboxCreate('INBOX.Réunions'));
+    const pipe = (await openAppendPipe(credentials('zoe', AWKWARD), 10_000))!;
+    expect(pipe, 'Dovecot offers LITERAL+').toBeDefined();
+    const date = (i: number) => new Date(Date.UTC(2023, 4, 1 + (i % 28), 9, i % 60, 0));
+    const messages = Array.from({ length: 60 }, (_, i) => makeMessage({ subject: `Pipelined ${i}`, bodyBytes: 200 + i * 50, date: date(i) }));
+    const answers = await Promise.all(messages.map((raw, i) => pipe.append(i % 2 ? 'INBOX' : 'INBOX.Réunions', raw, i % 3 ? ['\\Seen'] : ['\\Flagged', '$Label1'], date(i))));
+    await pipe.close();
+    const uids = (folderIndex: number) => answers.filter((_, i) => i % 2 === folderIndex).map((a) => a.uid);
+    expect(uids(1)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    expect(uids(0)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    expect(new Set(answers.map((a) => a.uidValidity)).size).toBe(2);
+
+    const snap = await snapshotMailbox({ host: '127.0.0.1', port: dovecot.imapPort, user: 'zoe', password: AWKWARD });
+    const inbox = snap.folders.find((f) => f.path === 'INBOX')!;
+    const reunions = snap.folders.find((f) => f.path === 'INBOX.Réunions')!;
+    expect(inbox.messages).toHaveLength(30);
+    expect(reunions.messages).toHaveLength(30);
+    const first = reunions.messages.find((m) => m.uid === 1)!;
+    expect(first.flags.sort()).toEqual(['$Label1', '\\Flagged']);
+    expect(new Date(first.internalDate).getTime()).toBe(date(0).getTime());
+  });
+
+  it('a refused APPEND fails alone; the ones around it land', async () => {
+    const pipe = (await openAppendPipe(credentials('zoe', AWKWARD), 10_000))!;
+    const results = await Promise.allSettled([
+      pipe.append('INBOX', makeMessage({ subject: 'before' }), []),
+      pipe.append('INBOX.DoesNotExist', makeMessage({ subject: 'refused' }), []),
+      pipe.append('INBOX', makeMessage({ subject: 'after' }), []),
+    ]);
+    await pipe.close();
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const refused = (results[1] as PromiseRejectedResult).reason as AppendRefused;
+    expect(refused).toBeInstanceOf(AppendRefused);
+    expect(refused.responseStatus).toBe('NO');
+  });
+
+  it('a wrong password is AUTH_FAILED naming the server, without the password', async () => {
+    const err = (await openAppendPipe(credentials('zoe', 'Not-Her-Pw'), 10_000).catch((e: unknown) => e)) as TernError;
+    expect(err).toBeInstanceOf(TernError);
+    expect(err.code).toBe('AUTH_FAILED');
+    expect(err.userMessage).toContain(`imap server 127.0.0.1:${dovecot.imapPort} refused the login for zoe`);
+    expect(err.userMessage).not.toContain('Not-Her-Pw');
+  });
+
+  it('a connection that drops fails what is in flight with a connection error, not a hang', async () => {
+    const pipe = (await openAppendPipe(credentials('zoe', AWKWARD), 10_000))!;
+    const inFlight = pipe.append('INBOX', makeMessage({ subject: 'x', bodyBytes: 2_000_000 }), []);
+    await pipe.close();
+    await expect(inFlight).rejects.toBeInstanceOf(TernError);
+  });
+});
