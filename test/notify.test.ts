@@ -13,6 +13,7 @@ import { freePort } from './support/ports';
 import { migrate } from '../commands/migrate';
 import { cancel } from '../commands/cancel';
 import { rollback } from '../commands/rollback';
+import { importPstFile } from '../commands/import-pst';
 import { submitMigrateForm, FormErrors } from '../commands/migrate-form';
 import { TernError } from '../src/errors';
 
@@ -193,6 +194,12 @@ describe('without SMTP_URL', () => {
     expect(err).toBeInstanceOf(FormErrors);
     expect(Object.keys((err as FormErrors).errors)).toEqual(['notify']);
     expect((err as FormErrors).errors.notify).toContain('SMTP_URL');
+  });
+
+  it('a PST import with a notification address is refused the same way', async () => {
+    const err = await importPstFile(tern.service, { file: '../shared/fixtures/pst/aspose-outlook.pst', to: imapUrl(dotted, 'bob'), notify: TO }, tern.actor).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'BAD_NOTIFY', field: 'notify' });
+    expect(tern.service.list(tern.actor)).toHaveLength(0);
   });
 
   it('a malformed address is refused whatever the SMTP set-up', async () => {

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { AccountCredentials } from '../connectors/types';
 import { endpointOf } from '../accounts';
 import { checkItemsSupported, type ItemKind } from '../items';
@@ -6,7 +7,7 @@ import { TernError } from '../errors';
 import { isEnded, type TaskView } from '../task';
 import type { Runtime } from './runtime';
 import type { Actor } from './actor';
-import { checkAccounts } from './check-accounts';
+import { checkAccount, checkAccounts } from './check-accounts';
 import { resolveAuto } from './resolve-auto';
 import { detectSettings, type Detection } from '../connectors/autodetect';
 import { createQueueEvents } from '../queue/queue';
@@ -14,8 +15,6 @@ import { startWorker } from '../queue/worker';
 import type { EngineDeps } from '../engine/run-task';
 import type { MessageRef } from '../store/messages';
 import { TaskFeed } from '../notify/task-feed';
-import path from 'node:path';
-import { checkAccount } from './check-accounts';
 import { deleteStoredUpload, downloadPst, probePstFile } from './uploads';
 
 export interface CreateTaskInput {
@@ -150,6 +149,7 @@ export class TernService {
    */
   async importPst(req: { file: string; fileName: string; destination: AccountCredentials; items: ItemKind[]; notify?: string }, actor: Actor): Promise<TaskView> {
     try {
+      this.checkNotify(req.notify);
       checkItemsSupported(req.items, 'pst', req.destination.protocol);
       await probePstFile(req.file, req.fileName);
       await checkAccount(req.destination, 'destination', this.rt.config.connectTimeoutMs);
