@@ -21,6 +21,13 @@ export const REDACT_PATHS = [
   'authorization',
   '*.authorization',
   'headers.authorization',
+  // Config objects, should one ever be logged: tokens and URLs that carry passwords.
+  ...['botToken', 'appToken', 'signingSecret', 'token', 'passwords'].flatMap((k) => [`*.${k}`, `*.*.${k}`]),
+  'passwords',
+  'smtp',
+  '*.smtp',
+  'redisUrl',
+  '*.redisUrl',
 ];
 
 export type { Logger };

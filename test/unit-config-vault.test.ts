@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config';
+import { createLogger } from '../src/log';
 import { openDb } from '../src/store/db';
 import { Vault, loadSecretKey } from '../src/store/vault';
 
@@ -75,5 +76,21 @@ describe('credential vault', () => {
     const db = openDb(path.join(dir, 'tern.db'));
     new Vault(db, Buffer.alloc(32, 1)).put('T-BBBBBBBB', 'destination', 'pw');
     expect(() => new Vault(db, Buffer.alloc(32, 2)).get('T-BBBBBBBB', 'destination')).toThrow(/not the key they were saved with/);
+  });
+});
+
+describe('logs', () => {
+  it('redact passwords, tokens and URLs that carry credentials, wherever a config object ends up', () => {
+    const file = path.join(tmp(), 'log.jsonl');
+    const fd = fs.openSync(file, 'w');
+    const log = createLogger('info', { pretty: false, destination: fd });
+    const config = loadConfig({ SMTP_URL: 'smtp://u%40x.com:Smtp-Secret-1@mail.x.com', SLACK_BOT_TOKEN: 'xoxb-Bot-Secret-2', SLACK_SIGNING_SECRET: 'Sign-Secret-3', DISCORD_TOKEN: 'Discord-Secret-6', DISCORD_APPLICATION_ID: '123456789012345678', TERN_FROM_PASSWORD: 'From-Secret-7', REDIS_URL: 'redis://:Redis-Secret-4@r:6379' });
+    log.info({ config, account: { user: 'alice', password: 'Pw-Secret-5' } }, 'hello');
+    log.flush();
+    fs.closeSync(fd);
+    const written = fs.readFileSync(file, 'utf8');
+    expect(written).toContain('[redacted]');
+    expect(written).toContain('alice');
+    for (const secret of ['Smtp-Secret-1', 'xoxb-Bot-Secret-2', 'Sign-Secret-3', 'Redis-Secret-4', 'Pw-Secret-5', 'Discord-Secret-6', 'From-Secret-7']) expect(written).not.toContain(secret);
   });
 });
