@@ -11,7 +11,7 @@ import { Redis } from 'ioredis';
 import { startDovecot, type DovecotServer } from './support/dovecot';
 import { startRedis, type TestRedis } from './support/redis';
 import { freePort } from './support/ports';
-import { contentView, makeMessage, seedMessage, snapshotMailbox, withImap, type MailboxSnapshot } from './support/mailbox';
+import { contentView, makeMessage, seedMessage, snapshotMailbox, type MailboxSnapshot } from './support/mailbox';
 import { account, imapUrl, pop3Url, projectRoot, ternEnv } from './support/tern';
 import { startLatencyProxy } from './support/latency-proxy';
 

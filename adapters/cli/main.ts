@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { withSession, reportError, type CliSession } from './session';
 import { taskJson, taskLine, taskText } from './render';
 import { TaskProgressBar } from './progress';
