@@ -47,6 +47,7 @@ const schema = z.object({
     .regex(/^smtps?:\/\/[^/]+/, 'SMTP_URL must look like smtp://user:password@host:587 or smtps://…:465')
     .optional(),
   SMTP_FROM: z.string().optional(),
+  TERN_IMAP_PIPELINING: z.enum(['0', '1', 'true', 'false'], { error: 'TERN_IMAP_PIPELINING must be 1 or 0' }).default('1'),
   TERN_DNS_SERVERS: z
     .string()
     .regex(/^\s*[0-9a-fA-F.:\[\]]+(\s*,\s*[0-9a-fA-F.:\[\]]+)*\s*$/, 'TERN_DNS_SERVERS must be comma-separated IP addresses, each with an optional :port')
@@ -78,6 +79,8 @@ export interface Config {
   connectionsPerAccount: number;
   jobLockMs: number;
   connectTimeoutMs: number;
+  /** Pipelined APPENDs (LITERAL+) to IMAP destinations that offer it. */
+  imapPipelining: boolean;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   maxUploadBytes: number;
   slack?: SlackConfig;
@@ -115,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
     connectionsPerAccount: c.TERN_CONNECTIONS_PER_ACCOUNT,
     jobLockMs: c.TERN_JOB_LOCK_MS,
     connectTimeoutMs: c.TERN_CONNECT_TIMEOUT_MS,
+    imapPipelining: c.TERN_IMAP_PIPELINING === '1' || c.TERN_IMAP_PIPELINING === 'true',
     logLevel: c.LOG_LEVEL,
     maxUploadBytes: c.TERN_MAX_UPLOAD_BYTES,
     slack: slackConfig(c),

@@ -138,7 +138,14 @@ describe('IMAP to IMAP, "/" source to "INBOX." + "." destination', () => {
   });
 });
 
-describe('IMAP to IMAP, "INBOX." + "." source to "/" destination', () => {
+describe('IMAP to IMAP, "INBOX." + "." source to "/" destination, one APPEND at a time (TERN_IMAP_PIPELINING=0)', () => {
+  let classic: TestTern;
+  beforeAll(async () => {
+    classic = await startTern(redis.url, { TERN_IMAP_PIPELINING: '0' });
+    classic.startWorker();
+  });
+  afterAll(() => classic?.close());
+
   it('maps INBOX.-prefixed folders to top-level folders and special-use folders to special-use folders', async () => {
     const src = account(dotted, 'carol');
     const dst = account(slash, 'carol');
@@ -151,7 +158,7 @@ describe('IMAP to IMAP, "INBOX." + "." source to "/" destination', () => {
     await seedMessage(src, 'INBOX.new.child', makeMessage({ subject: 'Below it' }), { internalDate: day(6) });
     const source = contentView(await snapshotMailbox(src));
 
-    const done = await tern.waitFor((await migrate(tern.service, { from: imapUrl(dotted, 'carol'), to: imapUrl(slash, 'carol') }, tern.actor)).id);
+    const done = await classic.waitFor((await migrate(classic.service, { from: imapUrl(dotted, 'carol'), to: imapUrl(slash, 'carol') }, classic.actor)).id);
     expect(done.error).toBeUndefined();
     expect(done.status).toBe('completed');
     const after = contentView(await snapshotMailbox(dst));

@@ -16,5 +16,7 @@ export interface StepContext {
   cancelRequested(): boolean;
   connectionsPerAccount: number;
   connectTimeoutMs: number;
+  /** Pipelined APPENDs when the destination offers LITERAL+. */
+  imapPipelining: boolean;
   log: Logger;
 }

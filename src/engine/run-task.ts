@@ -18,6 +18,7 @@ export interface EngineDeps {
   log: Logger;
   connectionsPerAccount: number;
   connectTimeoutMs: number;
+  imapPipelining: boolean;
   rollbackWindowHours: number;
   /** Notification e-mails (never throws). */
   notify?: TaskNotifier;
@@ -55,6 +56,7 @@ export async function runTask(deps: EngineDeps, taskId: string, sink: ProgressSi
       cancelRequested,
       connectionsPerAccount: deps.connectionsPerAccount,
       connectTimeoutMs: deps.connectTimeoutMs,
+      imapPipelining: deps.imapPipelining,
       log,
     };
     let cancelled = false;

@@ -257,6 +257,7 @@ export class TernService {
       log: this.rt.log,
       connectionsPerAccount: config.connectionsPerAccount,
       connectTimeoutMs: config.connectTimeoutMs,
+      imapPipelining: config.imapPipelining,
       rollbackWindowHours: config.rollbackWindowHours,
       notify: this.rt.notify,
     };

@@ -138,7 +138,7 @@ async function openLane(ctx: StepContext): Promise<Lane> {
   const source = await openSource(ctx.source, ctx.connectTimeoutMs);
   try {
     const destination = await openImap(ctx.destination, { timeoutMs: ctx.connectTimeoutMs });
-    const appender = await openAppendPipe(ctx.destination, ctx.connectTimeoutMs).catch(async (err: unknown) => {
+    const appender = !ctx.imapPipelining ? undefined : await openAppendPipe(ctx.destination, ctx.connectTimeoutMs).catch(async (err: unknown) => {
       await closeImap(destination);
       throw err;
     });
