@@ -37,7 +37,8 @@ const day = (n: number) => new Date(Date.UTC(2024, 6, n, 10, 0, 0));
 
 beforeAll(async () => {
   [slash, dotted, redis, fake] = await Promise.all([startDovecot('slash'), startDovecot('dot-inbox-prefix'), startRedis(), startFakeDiscord()]);
-  tern = await startTern(redis.url, { DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: APP_ID, DISCORD_API_URL: fake.api, DISCORD_ADMIN_ROLES: ADMIN_ROLE });
+  // One lane: folders go one after the other, so a cancel always finds some not started.
+  tern = await startTern(redis.url, { TERN_CONNECTIONS_PER_ACCOUNT: '1', DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: APP_ID, DISCORD_API_URL: fake.api, DISCORD_ADMIN_ROLES: ADMIN_ROLE });
   const config = loadConfig(tern.env);
   bot = createDiscordBot({ ...config, discord: config.discord! }, tern.service, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', { pretty: false }), { editIntervalMs: 150 });
   await bot.start();

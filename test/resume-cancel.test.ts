@@ -6,6 +6,7 @@ import { startDovecot, type DovecotServer } from './support/dovecot';
 import { startRedis, type TestRedis } from './support/redis';
 import { contentView, makeMessage, snapshotMailbox, withImap } from './support/mailbox';
 import { account, imapUrl, projectRoot, startTern, ternEnv, type TestTern } from './support/tern';
+import { startLatencyProxy, type LatencyProxy } from './support/latency-proxy';
 import { migrate } from '../commands/migrate';
 import { cancel } from '../commands/cancel';
 
@@ -96,19 +97,24 @@ describe('resume after the worker process is killed', () => {
 
 describe('cancel', () => {
   let tern: TestTern;
+  let slowLink: LatencyProxy;
 
   beforeAll(async () => {
     await seedFolders('carol', ['A', 'B', 'C', 'D', 'E'], 150, 8 * 1024);
     tern = await startTern(redis.url, { TERN_CONNECTIONS_PER_ACCOUNT: '1' });
+    // Pipelined writes finish 750 messages on loopback before a cancel lands: a slow link keeps
+    // the task busy long enough to be cancelled mid-way.
+    slowLink = await startLatencyProxy(destination.imapPort, 60);
   });
 
   afterAll(async () => {
     await tern?.close();
+    await slowLink?.close();
   });
 
   it('finishes the folder in progress and cancels the others', async () => {
     tern.startWorker();
-    const task = await migrate(tern.service, { from: imapUrl(source, 'carol'), to: imapUrl(destination, 'carol') }, tern.actor);
+    const task = await migrate(tern.service, { from: imapUrl(source, 'carol'), to: `imap://carol:carolpass@127.0.0.1:${slowLink.port}` }, tern.actor);
     await poll(() => (tern.service.status(task.id, tern.actor).steps[0].copied > 0 ? true : undefined), 'the first copy');
     const cancelling = await cancel(tern.service, { taskId: task.id }, tern.actor);
     // The status says so at once, before the worker has stopped.

@@ -33,7 +33,8 @@ const day = (n: number) => new Date(Date.UTC(2024, 4, n, 9, 30, 0));
 
 beforeAll(async () => {
   [slash, dotted, redis] = await Promise.all([startDovecot('slash'), startDovecot('dot-inbox-prefix'), startRedis()]);
-  slack = await startSlackHarness(redis.url, { SLACK_ADMIN_USERS: ADMIN, TERN_MAX_UPLOAD_BYTES: String(50 * 1024 * 1024) });
+  // One lane: folders go one after the other, so a cancel always finds some not started.
+  slack = await startSlackHarness(redis.url, { SLACK_ADMIN_USERS: ADMIN, TERN_MAX_UPLOAD_BYTES: String(50 * 1024 * 1024), TERN_CONNECTIONS_PER_ACCOUNT: '1' });
   const alice = account(slash, 'alice');
   for (const [folder, n] of [['INBOX', 3], ['Projects', 2], ['Projects/2024', 1]] as const) {
     for (let i = 0; i < n; i++) await seedMessage(alice, folder, makeMessage({ subject: `${folder} ${i}`, date: day(i + 1) }), { flags: i ? [] : ['\\Seen'], internalDate: day(i + 1) });

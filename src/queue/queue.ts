@@ -11,8 +11,12 @@ export interface TaskJob {
 export class TaskQueue {
   readonly queue: Queue<TaskJob>;
 
-  constructor(connection: ConnectionOptions, prefix: string) {
+  private closing = false;
+
+  constructor(connection: ConnectionOptions, prefix: string, onError: (err: Error) => void = () => {}) {
     this.queue = new Queue<TaskJob>(QUEUE_NAME, { connection, prefix });
+    // Without a listener a Redis error would crash the process; once closing, a dropped connection is expected.
+    this.queue.on('error', (err) => this.closing || onError(err));
   }
 
   async enqueueMigration(taskId: string): Promise<void> {
@@ -42,10 +46,14 @@ export class TaskQueue {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await this.queue.close();
   }
 }
 
 export function createQueueEvents(connection: ConnectionOptions, prefix: string): QueueEvents {
-  return new QueueEvents(QUEUE_NAME, { connection, prefix });
+  const events = new QueueEvents(QUEUE_NAME, { connection, prefix });
+  // A lost connection only delays updates: followers also poll the store. Unheard, it would crash the process.
+  events.on('error', () => {});
+  return events;
 }

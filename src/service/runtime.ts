@@ -42,7 +42,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
   }
   // BullMQ wants maxRetriesPerRequest null so a blocking worker survives Redis hiccups.
   const connection: ConnectionOptions = { url: redisUrl, maxRetriesPerRequest: null } as ConnectionOptions;
-  const queue = new TaskQueue(connection, config.redisPrefix);
+  const queue = new TaskQueue(connection, config.redisPrefix, (err) => log.warn({ err: err.message }, 'redis error'));
   const tasks = new TaskStore(db);
   const mailer: Mailer | undefined = config.smtp ? createMailer(config.smtp) : undefined;
   return {
