@@ -47,6 +47,9 @@ export class TaskQueue {
 
   async close(): Promise<void> {
     this.closing = true;
+    // Closing while BullMQ still sets its connection up makes ioredis emit an error nobody hears
+    // (a short CLI command like `tern detect`): let the set-up finish first.
+    await this.queue.waitUntilReady().catch(() => {});
     await this.queue.close();
   }
 }
