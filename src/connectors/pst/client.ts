@@ -5,7 +5,7 @@ import type { PstRequest, PstResponse } from './protocol';
 import type { PstFolderEntry, PstItemRef, PstMessageSummary } from './reader';
 
 export type { PstFolderEntry, PstItemRef, PstMessageSummary } from './reader';
-export type { PstItem, PstItemKind, PstContact, PstDistList, PstAppointment, PstTask } from './items';
+export type { PstItem, PstItemKind, PstContact, PstDistList, PstDistListEntry, PstAppointment, PstAttendee, PstException, PstTask } from './items';
 // Type-only imports from reader.ts: pst-extractor itself is loaded in the reader thread only.
 export { PST_DELIMITER } from './protocol';
 

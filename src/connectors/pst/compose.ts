@@ -177,7 +177,7 @@ async function attachmentsOf(msg: PSTMessage, depth: number) {
 }
 
 /** Streams the attachment's data out of the PST in blocks (never more than the attachment itself). */
-function attachmentBytes(att: PSTAttachment): Buffer | undefined {
+export function attachmentBytes(att: PSTAttachment): Buffer | undefined {
   const stream = att.fileInputStream;
   if (!stream) return undefined;
   const parts: Buffer[] = [];

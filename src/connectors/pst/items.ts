@@ -2,12 +2,18 @@ import type { PSTMessage } from 'pst-extractor';
 import type { PSTAppointment } from 'pst-extractor/dist/PSTAppointment.class';
 import type { PSTContact } from 'pst-extractor/dist/PSTContact.class';
 import type { PSTTask } from 'pst-extractor/dist/PSTTask.class';
+import { attendeesOf, exceptionsOf, iso, safe, timeZoneFieldsOf, type PstAttendee, type PstException } from './appointment';
+import { attachmentBytes } from './compose';
+import { distListEntries, oneOffMembers, type PstDistListEntry } from './dist-list';
 import { itemKindOf } from './folders';
+import { namedBinary, namedBool, namedDate, namedMultiString, namedString, PSETID_ADDRESS, PSETID_COMMON, PSETID_TASK, tagBool } from './props';
+
+export type { PstAttendee, PstDistListEntry, PstException };
 
 /**
  * Neutral shapes of the PST's non-mail items, for destinations that take them (Exchange). Plain
  * data (structured-clone safe: they cross the reader thread's boundary); dates as ISO strings.
- * Documented for connector authors in /work/notes/pst-contract.md.
+ * to-pim.ts turns them into the pim.ts shapes that every destination writes from.
  */
 export type PstItemKind = 'contact' | 'distList' | 'appointment' | 'task';
 
@@ -22,6 +28,10 @@ interface Base {
   categories: string[];
   createdAt?: string;
   modifiedAt?: string;
+  /** PidTagImportance: 0 low, 1 normal, 2 high. */
+  importance?: number;
+  /** PidTagSensitivity: 0 normal, 1 personal, 2 private, 3 confidential. */
+  sensitivity?: number;
 }
 
 export interface PstContact extends Base {
@@ -35,14 +45,29 @@ export interface PstContact extends Base {
   companyName?: string;
   departmentName?: string;
   jobTitle?: string;
-  emails: Array<{ address: string; displayName?: string; type?: string }>;
+  initials?: string;
+  /** Name suffix (Jr., III). */
+  generation?: string;
+  officeLocation?: string;
+  manager?: string;
+  assistant?: string;
+  profession?: string;
+  spouseName?: string;
+  /** `slot`: Outlook's E-mail 1/2/3; `originalDisplayName`: holds the SMTP address of an EX entry. */
+  emails: Array<{ address: string; displayName?: string; type?: string; slot: 1 | 2 | 3; originalDisplayName?: string }>;
   phones: Record<string, string>;
   addresses: Partial<Record<'business' | 'home' | 'other', { street?: string; city?: string; state?: string; postalCode?: string; country?: string; poBox?: string }>>;
+  /** PidTagBirthday / PidTagWeddingAnniversary (ISO instants: local midnight or noon, as written). */
   birthday?: string;
   anniversary?: string;
+  /** PidLidBirthdayLocal / PidLidWeddingAnniversaryLocal (Outlook 2010+): the date at 00:00 UTC. */
+  birthdayLocal?: string;
+  anniversaryLocal?: string;
   homePage?: string;
   imAddress?: string;
   fileAs?: string;
+  /** The contact picture (PidTagAttachmentContactPhoto attachment), base64. */
+  photo?: { name: string; contentType: string; base64: string };
 }
 
 export interface PstDistList extends Base {
@@ -50,6 +75,8 @@ export interface PstDistList extends Base {
   displayName: string;
   /** Members as far as the PST names them (one-off entries: name and address). */
   members: Array<{ name?: string; address: string; addressType?: string }>;
+  /** Every member in list order, with `contactRef` (a contact's sourceId) when it is a contact of this PST. */
+  entries: PstDistListEntry[];
 }
 
 export interface PstAppointment extends Base {
@@ -59,9 +86,12 @@ export interface PstAppointment extends Base {
   allDay: boolean;
   location?: string;
   busyStatus: number;
-  organizer?: { name?: string; address?: string };
+  organizer?: { name?: string; address?: string; addressType?: string };
+  /** PidLidToAttendeesString / PidLidCcAttendeesString: "; "-joined names, as Outlook shows them. */
   requiredAttendees: string;
   optionalAttendees: string;
+  /** The recipient rows (with addresses), when the item has them. */
+  attendees: PstAttendee[];
   isRecurring: boolean;
   /** Human-readable recurrence description ("every Monday …") as Outlook stored it. */
   recurrencePattern?: string;
@@ -71,6 +101,13 @@ export interface PstAppointment extends Base {
   timeZone?: string;
   /** PidLidTimeZoneStruct (bias and DST rules), base64, when present. */
   timeZoneStruct?: string;
+  /** TZDEFINITIONs (Outlook 2007+), base64: of the start, of the end, and of the recurrence. */
+  timeZoneStartDisplay?: string;
+  timeZoneEndDisplay?: string;
+  timeZoneRecur?: string;
+  /** Modified occurrences as their exception attachments hold them (their own bodies live there only). */
+  exceptions: PstException[];
+  reminderSet: boolean;
   reminderMinutes?: number;
   /** Meeting items are imported as appointments; invitations are never sent. */
   isMeeting: boolean;
@@ -83,9 +120,21 @@ export interface PstTask extends Base {
   completedAt?: string;
   /** 0 not started, 1 in progress, 2 complete, 3 waiting, 4 deferred (MS-OXOTASK). */
   status: number;
+  /** PidLidPercentComplete: 0.0 to 1.0. */
   percentComplete: number;
   isRecurring: boolean;
+  /** PidLidTaskRecurrence (a RecurrencePattern structure), base64. */
+  recurrenceBlob?: string;
   owner?: string;
+  reminderSet: boolean;
+  /** PidLidReminderTime (ISO). */
+  reminderTime?: string;
+  /** PidLidTaskEstimatedEffort / PidLidTaskActualEffort, minutes. */
+  estimatedEffort?: number;
+  actualEffort?: number;
+  mileage?: string;
+  billing?: string;
+  companies: string[];
 }
 
 export type PstItem = PstContact | PstDistList | PstAppointment | PstTask;
@@ -102,21 +151,33 @@ export function readItem(msg: PSTMessage, folder: string): PstItem | undefined {
     categories: msg.colorCategories ?? [],
     createdAt: iso(msg.creationTime),
     modifiedAt: iso(msg.modificationTime),
+    importance: safe(() => msg.importance),
+    sensitivity: safe(() => msg.sensitivity),
   };
   if (kind === 'contact') return contactOf(msg as PSTContact, base);
-  if (kind === 'distList') return { ...base, kind, displayName: msg.displayName || msg.subject, members: oneOffMembers(msg) };
+  if (kind === 'distList') {
+    return { ...base, kind, displayName: msg.displayName || msg.subject, members: safe(() => oneOffMembers(msg)) ?? [], entries: safe(() => distListEntries(msg)) ?? [] };
+  }
   if (kind === 'appointment') return appointmentOf(msg as PSTAppointment, base);
   return taskOf(msg as PSTTask, base);
 }
 
 function contactOf(c: PSTContact, base: Base): PstContact {
-  const emails = [
-    [c.email1EmailAddress, c.email1DisplayName, c.email1AddressType],
-    [c.email2EmailAddress, c.email2DisplayName, c.email2AddressType],
-    [c.email3EmailAddress, c.email3DisplayName, c.email3AddressType],
-  ]
+  const emails = (
+    [
+      [c.email1EmailAddress, c.email1DisplayName, c.email1AddressType, c.email1OriginalDisplayName, 1],
+      [c.email2EmailAddress, c.email2DisplayName, c.email2AddressType, c.email2OriginalDisplayName, 2],
+      [c.email3EmailAddress, c.email3DisplayName, c.email3AddressType, c.email3OriginalDisplayName, 3],
+    ] as const
+  )
     .filter(([address]) => address)
-    .map(([address, displayName, type]) => ({ address, displayName: displayName || undefined, type: type || undefined }));
+    .map(([address, displayName, type, original, slot]) => ({
+      address,
+      displayName: displayName || undefined,
+      type: type || undefined,
+      slot,
+      originalDisplayName: original && original !== displayName ? original : undefined,
+    }));
   const phones = compact({
     business: c.businessTelephoneNumber,
     business2: c.business2TelephoneNumber,
@@ -159,21 +220,53 @@ function contactOf(c: PSTContact, base: Base): PstContact {
     companyName: c.companyName || undefined,
     departmentName: c.departmentName || undefined,
     jobTitle: c.title || undefined,
+    initials: c.initials || undefined,
+    generation: c.generation || undefined,
+    officeLocation: c.officeLocation || undefined,
+    manager: c.managerName || undefined,
+    assistant: c.assistant || undefined,
+    profession: c.profession || undefined,
+    spouseName: c.spouseName || undefined,
     emails,
     phones,
     addresses,
     birthday: iso(c.birthday),
     anniversary: iso(c.anniversary),
+    birthdayLocal: iso(safe(() => namedDate(c, PID_LID_BIRTHDAY_LOCAL, PSETID_ADDRESS))),
+    anniversaryLocal: iso(safe(() => namedDate(c, PID_LID_WEDDING_ANNIVERSARY_LOCAL, PSETID_ADDRESS))),
     homePage: c.businessHomePage || c.personalHomePage || undefined,
     imAddress: c.instantMessagingAddress || undefined,
     fileAs: c.fileUnder || undefined,
+    photo: safe(() => photoOf(c)),
   };
+}
+
+const PID_LID_HAS_PICTURE = 0x8015;
+const PID_LID_BIRTHDAY_LOCAL = 0x80de;
+const PID_LID_WEDDING_ANNIVERSARY_LOCAL = 0x80df;
+const PR_ATTACHMENT_CONTACT_PHOTO = 0x7fff;
+/** Exchange refuses much larger contact pictures; a bigger one is left out, not truncated. */
+const MAX_PHOTO_BYTES = 4 * 1024 * 1024;
+
+function photoOf(c: PSTContact): PstContact['photo'] {
+  if (!namedBool(c, PID_LID_HAS_PICTURE, PSETID_ADDRESS)) return undefined;
+  for (let i = 0; i < c.numberOfAttachments; i++) {
+    const att = c.getAttachment(i);
+    if (!tagBool(att, PR_ATTACHMENT_CONTACT_PHOTO) || att.filesize > MAX_PHOTO_BYTES) continue;
+    const bytes = attachmentBytes(att);
+    if (!bytes?.length) continue;
+    const name = att.longFilename || att.filename || 'ContactPicture.jpg';
+    const contentType = att.mimeTag || (/\.png$/i.test(name) ? 'image/png' : /\.gif$/i.test(name) ? 'image/gif' : 'image/jpeg');
+    return { name, contentType, base64: bytes.toString('base64') };
+  }
+  return undefined;
 }
 
 function appointmentOf(a: PSTAppointment, base: Base): PstAppointment {
   const start = a.startTime;
   const end = a.endTime;
   const blob = safe(() => a.recurrenceStructure);
+  const isRecurring = a.isRecurring;
   return {
     ...base,
     kind: 'appointment',
@@ -182,14 +275,17 @@ function appointmentOf(a: PSTAppointment, base: Base): PstAppointment {
     allDay: Boolean(a.subType),
     location: a.location || undefined,
     busyStatus: a.busyStatus,
-    organizer: a.senderEmailAddress || a.senderName ? { name: a.senderName || undefined, address: a.senderEmailAddress || undefined } : undefined,
+    organizer:
+      a.senderEmailAddress || a.senderName ? { name: a.senderName || undefined, address: a.senderEmailAddress || undefined, addressType: a.senderAddrtype || undefined } : undefined,
     requiredAttendees: a.toAttendees || '',
     optionalAttendees: a.ccAttendees || '',
-    isRecurring: a.isRecurring,
+    attendees: safe(() => attendeesOf(a)) ?? [],
+    isRecurring,
     recurrencePattern: a.recurrencePattern || undefined,
     recurrenceBlob: blob && blob.length ? Buffer.from(blob).toString('base64') : undefined,
-    timeZone: safe(() => namedString(a, PID_LID_TIME_ZONE_DESCRIPTION, PSETID_APPOINTMENT)) || undefined,
-    timeZoneStruct: safe(() => a.timezone?.toString('base64')) || undefined,
+    ...timeZoneFieldsOf(a),
+    exceptions: isRecurring && a.numberOfAttachments > 0 ? (safe(() => exceptionsOf(a)) ?? []) : [],
+    reminderSet: a.reminderSet,
     reminderMinutes: a.reminderSet ? a.reminderDelta : undefined,
     isMeeting: a.meetingStatus !== 0,
   };
@@ -205,93 +301,26 @@ function taskOf(t: PSTTask, base: Base): PstTask {
     status: t.taskStatus,
     percentComplete: t.percentComplete,
     isRecurring: t.isTaskRecurring,
+    recurrenceBlob: safe(() => namedBinary(t, PID_LID_TASK_RECURRENCE, PSETID_TASK)?.toString('base64')) || undefined,
     owner: t.taskOwner || undefined,
+    reminderSet: t.reminderSet,
+    reminderTime: iso(safe(() => namedDate(t, PID_LID_REMINDER_TIME, PSETID_COMMON))),
+    estimatedEffort: safe(() => t.taskEstimatedEffort) || undefined,
+    actualEffort: safe(() => t.taskActualEffort) || undefined,
+    mileage: safe(() => namedString(t, PID_LID_MILEAGE, PSETID_COMMON)) || undefined,
+    billing: safe(() => namedString(t, PID_LID_BILLING, PSETID_COMMON)) || undefined,
+    companies: safe(() => namedMultiString(t, PID_LID_COMPANIES, PSETID_COMMON)) ?? [],
   };
 }
 
-// Named properties (MS-OXPROPS): LID and property set index in pst-extractor's name-to-id map.
-const PSETID_ADDRESS = 2;
-const PSETID_APPOINTMENT = 4;
-const PID_LID_DISTRIBUTION_LIST_ONE_OFF_MEMBERS = 0x8054;
-const PID_LID_TIME_ZONE_DESCRIPTION = 0x8234;
-/** MAPI one-off entry ID provider UID (MS-OXCDATA 2.2.5.1). */
-const ONE_OFF_UID = Buffer.from('812b1fa4bea310199d6e00dd010f5402', 'hex');
-
-interface RawAccess {
-  pstFile: { getNameToIdMapItem(key: number, set: number): number };
-  pstTableItems: Map<number, { data: Buffer; isExternalValueReference: boolean }> | null;
-  getStringItem(id: number): string;
-}
-
-/** A multi-valued binary's raw bytes (pst-extractor's getBinaryItem reads single values only). */
-function namedMultiBinary(msg: PSTMessage, lid: number, set: number): Buffer | null {
-  const raw = msg as unknown as RawAccess;
-  const id = raw.pstFile.getNameToIdMapItem(lid, set);
-  const item = id === -1 ? undefined : raw.pstTableItems?.get(id);
-  return item && !item.isExternalValueReference && item.data?.length ? item.data : null;
-}
-
-function namedString(msg: PSTMessage, lid: number, set: number): string {
-  const raw = msg as unknown as RawAccess;
-  const id = raw.pstFile.getNameToIdMapItem(lid, set);
-  return id === -1 ? '' : raw.getStringItem(id);
-}
-
-/**
- * Members of a distribution list from PidLidDistributionListOneOffMembers: a multi-valued binary
- * (count, offsets, values) of one-off entry IDs, each holding display name, address type and
- * address (UTF-16 when flagged). Outlook keeps this list in step with the member references, so
- * it names every member, contacts of the PST included.
- */
-export function oneOffMembers(msg: PSTMessage): Array<{ name?: string; address: string; addressType?: string }> {
-  const blob = safe(() => namedMultiBinary(msg, PID_LID_DISTRIBUTION_LIST_ONE_OFF_MEMBERS, PSETID_ADDRESS));
-  if (!blob || blob.length < 4) return [];
-  const count = blob.readUInt32LE(0);
-  if (count > 100_000 || 4 + count * 4 > blob.length) return [];
-  const offsets = Array.from({ length: count }, (_, i) => blob.readUInt32LE(4 + i * 4));
-  const members: Array<{ name?: string; address: string; addressType?: string }> = [];
-  offsets.forEach((start, i) => {
-    const entry = blob.subarray(start, i + 1 < count ? offsets[i + 1] : blob.length);
-    const member = parseOneOff(entry);
-    if (member) members.push(member);
-  });
-  return members;
-}
-
-function parseOneOff(entry: Buffer): { name?: string; address: string; addressType?: string } | undefined {
-  if (entry.length < 24 || !entry.subarray(4, 20).equals(ONE_OFF_UID)) return undefined;
-  const unicode = (entry.readUInt16LE(22) & 0x8000) !== 0;
-  const fields: string[] = [];
-  let pos = 24;
-  for (let f = 0; f < 3 && pos < entry.length; f++) {
-    if (unicode) {
-      let end = pos;
-      while (end + 1 < entry.length && (entry[end] !== 0 || entry[end + 1] !== 0)) end += 2;
-      fields.push(entry.subarray(pos, end).toString('utf16le'));
-      pos = end + 2;
-    } else {
-      const end = entry.indexOf(0, pos);
-      const stop = end === -1 ? entry.length : end;
-      fields.push(entry.subarray(pos, stop).toString('latin1'));
-      pos = stop + 1;
-    }
-  }
-  const [name, addressType, address] = fields;
-  return address ? { name: name || undefined, address, addressType: addressType || undefined } : undefined;
-}
+const PID_LID_TASK_RECURRENCE = 0x8116;
+const PID_LID_REMINDER_TIME = 0x8502;
+const PID_LID_MILEAGE = 0x8534;
+const PID_LID_BILLING = 0x8535;
+const PID_LID_COMPANIES = 0x8539;
 
 function compact<T extends Record<string, unknown>>(o: T): { [K in keyof T]?: Exclude<T[K], '' | undefined | null> } {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== '' && v != null)) as never;
 }
 
-function iso(d: Date | null | undefined): string | undefined {
-  return d && !Number.isNaN(d.getTime()) ? d.toISOString() : undefined;
-}
 
-function safe<T>(fn: () => T): T | undefined {
-  try {
-    return fn();
-  } catch {
-    return undefined;
-  }
-}
