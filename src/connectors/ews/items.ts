@@ -1,0 +1,167 @@
+import {
+  AffectedTaskOccurrence,
+  BasePropertySet,
+  BodyType,
+  DeleteMode,
+  Importance,
+  ItemId,
+  ItemSchema,
+  MessageBody,
+  PropertySet,
+  SendCancellationsMode,
+  Sensitivity,
+  StringList,
+} from 'ews-javascript-api';
+import type { Item, PropertyDefinitionBase } from 'ews-javascript-api';
+import { TernError } from '../../errors';
+import type { PimBase, PimItem, PimKind } from '../pim';
+import type { EwsContext } from './session';
+import { BATCH, chunks } from './session';
+import type { EwsFolder, StoredItem } from './types';
+import { findAll, prop, stringsOf } from './messages';
+import { STAMP, readStamp, setStamp } from './stamp';
+import { retryBusyItems } from './throttle';
+import { isBusy, isGone, isSuccess } from './responses';
+import { answerError } from './messages';
+import { contactProperties, createContact, readContact } from './contacts';
+import { createGroup, groupProperties, readGroup } from './groups';
+import { createEvent, eventProperties, readEvent, zonesOf } from './calendar';
+import { createTask, readTask, taskProperties } from './tasks';
+
+/** The PimBase properties every kind reads. */
+export const BASE_PROPERTIES: PropertyDefinitionBase[] = [ItemSchema.Subject, ItemSchema.Body, ItemSchema.Categories, ItemSchema.Importance, ItemSchema.Sensitivity, STAMP];
+
+export function readBase(item: Item, folder: EwsFolder): Omit<PimBase, 'kind'> {
+  const base: Omit<PimBase, 'kind'> = { sourceId: item.Id.UniqueId, folder: folder.path, categories: stringsOf(prop<StringList>(item, ItemSchema.Categories)) };
+  const subject = prop<string>(item, ItemSchema.Subject);
+  if (subject) base.subject = subject;
+  const body = prop<MessageBody>(item, ItemSchema.Body);
+  if (body?.Text) base.body = { type: body.BodyType === BodyType.Text ? 'text' : 'html', content: body.Text };
+  const importance = prop<Importance>(item, ItemSchema.Importance);
+  if (importance !== undefined && Importance[importance]) base.importance = Importance[importance] as PimBase['importance'];
+  const sensitivity = prop<Sensitivity>(item, ItemSchema.Sensitivity);
+  if (sensitivity !== undefined && Sensitivity[sensitivity]) base.sensitivity = Sensitivity[sensitivity] as PimBase['sensitivity'];
+  return base;
+}
+
+export function writeBase(item: Item, data: PimBase, stamp: string): void {
+  if (data.subject !== undefined) item.Subject = data.subject;
+  if (data.body) item.Body = new MessageBody(data.body.type === 'text' ? BodyType.Text : BodyType.HTML, data.body.content);
+  if (data.categories.length) item.Categories = new StringList(data.categories);
+  if (data.importance) item.Importance = Importance[data.importance];
+  if (data.sensitivity) item.Sensitivity = Sensitivity[data.sensitivity];
+  setStamp(item, stamp);
+}
+
+/** Item IDs of a folder (for calendars FindItem gives masters and single events, not occurrences). */
+export async function listItemIds(ctx: EwsContext, folderId: string): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const item of findAll(ctx, folderId, PropertySet.IdOnly, 'listing items')) ids.push(item.Id.UniqueId);
+  return ids;
+}
+
+/**
+ * GetItem of many items with one property set, ≤ 50 a call; items gone are left out. With
+ * `responses`, the answers' XML is collected there too.
+ */
+export async function bindAll(ctx: EwsContext, ids: string[], props: PropertyDefinitionBase[], what: string, responses?: string[]): Promise<Item[]> {
+  const set = new PropertySet(BasePropertySet.IdOnly, props);
+  const out: Item[] = [];
+  const get = async (some: string[]) => {
+    const { value, responses: xml } = await ctx.callCapturing(what, () => ctx.service.BindToItems(some.map((id) => new ItemId(id)), set));
+    responses?.push(...xml);
+    return value.Responses;
+  };
+  for (const batch of chunks(ids, BATCH)) {
+    const answers = await retryBusyItems(batch, get, isBusy);
+    for (const answer of answers) {
+      if (isSuccess(answer) && answer.Item) out.push(answer.Item);
+      else if (!isGone(answer)) throw new TernError('PROTOCOL_ERROR', `Exchange server ${ctx.account.host} could not give an item while ${what} (${answerError(answer)}).`);
+    }
+  }
+  return out;
+}
+
+/** Item classes of each kind: a contact folder holds contacts and groups, a tasks folder task requests too. */
+const ITEM_CLASS: Record<PimKind, RegExp> = {
+  contact: /^IPM\.Contact(\.|$)/i,
+  group: /^IPM\.DistList(\.|$)/i,
+  event: /^IPM\.Appointment(\.|$)/i,
+  task: /^IPM\.Task(\.|$)/i,
+};
+
+/** Only the items of `kind` among `ids`: the others are left out, whatever the folder mixes. */
+async function bindKind(ctx: EwsContext, kind: PimKind, ids: string[], props: PropertyDefinitionBase[], what: string, responses?: string[]): Promise<Item[]> {
+  const items = await bindAll(ctx, ids, [...props, ItemSchema.ItemClass], what, responses);
+  return items.filter((item) => ITEM_CLASS[kind].test(prop<string>(item, ItemSchema.ItemClass) ?? ''));
+}
+
+/** The folder's items of `kind` (a contact folder mixes contacts and groups), in neutral shapes. */
+export async function readItems(ctx: EwsContext, kind: PimKind, folder: EwsFolder, ids: string[]): Promise<StoredItem[]> {
+  switch (kind) {
+    case 'contact': {
+      const items = await bindKind(ctx, kind, ids, contactProperties(), 'reading contacts');
+      return Promise.all(items.map((item) => stored(readContact(ctx, item, folder), item)));
+    }
+    case 'group': {
+      const items = await bindKind(ctx, kind, ids, groupProperties(), 'reading contact groups');
+      return Promise.all(items.map((item) => stored(readGroup(item, folder), item)));
+    }
+    case 'event': {
+      const xml: string[] = [];
+      const items = await bindKind(ctx, kind, ids, eventProperties(), 'reading calendar events', xml);
+      const zones = zonesOf(xml);
+      const out: StoredItem[] = [];
+      // One at a time: each recurring master reads its modified occurrences too.
+      for (const item of items) out.push(await stored(readEvent(ctx, item, folder, zones.get(item.Id.UniqueId)), item));
+      return out;
+    }
+    case 'task': {
+      const items = await bindKind(ctx, kind, ids, taskProperties(), 'reading tasks');
+      return Promise.all(items.map((item) => stored(readTask(item, folder), item)));
+    }
+  }
+}
+
+async function stored(data: PimItem | Promise<PimItem>, item: Item): Promise<StoredItem> {
+  const out: StoredItem = { ...(await data), id: item.Id.UniqueId };
+  const stamp = readStamp(item);
+  if (stamp !== undefined) out.stamp = stamp;
+  return out;
+}
+
+export async function createItem(ctx: EwsContext, folderId: string, item: PimItem, options: { stamp: string; contactIds?: ReadonlyMap<string, string> }): Promise<string> {
+  switch (item.kind) {
+    case 'contact':
+      return createContact(ctx, folderId, item, options.stamp);
+    case 'group':
+      return createGroup(ctx, folderId, item, options.stamp, options.contactIds ?? new Map());
+    case 'event':
+      return createEvent(ctx, folderId, item, options.stamp);
+    case 'task':
+      return createTask(ctx, folderId, item, options.stamp);
+  }
+}
+
+/** Hard delete in batches; items already gone are not an error, nobody is sent a cancellation. */
+export async function deleteItems(ctx: EwsContext, ids: string[]): Promise<void> {
+  for (const batch of chunks(ids, BATCH)) {
+    const answers = await retryBusyItems(
+      batch,
+      async (some) =>
+        (
+          await ctx.call('deleting items', () =>
+            ctx.service.DeleteItems(
+              some.map((id) => new ItemId(id)),
+              DeleteMode.HardDelete,
+              SendCancellationsMode.SendToNone,
+              AffectedTaskOccurrence.AllOccurrences,
+            ),
+          )
+        ).Responses,
+      isBusy,
+    );
+    const failed = answers.find((a) => !isSuccess(a) && !isGone(a));
+    if (failed) throw new TernError('PROTOCOL_ERROR', `Exchange server ${ctx.account.host} refused to delete an item (${answerError(failed)}).`);
+  }
+}
