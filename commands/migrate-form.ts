@@ -2,6 +2,7 @@ import type { AccountCredentials, Protocol } from '../src/connectors/types';
 import { ITEM_KINDS, itemLabel, parseItems, type ItemKind } from '../src/items';
 import { TernError } from '../src/errors';
 import { AUTO_HOST } from '../src/service/resolve-auto';
+import { DEFAULT_EWS_PATH } from '../src/accounts';
 import type { TernService } from '../src/service/service';
 import type { Actor } from '../src/service/actor';
 import type { TaskView } from '../src/task';
@@ -93,25 +94,56 @@ function parseItemsAndNotify(v: Pick<MigrateFormValues, 'items' | 'notify'>, err
 function parseSide(side: Side, f: AccountFields, errors: Record<string, string>): AccountCredentials | undefined {
   const Side = side === 'source' ? 'Source' : 'Destination';
   const type = (f.type ?? 'imap') as ServerType;
-  if (type === 'exchange') errors[`${side}.type`] = `${Side}: Microsoft Exchange is not supported yet; choose IMAP or POP3.`;
   const login = f.login?.trim() ?? '';
   if (!login) errors[`${side}.login`] = `${Side}: enter the e-mail address or login.`;
   if (!f.password) errors[`${side}.password`] = `${Side}: enter the password (an app password if the account has two-factor sign-in).`;
   // Autodetect: the server comes from the address (the service detects it), unless one was typed.
-  const auto = type === 'auto' && !f.host?.trim();
-  if (type === 'auto' && login && !login.includes('@')) errors[`${side}.login`] = `${Side}: autodetection needs the e-mail address (name@domain), or choose the server type and fill in the server.`;
+  const auto = (type === 'auto' || type === 'exchange') && !f.host?.trim();
+  if (auto && login && !login.includes('@')) errors[`${side}.login`] = `${Side}: autodetection needs the e-mail address (name@domain), or choose the server type and fill in the server.`;
+  if (type === 'exchange') return exchangeSide(side, f, login, auto, errors);
   const host = auto ? AUTO_HOST : (f.host?.trim() ?? '');
   if (!host) errors[`${side}.host`] = `${Side}: enter the server name, e.g. imap.example.com.`;
-  else if (!/^[A-Za-z0-9.-]+$|^\[?[0-9a-fA-F:]+\]?$/.test(host)) errors[`${side}.host`] = `${Side}: "${host}" is not a server name.`;
+  else if (!isHostName(host)) errors[`${side}.host`] = `${Side}: "${host}" is not a server name.`;
   const protocol: Protocol = type === 'pop3' ? 'pop3' : 'imap';
-  let port = f.tls === false ? DEFAULT_PORTS[protocol].plain : DEFAULT_PORTS[protocol].tls;
-  if (f.port?.trim()) {
-    port = Number(f.port.trim());
-    if (!Number.isInteger(port) || port < 1 || port > 65535) errors[`${side}.port`] = `${Side}: the port must be a number from 1 to 65535.`;
-  }
+  const port = portOf(side, f, f.tls === false ? DEFAULT_PORTS[protocol].plain : DEFAULT_PORTS[protocol].tls, errors);
   if (type !== 'imap' && type !== 'pop3' && type !== 'auto') return undefined;
   if (!login || !f.password || !host) return undefined;
   return { protocol, host: host.replace(/^\[|\]$/g, ''), port, secure: f.tls !== false, insecure: Boolean(f.insecure), user: login, password: f.password };
+}
+
+const isHostName = (host: string) => /^[A-Za-z0-9.-]+$|^\[?[0-9a-fA-F:]+\]?$/.test(host);
+
+function portOf(side: Side, f: AccountFields, fallback: number, errors: Record<string, string>): number {
+  if (!f.port?.trim()) return fallback;
+  const port = Number(f.port.trim());
+  if (!Number.isInteger(port) || port < 1 || port > 65535) errors[`${side}.port`] = `${side === 'source' ? 'Source' : 'Destination'}: the port must be a number from 1 to 65535.`;
+  return port;
+}
+
+/**
+ * Exchange: the server field takes the EWS URL (https://mail.example.com/EWS/Exchange.asmx) or
+ * just the host (the usual path is assumed); empty means Autodiscover from the address.
+ */
+function exchangeSide(side: Side, f: AccountFields, login: string, auto: boolean, errors: Record<string, string>): AccountCredentials | undefined {
+  const Side = side === 'source' ? 'Source' : 'Destination';
+  const typed = f.host?.trim() ?? '';
+  let url: URL | undefined;
+  if (!auto) {
+    try {
+      url = new URL(/^https?:\/\//i.test(typed) ? typed : `${f.tls === false ? 'http' : 'https'}://${typed}`);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !isHostName(url.hostname)) {
+      errors[`${side}.host`] = `${Side}: "${typed}" is neither a server name nor an EWS URL (https://mail.example.com/EWS/Exchange.asmx).`;
+      return undefined;
+    }
+  }
+  const secure = url ? url.protocol === 'https:' : f.tls !== false;
+  const port = portOf(side, f, url?.port ? Number(url.port) : secure ? 443 : 80, errors);
+  if (!login || !f.password) return undefined;
+  const path = url && url.pathname !== '/' ? url.pathname : DEFAULT_EWS_PATH;
+  return { protocol: 'ews', host: url ? url.hostname.replace(/^\[|\]$/g, '') : AUTO_HOST, port, secure, insecure: Boolean(f.insecure), path, user: login, password: f.password };
 }
 
 /** Where a service error belongs in the form: a refused login by the password, a dead server by the host. */

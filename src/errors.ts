@@ -21,7 +21,9 @@ export type ErrorCode =
   | 'NOT_AVAILABLE'
   | 'BAD_UPLOAD'
   | 'BAD_NOTIFY'
-  | 'INTERRUPTED';
+  | 'INTERRUPTED'
+  /** The destination refused one item (its content, not the connection): that item fails, the step goes on. */
+  | 'ITEM_REFUSED';
 
 export class TernError extends Error {
   readonly code: ErrorCode;

@@ -24,7 +24,9 @@ const CAPABILITIES: Record<Protocol, { source: readonly ItemKind[]; destination:
   imap: { source: ['emails'], destination: ['emails'], why: 'IMAP accounts carry e-mails only' },
   pop3: { source: ['emails'], destination: [], why: 'POP3 accounts carry e-mails only, and only as a source' },
   // PST import: a .pst file is a source only; its non-mail items need a destination that takes them.
-  pst: { source: ['emails', 'contacts', 'contactGroups', 'calendars', 'tasks'], destination: [], why: 'a PST file can only be imported from' },
+  pst: { source: ['emails', 'contacts', 'contactGroups', 'calendars', 'tasks'], destination: [], why: 'a PST file holds e-mails, contacts, contact groups, calendars and tasks, and can only be imported from' },
+  // Exchange (EWS, 2010 SP2 and later) carries every kind both ways.
+  ews: { source: ITEM_KINDS, destination: ITEM_KINDS, why: 'Exchange carries every item kind' },
 };
 
 /** Parses a comma-separated list of item kinds (case-insensitive), in step order, without repeats. */
@@ -45,7 +47,7 @@ export function checkItemsSupported(items: ItemKind[], source: Protocol, destina
   const src = CAPABILITIES[source];
   const dst = CAPABILITIES[destination];
   if (dst.destination.length === 0) {
-    throw new TernError('UNSUPPORTED_ITEMS', `A ${destination.toUpperCase()} account cannot be a destination: ${dst.why}. Use an IMAP destination.`, {
+    throw new TernError('UNSUPPORTED_ITEMS', `A ${destination.toUpperCase()} account cannot be a destination: ${dst.why}. Use an IMAP or Exchange destination.`, {
       field: 'destination',
     });
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAccount, parseAccountUrl } from '../src/accounts';
+import { formatAccount, mailboxOf, parseAccountUrl } from '../src/accounts';
 import { TernError } from '../src/errors';
 import { checkItemsSupported, parseItems } from '../src/items';
 
@@ -59,6 +59,36 @@ describe('account URLs', () => {
   });
 });
 
+describe('Exchange account URLs', () => {
+  it('parses ews:// (HTTPS) and ews+http:// with the default EWS path, or the one given', () => {
+    expect(parseAccountUrl('ews://alice%40example.com:pw@ex1.mail.ovh.net', 'source')).toMatchObject({
+      protocol: 'ews',
+      host: 'ex1.mail.ovh.net',
+      port: 443,
+      secure: true,
+      path: '/EWS/Exchange.asmx',
+      user: 'alice@example.com',
+      password: 'pw',
+    });
+    expect(parseAccountUrl('ews+http://bob:pw@127.0.0.1:8080/ews/exchange.asmx', 'destination')).toMatchObject({ port: 8080, secure: false, path: '/ews/exchange.asmx' });
+  });
+
+  it('takes ?as= as the administrator who logs in and acts for the mailbox, and ?auth=ntlm', () => {
+    const a = parseAccountUrl('ews://alice%40example.com:adminpw@ex.example.com/EWS/Exchange.asmx?as=admin%40example.com&auth=ntlm', 'source');
+    expect(a).toMatchObject({ user: 'admin@example.com', impersonate: 'alice@example.com', password: 'adminpw', auth: 'ntlm' });
+    expect(mailboxOf(a)).toBe('alice@example.com');
+    const shown = formatAccount(a);
+    expect(shown).toBe('ews://alice%40example.com@ex.example.com:443/EWS/Exchange.asmx?as=admin%40example.com&auth=ntlm');
+    expect(shown).not.toContain('adminpw');
+    expect(parseAccountUrl(shown.replace('ews://alice%40example.com@', 'ews://alice%40example.com:adminpw@'), 'source')).toEqual(a);
+  });
+
+  it('refuses a bad ?as= or ?auth= naming the side', () => {
+    expect(() => parseAccountUrl('ews://a:pw@h?as=admin', 'source')).toThrow(/source account URL.*\?as= takes the administrator's address/);
+    expect(() => parseAccountUrl('ews://a:pw@h?auth=kerberos', 'destination')).toThrow(/destination account URL.*unknown auth "kerberos"/);
+  });
+});
+
 describe('items', () => {
   it('parses, orders and de-duplicates item kinds case-insensitively', () => {
     expect(parseItems('tasks, Emails,contacts,emails')).toEqual(['emails', 'contacts', 'tasks']);
@@ -73,5 +103,15 @@ describe('items', () => {
     expect(() => checkItemsSupported(['emails', 'contacts'], 'imap', 'imap')).toThrow(/Contacts cannot be migrated from this source: IMAP accounts carry e-mails only/);
     expect(() => checkItemsSupported(['emails'], 'imap', 'pop3')).toThrow(/POP3 account cannot be a destination/);
     expect(() => checkItemsSupported(['emails'], 'pop3', 'imap')).not.toThrow();
+  });
+
+  it('lets Exchange carry every kind both ways, PSTs their five into Exchange, and refuses the rest', () => {
+    const all = parseItems('emails,contacts,contactGroups,calendars,tasks,inboxRules,outOfOffice');
+    expect(() => checkItemsSupported(all, 'ews', 'ews')).not.toThrow();
+    expect(() => checkItemsSupported(['emails'], 'imap', 'ews')).not.toThrow();
+    expect(() => checkItemsSupported(['emails'], 'ews', 'imap')).not.toThrow();
+    expect(() => checkItemsSupported(['emails', 'contacts', 'contactGroups', 'calendars', 'tasks'], 'pst', 'ews')).not.toThrow();
+    expect(() => checkItemsSupported(['calendars'], 'ews', 'imap')).toThrow(/Calendars cannot be migrated to this destination: IMAP accounts carry e-mails only/);
+    expect(() => checkItemsSupported(['inboxRules'], 'pst', 'ews')).toThrow(/Inbox rules cannot be migrated from this source: a PST file holds/);
   });
 });

@@ -57,7 +57,7 @@ export function accountModal(formId: string, side: Side, f: AccountFields): APIM
       label('E-mail address or login', undefined, textInput('login', { value: f.login, placeholder: 'alice@example.com' })),
       // Discord cannot mask an input either: say so, and never echo it back.
       label('Password', PASSWORD_HINT.slice(0, 100), textInput('password')),
-      label('Server', 'Empty with Autodetect', textInput('host', { value: f.host, required: false, placeholder: 'imap.example.com' })),
+      label('Server', 'Empty with Autodetect; for Exchange the EWS URL, or empty for Autodiscover', textInput('host', { value: f.host, required: false, placeholder: 'imap.example.com' })),
       label('Port', 'Empty for the usual port; add "+plain" for STARTTLS, e.g. 143+plain', textInput('port', { value: portText(f), required: false })),
     ],
   } as unknown as APIModalInteractionResponseCallbackData;

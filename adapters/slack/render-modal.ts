@@ -71,7 +71,7 @@ function accountBlocks(side: Side, f: AccountFields, errors: Record<string, stri
       : []),
     ...(said ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: said }] } as KnownBlock] : []),
     input(`${side}.password`, 'Password', { hint: PASSWORD_HINT }),
-    input(id('host'), 'Server', { initial: f.host, optional: true, placeholder: 'imap.example.com', hint: 'With Autodetect, leave it empty: the server is found from the address.' }),
+    input(id('host'), 'Server', { initial: f.host, optional: true, placeholder: 'imap.example.com', hint: 'Empty with Autodetect (found from the address). Exchange: the EWS URL, or empty for Autodiscover.' }),
     input(id('port'), 'Port', { initial: f.port, optional: true, hint: 'Leave empty for the usual port (993 / 143, 995 / 110).' }),
     {
       type: 'input',

@@ -158,6 +158,7 @@ export interface EventData extends PimBase {
 
 export interface TaskData extends PimBase {
   kind: 'task';
+  /** Task dates are days ("YYYY-MM-DD"), as Outlook and Exchange keep them. */
   startDate?: string;
   dueDate?: string;
   completeDate?: string;

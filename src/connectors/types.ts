@@ -1,5 +1,5 @@
 /** What a connector needs to reach an account. Connectors know nothing of tasks or chat. */
-export type Protocol = 'imap' | 'pop3' | 'pst';
+export type Protocol = 'imap' | 'pop3' | 'pst' | 'ews';
 
 export interface AccountEndpoint {
   protocol: Protocol;
@@ -10,6 +10,12 @@ export interface AccountEndpoint {
   /** Accept a self-signed or otherwise unverifiable certificate. */
   insecure: boolean;
   user: string;
+  /** Exchange (protocol "ews"): the EWS endpoint's path, e.g. "/EWS/Exchange.asmx"; `secure` selects https. */
+  path?: string;
+  /** Exchange: the mailbox an administrator account (`user`) acts for, by EWS impersonation. */
+  impersonate?: string;
+  /** Exchange: how to log in (Basic by default; NTLM for on-premises servers that refuse Basic). */
+  auth?: 'basic' | 'ntlm';
   /** PST import (protocol "pst"): the stored file the task reads; `user` holds its original name. */
   file?: string;
 }
@@ -27,4 +33,6 @@ export interface MessageSummary {
   internalDate?: Date;
   /** Deduplication key from the message's headers (see src/engine/dedupe.ts). */
   dedupeKey: string;
+  /** Exchange sources: the categories as they are (keywords in `flags` cannot hold every name). */
+  categories?: string[];
 }

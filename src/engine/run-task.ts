@@ -4,11 +4,12 @@ import type { Journal } from '../store/journal';
 import type { Vault } from '../store/vault';
 import type { AccountEndpoint } from '../connectors/types';
 import type { ItemKind } from '../items';
-import { itemLabel } from '../items';
 import { TernError, isTransient } from '../errors';
 import { ProgressThrottle, type ProgressSink } from './progress';
 import type { StepContext } from './context';
 import { runEmailStep } from './steps/emails';
+import { runPimStep } from './steps/pim';
+import { runOofStep, runRulesStep } from './steps/settings';
 import type { TaskNotifier } from '../notify/task-notifier';
 
 export interface EngineDeps {
@@ -25,7 +26,15 @@ export interface EngineDeps {
 }
 
 type StepRunner = (ctx: StepContext) => Promise<{ cancelled: boolean }>;
-const STEP_RUNNERS: Partial<Record<ItemKind, StepRunner>> = { emails: runEmailStep };
+const STEP_RUNNERS: Record<ItemKind, StepRunner> = {
+  emails: runEmailStep,
+  contacts: (ctx) => runPimStep(ctx, 'contacts'),
+  contactGroups: (ctx) => runPimStep(ctx, 'contactGroups'),
+  calendars: (ctx) => runPimStep(ctx, 'calendars'),
+  tasks: (ctx) => runPimStep(ctx, 'tasks'),
+  inboxRules: runRulesStep,
+  outOfOffice: runOofStep,
+};
 
 /**
  * Runs (or resumes) a task's steps in order. Steps already done are skipped; a step that was
@@ -68,7 +77,6 @@ export async function runTask(deps: EngineDeps, taskId: string, sink: ProgressSi
         continue;
       }
       const runner = STEP_RUNNERS[step.kind];
-      if (!runner) throw new TernError('UNSUPPORTED_ITEMS', `${itemLabel(step.kind)} cannot be migrated yet.`);
       tasks.updateStep(taskId, step.kind, { status: 'running', startedAt: Date.now(), error: null });
       tasks.audit(taskId, 'worker', 'step.start', step.kind);
       const result = await runner(ctx);

@@ -5,6 +5,10 @@ import { scanFolder, fetchSources } from '../connectors/imap/messages';
 import { openPop3 } from '../connectors/pop3';
 import { openPst, PST_DELIMITER } from '../connectors/pst/client';
 import { dedupeKey } from './dedupe';
+import { TernError } from '../errors';
+import { openEws } from '../connectors/ews';
+import type { EwsMessageSummary, EwsSession } from '../connectors/ews/types';
+import { ExchangeFolders, mailTree } from './exchange-folders';
 
 /**
  * What the e-mail step reads from: an IMAP account (folders) or a POP3 maildrop (one INBOX).
@@ -28,6 +32,7 @@ export function maxSourceConnections(account: AccountCredentials, configured: nu
 
 export async function openSource(account: AccountCredentials, timeoutMs: number): Promise<SourceSession> {
   if (account.protocol === 'pst') return openPstSource(account);
+  if (account.protocol === 'ews') return openExchangeSource(account, timeoutMs);
   return account.protocol === 'pop3' ? openPop3Source(account, timeoutMs) : imapSource(await openImap(account, { timeoutMs }), account);
 }
 
@@ -97,4 +102,65 @@ async function openPstSource(account: AccountCredentials): Promise<SourceSession
     },
     close: () => pst.close(),
   };
+}
+
+/**
+ * An Exchange mailbox's mail folders. Read state and the follow-up flag become \Seen and
+ * \Flagged, categories become keywords; the dedupe key is the Message-ID, or for the few
+ * messages without one, the stable headers of their MIME (fetched for those only).
+ */
+async function openExchangeSource(account: AccountCredentials, timeoutMs: number): Promise<SourceSession> {
+  const ews = await openEws(account, { timeoutMs });
+  let loaded: Promise<ExchangeFolders> | undefined;
+  const folders = () => (loaded ??= ExchangeFolders.load(ews));
+  const folderAt = async (path: string) => {
+    const found = (await folders()).find(path);
+    if (!found) throw new TernError('PROTOCOL_ERROR', `The Exchange folder "${path}" of ${account.host} disappeared during the migration.`);
+    return found;
+  };
+  return {
+    folders: async () => mailTree((await folders()).all),
+    count: async (path) => (await folderAt(path)).totalCount,
+    scan: async (path) => summariesOf(ews, await ews.scanMessages((await folderAt(path)).id)),
+    fetch: (_path, refs) => ews.fetchMime(refs),
+    close: () => ews.close(),
+  };
+}
+
+/** Batches of MIME fetched for messages that have no Message-ID. */
+const HEADER_BATCH = 20;
+
+export async function summariesOf(ews: EwsSession, messages: EwsMessageSummary[]): Promise<MessageSummary[]> {
+  const keys = await exchangeDedupeKeys(ews, messages);
+  return messages.map((m) => ({
+    ref: m.id,
+    size: m.size,
+    flags: [...(m.isRead ? ['\\Seen'] : []), ...(m.flagged ? ['\\Flagged'] : []), ...m.categories.map(keywordOf).filter((k): k is string => Boolean(k))],
+    internalDate: m.receivedAt ? new Date(m.receivedAt) : undefined,
+    dedupeKey: keys.get(m.id)!,
+    categories: m.categories,
+  }));
+}
+
+/** Dedupe keys computed as for IMAP messages, so both sides of any pair agree. */
+export async function exchangeDedupeKeys(ews: EwsSession, messages: EwsMessageSummary[]): Promise<Map<string, string>> {
+  const keys = new Map<string, string>();
+  const withoutId: string[] = [];
+  for (const m of messages) {
+    if (m.internetMessageId) keys.set(m.id, dedupeKey(`Message-ID: ${m.internetMessageId}\r\n\r\n`));
+    else withoutId.push(m.id);
+  }
+  for (let i = 0; i < withoutId.length; i += HEADER_BATCH) {
+    const batch = withoutId.slice(i, i + HEADER_BATCH);
+    const mime = await ews.fetchMime(batch);
+    // A message gone meanwhile gets a key nothing matches: it is then simply not found.
+    for (const id of batch) keys.set(id, mime.has(id) ? dedupeKey(mime.get(id)!) : `gone:${id}`);
+  }
+  return keys;
+}
+
+/** An Exchange category as an IMAP keyword (atoms only: no spaces, no specials). */
+function keywordOf(category: string): string | undefined {
+  const atom = category.trim().replace(/[\s(){%*"\\\]]+/g, '_');
+  return atom && !atom.startsWith('\\') ? atom : undefined;
 }

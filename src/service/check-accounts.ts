@@ -2,6 +2,7 @@ import type { AccountCredentials } from '../connectors/types';
 import type { Side } from '../accounts';
 import { closeImap, openImap } from '../connectors/imap/session';
 import { openPop3 } from '../connectors/pop3';
+import { openEws } from '../connectors/ews';
 import { TernError } from '../errors';
 
 /** Logs in to an account and out again; a failure names the side, the server and what to do. */
@@ -9,6 +10,8 @@ export async function checkAccount(account: AccountCredentials, side: Side, time
   try {
     if (account.protocol === 'pop3') {
       await (await openPop3(account, { timeoutMs })).close();
+    } else if (account.protocol === 'ews') {
+      await (await openEws(account, { timeoutMs })).close();
     } else {
       await closeImap(await openImap(account, { timeoutMs }));
     }

@@ -16,6 +16,7 @@ export async function resolveAuto(account: AccountCredentials, side: Side, netwo
   if (!account.user.includes('@')) {
     throw new TernError('BAD_ACCOUNT_URL', `${label} account: "${account.user}" is not an e-mail address, so its server cannot be detected; give the server instead of "auto".`, { field: side });
   }
+  if (account.protocol === 'ews') return resolveExchange(account, side, network);
   // No password here: Exchange Autodiscover is not needed to find an IMAP or POP3 server.
   const detection = await detectSettings(account.user, { network });
   const wanted: Array<Candidate['protocol']> = account.protocol === 'pop3' ? ['pop3'] : side === 'source' ? ['imap', 'pop3'] : ['imap'];
@@ -26,4 +27,18 @@ export async function resolveAuto(account: AccountCredentials, side: Side, netwo
   }
   const chosen: AccountCredentials = { ...account, protocol: best.protocol, host: best.host, port: best.port, secure: best.secure, user: best.username ?? account.user };
   return { account: chosen, detected: `${side} settings detected: ${best.protocol.toUpperCase()} ${best.host}:${best.port}${best.secure ? ' (TLS)' : ''}, from ${best.detail}` };
+}
+
+/** Exchange without a server: Autodiscover (it needs the password, sent only inside the address's domain). */
+async function resolveExchange(account: AccountCredentials, side: Side, network: Network): Promise<{ account: AccountCredentials; detected?: string }> {
+  const label = side === 'source' ? 'Source' : 'Destination';
+  const detection = await detectSettings(account.user, { network, password: account.password });
+  const best = detection.candidates.find((c) => c.protocol === 'ews' && c.ewsUrl);
+  if (!best?.ewsUrl) {
+    throw new TernError('BAD_ACCOUNT_URL', `${label} account: Autodiscover found no Exchange server for ${detection.domain}. ${detection.notes.join(' ')} Give the EWS URL instead (e.g. https://mail.${detection.domain}/EWS/Exchange.asmx).`.replace(/\s+/g, ' ').trim(), { field: side });
+  }
+  const url = new URL(best.ewsUrl);
+  const secure = url.protocol === 'https:';
+  const chosen: AccountCredentials = { ...account, host: url.hostname, port: url.port ? Number(url.port) : secure ? 443 : 80, secure, path: url.pathname, user: best.username ?? account.user };
+  return { account: chosen, detected: `${side} settings detected: Exchange ${best.ewsUrl}, from ${best.detail}` };
 }

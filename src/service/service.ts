@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { AccountCredentials } from '../connectors/types';
-import { endpointOf } from '../accounts';
+import { endpointOf, mailboxOf } from '../accounts';
 import { checkItemsSupported, type ItemKind } from '../items';
 import { newTaskId, normalizeTaskId } from '../ids';
 import { TernError } from '../errors';
@@ -59,7 +59,7 @@ export class TernService {
    */
   status(taskId: string, actor: Actor, sourceEmail?: string): TaskView {
     const task = this.find(taskId);
-    const mayFollow = actor.admin || task.requester === actor.id || (sourceEmail !== undefined && sourceEmail.trim().toLowerCase() === task.sourceEndpoint.user.toLowerCase());
+    const mayFollow = actor.admin || task.requester === actor.id || (sourceEmail !== undefined && sourceEmail.trim().toLowerCase() === mailboxOf(task.sourceEndpoint).toLowerCase());
     if (!mayFollow) {
       throw new TernError('FORBIDDEN', `To follow ${task.id}, give its source e-mail address as well.`);
     }

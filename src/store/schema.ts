@@ -72,9 +72,10 @@ export const folderReports = sqliteTable(
 );
 
 /**
- * Rollback journal: one row per folder or message the task created at the destination.
- * A message row without uid is an intent written before the APPEND, so a worker that dies
- * between the APPEND and the journal write can still find and claim the message on resume.
+ * Rollback journal: one row per folder or item the task created at the destination.
+ * A message row without uid (IMAP) or itemRef (Exchange) is an intent written before the write,
+ * so a worker that dies between the write and the journal update can still find and claim the
+ * item on resume. Snapshot rows keep what the task replaced (Exchange inbox rules, out-of-office).
  */
 export const journal = sqliteTable(
   'journal',
@@ -88,6 +89,10 @@ export const journal = sqliteTable(
     /** For an intent: the folder's UIDNEXT before the APPEND; the message cannot have a lower UID. */
     minUid: integer('min_uid'),
     dedupeKey: text('dedupe_key'),
+    /** Exchange: the ItemId or FolderId the server gave the created item or folder. */
+    itemRef: text('item_ref'),
+    /** A snapshot row's content (JSON). */
+    payload: text('payload'),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [index('journal_task_folder').on(t.taskId, t.folder)],

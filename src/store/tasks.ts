@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, isNull, lt } from 'drizzle-orm';
 import type { AccountEndpoint } from '../connectors/types';
-import { formatAccount } from '../accounts';
+import { formatAccount, mailboxOf } from '../accounts';
 import type { ItemKind } from '../items';
 import type { FolderReport, StepCounters, StepStatus, StepView, TaskStatus, TaskView } from '../task';
 import { isEnded } from '../task';
@@ -30,7 +30,7 @@ export class TaskStore {
           id: t.id,
           status: 'queued',
           requester: t.requester,
-          sourceLogin: t.source.user.toLowerCase(),
+          sourceLogin: mailboxOf(t.source).toLowerCase(),
           source: JSON.stringify(t.source),
           destination: JSON.stringify(t.destination),
           items: JSON.stringify(t.items),

@@ -1,4 +1,7 @@
 import type { MessageSummary } from '../../connectors/types';
+import type { StepCounters } from '../../task';
+import type { StepContext } from '../context';
+import type { SourceSession } from '../sources';
 import type { FolderReport } from '../../task';
 import type { PlannedFolder } from '../folder-map';
 
@@ -28,4 +31,25 @@ export function verifyFolder(report: FolderReport): string | undefined {
   }
   if (report.failed > 0) problems.push(`${report.failed} failed`);
   return problems.length ? problems.join('; ') : undefined;
+}
+
+/** One job per planned folder, its report saved as pending; the source counts go into `counters.total`. */
+export async function planJobs(ctx: StepContext, source: SourceSession, plans: PlannedFolder[], counters: StepCounters): Promise<FolderJob[]> {
+  const jobs: FolderJob[] = [];
+  for (const plan of plans) {
+    const sourceCount = await source.count(plan.source);
+    counters.total += sourceCount;
+    const report = { sourceFolder: plan.source, destinationFolder: plan.destination, status: 'pending' as const, sourceCount, copied: 0, alreadyPresent: 0, failed: 0, bytes: 0, note: plan.note };
+    ctx.tasks.saveFolderReport(ctx.taskId, report);
+    jobs.push({ plan, report: { ...report }, pendingChunks: 0 });
+  }
+  return jobs;
+}
+
+/** After a cancel: the folders never started are reported cancelled. */
+export function cancelPending(ctx: StepContext, jobs: FolderJob[]): void {
+  for (const job of jobs.filter((j) => j.report.status === 'pending')) {
+    job.report.status = 'cancelled';
+    ctx.tasks.saveFolderReport(ctx.taskId, job.report);
+  }
 }

@@ -8,8 +8,9 @@ import { planFolders } from '../folder-map';
 import { openSource, maxSourceConnections, type SourceSession } from '../sources';
 import { DestinationFolders } from '../email/destination-folders';
 import { chunkMessages, matchMessages, storableFlags } from '../email/match';
-import { verifyFolder, type CopyChunk, type FolderJob } from '../email/folder-job';
+import { cancelPending, planJobs, verifyFolder, type CopyChunk, type FolderJob } from '../email/folder-job';
 import { TernError, isTransient } from '../../errors';
+import { runEmailStepToExchange } from '../email/to-exchange';
 
 /** Batches: a FETCH brings at most this many messages or bytes into memory per connection. */
 const CHUNK_MESSAGES = 100;
@@ -29,6 +30,7 @@ interface Lane {
  * already started finish and marks the others cancelled.
  */
 export async function runEmailStep(ctx: StepContext): Promise<{ cancelled: boolean }> {
+  if (ctx.destination.protocol === 'ews') return runEmailStepToExchange(ctx);
   const lanes: Lane[] = [await openLane(ctx)];
   try {
     const sourceTree = await lanes[0].source.folders();
@@ -37,14 +39,7 @@ export async function runEmailStep(ctx: StepContext): Promise<{ cancelled: boole
     const folders = new DestinationFolders(destinationTree, ctx.journal, ctx.taskId);
 
     const counters: StepCounters = { total: 0, copied: 0, alreadyPresent: 0, failed: 0, bytes: 0 };
-    const jobs: FolderJob[] = [];
-    for (const plan of plans) {
-      const sourceCount = await lanes[0].source.count(plan.source);
-      counters.total += sourceCount;
-      const report = { sourceFolder: plan.source, destinationFolder: plan.destination, status: 'pending' as const, sourceCount, copied: 0, alreadyPresent: 0, failed: 0, bytes: 0, note: plan.note };
-      ctx.tasks.saveFolderReport(ctx.taskId, report);
-      jobs.push({ plan, report: { ...report }, pendingChunks: 0 });
-    }
+    const jobs = await planJobs(ctx, lanes[0].source, plans, counters);
     // Counters change with every message; the throttle persists and publishes them at most every 500 ms.
     const publish = (current?: string) => {
       ctx.progress.update({ taskId: ctx.taskId, step: 'emails', counters: { ...counters }, current, at: Date.now() });
@@ -113,12 +108,7 @@ export async function runEmailStep(ctx: StepContext): Promise<{ cancelled: boole
     };
     await Promise.all(lanes.map(runLane));
 
-    for (const job of jobs) {
-      if (job.report.status === 'pending') {
-        job.report.status = 'cancelled';
-        ctx.tasks.saveFolderReport(ctx.taskId, job.report);
-      }
-    }
+    cancelPending(ctx, jobs);
     publish();
     await ctx.progress.flush();
     return { cancelled };
