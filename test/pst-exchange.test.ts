@@ -15,7 +15,7 @@ import type { ContactData, EventData, GroupData, PimItem } from '../src/connecto
 import { parseAccountUrl } from '../src/accounts';
 
 const FIXTURES = path.resolve(projectRoot, '../shared/fixtures/pst');
-const USERS = { 'pat@pst.test': 'pat-pw', 'quinn@pst.test': 'quinn-pw' };
+const USERS = { 'pat@pst.test': 'pat-pw', 'quinn@pst.test': 'quinn-pw', 'rae@pst.test': 'rae-pw', 'sam@pst.test': 'sam-pw' };
 const PIM = 'emails,contacts,contactGroups,calendars,tasks';
 
 let fake: FakeEws;
@@ -88,5 +88,16 @@ describe('PST into Exchange', () => {
     expect(event.recurrence).toMatchObject({ pattern: { type: 'weekly', daysOfWeek: ['Tuesday'] }, startDate: '2016-08-02', end: { type: 'noEnd' } });
     expect(event.deletedOccurrences).toEqual(['2016-08-09T15:00:00.000Z']);
     expect(event.modifiedOccurrences.map((m) => m.originalStart).sort()).toEqual(['2016-08-23T15:00:00.000Z', '2016-08-30T15:00:00.000Z']);
+  });
+
+  it.each([
+    ['pstsdk-sample2-ansi.pst', 'rae@pst.test', 1],
+    ['tika-testPST.pst', 'sam@pst.test', 7],
+  ] as const)('%s: its e-mails land in Exchange, every one accounted for', async (file, user, count) => {
+    const task = await tern.waitFor((await importPstFile(tern.service, { file: path.join(FIXTURES, file), to: url(user), items: 'emails' }, tern.actor)).id);
+    expect(task.error).toBeUndefined();
+    expect(task.steps[0]).toMatchObject({ status: 'done', total: count, copied: count, failed: 0 });
+    expect(fake.mailbox(user).items().filter((i) => i.type === 'Message')).toHaveLength(count);
+    expect(task.folders.filter((f) => f.warning)).toEqual([]);
   });
 });
