@@ -373,6 +373,33 @@ describe('resume', () => {
     const journaled = own.runtime.journal.refs(created.id, 'message', 'Bulk');
     expect(journaled).toHaveLength(400);
     expect(new Set(journaled.map((r) => r.ref)).size).toBe(400);
+    worker.kill('SIGKILL');
+    await new Promise((r) => worker!.once('exit', r));
+  });
+
+  it('the same for contacts: a killed worker leaves no duplicate and no orphan', async () => {
+    const mb = bulk!.mailbox('erin@ex.test');
+    for (let i = 0; i < 150; i++) {
+      mb.addItem('Contacts', `<t:Contact><t:DisplayName>Person ${i}</t:DisplayName><t:GivenName>Person</t:GivenName><t:EmailAddresses><t:Entry Key="EmailAddress1">p${i}@people.test</t:Entry></t:EmailAddresses><t:Surname>${i}</t:Surname></t:Contact>`);
+    }
+    const spawnWorker = () => spawn(process.execPath, [path.join(projectRoot, 'bin/tern.js'), 'worker'], { env: { ...process.env, ...own!.env }, stdio: 'ignore' });
+    worker = spawnWorker();
+    const created = await migrate(own!.service, { from: ewsUrl('erin@ex.test', USERS['erin@ex.test'], bulk!.port), to: ewsUrl('frank@ex.test', USERS['frank@ex.test'], slow!.port), items: 'contacts' }, own!.actor);
+    for (let i = 0; i < 12_000 && own!.service.status(created.id, own!.actor).steps[0].copied < 10; i++) await new Promise((r) => setTimeout(r, 5));
+    worker.kill('SIGKILL');
+    await new Promise((r) => worker!.once('exit', r));
+    expect(own!.service.status(created.id, own!.actor).steps[0].copied).toBeLessThan(150);
+
+    worker = spawnWorker();
+    const done = await own!.waitFor(created.id);
+    expect(done.status).toBe('completed');
+    expect(done.steps[0]).toMatchObject({ total: 150, copied: 150, alreadyPresent: 0, failed: 0 });
+    const names = bulk!.mailbox('frank@ex.test').items('Contacts').map((i) => /<t:DisplayName>([^<]*)</.exec(i.xml)?.[1]);
+    expect(names).toHaveLength(150);
+    expect(new Set(names).size).toBe(150);
+    const journaled = own!.runtime.journal.refs(created.id, 'item');
+    expect(journaled).toHaveLength(150);
+    expect(journaled.every((r) => r.ref)).toBe(true);
   });
 });
 

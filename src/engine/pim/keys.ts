@@ -1,5 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { PimItem, PimKind } from '../../connectors/pim';
+import type { AccountEndpoint } from '../../connectors/types';
+import { mailboxOf } from '../../accounts';
+
+/**
+ * Which source an item came from, for its stamp: the mailbox and its server (not the port, the
+ * login or the TLS mode, which may change between runs), or the PST file's name.
+ */
+export function sourceKeyOf(source: AccountEndpoint): string {
+  return source.protocol === 'pst' ? `pst:${source.user}` : `${source.protocol}:${mailboxOf(source).toLowerCase()}@${source.host.toLowerCase()}`;
+}
 
 /**
  * The stamp Tern writes on every contact, group, event and task it creates: a hash of where the

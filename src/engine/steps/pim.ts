@@ -3,12 +3,11 @@ import type { FolderReport, StepCounters } from '../../task';
 import type { PimItem, PimKind } from '../../connectors/pim';
 import type { EwsFolder, EwsSession } from '../../connectors/ews/types';
 import { openEws } from '../../connectors/ews';
-import { formatAccount } from '../../accounts';
-import { itemLabel, type ItemKind } from '../../items';
+import { itemLabel } from '../../items';
 import { TernError, isTransient } from '../../errors';
 import { ExchangeFolders } from '../exchange-folders';
 import { EXCHANGE_KIND, ofClass, openPimSource, type PimFolder, type PimSource } from '../pim/sources';
-import { fingerprintOf, stampOf } from '../pim/keys';
+import { fingerprintOf, sourceKeyOf, stampOf } from '../pim/keys';
 import { verifyFolder } from '../email/folder-job';
 
 export type PimStep = 'contacts' | 'contactGroups' | 'calendars' | 'tasks';
@@ -45,7 +44,7 @@ async function copyFolders(ctx: StepContext, step: PimStep, source: PimSource, e
   const kind = KIND_OF[step];
   const folders = await ExchangeFolders.load(ews, { journal: ctx.journal, taskId: ctx.taskId });
   const sourceFolders = await source.folders(kind);
-  const account = formatAccount(ctx.source);
+  const account = sourceKeyOf(ctx.source);
   const counters: StepCounters = { total: sourceFolders.reduce((n, f) => n + f.count, 0), copied: 0, alreadyPresent: 0, failed: 0, bytes: 0 };
   const publish = (current?: string) => ctx.progress.update({ taskId: ctx.taskId, step, counters: { ...counters }, current, at: Date.now() });
   const unreadable = await source.unreadable(kind);
@@ -77,15 +76,16 @@ async function copyFolders(ctx: StepContext, step: PimStep, source: PimSource, e
     for await (const batch of source.read(kind, folder)) {
       report.sourceCount += batch.length;
       counters.total += batch.length;
-      for (const item of batch) {
+      // A few CreateItem requests in flight: one at a time would wait a round trip per item.
+      await eachWithin(batch, ctx.connectionsPerAccount, async (item) => {
         const stamp = stampOf(account, kind, item.sourceId);
         const outcome = await copyItem(ctx, ews, target, item, stamp, present, ours, contacts && idsOfMembers(item, account, contacts));
         report[outcome.counter]++;
         counters[outcome.counter]++;
         report.bytes += outcome.bytes;
         counters.bytes += outcome.bytes;
-      }
-      publish(folder.path);
+        publish(folder.path);
+      });
     }
     report.destinationCount = await ews.countItems(target.id);
     report.warning = verifyFolder(report);
@@ -190,4 +190,17 @@ function idsOfMembers(item: PimItem, account: string, contacts: Map<string, stri
   return ids;
 }
 
-export const isPimStep = (kind: ItemKind): kind is PimStep => kind in KIND_OF;
+/** Runs `fn` over the items with at most `limit` at once; the first failure rejects once all have settled. */
+async function eachWithin<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const errors: unknown[] = [];
+  const lane = async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      await fn(item).catch((err: unknown) => errors.push(err));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+  if (errors.length) throw errors[0];
+}
+
