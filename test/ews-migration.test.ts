@@ -426,6 +426,22 @@ describe('cancel, refusals', () => {
     expect(fake.mailbox('frank@ex.test').items('Inbox')).toHaveLength(30);
   });
 
+  it('inbox rules are not written over client-side Outlook rules at the destination, and the report says why', async () => {
+    const carol = fake.mailbox('carol@ex.test');
+    carol.hasOutlookRuleBlob = true;
+    fake.mailbox('alice@ex.test').hasOutlookRuleBlob = true;
+    const before = carol.snapshot();
+    const done = await tern.waitFor((await migrate(tern.service, { from: ewsUrl('alice@ex.test'), to: ewsUrl('carol@ex.test'), items: 'inboxRules' }, tern.actor)).id);
+    expect(done.status).toBe('completed');
+    expect(done.steps[0]).toMatchObject({ kind: 'inboxRules', status: 'done', total: 1, copied: 0, failed: 1 });
+    const [report] = done.folders;
+    expect(report.note).toMatch(/destination has client-side Outlook rules/);
+    expect(report.note).toMatch(/source also has client-side rules .* cannot be migrated/);
+    expect(carol.snapshot()).toEqual(before);
+    expect(carol.hasOutlookRuleBlob).toBe(true);
+    fake.mailbox('alice@ex.test').hasOutlookRuleBlob = false;
+  });
+
   it('a wrong password is refused up front, naming the side and the server, never echoing it', async () => {
     const err = (await migrate(tern.service, { from: imapUrl(dovecot, 'alice'), to: ewsUrl('bob@ex.test', 'not-the-password') }, tern.actor).then(
       () => undefined,

@@ -39,9 +39,10 @@ async function withBoth<T>(ctx: StepContext, work: (source: EwsSession, destinat
 export async function runRulesStep(ctx: StepContext): Promise<{ cancelled: boolean }> {
   return withBoth(ctx, async (source, destination) => {
     const [{ rules, hasClientRules }, current] = await Promise.all([source.readRules(), destination.readRules()]);
-    ctx.journal.saveSnapshot(ctx.taskId, RULES_SNAPSHOT, current.rules);
-    const before = ctx.journal.snapshot<RuleData[]>(ctx.taskId, RULES_SNAPSHOT)!;
-    const mapFolder = await folderMapper(ctx, source, destination);
+    // What the destination had before this task's first write (an earlier attempt may have written).
+    const before = ctx.journal.snapshot<RuleData[]>(ctx.taskId, RULES_SNAPSHOT) ?? current.rules;
+    // Folders the rules need are created only when the rules can be written.
+    const mapFolder = await folderMapper(ctx, source, destination, !current.hasClientRules);
     const mapped: RuleData[] = [];
     for (const rule of rules) mapped.push(await remapRule(rule, mapFolder));
     const known = new Set(before.map(ruleKey));
@@ -52,6 +53,8 @@ export async function runRulesStep(ctx: StepContext): Promise<{ cancelled: boole
     // Writing would delete the destination's client-side rules: never destroy what was there.
     const blocked = missing.length > 0 && current.hasClientRules;
     if (missing.length && !blocked) {
+      // Snapshotted only when written: a rollback then never rewrites rules this task left alone.
+      ctx.journal.saveSnapshot(ctx.taskId, RULES_SNAPSHOT, before);
       await destination.writeRules([...current.rules, ...missing].map((r, i) => ({ ...r, priority: i + 1 })));
     }
     const copied = blocked ? toAdd.length - missing.length : toAdd.length;
@@ -75,16 +78,16 @@ export async function runRulesStep(ctx: StepContext): Promise<{ cancelled: boole
   });
 }
 
-/** Source folder path → destination folder path, creating (and journaling) folders that are missing. */
-async function folderMapper(ctx: StepContext, source: EwsSession, destination: EwsSession): Promise<(path: string) => Promise<string>> {
+/** Source folder path → destination folder path, creating (and journaling) folders that are missing when `create`. */
+async function folderMapper(ctx: StepContext, source: EwsSession, destination: EwsSession, create: boolean): Promise<(path: string) => Promise<string>> {
   const from = await ExchangeFolders.load(source);
   const to = await ExchangeFolders.load(destination, { journal: ctx.journal, taskId: ctx.taskId });
   const plans = new Map(planFolders(mailTree(from.all), mailTree(to.all)).map((p) => [p.source.toLowerCase(), p.destination]));
   return async (path) => {
     const folder = from.all.find((f) => f.path === path);
     const enginePath = folder ? from.pathOf(folder) : path;
-    const target = await to.ensure(plans.get(enginePath.toLowerCase()) ?? enginePath);
-    return target.path;
+    const planned = plans.get(enginePath.toLowerCase()) ?? enginePath;
+    return (create ? await to.ensure(planned) : to.find(planned))?.path ?? planned;
   };
 }
 
