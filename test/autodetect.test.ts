@@ -6,6 +6,8 @@ import { startDns, type TestDns } from './support/dns-server';
 import { startFakeWeb, type FakeWeb } from './support/fake-web';
 import { startDovecot, type DovecotServer } from './support/dovecot';
 import { freePort } from './support/ports';
+import { resolveAuto } from '../src/service/resolve-auto';
+import { TernError } from '../src/errors';
 
 let dns: TestDns;
 let web: FakeWeb;
@@ -171,4 +173,24 @@ describe('guesses', () => {
 
 it('refuses something that is not an address', async () => {
   await expect(detectSettings('not-an-address', { network })).rejects.toThrow('"not-an-address" is not an e-mail address');
+});
+
+describe('an Exchange account given with the host "auto"', () => {
+  const account = (user: string) => ({ protocol: 'ews' as const, host: 'auto', port: 443, secure: true, insecure: false, path: '/EWS/Exchange.asmx', user, password: 'Iv4n-pw' });
+
+  it('takes the EWS URL that Autodiscover gives, and says where it came from', async () => {
+    web.route('autodiscover.auto-ex.test/autodiscover/autodiscover.xml', (req) =>
+      req.authorization ? { body: autodiscoverXml('settings', '<Protocol><Type>EXCH</Type><EwsUrl>https://ex4.auto-ex.test:8443/EWS/Exchange.asmx</EwsUrl></Protocol>') } : { status: 401 },
+    );
+    const { account: chosen, detected } = await resolveAuto(account('ivan@auto-ex.test'), 'source', network);
+    expect(chosen).toMatchObject({ protocol: 'ews', host: 'ex4.auto-ex.test', port: 8443, secure: true, path: '/EWS/Exchange.asmx', user: 'ivan@auto-ex.test' });
+    expect(detected).toBe('source settings detected: Exchange https://ex4.auto-ex.test:8443/EWS/Exchange.asmx, from Exchange Autodiscover https://autodiscover.auto-ex.test');
+  });
+
+  it('nothing found: the side, the domain, and to give the EWS URL instead', async () => {
+    const err = await resolveAuto(account('judy@no-ex.test'), 'destination', network).catch((e: unknown) => e as TernError);
+    expect(err).toMatchObject({ code: 'BAD_ACCOUNT_URL', field: 'destination' });
+    expect((err as TernError).userMessage).toMatch(/^Destination account: Autodiscover found no Exchange server for no-ex\.test\..*Give the EWS URL instead \(e\.g\. https:\/\/mail\.no-ex\.test\/EWS\/Exchange\.asmx\)\.$/);
+    expect((err as TernError).userMessage).not.toContain('Iv4n-pw');
+  });
 });
