@@ -104,6 +104,7 @@ export function statusCard(t: TaskView, now = Date.now()): StatusCard {
   if (t.error) notes.push(`Error: ${t.error}`);
   if (t.rollbackError) notes.push(`Rollback failed: ${t.rollbackError}`);
   if (t.notifyError) notes.push(`Notification e-mail not sent: ${t.notifyError}`);
+  for (const n of t.rollbackNotes ?? []) notes.push(`Left by the rollback: ${n}`);
   for (const d of t.detected ?? []) notes.push(d.charAt(0).toUpperCase() + d.slice(1));
   for (const f of t.folders) if (f.warning) notes.push(`${f.sourceFolder}: ${f.warning}`);
   if (t.canRollback && t.rollbackUntil) notes.push(`Rollback possible until ${t.rollbackUntil.replace('T', ' ').slice(0, 16)} UTC`);

@@ -62,6 +62,8 @@ export interface TaskView {
   cancelledAt?: string;
   /** Why the last notification e-mail could not be sent. */
   notifyError?: string;
+  /** What the last rollback left at the destination, and why (a folder holding others' mail…). */
+  rollbackNotes?: string[];
   /** Servers chosen by autodetection (accounts given as "auto"). */
   detected?: string[];
   createdAt: string;

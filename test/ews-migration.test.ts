@@ -29,6 +29,7 @@ const USERS: Record<string, string> = {
   'dave@ex.test': 'dave-pw',
   'erin@ex.test': 'erin-pw',
   'frank@ex.test': 'frank-pw',
+  'gina@ex.test': 'gina-pw',
 };
 
 let fake: FakeEws;
@@ -333,6 +334,22 @@ async function imapHashes(user: string): Promise<string[]> {
   const snap = await snapshotMailbox(account(dovecot, user));
   return snap.folders.flatMap((f) => f.messages.map((m) => m.sha256));
 }
+
+describe("rollback with mail of the destination's own in a created folder", () => {
+  it('removes what the task created and keeps that folder, saying why', async () => {
+    const done = await tern.waitFor((await migrate(tern.service, { from: ewsUrl('alice@ex.test'), to: ewsUrl('gina@ex.test') }, tern.actor)).id);
+    expect(done.status).toBe('completed');
+    const gina = fake.mailbox('gina@ex.test');
+    const own = gina.addMessage('Projects', makeMessage({ subject: "Gina's own, filed after the migration" }), {});
+    await rollback(tern.service, { taskId: done.id }, tern.actor);
+    const rolled = await tern.waitFor(done.id, (t) => t.status !== 'rolling_back');
+    expect(rolled.status).toBe('rolled_back');
+    expect(rolled.rollbackNotes).toEqual(['Projects: kept, it holds 1 item(s) that were not created by this task']);
+    expect(gina.items('Projects').map((i) => i.id)).toEqual([own.id]);
+    expect(gina.folderByPath('Inbox/Sub')).toBeUndefined();
+    expect(gina.items('Inbox')).toEqual([]);
+  });
+});
 
 describe('resume', () => {
   let worker: ChildProcess | undefined;

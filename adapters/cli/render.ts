@@ -44,6 +44,7 @@ export function taskText(t: TaskView): string {
   if (t.error) lines.push(`  error: ${t.error}`);
   if (t.rollbackError) lines.push(`  rollback error: ${t.rollbackError}`);
   if (t.notifyError) lines.push(`  notification e-mail not sent: ${t.notifyError}`);
+  for (const n of t.rollbackNotes ?? []) lines.push(`  left by the rollback: ${n}`);
   for (const d of t.detected ?? []) lines.push(`  ${d}`);
   for (const s of t.steps) {
     lines.push(

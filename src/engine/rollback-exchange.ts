@@ -32,9 +32,12 @@ export async function rollbackExchange(journal: Journal, taskId: string, account
       await ews.deleteItems(batch.map((r) => r.ref!));
       for (const r of batch) journal.remove(r.id);
     }
+    const kept: string[] = [];
     const rules = journal.snapshot<RuleData[]>(taskId, RULES_SNAPSHOT);
     if (rules) {
-      await ews.writeRules(rules);
+      // Rewriting the rules would delete client-side Outlook rules made since: leave them, and say so.
+      if ((await ews.readRules()).hasClientRules) kept.push('Inbox rules: left as they are, because the mailbox now has client-side Outlook rules that rewriting the rules would delete; remove the migrated rules by hand.');
+      else await ews.writeRules(rules);
       journal.removeSnapshot(taskId, RULES_SNAPSHOT);
     }
     const oof = journal.snapshot<OofData>(taskId, OOF_SNAPSHOT);
@@ -42,7 +45,7 @@ export async function rollbackExchange(journal: Journal, taskId: string, account
       await ews.writeOof(oof);
       journal.removeSnapshot(taskId, OOF_SNAPSHOT);
     }
-    return await removeCreatedFolders(ews, journal, taskId);
+    return [...kept, ...(await removeCreatedFolders(ews, journal, taskId))];
   } finally {
     await ews.close().catch(() => {});
   }

@@ -152,6 +152,17 @@ export class TaskStore {
     return rows.length ? rows.map((r) => r.detail ?? '') : undefined;
   }
 
+  /** The remarks of the last finished rollback (one per line in its audit entry). */
+  private rollbackNotes(taskId: string): string[] | undefined {
+    const row = this.db
+      .select({ detail: audit.detail })
+      .from(audit)
+      .where(and(eq(audit.taskId, taskId), eq(audit.action, 'rollback.done')))
+      .orderBy(desc(audit.id))
+      .get();
+    return row?.detail ? row.detail.split('\n') : undefined;
+  }
+
   /** The last notification e-mail that could not be sent, for the task's view. */
   private lastNotifyFailure(taskId: string): string | undefined {
     const row = this.db
@@ -197,6 +208,7 @@ export class TaskStore {
       cancelledAt: iso(row.cancelRequestedAt),
       notifyError: row.notify ? this.lastNotifyFailure(row.id) : undefined,
       detected: this.detections(row.id),
+      rollbackNotes: row.status === 'rolled_back' ? this.rollbackNotes(row.id) : undefined,
       createdAt: iso(row.createdAt)!,
       updatedAt: iso(row.updatedAt)!,
       startedAt: iso(row.startedAt),
