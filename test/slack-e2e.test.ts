@@ -16,6 +16,7 @@ import { ACTION_IDS } from '../adapters/slack/render-card';
 import { IMPORT_ACTION } from '../adapters/slack/listeners/actions';
 import { DETECT_ACTION } from '../adapters/slack/render-modal';
 import { downloadSlackFile } from '../adapters/slack/download';
+import { startFakeEws, type FakeEws } from './fakes/ews';
 
 const REQUESTER = 'U0REQUESTER';
 const STRANGER = 'U0STRANGER';
@@ -434,9 +435,55 @@ describe('a .pst shared in the channel', () => {
   });
 });
 
+describe('Microsoft Exchange from the form', () => {
+  let exchange: FakeEws;
+  beforeAll(async () => {
+    exchange = await startFakeEws({ users: { 'ivy@ex.test': 'ivy-ex-pw', 'jon@ex.test': 'jon-ex-pw' } });
+    const ivy = exchange.mailbox('ivy@ex.test');
+    ivy.addMessage('Inbox', makeMessage({ subject: 'From Exchange' }), { isRead: true });
+    ivy.addItem('Contacts', '<t:Contact><t:DisplayName>Kim Partner</t:DisplayName><t:EmailAddresses><t:Entry Key="EmailAddress1">kim@partner.test</t:Entry></t:EmailAddresses></t:Contact>');
+  });
+  afterAll(async () => {
+    await exchange?.close();
+    expect(exchange?.schemaErrors ?? []).toEqual([]);
+  });
+
+  it('the Exchange server type takes the EWS URL; e-mails and contacts move; the card and thread end completed', async () => {
+    const view = await openForm(REQUESTER);
+    const values: Record<string, StateValue> = {
+      ...formValues({ sourceUser: 'x', sourcePassword: 'x', items: ['emails', 'contacts'] }),
+      'source.type': select('exchange'),
+      'source.login': text('ivy@ex.test'),
+      'source.password': text('ivy-ex-pw'),
+      'source.host': text(`http://127.0.0.1:${exchange.port}/EWS/Exchange.asmx`),
+      'source.port': text(null),
+      'destination.type': select('exchange'),
+      'destination.login': text('jon@ex.test'),
+      'destination.password': text('jon-ex-pw'),
+      'destination.host': text(`http://127.0.0.1:${exchange.port}/EWS/Exchange.asmx`),
+      'destination.port': text(null),
+    };
+    const { update } = await submitAndWait(view, REQUESTER, values);
+    const taskId = taskIdIn(viewText(update.body.view))!;
+    expect(taskId, viewText(update.body.view)).toBeDefined();
+    const card = cardOf(taskId);
+    const done = await slack.tern.waitFor(taskId);
+    expect(done.status).toBe('completed');
+    expect(done.source).toBe(`ews+http://ivy%40ex.test@127.0.0.1:${exchange.port}/EWS/Exchange.asmx`);
+    const thread = await until('the final report', () => {
+      const t = threadOf(card);
+      return t.some((l) => l.startsWith('Completed')) && t;
+    });
+    expect(thread.join('\n')).toContain('Contacts done: 1 copied');
+    expect(exchange.mailbox('jon@ex.test').items('Contacts')).toHaveLength(1);
+    expect(exchange.mailbox('jon@ex.test').items('Inbox')).toHaveLength(1);
+    expect(everythingSent(slack.fake)).not.toContain('ex-pw');
+  });
+});
+
 describe('secrets', () => {
   it('no password typed into a form ever went back to Slack', () => {
     const sent = everythingSent(slack.fake);
-    for (const secret of ['alicepass', 'bobpass', 'carolpass', WRONG_PASSWORD]) expect(sent).not.toContain(secret);
+    for (const secret of ['alicepass', 'bobpass', 'carolpass', WRONG_PASSWORD, 'ivy-ex-pw', 'jon-ex-pw']) expect(sent).not.toContain(secret);
   });
 });

@@ -31,7 +31,10 @@ export interface StoredItem {
   mimeCharset?: string;
   /** Messages: PR_MESSAGE_FLAGS' MSGFLAG_UNSENT (a CreateItem without 0x0E07 = 1 is a draft). */
   isDraft: boolean;
+  /** MIME messages: whether the MIME carries attachments (those are not served as t:Attachments). */
   hasAttachments: boolean;
+  /** File attachments (CreateItem's t:Attachments, CreateAttachment), in the order they were added. */
+  attachments: StoredAttachment[];
   received: Date;
   sent?: Date;
   created: Date;
@@ -43,6 +46,21 @@ export interface StoredItem {
   zone?: Element;
   exceptions: Map<number, ExceptionRec>;
   deleted: Set<number>;
+}
+
+/** A t:FileAttachment as stored: what the client sent, the content decoded. */
+export interface StoredAttachment {
+  /** Mailbox-wide counter, part of the AttachmentId. */
+  n: number;
+  name: string;
+  /** As sent; absent when the client gave none (served from the name's extension then). */
+  contentType?: string;
+  contentId?: string;
+  contentLocation?: string;
+  isInline: boolean;
+  isContactPhoto: boolean;
+  content: Buffer;
+  modified: Date;
 }
 
 export interface StoredFolder {
