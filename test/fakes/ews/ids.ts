@@ -1,23 +1,26 @@
-// Item and folder ids. Real EWS ids are opaque base64 blobs naming the mailbox and the store
+// Item, folder and attachment ids. Real EWS ids are opaque base64 blobs naming the mailbox and the store
 // entry; ours carry a per-server tag, the mailbox number and a counter, so an id from another
 // fake or another mailbox is "not found" rather than mistaken for a local object, and anything
 // that does not decode is ErrorInvalidIdMalformed, as on Exchange.
 import { randomBytes } from 'node:crypto';
 
-export type IdKind = 'item' | 'folder' | 'occurrence';
+export type IdKind = 'item' | 'folder' | 'occurrence' | 'attachment';
 
 export interface ParsedId {
   kind: IdKind;
   server: string;
   mailbox: number;
   n: number;
-  /** Occurrence ids: 1-based instance index in the recurring master. */
+  /**
+   * Occurrence ids: 1-based instance index in the recurring master. Attachment ids: the
+   * attachment's number (n is then its item's), so an attachment id names its item, as on Exchange.
+   */
   index?: number;
 }
 
 const MAGIC = 'AAMkAGZha2Vld3M'; // base64-looking prefix, like Exchange's "AAMkA…"
-const KIND_CODE: Record<IdKind, string> = { item: 'I', folder: 'F', occurrence: 'O' };
-const CODE_KIND: Record<string, IdKind> = { I: 'item', F: 'folder', O: 'occurrence' };
+const KIND_CODE: Record<IdKind, string> = { item: 'I', folder: 'F', occurrence: 'O', attachment: 'A' };
+const CODE_KIND: Record<string, IdKind> = { I: 'item', F: 'folder', O: 'occurrence', A: 'attachment' };
 
 export function newServerTag(): string {
   return randomBytes(4).toString('hex');

@@ -9,7 +9,7 @@ import { EWS_SCHEMA_DIR } from '../../support/ews-schema';
 
 const XS = 'http://www.w3.org/2001/XMLSchema';
 
-/** Item and folder element names as they appear in t:Items / t:Folders, with their schema type. */
+/** Item, folder and attachment element names as they appear in t:Items / t:Folders / t:Attachments, with their schema type. */
 export const ELEMENT_TYPE: Record<string, string> = {
   Item: 'ItemType',
   Message: 'MessageType',
@@ -22,6 +22,7 @@ export const ELEMENT_TYPE: Record<string, string> = {
   ContactsFolder: 'ContactsFolderType',
   TasksFolder: 'TasksFolderType',
   SearchFolder: 'SearchFolderType',
+  FileAttachment: 'FileAttachmentType',
 };
 
 let complexTypes: Map<string, Element> | undefined;
