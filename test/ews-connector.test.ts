@@ -15,9 +15,6 @@ import type { AccountCredentials } from '../src/connectors/types';
 import { TernError } from '../src/errors';
 import { MAX_BUSY_RETRIES, retryBusyItems } from '../src/connectors/ews/throttle';
 import { startFakeEws } from './fakes/ews';
-import { OPERATIONS } from './fakes/ews/ops/index';
-
-const FAKE_HAS_ATTACHMENTS = 'CreateAttachment' in OPERATIONS && 'GetAttachment' in OPERATIONS;
 
 type Fake = Awaited<ReturnType<typeof startFakeEws>>;
 
@@ -437,12 +434,22 @@ describe('PIM items', () => {
     expect(comparable(back as ContactData)).toEqual(comparable(odd));
   });
 
-  // The contact photo is a file attachment (CreateAttachment / GetAttachment), which the fake may not serve yet.
-  it.runIf(FAKE_HAS_ATTACHMENTS)('writes and reads the contact photo', async () => {
+  // The photo is a contact-photo file attachment: sent inline with CreateItem (Exchange2010_SP2+),
+  // listed by GetItem, its content loaded with GetAttachment.
+  it('writes and reads the contact photo, its name and content type kept', async () => {
     const withPhoto: ContactData = { ...contact, sourceId: 'src-photo', photo: { name: 'ContactPicture.jpg', contentType: 'image/png', base64: photo } };
+    const before = { create: callsOf('CreateAttachment'), get: callsOf('GetAttachment') };
     const id = await ews.createItem(contacts.id, withPhoto, { stamp: 'stamp-photo' });
+    // The server answered the inline attachment's id, so the library sent no CreateAttachment after CreateItem.
+    expect(callsOf('CreateAttachment')).toBe(before.create);
+    const stored = fake.mailbox('alice@example.com').items().find((i) => i.id === id)!;
+    expect(stored.attachments.map((a) => ({ name: a.name, contentType: a.contentType, isContactPhoto: a.isContactPhoto, base64: a.content.toString('base64') }))).toEqual([
+      { name: 'ContactPicture.jpg', contentType: 'image/png', isContactPhoto: true, base64: photo },
+    ]);
     const [back] = (await ews.readItems('contact', contacts, [id])) as ContactData[];
-    expect(back.photo?.base64).toBe(photo);
+    expect(callsOf('GetAttachment')).toBe(before.get + 1);
+    expect(back.photo).toEqual(withPhoto.photo);
+    expect(comparable(back)).toEqual(comparable(withPhoto));
   });
 
   it('writes a group whose contact member is re-pointed at the copy, one-off members kept', async () => {

@@ -11,7 +11,9 @@ import {
   Attendee, SendInvitationsMode, SendInvitationsOrCancellationsMode, SendCancellationsMode, AppointmentType, CalendarView, DayOfTheWeekIndex, Month,
   Task, TaskStatus, MimeContent, TimeZoneInfo, Rule, CreateRuleOperation, SetRuleOperation, DeleteRuleOperation, Importance, UpdateInboxRulesException,
   RuleErrorCode, OofSettings, OofState, Guid, MessageDisposition, OofExternalAudience, TimeWindow, OofReply, ResolveNameSearchLocation,
+  ContactSchema, FileAttachment,
 } from 'ews-javascript-api';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startFakeEws, type FakeEws } from './fakes/ews';
@@ -453,6 +455,148 @@ describe('contacts and groups', () => {
     const back = await Contact.Bind(service(BOB), new ItemId(seeded.id));
     expect(back.DisplayName).toBe('Seeded Person');
     expect(back.FileAs).toBe('Person, Seeded');
+  });
+});
+
+describe('attachments', () => {
+  const PHOTO = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex').toString('base64');
+  const PHOTO2 = Buffer.from('ffd8ffe000104a464946', 'hex').toString('base64');
+  const NOTE = Buffer.from('Notes about Carol.\r\n', 'utf8').toString('base64');
+  const withAttachments = () => new PropertySet(BasePropertySet.FirstClassProperties, [ItemSchema.Attachments, ItemSchema.HasAttachments, ContactSchema.HasPicture]);
+  const files = (item: { Attachments: { GetEnumerator(): unknown[] } }) => item.Attachments.GetEnumerator() as FileAttachment[];
+  const opsSince = (n: number) => fake.calls.slice(n).map((c) => c.operation);
+
+  it('adds (CreateAttachment), lists, serves (GetAttachment) and deletes (DeleteAttachment) file attachments; the ChangeKey follows', async () => {
+    const s = service();
+    const c = new Contact(s);
+    c.GivenName = 'Carol';
+    c.Surname = 'Photo';
+    await c.Save(WellKnownFolderName.Contacts);
+    const contact = await Contact.Bind(s, c.Id, withAttachments());
+    expect([contact.HasAttachments, contact.HasPicture, contact.Attachments.Count]).toEqual([false, false, 0]);
+
+    const firstKey = contact.Id.ChangeKey;
+    contact.SetContactPicture(PHOTO, 'ContactPicture.jpg');
+    const note = contact.Attachments.AddFileAttachment('notes.txt', NOTE);
+    note.ContentType = 'text/plain';
+    let mark = fake.calls.length;
+    await contact.Update(ConflictResolutionMode.AlwaysOverwrite);
+    // Nothing else changed: no UpdateItem, one CreateAttachment with a response message per attachment.
+    expect(opsSince(mark)).toEqual(['CreateAttachment']);
+    expect(fake.calls.at(-1)!.response.match(/RootItemChangeKey=/g)).toHaveLength(2);
+    // Each attachment saved the item: the client took the new ChangeKey from RootItemChangeKey.
+    const afterCreate = contact.Id.ChangeKey;
+    expect(afterCreate).not.toBe(firstKey);
+    const [photo, text] = files(contact);
+    expect([photo.Id, text.Id].every((id) => typeof id === 'string' && id.length > 0)).toBe(true);
+
+    const listed = await Contact.Bind(s, c.Id, withAttachments());
+    expect(listed.Id.ChangeKey).toBe(afterCreate);
+    expect([listed.HasAttachments, listed.HasPicture]).toEqual([true, true]);
+    // GetItem lists them without content; no ContentType sent gives one from the name.
+    expect(files(listed).map((a) => [a.Id, a.Name, a.ContentType, a.Size, a.IsInline, a.IsContactPhoto, a.Base64Content])).toEqual([
+      [photo.Id, 'ContactPicture.jpg', 'image/jpeg', 16, false, true, null],
+      [text.Id, 'notes.txt', 'text/plain', 20, false, false, null],
+    ]);
+    mark = fake.calls.length;
+    for (const a of files(listed)) await a.Load();
+    expect(opsSince(mark)).toEqual(['GetAttachment', 'GetAttachment']);
+    expect(files(listed).map((a) => a.Base64Content)).toEqual([PHOTO, NOTE]);
+
+    listed.Attachments.Remove(files(listed)[1]);
+    mark = fake.calls.length;
+    await listed.Update(ConflictResolutionMode.AlwaysOverwrite);
+    expect(opsSince(mark)).toEqual(['DeleteAttachment']);
+    // DeleteAttachment answers the root item's new ChangeKey (m:RootItemId).
+    expect(listed.Id.ChangeKey).not.toBe(afterCreate);
+    expect((await Contact.Bind(s, c.Id, withAttachments())).Id.ChangeKey).toBe(listed.Id.ChangeKey);
+
+    const byId = await s.GetAttachments([photo.Id, text.Id, 'not-an-id'], null as unknown as BodyType, []);
+    expect(byId.Responses.map((r) => ServiceError[r.ErrorCode])).toEqual(['NoError', 'ErrorItemNotFound', 'ErrorInvalidIdMalformed']);
+    expect((byId.Responses[0].Attachment as FileAttachment).Base64Content).toBe(PHOTO);
+
+    const stored = fake.mailbox(ALICE).items('Contacts').find((i) => i.id === c.Id.UniqueId)!;
+    expect(stored.attachments.map((a) => [a.name, a.contentType, a.isContactPhoto, a.content.toString('base64')])).toEqual([['ContactPicture.jpg', 'image/jpeg', true, PHOTO]]);
+    expect(stored.xml).toContain('<t:HasPicture>true</t:HasPicture>');
+    const snap = fake.mailbox(ALICE).snapshot().items.find((i) => i.properties.Subject === '<t:Subject>Photo, Carol</t:Subject>')!;
+    expect(snap.properties.Attachments).toBeUndefined();
+    expect(snap.attachments).toEqual([
+      { name: 'ContactPicture.jpg', contentType: 'image/jpeg', isInline: false, isContactPhoto: true, sha256: createHash('sha256').update(Buffer.from(PHOTO, 'base64')).digest('hex') },
+    ]);
+
+    // Deleting the item deletes its attachments.
+    await listed.Delete(DeleteMode.HardDelete);
+    const gone = await s.GetAttachments([photo.Id], null as unknown as BodyType, []);
+    expect(ServiceError[gone.Responses[0].ErrorCode]).toBe('ErrorItemNotFound');
+  });
+
+  it('takes a new item’s attachments in its CreateItem and answers their ids (Exchange 2010 SP2+)', async () => {
+    const s = service();
+    const c = new Contact(s);
+    c.GivenName = 'Inline';
+    c.Surname = 'Photo';
+    c.SetContactPicture(PHOTO, 'ContactPicture.jpg');
+    const mark = fake.calls.length;
+    await c.Save(WellKnownFolderName.Contacts);
+    // The ids came back with CreateItem, so the library had nothing left for CreateAttachment.
+    expect(opsSince(mark)).toEqual(['CreateItem']);
+    expect(files(c)[0].Id).toMatch(/^AAMk/);
+    const back = await Contact.Bind(s, c.Id, withAttachments());
+    expect([back.HasPicture, back.IsUnmodified]).toEqual([true, true]);
+
+    // A contact keeps one picture: a second IsContactPhoto attachment replaces the first.
+    const again = back.Attachments.AddFileAttachment('ContactPicture.jpg', PHOTO2);
+    again.IsContactPhoto = true;
+    await back.Update(ConflictResolutionMode.AlwaysOverwrite);
+    const stored = fake.mailbox(ALICE).items('Contacts').find((i) => i.id === c.Id.UniqueId)!;
+    expect(stored.attachments.map((a) => a.content.toString('base64'))).toEqual([PHOTO2]);
+
+    // Inline attachments (pictures in an HTML body) do not make HasAttachments true.
+    const m = new EmailMessage(s);
+    m.Subject = 'Inline picture';
+    m.Body = new MessageBody(BodyType.HTML, xmlEscape('<p><img src="cid:pic1"></p>'));
+    const pic = m.Attachments.AddFileAttachment('pic.png', PHOTO);
+    pic.IsInline = true;
+    pic.ContentId = 'pic1';
+    await m.Save(WellKnownFolderName.Drafts);
+    const msg = await EmailMessage.Bind(s, m.Id, new PropertySet(BasePropertySet.IdOnly, [ItemSchema.HasAttachments, ItemSchema.Attachments]));
+    expect(msg.HasAttachments).toBe(false);
+    expect(files(msg).map((a) => [a.Name, a.ContentType, a.ContentId, a.IsInline])).toEqual([['pic.png', 'image/png', 'pic1', true]]);
+  });
+
+  it('refuses attachments where Exchange does: an unknown parent, an item attachment, a SetItemField on Attachments', async () => {
+    const s = service();
+    const c = new Contact(s);
+    c.GivenName = 'Refused';
+    await c.Save(WellKnownFolderName.Contacts);
+    const gone = await Contact.Bind(s, c.Id, withAttachments());
+    await c.Delete(DeleteMode.HardDelete);
+    gone.Attachments.AddFileAttachment('a.txt', NOTE);
+    // The library gathers the per-attachment answers in a CreateAttachmentException.
+    const refused = await ewsError(gone.Update(ConflictResolutionMode.AlwaysOverwrite));
+    expect(refused.message).toBe("At least one attachment couldn't be created.");
+    expect(refused.responses.Responses.map((r: { ErrorCode: ServiceError }) => ServiceError[r.ErrorCode])).toEqual(['ErrorItemNotFound']);
+
+    const seeded = fake.mailbox(ALICE).addItem('Contacts', '<t:Contact><t:GivenName>Seeded</t:GivenName></t:Contact>');
+    const raw = (inner: string) =>
+      `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types">` +
+      `<soap:Header><t:RequestServerVersion Version="Exchange2010_SP2"/></soap:Header><soap:Body>${inner}</soap:Body></soap:Envelope>`;
+    const post = async (body: string) => {
+      const res = await fetch(fake.url, { method: 'POST', headers: { 'Content-Type': 'text/xml; charset=utf-8', Authorization: `Basic ${Buffer.from(`${ALICE}:pw-alice`).toString('base64')}` }, body });
+      return res.text();
+    };
+    const itemAttachment = await post(
+      raw(`<m:CreateAttachment><m:ParentItemId Id="${seeded.id}"/><m:Attachments><t:ItemAttachment><t:Name>Note</t:Name><t:Message><t:Subject>x</t:Subject></t:Message></t:ItemAttachment></m:Attachments></m:CreateAttachment>`),
+    );
+    expect(itemAttachment).toContain('<m:ResponseCode>ErrorInvalidRequest</m:ResponseCode>');
+    const setAttachments = await post(
+      raw(
+        `<m:UpdateItem ConflictResolution="AlwaysOverwrite"><m:ItemChanges><t:ItemChange><t:ItemId Id="${seeded.id}"/><t:Updates><t:SetItemField><t:FieldURI FieldURI="item:Attachments"/>` +
+          `<t:Contact><t:Attachments><t:FileAttachment><t:Name>a.txt</t:Name><t:Content>${NOTE}</t:Content></t:FileAttachment></t:Attachments></t:Contact></t:SetItemField></t:Updates></t:ItemChange></m:ItemChanges></m:UpdateItem>`,
+      ),
+    );
+    expect(setAttachments).toContain('<m:ResponseCode>ErrorInvalidPropertySet</m:ResponseCode>');
+    expect(fake.mailbox(ALICE).items('Contacts').find((i) => i.id === seeded.id)!.attachments).toEqual([]);
   });
 });
 

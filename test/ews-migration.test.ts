@@ -90,6 +90,8 @@ const contact: ContactData = {
   addresses: { Business: { street: '1 rue de la Paix', city: 'Paris', postalCode: '75002', country: 'France' } },
   imAddresses: {},
   birthday: '1980-05-17',
+  // A 1×1 PNG: the photo travels as the contact's picture.
+  photo: { name: 'ContactPicture.png', contentType: 'image/png', base64: 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==' },
 };
 
 const weekly: EventData = {

@@ -168,11 +168,16 @@ export async function createContact(ctx: EwsContext, folderId: string, data: Con
   }
   if (data.birthday) contact.Birthday = dayAt1159Utc(data.birthday);
   if (data.anniversary) contact.WeddingAnniversary = dayAt1159Utc(data.anniversary);
-  if (data.photo) contact.SetContactPicture(data.photo.base64, data.photo.name);
+  if (data.photo) {
+    // What SetContactPicture does, plus the ContentType it leaves out (the copy would get one guessed from the name).
+    const photo = contact.Attachments.AddFileAttachment(data.photo.name, data.photo.base64);
+    photo.IsContactPhoto = true;
+    if (data.photo.contentType) photo.ContentType = data.photo.contentType;
+  }
   try {
     await ctx.call('saving a contact', () => contact.Save(new FolderId(folderId)));
   } catch (err) {
-    // CreateItem went through and the photo (CreateAttachment) did not: leave no half contact behind.
+    // The contact was created but its photo was not (the library adds what CreateItem left out): leave no half contact behind.
     await removeHalfCreated(ctx, contact);
     throw err;
   }

@@ -3,6 +3,7 @@
 // headers from its MIME, the draft flag from PR_MESSAGE_FLAGS, the received time from
 // PR_MESSAGE_DELIVERY_TIME, a calendar item's UID and time zone.
 import { randomBytes } from 'node:crypto';
+import { attach, readAttachment } from './attachments';
 import { MSGFLAG, TAG, readExtended } from './extended';
 import { summarizeMime, type MimeAddress } from './mime';
 import { ITEM_KINDS, type ExtProp, type ItemKind, type StoredFolder, type StoredItem } from './model';
@@ -25,6 +26,7 @@ export const READ_ONLY = new Set([
   'ConversationId', 'InstanceKey', 'CalendarItemType', 'FirstOccurrence', 'LastOccurrence', 'ModifiedOccurrences', 'DeletedOccurrences', 'IsRecurring',
   'IsMeeting', 'IsCancelled', 'MeetingRequestWasSent', 'MyResponseType', 'Organizer', 'Duration', 'TimeZone', 'AppointmentState', 'AppointmentSequenceNumber',
   'OriginalStart', 'RecurrenceId', 'IsComplete', 'CompleteName', 'ChangeCount', 'DelegationState', 'IsAssignmentEditable', 'IsTeamTask', 'Owner',
+  'HasPicture',
 ]);
 
 export function createStoredItem(mb: MailboxStore, folder: StoredFolder, el: Element, ctx: CreateContext): StoredItem {
@@ -40,6 +42,9 @@ export function createStoredItem(mb: MailboxStore, folder: StoredFolder, el: Ele
     if (name === 'MimeContent') {
       item.mime = Buffer.from((text(c) ?? '').replace(/\s+/g, ''), 'base64');
       item.mimeCharset = attr(c, 'CharacterSet');
+    } else if (name === 'Attachments') {
+      // Exchange 2010 SP2+ takes a new item's attachments in the same CreateItem.
+      for (const a of elements(c)) attach(item, readAttachment(mb, a));
     } else if (name === 'ExtendedProperty') applyExtended(item, readExtended(c));
     else if (READ_ONLY.has(name)) throw new EwsError('ErrorInvalidPropertySet', `The property ${name} is read-only.`);
     else item.props.set(name, c);
@@ -68,6 +73,7 @@ function blankItem(mb: MailboxStore, folder: StoredFolder, kind: ItemKind): Buil
     ext: new Map(),
     isDraft: kind === 'Message',
     hasAttachments: false,
+    attachments: [],
     received: now,
     created: now,
     modified: now,

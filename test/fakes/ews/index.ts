@@ -5,9 +5,9 @@
 import { FakeEwsServer, type FakeEws, type FakeEwsOptions } from './server';
 
 export type { FakeEws, FakeEwsCall, FakeEwsOptions } from './server';
-export type { AddMessageOptions, FakeFolder, FakeItem, FakeMailbox, FakeRule } from './store';
+export type { AddMessageOptions, FakeAttachment, FakeFolder, FakeItem, FakeMailbox, FakeRule } from './store';
 export type { ItemKind, OofSettings } from './model';
-export type { MailboxSnapshot, SnapshotItem } from './snapshot';
+export type { MailboxSnapshot, SnapshotAttachment, SnapshotItem } from './snapshot';
 
 export async function startFakeEws(options: FakeEwsOptions): Promise<FakeEws> {
   const fake = new FakeEwsServer(options);

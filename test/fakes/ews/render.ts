@@ -2,6 +2,7 @@
 // ItemClass, dates, sizes, flags, occurrence lists …), filtered by the request's shape and written
 // in schema order (types.xsd decides, see schema-order.ts).
 import { createHash } from 'node:crypto';
+import { attachmentsXml, hasAttachments, hasPicture } from './attachments';
 import { firstAndLast, isRecurringMaster, masterTimes, occurrenceAt, type Occurrence } from './calendar';
 import { MSGFLAG, TAG, extKey, renderExtended } from './extended';
 import type { ExtProp, StoredFolder, StoredItem } from './model';
@@ -130,7 +131,8 @@ export function itemView(mb: MailboxStore, item: StoredItem, index?: number): Vi
   setDefault('ItemClass', DEFAULT_CLASS[item.kind]);
   setDefault('Sensitivity', 'Normal');
   set('DateTimeReceived', tEl('DateTimeReceived', iso(item.received)));
-  set('Size', tEl('Size', item.mime ? item.mime.length : 200 + [...p.values()].reduce((a, x) => a + x.length, 0)));
+  const attached = item.attachments.reduce((a, x) => a + x.content.length, 0);
+  set('Size', tEl('Size', attached + (item.mime ? item.mime.length : 200 + [...p.values()].reduce((a, x) => a + x.length, 0))));
   setDefault('Importance', 'Normal');
   set('IsSubmitted', tEl('IsSubmitted', false));
   set('IsDraft', tEl('IsDraft', item.kind === 'Message' && item.isDraft));
@@ -145,7 +147,8 @@ export function itemView(mb: MailboxStore, item: StoredItem, index?: number): Vi
     setDefault('DisplayCc', names(stored.get('CcRecipients')) ?? names(stored.get('OptionalAttendees')) ?? '');
     setDefault('DisplayTo', names(stored.get('ToRecipients')) ?? names(stored.get('RequiredAttendees')) ?? '');
   }
-  set('HasAttachments', tEl('HasAttachments', item.hasAttachments));
+  set('Attachments', attachmentsXml(mb, item));
+  set('HasAttachments', tEl('HasAttachments', hasAttachments(item)));
   setDefault('Culture', 'en-US');
   set('LastModifiedTime', tEl('LastModifiedTime', iso(occ?.exception?.modified ?? item.modified)));
   set('IsAssociated', tEl('IsAssociated', false));
@@ -159,6 +162,7 @@ export function itemView(mb: MailboxStore, item: StoredItem, index?: number): Vi
       break;
     case 'Contact':
       contactComputed(p, stored);
+      set('HasPicture', tEl('HasPicture', hasPicture(item)));
       break;
     case 'DistributionList':
       setDefault('Subject', s('DisplayName') ?? '');
@@ -308,10 +312,10 @@ function computedExtended(item: StoredItem, p: Map<string, string>, ext: Map<str
   put(TAG.creationTime, 'SystemTime', iso(item.created));
   put(TAG.lastModificationTime, 'SystemTime', iso(item.modified));
   put(TAG.messageSize, 'Integer', v('Size') ?? '0');
-  put(TAG.hasAttach, 'Boolean', String(item.hasAttachments));
+  put(TAG.hasAttach, 'Boolean', String(hasAttachments(item)));
   if (item.kind !== 'Message') return;
   const read = v('IsRead') === 'true';
-  put(TAG.messageFlags, 'Integer', String((read ? MSGFLAG.read : 0) | (item.isDraft ? MSGFLAG.unsent : 0) | (item.hasAttachments ? MSGFLAG.hasAttach : 0)));
+  put(TAG.messageFlags, 'Integer', String((read ? MSGFLAG.read : 0) | (item.isDraft ? MSGFLAG.unsent : 0) | (hasAttachments(item) ? MSGFLAG.hasAttach : 0)));
   put(TAG.deliveryTime, 'SystemTime', iso(item.received));
   const flag = p.has('Flag') ? childText(fragment(p.get('Flag')!), 'FlagStatus') : undefined;
   if (flag === 'Flagged' || flag === 'Complete') put(TAG.flagStatus, 'Integer', flag === 'Flagged' ? '2' : '1');

@@ -1,8 +1,10 @@
 // Mailbox snapshots for "restored exactly" checks: every folder, item (content, extended
-// properties, MIME, occurrence changes), rule and the OOF settings, with what a server assigns
-// on its own (ids, change keys, creation/modification times, sizes) left out and references
-// between objects (rule → folder, group → contact) written as paths, so two mailboxes filled the
-// same way compare equal with toEqual.
+// properties, MIME, occurrence changes, attachments by name, type and content hash), rule and
+// the OOF settings, with what a server assigns on its own (ids, change keys, creation/modification
+// times, sizes) left out and references between objects (rule → folder, group → contact) written
+// as paths, so two mailboxes filled the same way compare equal with toEqual.
+import { createHash } from 'node:crypto';
+import { servedContentType } from './attachments';
 import { decodeId } from './ids';
 import { uriAttrsForKey } from './extended';
 import type { ItemKind, OofSettings, StoredItem } from './model';
@@ -19,6 +21,17 @@ export interface SnapshotItem {
   /** Calendar masters: changed occurrences by InstanceIndex (their changed properties). */
   exceptions?: Record<string, Record<string, string>>;
   deletedOccurrences?: number[];
+  /** File attachments in order; the content as a SHA-256, the ids and times left out. */
+  attachments?: SnapshotAttachment[];
+}
+
+export interface SnapshotAttachment {
+  name: string;
+  contentType: string;
+  contentId?: string;
+  isInline: boolean;
+  isContactPhoto: boolean;
+  sha256: string;
 }
 
 export interface MailboxSnapshot {
@@ -75,7 +88,8 @@ function snapshotItem(mb: MailboxStore, item: StoredItem): SnapshotItem {
   const view = itemView(mb, item);
   const properties: Record<string, string> = {};
   for (const [name, xml] of view.props) {
-    if (VOLATILE.has(name) || name === 'MimeContent' || (name === 'DateTimeReceived' && item.kind !== 'Message')) continue;
+    // Attachments carry ids, sizes and times: they are compared below, by content.
+    if (VOLATILE.has(name) || name === 'MimeContent' || name === 'Attachments' || (name === 'DateTimeReceived' && item.kind !== 'Message')) continue;
     let v = stableIds(mb, xml).replace(/<t:Member Key="[^"]*">/g, '<t:Member>'); // member keys are server-assigned
     // The organizer of an appointment / owner of a task is whoever's mailbox holds it.
     if (name === 'Organizer' || name === 'Owner') v = v.split(mb.address).join('(mailbox owner)');
@@ -94,6 +108,16 @@ function snapshotItem(mb: MailboxStore, item: StoredItem): SnapshotItem {
     }
   }
   if (item.deleted.size) out.deletedOccurrences = [...item.deleted].sort((a, b) => a - b);
+  if (item.attachments.length) {
+    out.attachments = item.attachments.map((a) => ({
+      name: a.name,
+      contentType: servedContentType(a),
+      ...(a.contentId ? { contentId: a.contentId } : {}),
+      isInline: a.isInline,
+      isContactPhoto: a.isContactPhoto,
+      sha256: createHash('sha256').update(a.content).digest('hex'),
+    }));
+  }
   return out;
 }
 

@@ -2,9 +2,10 @@
 // inspect through it); the rest is what the operations use: id encoding, folder/item lookup by
 // the id elements of a request, and the error codes Exchange gives when a lookup fails.
 import { changeKey, decodeId, encodeId, type IdKind } from './ids';
-import type { ExtProp, ItemKind, OofSettings, StoredFolder, StoredItem, StoredRule } from './model';
+import type { ExtProp, ItemKind, OofSettings, StoredAttachment, StoredFolder, StoredItem, StoredRule } from './model';
 import { EwsError } from './soap';
 import { attr, child, childText, fragment, text } from './xml';
+import { servedContentType } from './attachments';
 import { createStoredItem, messageFromMime } from './create';
 import { fullItemXml, itemExtendedRecord, mailboxSnapshot, type MailboxSnapshot } from './snapshot';
 import { ruleSummary, storeRules } from './ops/rules';
@@ -27,9 +28,22 @@ export interface FakeItem {
   isRead?: boolean;
   /** Extended properties by normalized key: "0x0E07", "PublicStrings:X-Name", "{guid}:#0x8501". */
   extended: Record<string, string | string[]>;
+  /** File attachments in the order they were added (content decoded). */
+  attachments: FakeAttachment[];
   /** The CreateItem attributes the creating request carried. */
   messageDisposition?: string;
   sendMeetingInvitations?: string;
+}
+
+export interface FakeAttachment {
+  id: string;
+  name: string;
+  /** As served (derived from the name when the client sent none). */
+  contentType: string;
+  size: number;
+  isInline: boolean;
+  isContactPhoto: boolean;
+  content: Buffer;
 }
 
 export interface FakeRule {
@@ -63,6 +77,9 @@ export interface FakeMailbox {
   hasOutlookRuleBlob: boolean;
   snapshot(): MailboxSnapshot;
 }
+
+/** Which id kinds a lookup takes: an attachment id is no item id, nor the other way round. */
+const ACCEPTED_KINDS: Record<'item' | 'folder' | 'attachment', IdKind[]> = { item: ['item', 'occurrence'], folder: ['folder'], attachment: ['attachment'] };
 
 /** Exchange's English names (a mailbox created with an en-US locale). */
 const DEFAULT_FOLDERS: Array<[string, string, string]> = [
@@ -130,12 +147,18 @@ export class MailboxStore implements FakeMailbox {
     return `<t:${name} Id="${index !== undefined ? this.encode('occurrence', item.n, index) : this.encode('item', item.n)}" ChangeKey="${changeKey(version)}"/>`;
   }
 
-  private decodeLocal(id: string | undefined, what: 'item' | 'folder'): { kind: IdKind; n: number; index?: number } {
+  /** Attachment ids: the id alone (GetAttachment, DeleteAttachment, GetItem) or with the item's current id (CreateAttachment). */
+  attachmentIdXml(item: StoredItem, att: StoredAttachment, withRoot = false): string {
+    const root = withRoot ? ` RootItemId="${this.encode('item', item.n)}" RootItemChangeKey="${changeKey(item.version)}"` : '';
+    return `<t:AttachmentId Id="${this.encode('attachment', item.n, att.n)}"${root}/>`;
+  }
+
+  private decodeLocal(id: string | undefined, what: 'item' | 'folder' | 'attachment'): { kind: IdKind; n: number; index?: number } {
     const p = id ? decodeId(id) : undefined;
     if (!p) throw new EwsError('ErrorInvalidIdMalformed');
     const notFound = what === 'folder' ? 'ErrorFolderNotFound' : 'ErrorItemNotFound';
     if (p.server !== this.server.tag || p.mailbox !== this.no) throw new EwsError(notFound);
-    if ((what === 'folder') !== (p.kind === 'folder')) throw new EwsError(notFound);
+    if (!ACCEPTED_KINDS[what].includes(p.kind)) throw new EwsError(notFound);
     return p;
   }
 
@@ -236,6 +259,18 @@ export class MailboxStore implements FakeMailbox {
     return p.kind === 'occurrence' ? { item, index: p.index } : { item };
   }
 
+  /**
+   * A t:AttachmentId → its item and attachment. An attachment whose item is gone is gone too:
+   * ErrorItemNotFound, which is what Exchange answers for an attachment id it cannot find.
+   */
+  resolveAttachment(el: Element): { item: StoredItem; attachment: StoredAttachment } {
+    const p = this.decodeLocal(attr(el, 'Id'), 'attachment');
+    const item = this.itemMap.get(p.n);
+    const attachment = item?.attachments.find((a) => a.n === p.index);
+    if (!item || !attachment) throw new EwsError('ErrorItemNotFound');
+    return { item, attachment };
+  }
+
   touch(item: StoredItem): void {
     item.version++;
     item.modified = this.now();
@@ -290,6 +325,15 @@ export class MailboxStore implements FakeMailbox {
       ...(item.mime ? { mime: Buffer.from(item.mime) } : {}),
       ...(item.kind === 'Message' ? { isRead: text(item.props.get('IsRead')) === 'true' } : {}),
       extended: itemExtendedRecord(this, item),
+      attachments: item.attachments.map((a) => ({
+        id: this.encode('attachment', item.n, a.n),
+        name: a.name,
+        contentType: servedContentType(a),
+        size: a.content.length,
+        isInline: a.isInline,
+        isContactPhoto: a.isContactPhoto,
+        content: Buffer.from(a.content),
+      })),
       ...item.createdWith,
     };
   }

@@ -1,4 +1,5 @@
 // Operation name (the SOAP body's first element: ews-javascript-api sends no SOAPAction) → handler.
+import { createAttachment, deleteAttachment, getAttachment } from './attachments';
 import type { OpHandler } from './context';
 import { expandDL } from './dl';
 import { findItem } from './find';
@@ -19,6 +20,9 @@ export const OPERATIONS: Record<string, OpHandler> = {
   CreateItem: createItem,
   UpdateItem: updateItem,
   DeleteItem: deleteItem,
+  CreateAttachment: createAttachment,
+  GetAttachment: getAttachment,
+  DeleteAttachment: deleteAttachment,
   GetInboxRules: getInboxRules,
   UpdateInboxRules: updateInboxRules,
   GetUserOofSettingsRequest: getUserOofSettings,

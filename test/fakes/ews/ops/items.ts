@@ -54,7 +54,12 @@ export function createItem(ctx: OpContext): string {
           if (disposition === 'SendOnly') mb.itemMap.delete(item.n);
           return '<m:Items/>';
         }
-        return `<m:Items><t:${item.kind}>${mb.itemIdXml(item)}</t:${item.kind}></m:Items>`;
+        // The ids of attachments sent inline: ews-javascript-api (Exchange2010_SP2+) reads them
+        // into its own attachment objects, and would send CreateAttachment for any left without one.
+        const attachments = item.attachments.length
+          ? `<t:Attachments>${item.attachments.map((a) => `<t:FileAttachment>${mb.attachmentIdXml(item, a)}</t:FileAttachment>`).join('')}</t:Attachments>`
+          : '';
+        return `<m:Items><t:${item.kind}>${mb.itemIdXml(item)}${attachments}</t:${item.kind}></m:Items>`;
       },
       '<m:Items/>',
     ),

@@ -82,7 +82,8 @@ function applyUpdate(item: StoredItem, target: Target, u: Element, onOccurrence:
   }
   if (path.localName === 'IndexedFieldURI') return updateDictionary(target, path, kind, kind === 'DeleteItemField' ? undefined : valueElement(u));
   const name = fieldName(attr(path, 'FieldURI') ?? '');
-  if (READ_ONLY.has(name) || name === 'MimeContent') throw new EwsError('ErrorInvalidPropertySet', `The property ${name} can't be set.`);
+  // Attachments change only through CreateAttachment / DeleteAttachment.
+  if (READ_ONLY.has(name) || name === 'MimeContent' || name === 'Attachments') throw new EwsError('ErrorInvalidPropertySet', `The property ${name} can't be set.`);
   if (onOccurrence && name === 'Recurrence') throw new EwsError('ErrorCalendarInvalidPropertyState', 'An occurrence has no recurrence of its own.');
   if (name === 'Recurrence' || name === 'StartTimeZone') {
     // A new pattern invalidates the series' exceptions and deletions, as on Exchange.
