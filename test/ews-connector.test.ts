@@ -623,6 +623,136 @@ describe('PIM items', () => {
   });
 });
 
+// File attachments (PimBase.attachments) of events, tasks and contacts: sent inline with CreateItem,
+// listed by GetItem, their content loaded with one GetAttachment per item that has any.
+describe('PIM file attachments', () => {
+  let ews: EwsSession;
+  let contacts: EwsFolder;
+  let calendar: EwsFolder;
+  let tasks: EwsFolder;
+  beforeAll(async () => {
+    ews = await open();
+    const folders = await ews.folders();
+    contacts = await ews.createFolder(folders.find((f) => f.wellKnown === 'contacts')!.id, 'Attached contacts', 'IPF.Contact');
+    calendar = await ews.createFolder(folders.find((f) => f.wellKnown === 'calendar')!.id, 'Attached calendar', 'IPF.Appointment');
+    tasks = await ews.createFolder(folders.find((f) => f.wellKnown === 'tasks')!.id, 'Attached tasks', 'IPF.Task');
+  });
+  afterAll(() => ews.close());
+
+  // Every byte value, a PDF header and some bulk: base64 must come back byte for byte.
+  const bytes = Buffer.concat([Buffer.from('%PDF-1.4\n', 'latin1'), Buffer.from(Array.from({ length: 256 }, (_, i) => i)), Buffer.alloc(5000, 0xa5)]);
+  const pdf = { name: 'Agenda & notes.pdf', contentType: 'application/pdf', base64: bytes.toString('base64') };
+  const storedOf = (id: string) => fake.mailbox('alice@example.com').items().find((i) => i.id === id)!;
+
+  it('an event keeps its attachment, byte for byte, and nothing more is asked of an event without one', async () => {
+    const event: EventData = {
+      kind: 'event',
+      sourceId: 'src-att-event',
+      folder: 'Calendar',
+      subject: 'Board meeting',
+      categories: [],
+      start: '2024-05-06T09:00:00.000Z',
+      end: '2024-05-06T10:00:00.000Z',
+      isAllDay: false,
+      startTimeZone: 'UTC',
+      endTimeZone: 'UTC',
+      reminderSet: false,
+      requiredAttendees: [],
+      optionalAttendees: [],
+      resources: [],
+      isMeeting: false,
+      modifiedOccurrences: [],
+      deletedOccurrences: [],
+      attachments: [pdf],
+    };
+    const before = { create: callsOf('CreateAttachment'), get: callsOf('GetAttachment') };
+    const id = await ews.createItem(calendar.id, event, { stamp: 'stamp-att-event' });
+    // Inline with CreateItem: no CreateAttachment afterwards.
+    expect(callsOf('CreateAttachment')).toBe(before.create);
+    const stored = storedOf(id).attachments;
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ name: pdf.name, contentType: 'application/pdf', isInline: false, isContactPhoto: false });
+    expect(stored[0].content.equals(bytes)).toBe(true);
+    const [back] = (await ews.readItems('event', calendar, [id])) as EventData[];
+    expect(callsOf('GetAttachment')).toBe(before.get + 1);
+    expect(back.attachments).toEqual([pdf]);
+    expect(Buffer.from(back.attachments![0].base64, 'base64').equals(bytes)).toBe(true);
+
+    const { attachments: _a, ...plain } = event;
+    const bare = await ews.createItem(calendar.id, { ...plain, sourceId: 'src-att-none' }, { stamp: 'stamp-att-none' });
+    const get = callsOf('GetAttachment');
+    const [none] = (await ews.readItems('event', calendar, [bare])) as EventData[];
+    expect(none.attachments).toBeUndefined();
+    expect(callsOf('GetAttachment')).toBe(get);
+    // A read for stamps only fetches no content.
+    const [light] = (await ews.readItems('event', calendar, [id], { attachments: false })) as EventData[];
+    expect(light.attachments).toBeUndefined();
+    expect(callsOf('GetAttachment')).toBe(get);
+  });
+
+  it('a task keeps its attachments, an inline one with its Content-ID', async () => {
+    const image = { name: 'chart.png', contentType: 'image/png', base64: Buffer.from('89504e470d0a1a0a00', 'hex').toString('base64'), contentId: 'chart@tern', isInline: true };
+    const task: TaskData = {
+      kind: 'task',
+      sourceId: 'src-att-task',
+      folder: 'Tasks',
+      subject: 'Review the document',
+      body: { type: 'html', content: '<p><img src="cid:chart@tern"></p>' },
+      categories: [],
+      status: 'NotStarted',
+      percentComplete: 0,
+      reminderSet: false,
+      companies: [],
+      attachments: [pdf, image],
+    };
+    const id = await ews.createItem(tasks.id, task, { stamp: 'stamp-att-task' });
+    const snap = fake.mailbox('alice@example.com').snapshot().items.find((i) => i.attachments?.some((a) => a.name === 'chart.png'))!;
+    expect(snap.attachments).toEqual([
+      expect.objectContaining({ name: pdf.name, contentType: 'application/pdf', isInline: false }),
+      expect.objectContaining({ name: 'chart.png', contentType: 'image/png', contentId: 'chart@tern', isInline: true }),
+    ]);
+    const get = callsOf('GetAttachment');
+    const [back] = (await ews.readItems('task', tasks, [id])) as TaskData[];
+    // Both in one GetAttachment.
+    expect(callsOf('GetAttachment')).toBe(get + 1);
+    expect(back.attachments).toEqual([pdf, image]);
+  });
+
+  it('a contact keeps its attachment apart from its photo, which is never repeated among them', async () => {
+    const photo = { name: 'ContactPicture.jpg', contentType: 'image/jpeg', base64: Buffer.from('ffd8ffe000104a464946', 'hex').toString('base64') };
+    const contact: ContactData = {
+      kind: 'contact',
+      sourceId: 'src-att-contact',
+      folder: 'Contacts',
+      categories: [],
+      displayName: 'Grace Attached',
+      givenName: 'Grace',
+      surname: 'Attached',
+      emails: [{ key: 'EmailAddress1', address: 'grace@example.com' }],
+      phones: {},
+      addresses: {},
+      imAddresses: {},
+      photo,
+      attachments: [pdf],
+    };
+    const id = await ews.createItem(contacts.id, contact, { stamp: 'stamp-att-contact' });
+    expect(storedOf(id).attachments.map((a) => [a.name, a.isContactPhoto])).toEqual([
+      ['ContactPicture.jpg', true],
+      [pdf.name, false],
+    ]);
+    const [back] = (await ews.readItems('contact', contacts, [id])) as ContactData[];
+    expect(back.photo).toEqual(photo);
+    expect(back.attachments).toEqual([pdf]);
+    expect(Buffer.from(back.attachments![0].base64, 'base64').equals(bytes)).toBe(true);
+  });
+
+  it('the fake saw only valid EWS for all of it', async () => {
+    await fake.flushValidation();
+    expect(fake.schemaErrors).toEqual([]);
+    expect(fake.internalErrors).toEqual([]);
+  });
+});
+
 describe('inbox rules and automatic replies', () => {
   let ews: EwsSession;
   beforeAll(async () => {

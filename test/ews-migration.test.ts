@@ -117,6 +117,7 @@ const weekly: EventData = {
   recurrence: { pattern: { type: 'weekly', interval: 1, daysOfWeek: ['Monday'] }, startDate: '2024-01-08', end: { type: 'numbered', count: 6 } },
   modifiedOccurrences: [{ originalStart: day(15), start: day(16, 14), end: day(16, 15), subject: 'Weekly sync (moved)' }],
   deletedOccurrences: [day(22)],
+  attachments: [{ name: 'agenda.txt', contentType: 'text/plain', base64: Buffer.from('1. Numbers\r\n2. Plans\r\n').toString('base64') }],
 };
 
 const task: TaskData = {

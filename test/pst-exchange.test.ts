@@ -88,6 +88,10 @@ describe('PST into Exchange', () => {
     expect(event.recurrence).toMatchObject({ pattern: { type: 'weekly', daysOfWeek: ['Tuesday'] }, startDate: '2016-08-02', end: { type: 'noEnd' } });
     expect(event.deletedOccurrences).toEqual(['2016-08-09T15:00:00.000Z']);
     expect(event.modifiedOccurrences.map((m) => m.originalStart).sort()).toEqual(['2016-08-23T15:00:00.000Z', '2016-08-30T15:00:00.000Z']);
+    // Its two PST attachments are those exceptions (embedded appointments, attachMethod 5; pffexport
+    // shows them as Attachment0000n/Appointment00001), not files: no file attachment lands in Exchange.
+    expect(event.attachments).toBeUndefined();
+    expect(fake.mailbox('quinn@pst.test').items('Calendar').flatMap((i) => i.attachments)).toEqual([]);
   });
 
   it.each([

@@ -8,6 +8,8 @@ import { openPst, type PstAppointment, type PstContact, type PstItem, type PstTa
 import { parseAppointmentRecurrence, RecurrenceBlobError } from '../src/connectors/pst/recurrence-blob';
 import { localToUtc, parseTimeZoneStruct, parseTzDefinition, windowsZoneId } from '../src/connectors/pst/timezone';
 import { toPim } from '../src/connectors/pst/to-pim';
+import { fileAttachmentsOf, MAX_ATTACHMENT_BYTES } from '../src/connectors/pst/items';
+import { PSTFile, type PSTFolder, type PSTMessage } from 'pst-extractor';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const fixture = (name: string) => path.resolve(projectRoot, '../shared/fixtures/pst', name);
@@ -702,5 +704,96 @@ describe('tasks', () => {
     const done = toPim(task({ status: 2, percentComplete: 1, start: '4501-01-01T00:00:00.000Z', completedAt: '2024-03-01T00:00:00.000Z' })) as TaskData;
     expect(done).toMatchObject({ status: 'Completed', percentComplete: 100, completeDate: '2024-03-01' });
     expect(done.startDate).toBeUndefined();
+  });
+});
+
+describe('file attachments', () => {
+  // pffexport -m all (Debian pff-tools) of java-libpst-dist-list.pst exports the two attachments of
+  // "Test appointment" as Attachments/Attachment00001/Appointment00001 and …00002/Appointment00001:
+  // appointments (the exceptions of 2016-08-23 16:00 and 2016-08-30 17:00 UTC), no files. pst-extractor
+  // agrees: attachMethod 5 (ATTACH_EMBEDDED_MSG) for both, no file names, no MIME type.
+  it('"Test appointment": its 2 attachments are exception messages, so no file attachment is carried', async () => {
+    const pst = new PSTFile(fixture('java-libpst-dist-list.pst'));
+    try {
+      const find = (folder: PSTFolder): PSTMessage | undefined => {
+        for (const sub of folder.hasSubfolders ? folder.getSubFolders() : []) {
+          const hit = find(sub);
+          if (hit) return hit;
+        }
+        for (let m = folder.contentCount ? folder.getNextChild() : null; m; m = folder.getNextChild()) if (m.subject === 'Test appointment') return m as PSTMessage;
+        return undefined;
+      };
+      const appt = find(pst.getRootFolder())!;
+      expect(appt.numberOfAttachments).toBe(2);
+      const atts = [0, 1].map((i) => appt.getAttachment(i));
+      expect(atts.map((a) => [a.attachMethod, a.longFilename, a.filename, a.mimeTag])).toEqual([
+        [5, '', '', ''],
+        [5, '', '', ''],
+      ]);
+      expect(fileAttachmentsOf(appt)).toEqual([]);
+    } finally {
+      pst.close();
+    }
+    const [item] = (await itemsOf('java-libpst-dist-list.pst')).filter((i): i is PstAppointment => i.kind === 'appointment');
+    expect(item.exceptions).toHaveLength(2);
+    expect(item.attachments).toBeUndefined();
+    expect(toPim(item)).not.toHaveProperty('attachments');
+  });
+
+  /** A pst-extractor attachment as fileAttachmentsOf reads it: getters, a block stream, raw properties. */
+  function attachment(o: { method?: number; long?: string; short?: string; mime?: string; cid?: string; data?: Buffer; size?: number; photo?: boolean; hidden?: boolean }) {
+    const data = o.data ?? Buffer.alloc(0);
+    let at = 0;
+    const props = new Map<number, boolean>([...(o.photo ? [[0x7fff, true] as const] : []), ...(o.hidden ? [[0x7ffe, true] as const] : [])]);
+    return {
+      attachMethod: o.method ?? 1,
+      longFilename: o.long ?? '',
+      filename: o.short ?? '',
+      displayName: '',
+      mimeTag: o.mime ?? '',
+      contentId: o.cid ?? '',
+      filesize: o.size ?? data.length + 300,
+      pstTableItems: props,
+      getBooleanItem: (tag: number) => props.get(tag) ?? false,
+      get fileInputStream() {
+        if (o.size !== undefined && o.size > data.length) throw new Error('an oversized attachment must not be read');
+        at = 0;
+        return { read: (block: Buffer) => { const n = data.copy(block, 0, at); at += n; return n; } };
+      },
+    };
+  }
+  const message = (atts: ReturnType<typeof attachment>[], bodyHTML = '') => ({ numberOfAttachments: atts.length, getAttachment: (i: number) => atts[i], bodyHTML }) as unknown as PSTMessage;
+
+  it('reads files by value (multi-block content, name, type, inline Content-ID); skips embedded messages, the photo and oversized ones', () => {
+    const pdf = Buffer.from(Array.from({ length: 20_000 }, (_, i) => (i * 7) % 256));
+    const png = Buffer.from('89504e470d0a1a0a', 'hex');
+    const got = fileAttachmentsOf(
+      message(
+        [
+          attachment({ long: 'Agenda.pdf', short: 'AGENDA~1.PDF', mime: 'application/pdf', data: pdf }),
+          attachment({ method: 5, long: 'Exception' }),
+          attachment({ long: 'ContactPicture.jpg', mime: 'image/jpeg', data: png, photo: true }),
+          attachment({ short: 'logo.png', mime: 'image/png', cid: '<logo@x>', data: png }),
+          attachment({ long: 'note.txt', cid: 'unused@x', data: Buffer.from('hi') }),
+          attachment({ long: 'huge.iso', size: MAX_ATTACHMENT_BYTES + 1_000_000, data: Buffer.from('x') }),
+          attachment({ method: 2, long: 'link.url' }),
+        ],
+        '<img src="cid:logo@x">',
+      ),
+    );
+    expect(got).toEqual([
+      { name: 'Agenda.pdf', contentType: 'application/pdf', base64: pdf.toString('base64') },
+      { name: 'logo.png', contentType: 'image/png', base64: png.toString('base64'), contentId: 'logo@x', isInline: true },
+      { name: 'note.txt', base64: Buffer.from('hi').toString('base64'), contentId: 'unused@x' },
+    ]);
+    expect(Buffer.from(got[0].base64, 'base64').equals(pdf)).toBe(true);
+  });
+
+  it('pass into the pim.ts shape unchanged; none means no field', () => {
+    const base = { sourceId: '7', folder: 'Tasks', subject: 'Doc', categories: [], status: 0, percentComplete: 0, isRecurring: false, reminderSet: false, companies: [] };
+    const attachments = [{ name: 'a.pdf', contentType: 'application/pdf', base64: 'JVBERg==' }];
+    expect((toPim({ kind: 'task', ...base, attachments }) as TaskData).attachments).toEqual(attachments);
+    expect(toPim({ kind: 'task', ...base })).not.toHaveProperty('attachments');
+    expect(toPim({ kind: 'task', ...base, attachments: [] })).not.toHaveProperty('attachments');
   });
 });

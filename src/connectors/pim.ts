@@ -18,6 +18,13 @@ export interface PimBase {
   categories: string[];
   importance?: 'Low' | 'Normal' | 'High';
   sensitivity?: 'Normal' | 'Personal' | 'Private' | 'Confidential';
+  /**
+   * The item's file attachments, in order, content as base64 (an agenda PDF on a meeting, a
+   * document on a task). File attachments only: item attachments (embedded Outlook items) are not
+   * carried. A contact's photo is ContactData.photo, never repeated here. `contentId`/`isInline`
+   * keep pictures an HTML body shows. Left out when there are none.
+   */
+  attachments?: Array<{ name: string; contentType?: string; base64: string; contentId?: string; isInline?: boolean }>;
 }
 
 export type PhoneKey =

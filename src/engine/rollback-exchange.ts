@@ -67,7 +67,7 @@ async function resolveIntents(ews: EwsSession, folders: ExchangeFolders, journal
       } else {
         const ids = await ews.listItemIds(folder.id);
         for (let i = 0; i < ids.length; i += DELETE_BATCH) {
-          for (const item of await ews.readItems(kind, folder, ids.slice(i, i + DELETE_BATCH))) {
+          for (const item of await ews.readItems(kind, folder, ids.slice(i, i + DELETE_BATCH), { attachments: false })) {
             if (item.stamp) keys.set(item.stamp, [...(keys.get(item.stamp) ?? []), item.id]);
           }
         }

@@ -29,6 +29,7 @@ import { BASE_PROPERTIES, bindAll, readBase, writeBase } from './items';
 import { fromEwsRecurrence, toEwsRecurrence } from './recurrence';
 import { dateIn, ianaOf, midnightIn, windowsZone } from './timezones';
 import { removeHalfCreated } from './contacts';
+import { readAttachments, writeAttachments } from './attachments';
 import { child, findNodes, parseXml } from './soap';
 
 /**
@@ -60,6 +61,7 @@ export function eventProperties(): PropertyDefinitionBase[] {
     AppointmentSchema.Recurrence,
     AppointmentSchema.ModifiedOccurrences,
     AppointmentSchema.DeletedOccurrences,
+    ItemSchema.Attachments,
   ];
 }
 
@@ -116,7 +118,7 @@ export function zonesOf(responses: string[]): Map<string, EventZones> {
   return out;
 }
 
-export async function readEvent(ctx: EwsContext, item: Item, folder: EwsFolder, zones: EventZones = {}): Promise<EventData> {
+export async function readEvent(ctx: EwsContext, item: Item, folder: EwsFolder, zones: EventZones = {}, options: { attachments?: boolean } = {}): Promise<EventData> {
   const isAllDay = prop<boolean>(item, AppointmentSchema.IsAllDayEvent) ?? false;
   const startZone = zones.start ?? prop<TimeZoneInfo>(item, AppointmentSchema.StartTimeZone)?.Id;
   const endZone = zones.end ?? prop<TimeZoneInfo>(item, AppointmentSchema.EndTimeZone)?.Id ?? startZone;
@@ -145,6 +147,9 @@ export async function readEvent(ctx: EwsContext, item: Item, folder: EwsFolder, 
   if (busy !== undefined && LegacyFreeBusyStatus[busy]) data.busyStatus = LegacyFreeBusyStatus[busy] as EventData['busyStatus'];
   const organizer = attendee(prop<EmailAddress>(item, AppointmentSchema.Organizer));
   if (organizer) data.organizer = organizer;
+  // The master's (or single event's) file attachments; a changed occurrence's own are not carried.
+  const attachments = options.attachments === false ? undefined : await readAttachments(ctx, item);
+  if (attachments) data.attachments = attachments;
 
   if (prop<AppointmentType>(item, AppointmentSchema.AppointmentType) === AppointmentType.RecurringMaster) {
     const recurrence = fromEwsRecurrence(prop(item, AppointmentSchema.Recurrence));
@@ -202,7 +207,14 @@ export async function createEvent(ctx: EwsContext, folderId: string, data: Event
   if (data.recurrence) appt.Recurrence = toEwsRecurrence(data.recurrence);
   // Never the source's UID: the copy is a new meeting nobody else knows.
   appt.ICalUid = randomUUID().toUpperCase();
-  await ctx.call('saving a calendar event', () => appt.Save(new FolderId(folderId), SendInvitationsMode.SendToNone));
+  writeAttachments(appt, data.attachments);
+  try {
+    await ctx.call('saving a calendar event', () => appt.Save(new FolderId(folderId), SendInvitationsMode.SendToNone));
+  } catch (err) {
+    // Created without some attachment (the library adds what CreateItem left out): no half event left behind.
+    await removeHalfCreated(ctx, appt);
+    throw err;
+  }
   const id = appt.Id.UniqueId;
   if (data.recurrence && (data.modifiedOccurrences.length || data.deletedOccurrences.length)) {
     try {

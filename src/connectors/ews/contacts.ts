@@ -19,6 +19,7 @@ import type { EwsContext } from './session';
 import type { EwsFolder } from './types';
 import { prop } from './messages';
 import { BASE_PROPERTIES, readBase, writeBase } from './items';
+import { readAttachments, writeAttachments } from './attachments';
 
 /** Plain string properties, by ContactData field: what to read, and how to set it. */
 const TEXT_FIELDS = {
@@ -88,7 +89,7 @@ export function dayAt1159Utc(date: string): DateTime {
   return new DateTime(Date.parse(`${date.slice(0, 10)}T11:59:00Z`));
 }
 
-export async function readContact(ctx: EwsContext, item: Item, folder: EwsFolder, options: { photo: boolean } = { photo: true }): Promise<ContactData> {
+export async function readContact(ctx: EwsContext, item: Item, folder: EwsFolder, options: { photo: boolean; attachments?: boolean } = { photo: true }): Promise<ContactData> {
   const data: ContactData = { kind: 'contact', ...readBase(item, folder), emails: [], phones: {}, addresses: {}, imAddresses: {} };
   for (const [field, [def]] of Object.entries(TEXT_FIELDS) as Array<[TextField, (typeof TEXT_FIELDS)[TextField]]>) {
     const value = prop<string>(item, def);
@@ -127,6 +128,9 @@ export async function readContact(ctx: EwsContext, item: Item, folder: EwsFolder
   if (anniversary) data.anniversary = anniversary;
   const photo = options.photo ? await readPhoto(ctx, item) : undefined;
   if (photo) data.photo = photo;
+  // The other file attachments (readAttachments leaves the photo out).
+  const attachments = options.attachments === false ? undefined : await readAttachments(ctx, item);
+  if (attachments) data.attachments = attachments;
   return data;
 }
 
@@ -174,6 +178,7 @@ export async function createContact(ctx: EwsContext, folderId: string, data: Con
     photo.IsContactPhoto = true;
     if (data.photo.contentType) photo.ContentType = data.photo.contentType;
   }
+  writeAttachments(contact, data.attachments);
   try {
     await ctx.call('saving a contact', () => contact.Save(new FolderId(folderId)));
   } catch (err) {

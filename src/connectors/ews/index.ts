@@ -55,7 +55,7 @@ function session(ctx: EwsContext): EwsSession {
     fetchMime: (ids) => fetchMime(ctx, ids),
     createMessages: (folderId, messages) => createMessages(ctx, folderId, messages),
     listItemIds: (folderId) => listItemIds(ctx, folderId),
-    readItems: (kind, folder, ids) => readItems(ctx, kind, folder, ids),
+    readItems: (kind, folder, ids, options) => readItems(ctx, kind, folder, ids, options),
     createItem: (folderId, item, opts) => createItem(ctx, folderId, item, opts),
     deleteItems: (ids) => deleteItems(ctx, ids),
     readRules: () => readRules(ctx),

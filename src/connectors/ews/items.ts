@@ -17,7 +17,7 @@ import { TernError } from '../../errors';
 import type { PimBase, PimItem, PimKind } from '../pim';
 import type { EwsContext } from './session';
 import { BATCH, chunks } from './session';
-import type { EwsFolder, StoredItem } from './types';
+import type { EwsFolder, ReadOptions, StoredItem } from './types';
 import { findAll, prop, stringsOf } from './messages';
 import { STAMP, readStamp, setStamp } from './stamp';
 import { retryBusyItems } from './throttle';
@@ -97,11 +97,12 @@ async function bindKind(ctx: EwsContext, kind: PimKind, ids: string[], props: Pr
 }
 
 /** The folder's items of `kind` (a contact folder mixes contacts and groups), in neutral shapes. */
-export async function readItems(ctx: EwsContext, kind: PimKind, folder: EwsFolder, ids: string[]): Promise<StoredItem[]> {
+export async function readItems(ctx: EwsContext, kind: PimKind, folder: EwsFolder, ids: string[], options: ReadOptions = {}): Promise<StoredItem[]> {
+  const attachments = options.attachments !== false;
   switch (kind) {
     case 'contact': {
       const items = await bindKind(ctx, kind, ids, contactProperties(), 'reading contacts');
-      return Promise.all(items.map((item) => stored(readContact(ctx, item, folder), item)));
+      return Promise.all(items.map((item) => stored(readContact(ctx, item, folder, { photo: true, attachments }), item)));
     }
     case 'group': {
       const items = await bindKind(ctx, kind, ids, groupProperties(), 'reading contact groups');
@@ -113,12 +114,12 @@ export async function readItems(ctx: EwsContext, kind: PimKind, folder: EwsFolde
       const zones = zonesOf(xml);
       const out: StoredItem[] = [];
       // One at a time: each recurring master reads its modified occurrences too.
-      for (const item of items) out.push(await stored(readEvent(ctx, item, folder, zones.get(item.Id.UniqueId)), item));
+      for (const item of items) out.push(await stored(readEvent(ctx, item, folder, zones.get(item.Id.UniqueId), { attachments }), item));
       return out;
     }
     case 'task': {
       const items = await bindKind(ctx, kind, ids, taskProperties(), 'reading tasks');
-      return Promise.all(items.map((item) => stored(readTask(item, folder), item)));
+      return Promise.all(items.map((item) => stored(readTask(ctx, item, folder, { attachments }), item)));
     }
   }
 }

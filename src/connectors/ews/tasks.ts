@@ -6,7 +6,8 @@ import type { EwsFolder } from './types';
 import { iso, prop, stringsOf } from './messages';
 import { BASE_PROPERTIES, readBase, writeBase } from './items';
 import { fromEwsRecurrence, toEwsRecurrence } from './recurrence';
-import { dateOnly } from './contacts';
+import { dateOnly, removeHalfCreated } from './contacts';
+import { readAttachments, writeAttachments } from './attachments';
 import { extendedValue } from './stamp';
 
 /**
@@ -36,6 +37,7 @@ export function taskProperties(): PropertyDefinitionBase[] {
     TaskSchema.Mileage,
     TaskSchema.BillingInformation,
     TaskSchema.Companies,
+    ItemSchema.Attachments,
   ];
 }
 
@@ -47,7 +49,7 @@ function taskDate(value: string): DateTime {
   return new DateTime(Date.parse(value));
 }
 
-export function readTask(item: Item, folder: EwsFolder): TaskData {
+export async function readTask(ctx: EwsContext, item: Item, folder: EwsFolder, options: { attachments?: boolean } = {}): Promise<TaskData> {
   const status = prop<TaskStatus>(item, TaskSchema.Status);
   const data: TaskData = {
     kind: 'task',
@@ -78,6 +80,8 @@ export function readTask(item: Item, folder: EwsFolder): TaskData {
   if (mileage) data.mileage = mileage;
   const billing = prop<string>(item, TaskSchema.BillingInformation);
   if (billing) data.billingInformation = billing;
+  const attachments = options.attachments === false ? undefined : await readAttachments(ctx, item);
+  if (attachments) data.attachments = attachments;
   return data;
 }
 
@@ -99,6 +103,12 @@ export async function createTask(ctx: EwsContext, folderId: string, data: TaskDa
   if (data.mileage) task.Mileage = data.mileage;
   if (data.billingInformation) task.BillingInformation = data.billingInformation;
   if (data.companies.length) task.Companies = new StringList(data.companies);
-  await ctx.call('saving a task', () => task.Save(new FolderId(folderId)));
+  writeAttachments(task, data.attachments);
+  try {
+    await ctx.call('saving a task', () => task.Save(new FolderId(folderId)));
+  } catch (err) {
+    await removeHalfCreated(ctx, task);
+    throw err;
+  }
   return task.Id.UniqueId;
 }

@@ -54,6 +54,11 @@ export type CreateResult = { id: string } | { error: string };
 /** A destination item as the engine needs it for dedupe: the Tern stamp when Tern created it. */
 export type StoredItem = PimItem & { id: string; stamp?: string };
 
+/** How readItems reads: `attachments: false` leaves file attachments out (their content is never fetched). */
+export interface ReadOptions {
+  attachments?: boolean;
+}
+
 export interface EwsSession {
   /** The mailbox's SMTP address (the impersonated one when an admin account acts for it). */
   readonly mailbox: string;
@@ -78,8 +83,12 @@ export interface EwsSession {
 
   /** Item IDs of a contact, calendar or task folder (paged FindItem; masters only for calendars). */
   listItemIds(folderId: string): Promise<string[]>;
-  /** Full items (GetItem, ≤ 50 per call) in neutral shapes, with Tern's stamp when present. */
-  readItems(kind: PimKind, folder: EwsFolder, ids: string[]): Promise<StoredItem[]>;
+  /**
+   * Full items (GetItem, ≤ 50 per call) in neutral shapes, with Tern's stamp when present. File
+   * attachments come with their content (one GetAttachment per item that has any) unless
+   * `attachments: false`, for reads that only look for stamps and fingerprints.
+   */
+  readItems(kind: PimKind, folder: EwsFolder, ids: string[], options?: ReadOptions): Promise<StoredItem[]>;
   /**
    * Creates one item in the folder, stamped with `stamp` (a Tern extended property) so a re-run
    * recognises it. Events: created with SendMeetingInvitations=SendToNone and a new UID, then

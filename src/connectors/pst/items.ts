@@ -32,6 +32,16 @@ interface Base {
   importance?: number;
   /** PidTagSensitivity: 0 normal, 1 personal, 2 private, 3 confidential. */
   sensitivity?: number;
+  /** File attachments (contacts, appointments, tasks), as pim.ts carries them; see fileAttachmentsOf. */
+  attachments?: PstFileAttachment[];
+}
+
+export interface PstFileAttachment {
+  name: string;
+  contentType?: string;
+  base64: string;
+  contentId?: string;
+  isInline?: boolean;
 }
 
 export interface PstContact extends Base {
@@ -154,12 +164,58 @@ export function readItem(msg: PSTMessage, folder: string): PstItem | undefined {
     importance: safe(() => msg.importance),
     sensitivity: safe(() => msg.sensitivity),
   };
-  if (kind === 'contact') return contactOf(msg as PSTContact, base);
   if (kind === 'distList') {
     return { ...base, kind, displayName: msg.displayName || msg.subject, members: safe(() => oneOffMembers(msg)) ?? [], entries: safe(() => distListEntries(msg)) ?? [] };
   }
+  // Contacts, appointments and tasks carry their file attachments (a list's would be Outlook's own).
+  const attachments = safe(() => msg.numberOfAttachments) ? safe(() => fileAttachmentsOf(msg)) : undefined;
+  if (attachments?.length) base.attachments = attachments;
+  if (kind === 'contact') return contactOf(msg as PSTContact, base);
   if (kind === 'appointment') return appointmentOf(msg as PSTAppointment, base);
   return taskOf(msg as PSTTask, base);
+}
+
+const ATTACH_BY_VALUE = 1;
+const PR_ATTACHMENT_HIDDEN = 0x7ffe;
+/**
+ * Bounds, as the Exchange connector keeps them: an attachment larger than 25 MB is skipped, and
+ * an item carries at most 50 MB of them (in order; one that would pass the total is skipped, a
+ * smaller later one may still fit). Skipped attachments are left out in silence.
+ */
+export const MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;
+export const MAX_ATTACHMENT_BYTES_PER_ITEM = 50 * 1024 * 1024;
+/** PidTagAttachSize counts the attachment object's properties too: a little slack before reading. */
+const SIZE_SLACK = 64 * 1024;
+
+/**
+ * The item's file attachments (attachMethod ATTACH_BY_VALUE), content as base64 (structured-clone
+ * safe for the thread boundary). Left out: embedded messages (a recurring appointment's
+ * exceptions are such attachments; other embedded items are not carried either), reference and
+ * OLE attachments, the contact photo (PidTagAttachmentContactPhoto: PstContact.photo has it), and
+ * what passes the bounds above. An attachment with a Content-ID is inline when hidden
+ * (PidTagAttachmentHidden) or when the HTML body refers to it.
+ */
+export function fileAttachmentsOf(msg: PSTMessage): PstFileAttachment[] {
+  const out: PstFileAttachment[] = [];
+  let budget = MAX_ATTACHMENT_BYTES_PER_ITEM;
+  const html = safe(() => msg.bodyHTML) || '';
+  for (let i = 0; i < msg.numberOfAttachments; i++) {
+    const att = safe(() => msg.getAttachment(i));
+    if (!att || att.attachMethod !== ATTACH_BY_VALUE || tagBool(att, PR_ATTACHMENT_CONTACT_PHOTO)) continue;
+    if (att.filesize > Math.min(MAX_ATTACHMENT_BYTES, budget) + SIZE_SLACK) continue;
+    const bytes = safe(() => attachmentBytes(att));
+    if (!bytes || bytes.length > MAX_ATTACHMENT_BYTES || bytes.length > budget) continue;
+    budget -= bytes.length;
+    const a: PstFileAttachment = { name: att.longFilename || att.filename || att.displayName || `attachment-${i + 1}`, base64: bytes.toString('base64') };
+    if (att.mimeTag) a.contentType = att.mimeTag;
+    const cid = (att.contentId || '').replace(/[<>]/g, '').trim();
+    if (cid) {
+      a.contentId = cid;
+      if (tagBool(att, PR_ATTACHMENT_HIDDEN) || html.includes(`cid:${cid}`)) a.isInline = true;
+    }
+    out.push(a);
+  }
+  return out;
 }
 
 function contactOf(c: PSTContact, base: Base): PstContact {

@@ -59,6 +59,8 @@ function baseOf(i: PstItem): PimBase {
     categories: i.categories ?? [],
     importance: i.importance === undefined ? undefined : IMPORTANCE[i.importance],
     sensitivity: i.sensitivity === undefined ? undefined : SENSITIVITY[i.sensitivity],
+    // Already pim.ts's shape (items.ts reads file attachments only, never the contact photo).
+    attachments: i.attachments?.length ? i.attachments.map((a) => defined({ ...a })) : undefined,
   });
 }
 

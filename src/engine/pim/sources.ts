@@ -23,7 +23,8 @@ export interface PimSource {
   close(): Promise<void>;
 }
 
-const BATCH = 50;
+/** Items read at once: small, since each may carry attachments (up to 50 MB an item). */
+const BATCH = 10;
 
 /** Exchange folder classes and default folders of each kind (groups live in contact folders). */
 export const EXCHANGE_KIND: Record<PimKind, { folderClass: string; wellKnown: WellKnownFolder }> = {

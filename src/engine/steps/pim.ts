@@ -113,7 +113,8 @@ async function presentAt(ews: EwsSession, kind: PimKind, folder: EwsFolder): Pro
   const present: Present = { stamps: new Map(), fingerprints: new Map() };
   const ids = await ews.listItemIds(folder.id);
   for (let i = 0; i < ids.length; i += READ_BATCH) {
-    for (const item of await ews.readItems(kind, folder, ids.slice(i, i + READ_BATCH))) {
+    // Only stamps and fingerprints are needed here: attachments are not downloaded.
+    for (const item of await ews.readItems(kind, folder, ids.slice(i, i + READ_BATCH), { attachments: false })) {
       if (item.kind !== kind) continue;
       if (item.stamp) present.stamps.set(item.stamp, item.id);
       const fp = fingerprintOf(item);
