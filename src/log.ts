@@ -38,5 +38,6 @@ export function createLogger(level: string, options: { pretty?: boolean; destina
   if (pretty) {
     return pino({ ...base, transport: { target: 'pino-pretty', options: { destination: 2, colorize: true } } });
   }
-  return pino(base, pino.destination(options.destination ?? 2));
+  // Synchronous writes: a line logged just before a crash or process.exit is never lost (log volume is small).
+  return pino(base, pino.destination({ dest: options.destination ?? 2, sync: true }));
 }
