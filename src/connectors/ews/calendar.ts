@@ -28,7 +28,7 @@ import { iso, prop } from './messages';
 import { BASE_PROPERTIES, bindAll, readBase, writeBase } from './items';
 import { fromEwsRecurrence, toEwsRecurrence } from './recurrence';
 import { dateIn, ianaOf, midnightIn, windowsZone } from './timezones';
-import { removeHalfCreated } from './contacts';
+import { removeHalfCreated, saveNew } from './save';
 import { readAttachments, writeAttachments } from './attachments';
 import { child, findNodes, parseXml } from './soap';
 
@@ -208,14 +208,7 @@ export async function createEvent(ctx: EwsContext, folderId: string, data: Event
   // Never the source's UID: the copy is a new meeting nobody else knows.
   appt.ICalUid = randomUUID().toUpperCase();
   writeAttachments(appt, data.attachments);
-  try {
-    await ctx.call('saving a calendar event', () => appt.Save(new FolderId(folderId), SendInvitationsMode.SendToNone));
-  } catch (err) {
-    // Created without some attachment (the library adds what CreateItem left out): no half event left behind.
-    await removeHalfCreated(ctx, appt);
-    throw err;
-  }
-  const id = appt.Id.UniqueId;
+  const id = await saveNew(ctx, appt, 'saving a calendar event', () => appt.Save(new FolderId(folderId), SendInvitationsMode.SendToNone));
   if (data.recurrence && (data.modifiedOccurrences.length || data.deletedOccurrences.length)) {
     try {
       await applyExceptions(ctx, folderId, appt.ICalUid, data);

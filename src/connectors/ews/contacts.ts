@@ -2,7 +2,6 @@ import {
   Contact,
   ContactSchema,
   DateTime,
-  DeleteMode,
   EmailAddress,
   EmailAddressKey,
   FileAttachment,
@@ -20,6 +19,7 @@ import type { EwsFolder } from './types';
 import { prop } from './messages';
 import { BASE_PROPERTIES, readBase, writeBase } from './items';
 import { readAttachments, writeAttachments } from './attachments';
+import { saveNew } from './save';
 
 /** Plain string properties, by ContactData field: what to read, and how to set it. */
 const TEXT_FIELDS = {
@@ -179,24 +179,6 @@ export async function createContact(ctx: EwsContext, folderId: string, data: Con
     if (data.photo.contentType) photo.ContentType = data.photo.contentType;
   }
   writeAttachments(contact, data.attachments);
-  try {
-    await ctx.call('saving a contact', () => contact.Save(new FolderId(folderId)));
-  } catch (err) {
-    // The contact was created but its photo was not (the library adds what CreateItem left out): leave no half contact behind.
-    await removeHalfCreated(ctx, contact);
-    throw err;
-  }
-  return contact.Id.UniqueId;
+  return saveNew(ctx, contact, 'saving a contact', () => contact.Save(new FolderId(folderId)));
 }
 
-export async function removeHalfCreated(ctx: EwsContext, item: Item): Promise<void> {
-  const id = (() => {
-    try {
-      return item.Id?.UniqueId;
-    } catch {
-      return undefined;
-    }
-  })();
-  if (!id) return;
-  await ctx.call('removing a half-saved item', () => item.Delete(DeleteMode.HardDelete)).catch(() => {});
-}

@@ -2,6 +2,7 @@ import { ContactGroup, ContactGroupSchema, FolderId, ItemId, MailboxType } from 
 import type { EmailAddress, GroupMemberCollection, Item, PropertyDefinitionBase } from 'ews-javascript-api';
 import type { GroupData, GroupMember } from '../pim';
 import type { EwsContext } from './session';
+import { saveNew } from './save';
 import type { EwsFolder } from './types';
 import { prop } from './messages';
 import { BASE_PROPERTIES, readBase, writeBase } from './items';
@@ -56,6 +57,5 @@ export async function createGroup(ctx: EwsContext, folderId: string, data: Group
     // Not (yet) copied, or never a contact: the address still reaches the person.
     else if (m.address) group.Members.AddOneOff(m.name ?? m.address, m.address, m.routingType && m.routingType !== NESTED_GROUP ? m.routingType : 'SMTP');
   }
-  await ctx.call('saving a contact group', () => group.Save(new FolderId(folderId)));
-  return group.Id.UniqueId;
+  return saveNew(ctx, group, 'saving a contact group', () => group.Save(new FolderId(folderId)));
 }

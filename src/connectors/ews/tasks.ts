@@ -6,7 +6,8 @@ import type { EwsFolder } from './types';
 import { iso, prop, stringsOf } from './messages';
 import { BASE_PROPERTIES, readBase, writeBase } from './items';
 import { fromEwsRecurrence, toEwsRecurrence } from './recurrence';
-import { dateOnly, removeHalfCreated } from './contacts';
+import { dateOnly } from './contacts';
+import { saveNew } from './save';
 import { readAttachments, writeAttachments } from './attachments';
 import { extendedValue } from './stamp';
 
@@ -104,11 +105,5 @@ export async function createTask(ctx: EwsContext, folderId: string, data: TaskDa
   if (data.billingInformation) task.BillingInformation = data.billingInformation;
   if (data.companies.length) task.Companies = new StringList(data.companies);
   writeAttachments(task, data.attachments);
-  try {
-    await ctx.call('saving a task', () => task.Save(new FolderId(folderId)));
-  } catch (err) {
-    await removeHalfCreated(ctx, task);
-    throw err;
-  }
-  return task.Id.UniqueId;
+  return saveNew(ctx, task, 'saving a task', () => task.Save(new FolderId(folderId)));
 }
