@@ -36,12 +36,25 @@ export function mailTree(folders: EwsFolder[]): FolderTree {
   };
 }
 
+/** Folder classes that hold the same kind of item: a mail folder and a contact folder never stand in for each other. */
+const FAMILIES: Array<[prefix: string, label: string]> = [
+  ['IPF.Contact', 'Contacts'],
+  ['IPF.Appointment', 'Calendar'],
+  ['IPF.Task', 'Tasks'],
+];
+function familyOf(folderClass: string): string {
+  return FAMILIES.find(([prefix]) => folderClass === prefix || folderClass.startsWith(prefix + '.'))?.[0] ?? (folderClass === '' || folderClass.startsWith('IPF.Note') ? 'IPF.Note' : folderClass);
+}
+const labelOf = (family: string) => FAMILIES.find(([prefix]) => prefix === family)?.[1] ?? 'Mail';
+
 /**
- * The destination mailbox's folders: found by engine path, created level by level when missing
- * (each creation journaled with its FolderId, for rollback). Lanes asking for the same folder at
- * once share one creation.
+ * The destination mailbox's folders: found by engine path and folder class, created level by
+ * level when missing (each creation journaled with its FolderId, for rollback). A name already
+ * taken by a folder of another class (a mail folder "Contacts" next to the address book) gets
+ * the kind in brackets, "Contacts (Mail)". Lanes asking for the same folder at once share one creation.
  */
 export class ExchangeFolders {
+  private readonly byKey = new Map<string, EwsFolder>();
   private readonly byPath = new Map<string, EwsFolder>();
   private readonly creating = new Map<string, Promise<EwsFolder>>();
 
@@ -51,8 +64,7 @@ export class ExchangeFolders {
     readonly all: EwsFolder[],
     private readonly writer?: { journal: Journal; taskId: string },
   ) {
-    const inbox = all.find((f) => f.wellKnown === 'inbox');
-    for (const f of all) this.byPath.set(enginePath(f, inbox).toLowerCase(), f);
+    for (const f of all) this.index(this.pathOf(f), f);
   }
 
   static async load(ews: EwsSession, writer?: { journal: Journal; taskId: string }): Promise<ExchangeFolders> {
@@ -63,9 +75,14 @@ export class ExchangeFolders {
     return this.all.find((f) => f.wellKnown === name);
   }
 
-  /** Exchange compares folder names without case. */
-  find(path: string): EwsFolder | undefined {
-    return this.byPath.get(path.toLowerCase());
+  /** The folder of that class family at the path (Exchange compares folder names without case). */
+  find(path: string, folderClass = 'IPF.Note'): EwsFolder | undefined {
+    return this.byKey.get(keyOf(path, familyOf(folderClass)));
+  }
+
+  /** A contact, calendar or task folder at the path. */
+  findItemFolder(path: string): EwsFolder | undefined {
+    return FAMILIES.map(([family]) => this.find(path, family)).find(Boolean);
   }
 
   pathOf(folder: EwsFolder): string {
@@ -73,9 +90,9 @@ export class ExchangeFolders {
   }
 
   ensure(path: string, folderClass = 'IPF.Note'): Promise<EwsFolder> {
-    const found = this.find(path);
+    const found = this.find(path, folderClass);
     if (found) return Promise.resolve(found);
-    const key = path.toLowerCase();
+    const key = keyOf(path, familyOf(folderClass));
     let pending = this.creating.get(key);
     if (!pending) {
       pending = this.create(path, folderClass).finally(() => this.creating.delete(key));
@@ -84,14 +101,33 @@ export class ExchangeFolders {
     return pending;
   }
 
+  private index(path: string, f: EwsFolder): void {
+    this.byKey.set(keyOf(path, familyOf(f.folderClass)), f);
+    if (!this.byPath.has(path.toLowerCase())) this.byPath.set(path.toLowerCase(), f);
+  }
+
   private async create(path: string, folderClass: string): Promise<EwsFolder> {
     if (!this.writer) throw new Error(`ExchangeFolders: no folder "${path}" and nowhere to journal its creation`);
     const cut = path.lastIndexOf('/');
-    const parent = cut === -1 ? undefined : await this.ensure(path.slice(0, cut), folderClass);
-    const created = await this.ews.createFolder(parent?.id, path.slice(cut + 1), folderClass);
+    const parentPath = cut === -1 ? undefined : path.slice(0, cut);
+    // The parent holds the same kind: mail below the calendar would be invisible in Outlook's mail view.
+    const parent = parentPath === undefined ? undefined : await this.ensure(parentPath, folderClass);
+    let name = path.slice(cut + 1);
+    if (this.byPath.has(path.toLowerCase())) {
+      name = `${name} (${labelOf(familyOf(folderClass))})`;
+      const renamed = this.find(parentPath === undefined ? name : `${parentPath}/${name}`, folderClass);
+      if (renamed) {
+        this.index(path, renamed);
+        return renamed;
+      }
+    }
+    const created = await this.ews.createFolder(parent?.id, name, folderClass);
     this.writer.journal.addFolder(this.writer.taskId, path, Date.now(), created.id);
-    this.byPath.set(path.toLowerCase(), created);
     this.all.push(created);
+    this.index(this.pathOf(created), created);
+    this.byKey.set(keyOf(path, familyOf(folderClass)), created);
     return created;
   }
 }
+
+const keyOf = (path: string, family: string) => `${family}|${path.toLowerCase()}`;

@@ -36,9 +36,12 @@ export async function rollbackExchange(journal: Journal, taskId: string, account
     const rules = journal.snapshot<RuleData[]>(taskId, RULES_SNAPSHOT);
     if (rules) {
       // Rewriting the rules would delete client-side Outlook rules made since: leave them, and say so.
-      if ((await ews.readRules()).hasClientRules) kept.push('Inbox rules: left as they are, because the mailbox now has client-side Outlook rules that rewriting the rules would delete; remove the migrated rules by hand.');
-      else await ews.writeRules(rules);
-      journal.removeSnapshot(taskId, RULES_SNAPSHOT);
+      // The snapshot stays when skipped, so a later rollback (once the client-side rules are gone) can restore it.
+      if ((await ews.readRules()).hasClientRules) kept.push('Inbox rules: left as they are, because the mailbox now has client-side Outlook rules that rewriting the rules would delete; remove them, or the migrated rules, by hand.');
+      else {
+        await ews.writeRules(rules);
+        journal.removeSnapshot(taskId, RULES_SNAPSHOT);
+      }
     }
     const oof = journal.snapshot<OofData>(taskId, OOF_SNAPSHOT);
     if (oof) {
@@ -56,8 +59,8 @@ async function resolveIntents(ews: EwsSession, folders: ExchangeFolders, journal
   const open = rows.filter((r) => !r.ref);
   const claimed = new Set(rows.flatMap((r) => (r.ref ? [r.ref] : [])));
   for (const folderPath of new Set(open.map((r) => r.folder))) {
-    const folder = folders.find(folderPath);
     const here = open.filter((r) => r.folder === folderPath);
+    const folder = here[0].kind === 'message' ? folders.find(folderPath) : folders.findItemFolder(folderPath);
     const keys = new Map<string, string[]>();
     if (folder) {
       const kind = KIND_OF_CLASS.find(([c]) => folder.folderClass.startsWith(c))?.[1];

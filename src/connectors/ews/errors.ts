@@ -76,13 +76,27 @@ function mapResponseCode(account: AccountEndpoint, code: string, message: string
     return new TernError('PROTOCOL_ERROR', `${server} kept throttling the requests of ${who(account)}${during} (ErrorServerBusy). Try again later, or with fewer parallel tasks.`);
   }
   if (code === 'ErrorInvalidServerVersion' || code === 'ErrorInvalidSchemaVersionForMailboxVersion') {
-    return new TernError('PROTOCOL_ERROR', `${server} is older than Exchange 2010 SP2 (${code}); Tern needs Exchange 2010 SP2 or later.`);
+    return new TernError('NOT_AVAILABLE', `${server} is older than Exchange 2010 SP2 (${code}); Tern needs Exchange 2010 SP2 or later.`);
   }
   if (code === 'ErrorQuotaExceeded') {
-    return new TernError('PROTOCOL_ERROR', `The mailbox of ${account.impersonate ?? account.user} on ${server} is full (ErrorQuotaExceeded). Free some space or raise its quota.`);
+    return new TernError('NOT_AVAILABLE', `The mailbox of ${account.impersonate ?? account.user} on ${server} is full (ErrorQuotaExceeded). Free some space or raise its quota.`);
   }
-  return new TernError('PROTOCOL_ERROR', `Exchange server ${server} failed${during} for ${who(account)} (${code}${text}).`);
+  // Only what may pass is worth another try of the task; anything else is about what was sent.
+  const kind = TRANSIENT_CODES.has(code) ? 'PROTOCOL_ERROR' : 'ITEM_REFUSED';
+  return new TernError(kind, `Exchange server ${server} failed${during} for ${who(account)} (${code}${text}).`);
 }
+
+/** Response codes of a server that is busy, moving or briefly unwell: the task is retried. */
+const TRANSIENT_CODES = new Set([
+  'ErrorInternalServerTransientError',
+  'ErrorInternalServerError',
+  'ErrorTimeoutExpired',
+  'ErrorConnectionFailed',
+  'ErrorMailboxMoveInProgress',
+  'ErrorMailboxStoreUnavailable',
+  'ErrorServerBusy',
+  'ErrorBatchProcessingStopped',
+]);
 
 /** The HTTP status behind a TernError made from an answer without EWS content. */
 const httpStatuses = new WeakMap<TernError, number>();
@@ -172,7 +186,8 @@ export function libraryError(err: unknown, account: AccountEndpoint, what?: stri
     return withCode(new TernError(mapped.code, mapped.userMessage, { cause: safeCause(err) }), ServiceError[code]);
   }
   const during = what ? ` while ${what}` : '';
-  return new TernError('PROTOCOL_ERROR', `Exchange server ${serverName(account)} failed${during}${message ? `: ${message}` : ''}.`, { cause: safeCause(err) });
+  // The library refused locally (a value it cannot send or read): retrying the task would not help.
+  return new TernError('ITEM_REFUSED', `Exchange server ${serverName(account)} failed${during}${message ? `: ${message}` : ''}.`, { cause: safeCause(err) });
 }
 
 /** The name of a per-item error code, for CreateResult.error and messages. */

@@ -4,7 +4,7 @@ import type { PimItem, PimKind } from '../../connectors/pim';
 import type { EwsFolder, EwsSession } from '../../connectors/ews/types';
 import { openEws } from '../../connectors/ews';
 import { itemLabel } from '../../items';
-import { TernError, isTransient } from '../../errors';
+import { TernError } from '../../errors';
 import { ExchangeFolders } from '../exchange-folders';
 import { EXCHANGE_KIND, ofClass, openPimSource, type PimFolder, type PimSource } from '../pim/sources';
 import { fingerprintOf, sourceKeyOf, stampOf } from '../pim/keys';
@@ -116,7 +116,11 @@ async function presentAt(ews: EwsSession, kind: PimKind, folder: EwsFolder): Pro
     // Only stamps and fingerprints are needed here: attachments are not downloaded.
     for (const item of await ews.readItems(kind, folder, ids.slice(i, i + READ_BATCH), { attachments: false })) {
       if (item.kind !== kind) continue;
-      if (item.stamp) present.stamps.set(item.stamp, item.id);
+      // Stamped items are Tern's copies, found by stamp; only the others were "there before".
+      if (item.stamp) {
+        present.stamps.set(item.stamp, item.id);
+        continue;
+      }
       const fp = fingerprintOf(item);
       present.fingerprints.set(fp, (present.fingerprints.get(fp) ?? 0) + 1);
     }
@@ -163,8 +167,8 @@ async function copyItem(ctx: StepContext, ews: EwsSession, target: EwsFolder & {
     ours.add(id);
     return { counter: 'copied', bytes };
   } catch (err) {
-    // Connection trouble retries the task (the intent is claimed then); a refused item fails alone.
-    if (!(err instanceof TernError) || isTransient(err)) throw err;
+    // An item the destination refused fails alone; anything else (connection, login) fails or retries the task.
+    if (!(err instanceof TernError) || err.code !== 'ITEM_REFUSED') throw err;
     ctx.journal.remove(intent);
     ctx.log.warn({ task: ctx.taskId, folder: target.path, kind: item.kind, reason: err.userMessage }, 'the destination refused an item');
     return { counter: 'failed', bytes: 0 };

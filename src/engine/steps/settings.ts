@@ -108,10 +108,14 @@ function ruleKey(r: RuleData): string {
 export async function runOofStep(ctx: StepContext): Promise<{ cancelled: boolean }> {
   return withBoth(ctx, async (source, destination) => {
     const [oof, current] = await Promise.all([source.readOof(), destination.readOof()]);
-    ctx.journal.saveSnapshot(ctx.taskId, OOF_SNAPSHOT, current);
-    const before = ctx.journal.snapshot<typeof current>(ctx.taskId, OOF_SNAPSHOT)!;
+    // What the destination had before this task's first write (an earlier attempt may have written).
+    const before = ctx.journal.snapshot<typeof current>(ctx.taskId, OOF_SNAPSHOT) ?? current;
     const same = JSON.stringify(oof) === JSON.stringify(before);
-    if (JSON.stringify(oof) !== JSON.stringify(current)) await destination.writeOof(oof);
+    if (JSON.stringify(oof) !== JSON.stringify(current)) {
+      // Snapshotted only when written: a rollback then never overwrites settings this task left alone.
+      ctx.journal.saveSnapshot(ctx.taskId, OOF_SNAPSHOT, before);
+      await destination.writeOof(oof);
+    }
     const counters = { total: 1, copied: same ? 0 : 1, alreadyPresent: same ? 1 : 0, failed: 0, bytes: JSON.stringify(oof).length };
     ctx.progress.update({ taskId: ctx.taskId, step: 'outOfOffice', counters, at: Date.now() });
     return { cancelled: false };
