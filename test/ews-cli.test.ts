@@ -17,6 +17,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([fake?.close(), redis?.stop()]);
   expect(fake?.schemaErrors ?? []).toEqual([]);
+  expect(fake?.internalErrors ?? []).toEqual([]);
 });
 
 function tern(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {

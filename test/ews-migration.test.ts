@@ -30,6 +30,7 @@ const USERS: Record<string, string> = {
   'erin@ex.test': 'erin-pw',
   'frank@ex.test': 'frank-pw',
   'gina@ex.test': 'gina-pw',
+  'hal@ex.test': 'hal-pw',
 };
 
 let fake: FakeEws;
@@ -48,7 +49,17 @@ afterAll(async () => {
   await Promise.all([fake?.close(), dovecot?.stop(), redis?.stop()]);
   // Every request the connector sent and every answer the fake gave, checked against Microsoft's schema.
   expect(fake?.schemaErrors ?? []).toEqual([]);
+  expect(fake?.internalErrors ?? []).toEqual([]);
 });
+
+/** Waits until `probe` holds; fails the test when it never does (a poll that gives up silently proves nothing). */
+async function until(what: string, probe: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
 
 const ewsUrl = (user: string, password = USERS[user], port = fake.port) => `ews+http://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/EWS/Exchange.asmx`;
 
@@ -276,7 +287,10 @@ describe('IMAP to Exchange and Exchange to IMAP, e-mail', () => {
     const before = fake.mailbox('carol@ex.test').snapshot();
 
     fake.throttleNext(3, 150);
+    const started = Date.now();
     const done = await tern.waitFor((await migrate(tern.service, { from: imapUrl(dovecot, 'alice'), to: ewsUrl('carol@ex.test') }, tern.actor)).id);
+    // Each busy answer was waited out for its BackOffMilliseconds before the retry.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3 * 150);
     expect(done.error).toBeUndefined();
     expect(done.steps[0]).toMatchObject({ status: 'done', total: 4, copied: 4, failed: 0 });
     expect(fake.calls.filter((c) => c.status === 500 && c.response.includes('ErrorServerBusy'))).toHaveLength(3);
@@ -301,6 +315,23 @@ describe('IMAP to Exchange and Exchange to IMAP, e-mail', () => {
     await rollback(tern.service, { taskId: done.id }, tern.actor);
     expect((await tern.waitFor(done.id, (t) => t.status !== 'rolling_back')).status).toBe('rolled_back');
     expect(carol.snapshot()).toEqual(before);
+  });
+
+  it('an IMAP folder named like an Exchange address book or calendar gets a mail folder of its own', async () => {
+    const imap = account(dovecot, 'carol');
+    await seedMessage(imap, 'Contacts', makeMessage({ subject: 'Mail filed under Contacts' }), {});
+    await seedMessage(imap, 'Calendar/2024', makeMessage({ subject: 'Mail filed under Calendar/2024' }), {});
+    const done = await tern.waitFor((await migrate(tern.service, { from: imapUrl(dovecot, 'carol'), to: ewsUrl('hal@ex.test') }, tern.actor)).id);
+    expect(done.error).toBeUndefined();
+    const hal = fake.mailbox('hal@ex.test');
+    expect(hal.items('Contacts')).toEqual([]);
+    expect(hal.items('Calendar')).toEqual([]);
+    expect(hal.items('Contacts (Mail)').map((i) => i.type)).toEqual(['Message']);
+    expect(hal.items('Calendar (Mail)/2024').map((i) => i.type)).toEqual(['Message']);
+    expect(hal.folderByPath('Contacts (Mail)')?.folderClass).toBe('IPF.Note');
+    // A second run finds those folders again instead of tripping over the names.
+    const again = await tern.waitFor((await migrate(tern.service, { from: imapUrl(dovecot, 'carol'), to: ewsUrl('hal@ex.test') }, tern.actor)).id);
+    expect(again.steps[0]).toMatchObject({ status: 'done', copied: 0, failed: 0 });
   });
 
   it('Exchange → IMAP: the MIME byte for byte, read state and flag as IMAP flags, dates kept; rollback', async () => {
@@ -366,6 +397,7 @@ describe('resume', () => {
     await slow?.close();
     await bulk?.close();
     expect(bulk?.schemaErrors ?? []).toEqual([]);
+    expect(bulk?.internalErrors ?? []).toEqual([]);
   });
 
   it('a worker killed mid-way is replaced: nothing copied twice, nothing lost, all journaled', async () => {
@@ -379,7 +411,8 @@ describe('resume', () => {
     const spawnWorker = () => spawn(process.execPath, [path.join(projectRoot, 'bin/tern.js'), 'worker'], { env: { ...process.env, ...env }, stdio: 'ignore' });
     worker = spawnWorker();
     const created = await migrate(own.service, { from: ewsUrl('alice@ex.test', USERS['alice@ex.test'], bulk.port), to: ewsUrl('dave@ex.test', USERS['dave@ex.test'], slow.port), items: 'emails' }, own.actor);
-    for (let i = 0; i < 12_000 && own.service.status(created.id, own.actor).steps[0].copied < 20; i++) await new Promise((r) => setTimeout(r, 5));
+    await until('the first 20 copies', () => own!.service.status(created.id, own!.actor).steps[0].copied >= 20);
+    expect(own.service.status(created.id, own.actor).status).toBe('running');
     worker.kill('SIGKILL');
     await new Promise((r) => worker!.once('exit', r));
     expect(own.service.status(created.id, own.actor).steps[0].copied).toBeLessThan(300);
@@ -405,7 +438,8 @@ describe('resume', () => {
     const spawnWorker = () => spawn(process.execPath, [path.join(projectRoot, 'bin/tern.js'), 'worker'], { env: { ...process.env, ...own!.env }, stdio: 'ignore' });
     worker = spawnWorker();
     const created = await migrate(own!.service, { from: ewsUrl('erin@ex.test', USERS['erin@ex.test'], bulk!.port), to: ewsUrl('frank@ex.test', USERS['frank@ex.test'], slow!.port), items: 'contacts' }, own!.actor);
-    for (let i = 0; i < 12_000 && own!.service.status(created.id, own!.actor).steps[0].copied < 10; i++) await new Promise((r) => setTimeout(r, 5));
+    await until('the first 10 contacts', () => own!.service.status(created.id, own!.actor).steps[0].copied >= 10);
+    expect(own!.service.status(created.id, own!.actor).status).toBe('running');
     worker.kill('SIGKILL');
     await new Promise((r) => worker!.once('exit', r));
     expect(own!.service.status(created.id, own!.actor).steps[0].copied).toBeLessThan(150);
@@ -435,7 +469,7 @@ describe('cancel, refusals', () => {
     for (let i = 0; i < 30; i++) mb.addMessage('Inbox', makeMessage({ subject: `Mail ${i}` }), { receivedAt: new Date(day(1 + (i % 20))) });
     const created = await migrate(tern.service, { from: ewsUrl('erin@ex.test'), to: ewsUrl('frank@ex.test', USERS['frank@ex.test'], slow.port), items: 'emails,contacts,calendars' }, tern.actor);
     // Once the first batch is in, Inbox is the folder in progress: it must be finished, the rest not started.
-    for (let i = 0; i < 6000 && tern.service.status(created.id, tern.actor).steps[0].copied === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    await until('the first batch', () => tern.service.status(created.id, tern.actor).steps[0].copied > 0);
     await cancel(tern.service, { taskId: created.id }, tern.actor);
     const done = await tern.waitFor(created.id);
     expect(done.status).toBe('cancelled');

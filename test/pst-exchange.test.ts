@@ -32,6 +32,7 @@ afterAll(async () => {
   await tern?.close();
   await Promise.all([fake?.close(), redis?.stop()]);
   expect(fake?.schemaErrors ?? []).toEqual([]);
+  expect(fake?.internalErrors ?? []).toEqual([]);
 });
 
 const url = (user: keyof typeof USERS) => `ews+http://${encodeURIComponent(user)}:${USERS[user]}@127.0.0.1:${fake.port}/EWS/Exchange.asmx`;

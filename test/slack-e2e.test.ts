@@ -446,6 +446,7 @@ describe('Microsoft Exchange from the form', () => {
   afterAll(async () => {
     await exchange?.close();
     expect(exchange?.schemaErrors ?? []).toEqual([]);
+    expect(exchange?.internalErrors ?? []).toEqual([]);
   });
 
   it('the Exchange server type takes the EWS URL; e-mails and contacts move; the card and thread end completed', async () => {
