@@ -1,6 +1,6 @@
 import type { PSTMessage } from 'pst-extractor';
 import type { PSTAppointment } from 'pst-extractor/dist/PSTAppointment.class';
-import { namedBinary, namedDate, namedString, PSETID_APPOINTMENT } from './props';
+import { embeddedMessageOf, iso, namedBinary, namedDate, namedString, PSETID_APPOINTMENT, safe } from './props';
 
 /**
  * What an appointment holds beyond pst-extractor's getters: its recipients (attendees with
@@ -36,7 +36,6 @@ const PID_LID_TZ_DEFINITION_END = 0x825f;
 const PID_LID_TZ_DEFINITION_RECUR = 0x8260;
 const PID_LID_TIME_ZONE_DESCRIPTION = 0x8234;
 const RECIP_ORGANIZER = 0x0002;
-const ATTACH_EMBEDDED_MSG = 5;
 /** Exception embedded messages: IPM.OLE.CLASS.{00061055-0000-0000-C000-000000000046}. */
 const EXCEPTION_CLASS = /^IPM\.OLE\.CLASS\.\{00061055-/i;
 
@@ -68,11 +67,7 @@ export function exceptionsOf(msg: PSTMessage): PstException[] {
   const out: PstException[] = [];
   for (let i = 0; i < msg.numberOfAttachments; i++) {
     const att = safe(() => msg.getAttachment(i));
-    if (!att || att.attachMethod !== ATTACH_EMBEDDED_MSG) continue;
-    // pst-extractor only builds the embedded message when the attachment knows its parent's node.
-    const a = att as unknown as { descriptorIndexNode?: unknown };
-    a.descriptorIndexNode ??= (msg as unknown as { descriptorIndexNode?: unknown }).descriptorIndexNode;
-    const inner = safe(() => att.embeddedPSTMessage) as PSTAppointment | null | undefined;
+    const inner = att && (embeddedMessageOf(msg, att) as PSTAppointment | undefined);
     if (!inner || !EXCEPTION_CLASS.test(inner.messageClass || '')) continue;
     out.push({
       originalStart: iso(safe(() => namedDate(inner, PID_LID_EXCEPTION_REPLACE_TIME, PSETID_APPOINTMENT))),
@@ -87,14 +82,3 @@ export function exceptionsOf(msg: PSTMessage): PstException[] {
   return out;
 }
 
-export function iso(d: Date | null | undefined): string | undefined {
-  return d && !Number.isNaN(d.getTime()) ? d.toISOString() : undefined;
-}
-
-export function safe<T>(fn: () => T): T | undefined {
-  try {
-    return fn();
-  } catch {
-    return undefined;
-  }
-}

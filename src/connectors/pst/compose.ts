@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { PSTAttachment, PSTMessage } from 'pst-extractor';
+import { embeddedMessageOf, isEmbedded, safe } from './props';
 
 /**
  * Rebuilds one PST message as an RFC 5322 message with nodemailer's MailComposer. Received mail
@@ -14,7 +15,6 @@ import type { PSTAttachment, PSTMessage } from 'pst-extractor';
 const PR_INTERNET_REFERENCES = 0x1039;
 const PR_SENDER_SMTP_ADDRESS = 0x5d01;
 const PR_SENT_REPRESENTING_SMTP_ADDRESS = 0x5d02;
-const ATTACH_EMBEDDED_MSG = 5;
 /** Body parts are rebuilt, so the original structure's headers must not be carried over. */
 const MIME_STRUCTURE_HEADERS = new Set(['content-type', 'content-transfer-encoding', 'mime-version', 'content-disposition', 'content-id', 'content-description', 'content-length', 'lines']);
 
@@ -152,11 +152,8 @@ async function attachmentsOf(msg: PSTMessage, depth: number) {
   const out = [];
   for (let i = 0; i < msg.numberOfAttachments; i++) {
     const att = msg.getAttachment(i);
-    if (att.attachMethod === ATTACH_EMBEDDED_MSG) {
-      // pst-extractor only builds the embedded message when the attachment knows its parent's node.
-      const a = att as unknown as { descriptorIndexNode?: unknown };
-      a.descriptorIndexNode ??= (msg as unknown as { descriptorIndexNode?: unknown }).descriptorIndexNode;
-      const inner = safe(() => att.embeddedPSTMessage);
+    if (isEmbedded(att)) {
+      const inner = embeddedMessageOf(msg, att);
       // Depth guard: a message that (through corruption) embeds itself must not loop.
       if (!inner || depth > 8) continue;
       const name = (att.longFilename || att.filename || inner.subject || 'message') + (/\.eml$/i.test(att.longFilename) ? '' : '.eml');
@@ -191,10 +188,3 @@ export function attachmentBytes(att: PSTAttachment): Buffer | undefined {
   return Buffer.concat(parts);
 }
 
-function safe<T>(fn: () => T): T | undefined {
-  try {
-    return fn();
-  } catch {
-    return undefined;
-  }
-}

@@ -2,11 +2,11 @@ import type { PSTMessage } from 'pst-extractor';
 import type { PSTAppointment } from 'pst-extractor/dist/PSTAppointment.class';
 import type { PSTContact } from 'pst-extractor/dist/PSTContact.class';
 import type { PSTTask } from 'pst-extractor/dist/PSTTask.class';
-import { attendeesOf, exceptionsOf, iso, safe, timeZoneFieldsOf, type PstAttendee, type PstException } from './appointment';
+import { attendeesOf, exceptionsOf, timeZoneFieldsOf, type PstAttendee, type PstException } from './appointment';
 import { attachmentBytes } from './compose';
 import { distListEntries, oneOffMembers, type PstDistListEntry } from './dist-list';
 import { itemKindOf } from './folders';
-import { namedBinary, namedBool, namedDate, namedMultiString, namedString, PSETID_ADDRESS, PSETID_COMMON, PSETID_TASK, tagBool } from './props';
+import { iso, namedBinary, namedBool, namedDate, namedMultiString, namedString, PSETID_ADDRESS, PSETID_COMMON, PSETID_TASK, safe, tagBool } from './props';
 
 export type { PstAttendee, PstDistListEntry, PstException };
 

@@ -1,4 +1,4 @@
-import type { PSTMessage } from 'pst-extractor';
+import type { PSTAttachment, PSTMessage } from 'pst-extractor';
 
 /**
  * Raw MAPI property access on a pst-extractor object, for what its getters do not give:
@@ -95,4 +95,34 @@ export function namedMultiString(msg: PSTMessage, lid: number, set: number): str
   return multiValues(rawBytes(msg, id))
     .map((v) => v.toString(ansi ? 'latin1' : 'utf16le').replace(/\0+$/, ''))
     .filter(Boolean);
+}
+
+/** PR_ATTACH_METHOD of an attachment that is an Outlook item (a message, an exception). */
+const ATTACH_EMBEDDED_MSG = 5;
+
+/**
+ * The Outlook item an attachment embeds, or undefined for a file. pst-extractor only builds it
+ * when the attachment knows its parent's node, which it does not set itself.
+ */
+export function embeddedMessageOf(parent: PSTMessage, att: PSTAttachment): PSTMessage | undefined {
+  if (att.attachMethod !== ATTACH_EMBEDDED_MSG) return undefined;
+  const a = att as unknown as { descriptorIndexNode?: unknown };
+  a.descriptorIndexNode ??= (parent as unknown as { descriptorIndexNode?: unknown }).descriptorIndexNode;
+  return safe(() => att.embeddedPSTMessage) ?? undefined;
+}
+
+export const isEmbedded = (att: PSTAttachment) => att.attachMethod === ATTACH_EMBEDDED_MSG;
+
+/** A date as ISO text, or undefined for none or an invalid one. */
+export function iso(d: Date | null | undefined): string | undefined {
+  return d && !Number.isNaN(d.getTime()) ? d.toISOString() : undefined;
+}
+
+/** pst-extractor's getters throw on damaged data: such a value is simply absent. */
+export function safe<T>(fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch {
+    return undefined;
+  }
 }

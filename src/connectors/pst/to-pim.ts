@@ -271,7 +271,7 @@ function taskDate(value?: string): string | undefined {
   return value && value < '4500' ? value.slice(0, 10) : undefined;
 }
 
-/** The object without its undefined fields: items cross threads and land in journals as JSON. */
+/** The object without its undefined fields: plain data, the same after a copy across threads or a JSON round trip. */
 function defined<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
