@@ -1,8 +1,8 @@
-import type { AccountCredentials, Protocol } from '../src/connectors/types';
+import type { AccountCredentials, Protocol } from '../src/ports/account';
 import { ITEM_KINDS, itemLabel, parseItems, type ItemKind } from '../src/items';
 import { TernError } from '../src/errors';
 import { AUTO_HOST } from '../src/service/resolve-auto';
-import { DEFAULT_EWS_PATH } from '../src/accounts';
+import { DEFAULT_EWS_PATH } from '../src/connectors/ews/url';
 import type { TernService } from '../src/service/service';
 import type { Actor } from '../src/service/actor';
 import type { TaskView } from '../src/task';

@@ -1,28 +1,17 @@
 import { TernError } from './errors';
-import type { AccountCredentials, AccountEndpoint, Protocol } from './connectors/types';
+import { mailboxOf, type AccountCredentials, type AccountEndpoint } from './ports/account';
+import { ACCOUNT_SCHEMES, CONNECTORS, byScheme } from './connectors/registry';
 
-/**
- * Account URLs: imap://user@host:port, imaps://…, pop3://…, pop3s://…, and Exchange as
- * ews://user@host/EWS/Exchange.asmx (HTTPS) or ews+http://… . The password comes from the URL's
- * userinfo (percent-encoded) or from a fallback (TERN_FROM_PASSWORD / TERN_TO_PASSWORD).
- * `?insecure=1` accepts a self-signed certificate. Exchange only: `?as=admin@domain` logs in as
- * that administrator (the password is theirs) and acts for the URL's mailbox by impersonation;
- * `?auth=ntlm` uses NTLM instead of Basic.
- */
-const SCHEMES: Record<string, { protocol: Protocol; secure: boolean; port: number }> = {
-  'imap:': { protocol: 'imap', secure: false, port: 143 },
-  'imaps:': { protocol: 'imap', secure: true, port: 993 },
-  'pop3:': { protocol: 'pop3', secure: false, port: 110 },
-  'pop3s:': { protocol: 'pop3', secure: true, port: 995 },
-  'ews:': { protocol: 'ews', secure: true, port: 443 },
-  'ews+http:': { protocol: 'ews', secure: false, port: 80 },
-};
-
-/** Where Exchange serves EWS when the URL gives no path. */
-export const DEFAULT_EWS_PATH = '/EWS/Exchange.asmx';
+export { mailboxOf };
 
 export type Side = 'source' | 'destination';
 
+/**
+ * Account URLs: each account kind's schemes come from the connector registry (imap, imaps, pop3,
+ * pop3s, ews, ews+http, …). The password comes from the URL's userinfo (percent-encoded) or from
+ * a fallback (TERN_FROM_PASSWORD / TERN_TO_PASSWORD). `?insecure=1` accepts a self-signed
+ * certificate; a kind may read more of the URL (Exchange: `?as=`, `?auth=`, the EWS path).
+ */
 export function parseAccountUrl(input: string, side: Side, fallbackPassword?: string): AccountCredentials {
   const fail = (why: string) =>
     new TernError('BAD_ACCOUNT_URL', `The ${side} account URL is not valid: ${why}. Expected e.g. imaps://alice%40example.com@imap.example.com:993`, {
@@ -34,9 +23,10 @@ export function parseAccountUrl(input: string, side: Side, fallbackPassword?: st
   } catch {
     throw fail('it is not a URL');
   }
-  const scheme = SCHEMES[url.protocol];
+  const scheme = byScheme(url.protocol);
   if (!scheme) {
-    throw fail(`unknown scheme "${url.protocol.replace(/:$/, '')}" (use imap, imaps, pop3, pop3s, ews or ews+http)`);
+    const names = ACCOUNT_SCHEMES;
+    throw fail(`unknown scheme "${url.protocol.replace(/:$/, '')}" (use ${names.slice(0, -1).join(', ')} or ${names[names.length - 1]})`);
   }
   if (!url.hostname) throw fail('the server name is missing');
   let user: string;
@@ -57,7 +47,7 @@ export function parseAccountUrl(input: string, side: Side, fallbackPassword?: st
   }
   const insecure = ['1', 'true', 'yes'].includes(url.searchParams.get('insecure') ?? '');
   const account: AccountCredentials = {
-    protocol: scheme.protocol,
+    protocol: scheme.info.protocol,
     host: url.hostname.replace(/^\[|\]$/g, ''),
     port: url.port ? Number(url.port) : scheme.port,
     secure: scheme.secure,
@@ -65,39 +55,16 @@ export function parseAccountUrl(input: string, side: Side, fallbackPassword?: st
     user,
     password,
   };
-  return scheme.protocol === 'ews' ? withExchangeOptions(account, url, fail) : account;
-}
-
-function withExchangeOptions(account: AccountCredentials, url: URL, fail: (why: string) => TernError): AccountCredentials {
-  const admin = url.searchParams.get('as')?.trim();
-  const auth = url.searchParams.get('auth')?.toLowerCase();
-  if (auth && auth !== 'basic' && auth !== 'ntlm') throw fail(`unknown auth "${auth}" (use basic or ntlm)`);
-  if (admin !== undefined && !admin.includes('@')) throw fail(`?as= takes the administrator's address (admin@domain), not "${admin}"`);
-  const path = url.pathname && url.pathname !== '/' ? url.pathname : DEFAULT_EWS_PATH;
-  return {
-    ...account,
-    path,
-    ...(auth === 'ntlm' ? { auth: 'ntlm' as const } : {}),
-    // Impersonation: the administrator logs in, the URL's user is the mailbox it acts for.
-    ...(admin ? { user: admin, impersonate: account.user } : {}),
-  };
-}
-
-/** The mailbox an account reaches: the impersonated one when an administrator acts for it. */
-export function mailboxOf(a: AccountEndpoint): string {
-  return a.impersonate ?? a.user;
+  return scheme.info.urlOptions ? scheme.info.urlOptions(account, url, fail) : account;
 }
 
 /** The URL of an account without its password, for display and storage. */
 export function formatAccount(a: AccountEndpoint): string {
-  if (a.protocol === 'pst') return `pst:${a.user}`;
   const host = a.host.includes(':') ? `[${a.host}]` : a.host;
-  if (a.protocol === 'ews') {
-    const query = [a.impersonate ? `as=${encodeURIComponent(a.user)}` : '', a.auth === 'ntlm' ? 'auth=ntlm' : '', a.insecure ? 'insecure=1' : ''].filter(Boolean).join('&');
-    return `ews${a.secure ? '' : '+http'}://${encodeURIComponent(mailboxOf(a))}@${host}:${a.port}${a.path ?? DEFAULT_EWS_PATH}${query ? `?${query}` : ''}`;
-  }
-  const scheme = `${a.protocol}${a.secure ? 's' : ''}`;
-  return `${scheme}://${encodeURIComponent(a.user)}@${host}:${a.port}${a.insecure ? '?insecure=1' : ''}`;
+  const info = CONNECTORS[a.protocol];
+  if (info.formatUrl) return info.formatUrl(a, host);
+  const scheme = Object.entries(info.schemes).find(([, s]) => s.secure === a.secure)?.[0] ?? `${a.protocol}:`;
+  return `${scheme}//${encodeURIComponent(a.user)}@${host}:${a.port}${a.insecure ? '?insecure=1' : ''}`;
 }
 
 /** Drops the password from an account. */

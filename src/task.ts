@@ -1,9 +1,12 @@
-import type { AccountEndpoint } from './connectors/types';
+import type { AccountEndpoint } from './ports/account';
 import type { ItemKind } from './items';
 
 /** The task lifecycle of DESIGN.md. */
 export type TaskStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'rolling_back' | 'rolled_back';
 export type StepStatus = 'pending' | 'running' | 'done' | 'skipped' | 'failed' | 'cancelled';
+
+/** The moments a task's watchers hear of (a notification e-mail goes out for each, once). */
+export type TaskEvent = 'started' | 'completed' | 'failed' | 'cancelled' | 'rolled_back' | 'rollback_failed';
 
 export const END_STATUSES: readonly TaskStatus[] = ['completed', 'failed', 'cancelled'];
 export const isEnded = (s: TaskStatus) => END_STATUSES.includes(s);

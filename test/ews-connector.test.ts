@@ -10,8 +10,8 @@ import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEws } from '../src/connectors/ews';
 import type { EwsFolder, EwsSession, NewMessage } from '../src/connectors/ews/types';
-import type { ContactData, EventData, GroupData, OofData, RuleData, TaskData } from '../src/connectors/pim';
-import type { AccountCredentials } from '../src/connectors/types';
+import type { ContactData, EventData, GroupData, OofData, RuleData, TaskData } from '../src/ports/pim-items';
+import type { AccountCredentials } from '../src/ports/account';
 import { TernError } from '../src/errors';
 import { MAX_BUSY_RETRIES, retryBusyItems } from '../src/connectors/ews/throttle';
 import { startFakeEws } from './fakes/ews';
@@ -761,7 +761,7 @@ describe('inbox rules and automatic replies', () => {
   });
   afterAll(() => ews.close());
 
-  it('round-trips rules, folder references as paths, and refuses a path that does not exist', async () => {
+  it('round-trips rules, folder references as mail folder paths ("INBOX/…"), and refuses a path that does not exist', async () => {
     const inbox = (await ews.folders()).find((f) => f.wellKnown === 'inbox')!;
     await ews.createFolder(inbox.id, 'Newsletters', 'IPF.Note');
     const rules: RuleData[] = [
@@ -771,7 +771,7 @@ describe('inbox rules and automatic replies', () => {
         isEnabled: true,
         conditions: { containsSubjectStrings: ['Newsletter', 'Digest'], fromAddresses: [{ emailAddress: 'news@example.org' }] },
         exceptions: { hasAttachments: true },
-        actions: { moveToFolder: 'Inbox/Newsletters', stopProcessingRules: true },
+        actions: { moveToFolder: 'INBOX/Newsletters', stopProcessingRules: true },
       },
       { displayName: 'Flag the boss', priority: 2, isEnabled: false, conditions: { importance: 'High' }, exceptions: {}, actions: { markImportance: 'High', assignCategories: ['Boss'] } },
     ];
@@ -783,6 +783,9 @@ describe('inbox rules and automatic replies', () => {
     // Writing the same collection again changes nothing; one rule less deletes just that one.
     await ews.writeRules(back.rules);
     await ews.writeRules([back.rules[0]]);
+    expect((await ews.readRules()).rules).toEqual([rules[0]]);
+    // A snapshot an older version took names the folder by its display path: still understood.
+    await ews.writeRules([{ ...rules[0], actions: { moveToFolder: 'Inbox/Newsletters', stopProcessingRules: true } }]);
     expect((await ews.readRules()).rules).toEqual([rules[0]]);
 
     const err = await rejection(ews.writeRules([...rules, { ...rules[0], displayName: 'Lost', priority: 3, actions: { moveToFolder: 'Inbox/Does not exist' } }]));

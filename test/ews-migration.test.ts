@@ -14,7 +14,7 @@ import { account, imapUrl, projectRoot, startTern, ternEnv, type TestTern } from
 import { startLatencyProxy, type LatencyProxy } from './support/latency-proxy';
 import { openEws } from '../src/connectors/ews';
 import type { EwsSession, StoredItem } from '../src/connectors/ews/types';
-import type { ContactData, EventData, GroupData, OofData, PimItem, TaskData } from '../src/connectors/pim';
+import type { ContactData, EventData, GroupData, OofData, PimItem, TaskData } from '../src/ports/pim-items';
 import { parseAccountUrl } from '../src/accounts';
 import { migrate } from '../commands/migrate';
 import { rollback } from '../commands/rollback';
@@ -406,7 +406,8 @@ describe('resume', () => {
     mb.addFolder('', 'Bulk');
     for (let i = 0; i < 400; i++) mb.addMessage('Bulk', makeMessage({ subject: `Bulk ${i}` }), { receivedAt: new Date(day(1 + (i % 25))) });
     slow = await startLatencyProxy(bulk.port, 60);
-    const env = ternEnv(redis.url, { TERN_JOB_LOCK_MS: '1500' });
+    // One lane, so the copy is still under way when the worker is killed (four lanes share one folder's batches).
+    const env = ternEnv(redis.url, { TERN_JOB_LOCK_MS: '1500', TERN_CONNECTIONS_PER_ACCOUNT: '1' });
     own = await startTern(redis.url, env);
     const spawnWorker = () => spawn(process.execPath, [path.join(projectRoot, 'bin/tern.js'), 'worker'], { env: { ...process.env, ...env }, stdio: 'ignore' });
     worker = spawnWorker();
@@ -423,7 +424,7 @@ describe('resume', () => {
     const report = done.folders.find((f) => f.sourceFolder === 'Bulk')!;
     expect(report).toMatchObject({ sourceCount: 400, copied: 400, failed: 0, destinationCount: 400 });
     expect(bulk.mailbox('dave@ex.test').items('Bulk')).toHaveLength(400);
-    const journaled = own.runtime.journal.refs(created.id, 'message', 'Bulk');
+    const journaled = own.runtime.journal.entries(created.id, { kind: 'message', folder: 'Bulk' });
     expect(journaled).toHaveLength(400);
     expect(new Set(journaled.map((r) => r.ref)).size).toBe(400);
     worker.kill('SIGKILL');
@@ -451,7 +452,7 @@ describe('resume', () => {
     const names = bulk!.mailbox('frank@ex.test').items('Contacts').map((i) => /<t:DisplayName>([^<]*)</.exec(i.xml)?.[1]);
     expect(names).toHaveLength(150);
     expect(new Set(names).size).toBe(150);
-    const journaled = own!.runtime.journal.refs(created.id, 'item');
+    const journaled = own!.runtime.journal.entries(created.id, { kind: 'contact' });
     expect(journaled).toHaveLength(150);
     expect(journaled.every((r) => r.ref)).toBe(true);
   });

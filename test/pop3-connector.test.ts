@@ -9,8 +9,8 @@ import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPop3 } from '../src/connectors/pop3';
 import { MultilineDecoder } from '../src/connectors/pop3/framing';
-import type { AccountCredentials } from '../src/connectors/types';
-import { dedupeKey } from '../src/engine/dedupe';
+import type { AccountCredentials } from '../src/ports/account';
+import { dedupeKey } from '../src/ports/dedupe-key';
 import { TernError } from '../src/errors';
 
 const run = promisify(execFile);

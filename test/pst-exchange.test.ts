@@ -11,7 +11,7 @@ import { importPstFile } from '../commands/import-pst';
 import { rollback } from '../commands/rollback';
 import { openEws } from '../src/connectors/ews';
 import type { EwsSession, StoredItem } from '../src/connectors/ews/types';
-import type { ContactData, EventData, GroupData, PimItem } from '../src/connectors/pim';
+import type { ContactData, EventData, GroupData, PimItem } from '../src/ports/pim-items';
 import { parseAccountUrl } from '../src/accounts';
 
 const FIXTURES = path.resolve(projectRoot, '../shared/fixtures/pst');

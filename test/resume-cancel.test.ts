@@ -88,10 +88,10 @@ describe('resume after the worker process is killed', () => {
     expect(dst['INBOX.Work']).toEqual(src.Work);
     expect(dst['INBOX.Work.Deep']).toEqual(src['Work/Deep']);
     // Every copy is journaled once, so a rollback would remove exactly these.
-    const journaled = tern.runtime.journal.messages(task.id);
+    const journaled = tern.runtime.journal.entries(task.id, { kind: 'message' });
     expect(journaled.length).toBe(1200);
-    expect(journaled.every((r) => r.uid !== null)).toBe(true);
-    expect(new Set(journaled.map((r) => `${r.folder}:${r.uid}`)).size).toBe(1200);
+    expect(journaled.every((r) => r.ref !== null)).toBe(true);
+    expect(new Set(journaled.map((r) => `${r.folder}:${r.ref}`)).size).toBe(1200);
   });
 });
 

@@ -114,7 +114,7 @@ describe('the rollback window', () => {
     expect(tern.service.purgeExpired(Date.now() + 49 * 3_600_000)).toContain(done.id);
     expect(tern.runtime.vault.get(done.id, 'source')).toBeUndefined();
     expect(tern.runtime.vault.get(done.id, 'destination')).toBeUndefined();
-    expect(tern.runtime.journal.messages(done.id)).toEqual([]);
+    expect(tern.runtime.journal.entries(done.id)).toEqual([]);
     expect(tern.service.status(done.id, tern.actor).canRollback).toBe(false);
     await expect(rollback(tern.service, { taskId: done.id }, tern.actor)).rejects.toMatchObject({ code: 'ROLLBACK_EXPIRED' });
   });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { formatAccount, mailboxOf, parseAccountUrl } from '../src/accounts';
 import { TernError } from '../src/errors';
-import { checkItemsSupported, parseItems } from '../src/items';
+import { parseItems } from '../src/items';
+import { checkItemsSupported } from '../src/connectors/registry';
 
 describe('account URLs', () => {
   it('parses imap, imaps, pop3 and pop3s with default ports', () => {

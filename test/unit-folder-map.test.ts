@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { planFolders, segmentsOf } from '../src/engine/folder-map';
-import type { FolderInfo, FolderTree } from '../src/connectors/imap/folders';
+import { planFolders } from '../src/engine/folder-map';
+import { segmentsOf } from '../src/ports/folder-paths';
+import type { FolderInfo, FolderTree } from '../src/ports/mail';
 
 const folder = (path: string, delimiter: string, specialUse?: string, fromServer = true): FolderInfo => ({
   path,

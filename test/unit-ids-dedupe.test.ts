@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newTaskId, normalizeTaskId } from '../src/ids';
-import { dedupeKey, parseHeaderFields } from '../src/engine/dedupe';
+import { dedupeKey, parseHeaderFields } from '../src/ports/dedupe-key';
 import { chunkMessages, matchMessages, storableFlags } from '../src/engine/email/match';
 
 describe('task IDs', () => {
@@ -53,13 +53,13 @@ describe('matching source and destination messages', () => {
   const m = (ref: string, key: string, size = 10) => ({ ref, size, flags: [], dedupeKey: key });
 
   it('counts duplicates: two at the source and one at the destination copies one', () => {
-    const r = matchMessages([m('1', 'a'), m('2', 'a'), m('3', 'b')], [{ uid: 7, dedupeKey: 'a' }], new Set());
+    const r = matchMessages([m('1', 'a'), m('2', 'a'), m('3', 'b')], [{ id: '7', dedupeKey: 'a' }], new Set());
     expect(r.alreadyPresent.map((x) => x.ref)).toEqual(['1']);
     expect(r.toCopy.map((x) => x.ref)).toEqual(['2', '3']);
   });
 
   it("counts the task's own earlier copies as copied, not as already present", () => {
-    const r = matchMessages([m('1', 'a'), m('2', 'b')], [{ uid: 7, dedupeKey: 'a' }, { uid: 9, dedupeKey: 'b' }], new Set([9]));
+    const r = matchMessages([m('1', 'a'), m('2', 'b')], [{ id: '7', dedupeKey: 'a' }, { id: '9', dedupeKey: 'b' }], new Set(['9']));
     expect(r.alreadyPresent.map((x) => x.ref)).toEqual(['1']);
     expect(r.copiedBefore.map((x) => x.ref)).toEqual(['2']);
     expect(r.toCopy).toEqual([]);

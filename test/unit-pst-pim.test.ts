@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { EventData, GroupData, TaskData } from '../src/connectors/pim';
+import type { EventData, GroupData, TaskData } from '../src/ports/pim-items';
 import { openPst, type PstAppointment, type PstContact, type PstItem, type PstTask } from '../src/connectors/pst/client';
 import { parseAppointmentRecurrence, RecurrenceBlobError } from '../src/connectors/pst/recurrence-blob';
 import { localToUtc, parseTimeZoneStruct, parseTzDefinition, windowsZoneId } from '../src/connectors/pst/timezone';

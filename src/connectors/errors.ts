@@ -1,5 +1,5 @@
 import { TernError } from '../errors';
-import type { AccountEndpoint } from './types';
+import type { AccountEndpoint } from '../ports/account';
 
 const UNREACHABLE: Record<string, string> = {
   ECONNREFUSED: 'connection refused',

@@ -1,22 +1,23 @@
-import type { AccountCredentials } from '../connectors/types';
+import type { AccountCredentials } from '../ports/account';
+import type { LoadConnector, OpenOptions } from '../ports/connector';
 import type { Logger } from '../log';
 import type { Journal } from '../store/journal';
 import type { TaskStore } from '../store/tasks';
 import type { ProgressThrottle } from './progress';
 
-/** What a step gets to do its work: accounts, the store, progress and the cancel signal. */
+/** What a step gets to do its work: accounts, their connectors, the store, progress and the cancel signal. */
 export interface StepContext {
   taskId: string;
   source: AccountCredentials;
   destination: AccountCredentials;
+  connectors: LoadConnector;
   tasks: TaskStore;
   journal: Journal;
   progress: ProgressThrottle;
   /** Read from the store: true once someone asked to cancel. */
   cancelRequested(): boolean;
   connectionsPerAccount: number;
-  connectTimeoutMs: number;
-  /** Pipelined APPENDs when the destination offers LITERAL+. */
-  imapPipelining: boolean;
+  /** How connectors open ports: timeouts, pipelining. */
+  open: OpenOptions;
   log: Logger;
 }

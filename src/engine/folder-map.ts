@@ -1,4 +1,5 @@
-import type { FolderInfo, FolderTree } from '../connectors/imap/folders';
+import type { FolderInfo, FolderTree } from '../ports/mail';
+import { sanitizeName, segmentsOf } from '../ports/folder-paths';
 
 /**
  * Where each source folder goes at the destination: the same hierarchy rebuilt with the
@@ -15,18 +16,6 @@ export interface PlannedFolder {
 }
 
 const MAPPED_SPECIAL_USES = new Set(['\\Inbox', '\\Sent', '\\Drafts', '\\Trash', '\\Junk', '\\Archive']);
-
-/** Source path → list of names below the namespace prefix ("INBOX.Foo.Bar" → ["Foo", "Bar"]). */
-export function segmentsOf(path: string, tree: Pick<FolderTree, 'prefix' | 'delimiter'>, delimiter = tree.delimiter): string[] {
-  if (path.toUpperCase() === 'INBOX') return ['INBOX'];
-  const rel = tree.prefix && path.startsWith(tree.prefix) ? path.slice(tree.prefix.length) : path;
-  return rel.split(delimiter).filter((s) => s !== '');
-}
-
-/** A name the destination cannot hold as one level: its separator inside is replaced by "_". */
-export function sanitizeName(name: string, destinationDelimiter: string): string {
-  return destinationDelimiter ? name.split(destinationDelimiter).join('_') : name;
-}
 
 export function planFolders(source: FolderTree, destination: FolderTree): PlannedFolder[] {
   const specialAtDestination = new Map<string, string>();

@@ -1,32 +1,32 @@
-import type { EngineDeps } from './run-task';
-import type { AccountEndpoint } from '../connectors/types';
-import { closeImap, imapError, openImap, type ImapSession } from '../connectors/imap/session';
-import { countMessages } from '../connectors/imap/folders';
-import { deleteMessages, findByKey } from '../connectors/imap/messages';
-import { deleteFolder } from '../connectors/imap/folders';
+import type { AccountCredentials, AccountEndpoint } from '../ports/account';
+import type { Connector } from '../ports/connector';
+import type { DestinationFolder, MailDestination } from '../ports/mail';
+import type { PimDestination, SettingsPort } from '../ports/pim';
+import type { PimKind } from '../ports/pim-items';
+import type { Journal, JournalEntry } from '../store/journal';
 import { TernError } from '../errors';
-import type { Journal } from '../store/journal';
-import { rollbackExchange } from './rollback-exchange';
+import type { EngineDeps } from './run-task';
+import { claimIntents } from './claims';
+import { restoreSettings } from './steps/settings';
+
+const REMOVE_BATCH = 500;
+const PIM_KINDS: PimKind[] = ['contact', 'group', 'event', 'task'];
 
 /**
- * Removes from the destination exactly what the task created: its journaled messages, then the
- * folders it created when they are empty. Journal rows go as their items go, so a rollback
+ * Removes from the destination exactly what the task created, whatever the destination: its
+ * messages and items, the inbox rules and out-of-office settings it replaced put back, then the
+ * folders it created when they are empty. Journal entries go as their items go, so a rollback
  * that fails half-way can simply be asked for again.
  */
 export async function runRollback(deps: EngineDeps, taskId: string): Promise<void> {
-  const { tasks, journal, log } = deps;
+  const { tasks, log } = deps;
   const row = tasks.row(taskId);
   if (!row || row.status !== 'rolling_back') return;
-  let client: ImapSession | undefined;
-  const endpoint = JSON.parse(row.destination) as AccountEndpoint;
   try {
     const password = deps.vault.get(taskId, 'destination');
     if (password === undefined) throw new TernError('ROLLBACK_EXPIRED', `The rollback window of ${taskId} has closed.`);
-    const account = { ...endpoint, password };
-    const kept =
-      endpoint.protocol === 'ews'
-        ? await rollbackExchange(journal, taskId, account, deps.connectTimeoutMs)
-        : await rollbackImap((client = await openImap(account, { timeoutMs: deps.connectTimeoutMs })), journal, taskId, endpoint);
+    const endpoint = JSON.parse(row.destination) as AccountEndpoint;
+    const kept = await undo(deps, taskId, { ...endpoint, password });
     tasks.transition(taskId, ['rolling_back'], 'rolled_back', { rollbackError: null });
     tasks.audit(taskId, 'worker', 'rollback.done', kept.length ? kept.join('\n') : undefined);
     await deps.notify?.(taskId, 'rolled_back');
@@ -36,46 +36,125 @@ export async function runRollback(deps: EngineDeps, taskId: string): Promise<voi
     tasks.transition(taskId, ['rolling_back'], (row.endStatus as 'completed') ?? 'failed', { rollbackError: message });
     tasks.audit(taskId, 'worker', 'rollback.failed', message);
     await deps.notify?.(taskId, 'rollback_failed');
-  } finally {
-    await closeImap(client);
   }
 }
 
-/** IMAP: the journaled messages by UID (UIDVALIDITY checked), then the created folders when empty. */
-async function rollbackImap(client: ImapSession, journal: Journal, taskId: string, endpoint: AccountEndpoint): Promise<string[]> {
-  const kept: string[] = [];
+/** Ports of the destination, opened on first use and all closed at the end. */
+class DestinationPorts {
+  private readonly opened: Array<{ close(): Promise<void> }> = [];
+  private mailPort?: Promise<MailDestination>;
+  private pimPort?: Promise<PimDestination>;
+  private settingsPort?: Promise<SettingsPort>;
+
+  constructor(
+    private readonly connector: Connector,
+    private readonly account: AccountCredentials,
+    private readonly timeoutMs: number,
+  ) {}
+
+  mail = () => (this.mailPort ??= this.open(this.connector.mailDestination));
+  pim = () => (this.pimPort ??= this.open(this.connector.pimDestination));
+  settings = () => (this.settingsPort ??= this.open(this.connector.settings));
+
+  private async open<T extends { close(): Promise<void> }>(opener: ((a: AccountCredentials, o: { timeoutMs: number }) => Promise<T>) | undefined): Promise<T> {
+    if (!opener) throw new TernError('INVALID_STATE', `The journal names items that ${this.account.host} cannot hold any more; nothing was removed for them.`);
+    const port = await opener(this.account, { timeoutMs: this.timeoutMs });
+    this.opened.push(port);
+    return port;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.opened.map((p) => p.close().catch(() => {})));
+  }
+}
+
+async function undo(deps: EngineDeps, taskId: string, account: AccountCredentials): Promise<string[]> {
+  const ports = new DestinationPorts(await deps.connectors(account.protocol), account, deps.connectTimeoutMs);
   try {
-    const byFolder = new Map<string, ReturnType<typeof journal.messages>>();
-    for (const m of journal.messages(taskId)) byFolder.set(m.folder, [...(byFolder.get(m.folder) ?? []), m]);
-    for (const [folder, rows] of byFolder) {
-      // Intents without a UID: the APPEND may have landed just before a worker died.
-      for (const r of rows.filter((x) => x.uid == null)) {
-        const claimed = new Set(rows.map((x) => x.uid));
-        const found = (await findByKey(client, folder, r.dedupeKey ?? '', r.minUid ?? Number.MAX_SAFE_INTEGER)).filter((u) => !claimed.has(u));
-        if (found.length) r.uid = Math.max(...found);
-        else journal.remove(r.id);
+    const kept: string[] = [];
+    const entries = deps.journal.entries(taskId);
+    const of = (kinds: string[]) => entries.filter((e) => kinds.includes(e.kind));
+    kept.push(...(await removeMessages(deps.journal, taskId, of(['message']), ports.mail)));
+    await removeItems(deps.journal, taskId, of([...PIM_KINDS, 'item']), ports.pim);
+    const snapshots = of(['snapshot']);
+    if (snapshots.length) kept.push(...(await restoreSettings(deps.journal, snapshots, await ports.settings())));
+    kept.push(...(await removeFolders(deps.journal, of(['folder']), ports)));
+    return kept;
+  } finally {
+    await ports.close();
+  }
+}
+
+/** Messages by folder and generation; a folder recreated since (another generation) is left alone, and said so. */
+async function removeMessages(journal: Journal, taskId: string, entries: JournalEntry[], port: () => Promise<MailDestination>): Promise<string[]> {
+  const kept: string[] = [];
+  for (const [path, inFolder] of groupBy(entries, (e) => e.folder)) {
+    const mail = await port();
+    const folder = await mail.findFolder(path);
+    if (!folder) {
+      // The folder is gone, and with it whatever the task wrote there.
+      inFolder.forEach((e) => journal.drop(e.id));
+      continue;
+    }
+    const contents = inFolder.some((e) => !e.ref) ? await mail.scan(folder) : undefined;
+    for (const [generation, list] of groupBy(inFolder, (e) => e.scope)) {
+      if (contents && generation === contents.generation) {
+        const candidates = contents.messages.map((m) => ({ id: m.id, key: m.dedupeKey, position: m.position, mark: m.mark }));
+        claimIntents(journal, taskId, list, candidates, mail.keepsMarks);
       }
-      const byValidity = new Map<string, typeof rows>();
-      for (const r of rows.filter((x) => x.uid != null)) byValidity.set(r.uidValidity, [...(byValidity.get(r.uidValidity) ?? []), r]);
-      for (const [uidValidity, list] of byValidity) {
-        const deleted = await deleteMessages(client, folder, uidValidity, list.map((r) => r.uid!));
-        if (!deleted) kept.push(`${folder}: the folder was recreated since the migration, ${list.length} message(s) left alone`);
-        for (const r of list) journal.remove(r.id);
+      list.filter((e) => !e.ref).forEach((e) => journal.drop(e.id));
+      const confirmed = list.filter((e) => e.ref);
+      for (let i = 0; i < confirmed.length; i += REMOVE_BATCH) {
+        const batch = confirmed.slice(i, i + REMOVE_BATCH);
+        if (!(await mail.remove(folder, generation, batch.map((e) => e.ref!)))) {
+          kept.push(`${path}: the folder was recreated since the migration, ${confirmed.length - i} message(s) left alone`);
+          confirmed.slice(i).forEach((e) => journal.drop(e.id));
+          break;
+        }
+        batch.forEach((e) => journal.drop(e.id));
       }
     }
-    for (const folder of journal.createdFolders(taskId).sort((a, b) => b.length - a.length)) {
-      const left = await countMessages(client, folder).catch(() => -1);
-      if (left === 0) {
-        const children = (await client.list()).some((f) => f.path !== folder && f.path.startsWith(folder + f.delimiter));
-        if (!children) await deleteFolder(client, folder);
-        else kept.push(`${folder}: kept, it holds folders that were not created by this task`);
-      } else if (left > 0) {
-        kept.push(`${folder}: kept, it holds ${left} message(s) that were not created by this task`);
-      }
-      journal.removeFolder(taskId, folder);
-    }
-  } catch (err) {
-    throw imapError(err, endpoint);
   }
   return kept;
+}
+
+/** Contacts, groups, events and tasks by id; an intent whose answer never came is found by its stamp. */
+async function removeItems(journal: Journal, taskId: string, entries: JournalEntry[], port: () => Promise<PimDestination>): Promise<void> {
+  if (!entries.length) return;
+  const pim = await port();
+  for (const [path, inFolder] of groupBy(entries.filter((e) => !e.ref), (e) => e.folder)) {
+    // Older journals say "item" without the kind: every kind that has a folder there is looked at.
+    const kinds = [...new Set(inFolder.flatMap((e) => (e.kind === 'item' ? PIM_KINDS : [e.kind as PimKind])))];
+    const candidates = [];
+    for (const kind of kinds) {
+      const folder = await pim.findFolder(kind, path);
+      if (folder) candidates.push(...(await pim.scan(kind, folder)).flatMap((item) => (item.stamp ? [{ id: item.id, key: item.stamp }] : [])));
+    }
+    claimIntents(journal, taskId, inFolder, candidates, false);
+  }
+  const confirmed = entries.filter((e) => e.ref);
+  for (let i = 0; i < confirmed.length; i += REMOVE_BATCH) {
+    const batch = confirmed.slice(i, i + REMOVE_BATCH);
+    await pim.remove(batch.map((e) => e.ref!));
+    batch.forEach((e) => journal.drop(e.id));
+  }
+}
+
+/** Deepest first, so a created parent is empty of created children when its turn comes; a folder holding others' things stays. */
+async function removeFolders(journal: Journal, entries: JournalEntry[], ports: DestinationPorts): Promise<string[]> {
+  const kept: string[] = [];
+  // A folder's path is longer than its parent's, whatever the separator.
+  for (const entry of [...entries].sort((a, b) => b.folder.length - a.folder.length || b.id - a.id)) {
+    const folder: DestinationFolder = { path: entry.folder, id: entry.ref ?? entry.folder };
+    const removal = entry.key === 'mail' ? await (await ports.mail()).removeFolderIfEmpty(folder) : await (await ports.pim()).removeFolderIfEmpty(folder);
+    if (!removal.removed) kept.push(`${entry.folder}: kept, it holds ${removal.holds} that were not created by this task`);
+    journal.drop(entry.id);
+  }
+  return kept;
+}
+
+function groupBy<T>(list: T[], keyOf: (t: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of list) groups.set(keyOf(item), [...(groups.get(keyOf(item)) ?? []), item]);
+  return groups;
 }

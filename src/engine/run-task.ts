@@ -2,17 +2,19 @@ import type { Logger } from '../log';
 import type { TaskStore } from '../store/tasks';
 import type { Journal } from '../store/journal';
 import type { Vault } from '../store/vault';
-import type { AccountEndpoint } from '../connectors/types';
+import type { AccountEndpoint } from '../ports/account';
+import type { LoadConnector } from '../ports/connector';
 import type { ItemKind } from '../items';
+import type { TaskEvent } from '../task';
 import { TernError, isTransient } from '../errors';
 import { ProgressThrottle, type ProgressSink } from './progress';
 import type { StepContext } from './context';
 import { runEmailStep } from './steps/emails';
 import { runPimStep } from './steps/pim';
 import { runOofStep, runRulesStep } from './steps/settings';
-import type { TaskNotifier } from '../notify/task-notifier';
 
 export interface EngineDeps {
+  connectors: LoadConnector;
   tasks: TaskStore;
   journal: Journal;
   vault: Vault;
@@ -21,8 +23,8 @@ export interface EngineDeps {
   connectTimeoutMs: number;
   imapPipelining: boolean;
   rollbackWindowHours: number;
-  /** Notification e-mails (never throws). */
-  notify?: TaskNotifier;
+  /** Tells of a task's moments (never throws). */
+  notify?: (taskId: string, event: TaskEvent) => Promise<void>;
 }
 
 type StepRunner = (ctx: StepContext) => Promise<{ cancelled: boolean }>;
@@ -59,13 +61,13 @@ export async function runTask(deps: EngineDeps, taskId: string, sink: ProgressSi
       taskId,
       source: withPassword(deps, taskId, 'source', JSON.parse(row.source)),
       destination: withPassword(deps, taskId, 'destination', JSON.parse(row.destination)),
+      connectors: deps.connectors,
       tasks,
       journal: deps.journal,
       progress,
       cancelRequested,
       connectionsPerAccount: deps.connectionsPerAccount,
-      connectTimeoutMs: deps.connectTimeoutMs,
-      imapPipelining: deps.imapPipelining,
+      open: { timeoutMs: deps.connectTimeoutMs, pipelining: deps.imapPipelining },
       log,
     };
     let cancelled = false;

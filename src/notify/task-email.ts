@@ -1,10 +1,7 @@
 import { itemLabel } from '../items';
-import type { TaskView } from '../task';
+import type { TaskEvent, TaskView } from '../task';
 
-/** The moments a task's notification address hears about. */
-export type NotifyEvent = 'started' | 'completed' | 'failed' | 'cancelled' | 'rolled_back' | 'rollback_failed';
-
-const TITLES: Record<NotifyEvent, string> = {
+const TITLES: Record<TaskEvent, string> = {
   started: 'started',
   completed: 'completed',
   failed: 'failed',
@@ -17,7 +14,7 @@ const TITLES: Record<NotifyEvent, string> = {
  * A short plain-text + HTML notification: task ID, source → destination, per-step counts, the
  * state, and how to follow or roll back. Built from the task document, which holds no secret.
  */
-export function taskEmail(task: TaskView, event: NotifyEvent): { subject: string; text: string; html: string } {
+export function taskEmail(task: TaskView, event: TaskEvent): { subject: string; text: string; html: string } {
   const subject = `Tern ${task.id} ${TITLES[event]}: ${task.sourceEndpoint.user} → ${task.destinationEndpoint.user}`;
   const steps = task.steps.map((s) => `${itemLabel(s.kind)}: ${s.status} — ${s.copied} copied, ${s.alreadyPresent} already there, ${s.failed} failed of ${s.total}`);
   const next = nextSteps(task, event);
@@ -46,7 +43,7 @@ export function taskEmail(task: TaskView, event: NotifyEvent): { subject: string
   return { subject, text: lines.join('\n'), html };
 }
 
-function nextSteps(task: TaskView, event: NotifyEvent): string[] {
+function nextSteps(task: TaskView, event: TaskEvent): string[] {
   const follow = `Follow it: "/migrate status ${task.id} ${task.sourceEndpoint.user}" in chat, or "tern status ${task.id}".`;
   if (event === 'started') return [follow];
   if (task.canRollback && task.rollbackUntil) {

@@ -1,9 +1,10 @@
 import type { Logger } from '../log';
 import type { TaskStore } from '../store/tasks';
 import type { Mailer } from './mailer';
-import { taskEmail, type NotifyEvent } from './task-email';
+import type { TaskEvent } from '../task';
+import { taskEmail } from './task-email';
 
-export type TaskNotifier = (taskId: string, event: NotifyEvent) => Promise<void>;
+export type TaskNotifier = (taskId: string, event: TaskEvent) => Promise<void>;
 
 /**
  * Sends a task's notification for `event` once: the audit log remembers what was sent, so a

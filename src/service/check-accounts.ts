@@ -1,20 +1,12 @@
-import type { AccountCredentials } from '../connectors/types';
+import type { AccountCredentials } from '../ports/account';
 import type { Side } from '../accounts';
-import { closeImap, openImap } from '../connectors/imap/session';
-import { openPop3 } from '../connectors/pop3';
-import { openEws } from '../connectors/ews';
+import { loadConnector } from '../connectors/registry';
 import { TernError } from '../errors';
 
 /** Logs in to an account and out again; a failure names the side, the server and what to do. */
 export async function checkAccount(account: AccountCredentials, side: Side, timeoutMs: number): Promise<void> {
   try {
-    if (account.protocol === 'pop3') {
-      await (await openPop3(account, { timeoutMs })).close();
-    } else if (account.protocol === 'ews') {
-      await (await openEws(account, { timeoutMs })).close();
-    } else {
-      await closeImap(await openImap(account, { timeoutMs }));
-    }
+    await (await loadConnector(account.protocol)).check(account, { timeoutMs });
   } catch (err) {
     if (!(err instanceof TernError)) throw err;
     const label = side === 'source' ? 'Source' : 'Destination';

@@ -1,4 +1,4 @@
-import type { AccountCredentials } from '../connectors/types';
+import type { AccountCredentials } from '../ports/account';
 import type { Side } from '../accounts';
 import { detectSettings, type Candidate, type Network } from '../connectors/autodetect';
 import { TernError } from '../errors';

@@ -1,7 +1,8 @@
 import path from 'node:path';
-import type { AccountCredentials } from '../connectors/types';
+import type { AccountCredentials } from '../ports/account';
 import { endpointOf, mailboxOf } from '../accounts';
-import { checkItemsSupported, type ItemKind } from '../items';
+import type { ItemKind } from '../items';
+import { checkItemsSupported, loadConnector } from '../connectors/registry';
 import { newTaskId, normalizeTaskId } from '../ids';
 import { TernError } from '../errors';
 import { isEnded, type TaskView } from '../task';
@@ -241,7 +242,7 @@ export class TernService {
       // A PST import's stored upload goes with its rollback window.
       deleteStoredUpload(this.rt.config.dataDir, this.rt.tasks.get(id)?.sourceEndpoint.file);
       this.rt.vault.deleteTask(id);
-      this.rt.journal.purge(id);
+      this.rt.journal.dropTask(id);
       this.rt.tasks.update(id, { purgedAt: now }, now);
       this.rt.tasks.audit(id, 'system', 'rollback.window_closed');
     }
@@ -251,6 +252,7 @@ export class TernService {
   engineDeps(): EngineDeps {
     const { config } = this.rt;
     return {
+      connectors: loadConnector,
       tasks: this.rt.tasks,
       journal: this.rt.journal,
       vault: this.rt.vault,

@@ -1,130 +1,96 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from './db';
 import { journal } from './schema';
 
-export interface JournalMessage {
+/**
+ * What a journal entry is about. "item" is how an older version journaled any contact, group,
+ * event or task; such entries are still read (and rolled back).
+ */
+export type EntryKind = 'folder' | 'message' | 'contact' | 'group' | 'event' | 'task' | 'item' | 'snapshot';
+
+export interface JournalEntry {
   id: number;
+  kind: EntryKind;
+  /** The destination folder's path (a folder entry's own path; a snapshot's name). */
   folder: string;
-  uidValidity: string;
-  uid: number | null;
-  minUid: number | null;
-  dedupeKey: string | null;
+  /** How it is recognised: a message's dedupe key, an item's stamp, a folder's family, a snapshot's name. */
+  key: string;
+  /** The destination's id for it; null while it is only intended. */
+  ref: string | null;
+  /** What `ref` is valid for (IMAP UIDVALIDITY); "" when ids never change. */
+  scope: string;
+  /** An intent's lowest possible position at the destination (IMAP UIDNEXT before the write). */
+  watermark: number | null;
+  /** A snapshot's content. */
+  payload?: unknown;
 }
 
-export type RefKind = 'message' | 'item';
-
-/** An Exchange row: `ref` is null for an intent whose CreateItem answer never came. */
-export interface JournalRef {
-  id: number;
-  kind: RefKind;
+export interface Intent {
   folder: string;
   key: string;
-  ref: string | null;
+  scope?: string;
+  watermark?: number;
 }
 
-/** The rollback journal: what a task created at the destination, and nothing else. */
+/**
+ * The one journal: what each task created at the destination, and what it replaced. Everything
+ * goes intend → confirm (or drop): an intent is written before the write, confirmed with the id
+ * the destination gave, dropped when the write did not happen. What is known at once (a folder
+ * just made, a snapshot) is recorded in one go.
+ */
 export class Journal {
   constructor(private readonly db: Db) {}
 
-  /** `ref`: the FolderId, for Exchange destinations. */
-  addFolder(taskId: string, folder: string, now = Date.now(), ref?: string): void {
-    this.db.insert(journal).values({ taskId, kind: 'folder', folder, itemRef: ref ?? null, createdAt: now }).run();
-  }
-
-  /** An intent, written before the APPEND; confirm() fills in the UID the server gave. */
-  addMessageIntent(taskId: string, folder: string, uidValidity: string, dedupeKey: string, minUid: number, now = Date.now()): number {
-    const res = this.db.insert(journal).values({ taskId, kind: 'message', folder, uidValidity, dedupeKey, minUid, createdAt: now }).run();
+  intend(taskId: string, kind: EntryKind, e: Intent, now = Date.now()): number {
+    const res = this.db.insert(journal).values({ taskId, kind, folder: e.folder, key: e.key, scope: e.scope ?? null, watermark: e.watermark ?? null, createdAt: now }).run();
     return Number(res.lastInsertRowid);
   }
 
-  confirm(id: number, uid: number): void {
-    this.db.update(journal).set({ uid }).where(eq(journal.id, id)).run();
+  /** Intents for a whole batch, in one transaction (one disk sync instead of one per item). */
+  intendAll(taskId: string, kind: EntryKind, entries: Intent[], now = Date.now()): number[] {
+    return this.db.transaction(() => entries.map((e) => this.intend(taskId, kind, e, now)));
   }
 
-  remove(id: number): void {
+  confirm(id: number, ref: string): void {
+    this.db.update(journal).set({ ref }).where(eq(journal.id, id)).run();
+  }
+
+  drop(id: number): void {
     this.db.delete(journal).where(eq(journal.id, id)).run();
   }
 
-  createdFolders(taskId: string): string[] {
-    return this.db
-      .select({ folder: journal.folder })
-      .from(journal)
-      .where(and(eq(journal.taskId, taskId), eq(journal.kind, 'folder')))
-      .orderBy(desc(journal.id))
-      .all()
-      .map((r) => r.folder);
-  }
-
-  messages(taskId: string, folder?: string): JournalMessage[] {
-    const conds = [eq(journal.taskId, taskId), eq(journal.kind, 'message')];
-    if (folder !== undefined) conds.push(eq(journal.folder, folder));
-    return this.db
-      .select({ id: journal.id, folder: journal.folder, uidValidity: journal.uidValidity, uid: journal.uid, minUid: journal.minUid, dedupeKey: journal.dedupeKey })
-      .from(journal)
-      .where(and(...conds))
-      .all()
-      .map((r) => ({ ...r, uidValidity: r.uidValidity ?? '' }));
-  }
-
-  /** Folders the task created at an Exchange destination, newest first, with their FolderIds. */
-  createdFolderRefs(taskId: string): Array<{ folder: string; ref: string }> {
-    return this.db
-      .select({ folder: journal.folder, ref: journal.itemRef })
-      .from(journal)
-      .where(and(eq(journal.taskId, taskId), eq(journal.kind, 'folder')))
-      .orderBy(desc(journal.id))
-      .all()
-      .flatMap((r) => (r.ref ? [{ folder: r.folder, ref: r.ref }] : []));
-  }
-
-  /**
-   * Exchange: an intent written before CreateItem ("message" for mail, "item" for contacts,
-   * groups, events, tasks); `key` is the message's dedupe key or the item's Tern stamp.
-   */
-  addRefIntent(taskId: string, kind: RefKind, folder: string, key: string, now = Date.now()): number {
-    const res = this.db.insert(journal).values({ taskId, kind, folder, dedupeKey: key, createdAt: now }).run();
+  /** Something created or replaced and known at once: a folder just made (`ref` its id), a snapshot (`payload`). */
+  record(taskId: string, kind: EntryKind, e: { folder: string; key: string; ref?: string; payload?: unknown }, now = Date.now()): number {
+    const payload = e.payload === undefined ? null : JSON.stringify(e.payload);
+    const res = this.db.insert(journal).values({ taskId, kind, folder: e.folder, key: e.key, ref: e.ref ?? null, payload, createdAt: now }).run();
     return Number(res.lastInsertRowid);
   }
 
-  confirmRef(id: number, ref: string): void {
-    this.db.update(journal).set({ itemRef: ref }).where(eq(journal.id, id)).run();
-  }
-
-  refs(taskId: string, kind?: RefKind, folder?: string): JournalRef[] {
-    const conds = [eq(journal.taskId, taskId), kind ? eq(journal.kind, kind) : inArray(journal.kind, ['message', 'item'])];
-    if (folder !== undefined) conds.push(eq(journal.folder, folder));
+  /** A task's entries, oldest first; only some kinds, or one folder, when asked. */
+  entries(taskId: string, filter: { kind?: EntryKind | EntryKind[]; folder?: string } = {}): JournalEntry[] {
+    const conds = [eq(journal.taskId, taskId)];
+    if (filter.kind !== undefined) conds.push(Array.isArray(filter.kind) ? inArray(journal.kind, filter.kind) : eq(journal.kind, filter.kind));
+    if (filter.folder !== undefined) conds.push(eq(journal.folder, filter.folder));
     return this.db
-      .select({ id: journal.id, kind: journal.kind, folder: journal.folder, key: journal.dedupeKey, ref: journal.itemRef })
+      .select()
       .from(journal)
       .where(and(...conds))
+      .orderBy(asc(journal.id))
       .all()
-      .map((r) => ({ ...r, kind: r.kind as RefKind, key: r.key ?? '' }));
+      .map((r) => ({
+        id: r.id,
+        kind: r.kind as EntryKind,
+        folder: r.folder,
+        key: r.key ?? '',
+        ref: r.ref,
+        scope: r.scope ?? '',
+        watermark: r.watermark,
+        ...(r.payload == null ? {} : { payload: JSON.parse(r.payload) as unknown }),
+      }));
   }
 
-  /** Keeps what the task is about to replace (the first time only: a resumed task must not overwrite it). */
-  saveSnapshot(taskId: string, name: string, payload: unknown, now = Date.now()): void {
-    if (this.snapshot(taskId, name) !== undefined) return;
-    this.db.insert(journal).values({ taskId, kind: 'snapshot', folder: name, payload: JSON.stringify(payload), createdAt: now }).run();
-  }
-
-  snapshot<T>(taskId: string, name: string): T | undefined {
-    const row = this.db
-      .select({ payload: journal.payload })
-      .from(journal)
-      .where(and(eq(journal.taskId, taskId), eq(journal.kind, 'snapshot'), eq(journal.folder, name)))
-      .get();
-    return row?.payload == null ? undefined : (JSON.parse(row.payload) as T);
-  }
-
-  removeSnapshot(taskId: string, name: string): void {
-    this.db.delete(journal).where(and(eq(journal.taskId, taskId), eq(journal.kind, 'snapshot'), eq(journal.folder, name))).run();
-  }
-
-  removeFolder(taskId: string, folder: string): void {
-    this.db.delete(journal).where(and(eq(journal.taskId, taskId), eq(journal.kind, 'folder'), eq(journal.folder, folder))).run();
-  }
-
-  purge(taskId: string): void {
+  /** Everything of a task goes (its rollback window closed). */
+  dropTask(taskId: string): void {
     this.db.delete(journal).where(eq(journal.taskId, taskId)).run();
   }
 }

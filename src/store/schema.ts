@@ -72,26 +72,28 @@ export const folderReports = sqliteTable(
 );
 
 /**
- * Rollback journal: one row per folder or item the task created at the destination.
- * A message row without uid (IMAP) or itemRef (Exchange) is an intent written before the write,
- * so a worker that dies between the write and the journal update can still find and claim the
- * item on resume. Snapshot rows keep what the task replaced (Exchange inbox rules, out-of-office).
+ * The journal: what a task created at the destination (folders, messages, items) and what it
+ * replaced (snapshots), one row each. A row without `ref` is an intent, written before the write,
+ * so a worker that dies between the write and its answer can still find and claim the item.
  */
 export const journal = sqliteTable(
   'journal',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
     taskId: text('task_id').notNull(),
+    /** folder, message, contact, group, event, task, snapshot ("item": a contact, group, event or task of an older version). */
     kind: text('kind').notNull(),
+    /** The destination folder's path (a folder's own; a snapshot's name). */
     folder: text('folder').notNull(),
-    uidValidity: text('uid_validity'),
-    uid: integer('uid'),
-    /** For an intent: the folder's UIDNEXT before the APPEND; the message cannot have a lower UID. */
-    minUid: integer('min_uid'),
-    dedupeKey: text('dedupe_key'),
-    /** Exchange: the ItemId or FolderId the server gave the created item or folder. */
-    itemRef: text('item_ref'),
-    /** A snapshot row's content (JSON). */
+    /** How the entry is recognised: a message's dedupe key, an item's stamp, a folder's family, a snapshot's name. */
+    key: text('entry_key'),
+    /** The destination's id: IMAP UID, Exchange ItemId or FolderId, a folder's path. Null for an intent. */
+    ref: text('ref'),
+    /** What `ref` is valid for (IMAP UIDVALIDITY); null or "" when ids never change. */
+    scope: text('scope'),
+    /** An intent's lowest possible position (IMAP UIDNEXT before the write). */
+    watermark: integer('watermark'),
+    /** A snapshot's content (JSON). */
     payload: text('payload'),
     createdAt: integer('created_at').notNull(),
   },

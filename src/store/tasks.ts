@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull, lt } from 'drizzle-orm';
-import type { AccountEndpoint } from '../connectors/types';
+import type { AccountEndpoint } from '../ports/account';
 import { formatAccount, mailboxOf } from '../accounts';
 import type { ItemKind } from '../items';
 import type { FolderReport, StepCounters, StepStatus, StepView, TaskStatus, TaskView } from '../task';

@@ -1,6 +1,6 @@
 import { FileAttachment, ItemSchema, ServiceResult } from 'ews-javascript-api';
 import type { AttachmentCollection, BodyType, Item } from 'ews-javascript-api';
-import type { PimBase } from '../pim';
+import type { PimBase } from '../../ports/pim-items';
 import type { EwsContext } from './session';
 import { prop } from './messages';
 

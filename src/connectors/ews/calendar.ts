@@ -21,11 +21,11 @@ import {
 } from 'ews-javascript-api';
 import type { AttendeeCollection, DeletedOccurrenceInfoCollection, EmailAddress, Item, OccurrenceInfoCollection, PropertyDefinitionBase, TimeZoneInfo } from 'ews-javascript-api';
 import { TernError } from '../../errors';
-import type { Attendee, EventData, ModifiedOccurrence } from '../pim';
+import type { Attendee, EventData, ModifiedOccurrence } from '../../ports/pim-items';
 import type { EwsContext } from './session';
 import type { EwsFolder } from './types';
 import { iso, prop } from './messages';
-import { BASE_PROPERTIES, bindAll, readBase, writeBase } from './items';
+import { BASE_PROPERTIES, bindAll, readBase, writeBase } from './item-base';
 import { fromEwsRecurrence, toEwsRecurrence } from './recurrence';
 import { dateIn, ianaOf, midnightIn, windowsZone } from './timezones';
 import { removeHalfCreated, saveNew } from './save';

@@ -13,11 +13,11 @@ import {
   PhysicalAddressKey,
 } from 'ews-javascript-api';
 import type { AttachmentCollection, EmailAddressDictionary, ImAddressDictionary, Item, PhoneNumberDictionary, PhysicalAddressDictionary, PropertyDefinitionBase } from 'ews-javascript-api';
-import type { ContactData, PhoneKey, PostalAddress } from '../pim';
+import type { ContactData, PhoneKey, PostalAddress } from '../../ports/pim-items';
 import type { EwsContext } from './session';
 import type { EwsFolder } from './types';
 import { prop } from './messages';
-import { BASE_PROPERTIES, readBase, writeBase } from './items';
+import { BASE_PROPERTIES, readBase, writeBase } from './item-base';
 import { readAttachments, writeAttachments } from './attachments';
 import { saveNew } from './save';
 

@@ -1,7 +1,7 @@
 import { ServiceError } from 'ews-javascript-api';
 import { TernError } from '../../errors';
 import { connectionError } from '../errors';
-import type { AccountEndpoint } from '../types';
+import type { AccountEndpoint } from '../../ports/account';
 
 /**
  * Every EWS failure becomes a TernError naming the server (and the account) and saying what to

@@ -157,7 +157,7 @@ export async function createFolder(ctx: EwsContext, parentId: string | undefined
     // Already there (a resumed task, or created meanwhile): that folder is the answer.
     if (ewsCode(err) === 'ErrorFolderExists') {
       const existing = (await listFolders(ctx)).find((f) => f.parentId === parentId && f.displayName === displayName);
-      if (existing) return existing;
+      if (existing) return { ...existing, existed: true };
     }
     throw err;
   }

@@ -1,11 +1,11 @@
 import { ContactGroup, ContactGroupSchema, FolderId, ItemId, MailboxType } from 'ews-javascript-api';
 import type { EmailAddress, GroupMemberCollection, Item, PropertyDefinitionBase } from 'ews-javascript-api';
-import type { GroupData, GroupMember } from '../pim';
+import type { GroupData, GroupMember } from '../../ports/pim-items';
 import type { EwsContext } from './session';
 import { saveNew } from './save';
 import type { EwsFolder } from './types';
 import { prop } from './messages';
-import { BASE_PROPERTIES, readBase, writeBase } from './items';
+import { BASE_PROPERTIES, readBase, writeBase } from './item-base';
 
 /**
  * Contact groups (EWS DistributionList). A member that is a contact (or a group) of the same

@@ -1,6 +1,7 @@
 import {
   BasePropertySet,
   DateTime,
+  DefaultExtendedPropertySet,
   EmailMessage,
   EmailMessageSchema,
   ExtendedPropertyDefinition,
@@ -41,6 +42,12 @@ const FOLLOWUP_ICON = new ExtendedPropertyDefinition(0x1095, MapiPropertyType.In
 
 const MSGFLAG_READ = 0x1;
 
+/**
+ * Tern's mark on a message it writes (a named property, invisible to users; the MIME stays as it
+ * was): a write whose answer was lost is recognised by it, never by content alone.
+ */
+const WRITE_MARK = new ExtendedPropertyDefinition(DefaultExtendedPropertySet.PublicStrings, 'TernWriteMark', MapiPropertyType.String);
+
 /** A property of an item as loaded, or undefined (the library throws on some unset properties). */
 export function prop<T>(item: Item, def: PropertyDefinitionBase): T | undefined {
   const out = { outValue: null as T | null };
@@ -72,6 +79,7 @@ export async function scanMessages(ctx: EwsContext, folderId: string): Promise<E
     ItemSchema.DateTimeSent,
     ItemSchema.DateTimeReceived,
     FLAG_STATUS,
+    WRITE_MARK,
   ]);
   const out: EwsMessageSummary[] = [];
   for await (const item of findAll(ctx, folderId, props, 'reading the message list')) {
@@ -93,6 +101,8 @@ export async function scanMessages(ctx: EwsContext, folderId: string): Promise<E
     if (sentAt) summary.sentAt = sentAt;
     const receivedAt = iso(prop<DateTime>(item, ItemSchema.DateTimeReceived));
     if (receivedAt) summary.receivedAt = receivedAt;
+    const mark = extendedValue(item.ExtendedProperties, WRITE_MARK);
+    if (mark) summary.mark = mark;
     out.push(summary);
   }
   return out;
@@ -141,6 +151,7 @@ function newEmail(ctx: EwsContext, m: NewMessage): EmailMessage {
   if (m.categories.length) msg.Categories = new StringList(m.categories);
   msg.SetExtendedProperty(MESSAGE_FLAGS, m.isRead ? MSGFLAG_READ : 0);
   if (m.receivedAt) msg.SetExtendedProperty(DELIVERY_TIME, new DateTime(Date.parse(m.receivedAt)));
+  if (m.mark) msg.SetExtendedProperty(WRITE_MARK, m.mark);
   if (m.flagged) {
     msg.SetExtendedProperty(FLAG_STATUS, 2);
     msg.SetExtendedProperty(FOLLOWUP_ICON, 6);

@@ -1,6 +1,6 @@
 import { DateTime, OofExternalAudience, OofReply, OofSettings, OofState, TimeWindow } from 'ews-javascript-api';
 import { TernError } from '../../errors';
-import type { OofData } from '../pim';
+import type { OofData } from '../../ports/pim-items';
 import type { EwsContext } from './session';
 import { iso } from './messages';
 

@@ -1,5 +1,5 @@
 import { DateTime, DayOfTheWeek, DayOfTheWeekIndex, Month, Recurrence as EwsRecurrence } from 'ews-javascript-api';
-import type { DayOfWeek, Recurrence, RecurrencePattern, WeekIndex, Month as MonthName } from '../pim';
+import type { DayOfWeek, Recurrence, RecurrencePattern, WeekIndex, Month as MonthName } from '../../ports/pim-items';
 
 /**
  * Recurrence patterns between the neutral shape and the library's pattern classes, both ways.

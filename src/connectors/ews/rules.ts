@@ -1,8 +1,9 @@
 import { TernError } from '../../errors';
-import type { RuleData } from '../pim';
+import type { RuleData } from '../../ports/pim-items';
 import type { EwsContext } from './session';
 import type { EwsFolder } from './types';
 import { knownFolders, listFolders } from './folders';
+import { enginePath } from './folder-index';
 import { child, childText, escapeXml, soapCall, type XmlNode } from './soap';
 
 /**
@@ -84,11 +85,12 @@ async function fetchRules(ctx: EwsContext): Promise<{ rules: ServerRule[]; hasCl
   const body = `<m:GetInboxRules><m:MailboxSmtpAddress>${escapeXml(ctx.mailbox)}</m:MailboxSmtpAddress></m:GetInboxRules>`;
   const response = await soapCall(ctx, 'reading the inbox rules', body, 'GetInboxRulesResponse');
   const folders = await knownFolders(ctx);
+  const pathOf = mailPaths(folders);
   const rules: ServerRule[] = [];
   for (const rule of child(response, 'InboxRules')?.children.filter((c) => c.name === 'Rule') ?? []) {
     const actions = (child(rule, 'Actions') ? toJson(child(rule, 'Actions')!) : {}) as Record<string, unknown>;
     for (const name of FOLDER_ACTIONS) {
-      if (actions[name] !== undefined) actions[name] = folderPathOf(actions[name], folders);
+      if (actions[name] !== undefined) actions[name] = folderPathOf(actions[name], folders, pathOf);
     }
     rules.push({
       ruleId: childText(rule, 'RuleId') ?? '',
@@ -110,15 +112,28 @@ function objectOf(node: XmlNode | undefined): Record<string, unknown> {
   return json && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : {};
 }
 
+/** Folder paths as the mail ports name them ("INBOX/…" below the Inbox), so rules map like the e-mails' folders. */
+function mailPaths(folders: EwsFolder[]): (f: EwsFolder) => string {
+  const inbox = folders.find((f) => f.wellKnown === 'inbox');
+  return (f) => enginePath(f, inbox);
+}
+
 /** A target folder reference as a path of this mailbox; one Tern cannot place stays as it is. */
-function folderPathOf(target: unknown, folders: EwsFolder[]): unknown {
+function folderPathOf(target: unknown, folders: EwsFolder[], pathOf: (f: EwsFolder) => string): unknown {
   const t = target as { folderId?: { id?: string }; distinguishedFolderId?: { id?: string } };
   const id = t?.folderId?.id;
   const byId = id ? folders.find((f) => f.id === id) : undefined;
-  if (byId) return byId.path;
+  if (byId) return pathOf(byId);
   const wellKnown = t?.distinguishedFolderId?.id;
   const byName = wellKnown ? folders.find((f) => f.wellKnown === wellKnown) : undefined;
-  return byName ? byName.path : target;
+  return byName ? pathOf(byName) : target;
+}
+
+/** The folder a rule names by path (a mail path, or the display path older snapshots kept). */
+function folderAt(target: string, folders: EwsFolder[]): EwsFolder | undefined {
+  const pathOf = mailPaths(folders);
+  const lower = target.toLowerCase();
+  return folders.find((f) => pathOf(f) === target) ?? folders.find((f) => pathOf(f).toLowerCase() === lower) ?? folders.find((f) => f.path.toLowerCase() === lower);
 }
 
 export async function readRules(ctx: EwsContext): Promise<{ rules: RuleData[]; hasClientRules: boolean }> {
@@ -131,7 +146,7 @@ function ruleXml(rule: RuleData, folders: EwsFolder[], ctx: EwsContext, ruleId?:
   for (const name of FOLDER_ACTIONS) {
     const target = actions[name];
     if (typeof target !== 'string') continue;
-    const folder = folders.find((f) => f.path === target) ?? folders.find((f) => f.path.toLowerCase() === target.toLowerCase());
+    const folder = folderAt(target, folders);
     if (!folder) {
       throw new TernError(
         'INVALID_STATE',
@@ -163,7 +178,7 @@ const sameRule = (a: RuleData, b: RuleData) => JSON.stringify([a.displayName, a.
 export async function writeRules(ctx: EwsContext, rules: RuleData[]): Promise<void> {
   const current = (await fetchRules(ctx)).rules;
   let folders = await knownFolders(ctx);
-  const needsFolder = rules.some((r) => [...FOLDER_ACTIONS].some((a) => typeof r.actions[a] === 'string' && !folders.some((f) => f.path === r.actions[a])));
+  const needsFolder = rules.some((r) => [...FOLDER_ACTIONS].some((a) => typeof r.actions[a] === 'string' && !folderAt(r.actions[a] as string, folders)));
   if (needsFolder) folders = await listFolders(ctx); // folders created since the listing was cached
   const kept = new Set<ServerRule>();
   const create: RuleData[] = [];

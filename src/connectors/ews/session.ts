@@ -1,6 +1,6 @@
 import { ExchangeCredentials, ExchangeService, ExchangeVersion, ImpersonatedUserId, ConnectingIdType, Uri } from 'ews-javascript-api';
 import type { TernError } from '../../errors';
-import type { AccountCredentials, AccountEndpoint } from '../types';
+import type { AccountCredentials, AccountEndpoint } from '../../ports/account';
 import type { EwsFolder, WellKnownFolder } from './types';
 import { libraryError } from './errors';
 import { createTransport, guarded, type EwsTransport } from './xhr';

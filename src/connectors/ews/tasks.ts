@@ -1,10 +1,10 @@
 import { DateTime, DefaultExtendedPropertySet, ExtendedPropertyDefinition, FolderId, ItemSchema, MapiPropertyType, StringList, Task, TaskSchema, TaskStatus } from 'ews-javascript-api';
 import type { Item, PropertyDefinitionBase } from 'ews-javascript-api';
-import type { TaskData } from '../pim';
+import type { TaskData } from '../../ports/pim-items';
 import type { EwsContext } from './session';
 import type { EwsFolder } from './types';
 import { iso, prop, stringsOf } from './messages';
-import { BASE_PROPERTIES, readBase, writeBase } from './items';
+import { BASE_PROPERTIES, readBase, writeBase } from './item-base';
 import { fromEwsRecurrence, toEwsRecurrence } from './recurrence';
 import { dateOnly } from './contacts';
 import { saveNew } from './save';

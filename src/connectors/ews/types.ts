@@ -1,4 +1,4 @@
-import type { PimItem, PimKind, OofData, RuleData } from '../pim';
+import type { PimItem, PimKind, OofData, RuleData } from '../../ports/pim-items';
 
 /**
  * What the engine uses of an Exchange mailbox (EWS). Implemented over ews-javascript-api in
@@ -20,6 +20,8 @@ export interface EwsFolder {
   folderClass: string;
   wellKnown?: WellKnownFolder;
   totalCount: number;
+  /** Set by createFolder when the folder was there already (made meanwhile by someone else). */
+  existed?: boolean;
 }
 
 export interface EwsMessageSummary {
@@ -36,6 +38,8 @@ export interface EwsMessageSummary {
   /** ISO. */
   sentAt?: string;
   receivedAt?: string;
+  /** The write mark Tern set on it (see NewMessage.mark). */
+  mark?: string;
 }
 
 export interface NewMessage {
@@ -46,6 +50,8 @@ export interface NewMessage {
   categories: string[];
   /** ISO; set as the delivery time (PidTagMessageDeliveryTime 0x0E06). */
   receivedAt?: string;
+  /** Kept in a named property; scanMessages gives it back. */
+  mark?: string;
 }
 
 /** One answer per item of a batch, in order: the new ItemId, or why the server refused that item. */

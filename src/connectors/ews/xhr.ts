@@ -4,7 +4,7 @@ import https from 'node:https';
 import { XhrApi } from '@ewsjs/xhr';
 import type { IXHRApi, IXHROptions, IXHRProgress } from 'ews-javascript-api';
 import { TernError } from '../../errors';
-import type { AccountCredentials } from '../types';
+import type { AccountCredentials } from '../../ports/account';
 import { httpStatusError, notEwsError, ntlmNotOffered, responseCodeError, timeoutError, transportError } from './errors';
 import { MAX_BUSY_RETRIES, backOffFromXml, busyWait, isServerBusy, retryAfterMs, sleep } from './throttle';
 

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import iconv from 'iconv-lite';
-import type { AccountCredentials } from '../types';
+import type { AccountCredentials } from '../../ports/account';
 import { connectionError } from '../errors';
 import { TernError } from '../../errors';
 

@@ -1,22 +1,5 @@
+import type { FolderTree } from '../../ports/mail';
 import type { ImapSession } from './session';
-
-export interface FolderInfo {
-  path: string;
-  delimiter: string;
-  /** RFC 6154 special use (\Sent, \Drafts, …), "\Inbox" for INBOX, from the server's flags or a well-known name. */
-  specialUse?: string;
-  /** Whether specialUse came from the server's own SPECIAL-USE flags rather than the folder's name. */
-  specialUseFromServer: boolean;
-  /** A \Noselect or \NonExistent folder holds no messages (a pure hierarchy level). */
-  selectable: boolean;
-}
-
-export interface FolderTree {
-  /** Personal namespace prefix, e.g. "" or "INBOX.". */
-  prefix: string;
-  delimiter: string;
-  folders: FolderInfo[];
-}
 
 export async function listFolders(client: ImapSession): Promise<FolderTree> {
   // A full list(): with listOnly imapflow drops INBOX and the SPECIAL-USE flags on some servers.

@@ -1,5 +1,5 @@
-import { dedupeKey, DEDUPE_HEADER_FIELDS } from '../../engine/dedupe';
-import type { MessageSummary } from '../types';
+import { dedupeKey, DEDUPE_HEADER_FIELDS } from '../../ports/dedupe-key';
+import type { MessageSummary } from '../../ports/mail';
 import type { ImapSession } from './session';
 
 export interface ImapMessage extends MessageSummary {
@@ -46,19 +46,20 @@ export async function scanFolder(client: ImapSession, path: string, options: { f
   }
 }
 
-/** Full RFC 822 sources of some messages (BODY.PEEK[]: the source's \Seen flags stay as they are). */
-export async function fetchSources(client: ImapSession, path: string, uids: number[]): Promise<Map<number, Buffer>> {
-  const out = new Map<number, Buffer>();
-  if (uids.length === 0) return out;
+/**
+ * Full RFC 822 sources of some messages, one at a time as they arrive (BODY.PEEK[]: the source's
+ * \Seen flags stay as they are). The folder stays locked until the last one is read.
+ */
+export async function* readSources(client: ImapSession, path: string, uids: number[]): AsyncGenerator<{ uid: number; source: Buffer }> {
+  if (uids.length === 0) return;
   const lock = await client.getMailboxLock(path, { readOnly: true });
   try {
     for await (const m of client.fetch(uids.join(','), { uid: true, source: true }, { uid: true })) {
-      if (m.source) out.set(m.uid, m.source);
+      if (m.source) yield { uid: m.uid, source: m.source };
     }
   } finally {
     lock.release();
   }
-  return out;
 }
 
 /** APPENDs one message; uid is known when the server has UIDPLUS (APPENDUID). */

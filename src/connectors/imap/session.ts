@@ -1,6 +1,6 @@
 import { ImapFlow } from 'imapflow';
 import { TernError } from '../../errors';
-import type { AccountCredentials, AccountEndpoint } from '../types';
+import type { AccountCredentials, AccountEndpoint } from '../../ports/account';
 import { connectionError } from '../errors';
 
 export type ImapSession = ImapFlow;

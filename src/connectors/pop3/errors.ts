@@ -1,6 +1,6 @@
 import { TernError } from '../../errors';
 import { connectionError } from '../errors';
-import type { AccountEndpoint } from '../types';
+import type { AccountEndpoint } from '../../ports/account';
 import { isServerRefusal } from './wire';
 
 /**

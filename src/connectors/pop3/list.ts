@@ -1,5 +1,5 @@
-import { dedupeKey, parseHeaderFields } from '../../engine/dedupe';
-import type { MessageSummary } from '../types';
+import { dedupeKey, parseHeaderFields } from '../../ports/dedupe-key';
+import type { MessageSummary } from '../../ports/mail';
 import { readSizes, type Maildrop } from './maildrop';
 import type { Pop3Wire } from './wire';
 

@@ -1,5 +1,5 @@
 import { TernError } from '../../errors';
-import type { AccountEndpoint } from '../types';
+import type { AccountEndpoint } from '../../ports/account';
 import type { Maildrop } from './maildrop';
 import type { Pop3Wire } from './wire';
 

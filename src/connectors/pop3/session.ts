@@ -1,4 +1,5 @@
-import type { AccountCredentials, MessageSummary } from '../types';
+import type { AccountCredentials } from '../../ports/account';
+import type { MessageSummary } from '../../ports/mail';
 import { pop3Error } from './errors';
 import { listMessages } from './list';
 import { readMaildrop, type Maildrop } from './maildrop';

@@ -2,9 +2,11 @@ import { Worker } from 'node:worker_threads';
 import { TernError } from '../../errors';
 import type { PstItem, PstItemKind } from './items';
 import type { PstRequest, PstResponse } from './protocol';
-import type { PstFolderEntry, PstItemRef, PstMessageSummary } from './reader';
+import type { PstFolderEntry, PstMessageSummary } from './reader';
+import type { PstItemRef } from './protocol';
 
-export type { PstFolderEntry, PstItemRef, PstMessageSummary } from './reader';
+export type { PstFolderEntry, PstMessageSummary } from './reader';
+export type { PstItemRef } from './protocol';
 export type { PstItem, PstItemKind, PstContact, PstDistList, PstDistListEntry, PstAppointment, PstAttendee, PstException, PstTask } from './items';
 // Type-only imports from reader.ts: pst-extractor itself is loaded in the reader thread only.
 export { PST_DELIMITER } from './protocol';
@@ -77,10 +79,4 @@ export async function openPst(file: string, name: string): Promise<PstSession> {
       await worker.terminate();
     },
   };
-}
-
-/** Every item of one kind, read in batches so that memory stays bounded whatever the PST holds. */
-export async function* eachPstItem(pst: PstSession, kind: PstItemKind, batch = 50): AsyncGenerator<PstItem[]> {
-  const { refs } = await pst.itemRefs(kind);
-  for (let i = 0; i < refs.length; i += batch) yield pst.readItems(refs.slice(i, i + batch));
 }

@@ -1,9 +1,14 @@
 import type { ErrorCode } from '../../errors';
 import type { PstItemKind } from './items';
-import type { PstItemRef } from './reader';
 
 /** Folder paths of a PST are its folder names joined with this (a "/" inside a name becomes "_"). */
 export const PST_DELIMITER = '/';
+
+/** Where one non-mail item is: its node ID and the PST folder path it sits in. */
+export interface PstItemRef {
+  ref: string;
+  folder: string;
+}
 
 /** Messages between client.ts (any thread) and thread.ts (the reader thread). Plain data only. */
 export type PstRequest =

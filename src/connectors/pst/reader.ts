@@ -5,7 +5,7 @@ import { corruptPst } from './header';
 import { composeMessage, internalDateOf, messageIdOf } from './compose';
 import { isMailFolder, isMailMessageClass, itemKindOf, specialUseOf } from './folders';
 import { readItem, type PstItem, type PstItemKind } from './items';
-import { PST_DELIMITER } from './protocol';
+import { PST_DELIMITER, type PstItemRef } from './protocol';
 
 /**
  * The synchronous PST reader. It runs only inside the reader thread (thread.ts): pst-extractor
@@ -28,12 +28,6 @@ export interface PstFolderEntry {
   count: number;
   /** Why some of the folder could not be read, when that happened. */
   problem?: string;
-}
-
-/** Where one non-mail item is: its node ID and the PST folder path it sits in. */
-export interface PstItemRef {
-  ref: string;
-  folder: string;
 }
 
 export interface PstMessageSummary {

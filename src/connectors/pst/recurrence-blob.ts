@@ -1,5 +1,5 @@
 import iconv from 'iconv-lite';
-import type { DayOfWeek, ModifiedOccurrence, Month, Recurrence, RecurrencePattern, WeekIndex } from '../pim';
+import type { DayOfWeek, ModifiedOccurrence, Month, Recurrence, RecurrencePattern, WeekIndex } from '../../ports/pim-items';
 import { localToUtc, type TzRule } from './timezone';
 
 /**

@@ -1,4 +1,5 @@
 import { zoneIdFromDescription, zoneIdFromRule } from './tz-names';
+import type { Transition, TzRule } from './tz-rule';
 
 /**
  * Windows time zone rules as Outlook stores them with an appointment (MS-OXOCAL 2.2.1.39
@@ -7,28 +8,7 @@ import { zoneIdFromDescription, zoneIdFromRule } from './tz-names';
  * blobs hold into UTC instants. Pure: no pst-extractor here.
  */
 
-/** A SYSTEMTIME used as a transition rule: year 0 = "the `day`th (5 = last) `dayOfWeek` of `month`". */
-export interface Transition {
-  year: number;
-  month: number;
-  dayOfWeek: number;
-  day: number;
-  hour: number;
-  minute: number;
-}
-
-/** One rule: UTC = local + bias + (standardBias | daylightBias), in minutes. */
-export interface TzRule {
-  /** First year the rule applies to (0: always). */
-  fromYear: number;
-  bias: number;
-  standardBias: number;
-  daylightBias: number;
-  /** When daylight time ends (in daylight local time); month 0: no daylight saving. */
-  standard: Transition;
-  /** When daylight time starts (in standard local time). */
-  daylight: Transition;
-}
+export type { Transition, TzRule } from './tz-rule';
 
 export interface TzDefinition {
   /** The Windows registry key name of the zone, e.g. "Pacific Standard Time". */

@@ -1,4 +1,4 @@
-import type { Attendee, ContactData, EventData, GroupData, GroupMember, PhoneKey, PimBase, PimItem, PostalAddress, TaskData } from '../pim';
+import type { Attendee, ContactData, EventData, GroupData, GroupMember, PhoneKey, PimBase, PimItem, PostalAddress, TaskData } from '../../ports/pim-items';
 import type { PstAppointment, PstContact, PstDistList, PstItem, PstTask } from './items';
 import { parseAppointmentRecurrence, parseRecurrencePattern, toRecurrence, type AppointmentRecurrence } from './recurrence-blob';
 import { parseTimeZoneStruct, parseTzDefinition, windowsZoneId, type TzRule } from './timezone';

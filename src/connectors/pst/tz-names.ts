@@ -1,4 +1,4 @@
-import type { TzRule } from './timezone';
+import type { TzRule } from './tz-rule';
 
 /**
  * Windows time zone IDs for files that carry no TZDEFINITION key name (Outlook before 2007):

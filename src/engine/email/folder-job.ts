@@ -1,20 +1,15 @@
-import type { MessageSummary } from '../../connectors/types';
-import type { StepCounters } from '../../task';
+import type { DestinationFolder, FolderContents, MailSource, MessageSummary } from '../../ports/mail';
+import type { FolderReport, StepCounters } from '../../task';
 import type { StepContext } from '../context';
-import type { SourceSession } from '../sources';
-import type { FolderReport } from '../../task';
 import type { PlannedFolder } from '../folder-map';
 
 /** One source folder on its way: its plan, its report, and the batches still to copy. */
 export interface FolderJob {
   plan: PlannedFolder;
   report: FolderReport;
-  /** Set once the folder was scanned. */
-  destinationPath?: string;
-  uidValidity?: string;
-  /** The destination folder's UIDNEXT when it was scanned: appended messages get UIDs from here up. */
-  uidNext?: number;
-  permanentFlags?: Set<string>;
+  /** Set once the folder was ensured and scanned at the destination. */
+  folder?: DestinationFolder;
+  contents?: FolderContents;
   pendingChunks: number;
   done?: () => void;
 }
@@ -34,7 +29,7 @@ export function verifyFolder(report: FolderReport): string | undefined {
 }
 
 /** One job per planned folder, its report saved as pending; the source counts go into `counters.total`. */
-export async function planJobs(ctx: StepContext, source: SourceSession, plans: PlannedFolder[], counters: StepCounters): Promise<FolderJob[]> {
+export async function planJobs(ctx: StepContext, source: MailSource, plans: PlannedFolder[], counters: StepCounters): Promise<FolderJob[]> {
   const jobs: FolderJob[] = [];
   for (const plan of plans) {
     const sourceCount = await source.count(plan.source);

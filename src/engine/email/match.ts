@@ -1,9 +1,4 @@
-import type { MessageSummary } from '../../connectors/types';
-
-export interface DestinationMessage {
-  uid: number;
-  dedupeKey: string;
-}
+import type { MessageSummary, StoredMessage } from '../../ports/mail';
 
 export interface MatchResult<T extends MessageSummary> {
   /** Copied by this task in an earlier attempt (found in its journal). */
@@ -16,13 +11,13 @@ export interface MatchResult<T extends MessageSummary> {
 /**
  * Pairs source messages with destination messages by dedupe key, counting duplicates: a key
  * seen twice at the source and once at the destination copies one message. Messages this task
- * created (ourUids) are matched first, so a resumed task counts them as its own.
+ * created (`ours`, by id) are matched first, so a resumed task counts them as its own.
  */
-export function matchMessages<T extends MessageSummary>(source: T[], destination: DestinationMessage[], ourUids: Set<number>): MatchResult<T> {
-  const ours = new Map<string, number>();
+export function matchMessages<T extends MessageSummary>(source: T[], destination: StoredMessage[], ours: Set<string>): MatchResult<T> {
+  const mine = new Map<string, number>();
   const before = new Map<string, number>();
   for (const m of destination) {
-    const bucket = ourUids.has(m.uid) ? ours : before;
+    const bucket = ours.has(m.id) ? mine : before;
     bucket.set(m.dedupeKey, (bucket.get(m.dedupeKey) ?? 0) + 1);
   }
   const take = (bucket: Map<string, number>, key: string) => {
@@ -33,7 +28,7 @@ export function matchMessages<T extends MessageSummary>(source: T[], destination
   };
   const result: MatchResult<T> = { copiedBefore: [], alreadyPresent: [], toCopy: [] };
   for (const m of source) {
-    if (take(ours, m.dedupeKey)) result.copiedBefore.push(m);
+    if (take(mine, m.dedupeKey)) result.copiedBefore.push(m);
     else if (take(before, m.dedupeKey)) result.alreadyPresent.push(m);
     else result.toCopy.push(m);
   }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { PimItem, PimKind } from '../../connectors/pim';
-import type { AccountEndpoint } from '../../connectors/types';
-import { mailboxOf } from '../../accounts';
+import type { PimItem, PimKind } from '../../ports/pim-items';
+import type { AccountEndpoint } from '../../ports/account';
+import { mailboxOf } from '../../ports/account';
 
 /**
  * Which source an item came from, for its stamp: the mailbox and its server (not the port, the

@@ -1,25 +1,22 @@
 import type { StepContext } from '../context';
-import type { RuleData } from '../../connectors/pim';
-import type { EwsSession } from '../../connectors/ews/types';
-import { openEws } from '../../connectors/ews';
+import type { SettingsPort } from '../../ports/pim';
+import { mapRuleFolders, type OofData, type RuleData } from '../../ports/pim-items';
+import type { Journal, JournalEntry } from '../../store/journal';
 import { itemLabel } from '../../items';
 import { planFolders } from '../folder-map';
-import { ExchangeFolders, mailTree } from '../exchange-folders';
 
-/** Journal snapshot names: what the destination had before the task replaced it. */
-export const RULES_SNAPSHOT = 'inboxRules';
-export const OOF_SNAPSHOT = 'outOfOffice';
-
-/** Rule actions that name a folder (EWS MoveToFolder / CopyToFolder), re-mapped to the destination's. */
-const FOLDER_ACTIONS = ['moveToFolder', 'copyToFolder'];
+/** Snapshot names: what the destination had before the task replaced it. */
+const RULES_SNAPSHOT = 'inboxRules';
+const OOF_SNAPSHOT = 'outOfOffice';
 
 const CLIENT_RULES_NOTE = 'The source also has client-side rules (kept by Outlook on a computer): those cannot be migrated; recreate them in Outlook.';
 const DESTINATION_CLIENT_RULES = 'Not migrated: the destination has client-side Outlook rules, which Exchange deletes when server rules are written. Remove them in Outlook (or move them to the server), then run the migration again for inbox rules.';
 
-async function withBoth<T>(ctx: StepContext, work: (source: EwsSession, destination: EwsSession) => Promise<T>): Promise<T> {
-  const source = await openEws(ctx.source, { timeoutMs: ctx.connectTimeoutMs });
+async function withBoth<T>(ctx: StepContext, work: (source: SettingsPort, destination: SettingsPort) => Promise<T>): Promise<T> {
+  const [from, to] = await Promise.all([ctx.connectors(ctx.source.protocol), ctx.connectors(ctx.destination.protocol)]);
+  const source = await from.settings!(ctx.source, ctx.open);
   try {
-    const destination = await openEws(ctx.destination, { timeoutMs: ctx.connectTimeoutMs });
+    const destination = await to.settings!(ctx.destination, ctx.open);
     try {
       return await work(source, destination);
     } finally {
@@ -30,21 +27,32 @@ async function withBoth<T>(ctx: StepContext, work: (source: EwsSession, destinat
   }
 }
 
+/** What the destination had before this task first replaced it; an earlier attempt may have written already. */
+function snapshotOf<T>(journal: Journal, taskId: string, name: string): T | undefined {
+  return journal.entries(taskId, { kind: 'snapshot', folder: name })[0]?.payload as T | undefined;
+}
+
+/** Kept the first time only: a resumed task must not overwrite what was there before it. */
+function keepSnapshot(journal: Journal, taskId: string, name: string, value: unknown): void {
+  if (snapshotOf(journal, taskId, name) === undefined) journal.record(taskId, 'snapshot', { folder: name, key: name, payload: value });
+}
+
 /**
- * Inbox rules: the source's server-side rules are added to the destination's (UpdateInboxRules
- * replaces the whole collection, so what the destination had is snapshotted first, for rollback),
+ * Inbox rules: the source's server-side rules are added to the destination's (the whole
+ * collection is written at once, so what the destination had is snapshotted first, for rollback),
  * with folder references re-mapped the way the e-mail step maps folders. A rule already there
  * (same name and content) is not added twice.
  */
 export async function runRulesStep(ctx: StepContext): Promise<{ cancelled: boolean }> {
   return withBoth(ctx, async (source, destination) => {
     const [{ rules, hasClientRules }, current] = await Promise.all([source.readRules(), destination.readRules()]);
-    // What the destination had before this task's first write (an earlier attempt may have written).
-    const before = ctx.journal.snapshot<RuleData[]>(ctx.taskId, RULES_SNAPSHOT) ?? current.rules;
+    const before = snapshotOf<RuleData[]>(ctx.journal, ctx.taskId, RULES_SNAPSHOT) ?? current.rules;
     // Folders the rules need are created only when the rules can be written.
-    const mapFolder = await folderMapper(ctx, source, destination, !current.hasClientRules);
-    const mapped: RuleData[] = [];
-    for (const rule of rules) mapped.push(await remapRule(rule, mapFolder));
+    const mapped = await withFolderMap(ctx, !current.hasClientRules, async (mapFolder) => {
+      const out: RuleData[] = [];
+      for (const rule of rules) out.push(await mapRuleFolders(rule, mapFolder));
+      return out;
+    });
     const known = new Set(before.map(ruleKey));
     const toAdd = mapped.filter((r) => !known.has(ruleKey(r)));
     // A resumed attempt finds its own rules already written: they count as copied.
@@ -54,7 +62,7 @@ export async function runRulesStep(ctx: StepContext): Promise<{ cancelled: boole
     const blocked = missing.length > 0 && current.hasClientRules;
     if (missing.length && !blocked) {
       // Snapshotted only when written: a rollback then never rewrites rules this task left alone.
-      ctx.journal.saveSnapshot(ctx.taskId, RULES_SNAPSHOT, before);
+      keepSnapshot(ctx.journal, ctx.taskId, RULES_SNAPSHOT, before);
       await destination.writeRules([...current.rules, ...missing].map((r, i) => ({ ...r, priority: i + 1 })));
     }
     const copied = blocked ? toAdd.length - missing.length : toAdd.length;
@@ -78,25 +86,26 @@ export async function runRulesStep(ctx: StepContext): Promise<{ cancelled: boole
   });
 }
 
-/** Source folder path → destination folder path, creating (and journaling) folders that are missing when `create`. */
-async function folderMapper(ctx: StepContext, source: EwsSession, destination: EwsSession, create: boolean): Promise<(path: string) => Promise<string>> {
-  const from = await ExchangeFolders.load(source);
-  const to = await ExchangeFolders.load(destination, { journal: ctx.journal, taskId: ctx.taskId });
-  const plans = new Map(planFolders(mailTree(from.all), mailTree(to.all)).map((p) => [p.source.toLowerCase(), p.destination]));
-  return async (path) => {
-    const folder = from.all.find((f) => f.path === path);
-    const enginePath = folder ? from.pathOf(folder) : path;
-    const planned = plans.get(enginePath.toLowerCase()) ?? enginePath;
-    return (create ? await to.ensure(planned) : to.find(planned))?.path ?? planned;
-  };
-}
-
-async function remapRule(rule: RuleData, mapFolder: (path: string) => Promise<string>): Promise<RuleData> {
-  const actions: Record<string, unknown> = { ...rule.actions };
-  for (const name of FOLDER_ACTIONS) {
-    if (typeof actions[name] === 'string') actions[name] = await mapFolder(actions[name] as string);
+/**
+ * Source mail folder path → destination path, as the e-mail step plans it; missing folders are
+ * created (and journaled) when `create`, else the planned path is kept.
+ */
+async function withFolderMap<T>(ctx: StepContext, create: boolean, work: (mapFolder: (path: string) => Promise<string>) => Promise<T>): Promise<T> {
+  const [from, to] = await Promise.all([ctx.connectors(ctx.source.protocol), ctx.connectors(ctx.destination.protocol)]);
+  const source = await from.mailSource!(ctx.source, ctx.open);
+  const sourceTree = await source.folders().finally(() => source.close().catch(() => {}));
+  const destination = await to.mailDestination!(ctx.destination, ctx.open);
+  try {
+    const plans = new Map(planFolders(sourceTree, await destination.folders()).map((p) => [p.source.toLowerCase(), p.destination]));
+    return await work(async (path) => {
+      const planned = plans.get(path.toLowerCase()) ?? path;
+      if (!create) return planned;
+      const { folder } = await destination.ensureFolder(planned, (f) => ctx.journal.record(ctx.taskId, 'folder', { folder: f.path, key: 'mail', ref: f.id }));
+      return folder.path;
+    });
+  } finally {
+    await destination.close().catch(() => {});
   }
-  return { ...rule, actions };
 }
 
 /** A rule's identity for "already there": everything but its priority. */
@@ -108,16 +117,38 @@ function ruleKey(r: RuleData): string {
 export async function runOofStep(ctx: StepContext): Promise<{ cancelled: boolean }> {
   return withBoth(ctx, async (source, destination) => {
     const [oof, current] = await Promise.all([source.readOof(), destination.readOof()]);
-    // What the destination had before this task's first write (an earlier attempt may have written).
-    const before = ctx.journal.snapshot<typeof current>(ctx.taskId, OOF_SNAPSHOT) ?? current;
+    const before = snapshotOf<OofData>(ctx.journal, ctx.taskId, OOF_SNAPSHOT) ?? current;
     const same = JSON.stringify(oof) === JSON.stringify(before);
     if (JSON.stringify(oof) !== JSON.stringify(current)) {
       // Snapshotted only when written: a rollback then never overwrites settings this task left alone.
-      ctx.journal.saveSnapshot(ctx.taskId, OOF_SNAPSHOT, before);
+      keepSnapshot(ctx.journal, ctx.taskId, OOF_SNAPSHOT, before);
       await destination.writeOof(oof);
     }
     const counters = { total: 1, copied: same ? 0 : 1, alreadyPresent: same ? 1 : 0, failed: 0, bytes: JSON.stringify(oof).length };
     ctx.progress.update({ taskId: ctx.taskId, step: 'outOfOffice', counters, at: Date.now() });
     return { cancelled: false };
   });
+}
+
+/**
+ * Rollback: the rules and out-of-office settings the task replaced are put back. Rewriting the
+ * rules would delete client-side Outlook rules made since, so then they are left, and said so;
+ * that snapshot stays, so a later rollback (once those are gone) can restore it.
+ */
+export async function restoreSettings(journal: Journal, snapshots: JournalEntry[], settings: SettingsPort): Promise<string[]> {
+  const kept: string[] = [];
+  const rules = snapshots.find((s) => s.key === RULES_SNAPSHOT);
+  if (rules) {
+    if ((await settings.readRules()).hasClientRules) kept.push('Inbox rules: left as they are, because the mailbox now has client-side Outlook rules that rewriting the rules would delete; remove them, or the migrated rules, by hand.');
+    else {
+      await settings.writeRules(rules.payload as RuleData[]);
+      journal.drop(rules.id);
+    }
+  }
+  const oof = snapshots.find((s) => s.key === OOF_SNAPSHOT);
+  if (oof) {
+    await settings.writeOof(oof.payload as OofData);
+    journal.drop(oof.id);
+  }
+  return kept;
 }

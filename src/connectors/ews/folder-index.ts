@@ -1,6 +1,5 @@
-import type { EwsFolder, EwsSession, WellKnownFolder } from '../connectors/ews/types';
-import type { FolderTree } from '../connectors/imap/folders';
-import type { Journal } from '../store/journal';
+import type { DestinationFolder, FolderTree } from '../../ports/mail';
+import type { EwsFolder, EwsSession, WellKnownFolder } from './types';
 
 /** Exchange's well-known mail folders as RFC 6154 special uses, so planFolders can match them to IMAP's. */
 const SPECIAL_USE: Partial<Record<WellKnownFolder, string>> = {
@@ -47,28 +46,38 @@ function familyOf(folderClass: string): string {
 }
 const labelOf = (family: string) => FAMILIES.find(([prefix]) => prefix === family)?.[1] ?? 'Mail';
 
+/** Told of each folder created, with the path it was asked for and its FolderId. */
+export type FolderCreated = (folder: DestinationFolder) => void;
+
 /**
- * The destination mailbox's folders: found by engine path and folder class, created level by
- * level when missing (each creation journaled with its FolderId, for rollback). A name already
- * taken by a folder of another class (a mail folder "Contacts" next to the address book) gets
- * the kind in brackets, "Contacts (Mail)". Lanes asking for the same folder at once share one creation.
+ * A mailbox's folders: found by path and folder class, created level by level when missing (each
+ * creation told to the caller, who journals it). A name already taken by a folder of another
+ * class (a mail folder "Contacts" next to the address book) gets the kind in brackets,
+ * "Contacts (Mail)". Callers asking for the same folder at once share one creation.
  */
 export class ExchangeFolders {
   private readonly byKey = new Map<string, EwsFolder>();
   private readonly byPath = new Map<string, EwsFolder>();
   private readonly creating = new Map<string, Promise<EwsFolder>>();
 
-  /** `writer`: where created folders are journaled; without one (a source), nothing is created. */
+  readonly all: EwsFolder[];
+
   constructor(
     private readonly ews: EwsSession,
-    readonly all: EwsFolder[],
-    private readonly writer?: { journal: Journal; taskId: string },
+    folders: EwsFolder[],
   ) {
-    for (const f of all) this.index(this.pathOf(f), f);
+    this.all = [...folders];
+    for (const f of this.all) this.index(this.pathOf(f), f);
   }
 
-  static async load(ews: EwsSession, writer?: { journal: Journal; taskId: string }): Promise<ExchangeFolders> {
-    return new ExchangeFolders(ews, await ews.folders(), writer);
+  static async load(ews: EwsSession): Promise<ExchangeFolders> {
+    return new ExchangeFolders(ews, await ews.folders());
+  }
+
+  forget(id: string): void {
+    const gone = this.all.filter((f) => f.id === id);
+    for (const f of gone) this.all.splice(this.all.indexOf(f), 1);
+    for (const map of [this.byKey, this.byPath]) for (const [k, f] of map) if (f.id === id) map.delete(k);
   }
 
   wellKnown(name: WellKnownFolder): EwsFolder | undefined {
@@ -89,13 +98,13 @@ export class ExchangeFolders {
     return enginePath(folder, this.wellKnown('inbox'));
   }
 
-  ensure(path: string, folderClass = 'IPF.Note'): Promise<EwsFolder> {
+  ensure(path: string, folderClass: string, created: FolderCreated): Promise<EwsFolder> {
     const found = this.find(path, folderClass);
     if (found) return Promise.resolve(found);
     const key = keyOf(path, familyOf(folderClass));
     let pending = this.creating.get(key);
     if (!pending) {
-      pending = this.create(path, folderClass).finally(() => this.creating.delete(key));
+      pending = this.create(path, folderClass, created).finally(() => this.creating.delete(key));
       this.creating.set(key, pending);
     }
     return pending;
@@ -106,12 +115,11 @@ export class ExchangeFolders {
     if (!this.byPath.has(path.toLowerCase())) this.byPath.set(path.toLowerCase(), f);
   }
 
-  private async create(path: string, folderClass: string): Promise<EwsFolder> {
-    if (!this.writer) throw new Error(`ExchangeFolders: no folder "${path}" and nowhere to journal its creation`);
+  private async create(path: string, folderClass: string, created: FolderCreated): Promise<EwsFolder> {
     const cut = path.lastIndexOf('/');
     const parentPath = cut === -1 ? undefined : path.slice(0, cut);
     // The parent holds the same kind: mail below the calendar would be invisible in Outlook's mail view.
-    const parent = parentPath === undefined ? undefined : await this.ensure(parentPath, folderClass);
+    const parent = parentPath === undefined ? undefined : await this.ensure(parentPath, folderClass, created);
     let name = path.slice(cut + 1);
     if (this.byPath.has(path.toLowerCase())) {
       name = `${name} (${labelOf(familyOf(folderClass))})`;
@@ -121,12 +129,13 @@ export class ExchangeFolders {
         return renamed;
       }
     }
-    const created = await this.ews.createFolder(parent?.id, name, folderClass);
-    this.writer.journal.addFolder(this.writer.taskId, path, Date.now(), created.id);
-    this.all.push(created);
-    this.index(this.pathOf(created), created);
-    this.byKey.set(keyOf(path, familyOf(folderClass)), created);
-    return created;
+    const { existed, ...folder } = await this.ews.createFolder(parent?.id, name, folderClass);
+    // A folder made meanwhile by someone else is not this caller's to journal.
+    if (!existed) created({ path, id: folder.id });
+    if (!this.all.some((f) => f.id === folder.id)) this.all.push(folder);
+    this.index(this.pathOf(folder), folder);
+    this.byKey.set(keyOf(path, familyOf(folderClass)), folder);
+    return folder;
   }
 }
 

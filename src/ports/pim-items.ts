@@ -188,7 +188,8 @@ export type PimItem = ContactData | GroupData | EventData | TaskData;
 /**
  * A server-side inbox rule. Conditions, exceptions and actions keep the EWS element names
  * (camel-cased: `containsSubjectStrings`, `moveToFolder`, …) as JSON; folder references in them
- * are folder paths (as in PimBase.folder) so they can be re-mapped to the destination's folders.
+ * are paths of the account's mail folder tree (as the mail ports name folders), so they are
+ * re-mapped to the destination's folders the way e-mails are.
  */
 export interface RuleData {
   displayName: string;
@@ -197,6 +198,18 @@ export interface RuleData {
   conditions: Record<string, unknown>;
   exceptions: Record<string, unknown>;
   actions: Record<string, unknown>;
+}
+
+/** Rule actions that name a folder. */
+const FOLDER_ACTIONS = ['moveToFolder', 'copyToFolder'];
+
+/** The rule with each folder it names replaced by `map(path)`. */
+export async function mapRuleFolders(rule: RuleData, map: (path: string) => Promise<string>): Promise<RuleData> {
+  const actions: Record<string, unknown> = { ...rule.actions };
+  for (const name of FOLDER_ACTIONS) {
+    if (typeof actions[name] === 'string') actions[name] = await map(actions[name] as string);
+  }
+  return { ...rule, actions };
 }
 
 export interface OofData {

@@ -24,15 +24,7 @@ export interface AccountCredentials extends AccountEndpoint {
   password: string;
 }
 
-/** A message as read from a source, before its body is fetched. */
-export interface MessageSummary {
-  /** Opaque, stable within the source folder (IMAP UID, POP3 UIDL). */
-  ref: string;
-  size: number;
-  flags: string[];
-  internalDate?: Date;
-  /** Deduplication key from the message's headers (see src/engine/dedupe.ts). */
-  dedupeKey: string;
-  /** Exchange sources: the categories as they are (keywords in `flags` cannot hold every name). */
-  categories?: string[];
+/** The mailbox an account reaches: the impersonated one when an administrator acts for it. */
+export function mailboxOf(a: AccountEndpoint): string {
+  return a.impersonate ?? a.user;
 }

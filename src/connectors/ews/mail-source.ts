@@ -1,0 +1,55 @@
+import type { AccountCredentials } from '../../ports/account';
+import type { MailSource, MessageSummary } from '../../ports/mail';
+import type { OpenOptions } from '../../ports/connector';
+import { TernError } from '../../errors';
+import { openEws } from './open';
+import { ExchangeFolders, mailTree } from './folder-index';
+import { dedupeKeysOf } from './dedupe';
+import type { EwsMessageSummary, EwsSession } from './types';
+
+/** GetItem with MIME: a few messages per request (the answers carry whole messages). */
+const READ_BATCH = 20;
+
+/**
+ * An Exchange mailbox's mail folders as a mail source. Read state and the follow-up flag become
+ * \Seen and \Flagged, categories become keywords (and are kept as they are too).
+ */
+export async function openExchangeMailSource(account: AccountCredentials, options: OpenOptions): Promise<MailSource> {
+  const ews = await openEws(account, options);
+  let loaded: Promise<ExchangeFolders> | undefined;
+  const folders = () => (loaded ??= ExchangeFolders.load(ews));
+  const folderAt = async (path: string) => {
+    const found = (await folders()).find(path);
+    if (!found) throw new TernError('PROTOCOL_ERROR', `The Exchange folder "${path}" of ${account.host} disappeared during the migration.`);
+    return found;
+  };
+  return {
+    folders: async () => mailTree((await folders()).all),
+    count: async (path) => (await folderAt(path)).totalCount,
+    scan: async (path) => summariesOf(ews, await ews.scanMessages((await folderAt(path)).id)),
+    read: async function* (_path, refs) {
+      for (let i = 0; i < refs.length; i += READ_BATCH) {
+        for (const [ref, raw] of await ews.fetchMime(refs.slice(i, i + READ_BATCH))) yield { ref, raw };
+      }
+    },
+    close: () => ews.close(),
+  };
+}
+
+async function summariesOf(ews: EwsSession, messages: EwsMessageSummary[]): Promise<MessageSummary[]> {
+  const keys = await dedupeKeysOf(ews, messages);
+  return messages.map((m) => ({
+    ref: m.id,
+    size: m.size,
+    flags: [...(m.isRead ? ['\\Seen'] : []), ...(m.flagged ? ['\\Flagged'] : []), ...m.categories.map(keywordOf).filter((k): k is string => Boolean(k))],
+    internalDate: m.receivedAt ? new Date(m.receivedAt) : undefined,
+    dedupeKey: keys.get(m.id)!,
+    categories: m.categories,
+  }));
+}
+
+/** An Exchange category as an IMAP keyword (atoms only: no spaces, no specials). */
+function keywordOf(category: string): string | undefined {
+  const atom = category.trim().replace(/[\s(){%*"\\\]]+/g, '_');
+  return atom && !atom.startsWith('\\') ? atom : undefined;
+}

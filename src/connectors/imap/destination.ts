@@ -1,0 +1,70 @@
+import type { AccountCredentials } from '../../ports/account';
+import type { MailDestination } from '../../ports/mail';
+import type { OpenOptions } from '../../ports/connector';
+import { closeImap, imapError, openImap } from './session';
+import { countMessages, deleteFolder, listFolders } from './folders';
+import { deleteMessages, findByKey, scanFolder } from './messages';
+import { openAppendPipe } from './append-pipe';
+import { FolderMaker } from './ensure-folder';
+import { pipelinedLane, serialLane } from './write-lane';
+
+/**
+ * An IMAP account as a mail destination. Ids are UIDs (as text), valid for the folder's
+ * UIDVALIDITY (the generation); a folder's id is its path. Destination folders are SELECTed, as
+ * only SELECT says which keywords a folder stores.
+ */
+export async function openImapDestination(account: AccountCredentials, options: OpenOptions): Promise<MailDestination> {
+  const client = await openImap(account, { timeoutMs: options.timeoutMs });
+  const at = <T>(p: Promise<T>) =>
+    p.catch((err: unknown) => {
+      throw imapError(err, account);
+    });
+  let maker: Promise<FolderMaker> | undefined;
+  const folders = () => (maker ??= listFolders(client).then((tree) => new FolderMaker(client, tree)));
+  return {
+    keepsMarks: false,
+    folders: () => at(listFolders(client)),
+    ensureFolder: async (path, created) => {
+      const { path: real, note } = await at((await at(folders())).ensure(path, created));
+      return { folder: { path: real, id: real }, note };
+    },
+    findFolder: async (path) => {
+      const tree = await at(listFolders(client));
+      return tree.folders.some((f) => f.path === path) ? { path, id: path } : undefined;
+    },
+    scan: async (folder) => {
+      const scanned = await at(scanFolder(client, folder.path, { readOnly: false }));
+      return {
+        generation: scanned.uidValidity,
+        watermark: scanned.uidNext,
+        permanentFlags: scanned.permanentFlags,
+        messages: scanned.messages.map((m) => ({ id: String(m.uid), dedupeKey: m.dedupeKey, position: m.uid })),
+      };
+    },
+    openLane: async () => {
+      const pipe = options.pipelining ? await openAppendPipe(account, options.timeoutMs) : undefined;
+      return pipe ? pipelinedLane(pipe) : serialLane(client, account);
+    },
+    findByKey: async (folder, key, watermark) => (await at(findByKey(client, folder.path, key, watermark))).map(String),
+    count: async (folder) => {
+      // Writes may have come through other connections: NOOP brings a selected folder's view up to date first.
+      await at(client.noop());
+      return at(countMessages(client, folder.path));
+    },
+    remove: (folder, generation, ids) => at(deleteMessages(client, folder.path, generation, ids.map(Number))),
+    removeFolderIfEmpty: (folder) =>
+      at(
+        (async () => {
+          const listed = await client.list();
+          if (!listed.some((f) => f.path === folder.path)) return { removed: true as const };
+          const left = await countMessages(client, folder.path);
+          if (left > 0) return { removed: false as const, holds: `${left} message(s)` };
+          if (listed.some((f) => f.path !== folder.path && f.path.startsWith(folder.path + f.delimiter))) return { removed: false as const, holds: 'folders' };
+          await deleteFolder(client, folder.path);
+          (await maker)?.forget(folder.path);
+          return { removed: true as const };
+        })(),
+      ),
+    close: () => closeImap(client),
+  };
+}

@@ -1,0 +1,55 @@
+import type { AccountCredentials } from '../../ports/account';
+import type { WriteLane } from '../../ports/mail';
+import { TernError } from '../../errors';
+import type { ImapSession } from './session';
+import { imapError } from './session';
+import { appendMessage } from './messages';
+import { AppendRefused, type AppendPipe } from './append-pipe';
+
+/**
+ * APPENDs on the wire together (LITERAL+): each answer comes back as soon as the server gives it.
+ * A refused message (NO/BAD) fails alone; a lost connection fails the batch.
+ */
+export function pipelinedLane(pipe: AppendPipe): WriteLane {
+  return {
+    async write(folder, messages, answered) {
+      const sent = messages.map((m, i) =>
+        pipe.append(folder.path, m.raw, m.flags, m.internalDate).then(
+          (res) => answered(i, { id: res.uid === undefined ? undefined : String(res.uid), generation: res.uidValidity }),
+          (err: unknown) => {
+            if (!(err instanceof AppendRefused)) throw err;
+            answered(i, { refused: err.responseText });
+          },
+        ),
+      );
+      const broken = (await Promise.allSettled(sent)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (broken) throw broken.reason;
+    },
+    close: () => pipe.close(),
+  };
+}
+
+/** One APPEND after the other on the session's own connection (servers without LITERAL+, or pipelining off). */
+export function serialLane(client: ImapSession, account: AccountCredentials): WriteLane {
+  return {
+    async write(folder, messages, answered) {
+      for (const [i, m] of messages.entries()) {
+        try {
+          const res = await appendMessage(client, folder.path, m.raw, m.flags, m.internalDate);
+          answered(i, { id: res.uid === undefined ? undefined : String(res.uid), generation: res.uidValidity });
+        } catch (err) {
+          if (!isRefusal(err)) throw imapError(err, account);
+          answered(i, { refused: (err as { responseText?: string }).responseText ?? 'refused' });
+        }
+      }
+    },
+    close: async () => {},
+  };
+}
+
+/** A NO/BAD answer to one APPEND (message too large, refused): that message fails, the step goes on. */
+function isRefusal(err: unknown): boolean {
+  if (err instanceof TernError) return false;
+  const status = (err as { responseStatus?: string }).responseStatus;
+  return status === 'NO' || status === 'BAD';
+}

@@ -1,0 +1,100 @@
+import type { AccountCredentials, AccountEndpoint, Protocol } from '../ports/account';
+import type { Connector, LoadConnector } from '../ports/connector';
+import { ITEM_KINDS, itemLabel, type ItemKind } from '../items';
+import { TernError } from '../errors';
+import { exchangeOptions, formatExchangeUrl } from './ews/url';
+
+/**
+ * Every account kind Tern knows, in one place: its URL schemes, what it carries as a source and
+ * as a destination, how the forms offer it, and its connector, loaded only when an account of
+ * that kind is used (so a command never loads a protocol library it does not need). Adding an
+ * account kind is one entry here and one connector folder.
+ */
+export interface ConnectorInfo {
+  protocol: Protocol;
+  /** How people call it ("IMAP", "Microsoft Exchange"). */
+  label: string;
+  /** URL scheme (with its colon) → TLS from the first byte, default port. */
+  schemes: Record<string, { secure: boolean; port: number }>;
+  source: readonly ItemKind[];
+  destination: readonly ItemKind[];
+  /** Why it carries only what it carries, for refusals. */
+  why: string;
+  /** What the URL adds beyond user, password, host and port. */
+  urlOptions?(account: AccountCredentials, url: URL, fail: (why: string) => Error): AccountCredentials;
+  /** The account as a URL, when the generic scheme://user@host:port does not say it all. */
+  formatUrl?(a: AccountEndpoint, host: string): string;
+  load(): Promise<Connector>;
+}
+
+const MAIL: readonly ItemKind[] = ['emails'];
+
+export const CONNECTORS: Record<Protocol, ConnectorInfo> = {
+  imap: {
+    protocol: 'imap',
+    label: 'IMAP',
+    schemes: { 'imap:': { secure: false, port: 143 }, 'imaps:': { secure: true, port: 993 } },
+    source: MAIL,
+    destination: MAIL,
+    why: 'IMAP accounts carry e-mails only',
+    load: async () => (await import('./imap/index')).connector,
+  },
+  pop3: {
+    protocol: 'pop3',
+    label: 'POP3',
+    schemes: { 'pop3:': { secure: false, port: 110 }, 'pop3s:': { secure: true, port: 995 } },
+    source: MAIL,
+    destination: [],
+    why: 'POP3 accounts carry e-mails only, and only as a source',
+    load: async () => (await import('./pop3/index')).connector,
+  },
+  ews: {
+    protocol: 'ews',
+    label: 'Microsoft Exchange',
+    schemes: { 'ews:': { secure: true, port: 443 }, 'ews+http:': { secure: false, port: 80 } },
+    source: ITEM_KINDS,
+    destination: ITEM_KINDS,
+    why: 'Exchange carries every item kind',
+    urlOptions: exchangeOptions,
+    formatUrl: formatExchangeUrl,
+    load: async () => (await import('./ews/index')).connector,
+  },
+  pst: {
+    protocol: 'pst',
+    label: 'PST file',
+    // Imported from a file, never named by a URL.
+    schemes: {},
+    source: ['emails', 'contacts', 'contactGroups', 'calendars', 'tasks'],
+    destination: [],
+    why: 'a PST file holds e-mails, contacts, contact groups, calendars and tasks, and can only be imported from',
+    formatUrl: (a) => `pst:${a.user}`,
+    load: async () => (await import('./pst/index')).connector,
+  },
+};
+
+export const loadConnector: LoadConnector = (protocol) => CONNECTORS[protocol].load();
+
+/** The kind an account URL scheme names, with its TLS default and port. */
+export function byScheme(scheme: string): { info: ConnectorInfo; secure: boolean; port: number } | undefined {
+  for (const info of Object.values(CONNECTORS)) {
+    const s = info.schemes[scheme];
+    if (s) return { info, ...s };
+  }
+  return undefined;
+}
+
+export const ACCOUNT_SCHEMES = Object.values(CONNECTORS).flatMap((c) => Object.keys(c.schemes).map((s) => s.replace(/:$/, '')));
+
+/** Refuses up front the kinds a side cannot carry, naming the kind and the reason. */
+export function checkItemsSupported(items: ItemKind[], source: Protocol, destination: Protocol): void {
+  const src = CONNECTORS[source];
+  const dst = CONNECTORS[destination];
+  if (dst.destination.length === 0) {
+    const takers = Object.values(CONNECTORS).filter((c) => c.destination.length > 0).map((c) => c.label);
+    throw new TernError('UNSUPPORTED_ITEMS', `A ${dst.label} account cannot be a destination: ${dst.why}. Use an ${takers.join(' or ')} destination.`, { field: 'destination' });
+  }
+  for (const kind of items) {
+    if (!src.source.includes(kind)) throw new TernError('UNSUPPORTED_ITEMS', `${itemLabel(kind)} cannot be migrated from this source: ${src.why}.`, { field: 'items' });
+    if (!dst.destination.includes(kind)) throw new TernError('UNSUPPORTED_ITEMS', `${itemLabel(kind)} cannot be migrated to this destination: ${dst.why}.`, { field: 'items' });
+  }
+}

@@ -1,0 +1,64 @@
+import type { StepCounters } from '../../task';
+import type { StepContext } from '../context';
+import { markOf } from '../claims';
+import type { Lane } from './lanes';
+import type { CopyChunk } from './folder-job';
+import { storableFlags } from './match';
+
+/**
+ * Writes one batch through the lane: every message is journaled as an intent before it is sent
+ * and confirmed with its id as its answer comes, so a worker dying mid-batch loses nothing and
+ * copies nothing twice. A message the destination refuses fails alone.
+ */
+export async function copyChunk(ctx: StepContext, lane: Lane, chunk: CopyChunk, raws: Map<string, Buffer>, counters: StepCounters, publish: () => void): Promise<void> {
+  const { job } = chunk;
+  const folder = job.folder!;
+  const contents = job.contents!;
+  const batch = chunk.messages.flatMap((m) => {
+    const raw = raws.get(m.ref);
+    if (raw) return [{ summary: m, raw }];
+    job.report.failed++;
+    counters.failed++;
+    ctx.log.warn({ task: ctx.taskId, folder: job.plan.source, ref: m.ref }, 'message vanished from the source before it could be copied');
+    return [];
+  });
+  raws.clear();
+  if (batch.length === 0) return;
+  const ids = ctx.journal.intendAll(
+    ctx.taskId,
+    'message',
+    batch.map((b) => ({ folder: folder.path, key: b.summary.dedupeKey, scope: contents.generation, watermark: contents.watermark })),
+  );
+  const outgoing = batch.map(({ summary: m, raw }, i) => ({
+    raw,
+    flags: storableFlags(m.flags, contents.permanentFlags),
+    internalDate: m.internalDate,
+    categories: m.categories,
+    dedupeKey: m.dedupeKey,
+    mark: markOf(ctx.taskId, ids[i]),
+  }));
+  const withoutId: number[] = [];
+  await lane.writer.write(folder, outgoing, (i, outcome) => {
+    const size = batch[i].raw.length;
+    if ('refused' in outcome) {
+      ctx.journal.drop(ids[i]);
+      job.report.failed++;
+      counters.failed++;
+      ctx.log.warn({ task: ctx.taskId, folder: folder.path, size, reason: outcome.refused }, 'the destination refused a message');
+    } else {
+      if (outcome.id !== undefined && (outcome.generation === undefined || outcome.generation === contents.generation)) ctx.journal.confirm(ids[i], outcome.id);
+      else withoutId.push(i);
+      job.report.copied++;
+      job.report.bytes += size;
+      counters.copied++;
+      counters.bytes += size;
+    }
+    publish();
+  });
+  // Destinations that do not say the new id (IMAP without UIDPLUS): found by key above the watermark, one after the other.
+  for (const i of withoutId) {
+    const claimed = new Set(ctx.journal.entries(ctx.taskId, { kind: 'message', folder: folder.path }).flatMap((e) => (e.ref ? [e.ref] : [])));
+    const found = (await lane.destination.findByKey(folder, batch[i].summary.dedupeKey, contents.watermark)).filter((id) => !claimed.has(id));
+    if (found.length) ctx.journal.confirm(ids[i], found[found.length - 1]);
+  }
+}

@@ -1,0 +1,45 @@
+import type { StepCounters } from '../../task';
+import type { DestinationFolder } from '../../ports/mail';
+import type { StepContext } from '../context';
+import { claimIntents } from '../claims';
+import type { Lane } from './lanes';
+import { chunkMessages, matchMessages } from './match';
+import type { FolderJob } from './folder-job';
+
+/** Batches: a read brings at most this many messages or bytes into memory per lane. */
+const CHUNK_MESSAGES = 100;
+const CHUNK_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Scans both sides of one folder (the destination folder ensured first), claims this task's
+ * earlier writes, recounts the folder from what is really there, and returns the batches still to
+ * copy.
+ */
+export async function scanFolderJob(ctx: StepContext, lane: Lane, ensure: (path: string) => Promise<{ folder: DestinationFolder; note?: string }>, job: FolderJob, counters: StepCounters) {
+  const ensured = await ensure(job.plan.destination);
+  job.folder = ensured.folder;
+  job.report.destinationFolder = ensured.folder.path;
+  if (ensured.note && !job.report.note) job.report.note = ensured.note;
+
+  const sourceMessages = await lane.source.scan(job.plan.source);
+  // A source that could read only part of the folder (a damaged PST) says so in the report.
+  const sourceNote = await lane.source.folderNote?.(job.plan.source);
+  if (sourceNote && !job.report.note?.includes(sourceNote)) job.report.note = job.report.note ? `${job.report.note}; ${sourceNote}` : sourceNote;
+  const contents = await lane.destination.scan(ensured.folder);
+  job.contents = contents;
+
+  const entries = ctx.journal.entries(ctx.taskId, { kind: 'message', folder: ensured.folder.path }).filter((e) => e.scope === contents.generation);
+  const candidates = contents.messages.map((m) => ({ id: m.id, key: m.dedupeKey, position: m.position, mark: m.mark }));
+  const ours = claimIntents(ctx.journal, ctx.taskId, entries, candidates, lane.destination.keepsMarks);
+  const match = matchMessages(sourceMessages, contents.messages, ours);
+  // Recount from what is really there: a resumed task must not count a message twice.
+  const report = job.report;
+  counters.copied += match.copiedBefore.length - report.copied;
+  counters.alreadyPresent += match.alreadyPresent.length - report.alreadyPresent;
+  const bytesBefore = match.copiedBefore.reduce((n, m) => n + m.size, 0);
+  counters.bytes += bytesBefore - report.bytes;
+  counters.total += sourceMessages.length - report.sourceCount;
+  Object.assign(report, { sourceCount: sourceMessages.length, copied: match.copiedBefore.length, alreadyPresent: match.alreadyPresent.length, bytes: bytesBefore });
+  ctx.tasks.saveFolderReport(ctx.taskId, report);
+  return chunkMessages(match.toCopy, CHUNK_MESSAGES, CHUNK_BYTES);
+}

@@ -1,0 +1,52 @@
+import type { CopyChunk, FolderJob } from './folder-job';
+
+/**
+ * Hands out work to lanes: batches of started folders first (so started folders finish), then
+ * new folders while `mayStart()` (false once cancel was asked). Lanes with nothing to do wait for
+ * folders being scanned, which may yet queue batches.
+ */
+export class WorkQueue {
+  private readonly folders: FolderJob[];
+  private readonly chunks: CopyChunk[] = [];
+  private scanning = 0;
+  private wake: Array<() => void> = [];
+
+  constructor(jobs: FolderJob[]) {
+    this.folders = [...jobs];
+  }
+
+  /** A batch that is ready now, without waiting (for reading ahead). */
+  takeChunk(): CopyChunk | undefined {
+    return this.chunks.shift();
+  }
+
+  addChunks(chunks: CopyChunk[]): void {
+    this.chunks.push(...chunks);
+    this.notify();
+  }
+
+  async next(mayStart: () => boolean): Promise<CopyChunk | FolderJob | undefined> {
+    for (;;) {
+      const chunk = this.chunks.shift();
+      if (chunk) return chunk;
+      if (this.folders.length > 0 && mayStart()) {
+        this.scanning++;
+        return this.folders.shift()!;
+      }
+      if (this.scanning === 0) return undefined;
+      await new Promise<void>((resolve) => this.wake.push(resolve));
+    }
+  }
+
+  /** A folder's scan ended (its batches, if any, were or will be added). */
+  scanned(): void {
+    this.scanning--;
+    this.notify();
+  }
+
+  private notify(): void {
+    const waiting = this.wake;
+    this.wake = [];
+    for (const resolve of waiting) resolve();
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * The e-mail ports: what the one e-mail step reads from (a mail source: IMAP, POP3, Exchange, a
+ * PST file…) and writes to (a mail destination: IMAP, Exchange…). Connectors implement them and
+ * know nothing of tasks or journals; the engine knows nothing of protocols.
+ */
+
+export interface FolderInfo {
+  path: string;
+  delimiter: string;
+  /** RFC 6154 special use (\Sent, \Drafts, …), "\Inbox" for INBOX, from the server's flags or a well-known name. */
+  specialUse?: string;
+  /** Whether specialUse came from the server's own flags rather than the folder's name. */
+  specialUseFromServer: boolean;
+  /** False for a pure hierarchy level (IMAP \Noselect): it holds no messages. */
+  selectable: boolean;
+}
+
+/** A mailbox's folders as IMAP names them: "INBOX", and the rest below the namespace prefix. */
+export interface FolderTree {
+  /** Personal namespace prefix, e.g. "" or "INBOX.". */
+  prefix: string;
+  delimiter: string;
+  folders: FolderInfo[];
+}
+
+/** A message as a source lists it, before its bytes are read. */
+export interface MessageSummary {
+  /** Opaque, stable within the source folder (IMAP UID, POP3 UIDL, Exchange ItemId). */
+  ref: string;
+  size: number;
+  /** IMAP system flags and keywords (\Seen, \Flagged, $Label1…). */
+  flags: string[];
+  internalDate?: Date;
+  /** See dedupe-key.ts: both sides of any pair compute it the same way. */
+  dedupeKey: string;
+  /** Exchange sources: the categories as they are (keywords in `flags` cannot hold every name). */
+  categories?: string[];
+}
+
+export interface RawMessage {
+  ref: string;
+  /** The RFC 5322 source, byte for byte. */
+  raw: Buffer;
+}
+
+export interface MailSource {
+  folders(): Promise<FolderTree>;
+  count(folder: string): Promise<number>;
+  scan(folder: string): Promise<MessageSummary[]>;
+  /**
+   * The raw bytes of some messages of a folder, one message at a time, in the order asked. A
+   * message gone meanwhile (or that the source cannot give) is left out.
+   */
+  read(folder: string, refs: string[]): AsyncIterable<RawMessage>;
+  /** After scan: what of the folder could not be read, when the source knows (a damaged PST). */
+  folderNote?(folder: string): Promise<string | undefined>;
+  close(): Promise<void>;
+}
+
+/** A folder at a destination: its path (as the destination's folder tree names it) and the id it is known by. */
+export interface DestinationFolder {
+  path: string;
+  /** The IMAP path, an Exchange FolderId, … */
+  id: string;
+}
+
+/** A message at the destination, as a scan finds it. */
+export interface StoredMessage {
+  id: string;
+  dedupeKey: string;
+  /** Where it stands in the folder's write order (IMAP UID): a message written after a scan is at or above its watermark. */
+  position?: number;
+  /** The mark it was written with, for destinations that keep one (see OutgoingMessage.mark). */
+  mark?: string;
+}
+
+export interface FolderContents {
+  /** What ids are valid for (IMAP UIDVALIDITY): ids journaled under another generation name other messages. "" when ids never change. */
+  generation: string;
+  /** Messages written from now on get a position at or above this (IMAP UIDNEXT). */
+  watermark?: number;
+  /** Keywords the folder can store; undefined, or holding "\*": any. */
+  permanentFlags?: Set<string>;
+  messages: StoredMessage[];
+}
+
+export interface OutgoingMessage {
+  raw: Buffer;
+  flags: string[];
+  internalDate?: Date;
+  /** Exchange sources: categories as they are. */
+  categories?: string[];
+  dedupeKey: string;
+  /**
+   * A mark unique to this write (task and journal entry). A destination that can keep it on the
+   * message without touching its bytes (an Exchange property) does, and scan() reports it: a write
+   * whose answer was lost is then recognised exactly.
+   */
+  mark: string;
+}
+
+/**
+ * The destination's answer to one write: the new message's id when it says (and the generation
+ * that id belongs to, when it says that too), or why it refused that message.
+ */
+export type WriteOutcome = { id?: string; generation?: string } | { refused: string };
+
+/** One connection's worth of writing, pipelined where the protocol allows. */
+export interface WriteLane {
+  /**
+   * Writes the messages into the folder; `answered(i, outcome)` is called as each is answered,
+   * in any order. Resolves once all are answered. A refused message is an outcome; a lost
+   * connection rejects (messages not yet answered may or may not have been written).
+   */
+  write(folder: DestinationFolder, messages: OutgoingMessage[], answered: (index: number, outcome: WriteOutcome) => void): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type FolderRemoval = { removed: true } | { removed: false; holds: string };
+
+export interface MailDestination {
+  /** Whether scan() reports the marks messages were written with (then a lost answer is found by its mark, not by key and watermark). */
+  readonly keepsMarks: boolean;
+  folders(): Promise<FolderTree>;
+  /**
+   * The folder at that path of folders(), created with its parents when missing. `created` is
+   * called for each folder this call created, as soon as it exists. A name the destination
+   * refuses is changed, and `note` says how.
+   */
+  ensureFolder(path: string, created: (folder: DestinationFolder) => void): Promise<{ folder: DestinationFolder; note?: string }>;
+  /** The folder at that path, if there is one; never creates. */
+  findFolder(path: string): Promise<DestinationFolder | undefined>;
+  /** What the folder holds: every message with its dedupe key. */
+  scan(folder: DestinationFolder): Promise<FolderContents>;
+  /** A write lane on its own connection. */
+  openLane(): Promise<WriteLane>;
+  /** Ids of the messages with this key at or above `watermark`: how a write answered without an id is found. */
+  findByKey(folder: DestinationFolder, dedupeKey: string, watermark?: number): Promise<string[]>;
+  count(folder: DestinationFolder): Promise<number>;
+  /** Removes messages by id while the folder's generation is still `generation`; false (nothing removed) when it changed. */
+  remove(folder: DestinationFolder, generation: string, ids: string[]): Promise<boolean>;
+  /** Removes the folder when it holds nothing (no message, no sub-folder); otherwise says what it holds. */
+  removeFolderIfEmpty(folder: DestinationFolder): Promise<FolderRemoval>;
+  close(): Promise<void>;
+}
