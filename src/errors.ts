@@ -25,26 +25,48 @@ export type ErrorCode =
   /** The destination refused one item (its content, not the connection): that item fails, the step goes on. */
   | 'ITEM_REFUSED';
 
+export interface ErrorDetails {
+  /** Which input field the error is about, for forms (e.g. "source", "destination", "items"). */
+  field?: string;
+  cause?: unknown;
+  /** Whether another try may succeed; by default only for an unreachable server and a timeout. */
+  retryable?: boolean;
+  /** The server's own code for it (an IMAP response code, an EWS ResponseCode, a POP3 [CODE]). */
+  serverCode?: string;
+  /** The HTTP status behind it, for HTTP protocols. */
+  httpStatus?: number;
+}
+
+/** What is worth another try when nothing else is said: the server may be back, or faster, soon. */
+const RETRYABLE_CODES: readonly ErrorCode[] = ['UNREACHABLE', 'TIMEOUT'];
+
 export class TernError extends Error {
   readonly code: ErrorCode;
   readonly userMessage: string;
-  /** Which input field the error is about, for forms (e.g. "source", "destination", "items"). */
   readonly field?: string;
+  /** Worth another try of the task (a busy or restarting server, a dropped connection); never for what was sent or refused. */
+  readonly retryable: boolean;
+  readonly serverCode?: string;
+  readonly httpStatus?: number;
 
-  constructor(code: ErrorCode, userMessage: string, options: { field?: string; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, userMessage: string, options: ErrorDetails = {}) {
     super(userMessage, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'TernError';
     this.code = code;
     this.userMessage = userMessage;
     this.field = options.field;
+    this.retryable = options.retryable ?? RETRYABLE_CODES.includes(code);
+    if (options.serverCode !== undefined) this.serverCode = options.serverCode;
+    if (options.httpStatus !== undefined) this.httpStatus = options.httpStatus;
+  }
+
+  /** The same error with another message (a side's name in front, a secret taken out), its details kept. */
+  withMessage(userMessage: string, field = this.field): TernError {
+    return new TernError(this.code, userMessage, { field, cause: this, retryable: this.retryable, serverCode: this.serverCode, httpStatus: this.httpStatus });
   }
 }
 
-export function isTernError(err: unknown): err is TernError {
-  return err instanceof TernError;
-}
-
-/** A failure worth another try (server unreachable, connection dropped, timeout). */
-export function isTransient(err: unknown): boolean {
-  return err instanceof TernError && ['UNREACHABLE', 'TIMEOUT', 'PROTOCOL_ERROR'].includes(err.code);
+/** Worth retrying: only a TernError that says so. */
+export function isRetryable(err: unknown): boolean {
+  return err instanceof TernError && err.retryable;
 }

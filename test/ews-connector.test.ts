@@ -127,6 +127,8 @@ describe('transport', () => {
     const err = await rejection(ews.folders());
     expect(err.code).toBe('PROTOCOL_ERROR');
     expect(err.userMessage).toContain('ErrorServerBusy');
+    // A busy server may be free later: the task is tried again.
+    expect(err).toMatchObject({ retryable: true, serverCode: 'ErrorServerBusy' });
     expect((await ews.folders()).length).toBeGreaterThan(5);
     await ews.close();
   });
@@ -156,8 +158,23 @@ describe('transport', () => {
     const err = await rejection(ews.countItems(inbox.id));
     expect(err.code).toBe('PROTOCOL_ERROR');
     expect(err.userMessage).toMatch(/HTTP 500/);
+    expect(err).toMatchObject({ retryable: true, httpStatus: 500 });
     // The session is still usable afterwards.
     expect(await ews.countItems(inbox.id)).toBe(count);
+    await ews.close();
+  });
+
+  it.each([
+    [404, /no Exchange Web Services/],
+    [302, /redirected/],
+    [403, /refused EWS access/],
+  ])('an HTTP %i says what is wrong, with its status, and is not worth another try', async (status, said) => {
+    const ews = await open();
+    const inbox = (await ews.folders()).find((f) => f.wellKnown === 'inbox')!;
+    fake.failNext(status, 'Nope', 'text/plain');
+    const err = await rejection(ews.countItems(inbox.id));
+    expect(err.userMessage).toMatch(said);
+    expect(err).toMatchObject({ retryable: false, httpStatus: status });
     await ews.close();
   });
 });

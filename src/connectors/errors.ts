@@ -34,5 +34,6 @@ export function connectionError(err: unknown, protocol: string, account: Account
     );
   }
   const detail = e?.message ? `: ${e.message}` : '';
-  return new TernError('PROTOCOL_ERROR', `The ${where} failed${detail}.`, { cause: err });
+  // Something went wrong on the way that the server did not explain: another try may well pass.
+  return new TernError('PROTOCOL_ERROR', `The ${where} failed${detail}.`, { cause: err, retryable: true });
 }

@@ -6,7 +6,7 @@ import type { AccountEndpoint } from '../ports/account';
 import type { LoadConnector } from '../ports/connector';
 import type { ItemKind } from '../items';
 import type { TaskEvent } from '../task';
-import { TernError, isTransient } from '../errors';
+import { TernError, isRetryable } from '../errors';
 import { ProgressThrottle, type ProgressSink } from './progress';
 import type { StepContext } from './context';
 import { runEmailStep } from './steps/emails';
@@ -91,7 +91,7 @@ export async function runTask(deps: EngineDeps, taskId: string, sink: ProgressSi
     await finish(deps, taskId, cancelled || cancelRequested() ? 'cancelled' : 'completed');
   } catch (err) {
     await progress.flush();
-    if (!finalAttempt && isTransient(err)) {
+    if (!finalAttempt && isRetryable(err)) {
       log.warn({ task: taskId, code: (err as TernError).code }, 'task attempt failed; it will be retried');
       throw err;
     }

@@ -10,7 +10,7 @@ export async function checkAccount(account: AccountCredentials, side: Side, time
   } catch (err) {
     if (!(err instanceof TernError)) throw err;
     const label = side === 'source' ? 'Source' : 'Destination';
-    throw new TernError(err.code, `${label} account: ${err.userMessage}`, { field: side, cause: err });
+    throw err.withMessage(`${label} account: ${err.userMessage}`, side);
   }
 }
 
@@ -22,6 +22,6 @@ export async function checkAccounts(source: AccountCredentials, destination: Acc
   if (failures.length === 2) {
     const [a, b] = failures as TernError[];
     if (!(a instanceof TernError) || !(b instanceof TernError)) throw a instanceof TernError ? b : a;
-    throw new TernError(a.code, `${a.userMessage}\n${b.userMessage}`, { cause: a });
+    throw new TernError(a.code, `${a.userMessage}\n${b.userMessage}`, { cause: a, retryable: a.retryable && b.retryable });
   }
 }

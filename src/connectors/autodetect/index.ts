@@ -81,8 +81,3 @@ function rank(list: Candidate[]): Candidate[] {
       return true;
     });
 }
-
-/** The best candidate of a protocol, for an account given as "auto". */
-export function bestFor(detection: Detection, protocols: Array<Candidate['protocol']>): Candidate | undefined {
-  return detection.candidates.find((c) => protocols.includes(c.protocol));
-}

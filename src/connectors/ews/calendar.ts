@@ -87,7 +87,7 @@ function timeOut(dt: DateTime | undefined, allDay: boolean, zoneId: string | und
 
 function timeIn(value: string, zoneId: string | undefined): DateTime {
   const ms = value.length <= 10 ? midnightIn(value, ianaOf(zoneId)) : Date.parse(value);
-  if (Number.isNaN(ms)) throw new TernError('PROTOCOL_ERROR', `An event has an invalid time (${value}); it cannot be copied.`);
+  if (Number.isNaN(ms)) throw new TernError('ITEM_REFUSED', `An event has an invalid time (${value}); it cannot be copied.`);
   return new DateTime(ms);
 }
 

@@ -44,21 +44,15 @@ function impersonationRefused(account: AccountEndpoint, code: string): TernError
 const IMPERSONATION = new Set(['ErrorImpersonateUserDenied', 'ErrorImpersonationDenied', 'ErrorImpersonationFailed']);
 const NO_MAILBOX = new Set(['ErrorNonExistentMailbox', 'ErrorMailboxNotFound', 'ErrorInvalidSmtpAddress', 'ErrorNoRespondingCASInDestinationSite']);
 
-/** The EWS response code behind a TernError, for callers that treat some codes as normal (ErrorItemNotFound). */
-const responseCodes = new WeakMap<TernError, string>();
-
+/** The EWS response code behind an error, for callers that treat some codes as normal (ErrorItemNotFound). */
 export function ewsCode(err: unknown): string | undefined {
-  return err instanceof TernError ? responseCodes.get(err) : undefined;
+  return err instanceof TernError ? err.serverCode : undefined;
 }
 
-function withCode(err: TernError, code: string): TernError {
-  responseCodes.set(err, code);
-  return err;
-}
-
-/** An EWS response code (from a SOAP fault or a response message) as a TernError. */
-export function responseCodeError(account: AccountEndpoint, code: string, message: string | undefined, what?: string): TernError {
-  return withCode(mapResponseCode(account, code, message, what), code);
+/** An EWS response code (from a SOAP fault or a response message) as a TernError carrying it. */
+export function responseCodeError(account: AccountEndpoint, code: string, message: string | undefined, what?: string, cause?: unknown): TernError {
+  const mapped = mapResponseCode(account, code, message, what);
+  return new TernError(mapped.code, mapped.userMessage, { serverCode: code, retryable: TRANSIENT_CODES.has(code), cause });
 }
 
 function mapResponseCode(account: AccountEndpoint, code: string, message: string | undefined, what?: string): TernError {
@@ -98,28 +92,21 @@ const TRANSIENT_CODES = new Set([
   'ErrorBatchProcessingStopped',
 ]);
 
-/** The HTTP status behind a TernError made from an answer without EWS content. */
-const httpStatuses = new WeakMap<TernError, number>();
-
-export function httpStatusOf(err: unknown): number | undefined {
-  return err instanceof TernError ? httpStatuses.get(err) : undefined;
-}
-
 /**
  * The server refused this one request for what it carries (too big, or content it cannot take),
  * so nothing of it was done: its items may be sent again one at a time.
  */
 export function requestRefused(err: unknown): boolean {
-  const status = httpStatusOf(err);
+  const status = err instanceof TernError ? err.httpStatus : undefined;
   const code = ewsCode(err);
   return status === 400 || status === 404 || status === 413 || code === 'ErrorMessageSizeExceeded' || code === 'ErrorSchemaValidation' || code === 'ErrorInvalidRequest';
 }
 
 /** An HTTP answer that is not a SOAP response (or a fault that is not EWS's). */
 export function httpStatusError(account: AccountEndpoint, status: number, url: string, location?: string): TernError {
-  const err = mapHttpStatus(account, status, url, location);
-  httpStatuses.set(err, status);
-  return err;
+  const mapped = mapHttpStatus(account, status, url, location);
+  // A server error or a proxy in trouble may pass; a redirect, a wrong path or a request too large will not.
+  return new TernError(mapped.code, mapped.userMessage, { httpStatus: status, retryable: status >= 500 || status === 429 });
 }
 
 function mapHttpStatus(account: AccountEndpoint, status: number, url: string, location?: string): TernError {
@@ -168,7 +155,7 @@ export function timeoutError(account: AccountEndpoint, timeoutMs: number): TernE
 export function transportError(err: unknown, account: AccountEndpoint): TernError {
   const mapped = connectionError(err, 'Exchange', account);
   // connectionError keeps the raw error as cause; replace it by a copy without headers.
-  return new TernError(mapped.code, mapped.userMessage, { cause: safeCause(err) });
+  return new TernError(mapped.code, mapped.userMessage, { cause: safeCause(err), retryable: mapped.retryable });
 }
 
 /**
@@ -181,10 +168,7 @@ export function libraryError(err: unknown, account: AccountEndpoint, what?: stri
   const e = err as { ErrorCode?: unknown; ResponseCode?: unknown; message?: unknown; Message?: unknown };
   const code = typeof e?.ErrorCode === 'number' ? e.ErrorCode : typeof e?.ResponseCode === 'number' ? e.ResponseCode : undefined;
   const message = typeof e?.message === 'string' && e.message ? e.message : typeof e?.Message === 'string' ? e.Message : undefined;
-  if (code !== undefined && code !== ServiceError.NoError && ServiceError[code]) {
-    const mapped = mapResponseCode(account, ServiceError[code], message, what);
-    return withCode(new TernError(mapped.code, mapped.userMessage, { cause: safeCause(err) }), ServiceError[code]);
-  }
+  if (code !== undefined && code !== ServiceError.NoError && ServiceError[code]) return responseCodeError(account, ServiceError[code], message, what, safeCause(err));
   const during = what ? ` while ${what}` : '';
   // The library refused locally (a value it cannot send or read): retrying the task would not help.
   return new TernError('ITEM_REFUSED', `Exchange server ${serverName(account)} failed${during}${message ? `: ${message}` : ''}.`, { cause: safeCause(err) });

@@ -20,7 +20,7 @@ export async function openExchangeMailSource(account: AccountCredentials, option
   const folders = () => (loaded ??= ExchangeFolders.load(ews));
   const folderAt = async (path: string) => {
     const found = (await folders()).find(path);
-    if (!found) throw new TernError('PROTOCOL_ERROR', `The Exchange folder "${path}" of ${account.host} disappeared during the migration.`);
+    if (!found) throw new TernError('PROTOCOL_ERROR', `The Exchange folder "${path}" of ${account.host} disappeared during the migration.`, { retryable: true });
     return found;
   };
   return {

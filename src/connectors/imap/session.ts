@@ -47,16 +47,29 @@ export async function closeImap(client: ImapSession | undefined): Promise<void> 
   }
 }
 
+/** RFC 5530 response codes of a server that is briefly unwell: the task is tried again. */
+const PASSING_CODES = new Set(['UNAVAILABLE', 'SERVERBUG', 'INUSE', 'LIMIT', 'CONTACTADMIN']);
+
 export function imapError(err: unknown, account: AccountEndpoint): TernError {
   if (err instanceof TernError) return err;
-  const e = err as { authenticationFailed?: boolean; responseText?: string; serverResponseCode?: string };
-  if (e?.authenticationFailed || e?.serverResponseCode === 'AUTHENTICATIONFAILED') {
+  const e = err as { authenticationFailed?: boolean; responseText?: string; serverResponseCode?: string; responseStatus?: string };
+  const serverCode = e?.serverResponseCode;
+  if (e?.authenticationFailed || serverCode === 'AUTHENTICATIONFAILED') {
     const said = e.responseText ? `: ${e.responseText.trim().replace(/\.$/, '')}` : '';
     return new TernError(
       'AUTH_FAILED',
       `imap server ${account.host}:${account.port} refused the login for ${account.user}${said}. Check the user name and password (an app password if the account has two-factor sign-in).`,
-      { cause: err },
+      { cause: err, serverCode: 'AUTHENTICATIONFAILED' },
     );
+  }
+  if (e?.responseStatus === 'NO' || e?.responseStatus === 'BAD') {
+    // The server answered and refused: only a code saying it is briefly unwell is worth another try.
+    const said = (e.responseText ?? '').trim().replace(/\.$/, '') || e.responseStatus;
+    return new TernError('PROTOCOL_ERROR', `imap server ${account.host}:${account.port} refused a command for ${account.user}: ${said}${serverCode ? ` (${serverCode})` : ''}.`, {
+      cause: err,
+      serverCode,
+      retryable: serverCode !== undefined && PASSING_CODES.has(serverCode),
+    });
   }
   return connectionError(err, 'imap', account);
 }

@@ -13,6 +13,8 @@ export async function retrieveMessage(wire: Pop3Wire, maildrop: Maildrop, ref: s
     throw new TernError(
       'PROTOCOL_ERROR',
       `message ${ref} is not in the maildrop on pop3 server ${account.host}:${account.port} (another client may have deleted it). Run the task again.`,
+      // Another try lists the maildrop afresh.
+      { retryable: true },
     );
   }
   return wire.multi('RETR', num);

@@ -56,11 +56,6 @@ export function namedString(msg: PSTMessage, lid: number, set: number): string {
   return id === -1 ? '' : raw(msg).getStringItem(id);
 }
 
-export function namedInt(msg: PSTMessage, lid: number, set: number): number | undefined {
-  const id = namedId(msg, lid, set);
-  return id === -1 || !raw(msg).pstTableItems?.has(id) ? undefined : raw(msg).getIntItem(id);
-}
-
 export function namedDate(msg: PSTMessage, lid: number, set: number): Date | null {
   const id = namedId(msg, lid, set);
   return id === -1 ? null : raw(msg).getDateItem(id);

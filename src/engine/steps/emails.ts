@@ -1,7 +1,7 @@
 import type { StepContext } from '../context';
 import type { StepCounters } from '../../task';
 import type { DestinationFolder, RawMessage } from '../../ports/mail';
-import { TernError, isTransient } from '../../errors';
+import { TernError, isRetryable } from '../../errors';
 import { planFolders } from '../folder-map';
 import { closeLane, laneCount, openLane, type Lane } from '../email/lanes';
 import { cancelPending, planJobs, verifyFolder, type CopyChunk, type FolderJob } from '../email/folder-job';
@@ -111,7 +111,7 @@ async function scanWithRetry(ctx: StepContext, lane: Lane, ensure: Parameters<ty
     try {
       return await scanFolderJob(ctx, lane, ensure, job, counters);
     } catch (err) {
-      if (attempt >= SCAN_ATTEMPTS || !isTransient(err)) throw err;
+      if (attempt >= SCAN_ATTEMPTS || !isRetryable(err)) throw err;
       ctx.log.warn({ task: ctx.taskId, folder: job.plan.source, code: (err as TernError).code }, 'connection lost while scanning a folder; reconnecting');
       await closeLane(lane);
       Object.assign(lane, await openLane(ctx));
