@@ -1,5 +1,6 @@
 import type { TernService } from '../src/service/service';
-import type { Candidate, Detection } from '../src/connectors/autodetect';
+import { bestOf, type Candidate, type Detection } from '../src/connectors/autodetect';
+import { CONNECTORS, byFormType, detectableFor } from '../src/connectors/registry';
 import type { AccountFields, Side } from './migrate-form';
 
 /** `tern detect` and the forms' **Detect settings**: candidates best first, each with its origin. */
@@ -18,15 +19,14 @@ export function candidateLine(c: Candidate): string {
  * (the adapter decides what it may send back). Returns the fields and a line saying where they came from.
  */
 export function fillFromDetection(fields: AccountFields, detection: Detection, side: Side): { fields: AccountFields; said: string } {
-  const type = fields.type ?? 'auto';
-  const wanted: Array<Candidate['protocol']> = type === 'pop3' ? ['pop3'] : type === 'imap' ? ['imap'] : type === 'exchange' ? ['ews'] : side === 'source' ? ['imap', 'pop3'] : ['imap'];
-  const best = wanted.map((p) => detection.candidates.find((c) => c.protocol === p)).find(Boolean);
+  const chosen = byFormType(fields.type ?? 'auto');
+  const best = bestOf(detection, chosen ? [chosen.protocol] : detectableFor(side));
   if (!best) {
     return { fields, said: `Nothing found for ${detection.domain}. ${detection.notes.join(' ')}`.trim() };
   }
   const filled: AccountFields = {
     ...fields,
-    type: best.protocol === 'ews' ? 'exchange' : best.protocol,
+    type: CONNECTORS[best.protocol].form?.type ?? best.protocol,
     host: best.ewsUrl ?? best.host,
     port: String(best.port),
     tls: best.secure,

@@ -1,8 +1,8 @@
-import type { AccountCredentials, Protocol } from '../src/ports/account';
+import type { AccountCredentials } from '../src/ports/account';
 import { ITEM_KINDS, itemLabel, parseItems, type ItemKind } from '../src/items';
 import { TernError } from '../src/errors';
 import { AUTO_HOST } from '../src/service/resolve-auto';
-import { DEFAULT_EWS_PATH } from '../src/connectors/ews/url';
+import { CONNECTORS, FORM_KINDS, byFormType, type ConnectorInfo } from '../src/connectors/registry';
 import type { TernService } from '../src/service/service';
 import type { Actor } from '../src/service/actor';
 import type { TaskView } from '../src/task';
@@ -12,14 +12,8 @@ import type { TaskView } from '../src/task';
  * where each error belongs. Chat adapters render it (a Slack modal, Discord modals in steps).
  */
 export type Side = 'source' | 'destination';
-export type ServerType = 'auto' | 'imap' | 'pop3' | 'exchange';
-
-export const SERVER_TYPES: Array<{ value: ServerType; label: string }> = [
-  { value: 'auto', label: 'Autodetect' },
-  { value: 'imap', label: 'IMAP' },
-  { value: 'pop3', label: 'POP3' },
-  { value: 'exchange', label: 'Microsoft Exchange' },
-];
+/** "auto", or the form type of a kind in the connector registry ("imap", "pop3", "exchange"). */
+export const SERVER_TYPES: Array<{ value: string; label: string }> = [{ value: 'auto', label: 'Autodetect' }, ...FORM_KINDS.map((c) => ({ value: c.form.type, label: c.label }))];
 
 export interface AccountFields {
   type?: string;
@@ -50,7 +44,8 @@ export class FormErrors extends TernError {
   }
 }
 
-const DEFAULT_PORTS: Record<'imap' | 'pop3', { tls: number; plain: number }> = { imap: { tls: 993, plain: 143 }, pop3: { tls: 995, plain: 110 } };
+/** A kind's default port with or without TLS from the first byte, from its URL schemes. */
+const defaultPort = (kind: ConnectorInfo, tls: boolean) => Object.values(kind.schemes).find((s) => s.secure === tls)?.port ?? 0;
 
 export interface ParsedForm {
   source: AccountCredentials;
@@ -93,22 +88,26 @@ function parseItemsAndNotify(v: Pick<MigrateFormValues, 'items' | 'notify'>, err
 
 function parseSide(side: Side, f: AccountFields, errors: Record<string, string>): AccountCredentials | undefined {
   const Side = side === 'source' ? 'Source' : 'Destination';
-  const type = (f.type ?? 'imap') as ServerType;
+  const type = f.type ?? 'imap';
+  // Autodetect picks the kind from what is found; until then it is filled in like IMAP.
+  const kind = type === 'auto' ? CONNECTORS.imap : byFormType(type);
   const login = f.login?.trim() ?? '';
   if (!login) errors[`${side}.login`] = `${Side}: enter the e-mail address or login.`;
   if (!f.password) errors[`${side}.password`] = `${Side}: enter the password (an app password if the account has two-factor sign-in).`;
+  if (!kind) {
+    errors[`${side}.type`] = `${Side}: choose a server type (${SERVER_TYPES.map((t) => t.label).join(', ')}).`;
+    return undefined;
+  }
   // Autodetect: the server comes from the address (the service detects it), unless one was typed.
-  const auto = (type === 'auto' || type === 'exchange') && !f.host?.trim();
+  const auto = (type === 'auto' || kind.detect === 'autodiscover') && !f.host?.trim();
   if (auto && login && !login.includes('@')) errors[`${side}.login`] = `${Side}: autodetection needs the e-mail address (name@domain), or choose the server type and fill in the server.`;
-  if (type === 'exchange') return exchangeSide(side, f, login, auto, errors);
+  if (kind.form?.server.kind === 'url') return urlSide(side, kind, kind.form.server, f, login, auto, errors);
   const host = auto ? AUTO_HOST : (f.host?.trim() ?? '');
   if (!host) errors[`${side}.host`] = `${Side}: enter the server name, e.g. imap.example.com.`;
   else if (!isHostName(host)) errors[`${side}.host`] = `${Side}: "${host}" is not a server name.`;
-  const protocol: Protocol = type === 'pop3' ? 'pop3' : 'imap';
-  const port = portOf(side, f, f.tls === false ? DEFAULT_PORTS[protocol].plain : DEFAULT_PORTS[protocol].tls, errors);
-  if (type !== 'imap' && type !== 'pop3' && type !== 'auto') return undefined;
+  const port = portOf(side, f, defaultPort(kind, f.tls !== false), errors);
   if (!login || !f.password || !host) return undefined;
-  return { protocol, host: host.replace(/^\[|\]$/g, ''), port, secure: f.tls !== false, insecure: Boolean(f.insecure), user: login, password: f.password };
+  return { protocol: kind.protocol, host: host.replace(/^\[|\]$/g, ''), port, secure: f.tls !== false, insecure: Boolean(f.insecure), user: login, password: f.password };
 }
 
 const isHostName = (host: string) => /^[A-Za-z0-9.-]+$|^\[?[0-9a-fA-F:]+\]?$/.test(host);
@@ -121,10 +120,10 @@ function portOf(side: Side, f: AccountFields, fallback: number, errors: Record<s
 }
 
 /**
- * Exchange: the server field takes the EWS URL (https://mail.example.com/EWS/Exchange.asmx) or
- * just the host (the usual path is assumed); empty means Autodiscover from the address.
+ * A kind reached by URL (Exchange): the server field takes the URL (https://mail.example.com/EWS/Exchange.asmx)
+ * or just the host (the usual path is assumed); empty means Autodiscover from the address.
  */
-function exchangeSide(side: Side, f: AccountFields, login: string, auto: boolean, errors: Record<string, string>): AccountCredentials | undefined {
+function urlSide(side: Side, kind: ConnectorInfo, server: { defaultPath: string; name: string; example: string }, f: AccountFields, login: string, auto: boolean, errors: Record<string, string>): AccountCredentials | undefined {
   const Side = side === 'source' ? 'Source' : 'Destination';
   const typed = f.host?.trim() ?? '';
   let url: URL | undefined;
@@ -135,15 +134,15 @@ function exchangeSide(side: Side, f: AccountFields, login: string, auto: boolean
       url = undefined;
     }
     if (!url || !isHostName(url.hostname)) {
-      errors[`${side}.host`] = `${Side}: "${typed}" is neither a server name nor an EWS URL (https://mail.example.com/EWS/Exchange.asmx).`;
+      errors[`${side}.host`] = `${Side}: "${typed}" is neither a server name nor an ${server.name} (${server.example}).`;
       return undefined;
     }
   }
   const secure = url ? url.protocol === 'https:' : f.tls !== false;
-  const port = portOf(side, f, url?.port ? Number(url.port) : secure ? 443 : 80, errors);
+  const port = portOf(side, f, url?.port ? Number(url.port) : defaultPort(kind, secure), errors);
   if (!login || !f.password) return undefined;
-  const path = url && url.pathname !== '/' ? url.pathname : DEFAULT_EWS_PATH;
-  return { protocol: 'ews', host: url ? url.hostname.replace(/^\[|\]$/g, '') : AUTO_HOST, port, secure, insecure: Boolean(f.insecure), path, user: login, password: f.password };
+  const path = url && url.pathname !== '/' ? url.pathname : server.defaultPath;
+  return { protocol: kind.protocol, host: url ? url.hostname.replace(/^\[|\]$/g, '') : AUTO_HOST, port, secure, insecure: Boolean(f.insecure), path, user: login, password: f.password };
 }
 
 /** Where a service error belongs in the form: a refused login by the password, a dead server by the host. */

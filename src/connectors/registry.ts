@@ -2,7 +2,7 @@ import type { AccountCredentials, AccountEndpoint, Protocol } from '../ports/acc
 import type { Connector, LoadConnector } from '../ports/connector';
 import { ITEM_KINDS, itemLabel, type ItemKind } from '../items';
 import { TernError } from '../errors';
-import { exchangeOptions, formatExchangeUrl } from './ews/url';
+import { DEFAULT_EWS_PATH, exchangeOptions, formatExchangeUrl } from './ews/url';
 
 /**
  * Every account kind Tern knows, in one place: its URL schemes, what it carries as a source and
@@ -24,6 +24,13 @@ export interface ConnectorInfo {
   urlOptions?(account: AccountCredentials, url: URL, fail: (why: string) => Error): AccountCredentials;
   /** The account as a URL, when the generic scheme://user@host:port does not say it all. */
   formatUrl?(a: AccountEndpoint, host: string): string;
+  /**
+   * How the chat forms offer it: the server-type value, and what the server field takes (a host
+   * name, or a URL with a default path).
+   */
+  form?: { type: string; server: { kind: 'host' } | { kind: 'url'; defaultPath: string; name: string; example: string } };
+  /** How autodetection finds its server from an address: DNS and presets, or Exchange Autodiscover (which needs the password). */
+  detect?: 'server' | 'autodiscover';
   load(): Promise<Connector>;
 }
 
@@ -37,6 +44,8 @@ export const CONNECTORS: Record<Protocol, ConnectorInfo> = {
     source: MAIL,
     destination: MAIL,
     why: 'IMAP accounts carry e-mails only',
+    form: { type: 'imap', server: { kind: 'host' } },
+    detect: 'server',
     load: async () => (await import('./imap/index')).connector,
   },
   pop3: {
@@ -46,6 +55,8 @@ export const CONNECTORS: Record<Protocol, ConnectorInfo> = {
     source: MAIL,
     destination: [],
     why: 'POP3 accounts carry e-mails only, and only as a source',
+    form: { type: 'pop3', server: { kind: 'host' } },
+    detect: 'server',
     load: async () => (await import('./pop3/index')).connector,
   },
   ews: {
@@ -57,6 +68,8 @@ export const CONNECTORS: Record<Protocol, ConnectorInfo> = {
     why: 'Exchange carries every item kind',
     urlOptions: exchangeOptions,
     formatUrl: formatExchangeUrl,
+    form: { type: 'exchange', server: { kind: 'url', defaultPath: DEFAULT_EWS_PATH, name: 'EWS URL', example: `https://mail.example.com${DEFAULT_EWS_PATH}` } },
+    detect: 'autodiscover',
     load: async () => (await import('./ews/index')).connector,
   },
   pst: {
@@ -84,6 +97,24 @@ export function byScheme(scheme: string): { info: ConnectorInfo; secure: boolean
 }
 
 export const ACCOUNT_SCHEMES = Object.values(CONNECTORS).flatMap((c) => Object.keys(c.schemes).map((s) => s.replace(/:$/, '')));
+
+/** The kinds the chat forms offer, in the registry's order. */
+export const FORM_KINDS = Object.values(CONNECTORS).filter((c): c is ConnectorInfo & { form: NonNullable<ConnectorInfo['form']> } => c.form !== undefined);
+
+/** The kind a form's server type names. */
+export const byFormType = (type: string) => FORM_KINDS.find((c) => c.form.type === type);
+
+/**
+ * The kinds whose mail server autodetection can find from DNS and presets for a side (a POP3
+ * server can be a source only), in the order to pick a detected server in. With `preferred`, that
+ * kind and those after it (richest first: IMAP falls back to POP3, never the other way).
+ */
+export function detectableFor(side: 'source' | 'destination', preferred?: Protocol): Protocol[] {
+  const usable = Object.values(CONNECTORS).filter((c) => c.detect === 'server' && (side === 'source' ? c.source : c.destination).includes('emails')).map((c) => c.protocol);
+  if (!preferred) return usable;
+  const at = usable.indexOf(preferred);
+  return at === -1 ? [] : usable.slice(at);
+}
 
 /** Refuses up front the kinds a side cannot carry, naming the kind and the reason. */
 export function checkItemsSupported(items: ItemKind[], source: Protocol, destination: Protocol): void {

@@ -1,6 +1,7 @@
 import type { AccountCredentials } from '../ports/account';
 import type { Side } from '../accounts';
-import { detectSettings, type Candidate, type Network } from '../connectors/autodetect';
+import { bestOf, detectSettings, type Network } from '../connectors/autodetect';
+import { CONNECTORS, detectableFor } from '../connectors/registry';
 import { TernError } from '../errors';
 
 /** The host name that means "detect the server from the address". */
@@ -16,12 +17,12 @@ export async function resolveAuto(account: AccountCredentials, side: Side, netwo
   if (!account.user.includes('@')) {
     throw new TernError('BAD_ACCOUNT_URL', `${label} account: "${account.user}" is not an e-mail address, so its server cannot be detected; give the server instead of "auto".`, { field: side });
   }
-  if (account.protocol === 'ews') return resolveExchange(account, side, network);
-  // No password here: Exchange Autodiscover is not needed to find an IMAP or POP3 server.
+  if (CONNECTORS[account.protocol].detect === 'autodiscover') return resolveExchange(account, side, network);
+  // No password here: Autodiscover is not needed to find a server from DNS and presets.
   const detection = await detectSettings(account.user, { network });
-  const wanted: Array<Candidate['protocol']> = account.protocol === 'pop3' ? ['pop3'] : side === 'source' ? ['imap', 'pop3'] : ['imap'];
-  const best = wanted.map((p) => detection.candidates.find((c) => c.protocol === p)).find(Boolean);
-  if (!best || (best.protocol !== 'imap' && best.protocol !== 'pop3')) {
+  const wanted = detectableFor(side, account.protocol);
+  const best = bestOf(detection, wanted);
+  if (!best || best.protocol === 'ews') {
     const kinds = wanted.map((p) => p.toUpperCase()).join(' or ');
     throw new TernError('BAD_ACCOUNT_URL', `${label} account: no ${kinds} server was found for ${detection.domain}. ${detection.notes.join(' ')} Give the server instead of "auto" (e.g. imaps://user@imap.${detection.domain}).`.replace(/\s+/g, ' ').trim(), { field: side });
   }

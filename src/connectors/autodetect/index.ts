@@ -81,3 +81,12 @@ function rank(list: Candidate[]): Candidate[] {
       return true;
     });
 }
+
+/** The best candidate of the first protocol in `protocols` that has one (protocols in order of preference). */
+export function bestOf(detection: Detection, protocols: readonly string[]): Candidate | undefined {
+  for (const protocol of protocols) {
+    const found = detection.candidates.find((c) => c.protocol === protocol);
+    if (found) return found;
+  }
+  return undefined;
+}

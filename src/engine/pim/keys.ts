@@ -5,10 +5,10 @@ import { mailboxOf } from '../../ports/account';
 
 /**
  * Which source an item came from, for its stamp: the mailbox and its server (not the port, the
- * login or the TLS mode, which may change between runs), or the PST file's name.
+ * login or the TLS mode, which may change between runs), or an imported file's name.
  */
 export function sourceKeyOf(source: AccountEndpoint): string {
-  return source.protocol === 'pst' ? `pst:${source.user}` : `${source.protocol}:${mailboxOf(source).toLowerCase()}@${source.host.toLowerCase()}`;
+  return source.file !== undefined ? `${source.protocol}:${source.user}` : `${source.protocol}:${mailboxOf(source).toLowerCase()}@${source.host.toLowerCase()}`;
 }
 
 /**
