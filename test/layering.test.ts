@@ -60,6 +60,11 @@ describe('layering', () => {
     expect(offending(under('src/engine'), (t) => outer.some((d) => under(d)(t)))).toEqual([]);
   });
 
+  it('notifications, the queue and the store never reach back into the service, commands or adapters', () => {
+    const outer = ['src/service', 'commands', 'adapters'];
+    for (const dir of ['src/notify', 'src/queue', 'src/store']) expect(offending(under(dir), (t) => outer.some((d) => under(d)(t)))).toEqual([]);
+  });
+
   it('ports depend on nothing but ports', () => {
     expect(offending(under('src/ports'), (t) => !under('src/ports')(t))).toEqual([]);
   });

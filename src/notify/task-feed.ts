@@ -1,6 +1,5 @@
-import type { QueueEvents } from 'bullmq';
+import type { ConnectionOptions, QueueEvents } from 'bullmq';
 import { createQueueEvents } from '../queue/queue';
-import type { Runtime } from '../service/runtime';
 
 /**
  * Tells chat adapters which tasks changed: job progress, completions and failures from any worker
@@ -13,7 +12,8 @@ export class TaskFeed {
   private readonly listeners = new Set<(taskId: string) => void>();
 
   constructor(
-    private readonly rt: Runtime,
+    /** The queue's Redis connection and key prefix, where workers publish progress. */
+    private readonly queue: { connection: ConnectionOptions; prefix: string },
     /** The tasks to poll (those with an open card). */
     private readonly watched: () => string[],
     private readonly pollMs = 2_000,
@@ -25,7 +25,7 @@ export class TaskFeed {
   }
 
   async start(): Promise<void> {
-    this.events = createQueueEvents(this.rt.connection, this.rt.config.redisPrefix);
+    this.events = createQueueEvents(this.queue.connection, this.queue.prefix);
     const emit = ({ jobId }: { jobId: string }) => this.emit(taskIdOfJob(jobId));
     for (const event of ['progress', 'active', 'completed', 'failed'] as const) this.events.on(event, emit);
     await this.events.waitUntilReady();

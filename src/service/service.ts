@@ -196,7 +196,7 @@ export class TernService {
 
   /** Changes of the tasks whose cards `surface` keeps up to date. */
   feed(surface: string): TaskFeed {
-    return new TaskFeed(this.rt, () => this.openCards(surface).map((c) => c.taskId));
+    return new TaskFeed({ connection: this.rt.connection, prefix: this.rt.config.redisPrefix }, () => this.openCards(surface).map((c) => c.taskId));
   }
 
   /** A task for its status card: the card is public in its channel already, so no follow rule applies. */
