@@ -174,3 +174,24 @@ describe('IMAP to IMAP, "INBOX." + "." source to "/" destination, one APPEND at 
     expect(Object.keys(after).filter((p) => p.startsWith('INBOX/') || p.includes('.'))).toEqual([]);
   });
 });
+
+describe('rollback after the destination changed', () => {
+  it('a folder the user deleted since is passed over (its messages went with it); the rest is removed', async () => {
+    const src = account(slash, 'erin');
+    const dst = account(dotted, 'erin');
+    await Promise.all([slash.addUser('erin', 'erinpass'), dotted.addUser('erin', 'erinpass')]);
+    await seedMessage(src, 'Keep', makeMessage({ subject: 'In Keep' }), { internalDate: day(1) });
+    await seedMessage(src, 'Doomed', makeMessage({ subject: 'In Doomed' }), { internalDate: day(2) });
+    const before = await snapshotMailbox(dst);
+    const done = await tern.waitFor((await migrate(tern.service, { from: imapUrl(slash, 'erin'), to: imapUrl(dotted, 'erin') }, tern.actor)).id);
+    expect(done.status).toBe('completed');
+    await withImap(dst, (c) => c.mailboxDelete('INBOX.Doomed'));
+
+    await rollback(tern.service, { taskId: done.id }, tern.actor);
+    const rolled = await tern.waitFor(done.id, (t) => t.status !== 'rolling_back');
+    expect(rolled.rollbackError).toBeUndefined();
+    expect(rolled.status).toBe('rolled_back');
+    expect(await snapshotMailbox(dst)).toEqual(before);
+    expect(tern.runtime.journal.entries(done.id)).toEqual([]);
+  });
+});

@@ -317,7 +317,8 @@ describe('IMAP to Exchange and Exchange to IMAP, e-mail', () => {
     expect(carol.snapshot()).toEqual(before);
   });
 
-  it('an IMAP folder named like an Exchange address book or calendar gets a mail folder of its own', async () => {
+  it('an IMAP folder named like an Exchange address book or calendar gets a mail folder of its own; rollback finds it again', async () => {
+    const before = fake.mailbox('hal@ex.test').snapshot();
     const imap = account(dovecot, 'carol');
     await seedMessage(imap, 'Contacts', makeMessage({ subject: 'Mail filed under Contacts' }), {});
     await seedMessage(imap, 'Calendar/2024', makeMessage({ subject: 'Mail filed under Calendar/2024' }), {});
@@ -332,6 +333,14 @@ describe('IMAP to Exchange and Exchange to IMAP, e-mail', () => {
     // A second run finds those folders again instead of tripping over the names.
     const again = await tern.waitFor((await migrate(tern.service, { from: imapUrl(dovecot, 'carol'), to: ewsUrl('hal@ex.test') }, tern.actor)).id);
     expect(again.steps[0]).toMatchObject({ status: 'done', copied: 0, failed: 0 });
+    // The report names the folder as it is at the destination, and says why.
+    expect(done.folders.find((f) => f.sourceFolder === 'Contacts')).toMatchObject({ destinationFolder: 'Contacts (Mail)', note: expect.stringContaining('Contacts (Mail)') });
+
+    await rollback(tern.service, { taskId: done.id }, tern.actor);
+    const rolled = await tern.waitFor(done.id, (t) => t.status !== 'rolling_back');
+    expect(rolled.status).toBe('rolled_back');
+    expect(rolled.rollbackNotes ?? []).toEqual([]);
+    expect(hal.snapshot()).toEqual(before);
   });
 
   it('Exchange → IMAP: the MIME byte for byte, read state and flag as IMAP flags, dates kept; rollback', async () => {

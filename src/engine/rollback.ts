@@ -90,13 +90,10 @@ async function removeMessages(journal: Journal, taskId: string, entries: Journal
   const kept: string[] = [];
   for (const [path, inFolder] of groupBy(entries, (e) => e.folder)) {
     const mail = await port();
-    const folder = await mail.findFolder(path);
-    if (!folder) {
-      // The folder is gone, and with it whatever the task wrote there.
-      inFolder.forEach((e) => journal.drop(e.id));
-      continue;
-    }
-    const contents = inFolder.some((e) => !e.ref) ? await mail.scan(folder) : undefined;
+    const found = await mail.findFolder(path);
+    // Not found by its path, it may still be found by its messages' ids (see remove()).
+    const folder = found ?? { path, id: path };
+    const contents = found && inFolder.some((e) => !e.ref) ? await mail.scan(found) : undefined;
     for (const [generation, list] of groupBy(inFolder, (e) => e.scope)) {
       if (contents && generation === contents.generation) {
         const candidates = contents.messages.map((m) => ({ id: m.id, key: m.dedupeKey, position: m.position, mark: m.mark }));
@@ -106,8 +103,10 @@ async function removeMessages(journal: Journal, taskId: string, entries: Journal
       const confirmed = list.filter((e) => e.ref);
       for (let i = 0; i < confirmed.length; i += REMOVE_BATCH) {
         const batch = confirmed.slice(i, i + REMOVE_BATCH);
-        if (!(await mail.remove(folder, generation, batch.map((e) => e.ref!)))) {
-          kept.push(`${path}: the folder was recreated since the migration, ${confirmed.length - i} message(s) left alone`);
+        const outcome = await mail.remove(folder, generation, batch.map((e) => e.ref!));
+        if (outcome !== 'removed') {
+          // Gone: the messages went with their folder. Stale: the ids would name other messages now.
+          if (outcome === 'stale') kept.push(`${path}: the folder was recreated since the migration, ${confirmed.length - i} message(s) left alone`);
           confirmed.slice(i).forEach((e) => journal.drop(e.id));
           break;
         }

@@ -137,8 +137,13 @@ export interface MailDestination {
   /** Ids of the messages with this key at or above `watermark`: how a write answered without an id is found. */
   findByKey(folder: DestinationFolder, dedupeKey: string, watermark?: number): Promise<string[]>;
   count(folder: DestinationFolder): Promise<number>;
-  /** Removes messages by id while the folder's generation is still `generation`; false (nothing removed) when it changed. */
-  remove(folder: DestinationFolder, generation: string, ids: string[]): Promise<boolean>;
+  /**
+   * Removes messages by id. Where ids mean something only inside their folder (IMAP UIDs), nothing
+   * is removed when the folder is gone ("gone": its messages went with it) or was recreated since
+   * (its generation changed: "stale"). Where ids name a message wherever it is (Exchange), the
+   * folder is not needed and may be only a path.
+   */
+  remove(folder: DestinationFolder, generation: string, ids: string[]): Promise<'removed' | 'gone' | 'stale'>;
   /** Removes the folder when it holds nothing (no message, no sub-folder); otherwise says what it holds. */
   removeFolderIfEmpty(folder: DestinationFolder): Promise<FolderRemoval>;
   close(): Promise<void>;

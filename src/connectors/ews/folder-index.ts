@@ -131,7 +131,7 @@ export class ExchangeFolders {
     }
     const { existed, ...folder } = await this.ews.createFolder(parent?.id, name, folderClass);
     // A folder made meanwhile by someone else is not this caller's to journal.
-    if (!existed) created({ path, id: folder.id });
+    if (!existed) created({ path: this.pathOf(folder), id: folder.id });
     if (!this.all.some((f) => f.id === folder.id)) this.all.push(folder);
     this.index(this.pathOf(folder), folder);
     this.byKey.set(keyOf(path, familyOf(folderClass)), folder);

@@ -20,10 +20,15 @@ export async function openExchangeMailDestination(account: AccountCredentials, o
   return {
     keepsMarks: true,
     folders: async () => mailTree(folders.all),
-    ensureFolder: async (path, created) => ({ folder: { path, id: (await folders.ensure(path, 'IPF.Note', created)).id } }),
+    ensureFolder: async (path, created) => {
+      const found = await folders.ensure(path, 'IPF.Note', created);
+      const real = folders.pathOf(found);
+      const note = real.toLowerCase() === path.toLowerCase() ? undefined : `put in "${real}": the destination has a folder of another kind named "${path}"`;
+      return { folder: { path: real, id: found.id }, note };
+    },
     findFolder: async (path) => {
       const found = folders.find(path);
-      return found && { path, id: found.id };
+      return found && { path: folders.pathOf(found), id: found.id };
     },
     scan: async (folder) => {
       const present = await ews.scanMessages(folder.id);
@@ -37,9 +42,10 @@ export async function openExchangeMailDestination(account: AccountCredentials, o
       return present.filter((m) => keys.get(m.id) === key).map((m) => m.id);
     },
     count: (folder) => ews.countItems(folder.id),
+    // ItemIds name a message wherever it is: a folder renamed or moved since does not matter.
     remove: async (_folder, _generation, ids) => {
       await ews.deleteItems(ids);
-      return true;
+      return 'removed';
     },
     removeFolderIfEmpty: (folder) => removeFolderIfEmpty(ews, folders, folder),
     close: () => ews.close(),

@@ -19,7 +19,7 @@ const SCAN_BATCH = 50;
 export async function openExchangePimDestination(account: AccountCredentials, options: OpenOptions): Promise<PimDestination> {
   const ews = await openEws(account, options);
   const index = await ExchangeFolders.load(ews);
-  const asDestination = (f: EwsFolder, path = index.pathOf(f)): DestinationFolder => ({ path, id: f.id });
+  const asDestination = (f: EwsFolder): DestinationFolder => ({ path: index.pathOf(f), id: f.id });
   const ewsFolder = (folder: DestinationFolder) => index.all.find((f) => f.id === folder.id) ?? { id: folder.id, path: folder.path, displayName: folder.path, folderClass: '', totalCount: 0 };
   return {
     defaultFolder: async (kind) => {
@@ -29,10 +29,10 @@ export async function openExchangePimDestination(account: AccountCredentials, op
       return asDestination(found);
     },
     folders: async (kind) => index.all.filter((f) => ofClass(f, EXCHANGE_KIND[kind].folderClass)).map((f) => asDestination(f)),
-    ensureFolder: async (kind, path, created) => asDestination(await index.ensure(path, EXCHANGE_KIND[kind].folderClass, created), path),
+    ensureFolder: async (kind, path, created) => asDestination(await index.ensure(path, EXCHANGE_KIND[kind].folderClass, created)),
     findFolder: async (kind, path) => {
       const found = index.find(path, EXCHANGE_KIND[kind].folderClass);
-      return found && asDestination(found, path);
+      return found && asDestination(found);
     },
     scan: async (kind, folder) => {
       const out: StoredPimItem[] = [];

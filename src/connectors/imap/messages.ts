@@ -83,15 +83,16 @@ export async function findByKey(client: ImapSession, path: string, key: string, 
 
 /**
  * Deletes messages by UID, only if the folder's UIDVALIDITY is still the one journaled (otherwise
- * the UIDs could name other messages). Returns false when it was not.
+ * the UIDs could name other messages: "stale"); a folder that no longer exists is "gone".
  */
-export async function deleteMessages(client: ImapSession, path: string, uidValidity: string, uids: number[]): Promise<boolean> {
+export async function deleteMessages(client: ImapSession, path: string, uidValidity: string, uids: number[]): Promise<'removed' | 'gone' | 'stale'> {
+  if (!(await client.list()).some((f) => f.path === path)) return 'gone';
   const lock = await client.getMailboxLock(path);
   try {
-    if (String(client.mailbox && client.mailbox.uidValidity) !== uidValidity) return false;
+    if (String(client.mailbox && client.mailbox.uidValidity) !== uidValidity) return 'stale';
     // UID EXPUNGE (UIDPLUS) removes only these messages, whatever else carries \Deleted.
     for (let i = 0; i < uids.length; i += 500) await client.messageDelete(uids.slice(i, i + 500).join(','), { uid: true });
-    return true;
+    return 'removed';
   } finally {
     lock.release();
   }
