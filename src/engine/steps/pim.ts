@@ -69,7 +69,8 @@ async function copyFolders(ctx: StepContext, step: PimStep, source: PimSource, d
     report.status = 'running';
     ctx.tasks.saveFolderReport(ctx.taskId, report);
     const present = await presentAt(destination, kind, target);
-    const ours = claimIntents(ctx.journal, ctx.taskId, ctx.journal.entries(ctx.taskId, { kind: [kind, 'item'], folder: target.path }), [...present.stamps].map(([key, id]) => ({ id, key })), false);
+    // Entries an older version wrote as "item" may be of another kind in the same folder: the rollback, which looks at every kind, claims those.
+    const ours = claimIntents(ctx.journal, ctx.taskId, ctx.journal.entries(ctx.taskId, { kind, folder: target.path }), [...present.stamps].map(([key, id]) => ({ id, key })), false);
     counters.total -= folder.count;
     report.sourceCount = 0;
     for await (const batch of source.read(kind, folder)) {
