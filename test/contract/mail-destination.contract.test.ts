@@ -18,10 +18,12 @@ let dir: string;
 let db: Db;
 let journal: Journal;
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'tern-contract-'));
   db = openDb(path.join(dir, 'journal.db'));
   journal = new Journal(db);
+  // The servers start together (each once per file); the entries' own start() then finds them up.
+  await Promise.all(DESTINATIONS.map((e) => e.start()));
 });
 
 afterAll(async () => {

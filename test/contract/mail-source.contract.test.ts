@@ -7,6 +7,11 @@ import type { MailSource, MessageSummary, RawMessage } from '../../src/ports/mai
 import { openSource, SOURCES, type SourceFixture } from './support/sources';
 import { stopServers } from './support/servers';
 
+// The servers start together (each once per file); the entries' own start() then finds them up.
+beforeAll(async () => {
+  await Promise.all(SOURCES.map((e) => e.start()));
+});
+
 afterAll(async () => {
   const fake = await stopServers();
   expect(fake.schemaErrors).toEqual([]);

@@ -4,7 +4,7 @@
 import type { DovecotFlavour } from '../../support/dovecot';
 import { makeMessage, withImap } from '../../support/mailbox';
 import { loadConnector } from '../../../src/connectors/registry';
-import type { AccountCredentials } from '../../../src/ports/account';
+import type { AccountCredentials, Protocol } from '../../../src/ports/account';
 import type { DestinationFolder, MailDestination } from '../../../src/ports/mail';
 import { fakeAt, imapAt, type ServerMessage } from './at-server';
 import { dovecot, ewsAccount, fakeEws, imapAccount } from './servers';
@@ -28,6 +28,7 @@ export interface DestinationTarget {
 
 export interface DestinationEntry {
   name: string;
+  protocol: Protocol;
   start(): Promise<DestinationTarget>;
 }
 
@@ -39,6 +40,7 @@ async function open(account: AccountCredentials, pipelining: boolean): Promise<M
 function imapEntry(name: string, flavour: DovecotFlavour, pipelining: boolean): DestinationEntry {
   return {
     name,
+    protocol: 'imap',
     async start() {
       const { server, fresh } = await dovecot(flavour);
       return {
@@ -63,6 +65,7 @@ const EWS_MAX_REQUEST = 48 * 1024;
 
 const exchangeFake: DestinationEntry = {
   name: 'Exchange (fake EWS)',
+  protocol: 'ews',
   async start() {
     const { fake, fresh } = await fakeEws({ maxRequestBytes: EWS_MAX_REQUEST });
     const mailbox = (a: AccountCredentials) => fake.mailbox(a.user);

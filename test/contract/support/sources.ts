@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { withImap } from '../../support/mailbox';
 import type { DovecotFlavour } from '../../support/dovecot';
 import { loadConnector } from '../../../src/connectors/registry';
-import type { AccountCredentials } from '../../../src/ports/account';
+import type { AccountCredentials, Protocol } from '../../../src/ports/account';
 import { DEDUPE_HEADER_FIELDS, dedupeKey } from '../../../src/ports/dedupe-key';
 import type { MailSource } from '../../../src/ports/mail';
 import { fakeAt } from './at-server';
@@ -34,6 +34,7 @@ export interface SourceFixture {
 
 export interface SourceEntry {
   name: string;
+  protocol: Protocol;
   /** "bytes": read() gives what was seeded, byte for byte; "rebuilt": RFC 5322 made from stored properties (PST). */
   gives: 'bytes' | 'rebuilt';
   /** Whether flags survive (POP3 has none). */
@@ -76,6 +77,7 @@ async function imapFlags(acc: AccountCredentials): Promise<Record<string, string
 function imapSource(name: string, flavour: DovecotFlavour): SourceEntry {
   return {
     name,
+    protocol: 'imap',
     gives: 'bytes',
     keepsFlags: true,
     date: 'received',
@@ -110,6 +112,7 @@ function imapSource(name: string, flavour: DovecotFlavour): SourceEntry {
 
 const pop3Source: SourceEntry = {
   name: 'POP3 Dovecot',
+  protocol: 'pop3',
   gives: 'bytes',
   keepsFlags: false,
   date: 'header',
@@ -137,6 +140,7 @@ const pop3Source: SourceEntry = {
 
 const exchangeSource: SourceEntry = {
   name: 'Exchange (fake EWS)',
+  protocol: 'ews',
   gives: 'bytes',
   keepsFlags: true,
   date: 'received',
@@ -180,6 +184,7 @@ const PST = fileURLToPath(new URL('../../../../shared/fixtures/pst/aspose-outloo
 
 const pstSource: SourceEntry = {
   name: 'PST file (aspose-outlook.pst)',
+  protocol: 'pst',
   gives: 'rebuilt',
   keepsFlags: true,
   date: 'received',
