@@ -1,5 +1,6 @@
 // What the registry says each account kind carries (forms and refusals rely on it) must be what
-// its connector offers; and every port a connector offers must be in a contract list.
+// its connector offers; and each mail source, mail destination and PIM destination a connector
+// offers must be an entry of its contract list (PIM sources and settings have no contract yet).
 import { describe, expect, it } from 'vitest';
 import { CONNECTORS, loadConnector } from '../../src/connectors/registry';
 import type { Protocol } from '../../src/ports/account';
@@ -27,7 +28,7 @@ describe.each(Object.keys(CONNECTORS) as Protocol[])('registry entry %s', (proto
     expect([...CONNECTORS[protocol].destination].sort()).toEqual(offered(connector, 'destination').sort());
   });
 
-  it('has each port it offers in a contract list', async () => {
+  it('has each mail source, mail destination and PIM destination it offers in a contract list', async () => {
     const connector = await loadConnector(protocol);
     if (connector.mailSource) expect(SOURCES.map((e) => e.protocol)).toContain(protocol);
     if (connector.mailDestination) expect(DESTINATIONS.map((e) => e.protocol)).toContain(protocol);
