@@ -149,7 +149,8 @@ async function fakePop3(): Promise<{ port: number; close: () => void }> {
       buffered += d.toString('latin1');
       let eol: number;
       while ((eol = buffered.indexOf('\r\n')) !== -1) {
-        const cmd = buffered.slice(0, eol);
+        // A whole message is asked for with TOP n <all lines>: answered as RETR n.
+        const cmd = buffered.slice(0, eol).replace(/^TOP (\d+) \d+$/, 'RETR $1');
         buffered = buffered.slice(eol + 2);
         if (/^(USER|PASS) /.test(cmd)) sock.write('+OK\r\n');
         else if (cmd === 'UIDL') sock.write('+OK\r\n1 u1\r\n2 u2\r\n.\r\n');

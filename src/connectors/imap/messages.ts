@@ -21,7 +21,7 @@ export interface ScannedFolder {
 export async function scanFolder(client: ImapSession, path: string, options: { fromUid?: number; readOnly?: boolean } = {}): Promise<ScannedFolder> {
   const fromUid = options.fromUid ?? 1;
   // EXAMINE keeps a source untouched; a destination is SELECTed, as only SELECT reports which keywords it stores.
-  const lock = await client.getMailboxLock(path, { readOnly: options.readOnly ?? true });
+  const lock = await lockCurrent(client, path, options.readOnly ?? true);
   try {
     const box = client.mailbox;
     if (!box) throw new Error(`folder ${path} could not be opened`);
@@ -44,6 +44,25 @@ export async function scanFolder(client: ImapSession, path: string, options: { f
   } finally {
     lock.release();
   }
+}
+
+/**
+ * A lock on the folder with a current view of it. imapflow keeps a folder that is selected already
+ * as it was when selected, and that view misses what other connections did since: messages the
+ * append pipe or another lane wrote (a scan would not list them, a UID EXPUNGE would not touch
+ * them), or the folder deleted and recreated (its old UIDVALIDITY would still pass for current).
+ * Such a folder is selected anew; one the lock had to select is current already.
+ */
+async function lockCurrent(client: ImapSession, path: string, readOnly: boolean) {
+  const before = client.mailbox;
+  const lock = await client.getMailboxLock(path, { readOnly });
+  try {
+    if (client.mailbox === before) await client.mailboxOpen(path, { readOnly });
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+  return lock;
 }
 
 /**
@@ -87,7 +106,7 @@ export async function findByKey(client: ImapSession, path: string, key: string, 
  */
 export async function deleteMessages(client: ImapSession, path: string, uidValidity: string, uids: number[]): Promise<'removed' | 'gone' | 'stale'> {
   if (!(await client.list()).some((f) => f.path === path)) return 'gone';
-  const lock = await client.getMailboxLock(path);
+  const lock = await lockCurrent(client, path, false);
   try {
     if (String(client.mailbox && client.mailbox.uidValidity) !== uidValidity) return 'stale';
     // UID EXPUNGE (UIDPLUS) removes only these messages, whatever else carries \Deleted.

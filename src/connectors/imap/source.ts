@@ -18,10 +18,27 @@ export async function openImapSource(account: AccountCredentials, options: OpenO
     count: (folder) => at(countMessages(client, folder)),
     scan: async (folder) => (await at(scanFolder(client, folder))).messages,
     read: async function* (folder, refs) {
+      // FETCH answers in UID order, the port promises the order asked: a message that comes before
+      // its turn waits (at most one request's worth); one that never comes (gone) is left out.
+      const uids = refs.map(Number);
+      const early = new Map<number, Buffer>();
+      let next = 0;
       try {
-        for await (const m of readSources(client, folder, refs.map(Number))) yield { ref: String(m.uid), raw: m.source };
+        for await (const m of readSources(client, folder, uids)) {
+          early.set(m.uid, m.source);
+          while (next < uids.length && early.has(uids[next])) {
+            const uid = uids[next++];
+            const raw = early.get(uid)!;
+            early.delete(uid);
+            yield { ref: String(uid), raw };
+          }
+        }
       } catch (err) {
         throw imapError(err, account);
+      }
+      for (; next < uids.length; next++) {
+        const raw = early.get(uids[next]);
+        if (raw) yield { ref: String(uids[next]), raw };
       }
     },
     close: () => closeImap(client),

@@ -14,7 +14,7 @@ function parseListing(payload: Buffer): Map<number, string> {
 export interface Maildrop {
   /** [number, uidl] in server order. */
   messages: Array<[number, string]>;
-  /** uidl → message number, for RETR. */
+  /** uidl → message number, for TOP. */
   numberOf: Map<string, number>;
 }
 

@@ -4,7 +4,14 @@ import type { Maildrop } from './maildrop';
 import type { Pop3Wire } from './wire';
 
 /**
- * One message's exact source by UIDL ref: RETR's payload after dot-unstuffing, without the
+ * TOP with more lines than any message has: the whole message, as RETR gives it. Servers mark what
+ * RETR fetched as read (Dovecot sets \Seen when the session ends, which IMAP and webmail users of
+ * the same mailbox then see); a migration must leave its source as it found it.
+ */
+const ALL_LINES = 2_147_483_647;
+
+/**
+ * One message's exact source by UIDL ref: its payload after dot-unstuffing, without the
  * terminator, as raw bytes (never decoded, so 8-bit content survives).
  */
 export async function retrieveMessage(wire: Pop3Wire, maildrop: Maildrop, ref: string, account: AccountEndpoint): Promise<Buffer> {
@@ -17,5 +24,5 @@ export async function retrieveMessage(wire: Pop3Wire, maildrop: Maildrop, ref: s
       { retryable: true },
     );
   }
-  return wire.multi('RETR', num);
+  return wire.multi('TOP', num, ALL_LINES);
 }

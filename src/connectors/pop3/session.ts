@@ -11,6 +11,8 @@ export interface Pop3Session {
   list(): Promise<MessageSummary[]>;
   /** The message's exact bytes (RFC 822 source) as a Buffer: CRLF line endings, dot-unstuffed, no terminating ".\r\n", 8-bit bytes intact. Looks up the message number by UIDL ref. */
   retrieve(ref: string): Promise<Buffer>;
+  /** Whether the maildrop holds a message with this UIDL ref (UIDL only: no message is read). */
+  holds(ref: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,7 @@ export async function openPop3(account: AccountCredentials, opts: { timeoutMs?: 
   return {
     list: () => getMaildrop().then((m) => listMessages(wire, m)).catch((err) => Promise.reject(fail(err))),
     retrieve: (ref) => getMaildrop().then((m) => retrieveMessage(wire, m, ref, account)).catch((err) => Promise.reject(fail(err))),
+    holds: (ref) => getMaildrop().then((m) => m.numberOf.has(ref)).catch((err) => Promise.reject(fail(err))),
     close: () => wire.quit(),
   };
 }

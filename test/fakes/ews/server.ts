@@ -23,6 +23,8 @@ export interface FakeEwsOptions {
   validate?: boolean;
   /** Default: a free port on 127.0.0.1. */
   port?: number;
+  /** Requests larger than this get HTTP 413, as IIS answers above maxAllowedContentLength (default: no limit). */
+  maxRequestBytes?: number;
 }
 
 export interface FakeEwsCall {
@@ -157,6 +159,11 @@ export class FakeEwsServer implements FakeEws {
       this.calls.push(call);
       res.writeHead(status, { 'Content-Type': contentType, ...headers }).end(body);
     };
+    // IIS request filtering refuses an oversized body before Exchange (or authentication) sees it.
+    if (this.options.maxRequestBytes !== undefined && Buffer.byteLength(raw) > this.options.maxRequestBytes) {
+      send(413, '<html><body><h1>413 - Request Entity Too Large</h1></body></html>', 'text/html');
+      return;
+    }
 
     const login = this.authenticate(req.headers.authorization);
     call.login = login ?? '';

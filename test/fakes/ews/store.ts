@@ -67,6 +67,8 @@ export interface FakeMailbox {
   folders(): FakeFolder[];
   folderByPath(path: string): FakeFolder | undefined;
   addFolder(parentPath: string, name: string, folderClass?: string): FakeFolder;
+  /** Renames a folder, as a user would in Outlook: its id and items stay. */
+  renameFolder(path: string, name: string): void;
   items(folderPath?: string): FakeItem[];
   addMessage(folderPath: string, mime: Buffer | string, options?: AddMessageOptions): FakeItem;
   addItem(folderPath: string, elementXml: string): FakeItem;
@@ -314,6 +316,12 @@ export class MailboxStore implements FakeMailbox {
 
   addFolder(parentPath: string, name: string, folderClass = 'IPF.Note'): FakeFolder {
     return this.publicFolder(this.createFolder(this.requireFolder(parentPath), name, folderClass));
+  }
+
+  renameFolder(path: string, name: string): void {
+    const f = this.requireFolder(path);
+    f.displayName = name;
+    this.folderVersionBump(f);
   }
 
   publicItem(item: StoredItem): FakeItem {
