@@ -694,12 +694,12 @@ describe('no REDIS_URL: a private redis-server under TERN_DATA_DIR', () => {
     await expectRedisGone(urls);
   });
 
-  it('a later command starts it again and finds the task; it is stopped again afterwards', async () => {
+  it('a later command finds the task; tern status reads the store only, so it starts no redis-server', async () => {
     const { r, urls } = await runWatchingRedis(['status', id, '--json']);
     expect(r.code, show(r)).toBe(0);
     expect(r.stderr, 'the key is generated once').not.toContain('TERN_SECRET_KEY is not set');
     expect(lastJson(r)).toMatchObject({ id, status: 'completed' });
-    expect(urls.size).toBe(1);
+    expect(urls.size).toBe(0);
     await expectRedisGone(urls);
   });
 
@@ -735,6 +735,8 @@ describe('no REDIS_URL: a private redis-server under TERN_DATA_DIR', () => {
       expect(worker.r.code, show(worker.r)).toBe(0);
       expect(state()).toBe('completed');
       db.close();
+      // The worker started the private Redis again, found the job in its append-only file, and stopped it on exit.
+      expect(worker.urls.size).toBe(1);
       await expectRedisGone(worker.urls);
     } finally {
       await proxy.close();

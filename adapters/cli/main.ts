@@ -25,13 +25,15 @@ const err = (s: string) => process.stderr.write(s + '\n');
  * resumes in the next worker.
  */
 async function followTask(s: CliSession, id: string, done: (t: TaskView) => boolean, showBar: boolean): Promise<TaskView> {
-  const worker = (await s.service.workersRunning()) ? undefined : s.service.startWorker();
   const bar = showBar && process.stderr.isTTY ? new TaskProgressBar() : undefined;
   const stop = new AbortController();
   const onSignal = () => stop.abort();
+  // Listening first: loading and starting the worker takes a moment, and Ctrl-C meanwhile must stop as cleanly.
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  let worker: Awaited<ReturnType<typeof s.service.startWorker>> | undefined;
   try {
+    if (!(await s.service.workersRunning())) worker = await s.service.startWorker();
     return await s.service.follow(id, done, (t) => bar?.update(t), stop.signal);
   } finally {
     process.off('SIGINT', onSignal);

@@ -1,5 +1,4 @@
 import type { QueueEvents } from 'bullmq';
-import { createQueueEvents } from '../queue/queue';
 import type { Runtime } from '../service/runtime';
 
 /**
@@ -25,7 +24,7 @@ export class TaskFeed {
   }
 
   async start(): Promise<void> {
-    this.events = createQueueEvents(this.rt.connection, this.rt.config.redisPrefix);
+    this.events = (await this.rt.queue()).events();
     const emit = ({ jobId }: { jobId: string }) => this.emit(taskIdOfJob(jobId));
     for (const event of ['progress', 'active', 'completed', 'failed'] as const) this.events.on(event, emit);
     await this.events.waitUntilReady();

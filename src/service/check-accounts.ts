@@ -1,18 +1,21 @@
 import type { AccountCredentials } from '../connectors/types';
 import type { Side } from '../accounts';
-import { closeImap, openImap } from '../connectors/imap/session';
-import { openPop3 } from '../connectors/pop3';
-import { openEws } from '../connectors/ews';
 import { TernError } from '../errors';
 
-/** Logs in to an account and out again; a failure names the side, the server and what to do. */
+/**
+ * Logs in to an account and out again; a failure names the side, the server and what to do. Only
+ * the account's own connector is loaded (ews-javascript-api is heavy).
+ */
 export async function checkAccount(account: AccountCredentials, side: Side, timeoutMs: number): Promise<void> {
   try {
     if (account.protocol === 'pop3') {
+      const { openPop3 } = await import('../connectors/pop3');
       await (await openPop3(account, { timeoutMs })).close();
     } else if (account.protocol === 'ews') {
+      const { openEws } = await import('../connectors/ews');
       await (await openEws(account, { timeoutMs })).close();
     } else {
+      const { closeImap, openImap } = await import('../connectors/imap/session');
       await closeImap(await openImap(account, { timeoutMs }));
     }
   } catch (err) {
