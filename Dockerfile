@@ -1,11 +1,13 @@
 FROM node:20-bookworm
 WORKDIR /app
+# `npm ci` also compiles the CLI into dist/ (the prepare script), so the sources come first.
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund
+COPY scripts ./scripts
 COPY bin ./bin
 COPY src ./src
 COPY commands ./commands
 COPY adapters ./adapters
+RUN npm ci --omit=dev --no-audit --no-fund
 ENV NODE_ENV=production TERN_DATA_DIR=/data
 VOLUME /data
 ENTRYPOINT ["node", "bin/tern.js"]

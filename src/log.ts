@@ -1,4 +1,4 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
 /**
  * Logs: JSON when not on a terminal, pretty on one. Secrets are redacted by path wherever they
@@ -32,12 +32,14 @@ export const REDACT_PATHS = [
 
 export type { Logger };
 
-export function createLogger(level: string, options: { pretty?: boolean; destination?: number } = {}): Logger {
+/** `destination`: a file descriptor (default 2, stderr), or a writer (a test that collects the CLI's output). */
+export function createLogger(level: string, options: { pretty?: boolean; destination?: number | DestinationStream } = {}): Logger {
   const pretty = options.pretty ?? Boolean(process.stderr.isTTY);
   const base = { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: undefined };
   if (pretty) {
     return pino({ ...base, transport: { target: 'pino-pretty', options: { destination: 2, colorize: true } } });
   }
+  if (typeof options.destination === 'object') return pino(base, options.destination);
   // Synchronous writes: a line logged just before a crash or process.exit is never lost (log volume is small).
   return pino(base, pino.destination({ dest: options.destination ?? 2, sync: true }));
 }

@@ -26,7 +26,7 @@ beforeAll(async () => {
   dns.add({ type: 'SRV', name: '_pop3._tcp.srv-auto.test', target: 'localhost', port: slash.pop3Port });
   await seedMessage({ host: '127.0.0.1', port: slash.imapPort, user: USER, password: 'erinpass' }, 'INBOX', makeMessage({ subject: 'Found by SRV', date: new Date(Date.UTC(2024, 0, 2)) }), {});
   tern = await startTern(redis.url, { TERN_DNS_SERVERS: dns.address });
-  tern.startWorker();
+  await tern.startWorker();
 });
 
 afterAll(async () => {

@@ -42,7 +42,7 @@ beforeAll(async () => {
   const config = loadConfig(tern.env);
   bot = createDiscordBot({ ...config, discord: config.discord! }, tern.service, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', { pretty: false }), { editIntervalMs: 150 });
   await bot.start();
-  tern.startWorker();
+  await tern.startWorker();
   const alice = account(slash, 'alice');
   for (const [folder, n] of [['INBOX', 3], ['Work', 2]] as const) {
     for (let i = 0; i < n; i++) await seedMessage(alice, folder, makeMessage({ subject: `${folder} ${i}`, date: day(i + 1) }), { internalDate: day(i + 1) });

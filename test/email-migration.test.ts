@@ -16,7 +16,7 @@ let tern: TestTern;
 beforeAll(async () => {
   [slash, dotted, redis] = await Promise.all([startDovecot('slash'), startDovecot('dot-inbox-prefix'), startRedis()]);
   tern = await startTern(redis.url);
-  tern.startWorker();
+  await tern.startWorker();
 });
 
 afterAll(async () => {
@@ -142,7 +142,7 @@ describe('IMAP to IMAP, "INBOX." + "." source to "/" destination, one APPEND at 
   let classic: TestTern;
   beforeAll(async () => {
     classic = await startTern(redis.url, { TERN_IMAP_PIPELINING: '0' });
-    classic.startWorker();
+    await classic.startWorker();
   });
   afterAll(() => classic?.close());
 

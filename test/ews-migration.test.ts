@@ -41,7 +41,7 @@ let tern: TestTern;
 beforeAll(async () => {
   [fake, dovecot, redis] = await Promise.all([startFakeEws({ users: USERS, pageLimit: 7 }), startDovecot('slash'), startRedis()]);
   tern = await startTern(redis.url);
-  tern.startWorker();
+  await tern.startWorker();
 });
 
 afterAll(async () => {

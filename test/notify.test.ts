@@ -88,7 +88,7 @@ describe('with SMTP_URL: a mail at each moment of a task', () => {
   let tern: TestTern;
   beforeAll(async () => {
     tern = await startTern(redis.url, smtpEnv());
-    tern.startWorker();
+    await tern.startWorker();
   });
   afterAll(() => tern?.close());
 
@@ -141,7 +141,7 @@ describe('cancelled while queued, and failed', () => {
   it('a task that fails gets its "failed" mail with the error', async () => {
     const task = await migrate(tern.service, { from: imapUrl(slash, 'alice'), to: imapUrl(dotted, 'carol'), notify: TO }, tern.actor);
     tern.runtime.vault.deleteTask(task.id); // as if its credentials had been purged: the task cannot run
-    tern.startWorker();
+    await tern.startWorker();
     expect((await tern.waitFor(task.id)).status).toBe('failed');
     const mails = await mailsFor(task.id, 2);
     expect(mails.map((m) => m.mail.subject)).toEqual([`Tern ${task.id} started: alice → carol`, `Tern ${task.id} failed: alice → carol`]);
@@ -154,7 +154,7 @@ describe('an SMTP server that does not answer', () => {
   beforeAll(async () => {
     const closed = await freePort();
     tern = await startTern(redis.url, { SMTP_URL: `smtp://tern:${SMTP_PASSWORD}@127.0.0.1:${closed}`, SMTP_FROM: 'tern@test.example' });
-    tern.startWorker();
+    await tern.startWorker();
   });
   afterAll(() => tern?.close());
 

@@ -41,7 +41,7 @@ beforeAll(async () => {
   setGlobalDispatcher(new Agent({ connect: { ca: cert } }));
   [dovecot, redis] = await Promise.all([startDovecot('slash'), startRedis()]);
   tern = await startTern(redis.url);
-  tern.startWorker();
+  await tern.startWorker();
 });
 
 afterAll(async () => {

@@ -25,7 +25,7 @@ let tern: TestTern;
 beforeAll(async () => {
   [fake, redis] = await Promise.all([startFakeEws({ users: USERS }), startRedis()]);
   tern = await startTern(redis.url);
-  tern.startWorker();
+  await tern.startWorker();
 });
 
 afterAll(async () => {

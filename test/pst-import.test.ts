@@ -26,7 +26,7 @@ let userCount = 0;
 beforeAll(async () => {
   [dovecot, redis] = await Promise.all([startDovecot('slash'), startRedis()]);
   tern = await startTern(redis.url);
-  tern.startWorker();
+  await tern.startWorker();
 });
 
 afterAll(async () => {

@@ -113,7 +113,7 @@ describe('cancel', () => {
   });
 
   it('finishes the folder in progress and cancels the others', async () => {
-    tern.startWorker();
+    await tern.startWorker();
     const task = await migrate(tern.service, { from: imapUrl(source, 'carol'), to: `imap://carol:carolpass@127.0.0.1:${slowLink.port}` }, tern.actor);
     await poll(() => (tern.service.status(task.id, tern.actor).steps[0].copied > 0 ? true : undefined), 'the first copy');
     const cancelling = await cancel(tern.service, { taskId: task.id }, tern.actor);
@@ -149,7 +149,7 @@ describe('cancel', () => {
       expect(view.status).toBe('cancelled');
       expect(view.steps[0].status).toBe('cancelled');
       // A worker that starts afterwards does nothing with it.
-      queuedOnly.startWorker();
+      await queuedOnly.startWorker();
       await new Promise((r) => setTimeout(r, 500));
       expect(queuedOnly.service.status(task.id, queuedOnly.actor).status).toBe('cancelled');
       await expect(cancel(queuedOnly.service, { taskId: task.id }, queuedOnly.actor)).rejects.toThrow(/already ended/);

@@ -20,7 +20,7 @@ let tern: TestTern;
 beforeAll(async () => {
   [slash, dotted, redis] = await Promise.all([startDovecot('slash'), startDovecot('dot-inbox-prefix'), startRedis()]);
   tern = await startTern(redis.url);
-  tern.startWorker();
+  await tern.startWorker();
 });
 
 afterAll(async () => {

@@ -1,73 +1,23 @@
 import { Command } from 'commander';
-import { withSession, reportError, type CliSession } from './session';
-import { taskJson, taskLine, taskText } from './render';
-import { TaskProgressBar } from './progress';
-import { migrate } from '../../commands/migrate';
-import { importPstFile } from '../../commands/import-pst';
-import { status } from '../../commands/status';
-import { list } from '../../commands/list';
-import { cancel } from '../../commands/cancel';
-import { rollback } from '../../commands/rollback';
 import { help } from '../../commands/help';
-import { detect, candidateLine } from '../../commands/detect';
-import { registerCommands } from '../discord/app';
-import { loadConfig } from '../../src/config';
 import { TernError } from '../../src/errors';
-import { isEnded, type TaskView } from '../../src/task';
-import { runWorkerUntilSignal } from './worker';
+import { processIo, type CliIo } from './io';
+import { reportError } from './report-error';
+import type { CliSession } from './session';
 
-const out = (s: string) => process.stdout.write(s + '\n');
-const err = (s: string) => process.stderr.write(s + '\n');
+// Each action imports what it needs when it runs, so that `tern --help`, `status` or `list` never
+// load the chat SDKs, the worker or the connectors (DESIGN: each command loads only what it needs).
 
-/**
- * Follows a task to its end; runs a worker in this process when none is running. Ctrl-C or
- * SIGTERM stop following (the session then closes cleanly, private Redis included) and the task
- * resumes in the next worker.
- */
-async function followTask(s: CliSession, id: string, done: (t: TaskView) => boolean, showBar: boolean): Promise<TaskView> {
-  const worker = (await s.service.workersRunning()) ? undefined : s.service.startWorker();
-  const bar = showBar && process.stderr.isTTY ? new TaskProgressBar() : undefined;
-  const stop = new AbortController();
-  const onSignal = () => stop.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    return await s.service.follow(id, done, (t) => bar?.update(t), stop.signal);
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    bar?.stop();
-    // Interrupted: do not wait for the task; its job is picked up again by the next worker.
-    await worker?.close(stop.signal.aborted);
-  }
-}
-
-/** After `migrate` or `import-pst`: the task ID, then (unless --detach) the task followed to its end. Exit 0 only for completed. */
-async function followCreated(s: CliSession, task: TaskView, o: { json?: boolean; detach?: boolean }): Promise<number> {
-  (o.json ? err : out)(`Task ${task.id} created: ${task.source} -> ${task.destination}`);
-  for (const d of task.detected ?? []) err(`  ${d}`);
-  if (o.detach) {
-    if (o.json) out(JSON.stringify(taskJson(task)));
-    return 0;
-  }
-  const final = await followTask(s, task.id, (t) => isEnded(t.status), true);
-  printTask(final, Boolean(o.json));
-  return final.status === 'completed' ? 0 : 1;
-}
-
-function printTask(t: TaskView, json: boolean): void {
-  if (json) out(JSON.stringify(taskJson(t)));
-  else out(taskText(t));
-}
-
-export function buildProgram(setExit: (code: number) => void): Command {
+export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   // Actions resolve to an exit code; commander itself only knows success or failure.
   const act =
     <A extends unknown[]>(fn: (...args: A) => Promise<number>) =>
     async (...args: A) =>
       setExit(await fn(...args));
+  const session = async (fn: (s: CliSession) => Promise<number>) => (await import('./session')).withSession(io, fn);
+  const out = (line: string) => io.stdout(line + '\n');
   const program = new Command('tern').description('Tern moves whole mailboxes between accounts.').showHelpAfterError(false);
-  program.configureOutput({ writeErr: (str) => process.stderr.write(str.startsWith('error:') ? `tern: ${str}` : str) });
+  program.configureOutput({ writeOut: io.stdout, writeErr: (str) => io.stderr(str.startsWith('error:') ? `tern: ${str}` : str) });
 
   program
     .command('migrate')
@@ -79,12 +29,14 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--detach', 'return once the task is queued')
     .option('--json', 'print the final task as JSON on stdout')
     .action(
-      act((o) =>
-        withSession(async (s) => {
-        const env = s.config.passwords;
-        const task = await migrate(s.service, { from: o.from, to: o.to, items: o.items, notify: o.notify, fromPassword: env.from, toPassword: env.to }, s.actor);
-        return followCreated(s, task, o);
-      })),
+      act(async (o) => {
+        const [{ migrate }, { followCreated }] = await Promise.all([import('../../commands/migrate'), import('./follow')]);
+        return session(async (s) => {
+          const env = s.config.passwords;
+          const task = await migrate(s.service, { from: o.from, to: o.to, items: o.items, notify: o.notify, fromPassword: env.from, toPassword: env.to }, s.actor);
+          return followCreated(s, task, o);
+        });
+      }),
     );
 
   program
@@ -96,11 +48,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--detach', 'return once the task is queued')
     .option('--json', 'print the final task as JSON on stdout')
     .action(
-      act((file, o) =>
-        withSession(async (s) => {
-        const task = await importPstFile(s.service, { file, to: o.to, items: o.items, notify: o.notify, toPassword: s.config.passwords.to }, s.actor);
-        return followCreated(s, task, o);
-      })),
+      act(async (file, o) => {
+        const [{ importPstFile }, { followCreated }] = await Promise.all([import('../../commands/import-pst'), import('./follow')]);
+        return session(async (s) => {
+          const task = await importPstFile(s.service, { file, to: o.to, items: o.items, notify: o.notify, toPassword: s.config.passwords.to }, s.actor);
+          return followCreated(s, task, o);
+        });
+      }),
     );
 
   program
@@ -108,8 +62,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description("find an address's mail servers: presets, autoconfig, DNS SRV, Exchange Autodiscover (with TERN_FROM_PASSWORD), probed guesses")
     .option('--json', 'print the candidates and notes as JSON')
     .action(
-      act((email, o) =>
-        withSession(async (s) => {
+      act(async (email, o) => {
+        const { detect, candidateLine } = await import('../../commands/detect');
+        return session(async (s) => {
           const found = await detect(s.service, { email, password: s.config.passwords.from });
           if (o.json) out(JSON.stringify(found));
           else {
@@ -118,8 +73,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
             for (const note of found.notes) out(`  note: ${note}`);
           }
           return found.candidates.length ? 0 : 1;
-        }),
-      ),
+        });
+      }),
     );
 
   program
@@ -128,11 +83,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--email <address>', "the task's source address (to follow someone else's task)")
     .option('--json', 'print the task as JSON')
     .action(
-      act((id, o) =>
-        withSession(async (s) => {
-        printTask(status(s.service, { taskId: id, sourceEmail: o.email }, s.actor), Boolean(o.json));
-        return 0;
-      })),
+      act(async (id, o) => {
+        const [{ status }, { printTask }] = await Promise.all([import('../../commands/status'), import('./follow')]);
+        return session(async (s) => {
+          printTask(io, status(s.service, { taskId: id, sourceEmail: o.email }, s.actor), Boolean(o.json));
+          return 0;
+        });
+      }),
     );
 
   program
@@ -140,25 +97,29 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('list tasks, newest first')
     .option('--json', 'print the tasks as a JSON array')
     .action(
-      act((o) =>
-        withSession(async (s) => {
-        const tasks = list(s.service, { all: true }, s.actor);
-        if (o.json) out(JSON.stringify(tasks.map(taskJson)));
-        else out(tasks.length ? tasks.map(taskLine).join('\n') : 'No tasks yet.');
-        return 0;
-      })),
+      act(async (o) => {
+        const [{ list }, { taskJson, taskLine }] = await Promise.all([import('../../commands/list'), import('./render')]);
+        return session(async (s) => {
+          const tasks = list(s.service, { all: true }, s.actor);
+          if (o.json) out(JSON.stringify(tasks.map(taskJson)));
+          else out(tasks.length ? tasks.map(taskLine).join('\n') : 'No tasks yet.');
+          return 0;
+        });
+      }),
     );
 
   program
     .command('cancel <id>')
     .description('finish the folder in progress, then stop the task')
     .action(
-      act((id) =>
-        withSession(async (s) => {
-        const t = await cancel(s.service, { taskId: id }, s.actor);
-        out(t.status === 'cancelled' ? `${t.id} cancelled.` : `${t.id} is cancelling: the folder in progress is finished first.`);
-        return 0;
-      })),
+      act(async (id) => {
+        const { cancel } = await import('../../commands/cancel');
+        return session(async (s) => {
+          const t = await cancel(s.service, { taskId: id }, s.actor);
+          out(t.status === 'cancelled' ? `${t.id} cancelled.` : `${t.id} is cancelling: the folder in progress is finished first.`);
+          return 0;
+        });
+      }),
     );
 
   program
@@ -167,15 +128,17 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--json', 'print the final task as JSON')
     .option('--detach', 'return once the rollback is queued')
     .action(
-      act((id, o) =>
-        withSession(async (s) => {
-        const t = await rollback(s.service, { taskId: id }, s.actor);
-        (o.json ? err : out)(`Rolling back ${t.id}…`);
-        if (o.detach) return 0;
-        const final = await followTask(s, t.id, (x) => x.status !== 'rolling_back', false);
-        printTask(final, Boolean(o.json));
-        return final.status === 'rolled_back' ? 0 : 1;
-      })),
+      act(async (id, o) => {
+        const [{ rollback }, { followTask, printTask }] = await Promise.all([import('../../commands/rollback'), import('./follow')]);
+        return session(async (s) => {
+          const t = await rollback(s.service, { taskId: id }, s.actor);
+          (o.json ? io.stderr : io.stdout)(`Rolling back ${t.id}…\n`);
+          if (o.detach) return 0;
+          const final = await followTask(s, t.id, (x) => x.status !== 'rolling_back', false);
+          printTask(io, final, Boolean(o.json));
+          return final.status === 'rolled_back' ? 0 : 1;
+        });
+      }),
     );
 
   program
@@ -186,8 +149,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--guild <id>', 'register in one server only (takes effect at once; global commands take up to an hour)')
     .action(
       act(async (o) => {
-        const config = loadConfig();
+        const config = (await import('../../src/config')).loadConfig(io.env);
         if (!config.discord) throw new TernError('CONFIG_INVALID', 'Set DISCORD_TOKEN and DISCORD_APPLICATION_ID first (Developer Portal → your application).');
+        const { registerCommands } = await import('../discord/app');
         const count = await registerCommands(config.discord, o.guild);
         out(`Registered ${count} command(s) ${o.guild ? `in server ${o.guild}` : 'globally'}.`);
         return 0;
@@ -197,19 +161,20 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('worker')
     .description('run a worker (add more on other machines against the same Redis)')
-    .action(act(() => withSession((s) => runWorkerUntilSignal(s, 'worker'))));
+    .action(act(async () => session(async (s) => (await import('./worker')).runWorkerUntilSignal(s, 'worker'))));
 
   program
     .command('start')
     .description('run the chat bots that have tokens, plus a worker')
-    .action(act(() => withSession((s) => runWorkerUntilSignal(s, 'start'))));
+    .action(act(async () => session(async (s) => (await import('./worker')).runWorkerUntilSignal(s, 'start'))));
 
   return program;
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** Runs one `tern` command line; resolves to the exit code. */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   let exitCode = 0;
-  const program = buildProgram((code) => (exitCode = code));
+  const program = buildProgram(io, (code) => (exitCode = code));
   program.exitOverride();
   program.commands.forEach((c) => c.exitOverride());
   try {
@@ -217,7 +182,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     const ce = e as { code?: string; exitCode?: number };
     if (typeof ce.code === 'string' && ce.code.startsWith('commander.')) return ce.exitCode === 0 ? 0 : 2;
-    return reportError(e);
+    return reportError(io, e);
   }
   return exitCode;
 }

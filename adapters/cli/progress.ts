@@ -2,15 +2,15 @@ import cliProgress from 'cli-progress';
 import type { TaskView } from '../../src/task';
 import { formatBytes } from './render';
 
-/** A progress bar on stderr while a task runs (only on a terminal). */
+/** A progress bar on the terminal (stderr) while a task runs. */
 export class TaskProgressBar {
   private readonly bar: cliProgress.SingleBar;
   private started = false;
   private readonly t0 = Date.now();
 
-  constructor() {
+  constructor(terminal: NodeJS.WriteStream) {
     this.bar = new cliProgress.SingleBar(
-      { format: '{bar} {percentage}% | {value}/{total} messages | {bytes} | {rate} | ETA {eta_formatted} | {state}', stream: process.stderr, hideCursor: true, etaBuffer: 50 },
+      { format: '{bar} {percentage}% | {value}/{total} messages | {bytes} | {rate} | ETA {eta_formatted} | {state}', stream: terminal, hideCursor: true, etaBuffer: 50 },
       cliProgress.Presets.shades_classic,
     );
   }

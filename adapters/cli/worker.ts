@@ -1,14 +1,14 @@
 import type { CliSession } from './session';
-import { startBots } from '../bots';
 
 /** Runs a worker (and, for `start`, the chat bots that have tokens) until SIGINT or SIGTERM. */
 export async function runWorkerUntilSignal(s: CliSession, mode: 'worker' | 'start'): Promise<number> {
-  const bots = mode === 'start' ? await startBots(s.config, s.service, s.log) : undefined;
+  // The chat SDKs load only here: every other command starts without them.
+  const bots = mode === 'start' ? await (await import('../bots')).startBots(s.config, s.service, s.log) : undefined;
   if (bots && bots.names.length === 0) s.log.warn('no chat bot token is set (SLACK_BOT_TOKEN, DISCORD_TOKEN): running the worker only');
-  const worker = s.service.startWorker();
+  const worker = await s.service.startWorker();
   await worker.waitUntilReady();
   const what = [...(bots?.names ?? []), `worker (concurrency ${s.config.workerConcurrency})`].join(' + ');
-  process.stderr.write(`tern ${mode}: ${what} ready; Ctrl-C to stop\n`);
+  s.io.stderr(`tern ${mode}: ${what} ready; Ctrl-C to stop\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

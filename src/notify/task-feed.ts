@@ -1,5 +1,4 @@
-import type { ConnectionOptions, QueueEvents } from 'bullmq';
-import { createQueueEvents } from '../queue/queue';
+import type { QueueEvents } from 'bullmq';
 
 /**
  * Tells chat adapters which tasks changed: job progress, completions and failures from any worker
@@ -12,8 +11,8 @@ export class TaskFeed {
   private readonly listeners = new Set<(taskId: string) => void>();
 
   constructor(
-    /** The queue's Redis connection and key prefix, where workers publish progress. */
-    private readonly queue: { connection: ConnectionOptions; prefix: string },
+    /** Opens the queue's events, where workers publish progress (the queue's Redis is opened on first use). */
+    private readonly openEvents: () => Promise<QueueEvents>,
     /** The tasks to poll (those with an open card). */
     private readonly watched: () => string[],
     private readonly pollMs = 2_000,
@@ -25,7 +24,7 @@ export class TaskFeed {
   }
 
   async start(): Promise<void> {
-    this.events = createQueueEvents(this.queue.connection, this.queue.prefix);
+    this.events = await this.openEvents();
     const emit = ({ jobId }: { jobId: string }) => this.emit(taskIdOfJob(jobId));
     for (const event of ['progress', 'active', 'completed', 'failed'] as const) this.events.on(event, emit);
     await this.events.waitUntilReady();

@@ -13,7 +13,11 @@ export class TaskQueue {
 
   private closing = false;
 
-  constructor(connection: ConnectionOptions, prefix: string, onError: (err: Error) => void = () => {}) {
+  constructor(
+    readonly connection: ConnectionOptions,
+    readonly prefix: string,
+    onError: (err: Error) => void = () => {},
+  ) {
     this.queue = new Queue<TaskJob>(QUEUE_NAME, { connection, prefix });
     // Without a listener a Redis error would crash the process; once closing, a dropped connection is expected.
     this.queue.on('error', (err) => this.closing || onError(err));
@@ -39,6 +43,11 @@ export class TaskQueue {
   async removeWaiting(taskId: string): Promise<void> {
     const job = await this.queue.getJob(taskId);
     if (job && (await job.isWaiting())) await job.remove().catch(() => {});
+  }
+
+  /** Progress, completions and failures of this queue's jobs, from any worker. */
+  events(): QueueEvents {
+    return createQueueEvents(this.connection, this.prefix);
   }
 
   async workerCount(): Promise<number> {

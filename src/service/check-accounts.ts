@@ -3,7 +3,10 @@ import type { Side } from '../accounts';
 import { loadConnector } from '../connectors/registry';
 import { TernError } from '../errors';
 
-/** Logs in to an account and out again; a failure names the side, the server and what to do. */
+/**
+ * Logs in to an account and out again; a failure names the side, the server and what to do. Only
+ * the account's own connector is loaded (the registry imports it on first use).
+ */
 export async function checkAccount(account: AccountCredentials, side: Side, timeoutMs: number): Promise<void> {
   try {
     await (await loadConnector(account.protocol)).check(account, { timeoutMs });

@@ -7,13 +7,12 @@ import { TaskStore } from '../store/tasks';
 import { Journal } from '../store/journal';
 import { Vault, loadSecretKey } from '../store/vault';
 import { MessageRefs } from '../store/messages';
-import { TaskQueue } from '../queue/queue';
-import { startPrivateRedis, type PrivateRedis } from '../queue/private-redis';
-import { createMailer, type Mailer } from '../notify/mailer';
+import type { TaskQueue } from '../queue/queue';
+import type { Mailer } from '../notify/mailer';
 import { taskNotifier, type TaskNotifier } from '../notify/task-notifier';
-import { systemNetwork, type Network } from '../connectors/autodetect';
+import { systemNetwork, type Network } from '../connectors/autodetect/network';
 
-/** The long-lived pieces one process shares: store, vault, queue connection. */
+/** The long-lived pieces one process shares: store, vault, queue. */
 export interface Runtime {
   config: Config;
   log: Logger;
@@ -22,8 +21,11 @@ export interface Runtime {
   journal: Journal;
   vault: Vault;
   messages: MessageRefs;
-  queue: TaskQueue;
-  connection: ConnectionOptions;
+  /**
+   * The job queue on Redis, opened on first use (a private redis-server started when REDIS_URL is
+   * unset): what only reads the store, such as `tern status` or `tern list`, never waits for Redis.
+   */
+  queue(): Promise<TaskQueue>;
   /** Sends a task's notification e-mail (once per event; never throws). */
   notify: TaskNotifier;
   /** DNS, HTTP and probes for autodetection. */
@@ -34,17 +36,10 @@ export interface Runtime {
 export async function openRuntime(config: Config, log: Logger): Promise<Runtime> {
   const db = openDb(path.join(config.dataDir, 'tern.db'));
   const vault = new Vault(db, loadSecretKey(config.secretKey, config.dataDir, log));
-  let privateRedis: PrivateRedis | undefined;
-  let redisUrl = config.redisUrl;
-  if (!redisUrl) {
-    privateRedis = await startPrivateRedis(config.dataDir);
-    redisUrl = privateRedis.url;
-  }
-  // BullMQ wants maxRetriesPerRequest null so a blocking worker survives Redis hiccups.
-  const connection: ConnectionOptions = { url: redisUrl, maxRetriesPerRequest: null } as ConnectionOptions;
-  const queue = new TaskQueue(connection, config.redisPrefix, (err) => log.warn({ err: err.message }, 'redis error'));
+  let redis: ReturnType<typeof openQueue> | undefined;
   const tasks = new TaskStore(db);
-  const mailer: Mailer | undefined = config.smtp ? createMailer(config.smtp) : undefined;
+  // nodemailer loads only where notifications are set up.
+  const mailer: Mailer | undefined = config.smtp ? (await import('../notify/mailer')).createMailer(config.smtp) : undefined;
   return {
     config,
     log,
@@ -53,15 +48,25 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     journal: new Journal(db),
     vault,
     messages: new MessageRefs(db),
-    queue,
-    connection,
+    queue: async () => (await (redis ??= openQueue(config, log))).queue,
     notify: taskNotifier(tasks, mailer, log),
     network: systemNetwork({ dnsServers: config.dnsServers, timeoutMs: 5000 }),
     close: async () => {
       mailer?.close();
-      await queue.close();
-      await privateRedis?.stop();
+      const opened = await redis?.catch(() => undefined);
+      await opened?.queue.close();
+      await opened?.privateRedis?.stop();
       db.$client.close();
     },
   };
+}
+
+async function openQueue(config: Config, log: Logger) {
+  // BullMQ (and Redis) load only here, for the commands that queue or follow tasks.
+  const [{ TaskQueue }, { startPrivateRedis }] = await Promise.all([import('../queue/queue'), import('../queue/private-redis')]);
+  const privateRedis = config.redisUrl ? undefined : await startPrivateRedis(config.dataDir);
+  // BullMQ wants maxRetriesPerRequest null so a blocking worker survives Redis hiccups.
+  const connection = { url: config.redisUrl ?? privateRedis!.url, maxRetriesPerRequest: null } as ConnectionOptions;
+  const queue = new TaskQueue(connection, config.redisPrefix, (err) => log.warn({ err: err.message }, 'redis error'));
+  return { queue, privateRedis };
 }

@@ -9,10 +9,7 @@ import { isEnded, type TaskView } from '../task';
 import type { Runtime } from './runtime';
 import type { Actor } from './actor';
 import { checkAccount, checkAccounts } from './check-accounts';
-import { resolveAuto } from './resolve-auto';
-import { detectSettings, type Detection } from '../connectors/autodetect';
-import { createQueueEvents } from '../queue/queue';
-import { startWorker } from '../queue/worker';
+import type { Detection } from '../connectors/autodetect';
 import type { EngineDeps } from '../engine/run-task';
 import type { MessageRef } from '../store/messages';
 import { TaskFeed } from '../notify/task-feed';
@@ -27,14 +24,20 @@ export interface CreateTaskInput {
 
 const PURGE_EVERY_MS = 10 * 60_000;
 
-/** The domain's one entry point for commands and adapters. */
+/**
+ * The domain's one entry point for commands and adapters. Autodetection, the worker (engine and
+ * every connector) and the queue load when first used, so that reading a task loads none of them.
+ */
 export class TernService {
   constructor(private readonly rt: Runtime) {}
 
   /** Checks both logins, then stores and queues the task. Nothing is queued when a check fails. */
   async create(request: CreateTaskInput, actor: Actor): Promise<TaskView> {
     this.checkNotify(request.notify);
+    // The queue first: a task is never stored without one to run it.
+    const queue = await this.rt.queue();
     // Accounts given as "auto" get their detected server first; the task shows what was chosen.
+    const { resolveAuto } = await import('./resolve-auto');
     const [source, destination] = await Promise.all([resolveAuto(request.source, 'source', this.rt.network), resolveAuto(request.destination, 'destination', this.rt.network)]);
     const input = { ...request, source: source.account, destination: destination.account };
     checkItemsSupported(input.items, input.source.protocol, input.destination.protocol);
@@ -45,12 +48,13 @@ export class TernService {
     this.rt.vault.put(id, 'destination', input.destination.password);
     this.rt.tasks.audit(id, actor.id, 'task.create', input.items.join(','));
     for (const d of [source.detected, destination.detected]) if (d) this.rt.tasks.audit(id, actor.id, 'account.detected', d);
-    await this.rt.queue.enqueueMigration(id);
+    await queue.enqueueMigration(id);
     return this.rt.tasks.get(id)!;
   }
 
   /** Server settings for an address (presets, autoconfig, SRV, Exchange Autodiscover, probed guesses). */
-  detect(email: string, password?: string): Promise<Detection> {
+  async detect(email: string, password?: string): Promise<Detection> {
+    const { detectSettings } = await import('../connectors/autodetect');
     return detectSettings(email, { network: this.rt.network, password });
   }
 
@@ -78,11 +82,14 @@ export class TernService {
     if (task.status !== 'queued' && task.status !== 'running') {
       throw new TernError('INVALID_STATE', `${task.id} has already ended (${task.status.replace('_', ' ')}); there is nothing to cancel.`);
     }
+    // Only a queued task has a job to take off the queue (a running one reads the cancel from the
+    // store), so only then is Redis needed.
+    const queue = task.status === 'queued' ? await this.rt.queue() : undefined;
     const now = Date.now();
     this.rt.tasks.update(task.id, { cancelRequestedAt: now, cancelledBy: actor.label }, now);
-    if (this.rt.tasks.transition(task.id, ['queued'], 'cancelled', { endedAt: now, rollbackUntil: now + this.rollbackWindowMs() })) {
+    if (queue && this.rt.tasks.transition(task.id, ['queued'], 'cancelled', { endedAt: now, rollbackUntil: now + this.rollbackWindowMs() })) {
       this.rt.tasks.closeOpenSteps(task.id, 'cancelled', now);
-      await this.rt.queue.removeWaiting(task.id);
+      await queue.removeWaiting(task.id);
       this.rt.tasks.audit(task.id, actor.id, 'task.cancel');
       await this.rt.notify(task.id, 'cancelled');
       return this.rt.tasks.get(task.id)!;
@@ -98,11 +105,12 @@ export class TernService {
     if (task.status === 'rolled_back') throw new TernError('INVALID_STATE', `${task.id} has already been rolled back.`);
     if (!isEnded(task.status)) throw new TernError('INVALID_STATE', `${task.id} is still ${task.status}: cancel it first, then roll it back.`);
     if (!task.canRollback) throw new TernError('ROLLBACK_EXPIRED', `The rollback window of ${task.id} has closed (${this.rt.config.rollbackWindowHours} h after it ended).`);
+    const queue = await this.rt.queue();
     if (!this.rt.tasks.transition(task.id, ['completed', 'failed', 'cancelled'], 'rolling_back', { endStatus: task.status, rollbackError: null })) {
       throw new TernError('INVALID_STATE', `${task.id} changed state meanwhile; try again.`);
     }
     this.rt.tasks.audit(task.id, actor.id, 'task.rollback');
-    await this.rt.queue.enqueueRollback(task.id);
+    await queue.enqueueRollback(task.id);
     return this.rt.tasks.get(task.id)!;
   }
 
@@ -112,7 +120,7 @@ export class TernService {
    */
   async follow(taskId: string, done: (t: TaskView) => boolean, onUpdate: (t: TaskView) => void = () => {}, signal?: AbortSignal): Promise<TaskView> {
     const id = this.find(taskId).id;
-    const events = createQueueEvents(this.rt.connection, this.rt.config.redisPrefix);
+    const events = (await this.rt.queue()).events();
     let poll: NodeJS.Timeout | undefined;
     try {
       return await new Promise<TaskView>((resolve, reject) => {
@@ -149,6 +157,8 @@ export class TernService {
    * (under TERN_DATA_DIR/uploads) is deleted then, or at once when the import is refused.
    */
   async importPst(req: { file: string; fileName: string; destination: AccountCredentials; items: ItemKind[]; notify?: string }, actor: Actor): Promise<TaskView> {
+    // The queue first: a task is never stored without one to run it.
+    const queue = await this.rt.queue();
     try {
       this.checkNotify(req.notify);
       checkItemsSupported(req.items, 'pst', req.destination.protocol);
@@ -166,7 +176,7 @@ export class TernService {
     this.rt.vault.put(id, 'source', '');
     this.rt.vault.put(id, 'destination', req.destination.password);
     this.rt.tasks.audit(id, actor.id, 'pst.import', `${req.fileName}: ${req.items.join(',')}`);
-    await this.rt.queue.enqueueMigration(id);
+    await queue.enqueueMigration(id);
     return this.rt.tasks.get(id)!;
   }
 
@@ -196,7 +206,7 @@ export class TernService {
 
   /** Changes of the tasks whose cards `surface` keeps up to date. */
   feed(surface: string): TaskFeed {
-    return new TaskFeed({ connection: this.rt.connection, prefix: this.rt.config.redisPrefix }, () => this.openCards(surface).map((c) => c.taskId));
+    return new TaskFeed(async () => (await this.rt.queue()).events(), () => this.openCards(surface).map((c) => c.taskId));
   }
 
   /** A task for its status card: the card is public in its channel already, so no follow rule applies. */
@@ -213,10 +223,11 @@ export class TernService {
    * Runs a worker in this process (for `tern migrate` when none is running, and `tern worker`).
    * Workers also close rollback windows as they pass.
    */
-  startWorker() {
+  async startWorker() {
+    const [{ startWorker }, queue] = await Promise.all([import('../queue/worker'), this.rt.queue()]);
     const worker = startWorker(this.engineDeps(), {
-      connection: this.rt.connection,
-      prefix: this.rt.config.redisPrefix,
+      connection: queue.connection,
+      prefix: queue.prefix,
       concurrency: this.rt.config.workerConcurrency,
       lockMs: this.rt.config.jobLockMs,
     });
@@ -232,7 +243,7 @@ export class TernService {
   }
 
   async workersRunning(): Promise<boolean> {
-    return (await this.rt.queue.workerCount()) > 0;
+    return (await (await this.rt.queue()).workerCount()) > 0;
   }
 
   /** Closes rollback windows that have passed: the journal and the credentials go. */

@@ -49,7 +49,7 @@ if (!spec.imapCompress) {
 }
 
 const tern = await startTern(spec.redisUrl, { TERN_CONNECTIONS_PER_ACCOUNT: String(spec.connections) });
-tern.startWorker();
+await tern.startWorker();
 
 async function pass(): Promise<PassResult> {
   globalThis.gc?.(); // forked with --expose-gc: start each pass from a collected heap

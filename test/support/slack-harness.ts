@@ -64,7 +64,7 @@ export async function startSlackHarness(redisUrl: string, env: Record<string, st
   let bot = newBot();
   let running = true;
   await bot.start();
-  tern.startWorker();
+  await tern.startWorker();
   const eventsUrl = `http://127.0.0.1:${port}/slack/events`;
   const team = { id: fake.identity.teamId, domain: fake.identity.teamDomain };
   const user = (id: string) => ({ id, username: id.toLowerCase(), name: id.toLowerCase(), team_id: team.id });

@@ -21,7 +21,7 @@ export interface TestTern {
   runtime: Runtime;
   service: TernService;
   actor: Actor;
-  startWorker(): Worker;
+  startWorker(): Promise<Worker>;
   /** Waits until the task has ended (or `until` holds). */
   waitFor(id: string, until?: (t: TaskView) => boolean): Promise<TaskView>;
   close(): Promise<void>;
@@ -50,8 +50,8 @@ export async function startTern(redisUrl: string, extra: Record<string, string> 
     runtime,
     service,
     actor: { id: 'test:owner', label: 'owner', admin: false },
-    startWorker() {
-      const w = service.startWorker();
+    async startWorker() {
+      const w = await service.startWorker();
       workers.push(w);
       return w;
     },

@@ -31,8 +31,12 @@ export interface PstSession {
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
 type Call = DistributiveOmit<PstRequest, 'id'>;
 
+// Compiled (dist/), the reader thread is its own entry next to this code; from the TypeScript
+// sources it starts through thread-entry.mjs, which registers tsx first.
+const THREAD = import.meta.url.endsWith('.ts') ? new URL('./thread-entry.mjs', import.meta.url) : new URL('./pst-thread.js', import.meta.url);
+
 export async function openPst(file: string, name: string): Promise<PstSession> {
-  const worker = new Worker(new URL('./thread-entry.mjs', import.meta.url), { workerData: { file, name } });
+  const worker = new Worker(THREAD, { workerData: { file, name } });
   const pending = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void }>();
   let nextId = 1;
   let dead: TernError | undefined;

@@ -1,0 +1,34 @@
+// Compiles the CLI into dist/ so that `tern` starts without compiling TypeScript (bin/tern.js
+// falls back to tsx when dist/ is missing or older than the sources). Run by `npm run build`,
+// and by `prepare` and `pretest`.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dist = path.join(root, 'dist');
+
+// Old chunks have hashed names: start clean so none lingers.
+fs.rmSync(dist, { recursive: true, force: true });
+await build({
+  absWorkingDir: root,
+  entryPoints: {
+    main: 'adapters/cli/main.ts',
+    // The PST reader thread starts from its own file (src/connectors/pst/client.ts).
+    'pst-thread': 'src/connectors/pst/thread.ts',
+  },
+  outdir: dist,
+  bundle: true,
+  // Dynamic import()s become chunks loaded only by the commands that need them. Chunks stay next
+  // to the entries, so import.meta.url means dist/ in every one of them.
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: true,
+  logLevel: 'warning',
+});
+// src/store/db.ts applies the SQL migrations from next to itself.
+fs.cpSync(path.join(root, 'src/store/migrations'), path.join(dist, 'migrations'), { recursive: true });

@@ -1,0 +1,74 @@
+// Start-up benchmark: wall time and peak memory of `tern --help`, `tern list` and `tern status ID`,
+// each a fresh `node bin/tern.js` process, against the targets of issue 12 (0.3 s, 80 MB).
+// `npm run bench:startup` builds dist/ first, so this measures the compiled CLI.
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { openDb } from '../../src/store/db';
+import { TaskStore } from '../../src/store/tasks';
+import { newTaskId } from '../../src/ids';
+import { projectRoot } from '../support/tern';
+
+const RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 10);
+const MAX_WALL_S = 0.3;
+const MAX_RSS_MB = 80;
+
+// The child reports its own peak RSS (getrusage, in KiB) on file descriptor 3 as it exits.
+const REPORT_PEAK_RSS = `data:text/javascript,${encodeURIComponent("import fs from 'node:fs'; process.on('exit', () => fs.writeSync(3, String(process.resourceUsage().maxRSS)));")}`;
+
+// A data directory holding one task. No REDIS_URL: status and list read the store only, and a
+// redis-server started by one of them would show below.
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tern-bench-startup-'));
+const env: NodeJS.ProcessEnv = { ...process.env, TERN_DATA_DIR: dataDir, TERN_SECRET_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'silent' };
+delete env.REDIS_URL;
+const taskId = newTaskId();
+const db = openDb(path.join(dataDir, 'tern.db'));
+const imap = (user: string) => ({ protocol: 'imap' as const, host: 'imap.example.com', port: 993, secure: true, insecure: false, user });
+new TaskStore(db).create({ id: taskId, requester: 'cli:bench', source: imap('alice@example.com'), destination: imap('alice@example.net'), items: ['emails'] });
+db.$client.close();
+
+interface Run {
+  wallS: number;
+  rssMb: number;
+}
+
+function runOnce(args: string[]): Run {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, ['--import', REPORT_PEAK_RSS, 'bin/tern.js', ...args], { cwd: projectRoot, env, stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
+  const wallS = (performance.now() - t0) / 1000;
+  if (r.status !== 0) throw new Error(`tern ${args.join(' ')} exited with ${r.status}: ${r.stderr?.toString()}`);
+  return { wallS, rssMb: Number(r.output[3]?.toString()) / 1024 };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+const commands = [['--help'], ['list'], ['status', taskId]];
+let failed = false;
+console.log(`tern start-up, ${RUNS} runs per command after one warm-up (targets: ${MAX_WALL_S} s median wall time, ${MAX_RSS_MB} MB peak RSS)`);
+console.log(`${'command'.padEnd(22)} ${'wall (median, min-max)'.padEnd(26)} ${'peak RSS (median, max)'.padEnd(24)} verdict`);
+try {
+  for (const args of commands) {
+    runOnce(args);
+    const runs = Array.from({ length: RUNS }, () => runOnce(args));
+    const wall = runs.map((r) => r.wallS);
+    const rss = runs.map((r) => r.rssMb);
+    const misses = [median(wall) > MAX_WALL_S && 'slow', Math.max(...rss) > MAX_RSS_MB && 'memory'].filter(Boolean);
+    failed ||= misses.length > 0;
+    console.log(
+      `${`tern ${args[0]}`.padEnd(22)} ${`${median(wall).toFixed(3)} s (${Math.min(...wall).toFixed(3)}-${Math.max(...wall).toFixed(3)})`.padEnd(26)} ${`${median(rss).toFixed(1)} MB (${Math.max(...rss).toFixed(1)})`.padEnd(24)} ${misses.length ? `FAIL (${misses.join(', ')})` : 'pass'}`,
+    );
+  }
+  if (fs.existsSync(path.join(dataDir, 'redis'))) {
+    console.log('FAIL: a command started a redis-server; status and list must only read the store');
+    failed = true;
+  }
+} finally {
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
+process.exitCode = failed ? 1 : 0;
