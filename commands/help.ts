@@ -1,21 +1,11 @@
+import { CONNECTORS } from '../src/connectors/registry';
 import { ITEM_KINDS } from '../src/items';
 
-/** Platform-neutral help: each surface prints these with its own command syntax. */
-export interface HelpEntry {
-  command: string;
-  what: string;
-}
+/** Platform-neutral help texts, from the registry: what can be moved, and the account URLs each side takes. */
+export const ITEM_NAMES = ITEM_KINDS.join(', ');
 
-export function help(): { entries: HelpEntry[]; items: readonly string[]; accountUrls: string[] } {
-  return {
-    entries: [
-      { command: 'migrate', what: 'start a migration from a source account to a destination account' },
-      { command: 'status', what: "show a task's progress (others' tasks need the source e-mail address too)" },
-      { command: 'list', what: 'list your tasks' },
-      { command: 'cancel', what: 'finish the folder in progress, then stop' },
-      { command: 'rollback', what: 'remove from the destination what the task created (within the rollback window)' },
-    ],
-    items: ITEM_KINDS,
-    accountUrls: ['imap://user@host:143', 'imaps://user@host:993', 'pop3://user@host:110', 'pop3s://user@host:995'],
-  };
+/** "imap[s]://user@host[:port], pop3[s]://…, ews://…": the schemes of the kinds that can be this side. */
+export function accountUrlForms(side: 'source' | 'destination'): string {
+  const kinds = Object.values(CONNECTORS).filter((c) => Object.keys(c.schemes).length > 0 && (side === 'source' ? c.source : c.destination).length > 0);
+  return kinds.map((c) => Object.keys(c.schemes).map((s) => `${s}//user@host`).join(' or ')).join(', ');
 }

@@ -595,8 +595,6 @@ describe('tern migrate --detach, then status, cancel, list', () => {
     expect(task).toMatchObject({ status: 'queued', items: ['emails'], endedAt: null, rollbackUntil: null });
     expect(task.steps).toEqual([{ kind: 'emails', status: 'pending', total: 0, copied: 0, alreadyPresent: 0, failed: 0, bytes: 0 }]);
     expect(r.stderr).toContain(`Task ${id} created`);
-    // Two logins; no migration is followed.
-    expect(r.ms).toBeLessThan(20_000);
   });
 
   it('tern status shows it still queued (no worker runs)', async () => {

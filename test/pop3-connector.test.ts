@@ -1,10 +1,9 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
-import { promisify } from 'node:util';
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPop3 } from '../src/connectors/pop3';
@@ -12,11 +11,9 @@ import { MultilineDecoder } from '../src/connectors/pop3/framing';
 import type { AccountCredentials } from '../src/ports/account';
 import { dedupeKey } from '../src/ports/dedupe-key';
 import { TernError } from '../src/errors';
+import { startDovecot, type DovecotServer } from './support/dovecot';
 
-const run = promisify(execFile);
-const DOVECOT = path.resolve(process.cwd(), '../shared/dovecot');
-
-// --- small local helpers (kept here so this test depends on nothing else under test/) ---
+// --- small local helpers ---
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -29,34 +26,6 @@ async function freePort(): Promise<number> {
   });
 }
 
-interface Dovecot {
-  dir: string;
-  imapPort: number;
-  pop3Port: number;
-}
-
-/** Starts a private Dovecot; retries with new ports if another worker grabbed ours meanwhile. */
-async function startDovecot(): Promise<Dovecot> {
-  let lastErr: unknown;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'tern-pop3-'));
-    const [imapPort, pop3Port] = [await freePort(), await freePort()];
-    try {
-      const { stdout } = await run(path.join(DOVECOT, 'start.sh'), [dir, String(imapPort), String(pop3Port)], { timeout: 40_000 });
-      if (stdout.includes('DOVECOT READY')) return { dir, imapPort, pop3Port };
-      lastErr = new Error(stdout);
-    } catch (err) {
-      lastErr = err;
-    }
-    await stopDovecot(dir);
-  }
-  throw lastErr;
-}
-
-async function stopDovecot(dir: string): Promise<void> {
-  await run(path.join(DOVECOT, 'stop.sh'), [dir], { timeout: 30_000 }).catch(() => {});
-  rmSync(dir, { recursive: true, force: true });
-}
 
 /** Delivers messages the honest way: IMAP APPEND as the user, not files written into the Maildir. */
 async function appendAll(port: number, user: string, pass: string, messages: Buffer[]): Promise<void> {
@@ -202,17 +171,17 @@ describe('POP3 source connector (scripted server)', () => {
 });
 
 describe('POP3 source connector (real Dovecot)', () => {
-  let dovecot: Dovecot;
+  let dovecot: DovecotServer;
   let account: AccountCredentials;
 
   beforeAll(async () => {
-    dovecot = await startDovecot();
+    dovecot = await startDovecot('slash');
     account = { protocol: 'pop3', host: '127.0.0.1', port: dovecot.pop3Port, secure: false, insecure: false, user: 'alice', password: 'alicepass' };
     await appendAll(dovecot.imapPort, 'alice', 'alicepass', MESSAGES);
   }, 60_000);
 
   afterAll(async () => {
-    if (dovecot) await stopDovecot(dovecot.dir);
+    await dovecot?.stop();
   }, 60_000);
 
   it('lists every message in order with size, dedupe key and Date header', async () => {

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { help } from '../../commands/help';
+import { ITEM_NAMES, accountUrlForms } from '../../commands/help';
 import { TernError } from '../../src/errors';
 import { processIo, type CliIo } from './io';
 import { reportError } from './report-error';
@@ -22,9 +22,9 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   program
     .command('migrate')
     .description('check both accounts, create a migration task and follow it to its end')
-    .requiredOption('--from <url>', 'source account: imap[s]://user@host[:port] or pop3[s]://…')
-    .requiredOption('--to <url>', 'destination account: imap[s]://user@host[:port]')
-    .option('--items <list>', `what to move, comma-separated (${help().items.join(', ')})`, 'emails')
+    .requiredOption('--from <url>', `source account: ${accountUrlForms('source')} (README: Account URLs)`)
+    .requiredOption('--to <url>', `destination account: ${accountUrlForms('destination')}`)
+    .option('--items <list>', `what to move, comma-separated (${ITEM_NAMES})`, 'emails')
     .option('--notify <email>', 'e-mail address to notify when the task ends')
     .option('--detach', 'return once the task is queued')
     .option('--json', 'print the final task as JSON on stdout')
@@ -42,8 +42,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   program
     .command('import-pst <file>')
     .description('import a .pst file (mail, and for Exchange contacts, groups, calendar, tasks) into a mailbox and follow it')
-    .requiredOption('--to <url>', 'destination account: imap[s]://user@host[:port]')
-    .option('--items <list>', `what to import, comma-separated (${help().items.join(', ')})`, 'emails')
+    .requiredOption('--to <url>', `destination account: ${accountUrlForms('destination')}`)
+    .option('--items <list>', `what to import, comma-separated (${ITEM_NAMES})`, 'emails')
     .option('--notify <email>', 'e-mail address to notify when the task ends')
     .option('--detach', 'return once the task is queued')
     .option('--json', 'print the final task as JSON on stdout')
