@@ -6,7 +6,7 @@ export default defineConfig({
     // Integration tests start real Dovecot and Redis servers: give them time, and keep to the machine's 2 cores.
     testTimeout: 120_000,
     hookTimeout: 120_000,
-    maxWorkers: 2,
+    maxWorkers: 4,
     pool: 'forks',
   },
 });

@@ -23,7 +23,9 @@ export type ErrorCode =
   | 'BAD_NOTIFY'
   | 'INTERRUPTED'
   /** The destination refused one item (its content, not the connection): that item fails, the step goes on. */
-  | 'ITEM_REFUSED';
+  | 'ITEM_REFUSED'
+  /** A run stopped because another run holds its task now: nothing to report on the task. */
+  | 'RUN_STOPPED';
 
 export interface ErrorDetails {
   /** Which input field the error is about, for forms (e.g. "source", "destination", "items"). */

@@ -124,6 +124,8 @@ describe('IMAP to IMAP, "/" source to "INBOX." + "." destination', () => {
     await rollback(tern.service, { taskId: done.id }, tern.actor);
     const rolled = await tern.waitFor(done.id, (t) => t.status !== 'rolling_back');
     expect(rolled.status).toBe('rolled_back');
+    // Nothing left behind, and nothing to say about it.
+    expect(rolled.rollbackNotes ?? []).toEqual([]);
     expect(await snapshotMailbox(bob())).toEqual(before);
     expect(await snapshotMailbox(alice())).toEqual(source);
   });
@@ -191,6 +193,8 @@ describe('rollback after the destination changed', () => {
     const rolled = await tern.waitFor(done.id, (t) => t.status !== 'rolling_back');
     expect(rolled.rollbackError).toBeUndefined();
     expect(rolled.status).toBe('rolled_back');
+    // Nothing left behind, and nothing to say about it.
+    expect(rolled.rollbackNotes ?? []).toEqual([]);
     expect(await snapshotMailbox(dst)).toEqual(before);
     expect(tern.runtime.journal.entries(done.id)).toEqual([]);
   });

@@ -77,7 +77,8 @@ describe('who may do what', () => {
   beforeAll(async () => {
     await seedMessage(account(slash, 'carol'), 'INBOX', makeMessage({ subject: 'hi' }));
     taskId = (await migrate(tern.service, { from: imapUrl(slash, 'carol'), to: imapUrl(slash, 'bob') }, tern.actor)).id;
-    await tern.waitFor(taskId);
+    const done = await tern.waitFor(taskId);
+    expect(done.status, done.error).toBe('completed');
   });
 
   it('lets others follow a task only with its source address', () => {

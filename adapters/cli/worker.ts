@@ -5,6 +5,9 @@ export async function runWorkerUntilSignal(s: CliSession, mode: 'worker' | 'star
   // The chat SDKs load only here: every other command starts without them.
   const bots = mode === 'start' ? await (await import('../bots')).startBots(s.config, s.service, s.log) : undefined;
   if (bots && bots.names.length === 0) s.log.warn('no chat bot token is set (SLACK_BOT_TOKEN, DISCORD_TOKEN): running the worker only');
+  // The engine hands every promise a handler; should one slip through, the bug is logged and the
+  // worker keeps serving its other tasks instead of dying with them.
+  process.on('unhandledRejection', (reason) => s.log.error({ err: reason }, 'unhandled promise rejection (a bug): the worker goes on'));
   const worker = await s.service.startWorker();
   await worker.waitUntilReady();
   const what = [...(bots?.names ?? []), `worker (concurrency ${s.config.workerConcurrency})`].join(' + ');

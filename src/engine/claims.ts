@@ -1,4 +1,5 @@
-import type { Journal, JournalEntry } from '../store/journal';
+import type { JournalEntry } from '../store/journal';
+import type { RunJournal } from './run-journal';
 
 /** Something at the destination an intent could have become. */
 export interface Candidate {
@@ -21,7 +22,7 @@ export const markOf = (taskId: string, entryId: number) => `${taskId}/${entryId}
  * destination keeps marks, else by its key at or above its watermark — which confirms it; an
  * intent that found nothing never landed and is dropped. `entries` get their refs filled in.
  */
-export function claimIntents(journal: Journal, taskId: string, entries: JournalEntry[], present: Candidate[], byMark: boolean): Set<string> {
+export function claimIntents(journal: RunJournal, taskId: string, entries: JournalEntry[], present: Candidate[], byMark: boolean): Set<string> {
   const ours = new Set(entries.flatMap((e) => (e.ref ? [e.ref] : [])));
   for (const entry of entries.filter((e) => !e.ref)) {
     const mark = markOf(taskId, entry.id);

@@ -1,9 +1,16 @@
 import type { AccountCredentials } from '../ports/account';
 import type { LoadConnector, OpenOptions } from '../ports/connector';
 import type { Logger } from '../log';
-import type { Journal } from '../store/journal';
+import type { RunJournal } from './run-journal';
 import type { TaskStore } from '../store/tasks';
 import type { ProgressThrottle } from './progress';
+import type { StepCounters } from '../task';
+
+/** How a step ended: cancelled part-way or not, and its exact counters. */
+export interface StepResult {
+  cancelled: boolean;
+  counters: StepCounters;
+}
 
 /** What a step gets to do its work: accounts, their connectors, the store, progress and the cancel signal. */
 export interface StepContext {
@@ -12,7 +19,8 @@ export interface StepContext {
   destination: AccountCredentials;
   connectors: LoadConnector;
   tasks: TaskStore;
-  journal: Journal;
+  /** Every write checks that this run still holds the task (see lease.ts). */
+  journal: RunJournal;
   progress: ProgressThrottle;
   /** Read from the store: true once someone asked to cancel. */
   cancelRequested(): boolean;

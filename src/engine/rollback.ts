@@ -3,7 +3,9 @@ import type { Connector } from '../ports/connector';
 import type { DestinationFolder, MailDestination } from '../ports/mail';
 import type { PimDestination, SettingsPort } from '../ports/pim';
 import type { PimKind } from '../ports/pim-items';
-import type { Journal, JournalEntry } from '../store/journal';
+import type { JournalEntry } from '../store/journal';
+import { RunLease, RunningElsewhere } from './lease';
+import { leasedJournal, type RunJournal } from './run-journal';
 import { TernError } from '../errors';
 import type { EngineDeps } from './run-task';
 import { claimIntents } from './claims';
@@ -18,24 +20,33 @@ const PIM_KINDS: PimKind[] = ['contact', 'group', 'event', 'task'];
  * folders it created when they are empty. Journal entries go as their items go, so a rollback
  * that fails half-way can simply be asked for again.
  */
-export async function runRollback(deps: EngineDeps, taskId: string): Promise<void> {
+export async function runRollback(deps: EngineDeps, taskId: string, signal?: AbortSignal): Promise<void> {
   const { tasks, log } = deps;
   const row = tasks.row(taskId);
   if (!row || row.status !== 'rolling_back') return;
+  const lease = RunLease.take(tasks, taskId, deps.workerId, deps.leaseMs, signal);
+  if (!lease) throw new RunningElsewhere(taskId, tasks.leaseHolder(taskId));
   try {
     const password = deps.vault.get(taskId, 'destination');
     if (password === undefined) throw new TernError('ROLLBACK_EXPIRED', `The rollback window of ${taskId} has closed.`);
     const endpoint = JSON.parse(row.destination) as AccountEndpoint;
-    const kept = await undo(deps, taskId, { ...endpoint, password });
+    const kept = await undo(deps, leasedJournal(deps.journal, lease), taskId, { ...endpoint, password });
+    lease.check();
     tasks.transition(taskId, ['rolling_back'], 'rolled_back', { rollbackError: null });
     tasks.audit(taskId, 'worker', 'rollback.done', kept.length ? kept.join('\n') : undefined);
     await deps.notify?.(taskId, 'rolled_back');
   } catch (err) {
+    if (err instanceof TernError && err.code === 'RUN_STOPPED') {
+      log.warn({ task: taskId }, err.userMessage);
+      return;
+    }
     const message = err instanceof TernError ? err.userMessage : 'Internal error during the rollback; the details are in the worker log.';
     if (!(err instanceof TernError)) log.error({ err, task: taskId }, 'rollback failed');
     tasks.transition(taskId, ['rolling_back'], (row.endStatus as 'completed') ?? 'failed', { rollbackError: message });
     tasks.audit(taskId, 'worker', 'rollback.failed', message);
     await deps.notify?.(taskId, 'rollback_failed');
+  } finally {
+    lease.release();
   }
 }
 
@@ -68,17 +79,17 @@ class DestinationPorts {
   }
 }
 
-async function undo(deps: EngineDeps, taskId: string, account: AccountCredentials): Promise<string[]> {
+async function undo(deps: EngineDeps, journal: RunJournal, taskId: string, account: AccountCredentials): Promise<string[]> {
   const ports = new DestinationPorts(await deps.connectors(account.protocol), account, deps.connectTimeoutMs);
   try {
     const kept: string[] = [];
-    const entries = deps.journal.entries(taskId);
+    const entries = journal.entries(taskId);
     const of = (kinds: string[]) => entries.filter((e) => kinds.includes(e.kind));
-    kept.push(...(await removeMessages(deps.journal, taskId, of(['message']), ports.mail)));
-    await removeItems(deps.journal, taskId, of([...PIM_KINDS, 'item']), ports.pim);
+    kept.push(...(await removeMessages(journal, taskId, of(['message']), ports.mail)));
+    await removeItems(journal, taskId, of([...PIM_KINDS, 'item']), ports.pim);
     const snapshots = of(['snapshot']);
-    if (snapshots.length) kept.push(...(await restoreSettings(deps.journal, snapshots, await ports.settings())));
-    kept.push(...(await removeFolders(deps.journal, of(['folder']), ports)));
+    if (snapshots.length) kept.push(...(await restoreSettings(journal, snapshots, await ports.settings())));
+    kept.push(...(await removeFolders(journal, of(['folder']), ports)));
     return kept;
   } finally {
     await ports.close();
@@ -86,7 +97,7 @@ async function undo(deps: EngineDeps, taskId: string, account: AccountCredential
 }
 
 /** Messages by folder and generation; a folder recreated since (another generation) is left alone, and said so. */
-async function removeMessages(journal: Journal, taskId: string, entries: JournalEntry[], port: () => Promise<MailDestination>): Promise<string[]> {
+async function removeMessages(journal: RunJournal, taskId: string, entries: JournalEntry[], port: () => Promise<MailDestination>): Promise<string[]> {
   const kept: string[] = [];
   for (const [path, inFolder] of groupBy(entries, (e) => e.folder)) {
     const mail = await port();
@@ -118,7 +129,7 @@ async function removeMessages(journal: Journal, taskId: string, entries: Journal
 }
 
 /** Contacts, groups, events and tasks by id; an intent whose answer never came is found by its stamp. */
-async function removeItems(journal: Journal, taskId: string, entries: JournalEntry[], port: () => Promise<PimDestination>): Promise<void> {
+async function removeItems(journal: RunJournal, taskId: string, entries: JournalEntry[], port: () => Promise<PimDestination>): Promise<void> {
   if (!entries.length) return;
   const pim = await port();
   for (const [path, inFolder] of groupBy(entries.filter((e) => !e.ref), (e) => e.folder)) {
@@ -140,7 +151,7 @@ async function removeItems(journal: Journal, taskId: string, entries: JournalEnt
 }
 
 /** Deepest first, so a created parent is empty of created children when its turn comes; a folder holding others' things stays. */
-async function removeFolders(journal: Journal, entries: JournalEntry[], ports: DestinationPorts): Promise<string[]> {
+async function removeFolders(journal: RunJournal, entries: JournalEntry[], ports: DestinationPorts): Promise<string[]> {
   const kept: string[] = [];
   // A folder's path is longer than its parent's, whatever the separator.
   for (const entry of [...entries].sort((a, b) => b.folder.length - a.folder.length || b.id - a.id)) {

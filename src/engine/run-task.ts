@@ -5,10 +5,12 @@ import type { Vault } from '../store/vault';
 import type { AccountEndpoint } from '../ports/account';
 import type { LoadConnector } from '../ports/connector';
 import type { ItemKind } from '../items';
-import type { TaskEvent } from '../task';
+import type { StepCounters, TaskEvent } from '../task';
 import { TernError, isRetryable } from '../errors';
 import { ProgressThrottle, type ProgressSink } from './progress';
-import type { StepContext } from './context';
+import type { StepContext, StepResult } from './context';
+import { RunLease, RunningElsewhere } from './lease';
+import { leasedJournal } from './run-journal';
 import { runEmailStep } from './steps/emails';
 import { runPimStep } from './steps/pim';
 import { runOofStep, runRulesStep } from './steps/settings';
@@ -19,6 +21,10 @@ export interface EngineDeps {
   journal: Journal;
   vault: Vault;
   log: Logger;
+  /** Who runs (host, process): recorded with the run lease. */
+  workerId: string;
+  /** How long a run's lease lasts unrenewed: a dead worker's task is taken over after about this. */
+  leaseMs: number;
   connectionsPerAccount: number;
   connectTimeoutMs: number;
   imapPipelining: boolean;
@@ -27,7 +33,7 @@ export interface EngineDeps {
   notify?: (taskId: string, event: TaskEvent) => Promise<void>;
 }
 
-type StepRunner = (ctx: StepContext) => Promise<{ cancelled: boolean }>;
+type StepRunner = (ctx: StepContext) => Promise<StepResult>;
 const STEP_RUNNERS: Record<ItemKind, StepRunner> = {
   emails: runEmailStep,
   contacts: (ctx) => runPimStep(ctx, 'contacts'),
@@ -41,19 +47,33 @@ const STEP_RUNNERS: Record<ItemKind, StepRunner> = {
 /**
  * Runs (or resumes) a task's steps in order. Steps already done are skipped; a step that was
  * running when a worker died runs again, and its journal keeps it from copying anything twice.
- * `finalAttempt` false lets a transient error escape so the queue retries the task.
+ * `finalAttempt` false lets a retryable error escape so the queue tries the task again. Throws
+ * RunningElsewhere while another run holds the task; `signal` aborts when the worker lost the job.
  */
-export async function runTask(deps: EngineDeps, taskId: string, sink: ProgressSink, finalAttempt = true): Promise<void> {
-  const { tasks, log } = deps;
+export async function runTask(deps: EngineDeps, taskId: string, sink: ProgressSink, finalAttempt = true, signal?: AbortSignal): Promise<void> {
+  const { tasks } = deps;
   const row = tasks.row(taskId);
   if (!row || !['queued', 'running'].includes(row.status)) return; // ended already: nothing to do
-  const now = Date.now();
-  if (!tasks.transition(taskId, ['queued', 'running'], 'running', { startedAt: row.startedAt ?? now })) return;
+  const lease = RunLease.take(tasks, taskId, deps.workerId, deps.leaseMs, signal);
+  if (!lease) throw new RunningElsewhere(taskId, tasks.leaseHolder(taskId));
+  try {
+    await runSteps(deps, taskId, row, lease, sink, finalAttempt);
+  } finally {
+    lease.release();
+  }
+}
+
+async function runSteps(deps: EngineDeps, taskId: string, row: NonNullable<ReturnType<TaskStore['row']>>, lease: RunLease, sink: ProgressSink, finalAttempt: boolean): Promise<void> {
+  const { tasks, log } = deps;
+  if (!tasks.transition(taskId, ['queued', 'running'], 'running', { startedAt: row.startedAt ?? Date.now() })) return;
   await deps.notify?.(taskId, 'started');
   const cancelRequested = () => tasks.row(taskId)?.cancelRequestedAt != null;
+  // A resumed step recounts from what is really there; until it is done, its progress never shows less than before.
+  const floors = new Map(tasks.steps(taskId).map((s) => [s.kind, s]));
   const progress = new ProgressThrottle(async (snapshot) => {
-    tasks.updateStep(taskId, snapshot.step, snapshot.counters);
-    await sink(snapshot);
+    const counters = atLeast(snapshot.counters, floors.get(snapshot.step));
+    tasks.updateStep(taskId, snapshot.step, counters);
+    await sink({ ...snapshot, counters });
   });
 
   try {
@@ -63,7 +83,7 @@ export async function runTask(deps: EngineDeps, taskId: string, sink: ProgressSi
       destination: withPassword(deps, taskId, 'destination', JSON.parse(row.destination)),
       connectors: deps.connectors,
       tasks,
-      journal: deps.journal,
+      journal: leasedJournal(deps.journal, lease),
       progress,
       cancelRequested,
       connectionsPerAccount: deps.connectionsPerAccount,
@@ -79,18 +99,27 @@ export async function runTask(deps: EngineDeps, taskId: string, sink: ProgressSi
         continue;
       }
       const runner = STEP_RUNNERS[step.kind];
+      lease.check();
       tasks.updateStep(taskId, step.kind, { status: 'running', startedAt: Date.now(), error: null });
       tasks.audit(taskId, 'worker', 'step.start', step.kind);
       const result = await runner(ctx);
       await progress.flush();
+      lease.check();
       const status = result.cancelled ? 'cancelled' : 'done';
-      tasks.updateStep(taskId, step.kind, { status, endedAt: Date.now() });
+      // The step's own counters, exact now that it has recounted everything.
+      tasks.updateStep(taskId, step.kind, { ...result.counters, status, endedAt: Date.now() });
       tasks.audit(taskId, 'worker', 'step.end', `${step.kind}: ${status}`);
       cancelled ||= result.cancelled;
     }
+    lease.check();
     await finish(deps, taskId, cancelled || cancelRequested() ? 'cancelled' : 'completed');
   } catch (err) {
     await progress.flush();
+    if (err instanceof TernError && err.code === 'RUN_STOPPED') {
+      // Another run holds the task now: it, not this one, says how the task ends.
+      log.warn({ task: taskId }, err.userMessage);
+      return;
+    }
     if (!finalAttempt && isRetryable(err)) {
       log.warn({ task: taskId, code: (err as TernError).code }, 'task attempt failed; it will be retried');
       throw err;
@@ -103,6 +132,18 @@ export async function runTask(deps: EngineDeps, taskId: string, sink: ProgressSi
     tasks.closeOpenSteps(taskId, 'skipped');
     await finish(deps, taskId, 'failed', message);
   }
+}
+
+/** Progress at least what it was when the run began (a resumed step has not recounted yet); failures as they are now. */
+function atLeast(counters: StepCounters, floor: StepCounters | undefined): StepCounters {
+  if (!floor) return counters;
+  return {
+    total: Math.max(counters.total, floor.total),
+    copied: Math.max(counters.copied, floor.copied),
+    alreadyPresent: Math.max(counters.alreadyPresent, floor.alreadyPresent),
+    failed: counters.failed,
+    bytes: Math.max(counters.bytes, floor.bytes),
+  };
 }
 
 async function finish(deps: EngineDeps, taskId: string, status: 'completed' | 'cancelled' | 'failed', error?: string): Promise<void> {

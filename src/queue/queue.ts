@@ -39,6 +39,28 @@ export class TaskQueue {
     await this.queue.add('rollback', { taskId, action: 'rollback' }, { jobId: `${taskId}.rollback.${Date.now()}`, removeOnComplete: true, removeOnFail: { age: 7 * 86_400 } });
   }
 
+  /**
+   * Whether a job for the task is alive in the queue (waiting, delayed, running), or what became
+   * of it: 'failed' (the queue gave up on it, with its reason), 'done', or 'none'.
+   */
+  async jobOf(taskId: string, action: TaskJob['action']): Promise<{ state: 'alive' | 'done' | 'none' } | { state: 'failed'; reason: string; stalls: boolean }> {
+    const job =
+      action === 'migrate'
+        ? await this.queue.getJob(taskId)
+        : (await this.queue.getJobs(['active', 'waiting', 'delayed', 'prioritized'])).find((j) => j?.data.action === 'rollback' && j.data.taskId === taskId);
+    if (!job) return { state: 'none' };
+    const state = await job.getState();
+    if (state === 'failed') return { state: 'failed', reason: job.failedReason ?? 'unknown', stalls: /stalled/i.test(job.failedReason ?? '') };
+    if (state === 'completed' || state === 'unknown') return { state: 'done' };
+    return { state: 'alive' };
+  }
+
+  /** Removes an ended job of the task, so that the task can be queued again under its ID. */
+  async removeEnded(taskId: string): Promise<void> {
+    const job = await this.queue.getJob(taskId);
+    if (job && ((await job.isCompleted()) || (await job.isFailed()))) await job.remove();
+  }
+
   /** Drops a job that no worker has taken yet (a cancelled queued task). */
   async removeWaiting(taskId: string): Promise<void> {
     const job = await this.queue.getJob(taskId);

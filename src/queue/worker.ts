@@ -1,7 +1,8 @@
-import { Worker, type ConnectionOptions } from 'bullmq';
+import { DelayedError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { QUEUE_NAME, type TaskJob } from './queue';
 import { runTask, type EngineDeps } from '../engine/run-task';
 import { runRollback } from '../engine/rollback';
+import { RunningElsewhere } from '../engine/lease';
 
 export interface WorkerOptions {
   connection: ConnectionOptions;
@@ -13,16 +14,26 @@ export interface WorkerOptions {
 
 /**
  * The worker: runs migrations and rollbacks from the queue. A job whose worker died is "stalled"
- * and handed to another worker, which resumes it from the journal.
+ * and handed to another worker, which resumes it from the journal. One run per task, always: a
+ * task another run still holds waits (its job is delayed), and a run whose worker lost the job's
+ * lock is stopped (its task's lease then tells the next run it may go on).
  */
 export function startWorker(deps: EngineDeps, options: WorkerOptions): Worker<TaskJob> {
   const worker = new Worker<TaskJob>(
     QUEUE_NAME,
-    async (job) => {
+    async (job: Job<TaskJob>, token?: string, signal?: AbortSignal) => {
       const { taskId, action } = job.data;
-      if (action === 'rollback') return runRollback(deps, taskId);
-      const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      await runTask(deps, taskId, (snapshot) => job.updateProgress({ ...snapshot }), finalAttempt);
+      try {
+        if (action === 'rollback') return await runRollback(deps, taskId, signal);
+        const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+        await runTask(deps, taskId, (snapshot) => job.updateProgress({ ...snapshot }), finalAttempt, signal);
+      } catch (err) {
+        if (!(err instanceof RunningElsewhere) || !token) throw err;
+        // Not an attempt used: the job waits until the other run ends or its lease runs out.
+        deps.log.info({ task: taskId, holder: err.holder }, 'the task is being run elsewhere; trying again later');
+        await job.moveToDelayed(Date.now() + options.lockMs, token);
+        throw new DelayedError();
+      }
     },
     {
       connection: options.connection,
@@ -33,6 +44,8 @@ export function startWorker(deps: EngineDeps, options: WorkerOptions): Worker<Ta
       maxStalledCount: 10,
     },
   );
+  // The queue gave the job to another worker (this one's lock could not be renewed): stop this run.
+  worker.on('lockRenewalFailed', (jobIds) => jobIds.forEach((id) => worker.cancelJob(id, 'lock lost')));
   worker.on('error', (err) => deps.log.error({ err }, 'worker error'));
   worker.on('failed', (job, err) => deps.log.warn({ task: job?.data.taskId, err: err.message }, 'job attempt failed'));
   return worker;

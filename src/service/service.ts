@@ -1,4 +1,6 @@
+import os from 'node:os';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import type { AccountCredentials } from '../ports/account';
 import { endpointOf, mailboxOf } from '../accounts';
 import type { ItemKind } from '../items';
@@ -9,6 +11,7 @@ import { isEnded, type TaskView } from '../task';
 import type { Runtime } from './runtime';
 import type { Actor } from './actor';
 import { checkAccount, checkAccounts } from './check-accounts';
+import { reconcile } from './reconcile';
 import type { Detection } from '../connectors/autodetect';
 import type { EngineDeps } from '../engine/run-task';
 import type { MessageRef } from '../store/messages';
@@ -22,7 +25,11 @@ export interface CreateTaskInput {
   notify?: string;
 }
 
+/** Who runs tasks in this process, for their leases. */
+const WORKER_ID = `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+
 const PURGE_EVERY_MS = 10 * 60_000;
+const RECONCILE_EVERY_MS = 60_000;
 
 /**
  * The domain's one entry point for commands and adapters. Autodetection, the worker (engine and
@@ -95,6 +102,14 @@ export class TernService {
       return this.rt.tasks.get(task.id)!;
     }
     this.rt.tasks.audit(task.id, actor.id, 'task.cancel');
+    // A running task that no run holds and no job serves (its workers are gone) would never read
+    // the cancel: it ends now.
+    if (task.status === 'running' && !this.rt.tasks.leaseHolder(task.id) && (await (await this.rt.queue()).jobOf(task.id, 'migrate')).state !== 'alive') {
+      if (this.rt.tasks.transition(task.id, ['running'], 'cancelled', { endedAt: now, rollbackUntil: now + this.rollbackWindowMs() })) {
+        this.rt.tasks.closeOpenSteps(task.id, 'cancelled', now);
+        await this.rt.notify(task.id, 'cancelled');
+      }
+    }
     return this.rt.tasks.get(task.id)!;
   }
 
@@ -238,8 +253,22 @@ export class TernService {
     purge();
     const timer = setInterval(purge, PURGE_EVERY_MS);
     timer.unref();
-    worker.on('closed', () => clearInterval(timer));
+    // A task the store and the queue disagree on is settled when a worker starts, then every minute.
+    const settle = () => void this.reconcile().catch((err: unknown) => this.rt.log.warn({ err: (err as Error).message }, 'could not check tasks against the queue'));
+    settle();
+    const reconciling = setInterval(settle, RECONCILE_EVERY_MS);
+    reconciling.unref();
+    worker.on('closed', () => {
+      clearInterval(timer);
+      clearInterval(reconciling);
+    });
     return worker;
+  }
+
+  /** Ends or resumes the tasks that no run holds and no live job serves (see reconcile.ts). */
+  async reconcile(now = Date.now()): Promise<string[]> {
+    const queue = await this.rt.queue();
+    return reconcile({ tasks: this.rt.tasks, queue, log: this.rt.log, rollbackWindowMs: this.rollbackWindowMs(), notify: this.rt.notify }, now);
   }
 
   async workersRunning(): Promise<boolean> {
@@ -264,6 +293,9 @@ export class TernService {
     const { config } = this.rt;
     return {
       connectors: loadConnector,
+      workerId: WORKER_ID,
+      // A dead worker's task is taken over after about as long as its job stays locked.
+      leaseMs: config.jobLockMs,
       tasks: this.rt.tasks,
       journal: this.rt.journal,
       vault: this.rt.vault,

@@ -28,6 +28,13 @@ export const tasks = sqliteTable(
     rollbackUntil: integer('rollback_until'),
     /** Set when the rollback window closed and the journal and credentials were purged. */
     purgedAt: integer('purged_at'),
+    /**
+     * The run lease: one run (migration or rollback) at a time writes for a task. Each run takes a
+     * new generation; a run whose generation changed, or whose lease ran out unrenewed, stops.
+     */
+    lease: integer('lease').notNull().default(0),
+    leaseHolder: text('lease_holder'),
+    leaseUntil: integer('lease_until'),
   },
   (t) => [index('tasks_requester').on(t.requester), index('tasks_status').on(t.status)],
 );

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, lt } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { AccountEndpoint } from '../ports/account';
 import { formatAccount, mailboxOf } from '../accounts';
 import type { ItemKind } from '../items';
@@ -71,6 +71,50 @@ export class TaskStore {
       .where(and(eq(tasks.id, id), inArray(tasks.status, from)))
       .run();
     return res.changes > 0;
+  }
+
+  /** Tasks not ended: queued, running or rolling back. */
+  unfinished(): Array<{ id: string; status: TaskStatus }> {
+    return this.db
+      .select({ id: tasks.id, status: tasks.status })
+      .from(tasks)
+      .where(inArray(tasks.status, ['queued', 'running', 'rolling_back']))
+      .all()
+      .map((r) => ({ id: r.id, status: r.status as TaskStatus }));
+  }
+
+  /**
+   * Takes the task's run lease when nobody holds a live one (none, released, or run out): the new
+   * generation, or undefined while another run holds it. Compare-and-set in one statement.
+   */
+  takeLease(id: string, holder: string, ttlMs: number, now = Date.now()): number | undefined {
+    const row = this.db
+      .update(tasks)
+      .set({ lease: sql`${tasks.lease} + 1`, leaseHolder: holder, leaseUntil: now + ttlMs })
+      .where(and(eq(tasks.id, id), or(isNull(tasks.leaseHolder), lt(tasks.leaseUntil, now))))
+      .returning({ lease: tasks.lease })
+      .get();
+    return row?.lease;
+  }
+
+  /** Extends the lease while this generation still holds it; false when another run took it. */
+  renewLease(id: string, generation: number, ttlMs: number, now = Date.now()): boolean {
+    return this.db.update(tasks).set({ leaseUntil: now + ttlMs }).where(and(eq(tasks.id, id), eq(tasks.lease, generation))).run().changes > 0;
+  }
+
+  /** True while `generation` is the task's lease (renewed or not, nobody took it). */
+  holdsLease(id: string, generation: number): boolean {
+    return this.db.select({ lease: tasks.lease }).from(tasks).where(eq(tasks.id, id)).get()?.lease === generation;
+  }
+
+  releaseLease(id: string, generation: number): void {
+    this.db.update(tasks).set({ leaseHolder: null, leaseUntil: null }).where(and(eq(tasks.id, id), eq(tasks.lease, generation))).run();
+  }
+
+  /** Who holds a live lease on the task now, if anyone. */
+  leaseHolder(id: string, now = Date.now()): string | undefined {
+    const row = this.db.select({ holder: tasks.leaseHolder, until: tasks.leaseUntil }).from(tasks).where(eq(tasks.id, id)).get();
+    return row?.holder && (row.until ?? 0) >= now ? row.holder : undefined;
   }
 
   steps(taskId: string): StepView[] {

@@ -4,6 +4,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -146,6 +147,39 @@ function withoutAuthDelay(conf: string): string {
   return `${conf.trimEnd()}\nauth_failure_delay = 0\n`;
 }
 
+/**
+ * A reload goes on in the background after doveadm returns: once a wrong password is refused at
+ * once, the new settings serve logins and no process of the old ones is left to go away under a
+ * client.
+ */
+async function reloaded(imapPort: number): Promise<void> {
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
+    const started = Date.now();
+    const answer = await new Promise<string>((resolve) => {
+      const socket = net.connect(imapPort, '127.0.0.1');
+      let text = '';
+      let sent = false;
+      socket.setEncoding('latin1');
+      socket.on('data', (chunk: string) => {
+        text += chunk;
+        if (!sent && text.includes('* OK')) {
+          sent = true;
+          socket.write('a LOGIN nobody wrong\r\n');
+        }
+        if (/^a (NO|BAD)/m.test(text)) {
+          socket.end();
+          resolve(text);
+        }
+      });
+      socket.on('error', () => resolve(''));
+      socket.on('close', () => resolve(text));
+    });
+    if (/a NO/.test(answer) && Date.now() - started < 1_000) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('dovecot did not take its reloaded settings within 10 s');
+}
+
 interface Started { imapPort: number; pop3Port: number; master: Master }
 
 async function tryStart(dir: string, flavour: DovecotFlavour, users: string): Promise<Started | 'port-taken'> {
@@ -160,6 +194,7 @@ async function tryStart(dir: string, flavour: DovecotFlavour, users: string): Pr
     await fs.writeFile(confPath, withoutAuthDelay(await fs.readFile(confPath, 'utf8')));
     const reload = await run('doveadm', ['-c', confPath, 'reload']);
     if (reload.code !== 0) throw new Error(`doveadm reload failed (exit ${reload.code}): ${reload.stderr}`);
+    await reloaded(imapPort);
     return { imapPort, pop3Port, master };
   }
 

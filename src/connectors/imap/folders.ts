@@ -20,8 +20,13 @@ export async function listFolders(client: ImapSession): Promise<FolderTree> {
 
 /** Creates a folder; `created` is false when it was already there. */
 export async function createFolder(client: ImapSession, path: string): Promise<{ created: boolean }> {
-  const res = await client.mailboxCreate(path);
-  return { created: res.created };
+  try {
+    return { created: (await client.mailboxCreate(path)).created };
+  } catch (err) {
+    // imapflow answers ALREADYEXISTS itself, but not every time (seen intermittently with Dovecot): the folder is there.
+    if ((err as { serverResponseCode?: string }).serverResponseCode === 'ALREADYEXISTS') return { created: false };
+    throw err;
+  }
 }
 
 /** True when the server refused a folder name as invalid (as opposed to a transient failure). */

@@ -9,6 +9,7 @@ export class WorkQueue {
   private readonly folders: FolderJob[];
   private readonly chunks: CopyChunk[] = [];
   private scanning = 0;
+  private stopped = false;
   private wake: Array<() => void> = [];
 
   constructor(jobs: FolderJob[]) {
@@ -17,7 +18,7 @@ export class WorkQueue {
 
   /** A batch that is ready now, without waiting (for reading ahead). */
   takeChunk(): CopyChunk | undefined {
-    return this.chunks.shift();
+    return this.stopped ? undefined : this.chunks.shift();
   }
 
   addChunks(chunks: CopyChunk[]): void {
@@ -25,8 +26,15 @@ export class WorkQueue {
     this.notify();
   }
 
+  /** No more work for anyone (a lane failed): every lane waiting is let go. */
+  stop(): void {
+    this.stopped = true;
+    this.notify();
+  }
+
   async next(mayStart: () => boolean): Promise<CopyChunk | FolderJob | undefined> {
     for (;;) {
+      if (this.stopped) return undefined;
       const chunk = this.chunks.shift();
       if (chunk) return chunk;
       if (this.folders.length > 0 && mayStart()) {

@@ -1,4 +1,4 @@
-import type { StepContext } from '../context';
+import type { StepContext, StepResult } from '../context';
 import type { StepCounters } from '../../task';
 import type { DestinationFolder, RawMessage } from '../../ports/mail';
 import { TernError, isRetryable } from '../../errors';
@@ -17,7 +17,7 @@ const SCAN_ATTEMPTS = 3;
  * shared among idle lanes, and each lane reads its next batch while it writes the current one.
  * Cancel lets folders already started finish and marks the others cancelled.
  */
-export async function runEmailStep(ctx: StepContext): Promise<{ cancelled: boolean }> {
+export async function runEmailStep(ctx: StepContext): Promise<StepResult> {
   const lanes: Lane[] = [await openLane(ctx)];
   try {
     const planner = lanes[0];
@@ -45,25 +45,36 @@ export async function runEmailStep(ctx: StepContext): Promise<{ cancelled: boole
 
     const work = new WorkQueue(jobs);
     let cancelled = false;
+    // The first failure of any lane stops them all: no new work is handed out, nothing is left
+    // waiting, and every promise has a handler (a worker must never die of a server's failure).
+    let failure: { error: unknown } | undefined;
+    let stop!: () => void;
+    const stopped = new Promise<void>((resolve) => (stop = resolve));
+    const fail = (error: unknown) => {
+      failure ??= { error };
+      work.stop();
+      stop();
+    };
     const finishFolder = async (lane: Lane, job: FolderJob, batches: Promise<void>) => {
-      await batches;
+      await Promise.race([batches, stopped]);
+      if (failure) return;
       job.report.destinationCount = await lane.destination.count(job.folder!);
       job.report.warning = verifyFolder(job.report);
       job.report.status = 'done';
       ctx.tasks.saveFolderReport(ctx.taskId, job.report);
       publish(job.plan.source);
     };
-    const runLane = async (lane: Lane) => {
-      const finishing: Promise<void>[] = [];
+    /** Takes work until there is none (or a lane failed); folders it scanned are finished in `finishing`. */
+    const takeWork = async (lane: Lane, finishing: Promise<void>[]) => {
       let ahead: Prefetched | undefined;
-      for (;;) {
+      while (!failure) {
         const next =
           ahead?.chunk ??
           (await work.next(() => {
             cancelled ||= ctx.cancelRequested();
             return !cancelled;
           }));
-        if (!next) break;
+        if (!next) return;
         if ('messages' in next) {
           const raws = await (ahead?.chunk === next ? ahead.raws : prefetch(lane, next).raws);
           // One source command at a time per connection: the next read starts once this one is in.
@@ -87,16 +98,21 @@ export async function runEmailStep(ctx: StepContext): Promise<{ cancelled: boole
         }
         publish(job.plan.source);
         // Not awaited here: this lane goes on to help copy the folder's batches.
-        finishing.push(finishFolder(lane, job, batches));
+        finishing.push(finishFolder(lane, job, batches).catch(fail));
       }
+    };
+    const runLane = async (lane: Lane) => {
+      const finishing: Promise<void>[] = [];
+      await takeWork(lane, finishing).catch(fail);
       await Promise.all(finishing);
     };
     await Promise.all(lanes.map(runLane));
+    if (failure) throw failure.error;
 
     cancelPending(ctx, jobs);
     publish();
     await ctx.progress.flush();
-    return { cancelled };
+    return { cancelled, counters };
   } finally {
     await Promise.all(lanes.map(closeLane));
   }

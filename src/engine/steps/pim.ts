@@ -1,4 +1,4 @@
-import type { StepContext } from '../context';
+import type { StepContext, StepResult } from '../context';
 import type { FolderReport, StepCounters } from '../../task';
 import type { DestinationFolder } from '../../ports/mail';
 import type { PimDestination, PimFolder, PimSource } from '../../ports/pim';
@@ -25,7 +25,7 @@ interface Present {
  * not copied again, so a re-run or a resumed task creates no duplicates. Cancel finishes the
  * folder in progress.
  */
-export async function runPimStep(ctx: StepContext, step: PimStep): Promise<{ cancelled: boolean }> {
+export async function runPimStep(ctx: StepContext, step: PimStep): Promise<StepResult> {
   const [from, to] = await Promise.all([ctx.connectors(ctx.source.protocol), ctx.connectors(ctx.destination.protocol)]);
   const source = await from.pimSource!(ctx.source, ctx.open);
   try {
@@ -40,7 +40,7 @@ export async function runPimStep(ctx: StepContext, step: PimStep): Promise<{ can
   }
 }
 
-async function copyFolders(ctx: StepContext, step: PimStep, source: PimSource, destination: PimDestination): Promise<{ cancelled: boolean }> {
+async function copyFolders(ctx: StepContext, step: PimStep, source: PimSource, destination: PimDestination): Promise<StepResult> {
   const kind = KIND_OF[step];
   const sourceFolders = await source.folders(kind);
   const account = sourceKeyOf(ctx.source);
@@ -94,7 +94,7 @@ async function copyFolders(ctx: StepContext, step: PimStep, source: PimSource, d
   }
   publish();
   await ctx.progress.flush();
-  return { cancelled };
+  return { cancelled, counters };
 }
 
 /** The default folder goes to the default folder; a folder below it goes below the destination's. */

@@ -1,7 +1,8 @@
-import type { StepContext } from '../context';
+import type { StepContext, StepResult } from '../context';
 import type { SettingsPort } from '../../ports/pim';
 import { mapRuleFolders, type OofData, type RuleData } from '../../ports/pim-items';
-import type { Journal, JournalEntry } from '../../store/journal';
+import type { JournalEntry } from '../../store/journal';
+import type { RunJournal } from '../run-journal';
 import { itemLabel } from '../../items';
 import { planFolders } from '../folder-map';
 
@@ -28,12 +29,12 @@ async function withBoth<T>(ctx: StepContext, work: (source: SettingsPort, destin
 }
 
 /** What the destination had before this task first replaced it; an earlier attempt may have written already. */
-function snapshotOf<T>(journal: Journal, taskId: string, name: string): T | undefined {
+function snapshotOf<T>(journal: RunJournal, taskId: string, name: string): T | undefined {
   return journal.entries(taskId, { kind: 'snapshot', folder: name })[0]?.payload as T | undefined;
 }
 
 /** Kept the first time only: a resumed task must not overwrite what was there before it. */
-function keepSnapshot(journal: Journal, taskId: string, name: string, value: unknown): void {
+function keepSnapshot(journal: RunJournal, taskId: string, name: string, value: unknown): void {
   if (snapshotOf(journal, taskId, name) === undefined) journal.record(taskId, 'snapshot', { folder: name, key: name, payload: value });
 }
 
@@ -43,7 +44,7 @@ function keepSnapshot(journal: Journal, taskId: string, name: string, value: unk
  * with folder references re-mapped the way the e-mail step maps folders. A rule already there
  * (same name and content) is not added twice.
  */
-export async function runRulesStep(ctx: StepContext): Promise<{ cancelled: boolean }> {
+export async function runRulesStep(ctx: StepContext): Promise<StepResult> {
   return withBoth(ctx, async (source, destination) => {
     const [{ rules, hasClientRules }, current] = await Promise.all([source.readRules(), destination.readRules()]);
     const before = snapshotOf<RuleData[]>(ctx.journal, ctx.taskId, RULES_SNAPSHOT) ?? current.rules;
@@ -82,7 +83,7 @@ export async function runRulesStep(ctx: StepContext): Promise<{ cancelled: boole
       warning: counters.failed ? `${counters.failed} rule(s) not migrated` : undefined,
     });
     ctx.progress.update({ taskId: ctx.taskId, step: 'inboxRules', counters, at: Date.now() });
-    return { cancelled: false };
+    return { cancelled: false, counters };
   });
 }
 
@@ -114,7 +115,7 @@ function ruleKey(r: RuleData): string {
 }
 
 /** Out-of-office: the destination's settings are snapshotted, then replaced by the source's. */
-export async function runOofStep(ctx: StepContext): Promise<{ cancelled: boolean }> {
+export async function runOofStep(ctx: StepContext): Promise<StepResult> {
   return withBoth(ctx, async (source, destination) => {
     const [oof, current] = await Promise.all([source.readOof(), destination.readOof()]);
     const before = snapshotOf<OofData>(ctx.journal, ctx.taskId, OOF_SNAPSHOT) ?? current;
@@ -126,7 +127,7 @@ export async function runOofStep(ctx: StepContext): Promise<{ cancelled: boolean
     }
     const counters = { total: 1, copied: same ? 0 : 1, alreadyPresent: same ? 1 : 0, failed: 0, bytes: JSON.stringify(oof).length };
     ctx.progress.update({ taskId: ctx.taskId, step: 'outOfOffice', counters, at: Date.now() });
-    return { cancelled: false };
+    return { cancelled: false, counters };
   });
 }
 
@@ -135,7 +136,7 @@ export async function runOofStep(ctx: StepContext): Promise<{ cancelled: boolean
  * rules would delete client-side Outlook rules made since, so then they are left, and said so;
  * that snapshot stays, so a later rollback (once those are gone) can restore it.
  */
-export async function restoreSettings(journal: Journal, snapshots: JournalEntry[], settings: SettingsPort): Promise<string[]> {
+export async function restoreSettings(journal: RunJournal, snapshots: JournalEntry[], settings: SettingsPort): Promise<string[]> {
   const kept: string[] = [];
   const rules = snapshots.find((s) => s.key === RULES_SNAPSHOT);
   if (rules) {

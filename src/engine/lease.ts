@@ -1,0 +1,57 @@
+import { TernError } from '../errors';
+import type { TaskStore } from '../store/tasks';
+
+/**
+ * One run per task, always: a run (migration or rollback) holds the task's lease in the store,
+ * taken by compare-and-set and renewed while it works. Before every journal write it checks that
+ * it still holds it; a run whose lease was taken over, or whose worker lost the queue's lock on
+ * the job (`signal`), stops there, so two runs never write for one task at once.
+ */
+export class RunLease {
+  private lost: string | undefined;
+  private readonly timer: NodeJS.Timeout;
+
+  private constructor(
+    private readonly tasks: TaskStore,
+    readonly taskId: string,
+    readonly generation: number,
+    private readonly ttlMs: number,
+    private readonly signal?: AbortSignal,
+  ) {
+    // Renewed well before it runs out; a worker frozen past it finds it taken and stops.
+    this.timer = setInterval(() => this.renew(), Math.max(100, Math.floor(ttlMs / 3)));
+    this.timer.unref();
+  }
+
+  /** The lease, or undefined while another run holds it. */
+  static take(tasks: TaskStore, taskId: string, holder: string, ttlMs: number, signal?: AbortSignal): RunLease | undefined {
+    const generation = tasks.takeLease(taskId, holder, ttlMs);
+    return generation === undefined ? undefined : new RunLease(tasks, taskId, generation, ttlMs, signal);
+  }
+
+  private renew(): void {
+    if (!this.lost && !this.tasks.renewLease(this.taskId, this.generation, this.ttlMs)) this.lost = 'another run took the task over';
+  }
+
+  /** Throws (a RUN_STOPPED TernError) when this run must stop writing. */
+  check(): void {
+    if (this.signal?.aborted) this.lost ??= 'its worker lost the job (the queue gave it to another worker)';
+    if (!this.lost && !this.tasks.holdsLease(this.taskId, this.generation)) this.lost = 'another run took the task over';
+    if (this.lost) throw new TernError('RUN_STOPPED', `This run of ${this.taskId} stopped: ${this.lost}.`);
+  }
+
+  release(): void {
+    clearInterval(this.timer);
+    this.tasks.releaseLease(this.taskId, this.generation);
+  }
+}
+
+/** The task is being run by another worker right now: try again later. */
+export class RunningElsewhere extends Error {
+  constructor(
+    readonly taskId: string,
+    readonly holder: string | undefined,
+  ) {
+    super(`${taskId} is being run by ${holder ?? 'another worker'}`);
+  }
+}

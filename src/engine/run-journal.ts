@@ -1,0 +1,17 @@
+import type { Journal } from '../store/journal';
+import type { RunLease } from './lease';
+
+/** The journal as a run uses it. */
+export type RunJournal = Pick<Journal, 'intend' | 'intendAll' | 'confirm' | 'drop' | 'record' | 'entries'>;
+
+/** Every write first checks that the run still holds its task: a run that lost it writes nothing more. */
+export function leasedJournal(journal: Journal, lease: RunLease): RunJournal {
+  return {
+    intend: (...a) => (lease.check(), journal.intend(...a)),
+    intendAll: (...a) => (lease.check(), journal.intendAll(...a)),
+    confirm: (...a) => (lease.check(), journal.confirm(...a)),
+    drop: (...a) => (lease.check(), journal.drop(...a)),
+    record: (...a) => (lease.check(), journal.record(...a)),
+    entries: (...a) => journal.entries(...a),
+  };
+}

@@ -1,0 +1,3 @@
+ALTER TABLE `tasks` ADD `lease` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+ALTER TABLE `tasks` ADD `lease_holder` text;--> statement-breakpoint
+ALTER TABLE `tasks` ADD `lease_until` integer;

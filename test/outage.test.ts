@@ -1,0 +1,72 @@
+// One runner per task, whatever happens to Redis: an outage longer than the job lock hands the job
+// to another worker while the first still runs; the task's lease in the store keeps the second from
+// writing until the first has stopped, so nothing is copied twice and nothing is lost.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDovecot, type DovecotServer } from './support/dovecot';
+import { spawnRedis, type OwnRedis } from './support/redis';
+import { contentView, makeMessage, snapshotMailbox, withImap } from './support/mailbox';
+import { account, imapUrl, projectRoot, startTern, ternEnv, type TestTern } from './support/tern';
+import { startLatencyProxy, type LatencyProxy } from './support/latency-proxy';
+import { migrate } from '../commands/migrate';
+
+let source: DovecotServer;
+let destination: DovecotServer;
+let redis: OwnRedis;
+let slow: LatencyProxy;
+let tern: TestTern;
+const workers: ChildProcess[] = [];
+
+beforeAll(async () => {
+  [source, destination, redis] = await Promise.all([startDovecot('slash'), startDovecot('dot-inbox-prefix'), spawnRedis()]);
+  slow = await startLatencyProxy(destination.imapPort, 50);
+});
+
+afterAll(async () => {
+  for (const w of workers) w.kill('SIGKILL');
+  await tern?.close();
+  await slow?.close();
+  await Promise.all([source?.stop(), destination?.stop(), redis?.stop()]);
+});
+
+const poll = async (what: string, fn: () => boolean, timeoutMs = 60_000) => {
+  for (const deadline = Date.now() + timeoutMs; !fn(); ) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+describe('Redis down for longer than the job lock', () => {
+  it('the task still runs once: no duplicate, nothing lost, every copy journaled once', async () => {
+    await Promise.all(
+      ['INBOX', 'A'].map((folder) =>
+        withImap(account(source, 'alice'), async (c) => {
+          if (folder !== 'INBOX') await c.mailboxCreate(folder);
+          for (let i = 0; i < 200; i++) await c.append(folder, makeMessage({ subject: `${folder} ${i}`, bodyBytes: 4096 }), ['\\Seen']);
+        }),
+      ),
+    );
+    // A 2 s lock, and two worker processes that share the store: the job is handed over during the
+    // outage. One APPEND per round trip keeps the first run busy long after it.
+    const env = ternEnv(redis.url, { TERN_JOB_LOCK_MS: '2000', TERN_CONNECTIONS_PER_ACCOUNT: '1', TERN_IMAP_PIPELINING: '0' });
+    tern = await startTern(redis.url, env);
+    for (let i = 0; i < 2; i++) workers.push(spawn(process.execPath, [path.join(projectRoot, 'bin/tern.js'), 'worker'], { env: { ...process.env, ...env }, stdio: 'ignore' }));
+
+    const task = await migrate(tern.service, { from: imapUrl(source, 'alice'), to: `imap://alice:alicepass@127.0.0.1:${slow.port}` }, tern.actor);
+    await poll('the first copies', () => tern.runtime.tasks.get(task.id)!.steps[0].copied >= 40);
+    await redis.down(6_000);
+    expect(tern.runtime.tasks.get(task.id)!.status).toBe('running');
+
+    const done = await tern.waitFor(task.id);
+    expect(done.status).toBe('completed');
+    expect(done.steps[0]).toMatchObject({ total: 400, copied: 400, alreadyPresent: 0, failed: 0 });
+    const src = contentView(await snapshotMailbox(account(source, 'alice')));
+    const dst = contentView(await snapshotMailbox(account(destination, 'alice')));
+    expect(dst.INBOX).toEqual(src.INBOX);
+    expect(dst['INBOX.A']).toEqual(src.A);
+    const journaled = tern.runtime.journal.entries(task.id, { kind: 'message' });
+    expect(journaled).toHaveLength(400);
+    expect(new Set(journaled.map((e) => `${e.folder}:${e.ref}`)).size).toBe(400);
+  });
+});
