@@ -32,7 +32,7 @@ export async function runRollback(deps: EngineDeps, taskId: string, signal?: Abo
     const endpoint = JSON.parse(row.destination) as AccountEndpoint;
     const kept = await undo(deps, leasedJournal(deps.journal, lease), taskId, { ...endpoint, password });
     lease.check();
-    tasks.transition(taskId, ['rolling_back'], 'rolled_back', { rollbackError: null });
+    tasks.transition(taskId, ['rolling_back'], 'rolled_back', { rollbackError: null, leaseHolder: null, leaseUntil: null });
     tasks.audit(taskId, 'worker', 'rollback.done', kept.length ? kept.join('\n') : undefined);
     await deps.notify?.(taskId, 'rolled_back');
   } catch (err) {
@@ -42,7 +42,7 @@ export async function runRollback(deps: EngineDeps, taskId: string, signal?: Abo
     }
     const message = err instanceof TernError ? err.userMessage : 'Internal error during the rollback; the details are in the worker log.';
     if (!(err instanceof TernError)) log.error({ err, task: taskId }, 'rollback failed');
-    tasks.transition(taskId, ['rolling_back'], (row.endStatus as 'completed') ?? 'failed', { rollbackError: message });
+    tasks.transition(taskId, ['rolling_back'], (row.endStatus as 'completed') ?? 'failed', { rollbackError: message, leaseHolder: null, leaseUntil: null });
     tasks.audit(taskId, 'worker', 'rollback.failed', message);
     await deps.notify?.(taskId, 'rollback_failed');
   } finally {

@@ -148,10 +148,13 @@ function atLeast(counters: StepCounters, floor: StepCounters | undefined): StepC
 
 async function finish(deps: EngineDeps, taskId: string, status: 'completed' | 'cancelled' | 'failed', error?: string): Promise<void> {
   const now = Date.now();
+  // The lease goes with the end, in the same write: a rollback asked for at once finds the task free.
   deps.tasks.transition(taskId, ['running'], status, {
     endedAt: now,
     rollbackUntil: now + deps.rollbackWindowHours * 3_600_000,
     error: error ?? null,
+    leaseHolder: null,
+    leaseUntil: null,
   });
   deps.tasks.audit(taskId, 'worker', `task.${status}`, error);
   await deps.notify?.(taskId, status);

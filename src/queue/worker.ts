@@ -4,6 +4,9 @@ import { runTask, type EngineDeps } from '../engine/run-task';
 import { runRollback } from '../engine/rollback';
 import { RunningElsewhere } from '../engine/lease';
 
+/** How soon a job whose task another run holds looks again (the lease may be freed long before it runs out). */
+const RETRY_ELSEWHERE_MS = 5_000;
+
 export interface WorkerOptions {
   connection: ConnectionOptions;
   prefix: string;
@@ -31,7 +34,7 @@ export function startWorker(deps: EngineDeps, options: WorkerOptions): Worker<Ta
         if (!(err instanceof RunningElsewhere) || !token) throw err;
         // Not an attempt used: the job waits until the other run ends or its lease runs out.
         deps.log.info({ task: taskId, holder: err.holder }, 'the task is being run elsewhere; trying again later');
-        await job.moveToDelayed(Date.now() + options.lockMs, token);
+        await job.moveToDelayed(Date.now() + Math.min(options.lockMs, RETRY_ELSEWHERE_MS), token);
         throw new DelayedError();
       }
     },
