@@ -98,8 +98,13 @@ export function statusCard(t: TaskView, now = Date.now()): StatusCard {
     eta: running && rate > 0 && total > done ? duration((total - done) / rate) : undefined,
   };
   const runningStep = t.steps.find((s) => s.status === 'running');
-  const headline = t.cancelling ? `Cancelling after ${runningStep ? itemLabel(runningStep.kind) : 'the current step'}…` : HEADLINES[t.status];
+  const headline = t.cancelling
+    ? `Cancelling after ${runningStep ? itemLabel(runningStep.kind) : 'the current step'}…`
+    : t.waiting
+      ? `Waiting for the ${t.waiting.side ?? 'mail'} server…`
+      : HEADLINES[t.status];
   const notes: string[] = [];
+  if (t.waiting) notes.push(`${t.waiting.reason} Waiting since ${t.waiting.since.slice(11, 16)} UTC; next try at ${t.waiting.nextTryAt.slice(11, 16)} UTC.`);
   if (t.cancelledBy) notes.push(`Cancel asked by ${t.cancelledBy}${t.cancelledAt ? ` at ${t.cancelledAt.slice(11, 16)} UTC` : ''}`);
   if (t.error) notes.push(`Error: ${t.error}`);
   if (t.rollbackError) notes.push(`Rollback failed: ${t.rollbackError}`);

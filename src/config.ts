@@ -30,6 +30,10 @@ const schema = z.object({
   TERN_CONNECTIONS_PER_ACCOUNT: positiveInt('TERN_CONNECTIONS_PER_ACCOUNT', 4),
   TERN_JOB_LOCK_MS: positiveInt('TERN_JOB_LOCK_MS', 30_000),
   TERN_CONNECT_TIMEOUT_MS: positiveInt('TERN_CONNECT_TIMEOUT_MS', 20_000),
+  TERN_RETRY_MINUTES: z.coerce
+    .number({ error: 'TERN_RETRY_MINUTES must be a number of minutes' })
+    .positive('TERN_RETRY_MINUTES must be greater than 0')
+    .default(15),
   TERN_MAX_UPLOAD_BYTES: positiveInt('TERN_MAX_UPLOAD_BYTES', 50 * 1024 ** 3),
   SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'SLACK_BOT_TOKEN must be a bot token (xoxb-…)').optional(),
   SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'SLACK_APP_TOKEN must be an app-level token (xapp-…) for Socket Mode').optional(),
@@ -79,6 +83,8 @@ export interface Config {
   connectionsPerAccount: number;
   jobLockMs: number;
   connectTimeoutMs: number;
+  /** How long a task waits out an unreachable or busy server (from its last progress) before it fails. */
+  retryMinutes: number;
   /** Pipelined APPENDs (LITERAL+) to IMAP destinations that offer it. */
   imapPipelining: boolean;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
@@ -118,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
     connectionsPerAccount: c.TERN_CONNECTIONS_PER_ACCOUNT,
     jobLockMs: c.TERN_JOB_LOCK_MS,
     connectTimeoutMs: c.TERN_CONNECT_TIMEOUT_MS,
+    retryMinutes: c.TERN_RETRY_MINUTES,
     imapPipelining: c.TERN_IMAP_PIPELINING === '1' || c.TERN_IMAP_PIPELINING === 'true',
     logLevel: c.LOG_LEVEL,
     maxUploadBytes: c.TERN_MAX_UPLOAD_BYTES,

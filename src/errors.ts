@@ -37,6 +37,8 @@ export interface ErrorDetails {
   serverCode?: string;
   /** The HTTP status behind it, for HTTP protocols. */
   httpStatus?: number;
+  /** Which account of a migration it is about. */
+  side?: 'source' | 'destination';
 }
 
 /** What is worth another try when nothing else is said: the server may be back, or faster, soon. */
@@ -50,6 +52,7 @@ export class TernError extends Error {
   readonly retryable: boolean;
   readonly serverCode?: string;
   readonly httpStatus?: number;
+  readonly side?: 'source' | 'destination';
 
   constructor(code: ErrorCode, userMessage: string, options: ErrorDetails = {}) {
     super(userMessage, options.cause === undefined ? undefined : { cause: options.cause });
@@ -60,11 +63,12 @@ export class TernError extends Error {
     this.retryable = options.retryable ?? RETRYABLE_CODES.includes(code);
     if (options.serverCode !== undefined) this.serverCode = options.serverCode;
     if (options.httpStatus !== undefined) this.httpStatus = options.httpStatus;
+    if (options.side !== undefined) this.side = options.side;
   }
 
   /** The same error with another message (a side's name in front, a secret taken out), its details kept. */
-  withMessage(userMessage: string, field = this.field): TernError {
-    return new TernError(this.code, userMessage, { field, cause: this, retryable: this.retryable, serverCode: this.serverCode, httpStatus: this.httpStatus });
+  withMessage(userMessage: string, field = this.field, side = this.side): TernError {
+    return new TernError(this.code, userMessage, { field, cause: this, retryable: this.retryable, serverCode: this.serverCode, httpStatus: this.httpStatus, side });
   }
 }
 

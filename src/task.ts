@@ -49,6 +49,8 @@ export interface TaskView {
   status: TaskStatus;
   /** True while a cancel was asked for and the running step is being finished. */
   cancelling: boolean;
+  /** While a server is unreachable or busy: why (naming the side and server), since when, and the next try. */
+  waiting?: { reason: string; side?: 'source' | 'destination'; since: string; nextTryAt: string };
   requester: string;
   source: string;
   destination: string;

@@ -1,6 +1,7 @@
-// One runner per task, whatever happens to Redis: an outage longer than the job lock hands the job
-// to another worker while the first still runs; the task's lease in the store keeps the second from
-// writing until the first has stopped, so nothing is copied twice and nothing is lost.
+// Outages: one runner per task whatever happens to Redis (an outage longer than the job lock hands
+// the job to another worker while the first still runs; the task's lease in the store keeps the
+// second from writing until the first has stopped), and a mail server that goes away for a while
+// is waited out, the task saying what it waits for, then going on from where it stopped.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,5 +69,68 @@ describe('Redis down for longer than the job lock', () => {
     const journaled = tern.runtime.journal.entries(task.id, { kind: 'message' });
     expect(journaled).toHaveLength(400);
     expect(new Set(journaled.map((e) => `${e.folder}:${e.ref}`)).size).toBe(400);
+  });
+});
+
+describe('a source server that goes away for a while', () => {
+  let cut: LatencyProxy;
+  let own: TestTern;
+  beforeAll(async () => {
+    await Promise.all(
+      ['INBOX', 'Later'].map((folder) =>
+        withImap(account(source, 'bob'), async (c) => {
+          if (folder !== 'INBOX') await c.mailboxCreate(folder);
+          for (let i = 0; i < 150; i++) await c.append(folder, makeMessage({ subject: `${folder} ${i}`, bodyBytes: 2048 }), ['\\Seen']);
+        }),
+      ),
+    );
+    cut = await startLatencyProxy(source.imapPort, 10);
+    // One APPEND per round trip to a distant destination: the copy is still going when the source goes.
+    own = await startTern(redis.url, { TERN_CONNECTIONS_PER_ACCOUNT: '1', TERN_IMAP_PIPELINING: '0' });
+    await own.startWorker();
+  });
+  afterAll(async () => {
+    await own?.close();
+    await cut?.close();
+  });
+
+  it('is waited out: the task says it waits for the source and when it tries again, then goes on to the end, each message once', async () => {
+    const task = await migrate(own.service, { from: `imap://bob:bobpass@127.0.0.1:${cut.port}`, to: `imap://bob:bobpass@127.0.0.1:${slow.port}` }, own.actor);
+    await poll('the first copies', () => own.runtime.tasks.get(task.id)!.steps[0].copied >= 30);
+    await cut.cut();
+    await poll('the task to wait', () => own.runtime.tasks.get(task.id)!.waiting !== undefined, 30_000);
+    const waiting = own.service.status(task.id, own.actor);
+    expect(waiting.status).toBe('running');
+    expect(waiting.waiting!.side).toBe('source');
+    expect(waiting.waiting!.reason).toMatch(/^Source: .*127\.0\.0\.1:\d+/);
+    expect(Date.parse(waiting.waiting!.nextTryAt)).toBeGreaterThan(Date.parse(waiting.waiting!.since));
+    await new Promise((r) => setTimeout(r, 6_000));
+    await cut.restore();
+
+    const done = await own.waitFor(task.id);
+    expect(done.status, done.error).toBe('completed');
+    expect(done.waiting).toBeUndefined();
+    expect(done.steps[0]).toMatchObject({ total: 300, copied: 300, failed: 0 });
+    const src = contentView(await snapshotMailbox(account(source, 'bob')));
+    const dst = contentView(await snapshotMailbox(account(destination, 'bob')));
+    expect(dst.INBOX).toEqual(src.INBOX);
+    expect(dst['INBOX.Later']).toEqual(src.Later);
+    expect(own.runtime.tasks.auditLog(task.id).some((a) => a.action === 'task.waiting')).toBe(true);
+  });
+
+  it('fails once it has waited the whole window without getting further, naming the side and the server', async () => {
+    const short = await startTern(redis.url, { TERN_RETRY_MINUTES: '0.05' });
+    try {
+      await short.startWorker();
+      const task = await migrate(short.service, { from: `imap://alice:alicepass@127.0.0.1:${cut.port}`, to: imapUrl(destination, 'carol') }, short.actor);
+      await cut.cut();
+      const done = await short.waitFor(task.id);
+      expect(done.status).toBe('failed');
+      expect(done.error).toMatch(/^Source: Cannot reach the imap server 127\.0\.0\.1:\d+ \(connection refused\)/);
+      expect(done.error).toMatch(/tried again for 3 seconds without getting further/);
+    } finally {
+      await cut.restore();
+      await short.close();
+    }
   });
 });

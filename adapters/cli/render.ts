@@ -7,6 +7,7 @@ export function taskJson(t: TaskView) {
     id: t.id,
     status: t.status,
     cancelling: t.cancelling,
+    waiting: t.waiting ?? null,
     source: t.source,
     destination: t.destination,
     items: t.items,
@@ -31,7 +32,7 @@ export function formatBytes(n: number): string {
   return `${n.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
 }
 
-const statusLabel = (t: TaskView) => (t.cancelling ? `${t.status} (cancelling)` : t.status.replace('_', ' '));
+const statusLabel = (t: TaskView) => (t.cancelling ? `${t.status} (cancelling)` : t.waiting ? `${t.status} (waiting)` : t.status.replace('_', ' '));
 
 /** A human-readable report: header, steps with counters, then the per-folder verification. */
 export function taskText(t: TaskView): string {
@@ -40,6 +41,7 @@ export function taskText(t: TaskView): string {
     `  ${t.source} -> ${t.destination}`,
     `  created ${t.createdAt}${t.endedAt ? `, ended ${t.endedAt}` : ''}${t.rollbackUntil && t.canRollback ? `, rollback possible until ${t.rollbackUntil}` : ''}`,
   ];
+  if (t.waiting) lines.push(`  waiting since ${clock(t.waiting.since)}: ${t.waiting.reason}; next try at ${clock(t.waiting.nextTryAt)}`);
   if (t.cancelledBy) lines.push(`  cancel asked by ${t.cancelledBy}`);
   if (t.error) lines.push(`  error: ${t.error}`);
   if (t.rollbackError) lines.push(`  rollback error: ${t.rollbackError}`);
@@ -62,6 +64,9 @@ export function taskText(t: TaskView): string {
   }
   return lines.join('\n');
 }
+
+/** "14:05:30 UTC" of an ISO time. */
+const clock = (iso: string) => `${iso.slice(11, 19)} UTC`;
 
 export function taskLine(t: TaskView): string {
   const emails = t.steps.find((s) => s.kind === 'emails');

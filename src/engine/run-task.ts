@@ -10,6 +10,7 @@ import { TernError, isRetryable } from '../errors';
 import { ProgressThrottle, type ProgressSink } from './progress';
 import type { StepContext, StepResult } from './context';
 import { RunLease, RunningElsewhere } from './lease';
+import { RetryLater, backoffMs } from './retry';
 import { leasedJournal } from './run-journal';
 import { runEmailStep } from './steps/emails';
 import { runPimStep } from './steps/pim';
@@ -27,6 +28,8 @@ export interface EngineDeps {
   leaseMs: number;
   connectionsPerAccount: number;
   connectTimeoutMs: number;
+  /** How long a task waits out servers that are unreachable or busy, from its last progress, before it fails. */
+  retryWindowMs: number;
   imapPipelining: boolean;
   rollbackWindowHours: number;
   /** Tells of a task's moments (never throws). */
@@ -47,34 +50,45 @@ const STEP_RUNNERS: Record<ItemKind, StepRunner> = {
 /**
  * Runs (or resumes) a task's steps in order. Steps already done are skipped; a step that was
  * running when a worker died runs again, and its journal keeps it from copying anything twice.
- * `finalAttempt` false lets a retryable error escape so the queue tries the task again. Throws
- * RunningElsewhere while another run holds the task; `signal` aborts when the worker lost the job.
+ * A failure that may pass (a server unreachable or busy, a dropped connection) throws RetryLater:
+ * the task waits, says what for and when it tries again, and goes on from where it stopped, for
+ * up to `retryWindowMs` without progress. Throws RunningElsewhere while another run holds the
+ * task; `signal` aborts when the worker lost the job.
  */
-export async function runTask(deps: EngineDeps, taskId: string, sink: ProgressSink, finalAttempt = true, signal?: AbortSignal): Promise<void> {
+export async function runTask(deps: EngineDeps, taskId: string, sink: ProgressSink, signal?: AbortSignal): Promise<void> {
   const { tasks } = deps;
   const row = tasks.row(taskId);
   if (!row || !['queued', 'running'].includes(row.status)) return; // ended already: nothing to do
   const lease = RunLease.take(tasks, taskId, deps.workerId, deps.leaseMs, signal);
   if (!lease) throw new RunningElsewhere(taskId, tasks.leaseHolder(taskId));
   try {
-    await runSteps(deps, taskId, row, lease, sink, finalAttempt);
+    await runSteps(deps, taskId, row, lease, sink);
   } finally {
     lease.release();
   }
 }
 
-async function runSteps(deps: EngineDeps, taskId: string, row: NonNullable<ReturnType<TaskStore['row']>>, lease: RunLease, sink: ProgressSink, finalAttempt: boolean): Promise<void> {
+async function runSteps(deps: EngineDeps, taskId: string, row: NonNullable<ReturnType<TaskStore['row']>>, lease: RunLease, sink: ProgressSink): Promise<void> {
   const { tasks, log } = deps;
-  if (!tasks.transition(taskId, ['queued', 'running'], 'running', { startedAt: row.startedAt ?? Date.now() })) return;
-  await deps.notify?.(taskId, 'started');
+  // Trying again: no longer waiting, though the outage counts on until something moves.
+  if (!tasks.transition(taskId, ['queued', 'running'], 'running', { startedAt: row.startedAt ?? Date.now(), waitingFor: null, nextTryAt: null })) return;
+  if (row.startedAt == null) await deps.notify?.(taskId, 'started');
   const cancelRequested = () => tasks.row(taskId)?.cancelRequestedAt != null;
   // A resumed step recounts from what is really there; until it is done, its progress never shows less than before.
   const floors = new Map(tasks.steps(taskId).map((s) => [s.kind, s]));
+  let progressed = false;
   const progress = new ProgressThrottle(async (snapshot) => {
     const counters = atLeast(snapshot.counters, floors.get(snapshot.step));
+    const before = floors.get(snapshot.step);
+    if (!progressed && (!before || handled(counters) > handled(before))) markProgress();
     tasks.updateStep(taskId, snapshot.step, counters);
     await sink({ ...snapshot, counters });
   });
+  // Moving again: an outage later on starts its own waiting time.
+  const markProgress = () => {
+    progressed = true;
+    tasks.update(taskId, { waitingSince: null, retries: 0 });
+  };
 
   try {
     const ctx: StepContext = {
@@ -109,6 +123,7 @@ async function runSteps(deps: EngineDeps, taskId: string, row: NonNullable<Retur
       // The step's own counters, exact now that it has recounted everything.
       tasks.updateStep(taskId, step.kind, { ...result.counters, status, endedAt: Date.now() });
       tasks.audit(taskId, 'worker', 'step.end', `${step.kind}: ${status}`);
+      if (!progressed) markProgress();
       cancelled ||= result.cancelled;
     }
     lease.check();
@@ -120,11 +135,10 @@ async function runSteps(deps: EngineDeps, taskId: string, row: NonNullable<Retur
       log.warn({ task: taskId }, err.userMessage);
       return;
     }
-    if (!finalAttempt && isRetryable(err)) {
-      log.warn({ task: taskId, code: (err as TernError).code }, 'task attempt failed; it will be retried');
-      throw err;
-    }
-    const message = err instanceof TernError ? err.userMessage : 'Internal error while migrating; the details are in the worker log.';
+    const waited = isRetryable(err) && waitFor(deps, taskId, err as TernError);
+    if (waited) throw waited;
+    let message = err instanceof TernError ? err.userMessage : 'Internal error while migrating; the details are in the worker log.';
+    if (isRetryable(err)) message += ` (tried again for ${spell(deps.retryWindowMs)} without getting further)`;
     if (!(err instanceof TernError)) log.error({ err, task: taskId }, 'task failed with an unexpected error');
     for (const step of tasks.steps(taskId)) {
       if (step.status === 'running') tasks.updateStep(taskId, step.kind, { status: 'failed', endedAt: Date.now(), error: message });
@@ -133,6 +147,27 @@ async function runSteps(deps: EngineDeps, taskId: string, row: NonNullable<Retur
     await finish(deps, taskId, 'failed', message);
   }
 }
+
+/**
+ * A failure that may pass: the task waits (it says what for and until when) and is tried again
+ * later, unless it has waited the whole window since it last moved; then undefined.
+ */
+function waitFor(deps: EngineDeps, taskId: string, err: TernError): RetryLater | undefined {
+  const now = Date.now();
+  const row = deps.tasks.row(taskId)!;
+  const since = row.waitingSince ?? now;
+  if (now - since >= deps.retryWindowMs) return undefined;
+  const retries = row.retries + 1;
+  const delayMs = backoffMs(retries);
+  deps.tasks.update(taskId, { waitingSince: since, waitingFor: err.userMessage, nextTryAt: now + delayMs, retries });
+  deps.tasks.audit(taskId, 'worker', 'task.waiting', err.userMessage);
+  deps.log.warn({ task: taskId, code: err.code, retries, delayMs }, 'a server is unreachable or busy; the task will try again');
+  return new RetryLater(taskId, delayMs);
+}
+
+const spell = (ms: number) => (ms >= 120_000 ? `${Math.round(ms / 60_000)} minutes` : `${Math.round(ms / 1000)} seconds`);
+
+const handled = (c: StepCounters) => c.copied + c.alreadyPresent + c.failed;
 
 /** Progress at least what it was when the run began (a resumed step has not recounted yet); failures as they are now. */
 function atLeast(counters: StepCounters, floor: StepCounters | undefined): StepCounters {
@@ -155,6 +190,10 @@ async function finish(deps: EngineDeps, taskId: string, status: 'completed' | 'c
     error: error ?? null,
     leaseHolder: null,
     leaseUntil: null,
+    waitingSince: null,
+    waitingFor: null,
+    nextTryAt: null,
+    retries: 0,
   });
   deps.tasks.audit(taskId, 'worker', `task.${status}`, error);
   await deps.notify?.(taskId, status);

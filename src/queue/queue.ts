@@ -26,9 +26,9 @@ export class TaskQueue {
   async enqueueMigration(taskId: string): Promise<void> {
     await this.queue.add('migrate', { taskId, action: 'migrate' }, {
       jobId: taskId,
-      // Transient failures (server unreachable, connection dropped) are retried; the journal makes a retry a resume.
-      attempts: 3,
-      backoff: { type: 'exponential', delay: 5_000 },
+      // The engine waits out failures that may pass itself (the job is delayed, no attempt used);
+      // a worker that dies is the queue's to see (a stalled job), not an attempt either.
+      attempts: 1,
       removeOnComplete: { age: 7 * 86_400 },
       removeOnFail: { age: 7 * 86_400 },
     });

@@ -3,6 +3,7 @@ import { QUEUE_NAME, type TaskJob } from './queue';
 import { runTask, type EngineDeps } from '../engine/run-task';
 import { runRollback } from '../engine/rollback';
 import { RunningElsewhere } from '../engine/lease';
+import { RetryLater } from '../engine/retry';
 
 /** How soon a job whose task another run holds looks again (the lease may be freed long before it runs out). */
 const RETRY_ELSEWHERE_MS = 5_000;
@@ -28,13 +29,13 @@ export function startWorker(deps: EngineDeps, options: WorkerOptions): Worker<Ta
       const { taskId, action } = job.data;
       try {
         if (action === 'rollback') return await runRollback(deps, taskId, signal);
-        const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-        await runTask(deps, taskId, (snapshot) => job.updateProgress({ ...snapshot }), finalAttempt, signal);
+        await runTask(deps, taskId, (snapshot) => job.updateProgress({ ...snapshot }), signal);
       } catch (err) {
-        if (!(err instanceof RunningElsewhere) || !token) throw err;
-        // Not an attempt used: the job waits until the other run ends or its lease runs out.
-        deps.log.info({ task: taskId, holder: err.holder }, 'the task is being run elsewhere; trying again later');
-        await job.moveToDelayed(Date.now() + Math.min(options.lockMs, RETRY_ELSEWHERE_MS), token);
+        const delayMs = err instanceof RetryLater ? err.delayMs : err instanceof RunningElsewhere ? Math.min(options.lockMs, RETRY_ELSEWHERE_MS) : undefined;
+        if (delayMs === undefined || !token) throw err;
+        // Not an attempt used: the job waits, for its server to come back or for the other run to end.
+        if (err instanceof RunningElsewhere) deps.log.info({ task: taskId, holder: err.holder }, 'the task is being run elsewhere; trying again later');
+        await job.moveToDelayed(Date.now() + delayMs, token);
         throw new DelayedError();
       }
     },

@@ -302,6 +302,7 @@ export class TernService {
       log: this.rt.log,
       connectionsPerAccount: config.connectionsPerAccount,
       connectTimeoutMs: config.connectTimeoutMs,
+      retryWindowMs: config.retryMinutes * 60_000,
       imapPipelining: config.imapPipelining,
       rollbackWindowHours: config.rollbackWindowHours,
       notify: this.rt.notify,

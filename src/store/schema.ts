@@ -35,6 +35,15 @@ export const tasks = sqliteTable(
     lease: integer('lease').notNull().default(0),
     leaseHolder: text('lease_holder'),
     leaseUntil: integer('lease_until'),
+    /**
+     * Waiting out a server that is unreachable or busy: since when (reset when a run makes
+     * progress), why (the error, naming the side and server), when the next try is, and how many
+     * tries in a row have failed.
+     */
+    waitingSince: integer('waiting_since'),
+    waitingFor: text('waiting_for'),
+    nextTryAt: integer('next_try_at'),
+    retries: integer('retries').notNull().default(0),
   },
   (t) => [index('tasks_requester').on(t.requester), index('tasks_status').on(t.status)],
 );

@@ -8,6 +8,8 @@ import type { Db } from './db';
 import { audit, folderReports, steps, tasks } from './schema';
 
 type TaskRow = typeof tasks.$inferSelect;
+/** The side a message is about, from the "Source: …" / "Destination: …" the engine puts in front. */
+const sideOf = (message: string) => (/^source\b/i.test(message) ? 'source' : /^destination\b/i.test(message) ? 'destination' : undefined);
 const iso = (ms: number | null | undefined) => (ms == null ? undefined : new Date(ms).toISOString());
 
 export interface NewTask {
@@ -237,6 +239,10 @@ export class TaskStore {
       id: row.id,
       status,
       cancelling: row.cancelRequestedAt != null && (status === 'queued' || status === 'running'),
+      waiting:
+        status === 'running' && row.waitingFor && row.nextTryAt != null
+          ? { reason: row.waitingFor, side: sideOf(row.waitingFor), since: iso(row.waitingSince ?? row.nextTryAt)!, nextTryAt: iso(row.nextTryAt)! }
+          : undefined,
       requester: row.requester,
       source: formatAccount(source),
       destination: formatAccount(destination),

@@ -1,10 +1,15 @@
 // A TCP proxy that delays every chunk by half a round-trip time in each direction, so that a
 // loopback benchmark can show what network latency does to a migration (BENCH_RTT_MS). Order
-// is kept (equal delays fire in order); there is no bandwidth limit and no backpressure.
+// is kept (equal delays fire in order); there is no bandwidth limit and no backpressure. It can
+// also cut the link (every connection reset, new ones refused) and bring it back, as an outage.
 import net from 'node:net';
 
 export interface LatencyProxy {
   port: number;
+  /** Resets every connection and refuses new ones until restore(). */
+  cut(): Promise<void>;
+  /** Accepts connections again, on the same port. */
+  restore(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -25,13 +30,13 @@ export async function startLatencyProxy(targetPort: number, rttMs: number): Prom
     delayed(client, upstream);
     delayed(upstream, client);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  const listen = (port: number) => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      for (const s of sockets) s.resetAndDestroy();
+      server.close(() => resolve());
+    });
+  await listen(0);
+  const port = (server.address() as net.AddressInfo).port;
+  return { port, cut: stop, restore: () => listen(port), close: stop };
 }

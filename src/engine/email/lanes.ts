@@ -1,5 +1,6 @@
 import type { MailDestination, MailSource, WriteLane } from '../../ports/mail';
 import type { StepContext } from '../context';
+import { openOn } from '../sided';
 
 /** One source connection and one destination session with its write lane: a unit of parallel copying. */
 export interface Lane {
@@ -10,9 +11,9 @@ export interface Lane {
 
 export async function openLane(ctx: StepContext): Promise<Lane> {
   const [from, to] = await Promise.all([ctx.connectors(ctx.source.protocol), ctx.connectors(ctx.destination.protocol)]);
-  const source = await from.mailSource!(ctx.source, ctx.open);
+  const source = await openOn('source', from.mailSource!(ctx.source, ctx.open));
   try {
-    const destination = await to.mailDestination!(ctx.destination, ctx.open);
+    const destination = await openOn('destination', to.mailDestination!(ctx.destination, ctx.open));
     try {
       return { source, destination, writer: await destination.openLane() };
     } catch (err) {

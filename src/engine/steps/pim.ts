@@ -6,6 +6,7 @@ import type { PimItem, PimKind } from '../../ports/pim-items';
 import { itemLabel } from '../../items';
 import { TernError } from '../../errors';
 import { claimIntents } from '../claims';
+import { openOn } from '../sided';
 import { fingerprintOf, sourceKeyOf, stampOf } from '../pim/keys';
 import { verifyFolder } from '../email/folder-job';
 
@@ -27,9 +28,9 @@ interface Present {
  */
 export async function runPimStep(ctx: StepContext, step: PimStep): Promise<StepResult> {
   const [from, to] = await Promise.all([ctx.connectors(ctx.source.protocol), ctx.connectors(ctx.destination.protocol)]);
-  const source = await from.pimSource!(ctx.source, ctx.open);
+  const source = await openOn('source', from.pimSource!(ctx.source, ctx.open));
   try {
-    const destination = await to.pimDestination!(ctx.destination, ctx.open);
+    const destination = await openOn('destination', to.pimDestination!(ctx.destination, ctx.open));
     try {
       return await copyFolders(ctx, step, source, destination);
     } finally {

@@ -5,6 +5,7 @@ import type { JournalEntry } from '../../store/journal';
 import type { RunJournal } from '../run-journal';
 import { itemLabel } from '../../items';
 import { planFolders } from '../folder-map';
+import { openOn } from '../sided';
 
 /** Snapshot names: what the destination had before the task replaced it. */
 const RULES_SNAPSHOT = 'inboxRules';
@@ -15,9 +16,9 @@ const DESTINATION_CLIENT_RULES = 'Not migrated: the destination has client-side 
 
 async function withBoth<T>(ctx: StepContext, work: (source: SettingsPort, destination: SettingsPort) => Promise<T>): Promise<T> {
   const [from, to] = await Promise.all([ctx.connectors(ctx.source.protocol), ctx.connectors(ctx.destination.protocol)]);
-  const source = await from.settings!(ctx.source, ctx.open);
+  const source = await openOn('source', from.settings!(ctx.source, ctx.open));
   try {
-    const destination = await to.settings!(ctx.destination, ctx.open);
+    const destination = await openOn('destination', to.settings!(ctx.destination, ctx.open));
     try {
       return await work(source, destination);
     } finally {
@@ -93,9 +94,9 @@ export async function runRulesStep(ctx: StepContext): Promise<StepResult> {
  */
 async function withFolderMap<T>(ctx: StepContext, create: boolean, work: (mapFolder: (path: string) => Promise<string>) => Promise<T>): Promise<T> {
   const [from, to] = await Promise.all([ctx.connectors(ctx.source.protocol), ctx.connectors(ctx.destination.protocol)]);
-  const source = await from.mailSource!(ctx.source, ctx.open);
+  const source = await openOn('source', from.mailSource!(ctx.source, ctx.open));
   const sourceTree = await source.folders().finally(() => source.close().catch(() => {}));
-  const destination = await to.mailDestination!(ctx.destination, ctx.open);
+  const destination = await openOn('destination', to.mailDestination!(ctx.destination, ctx.open));
   try {
     const plans = new Map(planFolders(sourceTree, await destination.folders()).map((p) => [p.source.toLowerCase(), p.destination]));
     return await work(async (path) => {
