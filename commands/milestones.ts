@@ -1,5 +1,5 @@
 import { itemLabel } from '../src/items';
-import type { TaskView } from '../src/task';
+import { isEnded, type TaskView } from '../src/task';
 import { finalReport, stepCounters } from './views';
 
 /**
@@ -31,7 +31,7 @@ export function pendingMilestones(task: TaskView, announced: Record<string, stri
     if (step.status !== 'pending') next[key] = step.status;
   }
   const was = announced.task;
-  if (['completed', 'failed', 'cancelled'].includes(task.status) && was !== task.status && was !== 'rolled_back') {
+  if (isEnded(task.status) && was !== task.status && was !== 'rolled_back') {
     milestones.push({ kind: 'task-ended', lines: finalReport(task), final: true });
     next.task = task.status;
   } else if (task.status === 'rolling_back' && was !== 'rolling_back') {
@@ -40,7 +40,7 @@ export function pendingMilestones(task: TaskView, announced: Record<string, stri
   } else if (task.status === 'rolled_back' && was !== 'rolled_back') {
     milestones.push({ kind: 'rollback-ended', lines: [`↩ ${task.id} rolled back: what it created at ${task.destination} was removed.`], final: true });
     next.task = 'rolled_back';
-  } else if (was === 'rolling_back' && task.rollbackError && ['completed', 'failed', 'cancelled'].includes(task.status)) {
+  } else if (was === 'rolling_back' && task.rollbackError && isEnded(task.status)) {
     milestones.push({ kind: 'rollback-ended', lines: [`⚠ The rollback of ${task.id} failed: ${task.rollbackError}`], final: true });
     next.task = task.status;
   }

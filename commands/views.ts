@@ -45,6 +45,7 @@ const HEADLINES: Record<TaskStatus, string> = {
   queued: 'Queued',
   running: 'Running',
   completed: 'Completed',
+  completed_with_errors: 'Completed with errors',
   failed: 'Failed',
   cancelled: 'Cancelled',
   rolling_back: 'Rolling back…',
@@ -85,7 +86,7 @@ export function statusCard(t: TaskView, now = Date.now()): StatusCard {
   const total = t.steps.reduce((n, s) => n + s.total, 0);
   const done = t.steps.reduce((n, s) => n + s.copied + s.alreadyPresent + s.failed, 0);
   const moved = t.steps.reduce((n, s) => n + s.bytes, 0);
-  const fraction = total ? done / total : t.status === 'completed' ? 1 : 0;
+  const fraction = total ? done / total : t.status === 'completed' || t.status === 'completed_with_errors' ? 1 : 0;
   const elapsed = ((t.endedAt ? Date.parse(t.endedAt) : now) - Date.parse(t.startedAt ?? t.createdAt)) / 1000;
   const running = t.status === 'running';
   const rate = elapsed > 0 && t.startedAt ? done / elapsed : 0;
@@ -112,6 +113,7 @@ export function statusCard(t: TaskView, now = Date.now()): StatusCard {
   for (const n of t.rollbackNotes ?? []) notes.push(`Left by the rollback: ${n}`);
   for (const d of t.detected ?? []) notes.push(d.charAt(0).toUpperCase() + d.slice(1));
   for (const f of t.folders) if (f.warning) notes.push(`${f.sourceFolder}: ${f.warning}`);
+  notes.push(...failureNotes(t));
   if (t.canRollback && t.rollbackUntil) notes.push(`Rollback possible until ${t.rollbackUntil.replace('T', ' ').slice(0, 16)} UTC`);
   return {
     taskId: t.id,
@@ -151,6 +153,17 @@ function buttonsFor(t: TaskView): CardButton[] {
   return buttons;
 }
 
+/** Why items failed, a line per folder (its commonest reason), at most a few: the report has them all. */
+function failureNotes(t: TaskView, most = 5): string[] {
+  const failing = t.folders.filter((f) => f.failures?.length);
+  const lines = failing.slice(0, most).map((f) => {
+    const [first, ...rest] = [...f.failures!].sort((a, b) => b.count - a.count);
+    return `${f.sourceFolder}: ${number(f.failed)} failed — ${first.reason}${rest.length ? ` (and ${rest.length} other reason${rest.length > 1 ? 's' : ''})` : ''}`;
+  });
+  if (failing.length > most) lines.push(`…and ${failing.length - most} more folders with failures: tern status ${t.id} lists them all.`);
+  return lines;
+}
+
 /** The final report: per-folder counts, source against destination. */
 export function finalReport(t: TaskView): string[] {
   const lines = [`${HEADLINES[t.status]}: ${t.id}`];
@@ -158,6 +171,7 @@ export function finalReport(t: TaskView): string[] {
   for (const f of t.folders) {
     const dest = f.destinationCount === undefined ? '—' : number(f.destinationCount);
     lines.push(`${f.sourceFolder} → ${f.destinationFolder}: ${number(f.sourceCount)} at the source, ${number(f.copied)} copied, ${number(f.alreadyPresent)} already there, ${number(f.failed)} failed, ${dest} at the destination${f.warning ? ` ⚠ ${f.warning}` : ''}`);
+    for (const x of f.failures ?? []) lines.push(`    ${number(x.count)} failed: ${x.reason}`);
   }
   if (t.error) lines.push(`Error: ${t.error}`);
   return lines;

@@ -24,6 +24,10 @@ export type ErrorCode =
   | 'INTERRUPTED'
   /** The destination refused one item (its content, not the connection): that item fails, the step goes on. */
   | 'ITEM_REFUSED'
+  /** The destination refused to create a folder (its name, its place): that folder fails, the others go on. */
+  | 'FOLDER_REFUSED'
+  /** The destination mailbox is over its quota: the copy stops. */
+  | 'DESTINATION_FULL'
   /** A run stopped because another run holds its task now: nothing to report on the task. */
   | 'RUN_STOPPED';
 

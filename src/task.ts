@@ -2,13 +2,17 @@ import type { AccountEndpoint } from './ports/account';
 import type { ItemKind } from './items';
 
 /** The task lifecycle of DESIGN.md. */
-export type TaskStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'rolling_back' | 'rolled_back';
+/** `completed_with_errors`: every step ran to its end, but some items failed (each folder says which and why). */
+export type TaskStatus = 'queued' | 'running' | 'completed' | 'completed_with_errors' | 'failed' | 'cancelled' | 'rolling_back' | 'rolled_back';
 export type StepStatus = 'pending' | 'running' | 'done' | 'skipped' | 'failed' | 'cancelled';
 
 /** The moments a task's watchers hear of (a notification e-mail goes out for each, once). */
-export type TaskEvent = 'started' | 'completed' | 'failed' | 'cancelled' | 'rolled_back' | 'rollback_failed';
+export type TaskEvent = 'started' | 'completed' | 'completed_with_errors' | 'failed' | 'cancelled' | 'rolled_back' | 'rollback_failed';
 
-export const END_STATUSES: readonly TaskStatus[] = ['completed', 'failed', 'cancelled'];
+/** A status as words ("completed with errors"). */
+export const statusText = (s: TaskStatus) => s.replace(/_/g, ' ');
+
+export const END_STATUSES: readonly TaskStatus[] = ['completed', 'completed_with_errors', 'failed', 'cancelled'];
 export const isEnded = (s: TaskStatus) => END_STATUSES.includes(s);
 
 export interface StepCounters {
@@ -41,6 +45,8 @@ export interface FolderReport {
   note?: string;
   /** A count that does not add up. */
   warning?: string;
+  /** Why items failed, in the servers' words, with how many failed so. */
+  failures?: Array<{ reason: string; count: number }>;
 }
 
 /** The task document: what status, the CLI's --json and the chat cards show. No secret in it. */

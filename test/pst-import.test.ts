@@ -277,7 +277,7 @@ describe('refusals, before any task exists', () => {
 });
 
 describe('a partially readable PST', () => {
-  it('imports what it can and reports the rest in its folder, without failing the task', async () => {
+  it('imports what it can and reports the rest in its folder: completed with errors, not failed', async () => {
     // aspose-outlook.pst, with the data block of Inbox's "message 2" (node 2097668, block at
     // file offset 1356800, found with pst-extractor's getDescriptorIndexNode/getOffsetIndexNode) zeroed.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tern-pst-part-'));
@@ -288,11 +288,12 @@ describe('a partially readable PST', () => {
     try {
       const user = await newUser();
       const task = await importInto(file, user);
-      expect(task.status).toBe('completed');
+      expect(task.status).toBe('completed_with_errors');
       expect(task.steps[0]).toMatchObject({ total: 14, copied: 13, failed: 1 });
       const inbox = task.folders.find((f) => f.sourceFolder === 'Inbox')!;
       expect(inbox).toMatchObject({ sourceCount: 8, copied: 7, failed: 1, destinationCount: 7 });
       expect(inbox.note).toBe('damaged.pst: 1 item(s) could not be read');
+      expect(inbox.failures).toEqual([{ reason: 'could not be read from the source (gone since it was listed, or damaged)', count: 1 }]);
       expect(task.folders.find((f) => f.sourceFolder === 'Sent Items')).toMatchObject({ copied: 6, failed: 0 });
       expect((await messagesIn(user, 'INBOX')).map((m) => m.parsed.subject)).not.toContain('message 2');
     } finally {

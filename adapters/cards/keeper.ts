@@ -1,6 +1,6 @@
 import type { TernService } from '../../src/service/service';
 import type { Logger } from '../../src/log';
-import type { TaskView } from '../../src/task';
+import { isEnded, type TaskView } from '../../src/task';
 import { Coalescer } from '../../src/notify/coalescer';
 import type { TaskFeed } from '../../src/notify/task-feed';
 import { statusCard, type StatusCard } from '../../commands/views';
@@ -96,7 +96,7 @@ export class CardKeeper {
     const final = milestones.some((m) => m.final);
     this.edits.push(taskId, task, final || statusCard(task).final);
     for (const m of milestones) await this.transport.reply(place, m.lines.join('\n'));
-    const settled = task.status === 'completed' || task.status === 'failed' || task.status === 'cancelled' || task.status === 'rolled_back';
+    const settled = isEnded(task.status) || task.status === 'rolled_back';
     this.service.recordAnnounced(taskId, this.surface, announced, settled && announced.task === task.status);
   }
 

@@ -42,7 +42,12 @@ export async function followCreated(s: CliSession, task: TaskView, o: { json?: b
   }
   const final = await followTask(s, task.id, (t) => isEnded(t.status), true);
   printTask(io, final, Boolean(o.json));
-  return final.status === 'completed' ? 0 : 1;
+  return exitCodeOf(final.status);
+}
+
+/** 0 completed; 3 completed with errors (some items failed: see the folders); 1 failed or cancelled. */
+export function exitCodeOf(status: TaskView['status']): number {
+  return status === 'completed' ? 0 : status === 'completed_with_errors' ? 3 : 1;
 }
 
 export function printTask(io: CliIo, t: TaskView, json: boolean): void {

@@ -1,4 +1,4 @@
-import type { TaskView } from '../../src/task';
+import { statusText, type TaskView } from '../../src/task';
 import { itemLabel } from '../../src/items';
 
 /** The task as one JSON object, for scripts: no secret can be in it, the store holds none. */
@@ -32,7 +32,7 @@ export function formatBytes(n: number): string {
   return `${n.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
 }
 
-const statusLabel = (t: TaskView) => (t.cancelling ? `${t.status} (cancelling)` : t.waiting ? `${t.status} (waiting)` : t.status.replace('_', ' '));
+const statusLabel = (t: TaskView) => (t.cancelling ? `${t.status} (cancelling)` : t.waiting ? `${t.status} (waiting)` : statusText(t.status));
 
 /** A human-readable report: header, steps with counters, then the per-folder verification. */
 export function taskText(t: TaskView): string {
@@ -60,6 +60,7 @@ export function taskText(t: TaskView): string {
       lines.push(`    ${f.sourceFolder} -> ${f.destinationFolder}: ${f.sourceCount} / ${f.copied} / ${f.alreadyPresent} / ${f.failed} / ${dest}  ${f.status}`);
       if (f.note) lines.push(`      note: ${f.note}`);
       if (f.warning) lines.push(`      WARNING: ${f.warning}`);
+      for (const x of f.failures ?? []) lines.push(`      failed: ${x.count} × ${x.reason}`);
     }
   }
   return lines.join('\n');

@@ -8,6 +8,7 @@ import { USAGE } from '../../commands/slash';
 import { statusCard } from '../../commands/views';
 import { importPst, importPstFromUrl } from '../../commands/import-pst';
 import { TernError } from '../../src/errors';
+import { statusText } from '../../src/task';
 import type { Actor } from '../../src/service/actor';
 import type { DiscordDeps } from './context';
 import { accountFields, accountModal, button, cardMessage, confirmMessage, id, itemsModal, row } from './render';
@@ -67,7 +68,7 @@ async function onCommand(deps: DiscordDeps, i: ChatInputCommandInteraction): Pro
       return;
     case 'list': {
       const tasks = list(deps.service, {}, actor);
-      await answer(i, tasks.length ? tasks.map((t) => `\`${t.id}\` ${t.status.replace('_', ' ')} — ${t.source} → ${t.destination}`).join('\n') : 'You have no tasks yet. `/migrate start` starts one.');
+      await answer(i, tasks.length ? tasks.map((t) => `\`${t.id}\` ${statusText(t.status)} — ${t.source} → ${t.destination}`).join('\n') : 'You have no tasks yet. `/migrate start` starts one.');
       return;
     }
     case 'help':

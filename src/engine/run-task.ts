@@ -127,7 +127,9 @@ async function runSteps(deps: EngineDeps, taskId: string, row: NonNullable<Retur
       cancelled ||= result.cancelled;
     }
     lease.check();
-    await finish(deps, taskId, cancelled || cancelRequested() ? 'cancelled' : 'completed');
+    // Every step ran to its end; items that failed (each folder says which and why) make it so.
+    const failed = tasks.steps(taskId).some((s) => s.failed > 0);
+    await finish(deps, taskId, cancelled || cancelRequested() ? 'cancelled' : failed ? 'completed_with_errors' : 'completed');
   } catch (err) {
     await progress.flush();
     if (err instanceof TernError && err.code === 'RUN_STOPPED') {
@@ -181,7 +183,7 @@ function atLeast(counters: StepCounters, floor: StepCounters | undefined): StepC
   };
 }
 
-async function finish(deps: EngineDeps, taskId: string, status: 'completed' | 'cancelled' | 'failed', error?: string): Promise<void> {
+async function finish(deps: EngineDeps, taskId: string, status: 'completed' | 'completed_with_errors' | 'cancelled' | 'failed', error?: string): Promise<void> {
   const now = Date.now();
   // The lease goes with the end, in the same write: a rollback asked for at once finds the task free.
   deps.tasks.transition(taskId, ['running'], status, {

@@ -1,9 +1,10 @@
 import { itemLabel } from '../items';
-import type { TaskEvent, TaskView } from '../task';
+import { statusText, type TaskEvent, type TaskView } from '../task';
 
 const TITLES: Record<TaskEvent, string> = {
   started: 'started',
   completed: 'completed',
+  completed_with_errors: 'completed with errors',
   failed: 'failed',
   cancelled: 'cancelled',
   rolled_back: 'rolled back',
@@ -17,13 +18,15 @@ const TITLES: Record<TaskEvent, string> = {
 export function taskEmail(task: TaskView, event: TaskEvent): { subject: string; text: string; html: string } {
   const subject = `Tern ${task.id} ${TITLES[event]}: ${task.sourceEndpoint.user} → ${task.destinationEndpoint.user}`;
   const steps = task.steps.map((s) => `${itemLabel(s.kind)}: ${s.status} — ${s.copied} copied, ${s.alreadyPresent} already there, ${s.failed} failed of ${s.total}`);
+  // Why items failed, in the servers' words, folder by folder.
+  for (const f of task.folders) for (const x of f.failures ?? []) steps.push(`${f.sourceFolder}: ${x.count} failed — ${x.reason}`);
   const next = nextSteps(task, event);
   const lines = [
     `Migration ${task.id} ${TITLES[event]}.`,
     '',
     `From: ${task.source}`,
     `To:   ${task.destination}`,
-    `State: ${task.status.replace('_', ' ')}`,
+    `State: ${statusText(task.status)}`,
     ...(task.error ? [`Error: ${task.error}`] : []),
     ...(task.rollbackError ? [`Rollback error: ${task.rollbackError}`] : []),
     '',
@@ -33,7 +36,7 @@ export function taskEmail(task: TaskView, event: TaskEvent): { subject: string; 
   ];
   const html = [
     `<p>Migration <b>${esc(task.id)}</b> ${TITLES[event]}.</p>`,
-    `<table><tr><td>From</td><td>${esc(task.source)}</td></tr><tr><td>To</td><td>${esc(task.destination)}</td></tr><tr><td>State</td><td>${esc(task.status.replace('_', ' '))}</td></tr>`,
+    `<table><tr><td>From</td><td>${esc(task.source)}</td></tr><tr><td>To</td><td>${esc(task.destination)}</td></tr><tr><td>State</td><td>${esc(statusText(task.status))}</td></tr>`,
     ...(task.error ? [`<tr><td>Error</td><td>${esc(task.error)}</td></tr>`] : []),
     ...(task.rollbackError ? [`<tr><td>Rollback error</td><td>${esc(task.rollbackError)}</td></tr>`] : []),
     '</table>',

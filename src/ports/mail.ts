@@ -103,7 +103,7 @@ export interface OutgoingMessage {
  * The destination's answer to one write: the new message's id when it says (and the generation
  * that id belongs to, when it says that too), or why it refused that message.
  */
-export type WriteOutcome = { id?: string; generation?: string } | { refused: string };
+export type WriteOutcome = { id?: string; generation?: string } | { refused: string; code?: string };
 
 /** One connection's worth of writing, pipelined where the protocol allows. */
 export interface WriteLane {
@@ -146,5 +146,10 @@ export interface MailDestination {
   remove(folder: DestinationFolder, generation: string, ids: string[]): Promise<'removed' | 'gone' | 'stale'>;
   /** Removes the folder when it holds nothing (no message, no sub-folder); otherwise says what it holds. */
   removeFolderIfEmpty(folder: DestinationFolder): Promise<FolderRemoval>;
+  /** The mailbox's storage quota, when the server tells (IMAP QUOTA). */
+  quota?(): Promise<{ usedBytes: number; limitBytes: number } | undefined>;
   close(): Promise<void>;
 }
+
+/** Response codes of a write refused because the mailbox is full: the copy stops there, not message by message. */
+export const MAILBOX_FULL_CODES = new Set(['OVERQUOTA', 'ErrorQuotaExceeded']);

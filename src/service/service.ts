@@ -7,7 +7,7 @@ import type { ItemKind } from '../items';
 import { checkItemsSupported, loadConnector } from '../connectors/registry';
 import { newTaskId, normalizeTaskId } from '../ids';
 import { TernError } from '../errors';
-import { isEnded, type TaskView } from '../task';
+import { END_STATUSES, isEnded, statusText, type TaskView } from '../task';
 import type { Runtime } from './runtime';
 import type { Actor } from './actor';
 import { checkAccount, checkAccounts } from './check-accounts';
@@ -87,7 +87,7 @@ export class TernService {
     const task = this.authorised(taskId, actor, 'cancel');
     if (task.cancelling) throw new TernError('INVALID_STATE', `${task.id} is already being cancelled.`);
     if (task.status !== 'queued' && task.status !== 'running') {
-      throw new TernError('INVALID_STATE', `${task.id} has already ended (${task.status.replace('_', ' ')}); there is nothing to cancel.`);
+      throw new TernError('INVALID_STATE', `${task.id} has already ended (${statusText(task.status)}); there is nothing to cancel.`);
     }
     // Only a queued task has a job to take off the queue (a running one reads the cancel from the
     // store), so only then is Redis needed.
@@ -121,7 +121,7 @@ export class TernService {
     if (!isEnded(task.status)) throw new TernError('INVALID_STATE', `${task.id} is still ${task.status}: cancel it first, then roll it back.`);
     if (!task.canRollback) throw new TernError('ROLLBACK_EXPIRED', `The rollback window of ${task.id} has closed (${this.rt.config.rollbackWindowHours} h after it ended).`);
     const queue = await this.rt.queue();
-    if (!this.rt.tasks.transition(task.id, ['completed', 'failed', 'cancelled'], 'rolling_back', { endStatus: task.status, rollbackError: null })) {
+    if (!this.rt.tasks.transition(task.id, [...END_STATUSES], 'rolling_back', { endStatus: task.status, rollbackError: null })) {
       throw new TernError('INVALID_STATE', `${task.id} changed state meanwhile; try again.`);
     }
     this.rt.tasks.audit(task.id, actor.id, 'task.rollback');

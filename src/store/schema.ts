@@ -83,6 +83,8 @@ export const folderReports = sqliteTable(
     destinationCount: integer('destination_count'),
     note: text('note'),
     warning: text('warning'),
+    /** Why items failed, in the servers' words: JSON [{ reason, count }]. */
+    failures: text('failures'),
   },
   (t) => [primaryKey({ columns: [t.taskId, t.sourceFolder] })],
 );

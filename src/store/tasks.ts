@@ -166,11 +166,12 @@ export class TaskStore {
         destinationCount: r.destinationCount ?? undefined,
         note: r.note ?? undefined,
         warning: r.warning ?? undefined,
+        failures: r.failures ? (JSON.parse(r.failures) as FolderReport['failures']) : undefined,
       }));
   }
 
   saveFolderReport(taskId: string, r: FolderReport): void {
-    const row = { ...r, taskId, destinationCount: r.destinationCount ?? null, note: r.note ?? null, warning: r.warning ?? null };
+    const row = { ...r, taskId, destinationCount: r.destinationCount ?? null, note: r.note ?? null, warning: r.warning ?? null, failures: r.failures?.length ? JSON.stringify(r.failures) : null };
     this.db
       .insert(folderReports)
       .values(row)

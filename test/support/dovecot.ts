@@ -182,14 +182,24 @@ async function reloaded(imapPort: number): Promise<void> {
 
 interface Started { imapPort: number; pop3Port: number; master: Master }
 
-async function tryStart(dir: string, flavour: DovecotFlavour, users: string): Promise<Started | 'port-taken'> {
+/**
+ * A storage quota per user (Dovecot's quota plugin, with IMAP QUOTA): a full mailbox refuses
+ * APPENDs with [OVERQUOTA], as a real provider's does.
+ */
+function withQuota(conf: string, kb: number): string {
+  const plugins = conf.replace(/^(instance_name = .*)$/m, '$1\nmail_plugins = $mail_plugins quota').replace('mail_plugins = $mail_plugins imap_zlib', 'mail_plugins = $mail_plugins imap_zlib imap_quota');
+  if (plugins === conf || !plugins.includes('imap_quota')) throw new Error('dovecot.conf: could not add the quota plugin');
+  return `${plugins.trimEnd()}\nplugin {\n  quota = maildir:User quota\n  quota_rule = *:storage=${kb}k\n}\n`;
+}
+
+async function tryStart(dir: string, flavour: DovecotFlavour, users: string, quotaKb?: number): Promise<Started | 'port-taken'> {
   const [imapPort, pop3Port] = await freePortPair();
   const env: NodeJS.ProcessEnv = { DOVECOT_USERS: users, DOVECOT_FOREGROUND: '1' };
   if (flavour === 'dot-inbox-prefix') env.DOVECOT_MAIL_LOCATION = 'maildir:~/Maildir';
   let master = spawnMaster(dir, startScript, [dir, String(imapPort), String(pop3Port)], env);
   if ((await waitReady(dir, master)) === 'exited') return startFailure(dir, master, 'start.sh');
   const confPath = path.join(dir, 'dovecot.conf');
-  if (flavour === 'slash') {
+  if (flavour === 'slash' && quotaKb === undefined) {
     // No login happened yet: a reload makes every auth process start with the new setting.
     await fs.writeFile(confPath, withoutAuthDelay(await fs.readFile(confPath, 'utf8')));
     const reload = await run('doveadm', ['-c', confPath, 'reload']);
@@ -198,17 +208,20 @@ async function tryStart(dir: string, flavour: DovecotFlavour, users: string): Pr
     return { imapPort, pop3Port, master };
   }
 
-  // start.sh always starts with the stock namespace; no user has logged in yet, so stopping,
-  // patching and starting again leaves no mail stored under the old layout.
+  // start.sh always starts with the stock settings; no user has logged in yet, so stopping,
+  // patching (namespace, quota) and starting again leaves no mail stored under the old layout.
   await run(stopScript, [dir]);
   await master.exited;
-  await fs.writeFile(confPath, withoutAuthDelay(patchDotInboxPrefix(await fs.readFile(confPath, 'utf8'))));
+  let conf = withoutAuthDelay(await fs.readFile(confPath, 'utf8'));
+  if (flavour === 'dot-inbox-prefix') conf = patchDotInboxPrefix(conf);
+  if (quotaKb !== undefined) conf = withQuota(conf, quotaKb);
+  await fs.writeFile(confPath, conf);
   master = spawnMaster(dir, 'dovecot', ['-F', '-c', confPath], {});
   if ((await waitReady(dir, master)) === 'exited') return startFailure(dir, master, 'restart');
   return { imapPort, pop3Port, master };
 }
 
-export async function startDovecot(flavour: DovecotFlavour, opts: { users?: string } = {}): Promise<DovecotServer> {
+export async function startDovecot(flavour: DovecotFlavour, opts: { users?: string; quotaKb?: number } = {}): Promise<DovecotServer> {
   if (!onPath('dovecot')) throw new Error(`dovecot is not installed; run: ${INSTALL_HINT}`);
   // Under os.tmpdir() (/tmp) so the parents are world-searchable, as the unprivileged
   // dovecot processes require when we run as root; start.sh makes DIR itself 0755.
@@ -216,7 +229,7 @@ export async function startDovecot(flavour: DovecotFlavour, opts: { users?: stri
   let started: Started | undefined;
   try {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS && !started; attempt++) {
-      const r = await tryStart(dir, flavour, opts.users ?? DEFAULT_USERS);
+      const r = await tryStart(dir, flavour, opts.users ?? DEFAULT_USERS, opts.quotaKb);
       if (r !== 'port-taken') started = r;
     }
     if (!started) throw new Error(`dovecot: no free port pair after ${MAX_ATTEMPTS} attempts`);

@@ -3,6 +3,7 @@ import { parseSlash, USAGE } from '../../../commands/slash';
 import { status } from '../../../commands/status';
 import { list } from '../../../commands/list';
 import { statusCard } from '../../../commands/views';
+import { statusText } from '../../../src/task';
 import { TernError } from '../../../src/errors';
 import { cardBlocks } from '../render-card';
 import { migrateModal } from '../render-modal';
@@ -31,7 +32,7 @@ export function registerCommands(app: App, deps: SlackDeps): void {
           return;
         case 'list': {
           const tasks = list(deps.service, {}, actor);
-          await reply(tasks.length ? tasks.map((t) => `\`${t.id}\` ${t.status.replace('_', ' ')} — ${t.source} → ${t.destination}`).join('\n') : 'You have no tasks yet. `/migrate` starts one.');
+          await reply(tasks.length ? tasks.map((t) => `\`${t.id}\` ${statusText(t.status)} — ${t.source} → ${t.destination}`).join('\n') : 'You have no tasks yet. `/migrate` starts one.');
           return;
         }
         case 'status': {

@@ -1,6 +1,7 @@
 import type { AccountCredentials } from '../../ports/account';
 import type { MailDestination, OutgoingMessage, WriteLane } from '../../ports/mail';
 import type { OpenOptions } from '../../ports/connector';
+import { TernError } from '../../errors';
 import { openEws } from './open';
 import { ExchangeFolders, mailTree } from './folder-index';
 import { dedupeKeysOf } from './dedupe';
@@ -21,7 +22,11 @@ export async function openExchangeMailDestination(account: AccountCredentials, o
     keepsMarks: true,
     folders: async () => mailTree(folders.all),
     ensureFolder: async (path, created) => {
-      const found = await folders.ensure(path, 'IPF.Note', created);
+      const found = await folders.ensure(path, 'IPF.Note', created).catch((err: unknown) => {
+        // Refused for what was asked (a name, a place), not for a server in trouble: that folder fails alone.
+        if (!(err instanceof TernError) || err.code !== 'ITEM_REFUSED') throw err;
+        throw new TernError('FOLDER_REFUSED', `The destination refused to create the folder "${path}": ${err.userMessage}`, { serverCode: err.serverCode });
+      });
       const real = folders.pathOf(found);
       const note = real.toLowerCase() === path.toLowerCase() ? undefined : `put in "${real}": the destination has a folder of another kind named "${path}"`;
       return { folder: { path: real, id: found.id }, note };
@@ -65,7 +70,7 @@ function exchangeLane(ews: EwsSession): WriteLane {
         let bytes = messages[start].raw.length;
         while (end < messages.length && end - start < REQUEST_MESSAGES && bytes + messages[end].raw.length <= REQUEST_BYTES) bytes += messages[end++].raw.length;
         const results = await ews.createMessages(folder.id, messages.slice(start, end).map(newMessage));
-        results.forEach((res, i) => answered(start + i, 'id' in res ? { id: res.id } : { refused: res.error }));
+        results.forEach((res, i) => answered(start + i, 'id' in res ? { id: res.id } : { refused: res.error, code: /^(Error\w+)/.exec(res.error)?.[1] }));
         start = end;
       }
     },

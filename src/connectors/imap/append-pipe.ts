@@ -4,6 +4,7 @@ import iconv from 'iconv-lite';
 import type { AccountCredentials } from '../../ports/account';
 import { connectionError } from '../errors';
 import { TernError } from '../../errors';
+import { responseCode, serverWords } from './server-words';
 
 /**
  * APPENDs pipelined on one connection. imapflow keeps one command in flight per connection, so
@@ -20,7 +21,12 @@ export interface AppendPipe {
 
 /** The server refused one message (too large, bad flags…): that message fails, the rest go on. */
 export class AppendRefused extends Error {
-  constructor(readonly responseStatus: 'NO' | 'BAD', readonly responseText: string) {
+  constructor(
+    readonly responseStatus: 'NO' | 'BAD',
+    readonly responseText: string,
+    /** The response code the server gave (RFC 5530: OVERQUOTA, TOOBIG, …). */
+    readonly code?: string,
+  ) {
     super(`APPEND refused: ${responseStatus} ${responseText}`);
   }
 }
@@ -99,7 +105,7 @@ function pipe(socket: net.Socket, reader: LineReader, fail: (err: unknown) => Te
       const uid = /\[APPENDUID (\d+) (\d+)\]/i.exec(m[3]);
       p.resolve(uid ? { uidValidity: uid[1], uid: Number(uid[2]) } : {});
     } else {
-      p.reject(new AppendRefused(status as 'NO' | 'BAD', m[3].replace(/^\[[^\]]*\]\s*/, '')));
+      p.reject(new AppendRefused(status as 'NO' | 'BAD', serverWords(m[3]), responseCode(m[3])));
     }
   });
   return {

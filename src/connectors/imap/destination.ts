@@ -60,11 +60,24 @@ export async function openImapDestination(account: AccountCredentials, options: 
           const left = await countMessages(client, folder.path);
           if (left > 0) return { removed: false as const, holds: `${left} message(s)` };
           if (listed.some((f) => f.path !== folder.path && f.path.startsWith(folder.path + f.delimiter))) return { removed: false as const, holds: 'folders' };
-          await deleteFolder(client, folder.path);
+          // Checked after the DELETE, and asked again when it is still there: under load Dovecot has
+          // been seen to answer OK and keep an emptied folder.
+          for (let attempt = 1; ; attempt++) {
+            await deleteFolder(client, folder.path);
+            if (!(await client.list()).some((f) => f.path === folder.path && !f.flags.has('\\NonExistent'))) break;
+            if (attempt === 3) return { removed: false as const, holds: 'nothing, but the server kept it when asked to delete it' };
+            await new Promise((r) => setTimeout(r, 200 * attempt));
+          }
           (await maker)?.forget(folder.path);
           return { removed: true as const };
         })(),
       ),
+    quota: async () => {
+      if (!client.capabilities.has('QUOTA')) return undefined;
+      const found = await client.getQuota('INBOX').catch(() => false as const);
+      const storage = found ? found.storage : undefined;
+      return storage?.limit ? { usedBytes: storage.usage ?? 0, limitBytes: storage.limit } : undefined;
+    },
     close: () => closeImap(client),
   };
 }

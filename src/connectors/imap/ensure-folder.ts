@@ -1,12 +1,15 @@
 import type { DestinationFolder, FolderTree } from '../../ports/mail';
 import { segmentsOf } from '../../ports/folder-paths';
+import { TernError } from '../../errors';
 import type { ImapSession } from './session';
 import { createFolder, isInvalidNameError } from './folders';
+import { serverWords } from './server-words';
 
 /**
  * Creates destination folders on demand, parents first, once each even when several callers ask
  * at the same time. A name the server refuses is changed predictably ("~x" → "_~x", "new" →
- * "new_") and the change is reported.
+ * "new_", a name too long shortened) and the change is reported; a folder the server will not
+ * create at all fails with FOLDER_REFUSED and the server's words, so the others can go on.
  */
 export class FolderMaker {
   private readonly ensured = new Map<string, Promise<{ path: string; note?: string }>>();
@@ -53,16 +56,15 @@ export class FolderMaker {
     } else {
       parent = segments[0] === plannedPath ? '' : this.tree.prefix;
     }
-    const path = parent + name;
-    try {
-      await this.createOnce(path, created);
-      return { path, note };
-    } catch (err) {
-      if (!isInvalidNameError(err)) throw err;
-      const safe = name.startsWith('~') ? `_${name}` : `${name}_`;
-      await this.createOnce(parent + safe, created);
-      return { path: parent + safe, note: `renamed "${name}" to "${safe}": the destination refused the name` };
+    for (const candidate of [name, ...alternativeNames(name)]) {
+      try {
+        await this.createOnce(parent + candidate, created);
+        return { path: parent + candidate, note: candidate === name ? note : `renamed "${name}" to "${candidate}": the destination refused the name` };
+      } catch (err) {
+        if (!isInvalidNameError(err)) throw refused(err, parent + name);
+      }
     }
+    throw refused(undefined, parent + name);
   }
 
   private async createOnce(path: string, created: (folder: DestinationFolder) => void): Promise<void> {
@@ -71,4 +73,21 @@ export class FolderMaker {
     if ((await createFolder(this.client, path)).created) created({ path, id: path });
     this.existing.add(path);
   }
+}
+
+/** Names to try when one is refused: "_" added ("~x" → "_~x", "new" → "new_"), then shortened when long. */
+function alternativeNames(name: string): string[] {
+  const marked = name.startsWith('~') ? `_${name}` : `${name}_`;
+  return name.length > 60 ? [marked, `${[...name].slice(0, 60).join('')}_`] : [marked];
+}
+
+/**
+ * A CREATE the server answered NO or BAD becomes FOLDER_REFUSED with its words; anything else (a
+ * lost connection) stays what it was.
+ */
+function refused(err: unknown, path: string): unknown {
+  const answer = err as { responseStatus?: string; responseText?: string; serverResponseCode?: string } | undefined;
+  if (err !== undefined && answer?.responseStatus !== 'NO' && answer?.responseStatus !== 'BAD') return err;
+  const said = err === undefined ? 'it refused the name and every plainer or shorter one Tern tried' : serverWords(answer?.responseText) || 'no reason given';
+  return new TernError('FOLDER_REFUSED', `The destination refused to create the folder "${path}": ${said}.`, { serverCode: answer?.serverResponseCode });
 }

@@ -2,6 +2,7 @@ import { ImapFlow } from 'imapflow';
 import { TernError } from '../../errors';
 import type { AccountCredentials, AccountEndpoint } from '../../ports/account';
 import { connectionError } from '../errors';
+import { serverWords } from './server-words';
 
 export type ImapSession = ImapFlow;
 
@@ -47,8 +48,12 @@ export async function closeImap(client: ImapSession | undefined): Promise<void> 
   }
 }
 
-/** RFC 5530 response codes of a server that is briefly unwell: the task is tried again. */
-const PASSING_CODES = new Set(['UNAVAILABLE', 'SERVERBUG', 'INUSE', 'LIMIT', 'CONTACTADMIN']);
+/**
+ * RFC 5530 response codes of a server that is briefly unwell: the task is tried again. CREATE's
+ * ALREADYEXISTS is handled where folders are made; on any other command it is Dovecot creating a
+ * special folder (Trash, Sent…) for two sessions at once, which passes.
+ */
+const PASSING_CODES = new Set(['UNAVAILABLE', 'SERVERBUG', 'INUSE', 'LIMIT', 'CONTACTADMIN', 'ALREADYEXISTS']);
 
 export function imapError(err: unknown, account: AccountEndpoint): TernError {
   if (err instanceof TernError) return err;
@@ -64,7 +69,7 @@ export function imapError(err: unknown, account: AccountEndpoint): TernError {
   }
   if (e?.responseStatus === 'NO' || e?.responseStatus === 'BAD') {
     // The server answered and refused: only a code saying it is briefly unwell is worth another try.
-    const said = (e.responseText ?? '').trim().replace(/\.$/, '') || e.responseStatus;
+    const said = serverWords(e.responseText) || e.responseStatus;
     return new TernError('PROTOCOL_ERROR', `imap server ${account.host}:${account.port} refused a command for ${account.user}: ${said}${serverCode ? ` (${serverCode})` : ''}.`, {
       cause: err,
       serverCode,

@@ -5,6 +5,7 @@ import type { ImapSession } from './session';
 import { imapError } from './session';
 import { appendMessage } from './messages';
 import { AppendRefused, type AppendPipe } from './append-pipe';
+import { serverWords } from './server-words';
 
 /**
  * APPENDs on the wire together (LITERAL+): each answer comes back as soon as the server gives it.
@@ -18,7 +19,7 @@ export function pipelinedLane(pipe: AppendPipe): WriteLane {
           (res) => answered(i, { id: res.uid === undefined ? undefined : String(res.uid), generation: res.uidValidity }),
           (err: unknown) => {
             if (!(err instanceof AppendRefused)) throw err;
-            answered(i, { refused: err.responseText });
+            answered(i, { refused: err.responseText, code: err.code });
           },
         ),
       );
@@ -39,7 +40,8 @@ export function serialLane(client: ImapSession, account: AccountCredentials): Wr
           answered(i, { id: res.uid === undefined ? undefined : String(res.uid), generation: res.uidValidity });
         } catch (err) {
           if (!isRefusal(err)) throw imapError(err, account);
-          answered(i, { refused: (err as { responseText?: string }).responseText ?? 'refused' });
+          const e = err as { responseText?: string; serverResponseCode?: string };
+          answered(i, { refused: serverWords(e.responseText) || 'refused', code: e.serverResponseCode });
         }
       }
     },

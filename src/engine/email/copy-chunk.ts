@@ -1,9 +1,12 @@
 import type { StepCounters } from '../../task';
 import type { StepContext } from '../context';
+import { MAILBOX_FULL_CODES } from '../../ports/mail';
+import { TernError } from '../../errors';
 import { markOf } from '../claims';
 import type { Lane } from './lanes';
 import type { CopyChunk } from './folder-job';
 import { storableFlags } from './match';
+import { recordFailure } from '../failures';
 
 /**
  * Writes one batch through the lane: every message is journaled as an intent before it is sent
@@ -17,7 +20,7 @@ export async function copyChunk(ctx: StepContext, lane: Lane, chunk: CopyChunk, 
   const batch = chunk.messages.flatMap((m) => {
     const raw = raws.get(m.ref);
     if (raw) return [{ summary: m, raw }];
-    job.report.failed++;
+    recordFailure(job.report, 'could not be read from the source (gone since it was listed, or damaged)');
     counters.failed++;
     ctx.log.warn({ task: ctx.taskId, folder: job.plan.source, ref: m.ref }, 'message vanished from the source before it could be copied');
     return [];
@@ -38,11 +41,13 @@ export async function copyChunk(ctx: StepContext, lane: Lane, chunk: CopyChunk, 
     mark: markOf(ctx.taskId, ids[i]),
   }));
   const withoutId: number[] = [];
+  let full = false;
   await lane.writer.write(folder, outgoing, (i, outcome) => {
     const size = batch[i].raw.length;
     if ('refused' in outcome) {
+      full ||= outcome.code !== undefined && MAILBOX_FULL_CODES.has(outcome.code);
       ctx.journal.drop(ids[i]);
-      job.report.failed++;
+      recordFailure(job.report, `refused by the destination: ${outcome.refused}`);
       counters.failed++;
       ctx.log.warn({ task: ctx.taskId, folder: folder.path, size, reason: outcome.refused }, 'the destination refused a message');
     } else {
@@ -55,10 +60,21 @@ export async function copyChunk(ctx: StepContext, lane: Lane, chunk: CopyChunk, 
     }
     publish();
   });
+  // A full mailbox takes nothing more: the copy stops here rather than fail message after message.
+  if (full) throw await mailboxFull(lane);
   // Destinations that do not say the new id (IMAP without UIDPLUS): found by key above the watermark, one after the other.
   for (const i of withoutId) {
     const claimed = new Set(ctx.journal.entries(ctx.taskId, { kind: 'message', folder: folder.path }).flatMap((e) => (e.ref ? [e.ref] : [])));
     const found = (await lane.destination.findByKey(folder, batch[i].summary.dedupeKey, contents.watermark)).filter((id) => !claimed.has(id));
     if (found.length) ctx.journal.confirm(ids[i], found[found.length - 1]);
   }
+}
+
+const size = (n: number) => (n < 1024 ** 2 ? `${Math.round(n / 1024)} KB` : n < 1024 ** 3 ? `${(n / 1024 ** 2).toFixed(1)} MB` : `${(n / 1024 ** 3).toFixed(1)} GB`);
+
+/** "the destination mailbox is full (1.9 of 2.0 MB)", with the quota when the server tells it. */
+async function mailboxFull(lane: Lane): Promise<TernError> {
+  const quota = await lane.destination.quota?.().catch(() => undefined);
+  const how = quota ? ` (${size(quota.usedBytes)} of ${size(quota.limitBytes)})` : '';
+  return new TernError('DESTINATION_FULL', `Destination: the mailbox is full${how}, so the copy stopped. Free some space or raise its quota, then run the same migration again: it goes on from where it stopped.`, { side: 'destination' });
 }

@@ -93,6 +93,11 @@ export async function runEmailStep(ctx: StepContext): Promise<StepResult> {
           job.pendingChunks = chunks.length;
           batches = chunks.length === 0 ? Promise.resolve() : new Promise<void>((resolve) => (job.done = resolve));
           work.addChunks(chunks);
+        } catch (err) {
+          if (!(err instanceof TernError) || err.code !== 'FOLDER_REFUSED') throw err;
+          folderRefused(ctx, job, err, counters);
+          publish(job.plan.source);
+          continue;
         } finally {
           work.scanned();
         }
@@ -107,7 +112,12 @@ export async function runEmailStep(ctx: StepContext): Promise<StepResult> {
       await Promise.all(finishing);
     };
     await Promise.all(lanes.map(runLane));
-    if (failure) throw failure.error;
+    if (failure) {
+      // What the folders under way got to is kept in their reports, failed where they stopped.
+      for (const job of jobs.filter((j) => j.report.status === 'running')) ctx.tasks.saveFolderReport(ctx.taskId, { ...job.report, status: 'failed' });
+      publish();
+      throw failure.error;
+    }
 
     cancelPending(ctx, jobs);
     publish();
@@ -116,6 +126,18 @@ export async function runEmailStep(ctx: StepContext): Promise<StepResult> {
   } finally {
     await Promise.all(lanes.map(closeLane));
   }
+}
+
+/** The destination will not have this folder: its messages fail, with the server's words, and the other folders go on. */
+function folderRefused(ctx: StepContext, job: FolderJob, err: TernError, counters: StepCounters): void {
+  const unaccounted = job.report.sourceCount - job.report.copied - job.report.alreadyPresent - job.report.failed;
+  job.report.failed += unaccounted;
+  job.report.failures = [...(job.report.failures ?? []), { reason: err.userMessage, count: unaccounted }];
+  counters.failed += unaccounted;
+  job.report.status = 'failed';
+  job.report.warning = err.userMessage;
+  ctx.tasks.saveFolderReport(ctx.taskId, job.report);
+  ctx.log.warn({ task: ctx.taskId, folder: job.plan.source, reason: err.userMessage }, 'the destination refused a folder');
 }
 
 /**

@@ -6,6 +6,7 @@ import type { PimItem, PimKind } from '../../ports/pim-items';
 import { itemLabel } from '../../items';
 import { TernError } from '../../errors';
 import { claimIntents } from '../claims';
+import { recordFailure } from '../failures';
 import { openOn } from '../sided';
 import { fingerprintOf, sourceKeyOf, stampOf } from '../pim/keys';
 import { verifyFolder } from '../email/folder-job';
@@ -81,7 +82,8 @@ async function copyFolders(ctx: StepContext, step: PimStep, source: PimSource, d
       await eachWithin(batch, ctx.connectionsPerAccount, async (item) => {
         const stamp = stampOf(account, kind, item.sourceId);
         const outcome = await copyItem(ctx, destination, target, item, stamp, present, ours, contacts && idsOfMembers(item, account, contacts));
-        report[outcome.counter]++;
+        if (outcome.counter === 'failed') recordFailure(report, outcome.reason ?? 'refused by the destination');
+        else report[outcome.counter]++;
         counters[outcome.counter]++;
         report.bytes += outcome.bytes;
         counters.bytes += outcome.bytes;
@@ -121,7 +123,7 @@ async function presentAt(destination: PimDestination, kind: PimKind, folder: Des
   return present;
 }
 
-type Outcome = { counter: 'copied' | 'alreadyPresent' | 'failed'; bytes: number };
+type Outcome = { counter: 'copied' | 'alreadyPresent' | 'failed'; bytes: number; reason?: string };
 
 async function copyItem(ctx: StepContext, destination: PimDestination, target: DestinationFolder, item: PimItem, stamp: string, present: Present, ours: Set<string>, contactIds: Map<string, string> | undefined): Promise<Outcome> {
   const bytes = JSON.stringify(item).length;
@@ -146,7 +148,7 @@ async function copyItem(ctx: StepContext, destination: PimDestination, target: D
     if (!(err instanceof TernError) || err.code !== 'ITEM_REFUSED') throw err;
     ctx.journal.drop(intent);
     ctx.log.warn({ task: ctx.taskId, folder: target.path, kind: item.kind, reason: err.userMessage }, 'the destination refused an item');
-    return { counter: 'failed', bytes: 0 };
+    return { counter: 'failed', bytes: 0, reason: err.userMessage };
   }
 }
 

@@ -1,0 +1,1 @@
+ALTER TABLE `folder_reports` ADD `failures` text;
