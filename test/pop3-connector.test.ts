@@ -78,7 +78,10 @@ const big = Buffer.concat([
   ),
 ]);
 
-const MESSAGES = [eightBit, noMessageId, noDate, badDate, big];
+/** Ends without a line break: the POP3 framing adds one on the wire, which must not reach the copy. */
+const noFinalNewline = Buffer.from('From: fay@example.com\r\nSubject: no final newline\r\nMessage-ID: <no-eol@example.com>\r\n\r\nlast line without CRLF', 'latin1');
+
+const MESSAGES = [eightBit, noMessageId, noDate, badDate, big, noFinalNewline];
 
 // --- tests ---
 
@@ -108,8 +111,8 @@ describe('MultilineDecoder', () => {
   });
 });
 
-/** A scripted POP3 server, for what Dovecot will not do on demand: odd chunking and dropped connections. */
-async function fakePop3(): Promise<{ port: number; close: () => void }> {
+/** A scripted POP3 server, for what Dovecot will not do on demand: odd chunking, dropped connections, no TOP. */
+async function fakePop3(options: { top?: boolean } = {}): Promise<{ port: number; close: () => void }> {
   const srv = net.createServer((sock) => {
     sock.setNoDelay(true);
     sock.write('+OK fake ready\r\n');
@@ -118,11 +121,17 @@ async function fakePop3(): Promise<{ port: number; close: () => void }> {
       buffered += d.toString('latin1');
       let eol: number;
       while ((eol = buffered.indexOf('\r\n')) !== -1) {
-        // A whole message is asked for with TOP n <all lines>: answered as RETR n.
-        const cmd = buffered.slice(0, eol).replace(/^TOP (\d+) \d+$/, 'RETR $1');
+        const line = buffered.slice(0, eol);
         buffered = buffered.slice(eol + 2);
+        // A whole message is asked for with TOP n <all lines>: answered as RETR n, or refused by a server without TOP.
+        if (/^TOP /.test(line) && options.top === false) {
+          sock.write('-ERR TOP not supported\r\n');
+          continue;
+        }
+        const cmd = line.replace(/^TOP (\d+) \d+$/, 'RETR $1');
         if (/^(USER|PASS) /.test(cmd)) sock.write('+OK\r\n');
         else if (cmd === 'UIDL') sock.write('+OK\r\n1 u1\r\n2 u2\r\n.\r\n');
+        else if (cmd === 'LIST') sock.write('+OK\r\n1 23\r\n2 40\r\n.\r\n');
         else if (cmd === 'RETR 1') {
           // The terminator arrives in two TCP segments; stock node-pop3 waits forever here.
           sock.write('+OK\r\nSubject: x\r\n\r\n..body\r\n.');
@@ -145,6 +154,17 @@ describe('POP3 source connector (scripted server)', () => {
 
   it('reads a response whose terminator is split across packets', async () => {
     const fake = await fakePop3();
+    const pop = await openPop3(acc(fake.port), { timeoutMs: 2_000 });
+    try {
+      expect((await pop.retrieve('u1')).toString('latin1')).toBe('Subject: x\r\n\r\n.body\r\n');
+    } finally {
+      await pop.close();
+      fake.close();
+    }
+  });
+
+  it('reads with RETR from a server without TOP', async () => {
+    const fake = await fakePop3({ top: false });
     const pop = await openPop3(acc(fake.port), { timeoutMs: 2_000 });
     try {
       expect((await pop.retrieve('u1')).toString('latin1')).toBe('Subject: x\r\n\r\n.body\r\n');
@@ -201,6 +221,7 @@ describe('POP3 source connector (real Dovecot)', () => {
         undefined,
         undefined,
         '2024-01-03T12:00:00.000Z',
+        undefined,
       ]);
       expect(list.every((m) => m.flags.length === 0)).toBe(true);
     } finally {
@@ -208,7 +229,7 @@ describe('POP3 source connector (real Dovecot)', () => {
     }
   }, 30_000);
 
-  it('retrieves the exact appended bytes (8-bit, leading dots, big message)', async () => {
+  it('retrieves the exact appended bytes (8-bit, leading dots, big message, no final line break)', async () => {
     const pop = await openPop3(account);
     try {
       const list = await pop.list();

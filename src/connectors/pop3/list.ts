@@ -1,6 +1,6 @@
 import { dedupeKey, parseHeaderFields } from '../../ports/dedupe-key';
 import type { MessageSummary } from '../../ports/mail';
-import { readSizes, type Maildrop } from './maildrop';
+import type { Maildrop } from './maildrop';
 import type { Pop3Wire } from './wire';
 
 /**
@@ -8,7 +8,7 @@ import type { Pop3Wire } from './wire';
  * at a time, and dropped once the key and date are taken: no body stays in memory.
  */
 export async function listMessages(wire: Pop3Wire, maildrop: Maildrop): Promise<MessageSummary[]> {
-  const sizes = await readSizes(wire);
+  const sizes = maildrop.sizes;
   const out: MessageSummary[] = [];
   for (const [num, ref] of maildrop.messages) {
     const header = await wire.multi('TOP', num, 0);

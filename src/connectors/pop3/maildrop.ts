@@ -16,11 +16,13 @@ export interface Maildrop {
   messages: Array<[number, string]>;
   /** uidl → message number, for TOP. */
   numberOf: Map<string, number>;
+  /** message number → its exact size (LIST). */
+  sizes: Map<number, number>;
 }
 
 export async function readMaildrop(wire: Pop3Wire): Promise<Maildrop> {
   const messages = [...parseListing(await wire.multi('UIDL'))].sort((a, b) => a[0] - b[0]);
-  return { messages, numberOf: new Map(messages.map(([num, uid]) => [uid, num])) };
+  return { messages, numberOf: new Map(messages.map(([num, uid]) => [uid, num])), sizes: await readSizes(wire) };
 }
 
 /** LIST: message number → size in octets as the server counts it (CRLF line ends). */

@@ -1,7 +1,7 @@
 import { TernError } from '../../errors';
 import type { AccountEndpoint } from '../../ports/account';
 import type { Maildrop } from './maildrop';
-import type { Pop3Wire } from './wire';
+import { isServerRefusal, type Pop3Wire } from './wire';
 
 /**
  * TOP with more lines than any message has: the whole message, as RETR gives it. Servers mark what
@@ -24,5 +24,19 @@ export async function retrieveMessage(wire: Pop3Wire, maildrop: Maildrop, ref: s
       { retryable: true },
     );
   }
-  return wire.multi('TOP', num, ALL_LINES);
+  const raw = await wire.multi('TOP', num, ALL_LINES).catch((err: unknown) => {
+    // TOP is optional (RFC 1939): a server without it is read with RETR.
+    if (!isServerRefusal(err)) throw err;
+    return wire.multi('RETR', num);
+  });
+  return exact(raw, maildrop.sizes.get(num));
+}
+
+/**
+ * The message as stored: a message without a final line break gets one from the POP3 framing
+ * ("." must start a line), and LIST's size, which counts the message itself, says so.
+ */
+function exact(raw: Buffer, size: number | undefined): Buffer {
+  const framed = size !== undefined && raw.length === size + 2 && raw[raw.length - 2] === 0x0d && raw[raw.length - 1] === 0x0a;
+  return framed ? raw.subarray(0, size) : raw;
 }
