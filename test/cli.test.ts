@@ -647,6 +647,27 @@ describe('tern migrate --detach, then status, cancel, list', () => {
   });
 });
 
+describe('a REDIS_URL that does not answer', () => {
+  it('status and list read the store without it; migrate says which Redis, without its password, within seconds', async () => {
+    const queued = await runTern(['migrate', '--from', imapUrl(slash, 'alice'), '--to', imapUrl(dotted, 'bob'), '--detach', '--json'], env);
+    expect(queued.code, show(queued)).toBe(0);
+    const id = lastJson(queued).id;
+    const closed = await freePort();
+    const down = { ...env, REDIS_URL: `redis://:redis-secret@127.0.0.1:${closed}` };
+    const s = await runTern(['status', id, '--json'], down, { timeoutMs: 10_000 });
+    expect(s.code, show(s)).toBe(0);
+    expect(lastJson(s)).toMatchObject({ id, status: 'queued' });
+    expect((await runTern(['list'], down, { timeoutMs: 10_000 })).code).toBe(0);
+
+    const r = await runTern(['migrate', '--from', imapUrl(slash, 'alice'), '--to', imapUrl(dotted, 'bob'), '--detach'], down, { timeoutMs: 10_000 });
+    expect(r.code, show(r)).toBe(1);
+    expect(lines(r.stderr).filter((l) => l.startsWith('tern: '))).toEqual([
+      `tern: Cannot reach Redis at redis://:***@127.0.0.1:${closed} (connect ECONNREFUSED 127.0.0.1:${closed}). Start it, or set REDIS_URL to a Redis that answers (unset, Tern starts its own).`,
+    ]);
+    expect(r.stderr + r.stdout).not.toContain('redis-secret');
+  });
+});
+
 describe('no REDIS_URL: a private redis-server under TERN_DATA_DIR', () => {
   let privateEnv: Record<string, string | undefined>;
   let addressFile: string;

@@ -63,7 +63,9 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
 
 async function openQueue(config: Config, log: Logger) {
   // BullMQ (and Redis) load only here, for the commands that queue or follow tasks.
-  const [{ TaskQueue }, { startPrivateRedis }] = await Promise.all([import('../queue/queue'), import('../queue/private-redis')]);
+  const [{ TaskQueue }, { startPrivateRedis }, { checkRedis }] = await Promise.all([import('../queue/queue'), import('../queue/private-redis'), import('../queue/redis-check')]);
+  // A Redis that does not answer is said within seconds, rather than every queue command hanging.
+  if (config.redisUrl) await checkRedis(config.redisUrl);
   const privateRedis = config.redisUrl ? undefined : await startPrivateRedis(config.dataDir);
   // BullMQ wants maxRetriesPerRequest null so a blocking worker survives Redis hiccups.
   const connection = { url: config.redisUrl ?? privateRedis!.url, maxRetriesPerRequest: null } as ConnectionOptions;
