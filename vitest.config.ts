@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The fault suite runs on its own (npm run test:faults): it takes minutes.
+    exclude: ['test/faults/**', 'node_modules/**'],
     // Integration tests start real Dovecot and Redis servers: give them time, and keep to the machine's 2 cores.
     testTimeout: 120_000,
     hookTimeout: 120_000,

@@ -4,7 +4,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +22,8 @@ export interface DovecotServer {
   addUser(name: string, password: string): Promise<void>;
   stop(): Promise<void>;
   doveadm(args: string[]): Promise<string>;
+  /** Stops the server (every connection dropped, new ones refused) for `ms`, then starts it again on the same ports with its mail. */
+  down(ms: number): Promise<void>;
 }
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -147,39 +148,6 @@ function withoutAuthDelay(conf: string): string {
   return `${conf.trimEnd()}\nauth_failure_delay = 0\n`;
 }
 
-/**
- * A reload goes on in the background after doveadm returns: once a wrong password is refused at
- * once, the new settings serve logins and no process of the old ones is left to go away under a
- * client.
- */
-async function reloaded(imapPort: number): Promise<void> {
-  for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
-    const started = Date.now();
-    const answer = await new Promise<string>((resolve) => {
-      const socket = net.connect(imapPort, '127.0.0.1');
-      let text = '';
-      let sent = false;
-      socket.setEncoding('latin1');
-      socket.on('data', (chunk: string) => {
-        text += chunk;
-        if (!sent && text.includes('* OK')) {
-          sent = true;
-          socket.write('a LOGIN nobody wrong\r\n');
-        }
-        if (/^a (NO|BAD)/m.test(text)) {
-          socket.end();
-          resolve(text);
-        }
-      });
-      socket.on('error', () => resolve(''));
-      socket.on('close', () => resolve(text));
-    });
-    if (/a NO/.test(answer) && Date.now() - started < 1_000) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('dovecot did not take its reloaded settings within 10 s');
-}
-
 interface Started { imapPort: number; pop3Port: number; master: Master }
 
 /**
@@ -199,17 +167,9 @@ async function tryStart(dir: string, flavour: DovecotFlavour, users: string, quo
   let master = spawnMaster(dir, startScript, [dir, String(imapPort), String(pop3Port)], env);
   if ((await waitReady(dir, master)) === 'exited') return startFailure(dir, master, 'start.sh');
   const confPath = path.join(dir, 'dovecot.conf');
-  if (flavour === 'slash' && quotaKb === undefined) {
-    // No login happened yet: a reload makes every auth process start with the new setting.
-    await fs.writeFile(confPath, withoutAuthDelay(await fs.readFile(confPath, 'utf8')));
-    const reload = await run('doveadm', ['-c', confPath, 'reload']);
-    if (reload.code !== 0) throw new Error(`doveadm reload failed (exit ${reload.code}): ${reload.stderr}`);
-    await reloaded(imapPort);
-    return { imapPort, pop3Port, master };
-  }
-
   // start.sh always starts with the stock settings; no user has logged in yet, so stopping,
-  // patching (namespace, quota) and starting again leaves no mail stored under the old layout.
+  // patching (namespace, quota, auth delay) and starting again leaves no mail stored under the old
+  // layout. A restart rather than a reload: a reload lets old processes go away under new clients.
   await run(stopScript, [dir]);
   await master.exited;
   let conf = withoutAuthDelay(await fs.readFile(confPath, 'utf8'));
@@ -237,7 +197,8 @@ export async function startDovecot(flavour: DovecotFlavour, opts: { users?: stri
     await fs.rm(dir, { recursive: true, force: true });
     throw err;
   }
-  const { imapPort, pop3Port, master } = started;
+  const { imapPort, pop3Port } = started;
+  let master = started.master;
   running.add(dir);
   const conf = path.join(dir, 'dovecot.conf');
 
@@ -262,6 +223,23 @@ export async function startDovecot(flavour: DovecotFlavour, opts: { users?: stri
       const r = await run('doveadm', ['-c', conf, ...args]);
       if (r.code !== 0) throw new Error(`doveadm ${args.join(' ')} failed (exit ${r.code}): ${r.stderr}`);
       return r.stdout;
+    },
+    async down(ms) {
+      // Its processes too: a stopped master leaves the sessions it spawned serving their clients.
+      const children = (await run('ps', ['-o', 'pid=', '--ppid', String(master.pid)])).stdout.split(/\s+/).filter(Boolean).map(Number);
+      const r = await run(stopScript, [dir]);
+      for (const pid of children) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          /* gone already */
+        }
+      }
+      if (r.code !== 0) throw new Error(`dovecot stop.sh failed: ${r.stderr}`);
+      await master.exited;
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      master = spawnMaster(dir, 'dovecot', ['-F', '-c', conf], {});
+      if ((await waitReady(dir, master)) === 'exited') throw new Error(`dovecot did not come back:\n${await logTail(dir)}`);
     },
     async stop() {
       if (!running.has(dir)) return;
