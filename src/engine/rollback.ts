@@ -165,6 +165,11 @@ async function removeFolders(journal: RunJournal, entries: JournalEntry[], ports
 
 function groupBy<T>(list: T[], keyOf: (t: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
-  for (const item of list) groups.set(keyOf(item), [...(groups.get(keyOf(item)) ?? []), item]);
+  for (const item of list) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
   return groups;
 }
