@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { PSTAttachment, PSTMessage } from 'pst-extractor';
 import { embeddedMessageOf, isEmbedded, safe } from './props';
+import { attachmentCount, recipientsOf } from './tables';
 
 /**
  * Rebuilds one PST message as an RFC 5322 message with nodemailer's MailComposer. Received mail
@@ -98,9 +99,7 @@ function mapiHeaders(msg: PSTMessage) {
   const named = representing.name || from.name;
   const author = representing.address ? representing : from.address ? from : named ? { name: named, address: 'unknown-sender@exchange.invalid' } : from;
   const byType: Record<number, Address[]> = { 1: [], 2: [], 3: [] };
-  for (let i = 0; i < msg.numberOfRecipients; i++) {
-    const r = msg.getRecipient(i);
-    if (!r) continue;
+  for (const r of recipientsOf(msg)) {
     const smtp = r.smtpAddress || (r.addrType.toUpperCase() === 'SMTP' || r.emailAddress.includes('@') ? r.emailAddress : '');
     (byType[r.recipientType] ?? byType[1]).push(addressOf(r.displayName, smtp));
   }
@@ -150,7 +149,8 @@ function bodiesOf(msg: PSTMessage): { text?: string; html?: string; rtf?: string
 
 async function attachmentsOf(msg: PSTMessage, depth: number) {
   const out = [];
-  for (let i = 0; i < msg.numberOfAttachments; i++) {
+  const count = attachmentCount(msg);
+  for (let i = 0; i < count; i++) {
     const att = msg.getAttachment(i);
     if (isEmbedded(att)) {
       const inner = embeddedMessageOf(msg, att);

@@ -4,6 +4,7 @@ import type { PSTContact } from 'pst-extractor/dist/PSTContact.class';
 import type { PSTTask } from 'pst-extractor/dist/PSTTask.class';
 import { attendeesOf, exceptionsOf, timeZoneFieldsOf, type PstAttendee, type PstException } from './appointment';
 import { attachmentBytes } from './compose';
+import { attachmentCount } from './tables';
 import { distListEntries, oneOffMembers, type PstDistListEntry } from './dist-list';
 import { itemKindOf } from './folders';
 import { iso, namedBinary, namedBool, namedDate, namedMultiString, namedString, PSETID_ADDRESS, PSETID_COMMON, PSETID_TASK, safe, tagBool } from './props';
@@ -168,7 +169,7 @@ export function readItem(msg: PSTMessage, folder: string): PstItem | undefined {
     return { ...base, kind, displayName: msg.displayName || msg.subject, members: safe(() => oneOffMembers(msg)) ?? [], entries: safe(() => distListEntries(msg)) ?? [] };
   }
   // Contacts, appointments and tasks carry their file attachments (a list's would be Outlook's own).
-  const attachments = safe(() => msg.numberOfAttachments) ? safe(() => fileAttachmentsOf(msg)) : undefined;
+  const attachments = safe(() => attachmentCount(msg)) ? safe(() => fileAttachmentsOf(msg)) : undefined;
   if (attachments?.length) base.attachments = attachments;
   if (kind === 'contact') return contactOf(msg as PSTContact, base);
   if (kind === 'appointment') return appointmentOf(msg as PSTAppointment, base);
@@ -199,7 +200,8 @@ export function fileAttachmentsOf(msg: PSTMessage): PstFileAttachment[] {
   const out: PstFileAttachment[] = [];
   let budget = MAX_ATTACHMENT_BYTES_PER_ITEM;
   const html = safe(() => msg.bodyHTML) || '';
-  for (let i = 0; i < msg.numberOfAttachments; i++) {
+  const count = attachmentCount(msg);
+  for (let i = 0; i < count; i++) {
     const att = safe(() => msg.getAttachment(i));
     if (!att || att.attachMethod !== ATTACH_BY_VALUE || tagBool(att, PR_ATTACHMENT_CONTACT_PHOTO)) continue;
     if (att.filesize > Math.min(MAX_ATTACHMENT_BYTES, budget) + SIZE_SLACK) continue;
@@ -306,7 +308,8 @@ const MAX_PHOTO_BYTES = 4 * 1024 * 1024;
 
 function photoOf(c: PSTContact): PstContact['photo'] {
   if (!namedBool(c, PID_LID_HAS_PICTURE, PSETID_ADDRESS)) return undefined;
-  for (let i = 0; i < c.numberOfAttachments; i++) {
+  const count = attachmentCount(c);
+  for (let i = 0; i < count; i++) {
     const att = c.getAttachment(i);
     if (!tagBool(att, PR_ATTACHMENT_CONTACT_PHOTO) || att.filesize > MAX_PHOTO_BYTES) continue;
     const bytes = attachmentBytes(att);
@@ -340,7 +343,7 @@ function appointmentOf(a: PSTAppointment, base: Base): PstAppointment {
     recurrencePattern: a.recurrencePattern || undefined,
     recurrenceBlob: blob && blob.length ? Buffer.from(blob).toString('base64') : undefined,
     ...timeZoneFieldsOf(a),
-    exceptions: isRecurring && a.numberOfAttachments > 0 ? (safe(() => exceptionsOf(a)) ?? []) : [],
+    exceptions: isRecurring && safe(() => attachmentCount(a)) ? (safe(() => exceptionsOf(a)) ?? []) : [],
     reminderSet: a.reminderSet,
     reminderMinutes: a.reminderSet ? a.reminderDelta : undefined,
     isMeeting: a.meetingStatus !== 0,
