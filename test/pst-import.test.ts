@@ -14,6 +14,10 @@ import { FormErrors } from '../commands/migrate-form';
 import { openPst, type PstItemKind, type PstSession } from '../src/connectors/pst/client';
 import { rollback } from '../commands/rollback';
 import type { TaskView } from '../src/task';
+import { compressRtf } from './support/lzfu';
+import { htmlBodyToRtf } from './support/pst-edit';
+import { withRecipients } from './support/pst-recipients';
+import { RTF_HTML, RTF_HTML_PARTS } from './support/rtf-samples';
 
 const FIXTURES = path.resolve(projectRoot, '../shared/fixtures/pst');
 const fixture = (name: string) => path.join(FIXTURES, name);
@@ -299,6 +303,50 @@ describe('a partially readable PST', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('aspose-outlook.pst edited at test time: an HTML body kept only as RTF, and a message with 200 recipients', () => {
+  // Sent Items "message 1": its HTML body becomes a compressed RTF body encapsulating HTML, its plain
+  // body "\r\n" (test/support/pst-edit.ts). "check sent date of this message": 200 recipients
+  // (test/support/pst-recipients.ts). Sent Items have no transport headers: To and Cc come from
+  // the recipient table.
+  const recipients = Array.from({ length: 200 }, (_, i) => ({ name: `Recipient ${i + 1}`, address: `r${i + 1}@example.com`, type: i % 5 === 4 ? 2 : 1 }));
+  let user: string;
+  let task: TaskView;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tern-pst-exact-'));
+    const file = path.join(dir, 'exact.pst');
+    const rtf = htmlBodyToRtf(fs.readFileSync(fixture('aspose-outlook.pst')), 'Sent Items', 'message 1', compressRtf(Buffer.from(RTF_HTML, 'latin1')), '\r\n');
+    fs.writeFileSync(file, withRecipients(rtf, 'Sent Items', 'check sent date of this message', recipients));
+    user = await newUser();
+    task = await importInto(file, user);
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('imports everything', () => {
+    expect(task.status).toBe('completed');
+    expect(task.steps[0]).toMatchObject({ total: 14, copied: 14, failed: 0 });
+  });
+
+  it('the HTML de-encapsulated from the RTF body wins over the near-empty plain body', async () => {
+    const m = bySubject(await messagesIn(user, 'Sent'), 'message 1').parsed;
+    for (const part of RTF_HTML_PARTS) expect(m.html).toContain(part);
+    expect(m.headers.get('content-type')).toMatchObject({ value: 'text/html' });
+    // The other messages keep their own HTML and text bodies.
+    const other = bySubject(await messagesIn(user, 'Sent'), 'message 2').parsed;
+    expect(other.text).toContain('Message 2');
+    expect(other.html).toContain('Message 2');
+  });
+
+  it('the 200 recipients are all there, in order, as To and Cc', async () => {
+    const m = bySubject(await messagesIn(user, 'Sent'), 'check sent date of this message').parsed;
+    const addresses = (a: typeof m.to) => [a ?? []].flat().flatMap((x) => x.value.map((v) => v.address));
+    expect(addresses(m.to)).toEqual(recipients.filter((r) => r.type === 1).map((r) => r.address));
+    expect(addresses(m.cc)).toEqual(recipients.filter((r) => r.type === 2).map((r) => r.address));
+    expect([m.to ?? []].flat()[0].value[0]).toEqual({ name: 'Recipient 1', address: 'r1@example.com' });
   });
 });
 

@@ -1,5 +1,6 @@
 import type { PSTMessage } from 'pst-extractor';
 import type { PSTAppointment } from 'pst-extractor/dist/PSTAppointment.class';
+import { chooseBody, bodySourcesOf } from './body';
 import { embeddedMessageOf, iso, namedBinary, namedDate, namedString, PSETID_APPOINTMENT, safe } from './props';
 import { attachmentCount, recipientsOf } from './tables';
 
@@ -50,6 +51,12 @@ export function attendeesOf(msg: PSTMessage): PstAttendee[] {
   return out;
 }
 
+/** An item's body as body.ts chooses it (HTML, HTML from its RTF, plain), for Exchange: HTML or text. */
+export function bodiesOf(msg: PSTMessage): { body?: string; bodyHtml?: string } {
+  const chosen = chooseBody(bodySourcesOf(msg));
+  return { body: chosen.text || undefined, bodyHtml: chosen.html };
+}
+
 export function timeZoneFieldsOf(a: PSTAppointment) {
   const b64 = (lid: number) => safe(() => namedBinary(a, lid, PSETID_APPOINTMENT)?.toString('base64')) || undefined;
   return {
@@ -75,8 +82,7 @@ export function exceptionsOf(msg: PSTMessage): PstException[] {
       end: iso(safe(() => inner.endTime)),
       subject: inner.subject || undefined,
       location: safe(() => inner.location) || undefined,
-      body: safe(() => inner.body) || undefined,
-      bodyHtml: safe(() => inner.bodyHTML) || undefined,
+      ...safe(() => bodiesOf(inner)),
     });
   }
   return out;

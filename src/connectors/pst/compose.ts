@@ -1,15 +1,17 @@
 import { createHash } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { PSTAttachment, PSTMessage } from 'pst-extractor';
-import { embeddedMessageOf, isEmbedded, safe } from './props';
+import { bodySourcesOf, chooseBody } from './body';
+import { embeddedMessageOf, isEmbedded } from './props';
 import { attachmentCount, recipientsOf } from './tables';
 
 /**
  * Rebuilds one PST message as an RFC 5322 message with nodemailer's MailComposer. Received mail
  * keeps its original transport headers (Received, DKIM, List-*, …); mail that never travelled
  * (sent items, drafts) gets its headers from the MAPI properties. The body is rebuilt either way:
- * plain and HTML bodies, an RTF-only body as text/rtf, every attachment with its name and type,
- * inline images with their Content-ID, and embedded messages as message/rfc822.
+ * the body body.ts chooses (HTML, HTML de-encapsulated from RTF, plain; other RTF as text/rtf),
+ * every attachment with its name and type, inline images with their Content-ID, and embedded
+ * messages as message/rfc822.
  */
 
 // MAPI properties pst-extractor does not name.
@@ -44,12 +46,13 @@ export function internalDateOf(msg: PSTMessage): Date | undefined {
 
 export async function composeMessage(msg: PSTMessage, depth = 0): Promise<Buffer> {
   const transport = msg.transportMessageHeaders;
-  const { text, html, rtf } = bodiesOf(msg);
+  const { text, html, rtf } = chooseBody(bodySourcesOf(msg));
   const composer = new MailComposer({
     ...(transport.trim() ? {} : mapiHeaders(msg)),
     text,
     html,
-    alternatives: rtf ? [{ contentType: 'text/rtf; charset=utf-8', content: rtf }] : undefined,
+    // The RTF's own header names its code page: its bytes go as they are.
+    alternatives: rtf ? [{ contentType: 'text/rtf', content: rtf }] : undefined,
     attachments: await attachmentsOf(msg, depth),
     disableFileAccess: true,
     disableUrlAccess: true,
@@ -136,15 +139,6 @@ function stringProp(msg: PSTMessage, id: number): string {
 
 function addressOf(name: string, address: string): Address {
   return { name: (name || '').trim(), address: (address || '').trim() };
-}
-
-function bodiesOf(msg: PSTMessage): { text?: string; html?: string; rtf?: string } {
-  const text = msg.body || undefined;
-  const html = msg.bodyHTML || undefined;
-  if (text || html) return { text, html };
-  // RTF-only (older Outlook): carried as text/rtf, decompressed, so a mail client can still show it.
-  const rtf = safe(() => msg.bodyRTF) || undefined;
-  return { text: rtf ? '' : undefined, rtf };
 }
 
 async function attachmentsOf(msg: PSTMessage, depth: number) {
