@@ -15,7 +15,7 @@ import { openPst, type PstItemKind, type PstSession } from '../src/connectors/ps
 import { rollback } from '../commands/rollback';
 import type { TaskView } from '../src/task';
 import { compressRtf } from './support/lzfu';
-import { htmlBodyToRtf } from './support/pst-edit';
+import { htmlBodyToRtf, zeroNode } from './support/pst-edit';
 import { withRecipients } from './support/pst-recipients';
 import { RTF_HTML, RTF_HTML_PARTS } from './support/rtf-samples';
 
@@ -262,15 +262,27 @@ describe('refusals, before any task exists', () => {
     expect(err.userMessage).toMatch(/^half\.pst is truncated: it has 1659392 bytes but its header says 3318784/);
   });
 
-  it('a corrupt file (its B-tree pages overwritten)', async () => {
-    const err = await refused(
+  /** Words of pst-extractor's own errors that must never reach a user. */
+  const LIBRARY_WORDS = /PST\w*::|descriptor|b-?tree|\bnode\b|\bnid\b|offset|unable to|findBtreeItem/i;
+
+  it('a corrupt file (its B-tree pages overwritten): the part in the user\'s words, the library\'s in the cause', async () => {
+    const err = (await refused(
       variant('broken.pst', (b) => {
         // Keep the header, destroy everything after it: the index cannot be walked.
         b.fill(0x5a, 0x4400);
         return b;
       }),
-    );
-    expect(err.userMessage).toMatch(/^broken\.pst is damaged and cannot be read/);
+    )) as { userMessage: string; cause?: Error };
+    expect(err.userMessage).toBe("broken.pst is damaged: its table of contents cannot be read. Repair it with Outlook's Inbox Repair Tool (scanpst.exe), then import the repaired file.");
+    expect(err.userMessage).not.toMatch(LIBRARY_WORDS);
+    expect(err.cause?.message).toMatch(LIBRARY_WORDS);
+  });
+
+  it('a file whose folder list is damaged (the hierarchy table of "Top of Personal Folders" zeroed)', async () => {
+    // NID 0x8022 is the IPM subtree; its hierarchy table is node 0x8022 + 11 (MS-PST 2.4.4).
+    const err = (await refused(variant('nofolders.pst', (b) => zeroNode(b, 0x8022 + 11)))) as { userMessage: string; cause?: Error };
+    expect(err.userMessage).toBe("nofolders.pst is damaged: the folder list cannot be read. Repair it with Outlook's Inbox Repair Tool (scanpst.exe), then import the repaired file.");
+    expect(err.cause?.message).toContain('the sub-folders of “Top of Personal Folders” cannot be read');
   });
 
   it('contacts, groups, calendars or tasks to an IMAP destination, with the reason', async () => {
@@ -296,7 +308,8 @@ describe('a partially readable PST', () => {
       expect(task.steps[0]).toMatchObject({ total: 14, copied: 13, failed: 1 });
       const inbox = task.folders.find((f) => f.sourceFolder === 'Inbox')!;
       expect(inbox).toMatchObject({ sourceCount: 8, copied: 7, failed: 1, destinationCount: 7 });
-      expect(inbox.note).toBe('damaged.pst: 1 item(s) could not be read');
+      // Named by the subject the folder's contents table still has for it, with what to do.
+      expect(inbox.note).toBe("damaged.pst is damaged: the message “message 2” in “Inbox” cannot be read. Repair it with Outlook's Inbox Repair Tool (scanpst.exe), then import it again: what was already copied is not copied twice.");
       expect(inbox.failures).toEqual([{ reason: 'could not be read from the source (gone since it was listed, or damaged)', count: 1 }]);
       expect(task.folders.find((f) => f.sourceFolder === 'Sent Items')).toMatchObject({ copied: 6, failed: 0 });
       expect((await messagesIn(user, 'INBOX')).map((m) => m.parsed.subject)).not.toContain('message 2');

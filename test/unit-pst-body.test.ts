@@ -155,7 +155,7 @@ describe('a real message whose HTML body Outlook kept only as compressed RTF', (
 
   it('is rebuilt as an HTML message with the de-encapsulated HTML, and no empty text part', async () => {
     const pst = variant();
-    const parsed = await simpleParser(await composeMessage(findMessage(pst, 'Sent Items', 'message 1')));
+    const parsed = await simpleParser(await composeMessage(findMessage(pst, 'Sent Items', 'message 1'), 'the message “message 1” in “Sent Items”'));
     pst.close();
     expect(parsed.subject).toBe('message 1');
     for (const part of RTF_HTML_PARTS) expect(parsed.html).toContain(part);

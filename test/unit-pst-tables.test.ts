@@ -5,12 +5,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { simpleParser, type AddressObject } from 'mailparser';
 import { PSTFile, type PSTFolder, type PSTMessage } from 'pst-extractor';
 import { composeMessage } from '../src/connectors/pst/compose';
 import { attachmentCount, recipientsOf } from '../src/connectors/pst/tables';
-import { findMessage } from './support/pst-edit';
+import { findMessage, zeroSubnode } from './support/pst-edit';
 import { withRecipients } from './support/pst-recipients';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -29,6 +29,10 @@ beforeEach(() => {
 });
 afterEach(() => {
   PSTTable7C.prototype.getItems = original;
+});
+// pst-extractor reports what it skips on the console (the reader thread silences it the same way).
+beforeAll(() => {
+  for (const level of ['log', 'error'] as const) vi.spyOn(console, level).mockImplementation(() => {});
 });
 
 function messageIn(pst: PSTFile, subject: string): PSTMessage {
@@ -82,11 +86,22 @@ describe('recipients', () => {
   it('are rebuilt as To and Cc of a composed (sent) message, every one of the 200', async () => {
     const recipients = Array.from({ length: 200 }, (_, i) => ({ name: `Recipient ${i + 1}`, address: `r${i + 1}@example.com`, type: i % 4 === 3 ? 2 : 1 }));
     const pst = new PSTFile(withRecipients(fs.readFileSync(fixture('aspose-outlook.pst')), 'Sent Items', 'message 1', recipients));
-    const parsed = await simpleParser(await composeMessage(findMessage(pst, 'Sent Items', 'message 1')));
+    const parsed = await simpleParser(await composeMessage(findMessage(pst, 'Sent Items', 'message 1'), 'the message “message 1” in “Sent Items”'));
     pst.close();
     const addresses = (a: AddressObject | AddressObject[] | undefined) => [a ?? []].flat().flatMap((x) => x.value.map((v) => v.address));
     expect(addresses(parsed.to)).toEqual(recipients.filter((r) => r.type === 1).map((r) => r.address));
     expect(addresses(parsed.cc)).toEqual(recipients.filter((r) => r.type === 2).map((r) => r.address));
+  });
+
+  it('a recipient table that cannot be read fails the message, naming its recipients (pst-extractor would give none)', async () => {
+    const pst = new PSTFile(zeroSubnode(fs.readFileSync(fixture('aspose-outlook.pst')), 'Sent Items', 'message 2', 0x692));
+    const msg = findMessage(pst, 'Sent Items', 'message 2');
+    expect(msg.numberOfRecipients).toBe(0);
+    expect(() => recipientsOf(msg)).toThrow();
+    await expect(composeMessage(findMessage(pst, 'Sent Items', 'message 2'), 'the message “message 2” in “Sent Items”')).rejects.toMatchObject({
+      part: 'the recipients of the message “message 2” in “Sent Items”',
+    });
+    pst.close();
   });
 });
 
@@ -100,6 +115,16 @@ describe('attachments', () => {
     expect(count).toBe(12);
     expect(names).toContain('image001.png');
     expect(wholeReads).toBe(1);
+    pst.close();
+  });
+
+  it('an attachment table that cannot be read fails the message, naming its attachments', async () => {
+    const pst = new PSTFile(zeroSubnode(fs.readFileSync(fixture('aspose-outlook.pst')), 'Sent Items', 'Multiple attachments', 0x671));
+    const msg = findMessage(pst, 'Sent Items', 'Multiple attachments');
+    expect(msg.numberOfAttachments).toBe(0); // what pst-extractor says: nothing to see
+    await expect(composeMessage(msg, 'the message “Multiple attachments” in “Sent Items”')).rejects.toMatchObject({
+      part: 'the attachments of the message “Multiple attachments” in “Sent Items”',
+    });
     pst.close();
   });
 });

@@ -105,3 +105,25 @@ function unique(data: Buffer, needle: Buffer, what: string): number {
   return at;
 }
 
+/** A copy of `bytes` where one subnode of the message (0x692 its recipient table, 0x671 its attachment table) is zeroed. */
+export function zeroSubnode(bytes: Buffer, folder: string, subject: string, nid: number): Buffer {
+  const out = Buffer.from(bytes);
+  const pst = new PSTFile(Buffer.from(bytes));
+  const msg = findMessage(pst, folder, subject);
+  const sub = (msg as unknown as RawMessage).localDescriptorItems.get(nid);
+  if (!sub) throw new Error(`the message has no subnode 0x${nid.toString(16)}`);
+  const block = (pst as unknown as Raw).getOffsetIndexNode(Long.fromNumber(sub.offsetIndexIdentifier));
+  const start = typeof block.fileOffset === 'number' ? block.fileOffset : block.fileOffset.toNumber();
+  out.fill(0, start, start + block.size);
+  return out;
+}
+
+/** A copy of `bytes` where the data block of node `nid` (a folder's hierarchy table: its NID + 11) is zeroed. */
+export function zeroNode(bytes: Buffer, nid: number): Buffer {
+  const out = Buffer.from(bytes);
+  const raw = new PSTFile(Buffer.from(bytes)) as unknown as Raw;
+  const block = raw.getOffsetIndexNode(raw.getDescriptorIndexNode(Long.fromNumber(nid)).dataOffsetIndexIdentifier);
+  const start = typeof block.fileOffset === 'number' ? block.fileOffset : block.fileOffset.toNumber();
+  out.fill(0, start, start + block.size);
+  return out;
+}

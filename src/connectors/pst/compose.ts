@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { PSTAttachment, PSTMessage } from 'pst-extractor';
 import { bodySourcesOf, chooseBody } from './body';
+import { quoted, reading } from './damage';
 import { embeddedMessageOf, isEmbedded } from './props';
 import { attachmentCount, recipientsOf } from './tables';
 
@@ -11,7 +12,8 @@ import { attachmentCount, recipientsOf } from './tables';
  * (sent items, drafts) gets its headers from the MAPI properties. The body is rebuilt either way:
  * the body body.ts chooses (HTML, HTML de-encapsulated from RTF, plain; other RTF as text/rtf),
  * every attachment with its name and type, inline images with their Content-ID, and embedded
- * messages as message/rfc822.
+ * messages as message/rfc822. A part that cannot be read fails the message as PstDamage naming
+ * that part in the user's words (`where` names the message: "the message “Hi” in “Inbox”").
  */
 
 // MAPI properties pst-extractor does not name.
@@ -44,16 +46,17 @@ export function internalDateOf(msg: PSTMessage): Date | undefined {
   return msg.messageDeliveryTime ?? msg.clientSubmitTime ?? msg.creationTime ?? undefined;
 }
 
-export async function composeMessage(msg: PSTMessage, depth = 0): Promise<Buffer> {
+export async function composeMessage(msg: PSTMessage, where: string, depth = 0): Promise<Buffer> {
   const transport = msg.transportMessageHeaders;
-  const { text, html, rtf } = chooseBody(bodySourcesOf(msg));
+  const { text, html, rtf } = reading(`the text of ${where}`, () => chooseBody(bodySourcesOf(msg)));
+  const headers = transport.trim() ? {} : mapiHeaders(msg, where);
   const composer = new MailComposer({
-    ...(transport.trim() ? {} : mapiHeaders(msg)),
+    ...headers,
     text,
     html,
     // The RTF's own header names its code page: its bytes go as they are.
     alternatives: rtf ? [{ contentType: 'text/rtf', content: rtf }] : undefined,
-    attachments: await attachmentsOf(msg, depth),
+    attachments: await attachmentsOf(msg, where, depth),
     disableFileAccess: true,
     disableUrlAccess: true,
   });
@@ -95,14 +98,14 @@ function headerValue(block: string, name: string): string | undefined {
 }
 
 /** Composed (never sent through the internet) mail: headers from the MAPI properties. */
-function mapiHeaders(msg: PSTMessage) {
+function mapiHeaders(msg: PSTMessage, where: string) {
   const from = addressOf(msg.senderName, smtpOf(msg, PR_SENDER_SMTP_ADDRESS, msg.senderEmailAddress, msg.senderAddrtype));
   const representing = addressOf(msg.sentRepresentingName, smtpOf(msg, PR_SENT_REPRESENTING_SMTP_ADDRESS, msg.sentRepresentingEmailAddress, msg.sentRepresentingAddressType));
   // An Exchange-internal sender (X.500 address only) keeps its name; RFC 5322 needs some address.
   const named = representing.name || from.name;
   const author = representing.address ? representing : from.address ? from : named ? { name: named, address: 'unknown-sender@exchange.invalid' } : from;
   const byType: Record<number, Address[]> = { 1: [], 2: [], 3: [] };
-  for (const r of recipientsOf(msg)) {
+  for (const r of reading(`the recipients of ${where}`, () => recipientsOf(msg))) {
     const smtp = r.smtpAddress || (r.addrType.toUpperCase() === 'SMTP' || r.emailAddress.includes('@') ? r.emailAddress : '');
     (byType[r.recipientType] ?? byType[1]).push(addressOf(r.displayName, smtp));
   }
@@ -141,24 +144,26 @@ function addressOf(name: string, address: string): Address {
   return { name: (name || '').trim(), address: (address || '').trim() };
 }
 
-async function attachmentsOf(msg: PSTMessage, depth: number) {
+async function attachmentsOf(msg: PSTMessage, where: string, depth: number) {
   const out = [];
-  const count = attachmentCount(msg);
+  const count = reading(`the attachments of ${where}`, () => attachmentCount(msg));
   for (let i = 0; i < count; i++) {
-    const att = msg.getAttachment(i);
+    const att = reading(`the attachments of ${where}`, () => msg.getAttachment(i));
+    const name = att.longFilename || att.filename;
     if (isEmbedded(att)) {
       const inner = embeddedMessageOf(msg, att);
       // Depth guard: a message that (through corruption) embeds itself must not loop.
       if (!inner || depth > 8) continue;
-      const name = (att.longFilename || att.filename || inner.subject || 'message') + (/\.eml$/i.test(att.longFilename) ? '' : '.eml');
-      out.push({ filename: name, contentType: 'message/rfc822', contentDisposition: 'attachment', content: await composeMessage(inner, depth + 1) });
+      const innerWhere = `the message ${quoted(inner.subject || name || 'message')} attached to ${where}`;
+      const filename = (name || inner.subject || 'message') + (/\.eml$/i.test(att.longFilename) ? '' : '.eml');
+      out.push({ filename, contentType: 'message/rfc822', contentDisposition: 'attachment', content: await composeMessage(inner, innerWhere, depth + 1) });
       continue;
     }
-    const content = attachmentBytes(att);
+    const content = reading(`the attachment ${quoted(name || `number ${i + 1}`)} of ${where}`, () => attachmentBytes(att));
     if (!content) continue;
     const cid = att.contentId.replace(/[<>]/g, '').trim();
     out.push({
-      filename: att.longFilename || att.filename || `attachment-${i + 1}`,
+      filename: name || `attachment-${i + 1}`,
       contentType: att.mimeTag || undefined,
       content,
       ...(cid ? { cid, contentDisposition: 'inline' } : {}),
