@@ -14,6 +14,10 @@ import { FormErrors } from '../commands/migrate-form';
 import { openPst, type PstItemKind, type PstSession } from '../src/connectors/pst/client';
 import { rollback } from '../commands/rollback';
 import type { TaskView } from '../src/task';
+import { compressRtf } from './support/lzfu';
+import { htmlBodyToRtf, zeroNode } from './support/pst-edit';
+import { withRecipients } from './support/pst-recipients';
+import { RTF_HTML, RTF_HTML_PARTS } from './support/rtf-samples';
 
 const FIXTURES = path.resolve(projectRoot, '../shared/fixtures/pst');
 const fixture = (name: string) => path.join(FIXTURES, name);
@@ -258,15 +262,27 @@ describe('refusals, before any task exists', () => {
     expect(err.userMessage).toMatch(/^half\.pst is truncated: it has 1659392 bytes but its header says 3318784/);
   });
 
-  it('a corrupt file (its B-tree pages overwritten)', async () => {
-    const err = await refused(
+  /** Words of pst-extractor's own errors that must never reach a user. */
+  const LIBRARY_WORDS = /PST\w*::|descriptor|b-?tree|\bnode\b|\bnid\b|offset|unable to|findBtreeItem/i;
+
+  it('a corrupt file (its B-tree pages overwritten): the part in the user\'s words, the library\'s in the cause', async () => {
+    const err = (await refused(
       variant('broken.pst', (b) => {
         // Keep the header, destroy everything after it: the index cannot be walked.
         b.fill(0x5a, 0x4400);
         return b;
       }),
-    );
-    expect(err.userMessage).toMatch(/^broken\.pst is damaged and cannot be read/);
+    )) as { userMessage: string; cause?: Error };
+    expect(err.userMessage).toBe("broken.pst is damaged: its table of contents cannot be read. Repair it with Outlook's Inbox Repair Tool (scanpst.exe), then import the repaired file.");
+    expect(err.userMessage).not.toMatch(LIBRARY_WORDS);
+    expect(err.cause?.message).toMatch(LIBRARY_WORDS);
+  });
+
+  it('a file whose folder list is damaged (the hierarchy table of "Top of Personal Folders" zeroed)', async () => {
+    // NID 0x8022 is the IPM subtree; its hierarchy table is node 0x8022 + 11 (MS-PST 2.4.4).
+    const err = (await refused(variant('nofolders.pst', (b) => zeroNode(b, 0x8022 + 11)))) as { userMessage: string; cause?: Error };
+    expect(err.userMessage).toBe("nofolders.pst is damaged: the folder list cannot be read. Repair it with Outlook's Inbox Repair Tool (scanpst.exe), then import the repaired file.");
+    expect(err.cause?.message).toContain('the sub-folders of “Top of Personal Folders” cannot be read');
   });
 
   it('contacts, groups, calendars or tasks to an IMAP destination, with the reason', async () => {
@@ -292,13 +308,58 @@ describe('a partially readable PST', () => {
       expect(task.steps[0]).toMatchObject({ total: 14, copied: 13, failed: 1 });
       const inbox = task.folders.find((f) => f.sourceFolder === 'Inbox')!;
       expect(inbox).toMatchObject({ sourceCount: 8, copied: 7, failed: 1, destinationCount: 7 });
-      expect(inbox.note).toBe('damaged.pst: 1 item(s) could not be read');
+      // Named by the subject the folder's contents table still has for it, with what to do.
+      expect(inbox.note).toBe("damaged.pst is damaged: the message “message 2” in “Inbox” cannot be read. Repair it with Outlook's Inbox Repair Tool (scanpst.exe), then import it again: what was already copied is not copied twice.");
       expect(inbox.failures).toEqual([{ reason: 'could not be read from the source (gone since it was listed, or damaged)', count: 1 }]);
       expect(task.folders.find((f) => f.sourceFolder === 'Sent Items')).toMatchObject({ copied: 6, failed: 0 });
       expect((await messagesIn(user, 'INBOX')).map((m) => m.parsed.subject)).not.toContain('message 2');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('aspose-outlook.pst edited at test time: an HTML body kept only as RTF, and a message with 200 recipients', () => {
+  // Sent Items "message 1": its HTML body becomes a compressed RTF body encapsulating HTML, its plain
+  // body "\r\n" (test/support/pst-edit.ts). "check sent date of this message": 200 recipients
+  // (test/support/pst-recipients.ts). Sent Items have no transport headers: To and Cc come from
+  // the recipient table.
+  const recipients = Array.from({ length: 200 }, (_, i) => ({ name: `Recipient ${i + 1}`, address: `r${i + 1}@example.com`, type: i % 5 === 4 ? 2 : 1 }));
+  let user: string;
+  let task: TaskView;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tern-pst-exact-'));
+    const file = path.join(dir, 'exact.pst');
+    const rtf = htmlBodyToRtf(fs.readFileSync(fixture('aspose-outlook.pst')), 'Sent Items', 'message 1', compressRtf(Buffer.from(RTF_HTML, 'latin1')), '\r\n');
+    fs.writeFileSync(file, withRecipients(rtf, 'Sent Items', 'check sent date of this message', recipients));
+    user = await newUser();
+    task = await importInto(file, user);
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('imports everything', () => {
+    expect(task.status).toBe('completed');
+    expect(task.steps[0]).toMatchObject({ total: 14, copied: 14, failed: 0 });
+  });
+
+  it('the HTML de-encapsulated from the RTF body wins over the near-empty plain body', async () => {
+    const m = bySubject(await messagesIn(user, 'Sent'), 'message 1').parsed;
+    for (const part of RTF_HTML_PARTS) expect(m.html).toContain(part);
+    expect(m.headers.get('content-type')).toMatchObject({ value: 'text/html' });
+    // The other messages keep their own HTML and text bodies.
+    const other = bySubject(await messagesIn(user, 'Sent'), 'message 2').parsed;
+    expect(other.text).toContain('Message 2');
+    expect(other.html).toContain('Message 2');
+  });
+
+  it('the 200 recipients are all there, in order, as To and Cc', async () => {
+    const m = bySubject(await messagesIn(user, 'Sent'), 'check sent date of this message').parsed;
+    const addresses = (a: typeof m.to) => [a ?? []].flat().flatMap((x) => x.value.map((v) => v.address));
+    expect(addresses(m.to)).toEqual(recipients.filter((r) => r.type === 1).map((r) => r.address));
+    expect(addresses(m.cc)).toEqual(recipients.filter((r) => r.type === 2).map((r) => r.address));
+    expect([m.to ?? []].flat()[0].value[0]).toEqual({ name: 'Recipient 1', address: 'r1@example.com' });
   });
 });
 

@@ -1,6 +1,8 @@
 import type { PSTMessage } from 'pst-extractor';
 import type { PSTAppointment } from 'pst-extractor/dist/PSTAppointment.class';
+import { chooseBody, bodySourcesOf } from './body';
 import { embeddedMessageOf, iso, namedBinary, namedDate, namedString, PSETID_APPOINTMENT, safe } from './props';
+import { attachmentCount, recipientsOf } from './tables';
 
 /**
  * What an appointment holds beyond pst-extractor's getters: its recipients (attendees with
@@ -41,14 +43,18 @@ const EXCEPTION_CLASS = /^IPM\.OLE\.CLASS\.\{00061055-/i;
 
 export function attendeesOf(msg: PSTMessage): PstAttendee[] {
   const out: PstAttendee[] = [];
-  for (let i = 0; i < msg.numberOfRecipients; i++) {
-    const r = safe(() => msg.getRecipient(i));
-    if (!r) continue;
+  for (const r of recipientsOf(msg)) {
     const addressType = r.addrType || undefined;
     const address = safe(() => r.smtpAddress) || r.emailAddress || undefined;
     out.push({ name: r.displayName || undefined, address, addressType, type: r.recipientType, organizer: (r.recipientFlags & RECIP_ORGANIZER) !== 0 });
   }
   return out;
+}
+
+/** An item's body as body.ts chooses it (HTML, HTML from its RTF, plain), for Exchange: HTML or text. */
+export function bodiesOf(msg: PSTMessage): { body?: string; bodyHtml?: string } {
+  const chosen = chooseBody(bodySourcesOf(msg));
+  return { body: chosen.text || undefined, bodyHtml: chosen.html };
 }
 
 export function timeZoneFieldsOf(a: PSTAppointment) {
@@ -65,7 +71,8 @@ export function timeZoneFieldsOf(a: PSTAppointment) {
 /** The exception messages of a recurring series, one per modified occurrence. */
 export function exceptionsOf(msg: PSTMessage): PstException[] {
   const out: PstException[] = [];
-  for (let i = 0; i < msg.numberOfAttachments; i++) {
+  const count = attachmentCount(msg);
+  for (let i = 0; i < count; i++) {
     const att = safe(() => msg.getAttachment(i));
     const inner = att && (embeddedMessageOf(msg, att) as PSTAppointment | undefined);
     if (!inner || !EXCEPTION_CLASS.test(inner.messageClass || '')) continue;
@@ -75,8 +82,7 @@ export function exceptionsOf(msg: PSTMessage): PstException[] {
       end: iso(safe(() => inner.endTime)),
       subject: inner.subject || undefined,
       location: safe(() => inner.location) || undefined,
-      body: safe(() => inner.body) || undefined,
-      bodyHtml: safe(() => inner.bodyHTML) || undefined,
+      ...safe(() => bodiesOf(inner)),
     });
   }
   return out;

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { TernError } from '../../errors';
+import { REPAIR } from './damage';
 import type { PstItem, PstItemKind } from './items';
 import type { PstRequest, PstResponse } from './protocol';
 import type { PstFolderEntry, PstMessageSummary } from './reader';
@@ -50,9 +51,10 @@ export async function openPst(file: string, name: string): Promise<PstSession> {
     if (!p) return;
     pending.delete(res.id);
     if (res.ok) p.resolve(res.value);
-    else p.reject(new TernError(res.error.code, res.error.message));
+    else p.reject(new TernError(res.error.code, res.error.message, res.error.detail ? { cause: new Error(res.error.detail) } : {}));
   });
-  worker.on('error', (err) => failAll(new TernError('BAD_UPLOAD', `${name} could not be read: the PST reader stopped (${err.message}).`, { cause: err })));
+  // The reader's own words (a stack overflow, memory) go to the log as the cause, not to the user.
+  worker.on('error', (err) => failAll(new TernError('BAD_UPLOAD', `${name} could not be read: the PST reader stopped on it. ${REPAIR}`, { cause: err })));
   worker.on('exit', () => failAll(new TernError('BAD_UPLOAD', `${name}: the PST reader was closed.`)));
 
   const call = <T>(req: Call): Promise<T> =>

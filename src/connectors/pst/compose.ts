@@ -1,14 +1,19 @@
 import { createHash } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { PSTAttachment, PSTMessage } from 'pst-extractor';
-import { embeddedMessageOf, isEmbedded, safe } from './props';
+import { bodySourcesOf, chooseBody } from './body';
+import { quoted, reading } from './damage';
+import { embeddedMessageOf, isEmbedded } from './props';
+import { attachmentCount, recipientsOf } from './tables';
 
 /**
  * Rebuilds one PST message as an RFC 5322 message with nodemailer's MailComposer. Received mail
  * keeps its original transport headers (Received, DKIM, List-*, …); mail that never travelled
  * (sent items, drafts) gets its headers from the MAPI properties. The body is rebuilt either way:
- * plain and HTML bodies, an RTF-only body as text/rtf, every attachment with its name and type,
- * inline images with their Content-ID, and embedded messages as message/rfc822.
+ * the body body.ts chooses (HTML, HTML de-encapsulated from RTF, plain; other RTF as text/rtf),
+ * every attachment with its name and type, inline images with their Content-ID, and embedded
+ * messages as message/rfc822. A part that cannot be read fails the message as PstDamage naming
+ * that part in the user's words (`where` names the message: "the message “Hi” in “Inbox”").
  */
 
 // MAPI properties pst-extractor does not name.
@@ -41,15 +46,17 @@ export function internalDateOf(msg: PSTMessage): Date | undefined {
   return msg.messageDeliveryTime ?? msg.clientSubmitTime ?? msg.creationTime ?? undefined;
 }
 
-export async function composeMessage(msg: PSTMessage, depth = 0): Promise<Buffer> {
+export async function composeMessage(msg: PSTMessage, where: string, depth = 0): Promise<Buffer> {
   const transport = msg.transportMessageHeaders;
-  const { text, html, rtf } = bodiesOf(msg);
+  const { text, html, rtf } = reading(`the text of ${where}`, () => chooseBody(bodySourcesOf(msg)));
+  const headers = transport.trim() ? {} : mapiHeaders(msg, where);
   const composer = new MailComposer({
-    ...(transport.trim() ? {} : mapiHeaders(msg)),
+    ...headers,
     text,
     html,
-    alternatives: rtf ? [{ contentType: 'text/rtf; charset=utf-8', content: rtf }] : undefined,
-    attachments: await attachmentsOf(msg, depth),
+    // The RTF's own header names its code page: its bytes go as they are.
+    alternatives: rtf ? [{ contentType: 'text/rtf', content: rtf }] : undefined,
+    attachments: await attachmentsOf(msg, where, depth),
     disableFileAccess: true,
     disableUrlAccess: true,
   });
@@ -91,16 +98,14 @@ function headerValue(block: string, name: string): string | undefined {
 }
 
 /** Composed (never sent through the internet) mail: headers from the MAPI properties. */
-function mapiHeaders(msg: PSTMessage) {
+function mapiHeaders(msg: PSTMessage, where: string) {
   const from = addressOf(msg.senderName, smtpOf(msg, PR_SENDER_SMTP_ADDRESS, msg.senderEmailAddress, msg.senderAddrtype));
   const representing = addressOf(msg.sentRepresentingName, smtpOf(msg, PR_SENT_REPRESENTING_SMTP_ADDRESS, msg.sentRepresentingEmailAddress, msg.sentRepresentingAddressType));
   // An Exchange-internal sender (X.500 address only) keeps its name; RFC 5322 needs some address.
   const named = representing.name || from.name;
   const author = representing.address ? representing : from.address ? from : named ? { name: named, address: 'unknown-sender@exchange.invalid' } : from;
   const byType: Record<number, Address[]> = { 1: [], 2: [], 3: [] };
-  for (let i = 0; i < msg.numberOfRecipients; i++) {
-    const r = msg.getRecipient(i);
-    if (!r) continue;
+  for (const r of reading(`the recipients of ${where}`, () => recipientsOf(msg))) {
     const smtp = r.smtpAddress || (r.addrType.toUpperCase() === 'SMTP' || r.emailAddress.includes('@') ? r.emailAddress : '');
     (byType[r.recipientType] ?? byType[1]).push(addressOf(r.displayName, smtp));
   }
@@ -139,32 +144,26 @@ function addressOf(name: string, address: string): Address {
   return { name: (name || '').trim(), address: (address || '').trim() };
 }
 
-function bodiesOf(msg: PSTMessage): { text?: string; html?: string; rtf?: string } {
-  const text = msg.body || undefined;
-  const html = msg.bodyHTML || undefined;
-  if (text || html) return { text, html };
-  // RTF-only (older Outlook): carried as text/rtf, decompressed, so a mail client can still show it.
-  const rtf = safe(() => msg.bodyRTF) || undefined;
-  return { text: rtf ? '' : undefined, rtf };
-}
-
-async function attachmentsOf(msg: PSTMessage, depth: number) {
+async function attachmentsOf(msg: PSTMessage, where: string, depth: number) {
   const out = [];
-  for (let i = 0; i < msg.numberOfAttachments; i++) {
-    const att = msg.getAttachment(i);
+  const count = reading(`the attachments of ${where}`, () => attachmentCount(msg));
+  for (let i = 0; i < count; i++) {
+    const att = reading(`the attachments of ${where}`, () => msg.getAttachment(i));
+    const name = att.longFilename || att.filename;
     if (isEmbedded(att)) {
       const inner = embeddedMessageOf(msg, att);
       // Depth guard: a message that (through corruption) embeds itself must not loop.
       if (!inner || depth > 8) continue;
-      const name = (att.longFilename || att.filename || inner.subject || 'message') + (/\.eml$/i.test(att.longFilename) ? '' : '.eml');
-      out.push({ filename: name, contentType: 'message/rfc822', contentDisposition: 'attachment', content: await composeMessage(inner, depth + 1) });
+      const innerWhere = `the message ${quoted(inner.subject || name || 'message')} attached to ${where}`;
+      const filename = (name || inner.subject || 'message') + (/\.eml$/i.test(att.longFilename) ? '' : '.eml');
+      out.push({ filename, contentType: 'message/rfc822', contentDisposition: 'attachment', content: await composeMessage(inner, innerWhere, depth + 1) });
       continue;
     }
-    const content = attachmentBytes(att);
+    const content = reading(`the attachment ${quoted(name || `number ${i + 1}`)} of ${where}`, () => attachmentBytes(att));
     if (!content) continue;
     const cid = att.contentId.replace(/[<>]/g, '').trim();
     out.push({
-      filename: att.longFilename || att.filename || `attachment-${i + 1}`,
+      filename: name || `attachment-${i + 1}`,
       contentType: att.mimeTag || undefined,
       content,
       ...(cid ? { cid, contentDisposition: 'inline' } : {}),

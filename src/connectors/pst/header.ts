@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import { TernError } from '../../errors';
+import { REPAIR, type PstDamage } from './damage';
 
 /**
  * The PST header (MS-PST 2.2.2.6) tells most bad files apart before any B-tree is read: not a PST,
@@ -60,7 +61,10 @@ function truncated(name: string, size: number, expected: number): TernError {
   return new TernError('BAD_UPLOAD', `${name} is truncated: it has ${size} bytes but its header says ${expected}. The upload or copy was cut short; send the whole file again.`);
 }
 
-/** A PST whose structures cannot be read even though its header is sound. */
-export function corruptPst(name: string, detail: string): TernError {
-  return new TernError('BAD_UPLOAD', `${name} is damaged and cannot be read (${detail}). Run Outlook's Inbox Repair Tool (scanpst.exe) on it, then import the repaired file.`);
+/**
+ * A PST whose structures cannot be read even though its header is sound: the user is told which
+ * part, in their words, and what to do; the library's text is the cause, for the log.
+ */
+export function corruptPst(name: string, damage: PstDamage): TernError {
+  return new TernError('BAD_UPLOAD', `${name} is damaged: ${damage.part} cannot be read. ${REPAIR}`, { cause: new Error(damage.detail) });
 }

@@ -2,8 +2,9 @@ import type { PSTMessage } from 'pst-extractor';
 import type { PSTAppointment } from 'pst-extractor/dist/PSTAppointment.class';
 import type { PSTContact } from 'pst-extractor/dist/PSTContact.class';
 import type { PSTTask } from 'pst-extractor/dist/PSTTask.class';
-import { attendeesOf, exceptionsOf, timeZoneFieldsOf, type PstAttendee, type PstException } from './appointment';
+import { attendeesOf, bodiesOf, exceptionsOf, timeZoneFieldsOf, type PstAttendee, type PstException } from './appointment';
 import { attachmentBytes } from './compose';
+import { attachmentCount } from './tables';
 import { distListEntries, oneOffMembers, type PstDistListEntry } from './dist-list';
 import { itemKindOf } from './folders';
 import { iso, namedBinary, namedBool, namedDate, namedMultiString, namedString, PSETID_ADDRESS, PSETID_COMMON, PSETID_TASK, safe, tagBool } from './props';
@@ -156,8 +157,7 @@ export function readItem(msg: PSTMessage, folder: string): PstItem | undefined {
     sourceId: msg.descriptorNodeId.toString(),
     folder,
     subject: msg.subject,
-    body: msg.body || undefined,
-    bodyHtml: msg.bodyHTML || undefined,
+    ...bodiesOf(msg),
     categories: msg.colorCategories ?? [],
     createdAt: iso(msg.creationTime),
     modifiedAt: iso(msg.modificationTime),
@@ -168,7 +168,7 @@ export function readItem(msg: PSTMessage, folder: string): PstItem | undefined {
     return { ...base, kind, displayName: msg.displayName || msg.subject, members: safe(() => oneOffMembers(msg)) ?? [], entries: safe(() => distListEntries(msg)) ?? [] };
   }
   // Contacts, appointments and tasks carry their file attachments (a list's would be Outlook's own).
-  const attachments = safe(() => msg.numberOfAttachments) ? safe(() => fileAttachmentsOf(msg)) : undefined;
+  const attachments = safe(() => attachmentCount(msg)) ? safe(() => fileAttachmentsOf(msg, base.bodyHtml)) : undefined;
   if (attachments?.length) base.attachments = attachments;
   if (kind === 'contact') return contactOf(msg as PSTContact, base);
   if (kind === 'appointment') return appointmentOf(msg as PSTAppointment, base);
@@ -193,13 +193,14 @@ const SIZE_SLACK = 64 * 1024;
  * exceptions are such attachments; other embedded items are not carried either), reference and
  * OLE attachments, the contact photo (PidTagAttachmentContactPhoto: PstContact.photo has it), and
  * what passes the bounds above. An attachment with a Content-ID is inline when hidden
- * (PidTagAttachmentHidden) or when the HTML body refers to it.
+ * (PidTagAttachmentHidden) or when the item's HTML (its HTML body, or the HTML its RTF body
+ * encapsulates) refers to it.
  */
-export function fileAttachmentsOf(msg: PSTMessage): PstFileAttachment[] {
+export function fileAttachmentsOf(msg: PSTMessage, html = safe(() => msg.bodyHTML) || ''): PstFileAttachment[] {
   const out: PstFileAttachment[] = [];
   let budget = MAX_ATTACHMENT_BYTES_PER_ITEM;
-  const html = safe(() => msg.bodyHTML) || '';
-  for (let i = 0; i < msg.numberOfAttachments; i++) {
+  const count = attachmentCount(msg);
+  for (let i = 0; i < count; i++) {
     const att = safe(() => msg.getAttachment(i));
     if (!att || att.attachMethod !== ATTACH_BY_VALUE || tagBool(att, PR_ATTACHMENT_CONTACT_PHOTO)) continue;
     if (att.filesize > Math.min(MAX_ATTACHMENT_BYTES, budget) + SIZE_SLACK) continue;
@@ -306,7 +307,8 @@ const MAX_PHOTO_BYTES = 4 * 1024 * 1024;
 
 function photoOf(c: PSTContact): PstContact['photo'] {
   if (!namedBool(c, PID_LID_HAS_PICTURE, PSETID_ADDRESS)) return undefined;
-  for (let i = 0; i < c.numberOfAttachments; i++) {
+  const count = attachmentCount(c);
+  for (let i = 0; i < count; i++) {
     const att = c.getAttachment(i);
     if (!tagBool(att, PR_ATTACHMENT_CONTACT_PHOTO) || att.filesize > MAX_PHOTO_BYTES) continue;
     const bytes = attachmentBytes(att);
@@ -340,7 +342,7 @@ function appointmentOf(a: PSTAppointment, base: Base): PstAppointment {
     recurrencePattern: a.recurrencePattern || undefined,
     recurrenceBlob: blob && blob.length ? Buffer.from(blob).toString('base64') : undefined,
     ...timeZoneFieldsOf(a),
-    exceptions: isRecurring && a.numberOfAttachments > 0 ? (safe(() => exceptionsOf(a)) ?? []) : [],
+    exceptions: isRecurring && safe(() => attachmentCount(a)) ? (safe(() => exceptionsOf(a)) ?? []) : [],
     reminderSet: a.reminderSet,
     reminderMinutes: a.reminderSet ? a.reminderDelta : undefined,
     isMeeting: a.meetingStatus !== 0,

@@ -33,10 +33,8 @@ export async function openPstMailSource(account: AccountCredentials): Promise<Ma
         for (const [ref, raw] of await pst.fetch(folder, refs.slice(i, i + READ_BATCH))) yield { ref, raw };
       }
     },
-    folderNote: async (folder) => {
-      const problem = (await folderOf(folder))?.problem;
-      return problem && `${account.user}: ${problem}`;
-    },
+    // The reader words it for the user: which part is damaged and what to do.
+    folderNote: async (folder) => (await folderOf(folder))?.problem,
     close: () => pst.close(),
   };
 }

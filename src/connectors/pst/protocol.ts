@@ -20,4 +20,5 @@ export type PstRequest =
   | { id: number; op: 'readItems'; refs: PstItemRef[] }
   | { id: number; op: 'close' };
 
-export type PstResponse = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { code: ErrorCode; message: string } };
+/** An error's `message` is for the user; `detail` (the library's text) is for the log only. */
+export type PstResponse = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { code: ErrorCode; message: string; detail?: string } };

@@ -3,6 +3,8 @@ import { createRequire } from 'node:module';
 import { PSTFile, type PSTFolder, type PSTMessage } from 'pst-extractor';
 import { corruptPst } from './header';
 import { composeMessage, internalDateOf, messageIdOf } from './compose';
+import { contentsSubjects } from './contents';
+import { damaged, folderWords, itemPart, PstDamage, quoted, unreadableItems } from './damage';
 import { isMailFolder, isMailMessageClass, itemKindOf, specialUseOf } from './folders';
 import { readItem, type PstItem, type PstItemKind } from './items';
 import { PST_DELIMITER, type PstItemRef } from './protocol';
@@ -26,7 +28,7 @@ export interface PstFolderEntry {
   specialUse?: string;
   /** Items in the folder's contents table (mail folders: messages). */
   count: number;
-  /** Why some of the folder could not be read, when that happened. */
+  /** What of the folder could not be read, in the user's words with what to do, when that happened. */
   problem?: string;
 }
 
@@ -44,6 +46,8 @@ interface FolderNode {
   folder: PSTFolder;
   entry: PstFolderEntry;
   mail: boolean;
+  /** The damaged parts found so far, each a clause in the user's words ("the sub-folders of “Inbox” cannot be read"). */
+  damage: Set<string>;
 }
 
 export class PstReader {
@@ -57,15 +61,15 @@ export class PstReader {
     try {
       this.pst = new PSTFile(file);
     } catch (err) {
-      throw corruptPst(name, describe(err));
+      throw corruptPst(name, damaged('its table of contents', err));
     }
     try {
       this.walk(this.ipmSubtree(), undefined);
     } catch (err) {
-      throw corruptPst(name, `its folder tree cannot be read: ${describe(err)}`);
+      throw corruptPst(name, damaged('the folder list', err));
     }
-    const problems = [...this.nodes.values()].map((n) => n.entry.problem).filter(Boolean);
-    if (problems.length && !this.mailFolders().length) throw corruptPst(name, `its folder tree cannot be read: ${problems[0]}`);
+    const damage = [...this.nodes.values()].flatMap((n) => [...n.damage]);
+    if (damage.length && !this.mailFolders().length) throw corruptPst(name, new PstDamage('the folder list', damage.join('; ')));
   }
 
   close(): void {
@@ -93,16 +97,23 @@ export class PstReader {
     return out;
   }
 
-  /** Rebuilt messages by ref; a message that cannot be read is left out (the caller counts it failed). */
-  async fetch(refs: string[]): Promise<Map<string, Buffer>> {
+  /**
+   * Rebuilt messages by ref; a message that cannot be read is left out (the caller counts it
+   * failed). Which part of it is damaged is added to its folder's problem; the mail port asks for
+   * that note once, after the scan, so it shows only if the folder is asked for again.
+   */
+  async fetch(folder: string, refs: string[]): Promise<Map<string, Buffer>> {
     const out = new Map<string, Buffer>();
+    const node = this.nodes.get(folder);
     for (const ref of refs) {
       if (!/^\d+$/.test(ref)) continue;
+      let subject: string | undefined;
       try {
         const msg = this.load(Number(ref)) as PSTMessage;
-        out.set(ref, await composeMessage(msg));
-      } catch {
-        // Damaged message: reported as failed in its folder by the step.
+        subject = msg.subject;
+        out.set(ref, await composeMessage(msg, itemPart(subject, folder)));
+      } catch (err) {
+        if (node) this.note(node, damaged(itemPart(subject, folder), err));
       }
     }
     return out;
@@ -128,11 +139,16 @@ export class PstReader {
   readItems(refs: PstItemRef[]): PstItem[] {
     const out: PstItem[] = [];
     for (const { ref, folder } of refs) {
+      let subject: string | undefined;
       try {
-        const item = readItem(this.load(Number(ref)) as PSTMessage, folder);
+        const msg = this.load(Number(ref)) as PSTMessage;
+        subject = msg.subject;
+        const item = readItem(msg, folder);
         if (item) out.push(item);
-      } catch {
-        // Damaged item: reported by the caller as failed.
+      } catch (err) {
+        // Counted failed by the caller; the folder keeps what was damaged.
+        const node = this.nodes.get(folder);
+        if (node) this.note(node, damaged(itemPart(subject, folder, folderWords(node.folder.containerClass).item), err));
       }
     }
     return out;
@@ -150,12 +166,13 @@ export class PstReader {
     const entry: PstFolderEntry = { path, count: folder.contentCount };
     if (parent === '') entry.specialUse = specialUseOf(name);
     const mail = isMailFolder(folder) && (parent !== undefined || folder.contentCount > 0);
-    this.nodes.set(path, { folder, entry, mail });
+    const node: FolderNode = { folder, entry, mail, damage: new Set() };
+    this.nodes.set(path, node);
     let children: PSTFolder[] = [];
     try {
       if (folder.hasSubfolders) children = folder.getSubFolders();
     } catch (err) {
-      entry.problem = `its sub-folders could not be read (${describe(err)})`;
+      this.note(node, damaged(`the sub-folders of ${quoted(path)}`, err));
     }
     // Top-level folders' paths start from the root of the import, not from "Top of Personal Folders".
     for (const child of children) {
@@ -163,9 +180,15 @@ export class PstReader {
         this.walk(child, parent === undefined ? '' : path);
       } catch (err) {
         // One damaged folder does not stop the others.
-        entry.problem = `a sub-folder could not be read (${describe(err)})`;
+        this.note(node, damaged(`a sub-folder of ${quoted(path)}`, err));
       }
     }
+  }
+
+  /** Records damage in a folder: its report says which part, in the user's words, and what to do. */
+  private note(node: FolderNode, damage: PstDamage): void {
+    node.damage.add(`${damage.part} cannot be read`);
+    node.entry.problem = `${this.name} is damaged: ${[...node.damage].join('; ')}. ${REPAIR_AND_AGAIN}`;
   }
 
   private node(path: string): FolderNode {
@@ -175,26 +198,43 @@ export class PstReader {
   }
 
   /**
-   * Visits the folder's items one at a time. pst-extractor skips an item it cannot load; the
-   * difference with the contents table's count is passed as unreadable (null) items.
+   * Visits the folder's items one at a time. An item that cannot be loaded (pst-extractor skips
+   * it, or throws) is passed as null and named in the folder's problem by the subject its row in
+   * the contents table still has; so are items the folder counts but does not list.
    */
   private eachChild(node: FolderNode, visit: (msg: PSTMessage | null, index: number) => void): void {
     const { folder, entry } = node;
-    if (folder.contentCount <= 0) return;
-    let seen = 0;
+    const total = folder.contentCount;
+    if (total <= 0) return;
+    const failed: number[] = [];
+    let index = 0;
     try {
       folder.moveChildCursorTo(0);
-      for (let child = folder.getNextChild(); child; child = folder.getNextChild()) {
-        visit(child as PSTMessage, seen++);
+      while (index < total) {
+        let child: PSTMessage | null;
+        try {
+          child = folder.getNextChild() as PSTMessage | null;
+        } catch {
+          // The row's item cannot be found or opened: step over it.
+          failed.push(index);
+          folder.moveChildCursorTo(++index);
+          continue;
+        }
+        if (!child) break;
+        // pst-extractor moves past items it cannot load without a word: its cursor shows which.
+        const at = (folder as unknown as { currentEmailIndex: number }).currentEmailIndex - 1;
+        for (; index < at; index++) failed.push(index);
+        visit(child, index++);
       }
     } catch (err) {
-      entry.problem = `some items could not be read (${describe(err)})`;
+      this.note(node, damaged(`${folderWords(folder.containerClass).list} in ${quoted(entry.path)}`, err));
     }
-    const missing = folder.contentCount - seen;
-    if (missing > 0) {
-      entry.problem ??= `${missing} item(s) could not be read`;
-      for (let i = 0; i < missing; i++) visit(null, seen + i);
-    }
+    for (; index < total; index++) failed.push(index);
+    if (!failed.length) return;
+    const subjects = contentsSubjects(folder);
+    const words = folderWords(folder.containerClass);
+    this.note(node, new PstDamage(unreadableItems(failed.map((i) => subjects.get(i)), words.item, entry.path), `${failed.length} of ${total} rows not loadable: ${failed.slice(0, 20).join(', ')}`));
+    for (const i of failed) visit(null, i);
   }
 
   private load(nid: number): unknown {
@@ -202,6 +242,5 @@ export class PstReader {
   }
 }
 
-function describe(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).replace(/^PST\w*::\w+ /, '').slice(0, 200);
-}
+/** What to do about damage found once the import runs: repair, then import again (nothing is copied twice). */
+const REPAIR_AND_AGAIN = "Repair it with Outlook's Inbox Repair Tool (scanpst.exe), then import it again: what was already copied is not copied twice.";

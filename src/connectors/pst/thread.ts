@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { TernError } from '../../errors';
+import { REPAIR, technical } from './damage';
 import { inspectPstHeader } from './header';
 import { PstReader } from './reader';
 import type { PstRequest, PstResponse } from './protocol';
@@ -36,7 +37,7 @@ port.on('message', async (req: PstRequest) => {
       case 'scan':
         return reply({ id: req.id, ok: true, value: r.scan(req.folder) });
       case 'fetch': {
-        const found = await r.fetch(req.refs);
+        const found = await r.fetch(req.folder, req.refs);
         // Own copies: a small Buffer may sit in Node's shared pool, which must not be transferred away.
         const value = [...found].map(([ref, buf]) => [ref, new Uint8Array(buf)] as const);
         return reply({ id: req.id, ok: true, value }, value.map(([, b]) => b.buffer as ArrayBuffer));
@@ -50,7 +51,9 @@ port.on('message', async (req: PstRequest) => {
         return reply({ id: req.id, ok: true, value: null });
     }
   } catch (err) {
-    const known = err instanceof TernError ? { code: err.code, message: err.userMessage } : { code: 'BAD_UPLOAD' as const, message: `${name} could not be read: ${err instanceof Error ? err.message : String(err)}` };
-    reply({ id: req.id, ok: false, error: known });
+    // What the library said goes to the log only (as the cause); the user reads what to do.
+    const detail = err instanceof TernError ? (err.cause instanceof Error ? err.cause.message : undefined) : technical(err);
+    const message = err instanceof TernError ? err.userMessage : `${name} could not be read: the PST reader failed on it. ${REPAIR}`;
+    reply({ id: req.id, ok: false, error: { code: err instanceof TernError ? err.code : 'BAD_UPLOAD', message, detail } });
   }
 });
