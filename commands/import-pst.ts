@@ -34,8 +34,9 @@ export interface ImportPstCliRequest {
 }
 
 /** `tern import-pst FILE --to URL`: the file is read where it is (never copied, never deleted). */
-export async function importPstFile(service: TernService, req: ImportPstCliRequest, actor: Actor): Promise<TaskView> {
+export async function importPstFile(service: TernService, req: ImportPstCliRequest, actor: Actor, onParsed?: () => void): Promise<TaskView> {
   const destination = parseAccountUrl(req.to, 'destination', req.toPassword);
+  onParsed?.();
   const items = parseItems(req.items);
   const notify = req.notify?.trim() || undefined;
   if (notify && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(notify)) {

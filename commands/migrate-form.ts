@@ -93,6 +93,7 @@ function parseSide(side: Side, f: AccountFields, errors: Record<string, string>)
   const kind = type === 'auto' ? CONNECTORS.imap : byFormType(type);
   const login = f.login?.trim() ?? '';
   if (!login) errors[`${side}.login`] = `${Side}: enter the e-mail address or login.`;
+  else if (/[\x00-\x1f\x7f]/.test(login)) errors[`${side}.login`] = `${Side}: the login contains a line break or another control character; type it on one line.`;
   if (!f.password) errors[`${side}.password`] = `${Side}: enter the password (an app password if the account has two-factor sign-in).`;
   if (!kind) {
     errors[`${side}.type`] = `${Side}: choose a server type (${SERVER_TYPES.map((t) => t.label).join(', ')}).`;

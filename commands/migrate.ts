@@ -15,10 +15,14 @@ export interface MigrateRequest {
   toPassword?: string;
 }
 
+/** Told once both account URLs are known to be valid (the CLI warns about passwords in them then). */
+export type OnParsed = () => void;
+
 /** Parse → validate → create. Every input problem is a TernError naming its field. */
-export async function migrate(service: TernService, req: MigrateRequest, actor: Actor): Promise<TaskView> {
+export async function migrate(service: TernService, req: MigrateRequest, actor: Actor, onParsed?: OnParsed): Promise<TaskView> {
   const source = parseAccountUrl(req.from, 'source', req.fromPassword);
   const destination = parseAccountUrl(req.to, 'destination', req.toPassword);
+  onParsed?.();
   const items = parseItems(req.items);
   const notify = req.notify?.trim() || undefined;
   if (notify && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(notify)) {

@@ -1,6 +1,6 @@
 import { TernError } from './errors';
 import { mailboxOf, type AccountCredentials, type AccountEndpoint } from './ports/account';
-import { ACCOUNT_SCHEMES, CONNECTORS, byScheme } from './connectors/registry';
+import { ACCOUNT_SCHEMES, CONNECTORS, byScheme, type ConnectorInfo } from './connectors/registry';
 
 export { mailboxOf };
 
@@ -17,18 +17,22 @@ export function parseAccountUrl(input: string, side: Side, fallbackPassword?: st
     new TernError('BAD_ACCOUNT_URL', `The ${side} account URL is not valid: ${why}. Expected e.g. imaps://alice%40example.com@imap.example.com:993`, {
       field: side,
     });
+  const text = input.trim();
+  // The URL parser drops tabs and line breaks silently; an account name must not change unseen.
+  if (CONTROL.test(text)) throw fail('it contains a line break or another control character; give it on one line');
   let url: URL;
   try {
-    url = new URL(input.trim());
+    url = new URL(text);
   } catch {
-    throw fail('it is not a URL');
+    throw fail(whyNotAUrl(text));
   }
   const scheme = byScheme(url.protocol);
   if (!scheme) {
     const names = ACCOUNT_SCHEMES;
     throw fail(`unknown scheme "${url.protocol.replace(/:$/, '')}" (use ${names.slice(0, -1).join(', ')} or ${names[names.length - 1]})`);
   }
-  if (!url.hostname) throw fail('the server name is missing');
+  if (!url.hostname) throw fail('the server name is missing (user@host)');
+  if (url.port === '0') throw fail('port 0 is not a port; use a number from 1 to 65535, or leave it out for the default');
   let user: string;
   let password: string;
   try {
@@ -38,14 +42,19 @@ export function parseAccountUrl(input: string, side: Side, fallbackPassword?: st
     throw fail('the user name or password has a broken %-escape');
   }
   if (!user) throw fail('the user name is missing (user@host)');
+  if (CONTROL.test(user)) throw fail('the user name contains a line break or another control character (%0D, %0A…)');
+  if (CONTROL.test(password)) throw fail('the password contains a line break or another control character (%0D, %0A…)');
+  checkUrlOptions(url, scheme.info, fail);
+  if (!scheme.info.urlOptions && url.pathname && url.pathname !== '/') throw fail(`${article(scheme.info.label)} ${scheme.info.label} URL has no path ("${url.pathname}"): remove it`);
   password ||= fallbackPassword ?? '';
   if (!password) {
     const envName = side === 'source' ? 'TERN_FROM_PASSWORD' : 'TERN_TO_PASSWORD';
-    throw new TernError('BAD_ACCOUNT_URL', `No password for the ${side} account ${user}: put it in the URL (user:password@host, percent-encoded) or in ${envName}.`, {
+    const fileOption = side === 'source' ? '--from-password-file' : '--to-password-file';
+    throw new TernError('BAD_ACCOUNT_URL', `No password for the ${side} account ${user}: set ${envName}, give ${fileOption}, or type it when asked on a terminal.`, {
       field: side,
     });
   }
-  const insecure = ['1', 'true', 'yes'].includes(url.searchParams.get('insecure') ?? '');
+  const insecure = TRUE_WORDS.includes(url.searchParams.get('insecure')?.toLowerCase() ?? '');
   const account: AccountCredentials = {
     protocol: scheme.info.protocol,
     host: url.hostname.replace(/^\[|\]$/g, ''),
@@ -56,6 +65,39 @@ export function parseAccountUrl(input: string, side: Side, fallbackPassword?: st
     password,
   };
   return scheme.info.urlOptions ? scheme.info.urlOptions(account, url, fail) : account;
+}
+
+const CONTROL = /[\x00-\x1f\x7f]/;
+const TRUE_WORDS = ['1', 'true', 'yes'];
+const FALSE_WORDS = ['0', 'false', 'no'];
+
+/** Options every kind takes, with what they accept; a kind adds its own (registry `urlOptionNames`). */
+function checkUrlOptions(url: URL, info: ConnectorInfo, fail: (why: string) => Error): void {
+  const known = ['insecure', ...(info.urlOptionNames ?? [])];
+  for (const [name, value] of url.searchParams) {
+    if (!known.includes(name)) {
+      const takes = known.map((k) => `?${k}=`).join(', ');
+      throw fail(`unknown option "?${name}" (${article(info.label)} ${info.label} URL takes ${takes})`);
+    }
+    if (name === 'insecure' && ![...TRUE_WORDS, ...FALSE_WORDS].includes(value.toLowerCase())) {
+      throw fail(`?insecure= takes 1 (accept a self-signed certificate) or 0, not "${value}"`);
+    }
+  }
+}
+
+const article = (word: string) => (/^[AEIOU]/.test(word) ? 'an' : 'a');
+
+/** Why `new URL` refused the text, in the user's terms: the port, the host, or the shape. */
+function whyNotAUrl(text: string): string {
+  const m = /^([a-z][a-z0-9+.-]*):\/\/(?:[^/?#]*@)?([^/?#@]*)/i.exec(text);
+  if (!m) return 'it is not a URL (scheme://user@host)';
+  const hostPort = m[2];
+  const port = /^(?:\[[^\]]*\]|[^:]*):(.*)$/.exec(hostPort)?.[1];
+  const host = port === undefined ? hostPort : hostPort.slice(0, hostPort.length - port.length - 1);
+  if (!host) return 'the server name is missing (user@host)';
+  if (port !== undefined && !/^\d+$/.test(port)) return `the port "${port}" is not a number; use a number from 1 to 65535, or leave it out for the default`;
+  if (port !== undefined && Number(port) > 65535) return `port ${port} is out of range; use a number from 1 to 65535, or leave it out for the default`;
+  return `"${host}" is not a server name`;
 }
 
 /** The URL of an account without its password, for display and storage. */
@@ -71,4 +113,21 @@ export function formatAccount(a: AccountEndpoint): string {
 export function endpointOf(a: AccountCredentials): AccountEndpoint {
   const { password: _password, ...endpoint } = a;
   return endpoint;
+}
+
+/**
+ * Refuses a destination that is the source itself (same kind, server, port and mailbox): Tern would
+ * copy the mailbox onto itself, doubling every message.
+ */
+export function refuseSameMailbox(source: AccountEndpoint, destination: AccountEndpoint): void {
+  const same =
+    source.protocol === destination.protocol &&
+    source.host.toLowerCase() === destination.host.toLowerCase() &&
+    source.port === destination.port &&
+    mailboxOf(source).toLowerCase() === mailboxOf(destination).toLowerCase();
+  if (same) {
+    throw new TernError('BAD_ACCOUNT_URL', `The destination is the source itself (${formatAccount(destination)}): Tern would copy the mailbox onto itself. Name another mailbox or server as the destination.`, {
+      field: 'destination',
+    });
+  }
 }

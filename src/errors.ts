@@ -6,6 +6,7 @@
 export type ErrorCode =
   | 'CONFIG_INVALID'
   | 'BAD_ACCOUNT_URL'
+  | 'BAD_PASSWORD_FILE'
   | 'BAD_ITEMS'
   | 'UNSUPPORTED_ITEMS'
   | 'AUTH_FAILED'

@@ -35,4 +35,9 @@ describe('the /migrate form, Exchange side', () => {
     expect(errors['source.password']).toMatch(/enter the password/);
     expect(errors['source.host']).toMatch(/neither a server name nor an EWS URL/);
   });
+
+  it('refuses a login with a line break in it', () => {
+    const errors = errorsOf(() => parse({ ...imap, login: 'bob\r\n@example.com' }));
+    expect(errors['source.login']).toBe('Source: the login contains a line break or another control character; type it on one line.');
+  });
 });

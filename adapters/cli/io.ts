@@ -12,6 +12,8 @@ export interface CliIo {
   logs: number | { write(line: string): void };
   /** stderr when it is a terminal: the progress bar draws on it and logs are pretty. */
   terminal?: NodeJS.WriteStream;
+  /** Asks for a secret without echoing it; only when stdin and stderr are terminals (never in scripts). */
+  askSecret?(prompt: string): Promise<string>;
 }
 
 export function processIo(): CliIo {
@@ -21,5 +23,13 @@ export function processIo(): CliIo {
     stderr: (text) => void process.stderr.write(text),
     logs: 2,
     terminal: process.stderr.isTTY ? process.stderr : undefined,
+    askSecret:
+      process.stdin.isTTY && process.stderr.isTTY
+        ? async (prompt) => {
+            const typed = await (await import('read')).read({ prompt, silent: true, replace: '', input: process.stdin, output: process.stderr });
+            process.stderr.write('\n');
+            return typed;
+          }
+        : undefined,
   };
 }

@@ -24,16 +24,21 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .description('check both accounts, create a migration task and follow it to its end')
     .requiredOption('--from <url>', `source account: ${accountUrlForms('source')} (README: Account URLs)`)
     .requiredOption('--to <url>', `destination account: ${accountUrlForms('destination')}`)
+    .option('--from-password-file <file>', 'read the source password from this file (first line) instead of the URL')
+    .option('--to-password-file <file>', 'read the destination password from this file (first line) instead of the URL')
     .option('--items <list>', `what to move, comma-separated (${ITEM_NAMES})`, 'emails')
     .option('--notify <email>', 'e-mail address to notify when the task ends')
     .option('--detach', 'return once the task is queued')
     .option('--json', 'print the final task as JSON on stdout')
     .action(
       act(async (o) => {
-        const [{ migrate }, { followCreated }] = await Promise.all([import('../../commands/migrate'), import('./follow')]);
+        const [{ migrate }, { followCreated }, { passwordFor, warnPasswordInUrl }] = await Promise.all([import('../../commands/migrate'), import('./follow'), import('./passwords')]);
         return session(async (s) => {
           const env = s.config.passwords;
-          const task = await migrate(s.service, { from: o.from, to: o.to, items: o.items, notify: o.notify, fromPassword: env.from, toPassword: env.to }, s.actor);
+          const fromPassword = await passwordFor(io, 'source', o.from, { file: o.fromPasswordFile, env: env.from });
+          const toPassword = await passwordFor(io, 'destination', o.to, { file: o.toPasswordFile, env: env.to });
+          const warn = () => (warnPasswordInUrl(io, 'source', o.from), warnPasswordInUrl(io, 'destination', o.to));
+          const task = await migrate(s.service, { from: o.from, to: o.to, items: o.items, notify: o.notify, fromPassword, toPassword }, s.actor, warn);
           return followCreated(s, task, o);
         });
       }),
@@ -43,15 +48,17 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .command('import-pst <file>')
     .description('import a .pst file (mail, and for Exchange contacts, groups, calendar, tasks) into a mailbox and follow it')
     .requiredOption('--to <url>', `destination account: ${accountUrlForms('destination')}`)
+    .option('--to-password-file <file>', 'read the destination password from this file (first line) instead of the URL')
     .option('--items <list>', `what to import, comma-separated (${ITEM_NAMES})`, 'emails')
     .option('--notify <email>', 'e-mail address to notify when the task ends')
     .option('--detach', 'return once the task is queued')
     .option('--json', 'print the final task as JSON on stdout')
     .action(
       act(async (file, o) => {
-        const [{ importPstFile }, { followCreated }] = await Promise.all([import('../../commands/import-pst'), import('./follow')]);
+        const [{ importPstFile }, { followCreated }, { passwordFor, warnPasswordInUrl }] = await Promise.all([import('../../commands/import-pst'), import('./follow'), import('./passwords')]);
         return session(async (s) => {
-          const task = await importPstFile(s.service, { file, to: o.to, items: o.items, notify: o.notify, toPassword: s.config.passwords.to }, s.actor);
+          const toPassword = await passwordFor(io, 'destination', o.to, { file: o.toPasswordFile, env: s.config.passwords.to });
+          const task = await importPstFile(s.service, { file, to: o.to, items: o.items, notify: o.notify, toPassword }, s.actor, () => warnPasswordInUrl(io, 'destination', o.to));
           return followCreated(s, task, o);
         });
       }),

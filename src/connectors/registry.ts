@@ -20,6 +20,8 @@ export interface ConnectorInfo {
   destination: readonly ItemKind[];
   /** Why it carries only what it carries, for refusals. */
   why: string;
+  /** The query options its URLs take beyond `?insecure=` (any other is refused by name). */
+  urlOptionNames?: readonly string[];
   /** What the URL adds beyond user, password, host and port. */
   urlOptions?(account: AccountCredentials, url: URL, fail: (why: string) => Error): AccountCredentials;
   /** The account as a URL, when the generic scheme://user@host:port does not say it all. */
@@ -66,6 +68,7 @@ export const CONNECTORS: Record<Protocol, ConnectorInfo> = {
     source: ITEM_KINDS,
     destination: ITEM_KINDS,
     why: 'Exchange carries every item kind',
+    urlOptionNames: ['as', 'auth'],
     urlOptions: exchangeOptions,
     formatUrl: formatExchangeUrl,
     form: { type: 'exchange', server: { kind: 'url', defaultPath: DEFAULT_EWS_PATH, name: 'EWS URL', example: `https://mail.example.com${DEFAULT_EWS_PATH}` } },

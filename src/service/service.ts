@@ -2,7 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { AccountCredentials } from '../ports/account';
-import { endpointOf, mailboxOf } from '../accounts';
+import { endpointOf, mailboxOf, refuseSameMailbox } from '../accounts';
 import type { ItemKind } from '../items';
 import { checkItemsSupported, loadConnector } from '../connectors/registry';
 import { newTaskId, normalizeTaskId } from '../ids';
@@ -41,12 +41,14 @@ export class TernService {
   /** Checks both logins, then stores and queues the task. Nothing is queued when a check fails. */
   async create(request: CreateTaskInput, actor: Actor): Promise<TaskView> {
     this.checkNotify(request.notify);
+    refuseSameMailbox(request.source, request.destination);
     // The queue first: a task is never stored without one to run it.
     const queue = await this.rt.queue();
     // Accounts given as "auto" get their detected server first; the task shows what was chosen.
     const { resolveAuto } = await import('./resolve-auto');
     const [source, destination] = await Promise.all([resolveAuto(request.source, 'source', this.rt.network), resolveAuto(request.destination, 'destination', this.rt.network)]);
     const input = { ...request, source: source.account, destination: destination.account };
+    refuseSameMailbox(input.source, input.destination);
     checkItemsSupported(input.items, input.source.protocol, input.destination.protocol);
     await checkAccounts(input.source, input.destination, this.rt.config.connectTimeoutMs);
     const id = newTaskId();

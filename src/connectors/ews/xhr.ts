@@ -1,3 +1,4 @@
+import { sniFor } from '../sni';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import http from 'node:http';
 import https from 'node:https';
@@ -80,7 +81,7 @@ export interface EwsTransport extends IXHRApi {
 export function createTransport(account: AccountCredentials, timeoutMs: number): EwsTransport {
   // One keep-alive pool per session: a migration sends thousands of requests to one host.
   const agentOptions = { keepAlive: true, maxSockets: 16 };
-  const httpsAgent = new https.Agent({ ...agentOptions, rejectUnauthorized: !account.insecure, servername: account.host });
+  const httpsAgent = new https.Agent({ ...agentOptions, rejectUnauthorized: !account.insecure, ...sniFor(account.host) });
   const httpAgent = new http.Agent(agentOptions);
   const basic = 'Basic ' + Buffer.from(`${account.user}:${account.password}`, 'utf8').toString('base64');
   const ntlm = account.auth === 'ntlm';

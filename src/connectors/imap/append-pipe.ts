@@ -1,3 +1,4 @@
+import { sniFor } from '../sni';
 import net from 'node:net';
 import tls from 'node:tls';
 import iconv from 'iconv-lite';
@@ -51,7 +52,7 @@ export async function openAppendPipe(account: AccountCredentials, timeoutMs: num
     if (!account.secure && caps.has('STARTTLS')) {
       await command(socket, reader, 'S1 STARTTLS', timeoutMs);
       reader.detach();
-      socket = tls.connect({ socket, servername: account.host, rejectUnauthorized: !account.insecure });
+      socket = tls.connect({ socket, ...sniFor(account.host), rejectUnauthorized: !account.insecure });
       await new Promise<void>((resolve, reject) => socket.once('secureConnect', resolve).once('error', reject));
       reader.attach(socket);
       caps = await capabilities(socket, reader, timeoutMs);
@@ -134,7 +135,7 @@ function pipe(socket: net.Socket, reader: LineReader, fail: (err: unknown) => Te
 function connect(account: AccountCredentials, timeoutMs: number): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     const socket = account.secure
-      ? tls.connect({ host: account.host, port: account.port, servername: account.host, rejectUnauthorized: !account.insecure })
+      ? tls.connect({ host: account.host, port: account.port, ...sniFor(account.host), rejectUnauthorized: !account.insecure })
       : net.connect({ host: account.host, port: account.port });
     const timer = setTimeout(() => {
       socket.destroy();

@@ -1,3 +1,4 @@
+import { sniFor } from '../sni';
 import { ImapFlow } from 'imapflow';
 import { TernError } from '../../errors';
 import type { AccountCredentials, AccountEndpoint } from '../../ports/account';
@@ -14,7 +15,7 @@ export async function openImap(account: AccountCredentials, options: { timeoutMs
     port: account.port,
     secure: account.secure,
     auth: { user: account.user, pass: account.password },
-    tls: { rejectUnauthorized: !account.insecure, servername: account.host },
+    tls: { rejectUnauthorized: !account.insecure, ...sniFor(account.host) },
     logger: false,
     disableAutoIdle: true,
     connectionTimeout: timeoutMs,

@@ -25,7 +25,10 @@ export async function inspectPstHeader(file: string, name: string): Promise<PstH
     throw new TernError('BAD_UPLOAD', `${name} could not be opened for reading (${why}).`);
   });
   try {
-    const { size } = await handle.stat();
+    const stat = await handle.stat();
+    if (stat.isDirectory()) throw new TernError('BAD_UPLOAD', `${name} is a folder, not a .pst file. Give the path of the .pst file itself.`);
+    if (!stat.isFile()) throw new TernError('BAD_UPLOAD', `${name} is not a regular file. Give the path of a .pst file.`);
+    const { size } = stat;
     const head = Buffer.alloc(HEADER_BYTES);
     const { bytesRead } = await handle.read(head, 0, HEADER_BYTES, 0);
     return parsePstHeader(head.subarray(0, bytesRead), size, name);
