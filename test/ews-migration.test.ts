@@ -53,7 +53,7 @@ afterAll(async () => {
 });
 
 /** Waits until `probe` holds; fails the test when it never does (a poll that gives up silently proves nothing). */
-async function until(what: string, probe: () => boolean, timeoutMs = 60_000): Promise<void> {
+async function until(what: string, probe: () => boolean, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!probe()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -438,7 +438,7 @@ describe('resume', () => {
     expect(new Set(journaled.map((r) => r.ref)).size).toBe(400);
     worker.kill('SIGKILL');
     await new Promise((r) => worker!.once('exit', r));
-  });
+  }, 300_000);
 
   it('the same for contacts: a killed worker leaves no duplicate and no orphan', async () => {
     const mb = bulk!.mailbox('erin@ex.test');

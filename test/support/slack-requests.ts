@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import http from 'node:http';
 
 /**
  * Requests to a Bolt HTTP receiver built the way Slack builds them
@@ -56,12 +57,31 @@ export async function postSigned(
   extraHeaders: Record<string, string> = {},
   timestamp?: number,
 ): Promise<SlackHttpResult> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'Content-Type': contentType, ...signSlackRequest(secret, rawBody, timestamp), ...extraHeaders },
-    body: rawBody,
-  });
+  const res = await postFresh(url, { 'Content-Type': contentType, ...signSlackRequest(secret, rawBody, timestamp), ...extraHeaders }, rawBody);
   return readResult(res);
+}
+
+/**
+ * One POST on a connection of its own, as Slack's deliveries come. (fetch reuses keep-alive
+ * sockets; one the receiver closes at that moment fails the request with ECONNRESET under load.)
+ */
+function postFresh(url: string, headers: Record<string, string>, body: string): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', agent: false, headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        const status = res.statusCode ?? 0;
+        const responseHeaders = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) responseHeaders.set(name, Array.isArray(value) ? value.join(', ') : value);
+        const noBody = status === 204 || status === 304;
+        resolve(new Response(noBody ? null : Buffer.concat(chunks), { status, headers: responseHeaders }));
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 /** A slash command as Slack delivers it: form-encoded fields. Unset fields get plausible values. */
