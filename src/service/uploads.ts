@@ -83,9 +83,13 @@ export async function downloadPst(url: string, dataDir: string, maxBytes: number
       done(null, chunk);
     },
   });
+  // Opened before the copy starts: a write stream opens its file lazily, and one refused at the
+  // first chunk could create the file after the clean-up below had run, leaving it behind.
+  const handle = await fs.promises.open(file, 'wx', 0o600);
   try {
-    await pipeline(Readable.fromWeb(res.body as never), guard, fs.createWriteStream(file, { mode: 0o600 }));
+    await pipeline(Readable.fromWeb(res.body as never), guard, handle.createWriteStream());
   } catch (err) {
+    await handle.close().catch(() => {});
     fs.rmSync(file, { force: true });
     throw err instanceof TernError ? err : new TernError('BAD_UPLOAD', `The download of ${fileName} from ${parsed.host} failed; try again.`, { field: 'url', cause: err });
   }
