@@ -56,6 +56,13 @@ const schema = z.object({
     .string()
     .regex(/^\s*[0-9a-fA-F.:\[\]]+(\s*,\s*[0-9a-fA-F.:\[\]]+)*\s*$/, 'TERN_DNS_SERVERS must be comma-separated IP addresses, each with an optional :port')
     .optional(),
+  TERN_METRICS_PORT: z.coerce
+    .number({ error: 'TERN_METRICS_PORT must be a port number' })
+    .int('TERN_METRICS_PORT must be a port number')
+    .min(1, 'TERN_METRICS_PORT must be from 1 to 65535')
+    .max(65535, 'TERN_METRICS_PORT must be from 1 to 65535')
+    .optional(),
+  TERN_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   TERN_FROM_PASSWORD: z.string().optional(),
   TERN_TO_PASSWORD: z.string().optional(),
   LOG_LEVEL: z
@@ -97,6 +104,8 @@ export interface Config {
   dnsServers?: string[];
   /** CLI fallbacks when an account URL carries no password. */
   passwords: { from?: string; to?: string };
+  /** `tern start` / `tern worker` serve /healthz and /metrics here when a port is set. */
+  metrics?: { host: string; port: number };
 }
 
 /** Reads `.env` (when present) and the environment; throws CONFIG_INVALID naming each bad variable. */
@@ -133,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
     discord: discordConfig(c),
     dnsServers: c.TERN_DNS_SERVERS?.split(',').map((s) => s.trim()),
     passwords: { from: c.TERN_FROM_PASSWORD, to: c.TERN_TO_PASSWORD },
+    metrics: c.TERN_METRICS_PORT ? { host: c.TERN_METRICS_HOST, port: c.TERN_METRICS_PORT } : undefined,
   };
 }
 

@@ -4,6 +4,7 @@ import { runTask, type EngineDeps } from '../engine/run-task';
 import { runRollback } from '../engine/rollback';
 import { RunningElsewhere } from '../engine/lease';
 import { RetryLater } from '../engine/retry';
+import type { ProgressSnapshot } from '../engine/progress';
 
 /** How soon a job whose task another run holds looks again (the lease may be freed long before it runs out). */
 const RETRY_ELSEWHERE_MS = 5_000;
@@ -14,6 +15,15 @@ export interface WorkerOptions {
   concurrency: number;
   /** How long a job stays locked without a heartbeat; a dead worker's job is taken over after about this. */
   lockMs: number;
+  /** Told of each run's start, progress and end (metrics). */
+  observer?: RunObserver;
+}
+
+export interface RunObserver {
+  started(taskId: string): void;
+  progress(snapshot: ProgressSnapshot): void;
+  /** The run ended: with the error it threw, if any (a delayed run is not an end). */
+  ended(taskId: string, err?: unknown): void;
 }
 
 /**
@@ -27,11 +37,23 @@ export function startWorker(deps: EngineDeps, options: WorkerOptions): Worker<Ta
     QUEUE_NAME,
     async (job: Job<TaskJob>, token?: string, signal?: AbortSignal) => {
       const { taskId, action } = job.data;
+      const observer = options.observer;
       try {
         if (action === 'rollback') return await runRollback(deps, taskId, signal);
-        await runTask(deps, taskId, (snapshot) => job.updateProgress({ ...snapshot }), signal);
+        observer?.started(taskId);
+        await runTask(
+          deps,
+          taskId,
+          (snapshot) => {
+            observer?.progress(snapshot);
+            return job.updateProgress({ ...snapshot });
+          },
+          signal,
+        );
+        observer?.ended(taskId);
       } catch (err) {
         const delayMs = err instanceof RetryLater ? err.delayMs : err instanceof RunningElsewhere ? Math.min(options.lockMs, RETRY_ELSEWHERE_MS) : undefined;
+        if (action === 'migrate') observer?.ended(taskId, delayMs === undefined ? err : undefined);
         if (delayMs === undefined || !token) throw err;
         // Not an attempt used: the job waits, for its server to come back or for the other run to end.
         if (err instanceof RunningElsewhere) deps.log.info({ task: taskId, holder: err.holder }, 'the task is being run elsewhere; trying again later');

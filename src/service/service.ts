@@ -3,6 +3,8 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { AccountCredentials } from '../ports/account';
 import { endpointOf, mailboxOf, refuseSameMailbox } from '../accounts';
+import type { RunObserver } from '../queue/worker';
+import type { Operations } from './operations';
 import type { ItemKind } from '../items';
 import { checkItemsSupported, loadConnector } from '../connectors/registry';
 import { newTaskId, normalizeTaskId } from '../ids';
@@ -240,13 +242,14 @@ export class TernService {
    * Runs a worker in this process (for `tern migrate` when none is running, and `tern worker`).
    * Workers also close rollback windows as they pass.
    */
-  async startWorker() {
+  async startWorker(observer?: RunObserver) {
     const [{ startWorker }, queue] = await Promise.all([import('../queue/worker'), this.rt.queue()]);
     const worker = startWorker(this.engineDeps(), {
       connection: queue.connection,
       prefix: queue.prefix,
       concurrency: this.rt.config.workerConcurrency,
       lockMs: this.rt.config.jobLockMs,
+      observer,
     });
     const purge = () => {
       const ids = this.purgeExpired();
@@ -265,6 +268,11 @@ export class TernService {
       clearInterval(reconciling);
     });
     return worker;
+  }
+
+  /** Health and metrics for `tern start` / `tern worker` (TERN_METRICS_PORT). */
+  async operations(): Promise<Operations> {
+    return (await import('./operations')).Operations.open(this.rt);
   }
 
   /** Ends or resumes the tasks that no run holds and no live job serves (see reconcile.ts). */

@@ -75,6 +75,22 @@ export class TaskStore {
     return res.changes > 0;
   }
 
+  /** How many tasks are in each state. */
+  countByStatus(): Record<string, number> {
+    const rows = this.db.select({ status: tasks.status, n: sql<number>`count(*)` }).from(tasks).groupBy(tasks.status).all();
+    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  }
+
+  /** The accounts of the running tasks (for per-server load). */
+  runningEndpoints(): Array<{ source: AccountEndpoint; destination: AccountEndpoint }> {
+    return this.db
+      .select({ source: tasks.source, destination: tasks.destination })
+      .from(tasks)
+      .where(eq(tasks.status, 'running'))
+      .all()
+      .map((r) => ({ source: JSON.parse(r.source) as AccountEndpoint, destination: JSON.parse(r.destination) as AccountEndpoint }));
+  }
+
   /** Tasks not ended: queued, running or rolling back. */
   unfinished(): Array<{ id: string; status: TaskStatus }> {
     return this.db
