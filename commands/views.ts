@@ -102,7 +102,9 @@ export function statusCard(t: TaskView, now = Date.now()): StatusCard {
   const headline = t.cancelling
     ? `Cancelling after ${runningStep ? itemLabel(runningStep.kind) : 'the current step'}…`
     : t.waiting
-      ? `Waiting for the ${t.waiting.side ?? 'mail'} server…`
+      ? t.status === 'queued'
+        ? 'Queued: waiting for a free slot…'
+        : `Waiting for the ${t.waiting.side ?? 'mail'} server…`
       : HEADLINES[t.status];
   const notes: string[] = [];
   if (t.waiting) notes.push(`${t.waiting.reason} Waiting since ${t.waiting.since.slice(11, 16)} UTC; next try at ${t.waiting.nextTryAt.slice(11, 16)} UTC.`);

@@ -56,6 +56,9 @@ const schema = z.object({
     .string()
     .regex(/^\s*[0-9a-fA-F.:\[\]]+(\s*,\s*[0-9a-fA-F.:\[\]]+)*\s*$/, 'TERN_DNS_SERVERS must be comma-separated IP addresses, each with an optional :port')
     .optional(),
+  TERN_MAX_RUNNING_TASKS: z.coerce.number({ error: 'TERN_MAX_RUNNING_TASKS must be a whole number' }).int('TERN_MAX_RUNNING_TASKS must be a whole number').min(0, 'TERN_MAX_RUNNING_TASKS must be 0 (no cap) or more').default(0),
+  TERN_MAX_TASKS_PER_SOURCE_HOST: z.coerce.number({ error: 'TERN_MAX_TASKS_PER_SOURCE_HOST must be a whole number' }).int('TERN_MAX_TASKS_PER_SOURCE_HOST must be a whole number').min(0, 'TERN_MAX_TASKS_PER_SOURCE_HOST must be 0 (no cap) or more').default(10),
+  TERN_MAX_TASKS_PER_DESTINATION_HOST: z.coerce.number({ error: 'TERN_MAX_TASKS_PER_DESTINATION_HOST must be a whole number' }).int('TERN_MAX_TASKS_PER_DESTINATION_HOST must be a whole number').min(0, 'TERN_MAX_TASKS_PER_DESTINATION_HOST must be 0 (no cap) or more').default(10),
   TERN_METRICS_PORT: z.coerce
     .number({ error: 'TERN_METRICS_PORT must be a port number' })
     .int('TERN_METRICS_PORT must be a port number')
@@ -104,6 +107,8 @@ export interface Config {
   dnsServers?: string[];
   /** CLI fallbacks when an account URL carries no password. */
   passwords: { from?: string; to?: string };
+  /** Caps on running tasks (0 = none), shared by all workers: overall, per source server, per destination server. */
+  limits: { all: number; perSourceHost: number; perDestinationHost: number };
   /** `tern start` / `tern worker` serve /healthz and /metrics here when a port is set. */
   metrics?: { host: string; port: number };
 }
@@ -142,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
     discord: discordConfig(c),
     dnsServers: c.TERN_DNS_SERVERS?.split(',').map((s) => s.trim()),
     passwords: { from: c.TERN_FROM_PASSWORD, to: c.TERN_TO_PASSWORD },
+    limits: { all: c.TERN_MAX_RUNNING_TASKS, perSourceHost: c.TERN_MAX_TASKS_PER_SOURCE_HOST, perDestinationHost: c.TERN_MAX_TASKS_PER_DESTINATION_HOST },
     metrics: c.TERN_METRICS_PORT ? { host: c.TERN_METRICS_HOST, port: c.TERN_METRICS_PORT } : undefined,
   };
 }

@@ -14,13 +14,18 @@ export class TaskQueue {
   private closing = false;
 
   constructor(
-    readonly connection: ConnectionOptions,
+    readonly connection: ConnectionOptions & { url: string },
     readonly prefix: string,
     onError: (err: Error) => void = () => {},
   ) {
     this.queue = new Queue<TaskJob>(QUEUE_NAME, { connection, prefix });
     // Without a listener a Redis error would crash the process; once closing, a dropped connection is expected.
     this.queue.on('error', (err) => this.closing || onError(err));
+  }
+
+  /** The Redis URL (with its password: never shown). */
+  get url(): string {
+    return this.connection.url;
   }
 
   async enqueueMigration(taskId: string): Promise<void> {

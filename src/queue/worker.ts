@@ -5,6 +5,39 @@ import { runRollback } from '../engine/rollback';
 import { RunningElsewhere } from '../engine/lease';
 import { RetryLater } from '../engine/retry';
 import type { ProgressSnapshot } from '../engine/progress';
+import type { AccountEndpoint } from '../ports/account';
+import { slotWaitReason, type HostSlots } from './host-slots';
+
+/** How soon a task waiting for a free slot looks again (plus up to as much again, so waiting tasks spread out). */
+const SLOT_RETRY_MS = 5_000;
+
+type Claimed = 'full' | { release(): Promise<void> };
+
+/**
+ * Claims the task's slots (overall, its source server, its destination server) before it runs; a
+ * full cap leaves the task queued with the reason shown on its card. The claim is renewed while
+ * the task runs and released when the run ends.
+ */
+async function claimSlots(deps: EngineDeps, options: WorkerOptions, taskId: string): Promise<Claimed | undefined> {
+  const slots = options.slots;
+  const row = deps.tasks.row(taskId);
+  if (!slots?.active || !row || !['queued', 'running'].includes(row.status)) return undefined;
+  const source = JSON.parse(row.source) as AccountEndpoint;
+  const destination = JSON.parse(row.destination) as AccountEndpoint;
+  const hosts = { source: source.protocol === 'pst' ? undefined : source.host, destination: destination.host };
+  const claim = await slots.acquire(taskId, hosts);
+  if (claim.full) {
+    deps.tasks.update(taskId, { waitingFor: slotWaitReason(claim.full), nextTryAt: Date.now() + SLOT_RETRY_MS });
+    return 'full';
+  }
+  const renewing = setInterval(() => void slots.renew(taskId, hosts).catch(() => {}), Math.max(1_000, Math.floor(options.lockMs / 2)));
+  return {
+    async release() {
+      clearInterval(renewing);
+      await slots.release(taskId, hosts).catch(() => {});
+    },
+  };
+}
 
 /** How soon a job whose task another run holds looks again (the lease may be freed long before it runs out). */
 const RETRY_ELSEWHERE_MS = 5_000;
@@ -17,6 +50,8 @@ export interface WorkerOptions {
   lockMs: number;
   /** Told of each run's start, progress and end (metrics). */
   observer?: RunObserver;
+  /** Caps on running tasks, overall and per server, shared by all workers. */
+  slots?: HostSlots;
 }
 
 export interface RunObserver {
@@ -38,8 +73,14 @@ export function startWorker(deps: EngineDeps, options: WorkerOptions): Worker<Ta
     async (job: Job<TaskJob>, token?: string, signal?: AbortSignal) => {
       const { taskId, action } = job.data;
       const observer = options.observer;
+      let claimed: Claimed | undefined;
       try {
         if (action === 'rollback') return await runRollback(deps, taskId, signal);
+        claimed = await claimSlots(deps, options, taskId);
+        if (claimed === 'full') {
+          await job.moveToDelayed(Date.now() + SLOT_RETRY_MS + Math.floor(Math.random() * SLOT_RETRY_MS), token);
+          throw new DelayedError();
+        }
         observer?.started(taskId);
         await runTask(
           deps,
@@ -52,6 +93,7 @@ export function startWorker(deps: EngineDeps, options: WorkerOptions): Worker<Ta
         );
         observer?.ended(taskId);
       } catch (err) {
+        if (err instanceof DelayedError) throw err;
         const delayMs = err instanceof RetryLater ? err.delayMs : err instanceof RunningElsewhere ? Math.min(options.lockMs, RETRY_ELSEWHERE_MS) : undefined;
         if (action === 'migrate') observer?.ended(taskId, delayMs === undefined ? err : undefined);
         if (delayMs === undefined || !token) throw err;
@@ -59,6 +101,8 @@ export function startWorker(deps: EngineDeps, options: WorkerOptions): Worker<Ta
         if (err instanceof RunningElsewhere) deps.log.info({ task: taskId, holder: err.holder }, 'the task is being run elsewhere; trying again later');
         await job.moveToDelayed(Date.now() + delayMs, token);
         throw new DelayedError();
+      } finally {
+        if (claimed && claimed !== 'full') await claimed.release();
       }
     },
     {

@@ -68,7 +68,7 @@ async function openQueue(config: Config, log: Logger) {
   if (config.redisUrl) await checkRedis(config.redisUrl);
   const privateRedis = config.redisUrl ? undefined : await startPrivateRedis(config.dataDir);
   // BullMQ wants maxRetriesPerRequest null so a blocking worker survives Redis hiccups.
-  const connection = { url: config.redisUrl ?? privateRedis!.url, maxRetriesPerRequest: null } as ConnectionOptions;
+  const connection = { url: config.redisUrl ?? privateRedis!.url, maxRetriesPerRequest: null } as ConnectionOptions & { url: string };
   const queue = new TaskQueue(connection, config.redisPrefix, (err) => log.warn({ err: err.message }, 'redis error'));
   return { queue, privateRedis };
 }

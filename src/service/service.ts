@@ -243,13 +243,17 @@ export class TernService {
    * Workers also close rollback windows as they pass.
    */
   async startWorker(observer?: RunObserver) {
-    const [{ startWorker }, queue] = await Promise.all([import('../queue/worker'), this.rt.queue()]);
+    const [{ startWorker }, { HostSlots }, queue] = await Promise.all([import('../queue/worker'), import('../queue/host-slots'), this.rt.queue()]);
+    const { config } = this.rt;
+    // A dead worker's slots free themselves after twice the job lock.
+    const slots = new HostSlots(queue.url, queue.prefix, config.limits, 2 * config.jobLockMs);
     const worker = startWorker(this.engineDeps(), {
       connection: queue.connection,
       prefix: queue.prefix,
-      concurrency: this.rt.config.workerConcurrency,
-      lockMs: this.rt.config.jobLockMs,
+      concurrency: config.workerConcurrency,
+      lockMs: config.jobLockMs,
       observer,
+      slots,
     });
     const purge = () => {
       const ids = this.purgeExpired();
@@ -266,6 +270,7 @@ export class TernService {
     worker.on('closed', () => {
       clearInterval(timer);
       clearInterval(reconciling);
+      void slots.close();
     });
     return worker;
   }

@@ -257,8 +257,8 @@ export class TaskStore {
       status,
       cancelling: row.cancelRequestedAt != null && (status === 'queued' || status === 'running'),
       waiting:
-        status === 'running' && row.waitingFor && row.nextTryAt != null
-          ? { reason: row.waitingFor, side: sideOf(row.waitingFor), since: iso(row.waitingSince ?? row.nextTryAt)!, nextTryAt: iso(row.nextTryAt)! }
+        (status === 'running' || status === 'queued') && row.waitingFor && row.nextTryAt != null
+          ? { reason: row.waitingFor, side: sideOf(row.waitingFor), since: iso(row.waitingSince ?? (status === 'queued' ? row.createdAt : row.nextTryAt))!, nextTryAt: iso(row.nextTryAt)! }
           : undefined,
       requester: row.requester,
       source: formatAccount(source),
