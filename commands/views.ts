@@ -35,8 +35,10 @@ export interface StatusCard {
   updatedAt: string;
   steps: CardStep[];
   progress: { percent: number; bar: string; done: number; total: number; throughput?: string; eta?: string };
-  /** Remarks: who cancelled, errors, folder warnings. */
+  /** Remarks: errors, folder warnings (text from servers and users: adapters escape and bound it). */
   notes: string[];
+  /** Who asked for the cancel (the platform's mention of them, as the adapter made it) and when (ISO). */
+  cancel?: { by: string; at?: string };
   buttons: CardButton[];
   final: boolean;
 }
@@ -106,7 +108,6 @@ export function statusCard(t: TaskView, now = Date.now()): StatusCard {
       : HEADLINES[t.status];
   const notes: string[] = [];
   if (t.waiting) notes.push(`${t.waiting.reason} Waiting since ${t.waiting.since.slice(11, 16)} UTC; next try at ${t.waiting.nextTryAt.slice(11, 16)} UTC.`);
-  if (t.cancelledBy) notes.push(`Cancel asked by ${t.cancelledBy}${t.cancelledAt ? ` at ${t.cancelledAt.slice(11, 16)} UTC` : ''}`);
   if (t.error) notes.push(`Error: ${t.error}`);
   if (t.rollbackError) notes.push(`Rollback failed: ${t.rollbackError}`);
   if (t.notifyError) notes.push(`Notification e-mail not sent: ${t.notifyError}`);
@@ -128,6 +129,7 @@ export function statusCard(t: TaskView, now = Date.now()): StatusCard {
     steps: t.steps.map((s) => ({ label: itemLabel(s.kind), state: s.status, counters: stepCounters(s) })),
     progress,
     notes,
+    ...(t.cancelledBy ? { cancel: { by: t.cancelledBy, ...(t.cancelledAt ? { at: t.cancelledAt } : {}) } } : {}),
     buttons: buttonsFor(t),
     final: t.status !== 'queued' && t.status !== 'running' && t.status !== 'rolling_back',
   };

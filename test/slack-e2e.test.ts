@@ -342,7 +342,8 @@ describe('/migrate subcommands answer in ephemeral messages', () => {
       const a = ephemeralsTo(STRANGER).slice(before);
       return a.length >= 7 && a;
     });
-    expect(answers[0]).toContain('/migrate status <task-id> <source-email>');
+    // Escaped for mrkdwn: Slack shows it as typed.
+    expect(answers[0]).toContain('/migrate status &lt;task-id&gt; &lt;source-email&gt;');
     expect(answers[1]).toMatch(/no tasks/i);
     expect(answers[2]).toContain('Unknown subcommand "frobnicate"');
     expect(answers[3]).toMatch(/T-ZZZZZZZZ/);

@@ -13,11 +13,22 @@ export interface CardPlace {
   threadId: string;
 }
 
+/** A message for a task's thread. */
+export interface ThreadPost {
+  lines: string[];
+  /** Plain text from the views (folder names, server messages): the platform escapes and bounds it. Otherwise already in the platform's markup. */
+  plain: boolean;
+  /** The task's last message: it notifies the requester. */
+  final?: boolean;
+  /** The task's requester ("slack:U…"). */
+  requester?: string;
+}
+
 /** What a chat platform does with a card; the keeper decides when. */
 export interface CardTransport {
   post(card: StatusCard, channel: string): Promise<CardPlace>;
   edit(place: CardPlace, card: StatusCard): Promise<void>;
-  reply(place: CardPlace, text: string): Promise<void>;
+  reply(place: CardPlace, post: ThreadPost): Promise<void>;
 }
 
 /**
@@ -62,11 +73,11 @@ export class CardKeeper {
     this.refresh(task.id);
   }
 
-  /** A line in the task's thread (who pressed what). */
+  /** A line in the task's thread (who pressed what), already in the platform's markup. */
   async say(taskId: string, text: string): Promise<void> {
     const place = this.place(taskId);
     if (!place) return;
-    await this.transport.reply(place, text).catch((err: Error) => this.log.warn({ task: taskId, err: err.message }, 'thread reply failed'));
+    await this.transport.reply(place, { lines: [text], plain: false }).catch((err: Error) => this.log.warn({ task: taskId, err: err.message }, 'thread reply failed'));
   }
 
   refresh(taskId: string): void {
@@ -95,7 +106,7 @@ export class CardKeeper {
     const { milestones, announced } = pendingMilestones(task, ref.announced);
     const final = milestones.some((m) => m.final);
     this.edits.push(taskId, task, final || statusCard(task).final);
-    for (const m of milestones) await this.transport.reply(place, m.lines.join('\n'));
+    for (const m of milestones) await this.transport.reply(place, { lines: m.lines, plain: true, final: m.final, requester: task.requester });
     const settled = isEnded(task.status) || task.status === 'rolled_back';
     this.service.recordAnnounced(taskId, this.surface, announced, settled && announced.task === task.status);
   }

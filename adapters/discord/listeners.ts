@@ -14,9 +14,11 @@ import type { DiscordDeps } from './context';
 import { accountFields, accountModal, button, cardMessage, confirmMessage, id, itemsModal, row } from './render';
 import { downloadAttachment } from './download';
 import { detect, fillFromDetection } from '../../commands/detect';
+import { md } from './markdown';
 
 const EPHEMERAL = MessageFlags.Ephemeral;
-const clock = () => `${new Date().toISOString().slice(11, 16)} UTC`;
+/** Now as a Discord timestamp: each reader sees their own time zone. */
+const clock = () => `<t:${Math.floor(Date.now() / 1000)}:t>`;
 
 /** Every interaction Tern answers: /migrate, the form's modals and buttons, the card's buttons. */
 export function onInteraction(deps: DiscordDeps) {
@@ -68,7 +70,7 @@ async function onCommand(deps: DiscordDeps, i: ChatInputCommandInteraction): Pro
       return;
     case 'list': {
       const tasks = list(deps.service, {}, actor);
-      await answer(i, tasks.length ? tasks.map((t) => `\`${t.id}\` ${statusText(t.status)} — ${t.source} → ${t.destination}`).join('\n') : 'You have no tasks yet. `/migrate start` starts one.');
+      await answer(i, tasks.length ? tasks.map((t) => `\`${t.id}\` ${statusText(t.status)} — ${md(t.source)} → ${md(t.destination)}`).join('\n') : 'You have no tasks yet. `/migrate start` starts one.');
       return;
     }
     case 'help':
@@ -154,7 +156,7 @@ async function onFormButton(deps: DiscordDeps, i: ButtonInteraction): Promise<vo
     const actor = actorOf(deps, i);
     const task = draft.pst ? await startPstImport(deps, draft, actor) : await submitMigrateForm(deps.service, v, actor);
     deps.drafts.drop(formId);
-    await i.editReply({ content: `✅ Task **\`${task.id}\`** created: ${task.source} → ${task.destination}. Note the task ID; the status card below follows it.`, components: [] });
+    await i.editReply({ content: `✅ Task **\`${task.id}\`** created: ${md(task.source)} → ${md(task.destination)}. Note the task ID; the status card below follows it.`, components: [] });
     await deps.cards.post(task, draft.channelId);
   } catch (err) {
     if (!(err instanceof FormErrors)) throw err;

@@ -3,22 +3,51 @@ import type { TernService } from '../../src/service/service';
 import type { Logger } from '../../src/log';
 import { CardKeeper, type CardTransport } from '../cards/keeper';
 import type { TaskFeed } from '../../src/notify/task-feed';
+import type { StatusCard } from '../../commands/views';
 import { cardBlocks, cardText } from './render-card';
+import { threadMessage } from './render-thread';
 
 export const SURFACE = 'slack';
 
+/** Errors Slack gives a message it will not take as it is: a shorter one is sent instead. */
+const TOO_BIG = new Set(['invalid_blocks', 'msg_too_long', 'invalid_arguments']);
+const platformError = (err: unknown) => (err as { data?: { error?: string } }).data?.error;
+
 /** Status cards as Slack messages: chat.update is Tier 3 (~50 a minute per workspace), hence ~1.2 s between edits. */
 export function slackCards(client: webApi.WebClient, service: TernService, feed: TaskFeed, log: Logger, editIntervalMs = 1_200): CardKeeper {
+  /** The full card, else (refused for its size) the compact one: a card never stays stale. */
+  const send = async (card: StatusCard, call: (c: { text: string; blocks: ReturnType<typeof cardBlocks> }) => Promise<unknown>) => {
+    try {
+      return await call({ text: cardText(card), blocks: cardBlocks(card) });
+    } catch (err) {
+      if (!TOO_BIG.has(platformError(err) ?? '')) throw err;
+      log.warn({ task: card.taskId, err: platformError(err) }, 'Slack refused the full card; sending the compact one');
+      return call({ text: cardText(card), blocks: cardBlocks(card, { compact: true }) });
+    }
+  };
   const transport: CardTransport = {
     async post(card, channel) {
-      const res = await client.chat.postMessage({ channel, text: cardText(card), blocks: cardBlocks(card) });
+      const res = (await send(card, (m) => client.chat.postMessage({ channel, ...m }))) as { channel?: string; ts?: string };
       return { channel: res.channel ?? channel, messageId: res.ts!, threadId: res.ts! };
     },
     async edit(place, card) {
-      await client.chat.update({ channel: place.channel, ts: place.messageId, text: cardText(card), blocks: cardBlocks(card) });
+      await send(card, (m) => client.chat.update({ channel: place.channel, ts: place.messageId, ...m }));
     },
-    async reply(place, text) {
-      await client.chat.postMessage({ channel: place.channel, thread_ts: place.threadId, text });
+    async reply(place, post) {
+      const message = threadMessage(post);
+      if (!message.file) {
+        await client.chat.postMessage({ channel: place.channel, thread_ts: place.threadId, text: message.text });
+        return;
+      }
+      // Too long for one message: the summary, and the whole report as a file in the thread.
+      await client.filesUploadV2({
+        channel_id: place.channel,
+        thread_ts: place.threadId,
+        initial_comment: message.text,
+        filename: message.file.name,
+        title: message.file.name,
+        content: message.file.content,
+      });
     },
   };
   return new CardKeeper(SURFACE, transport, service, feed, log, editIntervalMs);

@@ -6,6 +6,7 @@ import { detect, fillFromDetection } from '../../../commands/detect';
 import type { Side } from '../../../commands/migrate-form';
 import type { SlackDeps } from '../context';
 import { cancelTask, rollbackTask } from './task-actions';
+import { esc } from '../mrkdwn';
 
 export const IMPORT_ACTION = 'tern_import';
 
@@ -17,11 +18,11 @@ export function registerActions(app: App, deps: SlackDeps): void {
       const channel = body.channel?.id ?? body.container?.channel_id;
       try {
         const line = await run(action.value ?? '', body.user.id);
-        if (line && channel) await client.chat.postEphemeral({ channel, user: body.user.id, text: line });
+        if (line && channel) await client.chat.postEphemeral({ channel, user: body.user.id, text: esc(line) });
       } catch (err) {
         if (!(err instanceof TernError)) deps.log.error({ err }, 'button failed');
         const text = err instanceof TernError ? err.userMessage : 'Something went wrong on our side; it has been logged.';
-        if (channel) await client.chat.postEphemeral({ channel, user: body.user.id, text });
+        if (channel) await client.chat.postEphemeral({ channel, user: body.user.id, text: esc(text) });
       }
     };
 

@@ -8,6 +8,7 @@ import { TernError } from '../../../src/errors';
 import { cardBlocks } from '../render-card';
 import { migrateModal } from '../render-modal';
 import { actorOf, type SlackDeps } from '../context';
+import { esc } from '../mrkdwn';
 import { cancelTask, rollbackTask } from './task-actions';
 
 /** `/migrate [status|cancel|rollback|list|help …]`. Answers other than the form are ephemeral. */
@@ -17,7 +18,7 @@ export function registerCommands(app: App, deps: SlackDeps): void {
     await ack();
     const actor = actorOf(deps, command.user_id);
     const reply = (text: string, blocks?: object[]) =>
-      client.chat.postEphemeral({ channel: command.channel_id, user: command.user_id, text, ...(blocks ? { blocks: blocks as never } : {}) });
+      client.chat.postEphemeral({ channel: command.channel_id, user: command.user_id, text: esc(text), ...(blocks ? { blocks: blocks as never } : {}) });
     try {
       switch (req.kind) {
         case 'form':

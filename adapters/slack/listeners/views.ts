@@ -5,6 +5,7 @@ import { TernError } from '../../../src/errors';
 import { checkingModal, createdModal, fieldOfBlock, formValues, importModal, messageModal, migrateModal, withoutPasswords, IMPORT_CALLBACK, MIGRATE_CALLBACK, type ModalMetadata } from '../render-modal';
 import { actorOf, type SlackDeps } from '../context';
 import { downloadSlackFile } from '../download';
+import { esc } from '../mrkdwn';
 
 type State = Parameters<typeof formValues>[0];
 
@@ -39,7 +40,7 @@ export function registerViews(app: App, deps: SlackDeps): void {
     const values = formValues(view.state.values as State);
     const info = await client.files.info({ file: meta.fileId! });
     const file = info.file!;
-    await ack({ response_action: 'update', view: messageModal('Import a PST file', `:hourglass_flowing_sand: Fetching *${file.name}* and checking the account…`) });
+    await ack({ response_action: 'update', view: messageModal('Import a PST file', `:hourglass_flowing_sand: Fetching *${esc(file.name ?? 'the file')}* and checking the account…`) });
     let next;
     try {
       if ((file.size ?? 0) > deps.maxUploadBytes) throw new TernError('BAD_UPLOAD', `${file.name} is larger than the ${deps.maxUploadBytes} bytes allowed (TERN_MAX_UPLOAD_BYTES).`);
@@ -57,7 +58,7 @@ export function registerViews(app: App, deps: SlackDeps): void {
 /** The form again with its errors, or a plain message for anything that is not about a field. */
 function failureView(deps: SlackDeps, err: unknown, form: () => ReturnType<typeof migrateModal>) {
   if (err instanceof FormErrors) return form();
-  if (err instanceof TernError) return messageModal('Not started', `:warning: ${err.userMessage}`);
+  if (err instanceof TernError) return messageModal('Not started', `:warning: ${esc(err.userMessage)}`);
   deps.log.error({ err }, 'form submission failed');
   return messageModal('Not started', ':warning: Something went wrong on our side; it has been logged.');
 }

@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse, type Server } 
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { messageProblems, notified } from './limits';
 import { GatewayDispatchEvents, GatewayOpcodes, InteractionType, ApplicationCommandType, ComponentType, ChannelType, type APIInteraction } from 'discord-api-types/v10';
 
 export interface DiscordCall {
@@ -27,6 +28,10 @@ export interface FakeMessage {
   components: any[];
   edits: number;
   thread?: string;
+  /** Who the message notified, under its allowed_mentions ("user:<id>", "role:<id>", "@everyone"). */
+  notified: string[];
+  /** Files attached (multipart `files[n]` parts). */
+  files: Array<{ name: string; content: string }>;
 }
 
 export const GUILD = '900000000000000001';
@@ -147,7 +152,7 @@ export class FakeDiscord {
     const method = req.method ?? 'GET';
     const text = Buffer.concat(chunks).toString('utf8');
     const contentType = String(req.headers['content-type'] ?? '');
-    const body = text && contentType.includes('json') ? JSON.parse(text) : multipartJson(text, contentType);
+    const body = text && contentType.includes('json') ? JSON.parse(text) : multipartBody(text, contentType);
     const call: DiscordCall = { method, path, body, authorization: req.headers.authorization, at: Date.now(), response: undefined };
     this.calls.push(call);
     const limit = [...this.limits].find(([source]) => new RegExp(source).test(`${method} ${path}`));
@@ -164,7 +169,8 @@ export class FakeDiscord {
       res.writeHead(401, { 'content-type': 'application/json' });
       return void res.end(JSON.stringify(call.response));
     }
-    const [status, response] = this.handle(method, path, body);
+    const problems = (method === 'POST' || method === 'PATCH') && !path.endsWith('/callback') ? messageProblems(body) : [];
+    const [status, response] = problems.length ? [400, { message: 'Invalid Form Body', code: 50035, errors: problems }] : this.handle(method, path, body);
     call.response = response;
     // A 204 has no body, and so no content type (Discord sends none; clients would parse "").
     res.writeHead(status, status === 204 ? {} : { 'content-type': 'application/json' });
@@ -192,6 +198,7 @@ export class FakeDiscord {
       if (!msg) return [404, { message: 'Unknown Message', code: 10008 }];
       Object.assign(msg, pick(body));
       msg.edits++;
+      msg.notified = [...new Set([...msg.notified, ...notified(body.content, body.allowed_mentions)])];
       return [200, this.payload(msg)];
     }
     if (method === 'POST' && (m = path.match(/^\/channels\/(\d+)\/messages\/(\d+)\/threads$/))) {
@@ -208,14 +215,15 @@ export class FakeDiscord {
     if (existing) {
       Object.assign(existing, pick(body));
       existing.edits++;
+      existing.notified = [...new Set([...existing.notified, ...notified(body?.content, body?.allowed_mentions)])];
       return this.payload(existing);
     }
-    const msg: FakeMessage & { key?: string } = { id: nextId(), channel_id: channel, content: '', embeds: [], components: [], edits: 0, key, ...pick(body) };
+    const msg: FakeMessage & { key?: string } = { id: nextId(), channel_id: channel, content: '', embeds: [], components: [], edits: 0, key, notified: notified(body?.content, body?.allowed_mentions), files: body?.files ?? [], ...pick(body) };
     this.messages.set(msg.id, msg);
     return this.payload(msg);
   }
 
-  payload(msg: FakeMessage): any {
+  payload(msg: Omit<FakeMessage, 'notified' | 'files'>): any {
     return {
       id: msg.id,
       channel_id: msg.channel_id,
@@ -253,11 +261,23 @@ function pick(body: any): Partial<FakeMessage> {
   return out;
 }
 
-/** discord.js sends JSON, or multipart with a payload_json part when files are attached. */
-function multipartJson(text: string, contentType: string): any {
+/** discord.js sends JSON, or multipart with a payload_json part and `files[n]` parts when files are attached. */
+function multipartBody(text: string, contentType: string): any {
   if (!contentType.includes('multipart')) return text ? { raw: text } : undefined;
-  const m = text.match(/name="payload_json"\r\n(?:Content-Type: [^\r]*\r\n)?\r\n([\s\S]*?)\r\n--/);
-  return m ? JSON.parse(m[1]) : undefined;
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
+  if (!boundary) return undefined;
+  let body: any = {};
+  const files: Array<{ name: string; content: string }> = [];
+  for (const part of text.split(`--${boundary[1] ?? boundary[2]}`)) {
+    const split = part.indexOf('\r\n\r\n');
+    if (split < 0) continue;
+    const head = part.slice(0, split);
+    const content = part.slice(split + 4).replace(/\r\n$/, '');
+    const name = /name="([^"]+)"/.exec(head)?.[1];
+    if (name === 'payload_json') body = JSON.parse(content);
+    else if (name?.startsWith('files[')) files.push({ name: /filename="([^"]+)"/.exec(head)?.[1] ?? name, content });
+  }
+  return { ...body, files };
 }
 
 function guild(): any {

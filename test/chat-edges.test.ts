@@ -1,0 +1,140 @@
+// Chat edge cases (issue 19) against the Slack and Discord stand-ins, driven by the real Bolt
+// WebClient and discord.js: escaping, Block Kit and Discord limits, long reports as files.
+// Tasks are real (logins checked against Dovecot); their progress is written to the store as a
+// worker would, so each case sets up exactly the folder names and counts it needs.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDovecot, type DovecotServer } from './support/dovecot';
+import { startRedis, type TestRedis } from './support/redis';
+import { folder, startChatPair, type ChatPair } from './support/chat-pair';
+import { BLOCK_LIMITS } from './fakes/slack-blocks';
+import { CHANNEL as DISCORD_CHANNEL } from './fakes/discord';
+
+const SLACK_CHANNEL = 'C0EDGECHAN';
+const SLACK_USER = 'U0EDGEUSER';
+const DISCORD_USER = '920000000000000001';
+
+let dovecot: DovecotServer;
+let redis: TestRedis;
+let chat: ChatPair;
+
+beforeAll(async () => {
+  [dovecot, redis] = await Promise.all([startDovecot('slash'), startRedis()]);
+  chat = await startChatPair(redis.url, dovecot);
+});
+
+afterAll(async () => {
+  await chat?.close();
+  await Promise.all([dovecot?.stop(), redis?.stop()]);
+});
+
+const json = (v: unknown) => JSON.stringify(v) ?? '';
+
+async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A task with a card on both platforms, ended with `folders`. */
+async function endedTask(folders: ReturnType<typeof folder>[]) {
+  const slackTask = await chat.createTask(`slack:${SLACK_USER}`);
+  await chat.slackBot.cards.post(slackTask, SLACK_CHANNEL);
+  const discordTask = await chat.createTask(`discord:${DISCORD_USER}`);
+  await chat.discordBot.cards.post(discordTask, DISCORD_CHANNEL);
+  chat.finish(slackTask.id, folders);
+  chat.finish(discordTask.id, folders);
+  const slackCard = chat.slack.callsTo('chat.postMessage').find((c) => !c.body.thread_ts && json(c.body.blocks).includes(slackTask.id))!;
+  const discordCard = chat.discord.callsTo('POST', new RegExp(`^/channels/${DISCORD_CHANNEL}/messages$`)).find((c) => json(c.body.embeds).includes(discordTask.id))!;
+  return { slackTask, discordTask, slackTs: slackCard.response.ts as string, discordCardId: discordCard.response.id as string };
+}
+
+const slackThread = (ts: string) => [...chat.slack.messages.values()].filter((m) => m.thread_ts === ts);
+const discordThread = (id: string) => [...chat.discord.messages.values()].filter((m) => m.channel_id === id);
+
+describe('escaping (Slack mrkdwn, Discord markdown) and who gets notified', () => {
+  const hostile = ['<!channel> & <!here>', `<@U0STRANGER> report`, '@everyone <@920000000000000002> *bold* _it_'];
+
+  it('folder names are shown as text: no channel ping, no stranger mentioned; only the requester is notified, at the end', async () => {
+    const { slackTask, slackTs, discordCardId } = await endedTask(hostile.map((n) => folder(n, { warning: `${n} kept <3 messages` })));
+    const report = await until('the Slack report', () => slackThread(slackTs).find((m) => m.text?.startsWith('Completed')));
+    expect(report.text).toContain('&lt;!channel&gt; &amp; &lt;!here&gt;');
+    expect(report.text).toContain('&lt;@U0STRANGER&gt; report');
+    // The stand-in parses mentions as Slack does: the requester, and nobody else, anywhere.
+    expect(report.mentions).toEqual([`@${SLACK_USER}`]);
+    await chat.slackBot.cards.idle();
+    const card = await until('the completed Slack card', () => {
+      const m = chat.slack.message(SLACK_CHANNEL, slackTs);
+      return m && json(m.blocks).includes('Completed') && m;
+    });
+    expect(json(card.blocks)).toContain('&lt;!channel&gt; &amp; &lt;!here&gt; kept &lt;3 messages');
+    for (const m of chat.slack.messages.values()) expect(m.mentions.filter((x) => x !== `@${SLACK_USER}`), m.text).toEqual([]);
+    expect(slackTask.id).toBeTruthy();
+
+    const thread = await until('the Discord report', () => discordThread(discordCardId).find((m) => m.content.startsWith('Completed')));
+    expect(thread.content).toContain('\\<@920000000000000002>');
+    expect(thread.content).toContain('\\*bold\\*');
+    expect(thread.content).toContain(`<@${DISCORD_USER}>`);
+    expect(thread.notified).toEqual([`user:${DISCORD_USER}`]);
+    await chat.discordBot.cards.idle();
+    for (const m of chat.discord.messages.values()) expect(m.notified.filter((x) => x !== `user:${DISCORD_USER}`), m.content).toEqual([]);
+    const embed = json(chat.discord.messages.get(discordCardId)!.embeds);
+    expect(embed).toContain('\\\\*bold\\\\*');
+  });
+});
+
+describe('limits: every text bounded, a refused card retried shorter, a long report sent whole as a file', () => {
+  const many = Array.from({ length: 60 }, (_, i) => folder(`Archive/${String(i).padStart(3, '0')}-${'x'.repeat(180)}`, { warning: `the server counts ${i} more than were copied: ${'y'.repeat(150)}` }));
+
+  it('60 folders with long names and warnings: the cards are accepted and summarised, the reports arrive whole as files', async () => {
+    const { slackTask, discordTask, slackTs, discordCardId } = await endedTask(many);
+    await chat.slackBot.cards.idle();
+    await chat.discordBot.cards.idle();
+    const refused = chat.slack.calls.filter((c) => c.response.ok === false);
+    expect(refused.map((c) => `${c.method}: ${json(c.response.response_metadata)}`)).toEqual([]);
+    const card = await until('the completed Slack card', () => {
+      const m = chat.slack.message(SLACK_CHANNEL, slackTs);
+      return m && json(m.blocks).includes('Completed') && m;
+    });
+    const sections = (card.blocks as Array<{ type: string; text?: { text: string } }>).filter((b) => b.type === 'section' && b.text);
+    expect(Math.max(...sections.map((b) => b.text!.text.length))).toBeLessThanOrEqual(BLOCK_LIMITS.sectionText);
+    expect(json(card.blocks)).toMatch(/…and \d+ more: the final report has them all/);
+
+    const upload = await until('the Slack report file', () => [...chat.slack.uploads.values()].find((u) => u.thread_ts === slackTs && u.initial_comment));
+    const file = upload.content.toString('utf8');
+    for (const f of many) expect(file).toContain(f.sourceFolder);
+    expect(upload.filename).toBe(`${slackTask.id}-report.txt`);
+    expect(upload.initial_comment).toContain(`<@${SLACK_USER}>`);
+    expect(upload.initial_comment).toContain('The full report (');
+    expect(chat.slack.callsTo('files.completeUploadExternal')[0].body.channel_id).toBe(SLACK_CHANNEL);
+
+    expect(chat.discord.calls.filter((c) => c.response?.code === 50035)).toEqual([]);
+    const embed = chat.discord.messages.get(discordCardId)!;
+    expect(json(embed.embeds)).toContain('Completed');
+    const report = await until('the Discord report attachment', () => discordThread(discordCardId).find((m) => m.files.length));
+    expect(report.files[0].name).toBe(`${discordTask.id}-report.txt`);
+    for (const f of many) expect(report.files[0].content).toContain(f.sourceFolder);
+    expect(report.content.length).toBeLessThanOrEqual(2000);
+    expect(report.notified).toEqual([`user:${DISCORD_USER}`]);
+  });
+
+  it('a card Slack refuses for its size is sent again compact, so it never stays at "Queued"', async () => {
+    chat.slack.limitBlocksBytes(2_000);
+    try {
+      const { slackTs } = await endedTask([folder('INBOX', { warning: 'z'.repeat(1500) })]);
+      await chat.slackBot.cards.idle();
+      const card = await until('the completed card', () => {
+        const m = chat.slack.message(SLACK_CHANNEL, slackTs);
+        return m && json(m.blocks).includes('Completed') && m;
+      });
+      expect(chat.slack.callsTo('chat.update').some((c) => c.response.error === 'invalid_blocks')).toBe(true);
+      expect(json(card.blocks)).toContain('too long for this card');
+      expect(json(card.blocks)).toContain('tern_rollback');
+    } finally {
+      chat.slack.limitBlocksBytes(undefined);
+    }
+  });
+});
