@@ -108,8 +108,9 @@ function threadOf(card: { channel: string; ts: string }): string[] {
   return slack.fake.callsTo('chat.postMessage').filter((c) => c.body.thread_ts === card.ts && !c.rateLimited).map((c) => String(c.body.text));
 }
 
+/** Private answers: through response URLs (chat.postEphemeral fails in DMs, so the bot does not use it). */
 function ephemeralsTo(user: string): string[] {
-  return slack.fake.callsTo('chat.postEphemeral').filter((c) => c.body.user === user && !c.rateLimited).map((c) => String(c.body.text));
+  return slack.privateTo(user);
 }
 
 async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 60_000): Promise<T> {

@@ -66,11 +66,12 @@ export class CardKeeper {
     await this.feed.stop();
   }
 
-  /** Posts a new task's card in the channel and starts following it. */
-  async post(task: TaskView, channel: string): Promise<void> {
+  /** Posts a new task's card in the channel (or where the platform could put it) and starts following it. */
+  async post(task: TaskView, channel: string): Promise<CardPlace> {
     const place = await this.transport.post(statusCard(task), channel);
     this.service.saveCard({ taskId: task.id, surface: this.surface, ...place });
     this.refresh(task.id);
+    return place;
   }
 
   /** A line in the task's thread (who pressed what), already in the platform's markup. */

@@ -11,6 +11,8 @@ export const SURFACE = 'discord';
 
 /** Discord refuses message content over 2,000 characters; a longer report goes as an attachment. */
 export const CONTENT_MAX = 2_000;
+/** "Cannot execute action on this channel type": a thread asked for in a DM. */
+const NO_THREADS_HERE = 50024;
 
 /**
  * Status cards as Discord messages, edited with the bot token (interaction tokens die after 15
@@ -21,16 +23,23 @@ export function discordCards(rest: REST, service: TernService, feed: TaskFeed, l
   const transport: CardTransport = {
     async post(card, channel) {
       const msg = (await rest.post(Routes.channelMessages(channel), { body: { ...cardMessage(card), allowed_mentions: mentionsOnly() } })) as RESTPostAPIChannelMessageResult;
-      const thread = (await rest.post(Routes.threads(channel, msg.id), { body: { name: `Migration ${card.taskId}`, auto_archive_duration: 1440 } })) as APIChannel;
-      return { channel, messageId: msg.id, threadId: thread.id };
+      try {
+        const thread = (await rest.post(Routes.threads(channel, msg.id), { body: { name: `Migration ${card.taskId}`, auto_archive_duration: 1440 } })) as APIChannel;
+        return { channel, messageId: msg.id, threadId: thread.id };
+      } catch (err) {
+        // A DM has no threads: the card's replies answer it in the DM itself.
+        if ((err as { code?: number }).code !== NO_THREADS_HERE) throw err;
+        return { channel, messageId: msg.id, threadId: channel };
+      }
     },
     async edit(place, card) {
       await rest.patch(Routes.channelMessage(place.channel, place.messageId), { body: { ...cardMessage(card), allowed_mentions: mentionsOnly() } });
     },
     async reply(place, post) {
       const { content, file, requesterId } = threadMessage(post);
+      const inline = place.threadId === place.channel;
       await rest.post(Routes.channelMessages(place.threadId), {
-        body: { content, allowed_mentions: mentionsOnly(requesterId) },
+        body: { content, allowed_mentions: mentionsOnly(requesterId), ...(inline ? { message_reference: { message_id: place.messageId, fail_if_not_exists: false } } : {}) },
         ...(file ? { files: [{ name: file.name, data: Buffer.from(file.content, 'utf8'), contentType: 'text/plain' }] } : {}),
       });
     },

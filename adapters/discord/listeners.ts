@@ -15,6 +15,7 @@ import { accountFields, accountModal, button, cardMessage, confirmMessage, id, i
 import { downloadAttachment } from './download';
 import { detect, fillFromDetection } from '../../commands/detect';
 import { md } from './markdown';
+import { checkCanPost } from './can-post';
 
 const EPHEMERAL = MessageFlags.Ephemeral;
 /** Now as a Discord timestamp: each reader sees their own time zone. */
@@ -53,6 +54,7 @@ async function onCommand(deps: DiscordDeps, i: ChatInputCommandInteraction): Pro
   const actor = actorOf(deps, i);
   switch (i.options.getSubcommand()) {
     case 'start': {
+      checkCanPost(i);
       const draft = deps.drafts.create(i.user.id, i.channelId);
       await i.showModal(accountModal(draft.id, 'source', draft.values.source));
       return;
@@ -77,6 +79,7 @@ async function onCommand(deps: DiscordDeps, i: ChatInputCommandInteraction): Pro
       await answer(i, USAGE.map((l) => l.replace('`/migrate`', '`/migrate start`').replace(/`\/migrate status <task-id> <source-email>`/, '`/migrate status task:<id> email:<source>`')).join('\n') + '\n`/migrate import-pst file:<.pst> | url:<https link>` imports a PST file');
       return;
     case 'import-pst':
+      checkCanPost(i);
       await startImport(deps, i);
       return;
   }

@@ -11,6 +11,8 @@ export const SURFACE = 'slack';
 
 /** Errors Slack gives a message it will not take as it is: a shorter one is sent instead. */
 const TOO_BIG = new Set(['invalid_blocks', 'msg_too_long', 'invalid_arguments']);
+/** Errors of a channel the bot cannot post in (not invited; a private channel it cannot see). */
+const NOT_THERE = new Set(['not_in_channel', 'channel_not_found', 'is_archived']);
 const platformError = (err: unknown) => (err as { data?: { error?: string } }).data?.error;
 
 /** Status cards as Slack messages: chat.update is Tier 3 (~50 a minute per workspace), hence ~1.2 s between edits. */
@@ -27,7 +29,17 @@ export function slackCards(client: webApi.WebClient, service: TernService, feed:
   };
   const transport: CardTransport = {
     async post(card, channel) {
-      const res = (await send(card, (m) => client.chat.postMessage({ channel, ...m }))) as { channel?: string; ts?: string };
+      const postIn = async (where: string) => (await send(card, (m) => client.chat.postMessage({ channel: where, ...m }))) as { channel?: string; ts?: string };
+      let res;
+      try {
+        res = await postIn(channel);
+      } catch (err) {
+        // Not in that channel: the card goes to the requester's DM with the bot, saying why, so
+        // the task can still be followed and cancelled.
+        if (!NOT_THERE.has(platformError(err) ?? '') || !card.requester.startsWith('slack:')) throw err;
+        res = await postIn(card.requester.slice('slack:'.length));
+        await client.chat.postMessage({ channel: res.channel!, thread_ts: res.ts!, text: notInChannel(channel) });
+      }
       return { channel: res.channel ?? channel, messageId: res.ts!, threadId: res.ts! };
     },
     async edit(place, card) {
@@ -52,3 +64,6 @@ export function slackCards(client: webApi.WebClient, service: TernService, feed:
   };
   return new CardKeeper(SURFACE, transport, service, feed, log, editIntervalMs);
 }
+
+export const notInChannel = (channel: string) =>
+  `Tern is not a member of <#${channel}>, so this task's status card is here, in your messages with Tern. To have cards in that channel, type \`/invite @tern\` there.`;

@@ -158,10 +158,12 @@ export function checkingModal(): View {
   return messageModal('Migrate a mailbox', ':hourglass_flowing_sand: Checking the accounts… (logging in to both servers)');
 }
 
-export function createdModal(task: TaskView): View {
+/** `where`: a sentence in mrkdwn (made by the adapter) when the card is not in the channel. */
+export function createdModal(task: TaskView, where?: string): View {
+  const follow = where ?? 'the status card in the channel follows it';
   return messageModal(
     'Migration started',
-    `:white_check_mark: Task *\`${task.id}\`* is queued: ${esc(task.source)} → ${esc(task.destination)}.\nNote the task ID: the status card in the channel follows it, and \`/migrate status ${task.id} <source-email>\` shows it anywhere.`,
+    `:white_check_mark: Task *\`${task.id}\`* is queued: ${esc(task.source)} → ${esc(task.destination)}.\nNote the task ID: ${where ? `${follow}\n` : `${follow}, and `}\`/migrate status ${task.id} &lt;source-email&gt;\` shows it anywhere.`,
   );
 }
 

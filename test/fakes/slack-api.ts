@@ -68,6 +68,15 @@ export interface FakeSlackMessage {
   mentions: string[];
 }
 
+/** A message POSTed to a `response_url` (Bolt's respond()). */
+export interface FakeSlackResponse {
+  /** The path after /response/, which the harness makes `<user>/<n>`. */
+  key: string;
+  user: string;
+  body: Body;
+  at: number;
+}
+
 /** A file uploaded with files.uploadV2 (getUploadURLExternal → POST bytes → completeUploadExternal). */
 export interface FakeSlackUpload {
   id: string;
@@ -115,6 +124,15 @@ export interface FakeSlack {
   /** Latest state of every posted message, keyed `${channel}:${ts}` (see message()). */
   readonly messages: Map<string, FakeSlackMessage>;
   readonly downloads: FakeSlackDownload[];
+  /** Messages sent to response URLs (`${origin}/response/<user>/<n>`), in arrival order. */
+  readonly responses: FakeSlackResponse[];
+  /** A response URL for `user`, as Slack puts in a command or interaction payload. */
+  responseUrl(user: string): string;
+  /**
+   * The bot is not a member of `channel`: chat.postMessage and chat.postEphemeral answer
+   * not_in_channel there, as Slack does.
+   */
+  removeBotFrom(channel: string): void;
   /** Files uploaded through files.getUploadURLExternal, by file id. */
   readonly uploads: Map<string, FakeSlackUpload>;
   /**
@@ -176,7 +194,10 @@ class FakeSlackServer implements FakeSlack {
   readonly messages = new Map<string, FakeSlackMessage>();
   readonly downloads: FakeSlackDownload[] = [];
   readonly uploads = new Map<string, FakeSlackUpload>();
+  readonly responses: FakeSlackResponse[] = [];
   origin = '';
+  private readonly notIn = new Set<string>();
+  private responseCount = 0;
   private blocksBytes: number | undefined;
 
   private readonly files = new Map<string, { input: FakeSlackFileInput; object: Body }>();
@@ -273,6 +294,14 @@ class FakeSlackServer implements FakeSlack {
     this.rateLimits.set(method, { remaining: count, retryAfterSeconds });
   }
 
+  responseUrl(user: string): string {
+    return `${this.origin}/response/${user}/${++this.responseCount}`;
+  }
+
+  removeBotFrom(channel: string): void {
+    this.notIn.add(channel);
+  }
+
   limitBlocksBytes(bytes: number | undefined): void {
     this.blocksBytes = bytes;
   }
@@ -295,6 +324,8 @@ class FakeSlackServer implements FakeSlack {
     this.messages.clear();
     this.files.clear();
     this.uploads.clear();
+    this.responses.length = 0;
+    this.notIn.clear();
     this.rateLimits.clear();
     this.blocksBytes = undefined;
   }
@@ -308,6 +339,8 @@ class FakeSlackServer implements FakeSlack {
     if (api && (req.method === 'POST' || req.method === 'GET')) return this.apiCall(api[1], req, raw, url.searchParams, res);
     const file = /^\/files\/([^/]+)\/([^/]+)$/.exec(url.pathname);
     if (file && req.method === 'GET') return this.download(decodeURIComponent(file[1]), req, res);
+    const response = /^\/response\/(([^/]+)\/\d+)$/.exec(url.pathname);
+    if (response && req.method === 'POST') return this.receiveResponse(response[1], response[2], raw, res);
     const upload = /^\/upload\/v1\/([^/]+)$/.exec(url.pathname);
     if (upload && req.method === 'POST') return this.receiveUpload(decodeURIComponent(upload[1]), req, raw, res);
     res.writeHead(404, { 'content-type': 'text/plain' });
@@ -404,8 +437,27 @@ class FakeSlackServer implements FakeSlack {
     };
   }
 
+  /** Bolt's respond() POSTs JSON to the response URL; Slack answers a bare "ok". */
+  private receiveResponse(key: string, user: string, raw: Buffer, res: ServerResponse): void {
+    const body = parseJsonOr(raw.toString('utf8')) as Body;
+    this.responses.push({ key, user, body, at: Date.now() });
+    for (const waiter of [...this.waiters]) waiter({ method: 'response_url', body, at: Date.now(), response: { ok: true } });
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end('ok');
+  }
+
+  /** A bot posts to a user's ID in the app's DM with them (a D… channel); elsewhere it must be a member. */
+  private channelFor(channel: string): { id: string } | { error: string } {
+    if (/^[UW]/.test(channel)) return { id: `D${channel.slice(1)}` };
+    if (this.notIn.has(channel)) return { error: 'not_in_channel' };
+    return { id: channel };
+  }
+
   private postMessage(body: Body): Body {
     if (!body.channel) return fail('channel_not_found');
+    const target = this.channelFor(String(body.channel));
+    if ('error' in target) return fail(target.error);
+    body = { ...body, channel: target.id };
     if (!hasContent(body)) return fail('no_text');
     const problems = this.blockProblems(body);
     if (problems.length) return invalidBlocks(problems);
@@ -482,6 +534,9 @@ class FakeSlackServer implements FakeSlack {
 
   private postEphemeral(body: Body): Body {
     if (!body.channel) return fail('channel_not_found');
+    // Ephemeral messages need the bot in the channel, and do not work in a DM with it.
+    if (String(body.channel).startsWith('D')) return fail('channel_not_found');
+    if (this.notIn.has(String(body.channel))) return fail('not_in_channel');
     if (!body.user) return fail('user_not_found');
     if (!hasContent(body)) return fail('no_text');
     return { ok: true, message_ts: this.ids.ts() };

@@ -11,14 +11,17 @@ import { actorOf, type SlackDeps } from '../context';
 import { esc } from '../mrkdwn';
 import { cancelTask, rollbackTask } from './task-actions';
 
-/** `/migrate [status|cancel|rollback|list|help …]`. Answers other than the form are ephemeral. */
+/**
+ * `/migrate [status|cancel|rollback|list|help …]`. Answers other than the form are private, sent
+ * to the command's response_url: chat.postEphemeral fails in a DM with the bot and in channels
+ * the bot is not in, a response URL works wherever the command was typed.
+ */
 export function registerCommands(app: App, deps: SlackDeps): void {
-  app.command('/migrate', async ({ command, ack, client }) => {
+  app.command('/migrate', async ({ command, ack, client, respond }) => {
     const req = parseSlash(command.text ?? '');
     await ack();
     const actor = actorOf(deps, command.user_id);
-    const reply = (text: string, blocks?: object[]) =>
-      client.chat.postEphemeral({ channel: command.channel_id, user: command.user_id, text: esc(text), ...(blocks ? { blocks: blocks as never } : {}) });
+    const reply = (text: string, blocks?: object[]) => respond({ response_type: 'ephemeral', text: esc(text), ...(blocks ? { blocks: blocks as never } : {}) });
     try {
       switch (req.kind) {
         case 'form':

@@ -6,6 +6,7 @@ import { checkingModal, createdModal, fieldOfBlock, formValues, importModal, mes
 import { actorOf, type SlackDeps } from '../context';
 import { downloadSlackFile } from '../download';
 import { esc } from '../mrkdwn';
+import type { TaskView } from '../../../src/task';
 
 type State = Parameters<typeof formValues>[0];
 
@@ -27,8 +28,7 @@ export function registerViews(app: App, deps: SlackDeps): void {
     let next;
     try {
       const task = await submitMigrateForm(deps.service, values, actorOf(deps, body.user.id));
-      next = createdModal(task);
-      await deps.cards.post(task, meta.channel);
+      next = await postCard(deps, task, meta.channel);
     } catch (err) {
       next = failureView(deps, err, () => migrateModal(meta, withoutPasswords(values), (err as FormErrors).errors));
     }
@@ -46,13 +46,26 @@ export function registerViews(app: App, deps: SlackDeps): void {
       if ((file.size ?? 0) > deps.maxUploadBytes) throw new TernError('BAD_UPLOAD', `${file.name} is larger than the ${deps.maxUploadBytes} bytes allowed (TERN_MAX_UPLOAD_BYTES).`);
       const local = await downloadSlackFile(file.url_private_download!, deps.botToken, { id: file.id!, name: file.name! }, deps.uploadsDir, deps.maxUploadBytes);
       const task = await importPst(deps.service, { file: local, fileName: file.name!, values }, actorOf(deps, body.user.id));
-      next = createdModal(task);
-      await deps.cards.post(task, meta.channel);
+      next = await postCard(deps, task, meta.channel);
     } catch (err) {
       next = failureView(deps, err, () => importModal(meta, file.name!, withoutPasswords(values), (err as FormErrors).errors));
     }
     await client.views.update({ view_id: view.id, view: next });
   });
+}
+
+/**
+ * The task's card, and the view that tells where it is: in the channel, in the requester's DM
+ * when the bot is not in the channel, or (Slack refused it) nowhere, with how to follow the task.
+ */
+async function postCard(deps: SlackDeps, task: TaskView, channel: string) {
+  try {
+    const place = await deps.cards.post(task, channel);
+    return createdModal(task, place.channel === channel ? undefined : `Tern is not in <#${channel}>: the status card is in your messages with Tern.`);
+  } catch (err) {
+    deps.log.warn({ task: task.id, err: (err as Error).message }, 'could not post the status card');
+    return createdModal(task, `The status card could not be posted in <#${channel}>. \`/migrate status ${task.id}\` shows the task, and \`/migrate cancel ${task.id}\` cancels it.`);
+  }
 }
 
 /** The form again with its errors, or a plain message for anything that is not about a field. */

@@ -39,6 +39,10 @@ export const CHANNEL = '900000000000000002';
 export const APP_ID = '900000000000000003';
 export const BOT_ID = '900000000000000004';
 export const ADMIN_ROLE = '900000000000000005';
+/** The DM channel between the test's users and the bot (Discord gives each pair one; one is enough here). */
+export const DM_CHANNEL = '900000000000000006';
+/** Every permission but the bot's posting ones: Send Messages, Embed Links, threads (View Channel only). */
+export const VIEW_ONLY_PERMISSIONS = String(1n << 10n);
 
 let snowflake = BigInt(Date.now() - 1420070400000) << 22n;
 export const nextId = () => String(++snowflake);
@@ -54,6 +58,8 @@ export class FakeDiscord {
   private seq = 0;
   private readonly limits = new Map<string, { count: number; retryAfter: number }>();
   private readonly waiters = new Set<() => void>();
+  /** Channels the bot may not post in: POSTs there answer 403 Missing Access (50001). */
+  readonly denied = new Set<string>();
   /** Files served at /cdn/<name> (attachments). */
   readonly files = new Map<string, Buffer>();
 
@@ -192,6 +198,7 @@ export class FakeDiscord {
       if (method === 'GET' || method === 'PATCH' || method === 'POST') return [200, this.message(CHANNEL, body ?? {}, m[3] ? `${m[2]}:${m[3]}` : undefined)];
       if (method === 'DELETE') return [204, undefined];
     }
+    if ((m = path.match(/^\/channels\/(\d+)\//)) && this.denied.has(m[1]) && method !== 'GET') return [403, { message: 'Missing Access', code: 50001 }];
     if (method === 'POST' && (m = path.match(/^\/channels\/(\d+)\/messages$/))) return [200, this.message(m[1], body)];
     if (method === 'PATCH' && (m = path.match(/^\/channels\/(\d+)\/messages\/(\d+)$/))) {
       const msg = this.messages.get(m[2]);
@@ -202,6 +209,7 @@ export class FakeDiscord {
       return [200, this.payload(msg)];
     }
     if (method === 'POST' && (m = path.match(/^\/channels\/(\d+)\/messages\/(\d+)\/threads$/))) {
+      if (m[1] === DM_CHANNEL) return [400, { message: 'Cannot execute action on this channel type', code: 50024 }];
       const msg = this.messages.get(m[2]);
       if (!msg) return [404, { message: 'Unknown Message', code: 10008 }];
       msg.thread = m[2]; // Discord gives a thread started from a message the message's ID
@@ -343,24 +351,42 @@ const base = (userId: string, roles: string[]) => ({
   ...userPayload(userId, roles),
 });
 
-export function slashInteraction(userId: string, sub: string, options: Array<{ name: string; type: number; value: string }> = [], opts: { roles?: string[]; resolved?: any } = {}): APIInteraction {
-  return {
+/** Where an interaction comes from: a guild channel (with the bot's permissions there) or the DM with the bot. */
+export interface InteractionPlace {
+  dm?: boolean;
+  /** The bot's permissions in the channel (`app_permissions`); default: all it needs. */
+  appPermissions?: string;
+  channel?: string;
+}
+
+/** The fields a DM interaction has instead of guild ones: `user`, no member, no guild. */
+function placed(i: any, place: InteractionPlace): any {
+  if (place.dm) {
+    const { member, guild_id: _g, guild_locale: _l, ...rest } = i;
+    return { ...rest, user: member.user, channel_id: DM_CHANNEL, channel: { id: DM_CHANNEL, type: ChannelType.DM, recipients: [member.user], last_message_id: null, flags: 0 }, authorizing_integration_owners: { '1': member.user.id }, context: 1 };
+  }
+  const channel = place.channel ?? CHANNEL;
+  return { ...i, channel_id: channel, channel: { ...i.channel, id: channel }, ...(place.appPermissions ? { app_permissions: place.appPermissions } : {}) };
+}
+
+export function slashInteraction(userId: string, sub: string, options: Array<{ name: string; type: number; value: string }> = [], opts: { roles?: string[]; resolved?: any } & InteractionPlace = {}): APIInteraction {
+  return placed({
     ...base(userId, opts.roles ?? []),
     type: InteractionType.ApplicationCommand,
     data: { id: nextId(), name: 'migrate', type: ApplicationCommandType.ChatInput, options: [{ type: 1, name: sub, options }], ...(opts.resolved ? { resolved: opts.resolved } : {}) },
-  } as unknown as APIInteraction;
+  }, opts) as unknown as APIInteraction;
 }
 
-export function buttonInteraction(userId: string, customId: string, message: any, roles: string[] = []): APIInteraction {
-  return { ...base(userId, roles), type: InteractionType.MessageComponent, data: { custom_id: customId, component_type: ComponentType.Button }, message } as unknown as APIInteraction;
+export function buttonInteraction(userId: string, customId: string, message: any, roles: string[] = [], place: InteractionPlace = {}): APIInteraction {
+  return placed({ ...base(userId, roles), type: InteractionType.MessageComponent, data: { custom_id: customId, component_type: ComponentType.Button }, message }, place) as unknown as APIInteraction;
 }
 
 /** A modal submission: text values by custom ID, and select values (arrays). */
-export function modalInteraction(userId: string, customId: string, values: Record<string, string | string[]>, roles: string[] = [], message?: any): APIInteraction {
+export function modalInteraction(userId: string, customId: string, values: Record<string, string | string[]>, roles: string[] = [], message?: any, place: InteractionPlace = {}): APIInteraction {
   const components = Object.entries(values).map(([id, v]) => ({
     type: ComponentType.Label,
     id: 1,
     component: Array.isArray(v) ? { type: ComponentType.StringSelect, id: 2, custom_id: id, values: v } : { type: ComponentType.TextInput, id: 2, custom_id: id, value: v },
   }));
-  return { ...base(userId, roles), type: InteractionType.ModalSubmit, data: { custom_id: customId, components }, ...(message ? { message } : {}) } as unknown as APIInteraction;
+  return placed({ ...base(userId, roles), type: InteractionType.ModalSubmit, data: { custom_id: customId, components }, ...(message ? { message } : {}) }, place) as unknown as APIInteraction;
 }
