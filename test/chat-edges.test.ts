@@ -138,3 +138,38 @@ describe('limits: every text bounded, a refused card retried shorter, a long rep
     }
   });
 });
+
+describe('rate limits: 20 tasks at once in one channel', () => {
+  it('every milestone and final report arrives once, in order; Retry-After is honoured; identical edits are not resent', async () => {
+    // Slack's tiers, scaled ten times up to keep the test short: posts per channel, edits per workspace.
+    chat.slack.enforceTiers({ 'chat.postMessage': { perMinute: 600, burst: 3, per: 'channel' }, 'chat.update': { perMinute: 600, burst: 3, per: 'workspace' } });
+    try {
+      const tasks = await Promise.all(Array.from({ length: 20 }, () => chat.createTask(`slack:${SLACK_USER}`)));
+      const places = await Promise.all(tasks.map((t) => chat.slackBot.cards.post(t, SLACK_CHANNEL)));
+      for (const t of tasks) {
+        chat.tern.runtime.tasks.updateStep(t.id, 'emails', { status: 'running', total: 2, startedAt: Date.now() });
+        chat.slackBot.cards.refresh(t.id);
+      }
+      for (const t of tasks) chat.finish(t.id, [folder(`INBOX-${t.id}`)]);
+      await until('every final report', () => places.every((p) => slackThread(p.messageId).some((m) => m.text?.startsWith('Completed'))), 60_000);
+      await chat.slackBot.cards.idle();
+
+      for (const [i, p] of places.entries()) {
+        const lines = slackThread(p.messageId).map((m) => (m.text ?? '').split('\n')[0]);
+        expect(lines, tasks[i].id).toEqual(['▶ E-mails started', '✅ E-mails done: 2 copied · 0 already there · 0 failed of 2 · 0 B', `Completed: ${tasks[i].id}`]);
+        expect(json(chat.slack.message(SLACK_CHANNEL, p.messageId)!.blocks)).toContain('Completed');
+        const edits = chat.slack.callsTo('chat.update').filter((c) => c.body.ts === p.messageId && c.response.ok).map((c) => json(c.body.blocks));
+        for (let k = 1; k < edits.length; k++) expect(edits[k], 'an identical edit was resent').not.toBe(edits[k - 1]);
+      }
+      const limited = chat.slack.calls.filter((c) => c.rateLimited);
+      expect(limited.length, 'the stand-in enforced the tiers').toBeGreaterThan(0);
+      // After a 429 the lane waited Retry-After (1 s) before its next call.
+      for (const c of limited.filter((x) => x.method === 'chat.postMessage')) {
+        const next = chat.slack.calls.find((x) => x.method === 'chat.postMessage' && x.body.channel === c.body.channel && x.at > c.at);
+        if (next) expect(next.at - c.at).toBeGreaterThanOrEqual(950);
+      }
+    } finally {
+      chat.slack.enforceTiers({});
+    }
+  });
+});

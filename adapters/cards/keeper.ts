@@ -41,6 +41,8 @@ export class CardKeeper {
   private readonly edits: Coalescer<TaskView>;
   /** One refresh at a time per task, so a milestone is never posted twice. */
   private readonly chains = new Map<string, Promise<void>>();
+  /** The last card sent per task, to skip identical edits. */
+  private readonly lastSent = new Map<string, string>();
 
   constructor(
     private readonly surface: string,
@@ -107,14 +109,27 @@ export class CardKeeper {
     const { milestones, announced } = pendingMilestones(task, ref.announced);
     const final = milestones.some((m) => m.final);
     this.edits.push(taskId, task, final || statusCard(task).final);
-    for (const m of milestones) await this.transport.reply(place, { lines: m.lines, plain: true, final: m.final, requester: task.requester });
     const settled = isEnded(task.status) || task.status === 'rolled_back';
+    // Recorded after each post: a failure later never makes an earlier milestone post twice.
+    let done = { ...ref.announced };
+    for (const m of milestones) {
+      await this.transport.reply(place, { lines: m.lines, plain: true, final: m.final, requester: task.requester });
+      done = { ...done, ...m.marks };
+      this.service.recordAnnounced(taskId, this.surface, done, false);
+    }
     this.service.recordAnnounced(taskId, this.surface, announced, settled && announced.task === task.status);
   }
 
   private async edit(taskId: string): Promise<void> {
     const place = this.place(taskId);
+    if (!place) return;
     // Rendered from the freshest state: the coalescer may have waited.
-    if (place) await this.transport.edit(place, statusCard(this.service.view(taskId)));
+    const card = statusCard(this.service.view(taskId));
+    // The same card again (a poll, a second event for one change) is not sent: it would only spend the rate limit.
+    const key = JSON.stringify(card);
+    if (this.lastSent.get(taskId) === key) return;
+    await this.transport.edit(place, card);
+    this.lastSent.set(taskId, key);
+    if (card.final) setTimeout(() => this.lastSent.delete(taskId), 60_000).unref();
   }
 }

@@ -1,4 +1,3 @@
-import type { webApi } from '@slack/bolt';
 import type { TernService } from '../../src/service/service';
 import type { Logger } from '../../src/log';
 import { CardKeeper, type CardTransport } from '../cards/keeper';
@@ -6,6 +5,7 @@ import type { TaskFeed } from '../../src/notify/task-feed';
 import type { StatusCard } from '../../commands/views';
 import { cardBlocks, cardText } from './render-card';
 import { threadMessage } from './render-thread';
+import type { PacedSlack } from './paced-client';
 
 export const SURFACE = 'slack';
 
@@ -15,8 +15,12 @@ const TOO_BIG = new Set(['invalid_blocks', 'msg_too_long', 'invalid_arguments'])
 const NOT_THERE = new Set(['not_in_channel', 'channel_not_found', 'is_archived']);
 const platformError = (err: unknown) => (err as { data?: { error?: string } }).data?.error;
 
-/** Status cards as Slack messages: chat.update is Tier 3 (~50 a minute per workspace), hence ~1.2 s between edits. */
-export function slackCards(client: webApi.WebClient, service: TernService, feed: TaskFeed, log: Logger, editIntervalMs = 1_200): CardKeeper {
+/**
+ * Status cards as Slack messages, every call through the workspace's pacer (chat.update ~1.2 s
+ * apart for all cards, posts ~1 s apart per channel). Edits waiting their turn are merged per
+ * task by the keeper's coalescer, so only the latest state of a card is sent.
+ */
+export function slackCards(client: PacedSlack, service: TernService, feed: TaskFeed, log: Logger): CardKeeper {
   /** The full card, else (refused for its size) the compact one: a card never stays stale. */
   const send = async (card: StatusCard, call: (c: { text: string; blocks: ReturnType<typeof cardBlocks> }) => Promise<unknown>) => {
     try {
@@ -29,7 +33,7 @@ export function slackCards(client: webApi.WebClient, service: TernService, feed:
   };
   const transport: CardTransport = {
     async post(card, channel) {
-      const postIn = async (where: string) => (await send(card, (m) => client.chat.postMessage({ channel: where, ...m }))) as { channel?: string; ts?: string };
+      const postIn = async (where: string) => (await send(card, (m) => client.postMessage({ channel: where, ...m }))) as { channel?: string; ts?: string };
       let res;
       try {
         res = await postIn(channel);
@@ -38,21 +42,21 @@ export function slackCards(client: webApi.WebClient, service: TernService, feed:
         // the task can still be followed and cancelled.
         if (!NOT_THERE.has(platformError(err) ?? '') || !card.requester.startsWith('slack:')) throw err;
         res = await postIn(card.requester.slice('slack:'.length));
-        await client.chat.postMessage({ channel: res.channel!, thread_ts: res.ts!, text: notInChannel(channel) });
+        await client.postMessage({ channel: res.channel!, thread_ts: res.ts!, text: notInChannel(channel) });
       }
       return { channel: res.channel ?? channel, messageId: res.ts!, threadId: res.ts! };
     },
     async edit(place, card) {
-      await send(card, (m) => client.chat.update({ channel: place.channel, ts: place.messageId, ...m }));
+      await send(card, (m) => client.update({ channel: place.channel, ts: place.messageId, ...m }));
     },
     async reply(place, post) {
       const message = threadMessage(post);
       if (!message.file) {
-        await client.chat.postMessage({ channel: place.channel, thread_ts: place.threadId, text: message.text });
+        await client.postMessage({ channel: place.channel, thread_ts: place.threadId, text: message.text });
         return;
       }
       // Too long for one message: the summary, and the whole report as a file in the thread.
-      await client.filesUploadV2({
+      await client.upload({
         channel_id: place.channel,
         thread_ts: place.threadId,
         initial_comment: message.text,
@@ -62,7 +66,8 @@ export function slackCards(client: webApi.WebClient, service: TernService, feed:
       });
     },
   };
-  return new CardKeeper(SURFACE, transport, service, feed, log, editIntervalMs);
+  // The pacer spaces the edits; the coalescer only merges the ones waiting.
+  return new CardKeeper(SURFACE, transport, service, feed, log, 0);
 }
 
 export const notInChannel = (channel: string) =>

@@ -28,6 +28,13 @@ export interface FakeSlackCall {
   response: Body;
 }
 
+/** A rate tier: calls a minute, the burst allowed, and whether it counts per channel or per workspace. */
+export interface FakeSlackTier {
+  perMinute: number;
+  burst: number;
+  per: 'channel' | 'workspace';
+}
+
 export interface FakeSlackOptions {
   /** The only token the fake accepts. Default 'xoxb-test'. */
   botToken?: string;
@@ -146,6 +153,12 @@ export interface FakeSlack {
    * `predicate`; rejects after timeoutMs (default 5000). A predicate that throws counts as no match.
    */
   waitFor(method: string, predicate?: (call: FakeSlackCall) => boolean, timeoutMs?: number): Promise<FakeSlackCall>;
+  /**
+   * Enforces rate tiers as Slack does: each method gets `perMinute` calls (with bursts up to
+   * `burst`) per channel or per workspace; a call over it answers 429 with Retry-After (whole
+   * seconds, rounded up). Tests may scale Slack's numbers up to keep runs short.
+   */
+  enforceTiers(tiers: Record<string, FakeSlackTier>): void;
   /** The next `count` calls to `method` answer 429 with `Retry-After: retryAfterSeconds` (default 1). */
   rateLimit(method: string, opts: { count: number; retryAfterSeconds?: number }): void;
   /** Registers a file for files.info and download; returns the file object files.info will give. */
@@ -197,6 +210,8 @@ class FakeSlackServer implements FakeSlack {
   readonly responses: FakeSlackResponse[] = [];
   origin = '';
   private readonly notIn = new Set<string>();
+  private tiers: Record<string, FakeSlackTier> = {};
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
   private responseCount = 0;
   private blocksBytes: number | undefined;
 
@@ -290,6 +305,11 @@ class FakeSlackServer implements FakeSlack {
     });
   }
 
+  enforceTiers(tiers: Record<string, FakeSlackTier>): void {
+    this.tiers = tiers;
+    this.buckets.clear();
+  }
+
   rateLimit(method: string, { count, retryAfterSeconds = 1 }: { count: number; retryAfterSeconds?: number }): void {
     this.rateLimits.set(method, { remaining: count, retryAfterSeconds });
   }
@@ -326,6 +346,8 @@ class FakeSlackServer implements FakeSlack {
     this.uploads.clear();
     this.responses.length = 0;
     this.notIn.clear();
+    this.tiers = {};
+    this.buckets.clear();
     this.rateLimits.clear();
     this.blocksBytes = undefined;
   }
@@ -355,7 +377,7 @@ class FakeSlackServer implements FakeSlack {
     const call: FakeSlackCall = { method, body, at: Date.now(), ...(token ? { token } : {}), response: {} };
 
     const denied = parsed.error ? fail(parsed.error) : this.checkAuth(method, token);
-    const limit = denied ? undefined : this.takeRateLimit(method);
+    const limit = denied ? undefined : (this.takeRateLimit(method) ?? this.takeTier(method, body));
     if (limit) {
       call.rateLimited = true;
       call.response = fail('ratelimited');
@@ -384,6 +406,24 @@ class FakeSlackServer implements FakeSlack {
     if (!rule || rule.remaining <= 0) return undefined;
     rule.remaining -= 1;
     return rule.retryAfterSeconds;
+  }
+
+  /** Seconds to wait when `method` is over its tier (a token bucket per channel or workspace). */
+  private takeTier(method: string, body: Body): number | undefined {
+    const tier = this.tiers[method];
+    if (!tier) return undefined;
+    const key = tier.per === 'channel' ? `${method}:${body.channel ?? body.channel_id ?? ''}` : method;
+    const now = Date.now();
+    const perMs = tier.perMinute / 60_000;
+    const b = this.buckets.get(key) ?? { tokens: tier.burst, at: now };
+    b.tokens = Math.min(tier.burst, b.tokens + (now - b.at) * perMs);
+    b.at = now;
+    this.buckets.set(key, b);
+    if (b.tokens >= 1) {
+      b.tokens -= 1;
+      return undefined;
+    }
+    return Math.max(1, Math.ceil((1 - b.tokens) / perMs / 1000));
   }
 
   private dispatch(method: string, body: Body): Body {

@@ -42,7 +42,7 @@ export async function startChatPair(redisUrl: string, dovecot: DovecotServer, en
   });
   const config = loadConfig(tern.env);
   const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', { pretty: false });
-  const slackBot = createSlackBot({ ...config, slack: config.slack! }, tern.service, log, { editIntervalMs: 50, retryConfig: { retries: 3, minTimeout: 0, maxTimeout: 1 } });
+  const slackBot = createSlackBot({ ...config, slack: config.slack! }, tern.service, log, { editIntervalMs: 50, pacing: { postMs: 50, fileMs: 50 }, retryConfig: { retries: 3, minTimeout: 0, maxTimeout: 1 } });
   const discordBot = createDiscordBot({ ...config, discord: config.discord! }, tern.service, log, { editIntervalMs: 50 });
   await Promise.all([slackBot.start(), discordBot.start()]);
   const imap = (user: string) => ({ protocol: 'imap' as const, host: '127.0.0.1', port: dovecot.imapPort, secure: false, insecure: false, user, password: `${user}pass` });

@@ -63,7 +63,7 @@ export async function startSlackHarness(redisUrl: string, env: Record<string, st
   });
   const config = loadConfig(tern.env);
   const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', { pretty: false });
-  const newBot = () => createSlackBot({ ...config, slack: config.slack! }, tern.service, log, { editIntervalMs: 200, retryConfig: { retries: 10, minTimeout: 0, maxTimeout: 1 } });
+  const newBot = () => createSlackBot({ ...config, slack: config.slack! }, tern.service, log, { editIntervalMs: 200, pacing: { postMs: 100 }, retryConfig: { retries: 10, minTimeout: 0, maxTimeout: 1 } });
   let bot = newBot();
   let running = true;
   await bot.start();
