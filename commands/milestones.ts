@@ -1,6 +1,6 @@
 import { itemLabel } from '../src/items';
 import { isEnded, type TaskView } from '../src/task';
-import { finalReport, stepCounters } from './views';
+import { accountLabel, finalReport, stepCounters } from './views';
 
 /**
  * The thread replies a task deserves: each step's start and end, and the task's end (or its
@@ -40,7 +40,7 @@ export function pendingMilestones(task: TaskView, announced: Record<string, stri
     milestones.push({ kind: 'rollback-started', lines: [`↩ Rolling back ${task.id}…`], final: false, marks: { task: 'rolling_back' } });
     next.task = 'rolling_back';
   } else if (task.status === 'rolled_back' && was !== 'rolled_back') {
-    milestones.push({ kind: 'rollback-ended', lines: [`↩ ${task.id} rolled back: what it created at ${task.destination} was removed.`], final: true, marks: { task: 'rolled_back' } });
+    milestones.push({ kind: 'rollback-ended', lines: [`↩ ${task.id} rolled back: what it created at ${accountLabel(task.destinationEndpoint)} was removed.`], final: true, marks: { task: 'rolled_back' } });
     next.task = 'rolled_back';
   } else if (was === 'rolling_back' && task.rollbackError && isEnded(task.status)) {
     milestones.push({ kind: 'rollback-ended', lines: [`⚠ The rollback of ${task.id} failed: ${task.rollbackError}`], final: true, marks: { task: task.status } });

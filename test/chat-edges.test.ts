@@ -8,6 +8,9 @@ import { startRedis, type TestRedis } from './support/redis';
 import { folder, startChatPair, type ChatPair } from './support/chat-pair';
 import { BLOCK_LIMITS } from './fakes/slack-blocks';
 import { CHANNEL as DISCORD_CHANNEL } from './fakes/discord';
+import { postInteraction, randomTriggerId } from './support/slack-requests';
+import { SIGNING_SECRET } from './support/slack-harness';
+import { ACTION_IDS } from '../adapters/slack/render-card';
 
 const SLACK_CHANNEL = 'C0EDGECHAN';
 const SLACK_USER = 'U0EDGEUSER';
@@ -171,5 +174,46 @@ describe('rate limits: 20 tasks at once in one channel', () => {
     } finally {
       chat.slack.enforceTiers({});
     }
+  });
+});
+
+describe('people: mentions, time zones, who pressed what, no account URLs', () => {
+  it('Rollback pressed in Slack: who and when on the card (in the reader\'s time zone) and in the thread', async () => {
+    const { slackTask, slackTs } = await endedTask([folder('INBOX')]);
+    await until('the final report', () => slackThread(slackTs).some((m) => m.text?.startsWith('Completed')));
+    const res = await postInteraction(chat.slackEventsUrl, SIGNING_SECRET, {
+      type: 'block_actions',
+      team: { id: chat.slack.identity.teamId, domain: chat.slack.identity.teamDomain },
+      user: { id: SLACK_USER, username: 'edge', name: 'edge', team_id: chat.slack.identity.teamId },
+      api_app_id: chat.slack.identity.appId,
+      token: 'legacy-verification-token',
+      trigger_id: randomTriggerId(),
+      container: { type: 'message', message_ts: slackTs, channel_id: SLACK_CHANNEL, is_ephemeral: false },
+      channel: { id: SLACK_CHANNEL, name: 'edges' },
+      message: { type: 'message', ts: slackTs, text: '' },
+      response_url: chat.slack.responseUrl(SLACK_USER),
+      actions: [{ type: 'button', action_id: ACTION_IDS.rollback, block_id: 'tern_card', value: slackTask.id, text: { type: 'plain_text', text: 'Rollback' }, action_ts: `${Date.now() / 1000}` }],
+    });
+    expect(res.status).toBe(200);
+    const line = await until('the rollback line in the thread', () => slackThread(slackTs).find((m) => m.text?.startsWith('↩ Rollback asked by')));
+    expect(line.text).toMatch(new RegExp(`^↩ Rollback asked by <@${SLACK_USER}> at <!date\\^\\d+\\^\\{time\\}\\|\\d\\d:\\d\\d UTC>$`));
+    const card = await until('the card naming who asked', () => {
+      const m = chat.slack.message(SLACK_CHANNEL, slackTs);
+      return m && json(m.blocks).includes('Rollback asked by') && m;
+    });
+    expect(json(card.blocks)).toMatch(new RegExp(`Rollback asked by <@${SLACK_USER}> at <!date\\^\\d+\\^\\{time\\}\\|\\d\\d:\\d\\d UTC>`));
+    expect(json(card.blocks)).toMatch(/\*Created\*\\n<!date\^\d+\^\{date_short_pretty\} \{time\}\|/);
+  });
+
+  it('Discord shows times as <t:…> timestamps; no account URL with user info reached either platform', async () => {
+    const { discordCardId } = await endedTask([folder('INBOX')]);
+    await chat.discordBot.cards.idle();
+    const embed = chat.discord.messages.get(discordCardId)!.embeds[0];
+    expect(embed.fields.find((f: { name: string }) => f.name === 'Started by').value).toMatch(new RegExp(`^<@${DISCORD_USER}> <t:\\d+:f>$`));
+    expect(embed.timestamp).toBeDefined();
+    expect(json(embed)).not.toContain('UTC');
+    expect(json(embed)).toContain('alice on IMAP 127.0.0.1:');
+    const sent = json(chat.slack.calls.map((c) => c.body)) + json(chat.discord.calls.map((c) => c.body));
+    expect(sent).not.toMatch(/(imaps?|pop3s?|ews):\/\/[^"\s]*@/);
   });
 });

@@ -5,7 +5,7 @@ import { list } from '../../commands/list';
 import { cancel } from '../../commands/cancel';
 import { rollback } from '../../commands/rollback';
 import { USAGE } from '../../commands/slash';
-import { statusCard } from '../../commands/views';
+import { accountLabel, statusCard } from '../../commands/views';
 import { importPst, importPstFromUrl } from '../../commands/import-pst';
 import { TernError } from '../../src/errors';
 import { statusText } from '../../src/task';
@@ -72,7 +72,7 @@ async function onCommand(deps: DiscordDeps, i: ChatInputCommandInteraction): Pro
       return;
     case 'list': {
       const tasks = list(deps.service, {}, actor);
-      await answer(i, tasks.length ? tasks.map((t) => `\`${t.id}\` ${statusText(t.status)} — ${md(t.source)} → ${md(t.destination)}`).join('\n') : 'You have no tasks yet. `/migrate start` starts one.');
+      await answer(i, tasks.length ? tasks.map((t) => `\`${t.id}\` ${statusText(t.status)} — ${md(accountLabel(t.sourceEndpoint))} → ${md(accountLabel(t.destinationEndpoint))}`).join('\n') : 'You have no tasks yet. `/migrate start` starts one.');
       return;
     }
     case 'help':
@@ -159,7 +159,7 @@ async function onFormButton(deps: DiscordDeps, i: ButtonInteraction): Promise<vo
     const actor = actorOf(deps, i);
     const task = draft.pst ? await startPstImport(deps, draft, actor) : await submitMigrateForm(deps.service, v, actor);
     deps.drafts.drop(formId);
-    await i.editReply({ content: `✅ Task **\`${task.id}\`** created: ${md(task.source)} → ${md(task.destination)}. Note the task ID; the status card below follows it.`, components: [] });
+    await i.editReply({ content: `✅ Task **\`${task.id}\`** created: ${md(accountLabel(task.sourceEndpoint))} → ${md(accountLabel(task.destinationEndpoint))}. Note the task ID; the status card below follows it.`, components: [] });
     await deps.cards.post(task, draft.channelId);
   } catch (err) {
     if (!(err instanceof FormErrors)) throw err;

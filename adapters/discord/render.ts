@@ -21,7 +21,11 @@ const EMBED = { fieldValue: 1024, account: 300, notes: 1024 };
 /** The status card as an embed and a button row. Text from users and servers is escaped and bounded. */
 export function cardMessage(card: StatusCard): { embeds: APIEmbed[]; components: Array<APIActionRowComponent<APIButtonComponent>> } {
   const p = card.progress;
-  const cancel = card.cancel ? `\nCancel asked by ${person(card.cancel.by)}${card.cancel.at ? ` ${stamp(card.cancel.at, 't')}` : ''}` : '';
+  const who = (by: string) => (by.startsWith('discord:') ? mention(by) : person(by));
+  const cancel =
+    (card.cancel ? `\nCancel asked by ${who(card.cancel.by)}${card.cancel.at ? ` at ${stamp(card.cancel.at, 't')}` : ''}` : '') +
+    (card.rollbackUntil ? `\nRollback possible until ${stamp(card.rollbackUntil, 'f')}` : '') +
+    (card.rollback ? `\nRollback asked by ${who(card.rollback.by)} at ${stamp(card.rollback.at, 't')}` : '');
   const embed: APIEmbed = {
     title: `Migration ${card.taskId}`,
     description: `**Task ID: \`${card.taskId}\`** — ${md(card.headline)}\n\`${p.bar}\` **${p.percent}%** · ${p.done.toLocaleString('en-US')}/${p.total.toLocaleString('en-US')} items${p.throughput ? ` · ${p.throughput}` : ''}${p.eta ? ` · ETA ${p.eta}` : ''}${cancel}`,

@@ -2,6 +2,7 @@ import type { KnownBlock, Button } from './block-kit';
 import type { CardButton, StatusCard } from '../../commands/views';
 import { clip, fitLines } from '../cards/fit';
 import { esc, escClip, person } from './mrkdwn';
+import { slackTime } from './time';
 
 /** Block Kit for a status card. Action IDs carry the verb; the button value carries the task ID. */
 export const ACTION_IDS = { cancel: 'tern_cancel', rollback: 'tern_rollback', refresh: 'tern_refresh' } as const;
@@ -22,7 +23,8 @@ export function mention(requester: string): string {
   return requester.startsWith('slack:') ? `<@${requester.slice('slack:'.length)}>` : esc(requester.replace(/^\w+:/, ''));
 }
 
-const when = (iso: string) => iso.replace('T', ' ').slice(0, 16) + ' UTC';
+/** Someone the card names: an actor ID ("slack:U…") or a label the adapter made ("<@U…>"). */
+const who = (by: string) => (by.startsWith('slack:') ? mention(by) : person(by));
 
 /**
  * `compact` drops the steps and notes: what is sent again when Slack refused the full card, so
@@ -43,7 +45,7 @@ export function cardBlocks(card: StatusCard, opts: { compact?: boolean } = {}): 
         { type: 'mrkdwn', text: `*From*\n${escClip(card.source, SLACK_LIMITS.account)}` },
         { type: 'mrkdwn', text: `*To*\n${escClip(card.destination, SLACK_LIMITS.account)}` },
         { type: 'mrkdwn', text: `*Started by*\n${mention(card.requester)}` },
-        { type: 'mrkdwn', text: `*Created*\n${when(card.createdAt)}` },
+        { type: 'mrkdwn', text: `*Created*\n${slackTime(card.createdAt)}` },
       ],
     },
     { type: 'section', text: { type: 'mrkdwn', text: progressLine } },
@@ -58,8 +60,10 @@ export function cardBlocks(card: StatusCard, opts: { compact?: boolean } = {}): 
       blocks.push({ type: 'section', text: { type: 'mrkdwn', text } });
     }
   }
-  const context = [`Last update ${when(card.updatedAt)}`];
-  if (card.cancel) context.push(`Cancel asked by ${person(card.cancel.by)}${card.cancel.at ? ` at ${when(card.cancel.at).slice(11)}` : ''}`);
+  const context = [`Last update ${slackTime(card.updatedAt)}`];
+  if (card.cancel) context.push(`Cancel asked by ${who(card.cancel.by)}${card.cancel.at ? ` at ${slackTime(card.cancel.at, 'time')}` : ''}`);
+  if (card.rollbackUntil) context.push(`Rollback possible until ${slackTime(card.rollbackUntil)}`);
+  if (card.rollback) context.push(`Rollback asked by ${who(card.rollback.by)} at ${slackTime(card.rollback.at, 'time')}`);
   if (opts.compact && card.notes.length) context.push(`${card.notes.length} note${card.notes.length > 1 ? 's' : ''} too long for this card: \`/migrate status ${card.taskId}\` shows them`);
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: context.join(' · ') }] });
   if (card.buttons.length) blocks.push({ type: 'actions', block_id: `tern_card`, elements: card.buttons.map((b) => button(b, card.taskId)) });

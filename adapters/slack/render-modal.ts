@@ -2,6 +2,7 @@ import type { KnownBlock, View, PlainTextOption } from './block-kit';
 import { ITEM_CHOICES, PASSWORD_HINT, SERVER_TYPES, type AccountFields, type MigrateFormValues, type Side } from '../../commands/migrate-form';
 import type { TaskView } from '../../src/task';
 import { esc } from './mrkdwn';
+import { accountLabel } from '../../commands/views';
 
 /**
  * The /migrate modal. Block IDs are the form's field names ("source.host"), so the command's
@@ -163,7 +164,7 @@ export function createdModal(task: TaskView, where?: string): View {
   const follow = where ?? 'the status card in the channel follows it';
   return messageModal(
     'Migration started',
-    `:white_check_mark: Task *\`${task.id}\`* is queued: ${esc(task.source)} → ${esc(task.destination)}.\nNote the task ID: ${where ? `${follow}\n` : `${follow}, and `}\`/migrate status ${task.id} &lt;source-email&gt;\` shows it anywhere.`,
+    `:white_check_mark: Task *\`${task.id}\`* is queued: ${esc(accountLabel(task.sourceEndpoint))} → ${esc(accountLabel(task.destinationEndpoint))}.\nNote the task ID: ${where ? `${follow}\n` : `${follow}, and `}\`/migrate status ${task.id} &lt;source-email&gt;\` shows it anywhere.`,
   );
 }
 

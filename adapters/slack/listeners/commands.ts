@@ -2,7 +2,7 @@ import type { App } from '@slack/bolt';
 import { parseSlash, USAGE } from '../../../commands/slash';
 import { status } from '../../../commands/status';
 import { list } from '../../../commands/list';
-import { statusCard } from '../../../commands/views';
+import { accountLabel, statusCard } from '../../../commands/views';
 import { statusText } from '../../../src/task';
 import { TernError } from '../../../src/errors';
 import { cardBlocks } from '../render-card';
@@ -36,7 +36,7 @@ export function registerCommands(app: App, deps: SlackDeps): void {
           return;
         case 'list': {
           const tasks = list(deps.service, {}, actor);
-          await reply(tasks.length ? tasks.map((t) => `\`${t.id}\` ${statusText(t.status)} — ${t.source} → ${t.destination}`).join('\n') : 'You have no tasks yet. `/migrate` starts one.');
+          await reply(tasks.length ? tasks.map((t) => `\`${t.id}\` ${statusText(t.status)} — ${accountLabel(t.sourceEndpoint)} → ${accountLabel(t.destinationEndpoint)}`).join('\n') : 'You have no tasks yet. `/migrate` starts one.');
           return;
         }
         case 'status': {
