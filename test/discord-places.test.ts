@@ -96,3 +96,17 @@ describe('a DM with the bot', () => {
     await tern.waitFor(taskId, (t) => t.status === 'rolled_back');
   });
 });
+
+describe('bad input on buttons: one private sentence, nothing changed', () => {
+  it('an unknown task ID, a malformed one, a click on a finished task', async () => {
+    const msg = fake.payload({ id: nextId(), channel_id: DM_CHANNEL, content: '', embeds: [], components: [], edits: 0 });
+    const unknown = await interact(buttonInteraction(USER, 'tern:cancel:T-ZZZZZZZZ', msg, [], { dm: true }));
+    expect(unknown.body).toMatchObject({ type: 4, data: { flags: 64, content: 'There is no task T-ZZZZZZZZ. Check the ID: `/migrate list` in chat or `tern list` in a terminal shows yours.' } });
+    const garbage = await interact(buttonInteraction(USER, 'tern:refresh:garbage', msg, [], { dm: true }));
+    expect(garbage.body.data).toMatchObject({ flags: 64, content: '"garbage" is not a task ID: task IDs look like T-7K3M9QXA.' });
+    const [done] = tern.service.list({ id: `discord:${USER}`, label: '', admin: false }).filter((t) => t.status === 'rolled_back');
+    const late = await interact(buttonInteraction(USER, `tern:cancel:${done.id}`, msg, [], { dm: true }));
+    expect(late.body.data).toMatchObject({ flags: 64, content: `${done.id} has already ended (rolled back); there is nothing to cancel.` });
+    expect(tern.service.view(done.id).status).toBe('rolled_back');
+  });
+});

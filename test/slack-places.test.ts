@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDovecot, type DovecotServer } from './support/dovecot';
 import { startRedis, type TestRedis } from './support/redis';
-import { checked, select, startSlackHarness, text, type FakeView, type SlackHarness, type StateValue } from './support/slack-harness';
+import { postInteraction, randomTriggerId } from './support/slack-requests';
+import { SIGNING_SECRET, checked, select, startSlackHarness, text, type FakeView, type SlackHarness, type StateValue } from './support/slack-harness';
 import { ACTION_IDS } from '../adapters/slack/render-card';
 
 const USER = 'U0PLACEUSER';
@@ -119,5 +120,43 @@ describe('a direct message with the bot', () => {
     await slack.click(USER, card, ACTION_IDS.rollback, taskId);
     await until('the rollback answer', () => slack.privateTo(USER).slice(n).some((t) => t.includes(`Rolling back ${taskId}`)));
     await slack.tern.waitFor(taskId, (t) => t.status === 'rolled_back');
+  });
+});
+
+describe('bad input on buttons: one private sentence, nothing changed', () => {
+  const click = (value: string, opts: { team?: string; action?: string } = {}) =>
+    postInteraction(slack.eventsUrl, SIGNING_SECRET, {
+      type: 'block_actions',
+      team: { id: opts.team ?? slack.fake.identity.teamId, domain: 'x' },
+      user: { id: USER, username: 'u', name: 'u', team_id: opts.team ?? slack.fake.identity.teamId },
+      api_app_id: slack.fake.identity.appId,
+      token: 'legacy-verification-token',
+      trigger_id: randomTriggerId(),
+      container: { type: 'message', message_ts: '1.2', channel_id: DM, is_ephemeral: false },
+      channel: { id: DM, name: 'directmessage' },
+      message: { type: 'message', ts: '1.2', text: '' },
+      response_url: slack.fake.responseUrl(USER),
+      actions: [{ type: 'button', action_id: opts.action ?? ACTION_IDS.cancel, block_id: 'tern_card', value, text: { type: 'plain_text', text: 'x' }, action_ts: `${Date.now() / 1000}` }],
+    });
+
+  it('an unknown task ID, a malformed one, another workspace\'s click', async () => {
+    const shown = await migrateIn(DM);
+    const taskId = taskIdIn(shown)!;
+    await slack.tern.waitFor(taskId, (t) => t.status !== 'queued');
+    const answers = async (n: number, run: () => Promise<unknown>) => {
+      const before = slack.privateTo(USER).length;
+      await run();
+      return until(`${n} answer(s)`, () => {
+        const a = slack.privateTo(USER).slice(before);
+        return a.length >= n && a;
+      });
+    };
+    expect(await answers(1, () => click('T-ZZZZZZZZ'))).toEqual(['There is no task T-ZZZZZZZZ. Check the ID: `/migrate list` in chat or `tern list` in a terminal shows yours.']);
+    expect(await answers(1, () => click('garbage', { action: ACTION_IDS.refresh }))).toEqual(['"garbage" is not a task ID: task IDs look like T-7K3M9QXA.']);
+    const other = await answers(1, () => click(taskId, { team: 'T0OTHERTEAM' }));
+    expect(other).toEqual(['This Tern belongs to another Slack workspace: its tasks can only be followed and changed from there. Nothing was changed.']);
+    const after = slack.tern.service.view(taskId);
+    expect(after.cancelling).toBe(false);
+    expect(slack.tern.runtime.tasks.auditLog(taskId).some((a) => a.action === 'task.cancel')).toBe(false);
   });
 });

@@ -10,6 +10,7 @@ import { registerCommands } from './listeners/commands';
 import { registerActions } from './listeners/actions';
 import { registerViews } from './listeners/views';
 import { registerEvents } from './listeners/events';
+import { registerWorkspaceGuard } from './listeners/workspace';
 import { pacedSlack, SLACK_PACING, type SlackPacing } from './paced-client';
 
 export interface SlackBot {
@@ -67,6 +68,8 @@ export function createSlackBot(
     maxUploadBytes: config.maxUploadBytes,
     log,
   };
+  let ownTeam: string | undefined;
+  registerWorkspaceGuard(app, deps, () => ownTeam);
   registerEvents(app, deps);
   registerCommands(app, deps);
   registerActions(app, deps);
@@ -76,6 +79,8 @@ export function createSlackBot(
     app,
     cards,
     start: async () => {
+      // Which workspace this token serves: clicks from others are refused.
+      ownTeam = (await app.client.auth.test()).team_id;
       await app.start(slack.port);
       await cards.start();
       log.info({ mode: slack.appToken ? 'socket' : `http:${slack.port}` }, 'slack bot running');
