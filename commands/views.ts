@@ -1,5 +1,17 @@
 import { itemLabel } from '../src/items';
 import type { StepView, TaskStatus, TaskView } from '../src/task';
+import type { AccountEndpoint } from '../src/ports/account';
+
+/**
+ * An account as chat shows it: who, on which server. Never as a URL: a URL with userinfo
+ * (`imap://alice@host`) reads as a link to log in with, and chat clients make it one.
+ */
+export function accountLabel(a: AccountEndpoint): string {
+  const who = a.impersonate ? `${a.impersonate} (as ${a.user})` : a.user;
+  if (a.protocol === 'pst') return `${a.user} (PST file)`;
+  if (a.protocol === 'ews') return `${who} on Exchange ${a.host}`;
+  return `${who} on ${a.protocol.toUpperCase()} ${a.host}:${a.port}`;
+}
 
 /**
  * Platform-neutral view models: what a status card shows and which buttons it offers. Each chat
@@ -35,8 +47,14 @@ export interface StatusCard {
   updatedAt: string;
   steps: CardStep[];
   progress: { percent: number; bar: string; done: number; total: number; throughput?: string; eta?: string };
-  /** Remarks: who cancelled, errors, folder warnings. */
+  /** Remarks: errors, folder warnings (text from servers and users: adapters escape and bound it). */
   notes: string[];
+  /** Who asked for the cancel (the platform's mention of them, as the adapter made it) and when (ISO). */
+  cancel?: { by: string; at?: string };
+  /** Until when Rollback may be pressed (ISO); adapters show it in each reader's time zone. */
+  rollbackUntil?: string;
+  /** Who asked for the rollback (their actor ID, e.g. "slack:U…") and when (ISO). */
+  rollback?: { by: string; at: string };
   buttons: CardButton[];
   final: boolean;
 }
@@ -108,7 +126,6 @@ export function statusCard(t: TaskView, now = Date.now()): StatusCard {
       : HEADLINES[t.status];
   const notes: string[] = [];
   if (t.waiting) notes.push(`${t.waiting.reason} Waiting since ${t.waiting.since.slice(11, 16)} UTC; next try at ${t.waiting.nextTryAt.slice(11, 16)} UTC.`);
-  if (t.cancelledBy) notes.push(`Cancel asked by ${t.cancelledBy}${t.cancelledAt ? ` at ${t.cancelledAt.slice(11, 16)} UTC` : ''}`);
   if (t.error) notes.push(`Error: ${t.error}`);
   if (t.rollbackError) notes.push(`Rollback failed: ${t.rollbackError}`);
   if (t.notifyError) notes.push(`Notification e-mail not sent: ${t.notifyError}`);
@@ -116,20 +133,22 @@ export function statusCard(t: TaskView, now = Date.now()): StatusCard {
   for (const d of t.detected ?? []) notes.push(d.charAt(0).toUpperCase() + d.slice(1));
   for (const f of t.folders) if (f.warning) notes.push(`${f.sourceFolder}: ${f.warning}`);
   notes.push(...failureNotes(t));
-  if (t.canRollback && t.rollbackUntil) notes.push(`Rollback possible until ${t.rollbackUntil.replace('T', ' ').slice(0, 16)} UTC`);
   return {
     taskId: t.id,
     title: `Migration ${t.id}`,
     status: t.status,
     headline,
-    source: t.source,
-    destination: t.destination,
+    source: accountLabel(t.sourceEndpoint),
+    destination: accountLabel(t.destinationEndpoint),
     requester: t.requester,
     createdAt: t.createdAt,
     updatedAt: t.updatedAt,
     steps: t.steps.map((s) => ({ label: itemLabel(s.kind), state: s.status, counters: stepCounters(s) })),
     progress,
     notes,
+    ...(t.rollbackAsked ? { rollback: t.rollbackAsked } : {}),
+    ...(t.canRollback && t.rollbackUntil ? { rollbackUntil: t.rollbackUntil } : {}),
+    ...(t.cancelledBy ? { cancel: { by: t.cancelledBy, ...(t.cancelledAt ? { at: t.cancelledAt } : {}) } } : {}),
     buttons: buttonsFor(t),
     final: t.status !== 'queued' && t.status !== 'running' && t.status !== 'rolling_back',
   };
@@ -145,7 +164,7 @@ function buttonsFor(t: TaskView): CardButton[] {
       style: 'danger',
       confirm: {
         title: 'Roll back this migration?',
-        text: `Everything ${t.id} created at ${t.destination} is removed. What was there before stays.`,
+        text: `Everything ${t.id} created at ${accountLabel(t.destinationEndpoint)} is removed. What was there before stays.`,
         confirm: 'Roll back',
         deny: 'Keep it',
       },

@@ -71,6 +71,8 @@ export interface TaskView {
   cancelledBy?: string;
   /** When the cancel was asked for. */
   cancelledAt?: string;
+  /** Who asked for the last rollback (actor ID) and when, while it runs or after. */
+  rollbackAsked?: { by: string; at: string };
   /** Why the last notification e-mail could not be sent. */
   notifyError?: string;
   /** What the last rollback left at the destination, and why (a folder holding others' mail…). */

@@ -13,11 +13,22 @@ export interface CardPlace {
   threadId: string;
 }
 
+/** A message for a task's thread. */
+export interface ThreadPost {
+  lines: string[];
+  /** Plain text from the views (folder names, server messages): the platform escapes and bounds it. Otherwise already in the platform's markup. */
+  plain: boolean;
+  /** The task's last message: it notifies the requester. */
+  final?: boolean;
+  /** The task's requester ("slack:U…"). */
+  requester?: string;
+}
+
 /** What a chat platform does with a card; the keeper decides when. */
 export interface CardTransport {
   post(card: StatusCard, channel: string): Promise<CardPlace>;
   edit(place: CardPlace, card: StatusCard): Promise<void>;
-  reply(place: CardPlace, text: string): Promise<void>;
+  reply(place: CardPlace, post: ThreadPost): Promise<void>;
 }
 
 /**
@@ -30,6 +41,8 @@ export class CardKeeper {
   private readonly edits: Coalescer<TaskView>;
   /** One refresh at a time per task, so a milestone is never posted twice. */
   private readonly chains = new Map<string, Promise<void>>();
+  /** The last card sent per task, to skip identical edits. */
+  private readonly lastSent = new Map<string, string>();
 
   constructor(
     private readonly surface: string,
@@ -55,18 +68,19 @@ export class CardKeeper {
     await this.feed.stop();
   }
 
-  /** Posts a new task's card in the channel and starts following it. */
-  async post(task: TaskView, channel: string): Promise<void> {
+  /** Posts a new task's card in the channel (or where the platform could put it) and starts following it. */
+  async post(task: TaskView, channel: string): Promise<CardPlace> {
     const place = await this.transport.post(statusCard(task), channel);
     this.service.saveCard({ taskId: task.id, surface: this.surface, ...place });
     this.refresh(task.id);
+    return place;
   }
 
-  /** A line in the task's thread (who pressed what). */
+  /** A line in the task's thread (who pressed what), already in the platform's markup. */
   async say(taskId: string, text: string): Promise<void> {
     const place = this.place(taskId);
     if (!place) return;
-    await this.transport.reply(place, text).catch((err: Error) => this.log.warn({ task: taskId, err: err.message }, 'thread reply failed'));
+    await this.transport.reply(place, { lines: [text], plain: false }).catch((err: Error) => this.log.warn({ task: taskId, err: err.message }, 'thread reply failed'));
   }
 
   refresh(taskId: string): void {
@@ -95,14 +109,27 @@ export class CardKeeper {
     const { milestones, announced } = pendingMilestones(task, ref.announced);
     const final = milestones.some((m) => m.final);
     this.edits.push(taskId, task, final || statusCard(task).final);
-    for (const m of milestones) await this.transport.reply(place, m.lines.join('\n'));
     const settled = isEnded(task.status) || task.status === 'rolled_back';
+    // Recorded after each post: a failure later never makes an earlier milestone post twice.
+    let done = { ...ref.announced };
+    for (const m of milestones) {
+      await this.transport.reply(place, { lines: m.lines, plain: true, final: m.final, requester: task.requester });
+      done = { ...done, ...m.marks };
+      this.service.recordAnnounced(taskId, this.surface, done, false);
+    }
     this.service.recordAnnounced(taskId, this.surface, announced, settled && announced.task === task.status);
   }
 
   private async edit(taskId: string): Promise<void> {
     const place = this.place(taskId);
+    if (!place) return;
     // Rendered from the freshest state: the coalescer may have waited.
-    if (place) await this.transport.edit(place, statusCard(this.service.view(taskId)));
+    const card = statusCard(this.service.view(taskId));
+    // The same card again (a poll, a second event for one change) is not sent: it would only spend the rate limit.
+    const key = JSON.stringify(card);
+    if (this.lastSent.get(taskId) === key) return;
+    await this.transport.edit(place, card);
+    this.lastSent.set(taskId, key);
+    if (card.final) setTimeout(() => this.lastSent.delete(taskId), 60_000).unref();
   }
 }

@@ -17,8 +17,13 @@ export interface DiscordBot {
   stop(): Promise<void>;
 }
 
-/** REST options: DISCORD_API_URL points discord.js at another API (a proxy, the tests' fake). */
-const restOptions = (c: DiscordConfig) => (c.apiUrl ? { api: c.apiUrl.replace(/\/$/, '') } : {});
+/**
+ * REST options: DISCORD_API_URL points discord.js at another API (a proxy, the tests' fake).
+ * Requests go through Node's fetch: @discordjs/rest's own undici 6 `request` picks up the global
+ * dispatcher that @slack/socket-mode's undici 7 installs, which cannot send its multipart bodies
+ * (an attached report failed with "action is not a function" whenever both bots ran).
+ */
+const restOptions = (c: DiscordConfig) => ({ makeRequest: globalThis.fetch as never, ...(c.apiUrl ? { api: c.apiUrl.replace(/\/$/, '') } : {}) });
 
 /**
  * The Discord bot: the Guilds intent only, plus GuildMessages and MessageContent when
@@ -27,7 +32,8 @@ const restOptions = (c: DiscordConfig) => (c.apiUrl ? { api: c.apiUrl.replace(/\
 export function createDiscordBot(config: Config & { discord: DiscordConfig }, service: TernService, log: Logger, options: { editIntervalMs?: number } = {}): DiscordBot {
   const discord = config.discord;
   const intents = [GatewayIntentBits.Guilds, ...(discord.readMessages ? [GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent] : [])];
-  const client = new Client({ intents, partials: [Partials.Channel], rest: restOptions(discord) });
+  // Answers never notify anyone unless a message names who (allowed_mentions).
+  const client = new Client({ intents, partials: [Partials.Channel], rest: restOptions(discord), allowedMentions: { parse: [] } });
   const cards = discordCards(client.rest, service, service.feed(SURFACE), log, options.editIntervalMs);
   const deps = { service, cards, drafts: new Drafts(), config: discord, uploadsDir: path.join(config.dataDir, 'uploads'), maxUploadBytes: config.maxUploadBytes, log: log.child({ component: 'discord' }) };
   client.on(Events.InteractionCreate, onInteraction(deps));

@@ -1,11 +1,12 @@
-import { ApplicationCommandOptionType, type RESTPutAPIApplicationCommandsJSONBody } from 'discord-api-types/v10';
+import { ApplicationCommandOptionType, InteractionContextType, type RESTPutAPIApplicationCommandsJSONBody } from 'discord-api-types/v10';
 
 /** The /migrate application command with its subcommands, as registered (bulk overwrite). */
 export const COMMANDS: RESTPutAPIApplicationCommandsJSONBody = [
   {
     name: 'migrate',
     description: 'Move a mailbox to another account, or follow, cancel or roll back a migration',
-    dm_permission: false,
+    // In servers and in a DM with the bot (cards there have no thread: replies answer the card).
+    contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
     options: [
       { type: ApplicationCommandOptionType.Subcommand, name: 'start', description: 'Open the migration form' },
       {

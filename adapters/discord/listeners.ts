@@ -5,7 +5,7 @@ import { list } from '../../commands/list';
 import { cancel } from '../../commands/cancel';
 import { rollback } from '../../commands/rollback';
 import { USAGE } from '../../commands/slash';
-import { statusCard } from '../../commands/views';
+import { accountLabel, statusCard } from '../../commands/views';
 import { importPst, importPstFromUrl } from '../../commands/import-pst';
 import { TernError } from '../../src/errors';
 import { statusText } from '../../src/task';
@@ -14,9 +14,12 @@ import type { DiscordDeps } from './context';
 import { accountFields, accountModal, button, cardMessage, confirmMessage, id, itemsModal, row } from './render';
 import { downloadAttachment } from './download';
 import { detect, fillFromDetection } from '../../commands/detect';
+import { md } from './markdown';
+import { checkCanPost } from './can-post';
 
 const EPHEMERAL = MessageFlags.Ephemeral;
-const clock = () => `${new Date().toISOString().slice(11, 16)} UTC`;
+/** Now as a Discord timestamp: each reader sees their own time zone. */
+const clock = () => `<t:${Math.floor(Date.now() / 1000)}:t>`;
 
 /** Every interaction Tern answers: /migrate, the form's modals and buttons, the card's buttons. */
 export function onInteraction(deps: DiscordDeps) {
@@ -51,6 +54,7 @@ async function onCommand(deps: DiscordDeps, i: ChatInputCommandInteraction): Pro
   const actor = actorOf(deps, i);
   switch (i.options.getSubcommand()) {
     case 'start': {
+      checkCanPost(i);
       const draft = deps.drafts.create(i.user.id, i.channelId);
       await i.showModal(accountModal(draft.id, 'source', draft.values.source));
       return;
@@ -68,13 +72,14 @@ async function onCommand(deps: DiscordDeps, i: ChatInputCommandInteraction): Pro
       return;
     case 'list': {
       const tasks = list(deps.service, {}, actor);
-      await answer(i, tasks.length ? tasks.map((t) => `\`${t.id}\` ${statusText(t.status)} — ${t.source} → ${t.destination}`).join('\n') : 'You have no tasks yet. `/migrate start` starts one.');
+      await answer(i, tasks.length ? tasks.map((t) => `\`${t.id}\` ${statusText(t.status)} — ${md(accountLabel(t.sourceEndpoint))} → ${md(accountLabel(t.destinationEndpoint))}`).join('\n') : 'You have no tasks yet. `/migrate start` starts one.');
       return;
     }
     case 'help':
       await answer(i, USAGE.map((l) => l.replace('`/migrate`', '`/migrate start`').replace(/`\/migrate status <task-id> <source-email>`/, '`/migrate status task:<id> email:<source>`')).join('\n') + '\n`/migrate import-pst file:<.pst> | url:<https link>` imports a PST file');
       return;
     case 'import-pst':
+      checkCanPost(i);
       await startImport(deps, i);
       return;
   }
@@ -154,7 +159,7 @@ async function onFormButton(deps: DiscordDeps, i: ButtonInteraction): Promise<vo
     const actor = actorOf(deps, i);
     const task = draft.pst ? await startPstImport(deps, draft, actor) : await submitMigrateForm(deps.service, v, actor);
     deps.drafts.drop(formId);
-    await i.editReply({ content: `✅ Task **\`${task.id}\`** created: ${task.source} → ${task.destination}. Note the task ID; the status card below follows it.`, components: [] });
+    await i.editReply({ content: `✅ Task **\`${task.id}\`** created: ${md(accountLabel(task.sourceEndpoint))} → ${md(accountLabel(task.destinationEndpoint))}. Note the task ID; the status card below follows it.`, components: [] });
     await deps.cards.post(task, draft.channelId);
   } catch (err) {
     if (!(err instanceof FormErrors)) throw err;

@@ -1,5 +1,7 @@
 import { ButtonStyle, ComponentType, TextInputStyle, type APIEmbed, type APIActionRowComponent, type APIButtonComponent, type APIModalInteractionResponseCallbackData } from 'discord-api-types/v10';
 import type { StatusCard } from '../../commands/views';
+import { clip, fitLines } from '../cards/fit';
+import { md, person } from './markdown';
 import { ITEM_CHOICES, PASSWORD_HINT, SERVER_TYPES, type AccountFields, type MigrateFormValues, type Side } from '../../commands/migrate-form';
 
 /** Custom IDs: "tern:<verb>:<task or form id>[:<step>]", well under Discord's 100 characters. */
@@ -8,23 +10,36 @@ export const id = (...parts: string[]) => ['tern', ...parts].join(':');
 const STATE_ICONS: Record<string, string> = { pending: '⏳', running: '🔄', done: '✅', skipped: '⏭', failed: '❌', cancelled: '⏹' };
 const COLORS: Record<string, number> = { completed: 0x2eb67d, failed: 0xe01e5a, cancelled: 0x9e9e9e, rolled_back: 0x9e9e9e };
 
-const mention = (requester: string) => (requester.startsWith('discord:') ? `<@${requester.slice('discord:'.length)}>` : requester.replace(/^\w+:/, ''));
+export const mention = (requester: string) => (requester.startsWith('discord:') ? `<@${requester.slice('discord:'.length)}>` : md(requester.replace(/^\w+:/, '')));
 
-/** The status card as an embed and a button row. */
+/** A Discord timestamp (`<t:…>`): each reader sees it in their own time zone. */
+export const stamp = (iso: string, style: 'f' | 't' | 'R' = 'f') => `<t:${Math.floor(Date.parse(iso) / 1000)}:${style}>`;
+
+/** Embed limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits), with room for our own words. */
+const EMBED = { fieldValue: 1024, account: 300, notes: 1024 };
+
+/** The status card as an embed and a button row. Text from users and servers is escaped and bounded. */
 export function cardMessage(card: StatusCard): { embeds: APIEmbed[]; components: Array<APIActionRowComponent<APIButtonComponent>> } {
   const p = card.progress;
+  const who = (by: string) => (by.startsWith('discord:') ? mention(by) : person(by));
+  const cancel =
+    (card.cancel ? `\nCancel asked by ${who(card.cancel.by)}${card.cancel.at ? ` at ${stamp(card.cancel.at, 't')}` : ''}` : '') +
+    (card.rollbackUntil ? `\nRollback possible until ${stamp(card.rollbackUntil, 'f')}` : '') +
+    (card.rollback ? `\nRollback asked by ${who(card.rollback.by)} at ${stamp(card.rollback.at, 't')}` : '');
   const embed: APIEmbed = {
     title: `Migration ${card.taskId}`,
-    description: `**Task ID: \`${card.taskId}\`** — ${card.headline}\n\`${p.bar}\` **${p.percent}%** · ${p.done.toLocaleString('en-US')}/${p.total.toLocaleString('en-US')} items${p.throughput ? ` · ${p.throughput}` : ''}${p.eta ? ` · ETA ${p.eta}` : ''}`,
+    description: `**Task ID: \`${card.taskId}\`** — ${md(card.headline)}\n\`${p.bar}\` **${p.percent}%** · ${p.done.toLocaleString('en-US')}/${p.total.toLocaleString('en-US')} items${p.throughput ? ` · ${p.throughput}` : ''}${p.eta ? ` · ETA ${p.eta}` : ''}${cancel}`,
     color: COLORS[card.status] ?? 0x4a90d9,
     fields: [
-      { name: 'From', value: card.source, inline: true },
-      { name: 'To', value: card.destination, inline: true },
-      { name: 'Started by', value: mention(card.requester), inline: true },
-      ...card.steps.map((s) => ({ name: `${STATE_ICONS[s.state] ?? ''} ${s.label} — ${s.state}`, value: s.counters || '—' })),
-      ...(card.notes.length ? [{ name: 'Notes', value: card.notes.join('\n').slice(0, 1024) }] : []),
+      { name: 'From', value: md(clip(card.source, EMBED.account)), inline: true },
+      { name: 'To', value: md(clip(card.destination, EMBED.account)), inline: true },
+      { name: 'Started by', value: `${mention(card.requester)} ${stamp(card.createdAt, 'f')}`, inline: true },
+      ...card.steps.map((s) => ({ name: `${STATE_ICONS[s.state] ?? ''} ${s.label} — ${s.state}`, value: clip(md(s.counters), EMBED.fieldValue) || '—' })),
+      ...(card.notes.length ? [{ name: 'Notes', value: fitLines(card.notes.map((n) => md(clip(n, 400))), EMBED.notes, (n) => `…and ${n} more: the final report has them all.`) }] : []),
     ],
-    footer: { text: `Created ${card.createdAt.replace('T', ' ').slice(0, 16)} UTC · last update ${card.updatedAt.replace('T', ' ').slice(0, 19)} UTC` },
+    // Discord shows an embed's timestamp in each reader's own time zone.
+    footer: { text: 'Last update' },
+    timestamp: card.updatedAt,
   };
   // Rollback asks first: its button opens a confirmation, "rollback-yes" does it.
   const buttons = card.buttons.map((b) => button(id(b.action, card.taskId), b.label, b.style === 'danger' ? ButtonStyle.Danger : b.style === 'primary' ? ButtonStyle.Primary : ButtonStyle.Secondary));

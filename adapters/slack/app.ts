@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { App, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import { App, LogLevel, webApi, type Logger as BoltLogger } from '@slack/bolt';
 import type { Config, SlackConfig } from '../../src/config';
 import type { Logger } from '../../src/log';
 import type { TernService } from '../../src/service/service';
@@ -10,6 +10,8 @@ import { registerCommands } from './listeners/commands';
 import { registerActions } from './listeners/actions';
 import { registerViews } from './listeners/views';
 import { registerEvents } from './listeners/events';
+import { registerWorkspaceGuard } from './listeners/workspace';
+import { pacedSlack, SLACK_PACING, type SlackPacing } from './paced-client';
 
 export interface SlackBot {
   app: App;
@@ -29,6 +31,8 @@ export function createSlackBot(
   options: {
     /** Least time between two card edits in the workspace (chat.update is Tier 3). */
     editIntervalMs?: number;
+    /** The pacer's intervals (tests scale Slack's tiers down together with the stand-in's limits). */
+    pacing?: Partial<SlackPacing>;
     /** Backoff between Web API retries (after a 429 the client also waits Retry-After). */
     retryConfig?: { retries: number; minTimeout?: number; maxTimeout?: number };
   } = {},
@@ -44,7 +48,17 @@ export function createSlackBot(
     logger: boltLogger(log),
     logLevel: LogLevel.WARN,
   });
-  const cards = slackCards(app.client, service, service.feed(SURFACE), log, options.editIntervalMs);
+  // Cards get a client of their own that hands 429s to the pacer, so a rate-limited thread never
+  // stalls the app's answers to people (Bolt's client pauses all its calls on a 429).
+  const cardClient = new webApi.WebClient(slack.botToken, {
+    ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl.endsWith('/') ? slack.apiUrl : `${slack.apiUrl}/` } : {}),
+    ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
+    rejectRateLimitedCalls: true,
+    logger: boltLogger(log),
+  });
+  const pacing = { ...SLACK_PACING, ...(options.editIntervalMs !== undefined ? { editMs: options.editIntervalMs } : {}), ...options.pacing };
+  const paced = pacedSlack(cardClient, pacing, (lane, ms) => log.info({ lane, retryAfterMs: ms }, 'Slack rate limit: waiting'));
+  const cards = slackCards(paced, service, service.feed(SURFACE), log);
   const deps: SlackDeps = {
     service,
     cards,
@@ -54,6 +68,8 @@ export function createSlackBot(
     maxUploadBytes: config.maxUploadBytes,
     log,
   };
+  let ownTeam: string | undefined;
+  registerWorkspaceGuard(app, deps, () => ownTeam);
   registerEvents(app, deps);
   registerCommands(app, deps);
   registerActions(app, deps);
@@ -63,6 +79,8 @@ export function createSlackBot(
     app,
     cards,
     start: async () => {
+      // Which workspace this token serves: clicks from others are refused.
+      ownTeam = (await app.client.auth.test()).team_id;
       await app.start(slack.port);
       await cards.start();
       log.info({ mode: slack.appToken ? 'socket' : `http:${slack.port}` }, 'slack bot running');

@@ -3,6 +3,7 @@ import type { Logger } from '../../src/log';
 import type { Actor } from '../../src/service/actor';
 import type { TernService } from '../../src/service/service';
 import type { CardKeeper } from '../cards/keeper';
+import { slackTime } from './time';
 
 /** What every Slack listener works with. */
 export interface SlackDeps {
@@ -19,7 +20,7 @@ export function actorOf(deps: SlackDeps, userId: string): Actor {
   return { id: `slack:${userId}`, label: `<@${userId}>`, admin: deps.config.adminUsers.includes(userId) };
 }
 
-/** "14:02 UTC" for thread lines like "Cancelled by @x at 14:02 UTC". */
+/** Now, for thread lines like "Cancel asked by @x at 14:02", in each reader's time zone. */
 export function clock(now = new Date()): string {
-  return `${now.toISOString().slice(11, 16)} UTC`;
+  return slackTime(now, 'time');
 }

@@ -1,5 +1,8 @@
 import type { KnownBlock, Button } from './block-kit';
 import type { CardButton, StatusCard } from '../../commands/views';
+import { clip, fitLines } from '../cards/fit';
+import { esc, escClip, person } from './mrkdwn';
+import { slackTime } from './time';
 
 /** Block Kit for a status card. Action IDs carry the verb; the button value carries the task ID. */
 export const ACTION_IDS = { cancel: 'tern_cancel', rollback: 'tern_rollback', refresh: 'tern_refresh' } as const;
@@ -13,13 +16,21 @@ const STATE_ICONS: Record<string, string> = {
   cancelled: '⏹',
 };
 
+/** Block Kit's limits (https://api.slack.com/reference/block-kit/blocks), with room for our own words. */
+export const SLACK_LIMITS = { sectionText: 3000, field: 2000, account: 500, buttonLabel: 75, confirmText: 300, blocks: 50 };
+
 export function mention(requester: string): string {
-  return requester.startsWith('slack:') ? `<@${requester.slice('slack:'.length)}>` : requester.replace(/^\w+:/, '');
+  return requester.startsWith('slack:') ? `<@${requester.slice('slack:'.length)}>` : esc(requester.replace(/^\w+:/, ''));
 }
 
-const when = (iso: string) => iso.replace('T', ' ').slice(0, 16) + ' UTC';
+/** Someone the card names: an actor ID ("slack:U…") or a label the adapter made ("<@U…>"). */
+const who = (by: string) => (by.startsWith('slack:') ? mention(by) : person(by));
 
-export function cardBlocks(card: StatusCard): KnownBlock[] {
+/**
+ * `compact` drops the steps and notes: what is sent again when Slack refused the full card, so
+ * the card never stays at a stale state.
+ */
+export function cardBlocks(card: StatusCard, opts: { compact?: boolean } = {}): KnownBlock[] {
   const p = card.progress;
   const progressLine = [`\`${p.bar}\` *${p.percent}%*`, `${p.done.toLocaleString('en-US')}/${p.total.toLocaleString('en-US')} items`, p.throughput, p.eta && `ETA ${p.eta}`]
     .filter(Boolean)
@@ -30,19 +41,31 @@ export function cardBlocks(card: StatusCard): KnownBlock[] {
       type: 'section',
       fields: [
         { type: 'mrkdwn', text: `*Task ID*\n\`${card.taskId}\`` },
-        { type: 'mrkdwn', text: `*Status*\n${card.headline}` },
-        { type: 'mrkdwn', text: `*From*\n${card.source}` },
-        { type: 'mrkdwn', text: `*To*\n${card.destination}` },
+        { type: 'mrkdwn', text: `*Status*\n${esc(card.headline)}` },
+        { type: 'mrkdwn', text: `*From*\n${escClip(card.source, SLACK_LIMITS.account)}` },
+        { type: 'mrkdwn', text: `*To*\n${escClip(card.destination, SLACK_LIMITS.account)}` },
         { type: 'mrkdwn', text: `*Started by*\n${mention(card.requester)}` },
-        { type: 'mrkdwn', text: `*Created*\n${when(card.createdAt)}` },
+        { type: 'mrkdwn', text: `*Created*\n${slackTime(card.createdAt)}` },
       ],
     },
     { type: 'section', text: { type: 'mrkdwn', text: progressLine } },
-    ...card.steps.map(
-      (s): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: `${STATE_ICONS[s.state] ?? ''} *${s.label}* — ${s.state}\n${s.counters}` } }),
-    ),
-    { type: 'context', elements: [{ type: 'mrkdwn', text: [`Last update ${when(card.updatedAt)}`, ...card.notes].join(' · ') }] },
   ];
+  if (!opts.compact) {
+    for (const s of card.steps) {
+      blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `${STATE_ICONS[s.state] ?? ''} *${esc(s.label)}* — ${s.state}\n${escClip(s.counters, SLACK_LIMITS.field)}` } });
+    }
+    if (card.notes.length) {
+      // Each note escaped and bounded on its own, so no entity is cut in half.
+      const text = fitLines(card.notes.map((n) => escClip(n, SLACK_LIMITS.field)), SLACK_LIMITS.sectionText, (n) => `…and ${n} more: the final report has them all.`);
+      blocks.push({ type: 'section', text: { type: 'mrkdwn', text } });
+    }
+  }
+  const context = [`Last update ${slackTime(card.updatedAt)}`];
+  if (card.cancel) context.push(`Cancel asked by ${who(card.cancel.by)}${card.cancel.at ? ` at ${slackTime(card.cancel.at, 'time')}` : ''}`);
+  if (card.rollbackUntil) context.push(`Rollback possible until ${slackTime(card.rollbackUntil)}`);
+  if (card.rollback) context.push(`Rollback asked by ${who(card.rollback.by)} at ${slackTime(card.rollback.at, 'time')}`);
+  if (opts.compact && card.notes.length) context.push(`${card.notes.length} note${card.notes.length > 1 ? 's' : ''} too long for this card: \`/migrate status ${card.taskId}\` shows them`);
+  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: context.join(' · ') }] });
   if (card.buttons.length) blocks.push({ type: 'actions', block_id: `tern_card`, elements: card.buttons.map((b) => button(b, card.taskId)) });
   return blocks;
 }
@@ -51,14 +74,14 @@ function button(b: CardButton, taskId: string): Button {
   return {
     type: 'button',
     action_id: ACTION_IDS[b.action],
-    text: { type: 'plain_text', text: b.label },
+    text: { type: 'plain_text', text: clip(b.label, SLACK_LIMITS.buttonLabel) },
     value: taskId,
     ...(b.style ? { style: b.style } : {}),
     ...(b.confirm
       ? {
           confirm: {
             title: { type: 'plain_text', text: b.confirm.title },
-            text: { type: 'mrkdwn', text: b.confirm.text },
+            text: { type: 'mrkdwn', text: escClip(b.confirm.text, SLACK_LIMITS.confirmText) },
             confirm: { type: 'plain_text', text: b.confirm.confirm },
             deny: { type: 'plain_text', text: b.confirm.deny },
             style: 'danger',
@@ -70,5 +93,5 @@ function button(b: CardButton, taskId: string): Button {
 
 /** Notification text of the card (shown in notifications and where blocks are not). */
 export function cardText(card: StatusCard): string {
-  return `Migration ${card.taskId}: ${card.headline} (${card.progress.percent}%)`;
+  return `Migration ${card.taskId}: ${esc(card.headline)} (${card.progress.percent}%)`;
 }

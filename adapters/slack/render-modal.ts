@@ -1,6 +1,8 @@
 import type { KnownBlock, View, PlainTextOption } from './block-kit';
 import { ITEM_CHOICES, PASSWORD_HINT, SERVER_TYPES, type AccountFields, type MigrateFormValues, type Side } from '../../commands/migrate-form';
 import type { TaskView } from '../../src/task';
+import { esc } from './mrkdwn';
+import { accountLabel } from '../../commands/views';
 
 /**
  * The /migrate modal. Block IDs are the form's field names ("source.host"), so the command's
@@ -69,7 +71,7 @@ function accountBlocks(side: Side, f: AccountFields, errors: Record<string, stri
           } as KnownBlock,
         ]
       : []),
-    ...(said ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: said }] } as KnownBlock] : []),
+    ...(said ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: esc(said) }] } as KnownBlock] : []),
     input(`${side}.password`, 'Password', { hint: PASSWORD_HINT }),
     input(id('host'), 'Server', { initial: f.host, optional: true, placeholder: 'imap.example.com', hint: 'Empty with Autodetect (found from the address). Exchange: the EWS URL, or empty for Autodiscover.' }),
     input(id('port'), 'Port', { initial: f.port, optional: true, hint: 'Leave empty for the usual port (993 / 143, 995 / 110).' }),
@@ -89,7 +91,7 @@ function withErrors(blocks: KnownBlock[], errors: Record<string, string>): Known
   return blocks.flatMap((b) => {
     const id = 'block_id' in b ? b.block_id : undefined;
     const message = id && errors[fieldOfBlock(id)];
-    return message ? [b, { type: 'context', elements: [{ type: 'mrkdwn', text: `:warning: ${message}` }] } as KnownBlock] : [b];
+    return message ? [b, { type: 'context', elements: [{ type: 'mrkdwn', text: `:warning: ${esc(message)}` }] } as KnownBlock] : [b];
   });
 }
 
@@ -141,7 +143,7 @@ export function importModal(meta: ModalMetadata, fileName: string, values?: Part
     submit: { type: 'plain_text', text: 'Import' },
     close: { type: 'plain_text', text: 'Cancel' },
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: `Import *${fileName}* into:` } },
+      { type: 'section', text: { type: 'mrkdwn', text: `Import *${esc(fileName)}* into:` } },
       ...(Object.keys(errors).length && errors.file ? [{ type: 'section', text: { type: 'mrkdwn', text: `:warning: ${errors.file}` } } as KnownBlock] : []),
       ...accountBlocks('destination', values?.destination ?? {}, errors, meta.revision, undefined, false),
       ...itemsAndNotify(itemOptions.filter((o) => items.has(o.value ?? "")), itemOptions, values?.notify, errors),
@@ -157,10 +159,12 @@ export function checkingModal(): View {
   return messageModal('Migrate a mailbox', ':hourglass_flowing_sand: Checking the accounts… (logging in to both servers)');
 }
 
-export function createdModal(task: TaskView): View {
+/** `where`: a sentence in mrkdwn (made by the adapter) when the card is not in the channel. */
+export function createdModal(task: TaskView, where?: string): View {
+  const follow = where ?? 'the status card in the channel follows it';
   return messageModal(
     'Migration started',
-    `:white_check_mark: Task *\`${task.id}\`* is queued: ${task.source} → ${task.destination}.\nNote the task ID: the status card in the channel follows it, and \`/migrate status ${task.id} <source-email>\` shows it anywhere.`,
+    `:white_check_mark: Task *\`${task.id}\`* is queued: ${esc(accountLabel(task.sourceEndpoint))} → ${esc(accountLabel(task.destinationEndpoint))}.\nNote the task ID: ${where ? `${follow}\n` : `${follow}, and `}\`/migrate status ${task.id} &lt;source-email&gt;\` shows it anywhere.`,
   );
 }
 

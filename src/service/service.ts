@@ -343,7 +343,7 @@ export class TernService {
     const id = normalizeTaskId(taskId);
     if (!id) throw new TernError('TASK_NOT_FOUND', `"${taskId}" is not a task ID: task IDs look like T-7K3M9QXA.`);
     const task = this.rt.tasks.get(id);
-    if (!task) throw new TernError('TASK_NOT_FOUND', `There is no task ${id}. Check the ID (\`tern list\` shows yours).`);
+    if (!task) throw new TernError('TASK_NOT_FOUND', `There is no task ${id}. Check the ID: \`/migrate list\` in chat or \`tern list\` in a terminal shows yours.`);
     return task;
   }
 

@@ -209,6 +209,12 @@ export class TaskStore {
       .map((a) => ({ actor: a.actor, action: a.action, detail: a.detail ?? undefined, at: new Date(a.at).toISOString() }));
   }
 
+  /** The last rollback request of a task: who and when (from the audit log). */
+  private rollbackAsked(taskId: string): { by: string; at: string } | undefined {
+    const r = this.db.select().from(audit).where(and(eq(audit.taskId, taskId), eq(audit.action, 'task.rollback'))).orderBy(desc(audit.id)).limit(1).get();
+    return r ? { by: r.actor, at: new Date(r.at).toISOString() } : undefined;
+  }
+
   /** Servers chosen by autodetection when the task was created. */
   private detections(taskId: string): string[] | undefined {
     const rows = this.db.select({ detail: audit.detail }).from(audit).where(and(eq(audit.taskId, taskId), eq(audit.action, 'account.detected'))).all();
@@ -273,6 +279,7 @@ export class TaskStore {
       rollbackError: row.rollbackError ?? undefined,
       cancelledBy: row.cancelledBy ?? undefined,
       cancelledAt: iso(row.cancelRequestedAt),
+      rollbackAsked: status === 'rolling_back' || status === 'rolled_back' || row.rollbackError ? this.rollbackAsked(row.id) : undefined,
       notifyError: row.notify ? this.lastNotifyFailure(row.id) : undefined,
       detected: this.detections(row.id),
       rollbackNotes: row.status === 'rolled_back' ? this.rollbackNotes(row.id) : undefined,

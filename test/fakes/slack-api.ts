@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { blockProblems, mentionsIn } from './slack-blocks';
 
 /**
  * A stand-in for Slack's Web API (https://api.slack.com/web) on 127.0.0.1, close enough to the
@@ -25,6 +26,13 @@ export interface FakeSlackCall {
   rateLimited?: true;
   /** The JSON the fake answered. */
   response: Body;
+}
+
+/** A rate tier: calls a minute, the burst allowed, and whether it counts per channel or per workspace. */
+export interface FakeSlackTier {
+  perMinute: number;
+  burst: number;
+  per: 'channel' | 'workspace';
 }
 
 export interface FakeSlackOptions {
@@ -63,6 +71,30 @@ export interface FakeSlackMessage {
   thread_ts?: string;
   /** How many chat.update calls changed it. */
   edits: number;
+  /** Who the message notified when posted or edited (`@U…`, `!channel`, `!here`…), as Slack parses its mrkdwn. */
+  mentions: string[];
+}
+
+/** A message POSTed to a `response_url` (Bolt's respond()). */
+export interface FakeSlackResponse {
+  /** The path after /response/, which the harness makes `<user>/<n>`. */
+  key: string;
+  user: string;
+  body: Body;
+  at: number;
+}
+
+/** A file uploaded with files.uploadV2 (getUploadURLExternal → POST bytes → completeUploadExternal). */
+export interface FakeSlackUpload {
+  id: string;
+  filename: string;
+  /** What was POSTed to the upload URL. */
+  content: Buffer;
+  /** Set by completeUploadExternal: where it was shared, with its comment. */
+  channel?: string;
+  thread_ts?: string;
+  initial_comment?: string;
+  title?: string;
 }
 
 export interface FakeSlackDownload {
@@ -99,12 +131,34 @@ export interface FakeSlack {
   /** Latest state of every posted message, keyed `${channel}:${ts}` (see message()). */
   readonly messages: Map<string, FakeSlackMessage>;
   readonly downloads: FakeSlackDownload[];
+  /** Messages sent to response URLs (`${origin}/response/<user>/<n>`), in arrival order. */
+  readonly responses: FakeSlackResponse[];
+  /** A response URL for `user`, as Slack puts in a command or interaction payload. */
+  responseUrl(user: string): string;
+  /**
+   * The bot is not a member of `channel`: chat.postMessage and chat.postEphemeral answer
+   * not_in_channel there, as Slack does.
+   */
+  removeBotFrom(channel: string): void;
+  /** Files uploaded through files.getUploadURLExternal, by file id. */
+  readonly uploads: Map<string, FakeSlackUpload>;
+  /**
+   * Refuses (invalid_blocks) any message whose blocks serialise to more than `bytes` of JSON, as
+   * Slack does with an oversized payload; undefined lifts it.
+   */
+  limitBlocksBytes(bytes: number | undefined): void;
   callsTo(method: string): FakeSlackCall[];
   /**
    * The first call to `method` (past or future) that got through the rate limiter and satisfies
    * `predicate`; rejects after timeoutMs (default 5000). A predicate that throws counts as no match.
    */
   waitFor(method: string, predicate?: (call: FakeSlackCall) => boolean, timeoutMs?: number): Promise<FakeSlackCall>;
+  /**
+   * Enforces rate tiers as Slack does: each method gets `perMinute` calls (with bursts up to
+   * `burst`) per channel or per workspace; a call over it answers 429 with Retry-After (whole
+   * seconds, rounded up). Tests may scale Slack's numbers up to keep runs short.
+   */
+  enforceTiers(tiers: Record<string, FakeSlackTier>): void;
   /** The next `count` calls to `method` answer 429 with `Retry-After: retryAfterSeconds` (default 1). */
   rateLimit(method: string, opts: { count: number; retryAfterSeconds?: number }): void;
   /** Registers a file for files.info and download; returns the file object files.info will give. */
@@ -115,7 +169,7 @@ export interface FakeSlack {
   close(): Promise<void>;
 }
 
-const DEFAULT_SCOPES = ['chat:write', 'commands', 'files:read'];
+const DEFAULT_SCOPES = ['chat:write', 'commands', 'files:read', 'files:write'];
 
 /** Scope each implemented method needs, as Slack documents it (views.* and auth.test need none). */
 const REQUIRED_SCOPE: Record<string, string> = {
@@ -123,13 +177,15 @@ const REQUIRED_SCOPE: Record<string, string> = {
   'chat.update': 'chat:write',
   'chat.postEphemeral': 'chat:write',
   'files.info': 'files:read',
+  'files.getUploadURLExternal': 'files:write',
+  'files.completeUploadExternal': 'files:write',
 };
 
 /** Form fields WebClient sends as JSON text (it stringifies every non-primitive argument). */
-const JSON_FORM_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata', 'unfurls', 'user_auth_blocks']);
+const JSON_FORM_FIELDS = new Set(['files', 'blocks', 'attachments', 'view', 'metadata', 'unfurls', 'user_auth_blocks']);
 
 /** Slack's documented limits the adapter could plausibly trip over. */
-const LIMITS = { messageBlocks: 50, viewBlocks: 100, viewTitle: 24, viewButton: 24, privateMetadata: 3000, callbackId: 255 };
+const LIMITS = { viewBlocks: 100, viewTitle: 24, viewButton: 24, privateMetadata: 3000, callbackId: 255 };
 
 const SIGN_IN_PAGE = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Sign in | Slack</title></head>
 <body><h1>Sign in to your workspace</h1><form action="/signin" method="post"><input name="domain"></form></body></html>`;
@@ -150,7 +206,14 @@ class FakeSlackServer implements FakeSlack {
   readonly views = new Map<string, Body>();
   readonly messages = new Map<string, FakeSlackMessage>();
   readonly downloads: FakeSlackDownload[] = [];
+  readonly uploads = new Map<string, FakeSlackUpload>();
+  readonly responses: FakeSlackResponse[] = [];
   origin = '';
+  private readonly notIn = new Set<string>();
+  private tiers: Record<string, FakeSlackTier> = {};
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private responseCount = 0;
+  private blocksBytes: number | undefined;
 
   private readonly files = new Map<string, { input: FakeSlackFileInput; object: Body }>();
   private readonly rateLimits = new Map<string, { remaining: number; retryAfterSeconds: number }>();
@@ -167,6 +230,8 @@ class FakeSlackServer implements FakeSlack {
     'views.push': (b) => this.openView(b),
     'views.update': (b) => this.updateView(b),
     'files.info': (b) => this.fileInfo(b),
+    'files.getUploadURLExternal': (b) => this.uploadUrl(b),
+    'files.completeUploadExternal': (b) => this.completeUpload(b),
   };
 
   constructor(options: FakeSlackOptions) {
@@ -240,8 +305,25 @@ class FakeSlackServer implements FakeSlack {
     });
   }
 
+  enforceTiers(tiers: Record<string, FakeSlackTier>): void {
+    this.tiers = tiers;
+    this.buckets.clear();
+  }
+
   rateLimit(method: string, { count, retryAfterSeconds = 1 }: { count: number; retryAfterSeconds?: number }): void {
     this.rateLimits.set(method, { remaining: count, retryAfterSeconds });
+  }
+
+  responseUrl(user: string): string {
+    return `${this.origin}/response/${user}/${++this.responseCount}`;
+  }
+
+  removeBotFrom(channel: string): void {
+    this.notIn.add(channel);
+  }
+
+  limitBlocksBytes(bytes: number | undefined): void {
+    this.blocksBytes = bytes;
   }
 
   addFile(input: FakeSlackFileInput): Body {
@@ -261,7 +343,13 @@ class FakeSlackServer implements FakeSlack {
     this.views.clear();
     this.messages.clear();
     this.files.clear();
+    this.uploads.clear();
+    this.responses.length = 0;
+    this.notIn.clear();
+    this.tiers = {};
+    this.buckets.clear();
     this.rateLimits.clear();
+    this.blocksBytes = undefined;
   }
 
   // ---- HTTP routing ----
@@ -273,6 +361,10 @@ class FakeSlackServer implements FakeSlack {
     if (api && (req.method === 'POST' || req.method === 'GET')) return this.apiCall(api[1], req, raw, url.searchParams, res);
     const file = /^\/files\/([^/]+)\/([^/]+)$/.exec(url.pathname);
     if (file && req.method === 'GET') return this.download(decodeURIComponent(file[1]), req, res);
+    const response = /^\/response\/(([^/]+)\/\d+)$/.exec(url.pathname);
+    if (response && req.method === 'POST') return this.receiveResponse(response[1], response[2], raw, res);
+    const upload = /^\/upload\/v1\/([^/]+)$/.exec(url.pathname);
+    if (upload && req.method === 'POST') return this.receiveUpload(decodeURIComponent(upload[1]), req, raw, res);
     res.writeHead(404, { 'content-type': 'text/plain' });
     res.end('not found');
   }
@@ -285,7 +377,7 @@ class FakeSlackServer implements FakeSlack {
     const call: FakeSlackCall = { method, body, at: Date.now(), ...(token ? { token } : {}), response: {} };
 
     const denied = parsed.error ? fail(parsed.error) : this.checkAuth(method, token);
-    const limit = denied ? undefined : this.takeRateLimit(method);
+    const limit = denied ? undefined : (this.takeRateLimit(method) ?? this.takeTier(method, body));
     if (limit) {
       call.rateLimited = true;
       call.response = fail('ratelimited');
@@ -314,6 +406,24 @@ class FakeSlackServer implements FakeSlack {
     if (!rule || rule.remaining <= 0) return undefined;
     rule.remaining -= 1;
     return rule.retryAfterSeconds;
+  }
+
+  /** Seconds to wait when `method` is over its tier (a token bucket per channel or workspace). */
+  private takeTier(method: string, body: Body): number | undefined {
+    const tier = this.tiers[method];
+    if (!tier) return undefined;
+    const key = tier.per === 'channel' ? `${method}:${body.channel ?? body.channel_id ?? ''}` : method;
+    const now = Date.now();
+    const perMs = tier.perMinute / 60_000;
+    const b = this.buckets.get(key) ?? { tokens: tier.burst, at: now };
+    b.tokens = Math.min(tier.burst, b.tokens + (now - b.at) * perMs);
+    b.at = now;
+    this.buckets.set(key, b);
+    if (b.tokens >= 1) {
+      b.tokens -= 1;
+      return undefined;
+    }
+    return Math.max(1, Math.ceil((1 - b.tokens) / perMs / 1000));
   }
 
   private dispatch(method: string, body: Body): Body {
@@ -367,12 +477,32 @@ class FakeSlackServer implements FakeSlack {
     };
   }
 
+  /** Bolt's respond() POSTs JSON to the response URL; Slack answers a bare "ok". */
+  private receiveResponse(key: string, user: string, raw: Buffer, res: ServerResponse): void {
+    const body = parseJsonOr(raw.toString('utf8')) as Body;
+    this.responses.push({ key, user, body, at: Date.now() });
+    for (const waiter of [...this.waiters]) waiter({ method: 'response_url', body, at: Date.now(), response: { ok: true } });
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end('ok');
+  }
+
+  /** A bot posts to a user's ID in the app's DM with them (a D… channel); elsewhere it must be a member. */
+  private channelFor(channel: string): { id: string } | { error: string } {
+    if (/^[UW]/.test(channel)) return { id: `D${channel.slice(1)}` };
+    if (this.notIn.has(channel)) return { error: 'not_in_channel' };
+    return { id: channel };
+  }
+
   private postMessage(body: Body): Body {
     if (!body.channel) return fail('channel_not_found');
+    const target = this.channelFor(String(body.channel));
+    if ('error' in target) return fail(target.error);
+    body = { ...body, channel: target.id };
     if (!hasContent(body)) return fail('no_text');
-    if (Array.isArray(body.blocks) && body.blocks.length > LIMITS.messageBlocks) return fail('invalid_blocks');
+    const problems = this.blockProblems(body);
+    if (problems.length) return invalidBlocks(problems);
     const channel = String(body.channel);
-    const msg: FakeSlackMessage = { channel, ts: this.ids.ts(), text: body.text, blocks: body.blocks, edits: 0 };
+    const msg: FakeSlackMessage = { channel, ts: this.ids.ts(), text: body.text, blocks: body.blocks, edits: 0, mentions: mentionsIn(body.text, body.blocks) };
     if (body.thread_ts !== undefined) msg.thread_ts = String(body.thread_ts);
     this.messages.set(messageKey(channel, msg.ts), msg);
     return { ok: true, channel, ts: msg.ts, message: this.messagePayload(msg) };
@@ -383,16 +513,70 @@ class FakeSlackServer implements FakeSlack {
     const msg = this.messages.get(messageKey(String(body.channel), String(body.ts)));
     if (!msg) return fail('message_not_found');
     if (!hasContent(body)) return fail('no_text');
-    if (Array.isArray(body.blocks) && body.blocks.length > LIMITS.messageBlocks) return fail('invalid_blocks');
+    const problems = this.blockProblems(body);
+    if (problems.length) return invalidBlocks(problems);
     // Slack keeps whichever of text / blocks the update leaves out.
     if (body.text !== undefined) msg.text = body.text;
     if (body.blocks !== undefined) msg.blocks = body.blocks;
     msg.edits += 1;
+    msg.mentions = [...new Set([...msg.mentions, ...mentionsIn(body.text, body.blocks)])];
     return { ok: true, channel: msg.channel, ts: msg.ts, text: msg.text ?? '', message: this.messagePayload(msg) };
+  }
+
+  private blockProblems(body: Body): string[] {
+    const problems = blockProblems(body.blocks, body.text);
+    const size = body.blocks === undefined ? 0 : Buffer.byteLength(JSON.stringify(body.blocks));
+    if (this.blocksBytes !== undefined && size > this.blocksBytes) problems.push(`[ERROR] blocks payload too large (${size} bytes) [json-pointer:/blocks]`);
+    return problems;
+  }
+
+  private uploadUrl(body: Body): Body {
+    const length = Number(body.length);
+    if (!body.filename) return invalidArguments(['[ERROR] missing required field: filename']);
+    if (!Number.isInteger(length) || length <= 0) return invalidArguments(['[ERROR] missing required field: length']);
+    const id = this.ids.next('F');
+    this.uploads.set(id, { id, filename: String(body.filename), content: Buffer.alloc(0) });
+    return { ok: true, upload_url: `${this.origin}/upload/v1/${id}`, file_id: id };
+  }
+
+  /** The upload URL takes the bytes as a raw body or as a multipart form (WebClient sends a form). */
+  private receiveUpload(id: string, req: IncomingMessage, raw: Buffer, res: ServerResponse): void {
+    const entry = this.uploads.get(id);
+    if (!entry) {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('upload not found');
+      return;
+    }
+    entry.content = multipartFile(req.headers['content-type'], raw) ?? raw;
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end(`OK - ${entry.content.length}`);
+  }
+
+  private completeUpload(body: Body): Body {
+    const files = Array.isArray(body.files) ? (body.files as Array<{ id: string; title?: string }>) : undefined;
+    if (!files?.length) return invalidArguments(['[ERROR] missing required field: files']);
+    const done: Body[] = [];
+    for (const f of files) {
+      const entry = this.uploads.get(f.id);
+      if (!entry || entry.content.length === 0) return fail('file_not_found');
+      Object.assign(entry, { channel: body.channel_id, thread_ts: body.thread_ts, initial_comment: body.initial_comment, title: f.title ?? entry.filename });
+      done.push({ id: entry.id, name: entry.filename, title: entry.title, size: entry.content.length });
+    }
+    // Shared in a channel: Slack posts a message carrying the files (and the comment) there.
+    if (body.channel_id) {
+      const channel = String(body.channel_id);
+      const msg: FakeSlackMessage = { channel, ts: this.ids.ts(), text: body.initial_comment ?? '', edits: 0, mentions: mentionsIn(body.initial_comment, undefined) };
+      if (body.thread_ts !== undefined) msg.thread_ts = String(body.thread_ts);
+      this.messages.set(messageKey(channel, msg.ts), msg);
+    }
+    return { ok: true, files: done };
   }
 
   private postEphemeral(body: Body): Body {
     if (!body.channel) return fail('channel_not_found');
+    // Ephemeral messages need the bot in the channel, and do not work in a DM with it.
+    if (String(body.channel).startsWith('D')) return fail('channel_not_found');
+    if (this.notIn.has(String(body.channel))) return fail('not_in_channel');
     if (!body.user) return fail('user_not_found');
     if (!hasContent(body)) return fail('no_text');
     return { ok: true, message_ts: this.ids.ts() };
@@ -547,6 +731,11 @@ function fail(error: string): Body {
   return { ok: false, error };
 }
 
+/** Slack's answer to blocks over its limits: the details in response_metadata. */
+function invalidBlocks(messages: string[]): Body {
+  return { ok: false, error: 'invalid_blocks', response_metadata: { messages } };
+}
+
 /** Slack's answer to a malformed view: a generic error, the details in response_metadata. */
 function invalidArguments(messages: string[]): Body {
   return { ok: false, error: 'invalid_arguments', response_metadata: { messages } };
@@ -586,6 +775,23 @@ function viewProblems(view: unknown): string[] {
   if (!Array.isArray(v.blocks)) problems.push('[ERROR] missing required field: blocks [json-pointer:/view]');
   else if (v.blocks.length > LIMITS.viewBlocks) problems.push(`[ERROR] no more than ${LIMITS.viewBlocks} items allowed [json-pointer:/view/blocks]`);
   return problems;
+}
+
+/** The first file part of a multipart/form-data body. */
+function multipartFile(contentType: string | undefined, raw: Buffer): Buffer | undefined {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType ?? '');
+  if (!boundary) return undefined;
+  const marker = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
+  let at = raw.indexOf(marker);
+  while (at >= 0) {
+    const next = raw.indexOf(marker, at + marker.length);
+    if (next < 0) break;
+    const part = raw.subarray(at + marker.length, next);
+    const split = part.indexOf('\r\n\r\n');
+    if (split >= 0 && /filename=/.test(part.subarray(0, split).toString('latin1'))) return part.subarray(split + 4, part.length - 2);
+    at = next;
+  }
+  return undefined;
 }
 
 function bearer(req: IncomingMessage): string | undefined {

@@ -18,7 +18,10 @@ export interface SlackHarness {
   bot: SlackBot;
   /** Bolt's single HTTP endpoint. */
   eventsUrl: string;
-  slash(user: string, text: string): Promise<SlackHttpResult>;
+  /** `/migrate <text>` typed by `user` in `channel` (default CHANNEL; a D… id is a DM with the bot). */
+  slash(user: string, text: string, channel?: string): Promise<SlackHttpResult>;
+  /** Private answers sent to `user` through response URLs. */
+  privateTo(user: string): string[];
   /** Submits the modal `view` (as last sent to Slack) with the given input values. */
   submit(view: FakeView, user: string, values: Record<string, StateValue>): Promise<SlackHttpResult>;
   /** Clicks a button of a message the bot posted. */
@@ -60,7 +63,7 @@ export async function startSlackHarness(redisUrl: string, env: Record<string, st
   });
   const config = loadConfig(tern.env);
   const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', { pretty: false });
-  const newBot = () => createSlackBot({ ...config, slack: config.slack! }, tern.service, log, { editIntervalMs: 200, retryConfig: { retries: 10, minTimeout: 0, maxTimeout: 1 } });
+  const newBot = () => createSlackBot({ ...config, slack: config.slack! }, tern.service, log, { editIntervalMs: 200, pacing: { postMs: 100 }, retryConfig: { retries: 10, minTimeout: 0, maxTimeout: 1 } });
   let bot = newBot();
   let running = true;
   await bot.start();
@@ -77,7 +80,8 @@ export async function startSlackHarness(redisUrl: string, env: Record<string, st
       return bot;
     },
     eventsUrl,
-    slash: (userId, text) => postSlashCommand(eventsUrl, SIGNING_SECRET, { text, user_id: userId, channel_id: CHANNEL }),
+    slash: (userId, text, channel = CHANNEL) => postSlashCommand(eventsUrl, SIGNING_SECRET, { text, user_id: userId, channel_id: channel, response_url: fake.responseUrl(userId) }),
+    privateTo: (userId) => fake.responses.filter((r) => r.user === userId).map((r) => String(r.body.text)),
     submit: (view, userId, values) =>
       postInteraction(eventsUrl, SIGNING_SECRET, {
         type: 'view_submission',
@@ -108,7 +112,7 @@ export async function startSlackHarness(redisUrl: string, env: Record<string, st
         container: { type: 'message', message_ts: message.ts, channel_id: message.channel, is_ephemeral: false },
         channel: { id: message.channel, name: 'mail-moves' },
         message: { type: 'message', ts: message.ts, text: '' },
-        response_url: `https://hooks.slack.com/actions/${team.id}/1/unused`,
+        response_url: fake.responseUrl(userId),
         actions: [{ type: 'button', action_id: actionId, block_id: 'b', value, text: { type: 'plain_text', text: actionId }, action_ts: `${Date.now() / 1000}` }],
       }),
     clickInView: (userId, view, values, actionId, value) =>

@@ -1,4 +1,4 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
 import { TernError } from '../../../src/errors';
 import { ACTION_IDS } from '../render-card';
 import { DETECT_ACTION, formValues, importModal, migrateModal, withoutPasswords, type ModalMetadata } from '../render-modal';
@@ -6,22 +6,25 @@ import { detect, fillFromDetection } from '../../../commands/detect';
 import type { Side } from '../../../commands/migrate-form';
 import type { SlackDeps } from '../context';
 import { cancelTask, rollbackTask } from './task-actions';
+import { esc } from '../mrkdwn';
 
 export const IMPORT_ACTION = 'tern_import';
 
-/** Card buttons and the PST Import… button. Refusals and stale clicks get an ephemeral answer. */
+/**
+ * Card buttons and the PST Import… button. Refusals and stale clicks get a private answer through
+ * the click's response_url (which works in DMs, unlike chat.postEphemeral), never replacing the card.
+ */
 export function registerActions(app: App, deps: SlackDeps): void {
   const onTask = (run: (taskId: string, userId: string) => Promise<string | undefined>) =>
-    async ({ ack, body, action, client }: { ack: () => Promise<void>; body: BlockAction; action: ButtonAction; client: App['client'] }) => {
+    async ({ ack, body, action, respond }: { ack: () => Promise<void>; body: BlockAction; action: ButtonAction; respond: RespondFn }) => {
       await ack();
-      const channel = body.channel?.id ?? body.container?.channel_id;
+      const say = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text: esc(text) });
       try {
         const line = await run(action.value ?? '', body.user.id);
-        if (line && channel) await client.chat.postEphemeral({ channel, user: body.user.id, text: line });
+        if (line) await say(line);
       } catch (err) {
         if (!(err instanceof TernError)) deps.log.error({ err }, 'button failed');
-        const text = err instanceof TernError ? err.userMessage : 'Something went wrong on our side; it has been logged.';
-        if (channel) await client.chat.postEphemeral({ channel, user: body.user.id, text });
+        await say(err instanceof TernError ? err.userMessage : 'Something went wrong on our side; it has been logged.');
       }
     };
 

@@ -2,22 +2,26 @@ import type { App } from '@slack/bolt';
 import { parseSlash, USAGE } from '../../../commands/slash';
 import { status } from '../../../commands/status';
 import { list } from '../../../commands/list';
-import { statusCard } from '../../../commands/views';
+import { accountLabel, statusCard } from '../../../commands/views';
 import { statusText } from '../../../src/task';
 import { TernError } from '../../../src/errors';
 import { cardBlocks } from '../render-card';
 import { migrateModal } from '../render-modal';
 import { actorOf, type SlackDeps } from '../context';
+import { esc } from '../mrkdwn';
 import { cancelTask, rollbackTask } from './task-actions';
 
-/** `/migrate [status|cancel|rollback|list|help …]`. Answers other than the form are ephemeral. */
+/**
+ * `/migrate [status|cancel|rollback|list|help …]`. Answers other than the form are private, sent
+ * to the command's response_url: chat.postEphemeral fails in a DM with the bot and in channels
+ * the bot is not in, a response URL works wherever the command was typed.
+ */
 export function registerCommands(app: App, deps: SlackDeps): void {
-  app.command('/migrate', async ({ command, ack, client }) => {
+  app.command('/migrate', async ({ command, ack, client, respond }) => {
     const req = parseSlash(command.text ?? '');
     await ack();
     const actor = actorOf(deps, command.user_id);
-    const reply = (text: string, blocks?: object[]) =>
-      client.chat.postEphemeral({ channel: command.channel_id, user: command.user_id, text, ...(blocks ? { blocks: blocks as never } : {}) });
+    const reply = (text: string, blocks?: object[]) => respond({ response_type: 'ephemeral', text: esc(text), ...(blocks ? { blocks: blocks as never } : {}) });
     try {
       switch (req.kind) {
         case 'form':
@@ -32,7 +36,7 @@ export function registerCommands(app: App, deps: SlackDeps): void {
           return;
         case 'list': {
           const tasks = list(deps.service, {}, actor);
-          await reply(tasks.length ? tasks.map((t) => `\`${t.id}\` ${statusText(t.status)} — ${t.source} → ${t.destination}`).join('\n') : 'You have no tasks yet. `/migrate` starts one.');
+          await reply(tasks.length ? tasks.map((t) => `\`${t.id}\` ${statusText(t.status)} — ${accountLabel(t.sourceEndpoint)} → ${accountLabel(t.destinationEndpoint)}`).join('\n') : 'You have no tasks yet. `/migrate` starts one.');
           return;
         }
         case 'status': {

@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import type { SlackDeps } from '../context';
 import { IMPORT_ACTION } from './actions';
 import { bytes } from '../../../commands/views';
+import { esc } from '../mrkdwn';
 
 /** Remembers the last N keys seen: Slack retries events. */
 class RecentKeys {
@@ -42,9 +43,9 @@ export function registerEvents(app: App, deps: SlackDeps): void {
     await client.chat.postMessage({
       channel,
       ...(thread ? { thread_ts: thread } : {}),
-      text: `${file.name} (${bytes(file.size ?? 0)}) can be imported into a mailbox.`,
+      text: `${esc(file.name)} (${bytes(file.size ?? 0)}) can be imported into a mailbox.`,
       blocks: [
-        { type: 'section', text: { type: 'mrkdwn', text: `:inbox_tray: *${file.name}* (${bytes(file.size ?? 0)}) can be imported into a mailbox.` } },
+        { type: 'section', text: { type: 'mrkdwn', text: `:inbox_tray: *${esc(file.name)}* (${bytes(file.size ?? 0)}) can be imported into a mailbox.` } },
         { type: 'actions', elements: [{ type: 'button', action_id: IMPORT_ACTION, text: { type: 'plain_text', text: 'Import…' }, value, style: 'primary' }] },
       ],
     });

@@ -5,6 +5,8 @@ import { TernError } from '../../../src/errors';
 import { checkingModal, createdModal, fieldOfBlock, formValues, importModal, messageModal, migrateModal, withoutPasswords, IMPORT_CALLBACK, MIGRATE_CALLBACK, type ModalMetadata } from '../render-modal';
 import { actorOf, type SlackDeps } from '../context';
 import { downloadSlackFile } from '../download';
+import { esc } from '../mrkdwn';
+import type { TaskView } from '../../../src/task';
 
 type State = Parameters<typeof formValues>[0];
 
@@ -26,8 +28,7 @@ export function registerViews(app: App, deps: SlackDeps): void {
     let next;
     try {
       const task = await submitMigrateForm(deps.service, values, actorOf(deps, body.user.id));
-      next = createdModal(task);
-      await deps.cards.post(task, meta.channel);
+      next = await postCard(deps, task, meta.channel);
     } catch (err) {
       next = failureView(deps, err, () => migrateModal(meta, withoutPasswords(values), (err as FormErrors).errors));
     }
@@ -39,14 +40,13 @@ export function registerViews(app: App, deps: SlackDeps): void {
     const values = formValues(view.state.values as State);
     const info = await client.files.info({ file: meta.fileId! });
     const file = info.file!;
-    await ack({ response_action: 'update', view: messageModal('Import a PST file', `:hourglass_flowing_sand: Fetching *${file.name}* and checking the account…`) });
+    await ack({ response_action: 'update', view: messageModal('Import a PST file', `:hourglass_flowing_sand: Fetching *${esc(file.name ?? 'the file')}* and checking the account…`) });
     let next;
     try {
       if ((file.size ?? 0) > deps.maxUploadBytes) throw new TernError('BAD_UPLOAD', `${file.name} is larger than the ${deps.maxUploadBytes} bytes allowed (TERN_MAX_UPLOAD_BYTES).`);
       const local = await downloadSlackFile(file.url_private_download!, deps.botToken, { id: file.id!, name: file.name! }, deps.uploadsDir, deps.maxUploadBytes);
       const task = await importPst(deps.service, { file: local, fileName: file.name!, values }, actorOf(deps, body.user.id));
-      next = createdModal(task);
-      await deps.cards.post(task, meta.channel);
+      next = await postCard(deps, task, meta.channel);
     } catch (err) {
       next = failureView(deps, err, () => importModal(meta, file.name!, withoutPasswords(values), (err as FormErrors).errors));
     }
@@ -54,10 +54,24 @@ export function registerViews(app: App, deps: SlackDeps): void {
   });
 }
 
+/**
+ * The task's card, and the view that tells where it is: in the channel, in the requester's DM
+ * when the bot is not in the channel, or (Slack refused it) nowhere, with how to follow the task.
+ */
+async function postCard(deps: SlackDeps, task: TaskView, channel: string) {
+  try {
+    const place = await deps.cards.post(task, channel);
+    return createdModal(task, place.channel === channel ? undefined : `Tern is not in <#${channel}>: the status card is in your messages with Tern.`);
+  } catch (err) {
+    deps.log.warn({ task: task.id, err: (err as Error).message }, 'could not post the status card');
+    return createdModal(task, `The status card could not be posted in <#${channel}>. \`/migrate status ${task.id}\` shows the task, and \`/migrate cancel ${task.id}\` cancels it.`);
+  }
+}
+
 /** The form again with its errors, or a plain message for anything that is not about a field. */
 function failureView(deps: SlackDeps, err: unknown, form: () => ReturnType<typeof migrateModal>) {
   if (err instanceof FormErrors) return form();
-  if (err instanceof TernError) return messageModal('Not started', `:warning: ${err.userMessage}`);
+  if (err instanceof TernError) return messageModal('Not started', `:warning: ${esc(err.userMessage)}`);
   deps.log.error({ err }, 'form submission failed');
   return messageModal('Not started', ':warning: Something went wrong on our side; it has been logged.');
 }

@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse, type Server } 
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { messageProblems, notified } from './limits';
 import { GatewayDispatchEvents, GatewayOpcodes, InteractionType, ApplicationCommandType, ComponentType, ChannelType, type APIInteraction } from 'discord-api-types/v10';
 
 export interface DiscordCall {
@@ -27,6 +28,10 @@ export interface FakeMessage {
   components: any[];
   edits: number;
   thread?: string;
+  /** Who the message notified, under its allowed_mentions ("user:<id>", "role:<id>", "@everyone"). */
+  notified: string[];
+  /** Files attached (multipart `files[n]` parts). */
+  files: Array<{ name: string; content: string }>;
 }
 
 export const GUILD = '900000000000000001';
@@ -34,6 +39,10 @@ export const CHANNEL = '900000000000000002';
 export const APP_ID = '900000000000000003';
 export const BOT_ID = '900000000000000004';
 export const ADMIN_ROLE = '900000000000000005';
+/** The DM channel between the test's users and the bot (Discord gives each pair one; one is enough here). */
+export const DM_CHANNEL = '900000000000000006';
+/** Every permission but the bot's posting ones: Send Messages, Embed Links, threads (View Channel only). */
+export const VIEW_ONLY_PERMISSIONS = String(1n << 10n);
 
 let snowflake = BigInt(Date.now() - 1420070400000) << 22n;
 export const nextId = () => String(++snowflake);
@@ -49,6 +58,8 @@ export class FakeDiscord {
   private seq = 0;
   private readonly limits = new Map<string, { count: number; retryAfter: number }>();
   private readonly waiters = new Set<() => void>();
+  /** Channels the bot may not post in: POSTs there answer 403 Missing Access (50001). */
+  readonly denied = new Set<string>();
   /** Files served at /cdn/<name> (attachments). */
   readonly files = new Map<string, Buffer>();
 
@@ -147,7 +158,7 @@ export class FakeDiscord {
     const method = req.method ?? 'GET';
     const text = Buffer.concat(chunks).toString('utf8');
     const contentType = String(req.headers['content-type'] ?? '');
-    const body = text && contentType.includes('json') ? JSON.parse(text) : multipartJson(text, contentType);
+    const body = text && contentType.includes('json') ? JSON.parse(text) : multipartBody(text, contentType);
     const call: DiscordCall = { method, path, body, authorization: req.headers.authorization, at: Date.now(), response: undefined };
     this.calls.push(call);
     const limit = [...this.limits].find(([source]) => new RegExp(source).test(`${method} ${path}`));
@@ -164,7 +175,8 @@ export class FakeDiscord {
       res.writeHead(401, { 'content-type': 'application/json' });
       return void res.end(JSON.stringify(call.response));
     }
-    const [status, response] = this.handle(method, path, body);
+    const problems = (method === 'POST' || method === 'PATCH') && !path.endsWith('/callback') ? messageProblems(body) : [];
+    const [status, response] = problems.length ? [400, { message: 'Invalid Form Body', code: 50035, errors: problems }] : this.handle(method, path, body);
     call.response = response;
     // A 204 has no body, and so no content type (Discord sends none; clients would parse "").
     res.writeHead(status, status === 204 ? {} : { 'content-type': 'application/json' });
@@ -186,15 +198,18 @@ export class FakeDiscord {
       if (method === 'GET' || method === 'PATCH' || method === 'POST') return [200, this.message(CHANNEL, body ?? {}, m[3] ? `${m[2]}:${m[3]}` : undefined)];
       if (method === 'DELETE') return [204, undefined];
     }
+    if ((m = path.match(/^\/channels\/(\d+)\//)) && this.denied.has(m[1]) && method !== 'GET') return [403, { message: 'Missing Access', code: 50001 }];
     if (method === 'POST' && (m = path.match(/^\/channels\/(\d+)\/messages$/))) return [200, this.message(m[1], body)];
     if (method === 'PATCH' && (m = path.match(/^\/channels\/(\d+)\/messages\/(\d+)$/))) {
       const msg = this.messages.get(m[2]);
       if (!msg) return [404, { message: 'Unknown Message', code: 10008 }];
       Object.assign(msg, pick(body));
       msg.edits++;
+      msg.notified = [...new Set([...msg.notified, ...notified(body.content, body.allowed_mentions)])];
       return [200, this.payload(msg)];
     }
     if (method === 'POST' && (m = path.match(/^\/channels\/(\d+)\/messages\/(\d+)\/threads$/))) {
+      if (m[1] === DM_CHANNEL) return [400, { message: 'Cannot execute action on this channel type', code: 50024 }];
       const msg = this.messages.get(m[2]);
       if (!msg) return [404, { message: 'Unknown Message', code: 10008 }];
       msg.thread = m[2]; // Discord gives a thread started from a message the message's ID
@@ -208,14 +223,15 @@ export class FakeDiscord {
     if (existing) {
       Object.assign(existing, pick(body));
       existing.edits++;
+      existing.notified = [...new Set([...existing.notified, ...notified(body?.content, body?.allowed_mentions)])];
       return this.payload(existing);
     }
-    const msg: FakeMessage & { key?: string } = { id: nextId(), channel_id: channel, content: '', embeds: [], components: [], edits: 0, key, ...pick(body) };
+    const msg: FakeMessage & { key?: string } = { id: nextId(), channel_id: channel, content: '', embeds: [], components: [], edits: 0, key, notified: notified(body?.content, body?.allowed_mentions), files: body?.files ?? [], ...pick(body) };
     this.messages.set(msg.id, msg);
     return this.payload(msg);
   }
 
-  payload(msg: FakeMessage): any {
+  payload(msg: Omit<FakeMessage, 'notified' | 'files'>): any {
     return {
       id: msg.id,
       channel_id: msg.channel_id,
@@ -253,11 +269,23 @@ function pick(body: any): Partial<FakeMessage> {
   return out;
 }
 
-/** discord.js sends JSON, or multipart with a payload_json part when files are attached. */
-function multipartJson(text: string, contentType: string): any {
+/** discord.js sends JSON, or multipart with a payload_json part and `files[n]` parts when files are attached. */
+function multipartBody(text: string, contentType: string): any {
   if (!contentType.includes('multipart')) return text ? { raw: text } : undefined;
-  const m = text.match(/name="payload_json"\r\n(?:Content-Type: [^\r]*\r\n)?\r\n([\s\S]*?)\r\n--/);
-  return m ? JSON.parse(m[1]) : undefined;
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
+  if (!boundary) return undefined;
+  let body: any = {};
+  const files: Array<{ name: string; content: string }> = [];
+  for (const part of text.split(`--${boundary[1] ?? boundary[2]}`)) {
+    const split = part.indexOf('\r\n\r\n');
+    if (split < 0) continue;
+    const head = part.slice(0, split);
+    const content = part.slice(split + 4).replace(/\r\n$/, '');
+    const name = /name="([^"]+)"/.exec(head)?.[1];
+    if (name === 'payload_json') body = JSON.parse(content);
+    else if (name?.startsWith('files[')) files.push({ name: /filename="([^"]+)"/.exec(head)?.[1] ?? name, content });
+  }
+  return { ...body, files };
 }
 
 function guild(): any {
@@ -323,24 +351,42 @@ const base = (userId: string, roles: string[]) => ({
   ...userPayload(userId, roles),
 });
 
-export function slashInteraction(userId: string, sub: string, options: Array<{ name: string; type: number; value: string }> = [], opts: { roles?: string[]; resolved?: any } = {}): APIInteraction {
-  return {
+/** Where an interaction comes from: a guild channel (with the bot's permissions there) or the DM with the bot. */
+export interface InteractionPlace {
+  dm?: boolean;
+  /** The bot's permissions in the channel (`app_permissions`); default: all it needs. */
+  appPermissions?: string;
+  channel?: string;
+}
+
+/** The fields a DM interaction has instead of guild ones: `user`, no member, no guild. */
+function placed(i: any, place: InteractionPlace): any {
+  if (place.dm) {
+    const { member, guild_id: _g, guild_locale: _l, ...rest } = i;
+    return { ...rest, user: member.user, channel_id: DM_CHANNEL, channel: { id: DM_CHANNEL, type: ChannelType.DM, recipients: [member.user], last_message_id: null, flags: 0 }, authorizing_integration_owners: { '1': member.user.id }, context: 1 };
+  }
+  const channel = place.channel ?? CHANNEL;
+  return { ...i, channel_id: channel, channel: { ...i.channel, id: channel }, ...(place.appPermissions ? { app_permissions: place.appPermissions } : {}) };
+}
+
+export function slashInteraction(userId: string, sub: string, options: Array<{ name: string; type: number; value: string }> = [], opts: { roles?: string[]; resolved?: any } & InteractionPlace = {}): APIInteraction {
+  return placed({
     ...base(userId, opts.roles ?? []),
     type: InteractionType.ApplicationCommand,
     data: { id: nextId(), name: 'migrate', type: ApplicationCommandType.ChatInput, options: [{ type: 1, name: sub, options }], ...(opts.resolved ? { resolved: opts.resolved } : {}) },
-  } as unknown as APIInteraction;
+  }, opts) as unknown as APIInteraction;
 }
 
-export function buttonInteraction(userId: string, customId: string, message: any, roles: string[] = []): APIInteraction {
-  return { ...base(userId, roles), type: InteractionType.MessageComponent, data: { custom_id: customId, component_type: ComponentType.Button }, message } as unknown as APIInteraction;
+export function buttonInteraction(userId: string, customId: string, message: any, roles: string[] = [], place: InteractionPlace = {}): APIInteraction {
+  return placed({ ...base(userId, roles), type: InteractionType.MessageComponent, data: { custom_id: customId, component_type: ComponentType.Button }, message }, place) as unknown as APIInteraction;
 }
 
 /** A modal submission: text values by custom ID, and select values (arrays). */
-export function modalInteraction(userId: string, customId: string, values: Record<string, string | string[]>, roles: string[] = [], message?: any): APIInteraction {
+export function modalInteraction(userId: string, customId: string, values: Record<string, string | string[]>, roles: string[] = [], message?: any, place: InteractionPlace = {}): APIInteraction {
   const components = Object.entries(values).map(([id, v]) => ({
     type: ComponentType.Label,
     id: 1,
     component: Array.isArray(v) ? { type: ComponentType.StringSelect, id: 2, custom_id: id, values: v } : { type: ComponentType.TextInput, id: 2, custom_id: id, value: v },
   }));
-  return { ...base(userId, roles), type: InteractionType.ModalSubmit, data: { custom_id: customId, components }, ...(message ? { message } : {}) } as unknown as APIInteraction;
+  return placed({ ...base(userId, roles), type: InteractionType.ModalSubmit, data: { custom_id: customId, components }, ...(message ? { message } : {}) }, place) as unknown as APIInteraction;
 }

@@ -1,0 +1,219 @@
+// Chat edge cases (issue 19) against the Slack and Discord stand-ins, driven by the real Bolt
+// WebClient and discord.js: escaping, Block Kit and Discord limits, long reports as files.
+// Tasks are real (logins checked against Dovecot); their progress is written to the store as a
+// worker would, so each case sets up exactly the folder names and counts it needs.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDovecot, type DovecotServer } from './support/dovecot';
+import { startRedis, type TestRedis } from './support/redis';
+import { folder, startChatPair, type ChatPair } from './support/chat-pair';
+import { BLOCK_LIMITS } from './fakes/slack-blocks';
+import { CHANNEL as DISCORD_CHANNEL } from './fakes/discord';
+import { postInteraction, randomTriggerId } from './support/slack-requests';
+import { SIGNING_SECRET } from './support/slack-harness';
+import { ACTION_IDS } from '../adapters/slack/render-card';
+
+const SLACK_CHANNEL = 'C0EDGECHAN';
+const SLACK_USER = 'U0EDGEUSER';
+const DISCORD_USER = '920000000000000001';
+
+let dovecot: DovecotServer;
+let redis: TestRedis;
+let chat: ChatPair;
+
+beforeAll(async () => {
+  [dovecot, redis] = await Promise.all([startDovecot('slash'), startRedis()]);
+  chat = await startChatPair(redis.url, dovecot);
+});
+
+afterAll(async () => {
+  await chat?.close();
+  await Promise.all([dovecot?.stop(), redis?.stop()]);
+});
+
+const json = (v: unknown) => JSON.stringify(v) ?? '';
+
+async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A task with a card on both platforms, ended with `folders`. */
+async function endedTask(folders: ReturnType<typeof folder>[]) {
+  const slackTask = await chat.createTask(`slack:${SLACK_USER}`);
+  await chat.slackBot.cards.post(slackTask, SLACK_CHANNEL);
+  const discordTask = await chat.createTask(`discord:${DISCORD_USER}`);
+  await chat.discordBot.cards.post(discordTask, DISCORD_CHANNEL);
+  chat.finish(slackTask.id, folders);
+  chat.finish(discordTask.id, folders);
+  const slackCard = chat.slack.callsTo('chat.postMessage').find((c) => !c.body.thread_ts && json(c.body.blocks).includes(slackTask.id))!;
+  const discordCard = chat.discord.callsTo('POST', new RegExp(`^/channels/${DISCORD_CHANNEL}/messages$`)).find((c) => json(c.body.embeds).includes(discordTask.id))!;
+  return { slackTask, discordTask, slackTs: slackCard.response.ts as string, discordCardId: discordCard.response.id as string };
+}
+
+const slackThread = (ts: string) => [...chat.slack.messages.values()].filter((m) => m.thread_ts === ts);
+const discordThread = (id: string) => [...chat.discord.messages.values()].filter((m) => m.channel_id === id);
+
+describe('escaping (Slack mrkdwn, Discord markdown) and who gets notified', () => {
+  const hostile = ['<!channel> & <!here>', `<@U0STRANGER> report`, '@everyone <@920000000000000002> *bold* _it_'];
+
+  it('folder names are shown as text: no channel ping, no stranger mentioned; only the requester is notified, at the end', async () => {
+    const { slackTask, slackTs, discordCardId } = await endedTask(hostile.map((n) => folder(n, { warning: `${n} kept <3 messages` })));
+    const report = await until('the Slack report', () => slackThread(slackTs).find((m) => m.text?.startsWith('Completed')));
+    expect(report.text).toContain('&lt;!channel&gt; &amp; &lt;!here&gt;');
+    expect(report.text).toContain('&lt;@U0STRANGER&gt; report');
+    // The stand-in parses mentions as Slack does: the requester, and nobody else, anywhere.
+    expect(report.mentions).toEqual([`@${SLACK_USER}`]);
+    await chat.slackBot.cards.idle();
+    const card = await until('the completed Slack card', () => {
+      const m = chat.slack.message(SLACK_CHANNEL, slackTs);
+      return m && json(m.blocks).includes('Completed') && m;
+    });
+    expect(json(card.blocks)).toContain('&lt;!channel&gt; &amp; &lt;!here&gt; kept &lt;3 messages');
+    for (const m of chat.slack.messages.values()) expect(m.mentions.filter((x) => x !== `@${SLACK_USER}`), m.text).toEqual([]);
+    expect(slackTask.id).toBeTruthy();
+
+    const thread = await until('the Discord report', () => discordThread(discordCardId).find((m) => m.content.startsWith('Completed')));
+    expect(thread.content).toContain('\\<@920000000000000002>');
+    expect(thread.content).toContain('\\*bold\\*');
+    expect(thread.content).toContain(`<@${DISCORD_USER}>`);
+    expect(thread.notified).toEqual([`user:${DISCORD_USER}`]);
+    await chat.discordBot.cards.idle();
+    for (const m of chat.discord.messages.values()) expect(m.notified.filter((x) => x !== `user:${DISCORD_USER}`), m.content).toEqual([]);
+    const embed = json(chat.discord.messages.get(discordCardId)!.embeds);
+    expect(embed).toContain('\\\\*bold\\\\*');
+  });
+});
+
+describe('limits: every text bounded, a refused card retried shorter, a long report sent whole as a file', () => {
+  const many = Array.from({ length: 60 }, (_, i) => folder(`Archive/${String(i).padStart(3, '0')}-${'x'.repeat(180)}`, { warning: `the server counts ${i} more than were copied: ${'y'.repeat(150)}` }));
+
+  it('60 folders with long names and warnings: the cards are accepted and summarised, the reports arrive whole as files', async () => {
+    const { slackTask, discordTask, slackTs, discordCardId } = await endedTask(many);
+    await chat.slackBot.cards.idle();
+    await chat.discordBot.cards.idle();
+    const refused = chat.slack.calls.filter((c) => c.response.ok === false);
+    expect(refused.map((c) => `${c.method}: ${json(c.response.response_metadata)}`)).toEqual([]);
+    const card = await until('the completed Slack card', () => {
+      const m = chat.slack.message(SLACK_CHANNEL, slackTs);
+      return m && json(m.blocks).includes('Completed') && m;
+    });
+    const sections = (card.blocks as Array<{ type: string; text?: { text: string } }>).filter((b) => b.type === 'section' && b.text);
+    expect(Math.max(...sections.map((b) => b.text!.text.length))).toBeLessThanOrEqual(BLOCK_LIMITS.sectionText);
+    expect(json(card.blocks)).toMatch(/…and \d+ more: the final report has them all/);
+
+    const upload = await until('the Slack report file', () => [...chat.slack.uploads.values()].find((u) => u.thread_ts === slackTs && u.initial_comment));
+    const file = upload.content.toString('utf8');
+    for (const f of many) expect(file).toContain(f.sourceFolder);
+    expect(upload.filename).toBe(`${slackTask.id}-report.txt`);
+    expect(upload.initial_comment).toContain(`<@${SLACK_USER}>`);
+    expect(upload.initial_comment).toContain('The full report (');
+    expect(chat.slack.callsTo('files.completeUploadExternal')[0].body.channel_id).toBe(SLACK_CHANNEL);
+
+    expect(chat.discord.calls.filter((c) => c.response?.code === 50035)).toEqual([]);
+    const embed = chat.discord.messages.get(discordCardId)!;
+    expect(json(embed.embeds)).toContain('Completed');
+    const report = await until('the Discord report attachment', () => discordThread(discordCardId).find((m) => m.files.length));
+    expect(report.files[0].name).toBe(`${discordTask.id}-report.txt`);
+    for (const f of many) expect(report.files[0].content).toContain(f.sourceFolder);
+    expect(report.content.length).toBeLessThanOrEqual(2000);
+    expect(report.notified).toEqual([`user:${DISCORD_USER}`]);
+  });
+
+  it('a card Slack refuses for its size is sent again compact, so it never stays at "Queued"', async () => {
+    chat.slack.limitBlocksBytes(2_000);
+    try {
+      const { slackTs } = await endedTask([folder('INBOX', { warning: 'z'.repeat(1500) })]);
+      await chat.slackBot.cards.idle();
+      const card = await until('the completed card', () => {
+        const m = chat.slack.message(SLACK_CHANNEL, slackTs);
+        return m && json(m.blocks).includes('Completed') && m;
+      });
+      expect(chat.slack.callsTo('chat.update').some((c) => c.response.error === 'invalid_blocks')).toBe(true);
+      expect(json(card.blocks)).toContain('too long for this card');
+      expect(json(card.blocks)).toContain('tern_rollback');
+    } finally {
+      chat.slack.limitBlocksBytes(undefined);
+    }
+  });
+});
+
+describe('rate limits: 20 tasks at once in one channel', () => {
+  it('every milestone and final report arrives once, in order; Retry-After is honoured; identical edits are not resent', async () => {
+    // Slack's tiers, scaled ten times up to keep the test short: posts per channel, edits per workspace.
+    chat.slack.enforceTiers({ 'chat.postMessage': { perMinute: 600, burst: 3, per: 'channel' }, 'chat.update': { perMinute: 600, burst: 3, per: 'workspace' } });
+    try {
+      const tasks = await Promise.all(Array.from({ length: 20 }, () => chat.createTask(`slack:${SLACK_USER}`)));
+      const places = await Promise.all(tasks.map((t) => chat.slackBot.cards.post(t, SLACK_CHANNEL)));
+      for (const t of tasks) {
+        chat.tern.runtime.tasks.updateStep(t.id, 'emails', { status: 'running', total: 2, startedAt: Date.now() });
+        chat.slackBot.cards.refresh(t.id);
+      }
+      for (const t of tasks) chat.finish(t.id, [folder(`INBOX-${t.id}`)]);
+      await until('every final report', () => places.every((p) => slackThread(p.messageId).some((m) => m.text?.startsWith('Completed'))), 60_000);
+      await chat.slackBot.cards.idle();
+
+      for (const [i, p] of places.entries()) {
+        const lines = slackThread(p.messageId).map((m) => (m.text ?? '').split('\n')[0]);
+        expect(lines, tasks[i].id).toEqual(['▶ E-mails started', '✅ E-mails done: 2 copied · 0 already there · 0 failed of 2 · 0 B', `Completed: ${tasks[i].id}`]);
+        expect(json(chat.slack.message(SLACK_CHANNEL, p.messageId)!.blocks)).toContain('Completed');
+        const edits = chat.slack.callsTo('chat.update').filter((c) => c.body.ts === p.messageId && c.response.ok).map((c) => json(c.body.blocks));
+        for (let k = 1; k < edits.length; k++) expect(edits[k], 'an identical edit was resent').not.toBe(edits[k - 1]);
+      }
+      const limited = chat.slack.calls.filter((c) => c.rateLimited);
+      expect(limited.length, 'the stand-in enforced the tiers').toBeGreaterThan(0);
+      // After a 429 the lane waited Retry-After (1 s) before its next call.
+      for (const c of limited.filter((x) => x.method === 'chat.postMessage')) {
+        const next = chat.slack.calls.find((x) => x.method === 'chat.postMessage' && x.body.channel === c.body.channel && x.at > c.at);
+        if (next) expect(next.at - c.at).toBeGreaterThanOrEqual(950);
+      }
+    } finally {
+      chat.slack.enforceTiers({});
+    }
+  });
+});
+
+describe('people: mentions, time zones, who pressed what, no account URLs', () => {
+  it('Rollback pressed in Slack: who and when on the card (in the reader\'s time zone) and in the thread', async () => {
+    const { slackTask, slackTs } = await endedTask([folder('INBOX')]);
+    await until('the final report', () => slackThread(slackTs).some((m) => m.text?.startsWith('Completed')));
+    const res = await postInteraction(chat.slackEventsUrl, SIGNING_SECRET, {
+      type: 'block_actions',
+      team: { id: chat.slack.identity.teamId, domain: chat.slack.identity.teamDomain },
+      user: { id: SLACK_USER, username: 'edge', name: 'edge', team_id: chat.slack.identity.teamId },
+      api_app_id: chat.slack.identity.appId,
+      token: 'legacy-verification-token',
+      trigger_id: randomTriggerId(),
+      container: { type: 'message', message_ts: slackTs, channel_id: SLACK_CHANNEL, is_ephemeral: false },
+      channel: { id: SLACK_CHANNEL, name: 'edges' },
+      message: { type: 'message', ts: slackTs, text: '' },
+      response_url: chat.slack.responseUrl(SLACK_USER),
+      actions: [{ type: 'button', action_id: ACTION_IDS.rollback, block_id: 'tern_card', value: slackTask.id, text: { type: 'plain_text', text: 'Rollback' }, action_ts: `${Date.now() / 1000}` }],
+    });
+    expect(res.status).toBe(200);
+    const line = await until('the rollback line in the thread', () => slackThread(slackTs).find((m) => m.text?.startsWith('↩ Rollback asked by')));
+    expect(line.text).toMatch(new RegExp(`^↩ Rollback asked by <@${SLACK_USER}> at <!date\\^\\d+\\^\\{time\\}\\|\\d\\d:\\d\\d UTC>$`));
+    const card = await until('the card naming who asked', () => {
+      const m = chat.slack.message(SLACK_CHANNEL, slackTs);
+      return m && json(m.blocks).includes('Rollback asked by') && m;
+    });
+    expect(json(card.blocks)).toMatch(new RegExp(`Rollback asked by <@${SLACK_USER}> at <!date\\^\\d+\\^\\{time\\}\\|\\d\\d:\\d\\d UTC>`));
+    expect(json(card.blocks)).toMatch(/\*Created\*\\n<!date\^\d+\^\{date_short_pretty\} \{time\}\|/);
+  });
+
+  it('Discord shows times as <t:…> timestamps; no account URL with user info reached either platform', async () => {
+    const { discordCardId } = await endedTask([folder('INBOX')]);
+    await chat.discordBot.cards.idle();
+    const embed = chat.discord.messages.get(discordCardId)!.embeds[0];
+    expect(embed.fields.find((f: { name: string }) => f.name === 'Started by').value).toMatch(new RegExp(`^<@${DISCORD_USER}> <t:\\d+:f>$`));
+    expect(embed.timestamp).toBeDefined();
+    expect(json(embed)).not.toContain('UTC');
+    expect(json(embed)).toContain('alice on IMAP 127.0.0.1:');
+    const sent = json(chat.slack.calls.map((c) => c.body)) + json(chat.discord.calls.map((c) => c.body));
+    expect(sent).not.toMatch(/(imaps?|pop3s?|ews):\/\/[^"\s]*@/);
+  });
+});
