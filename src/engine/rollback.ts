@@ -86,7 +86,7 @@ async function undo(deps: EngineDeps, journal: RunJournal, taskId: string, accou
     const entries = journal.entries(taskId);
     const of = (kinds: string[]) => entries.filter((e) => kinds.includes(e.kind));
     kept.push(...(await removeMessages(journal, taskId, of(['message']), ports.mail)));
-    await removeItems(journal, taskId, of([...PIM_KINDS, 'item']), ports.pim);
+    kept.push(...(await removeItems(journal, taskId, of([...PIM_KINDS, 'item']), ports.pim)));
     const snapshots = of(['snapshot']);
     if (snapshots.length) kept.push(...(await restoreSettings(journal, snapshots, await ports.settings())));
     kept.push(...(await removeFolders(journal, of(['folder']), ports)));
@@ -128,9 +128,12 @@ async function removeMessages(journal: RunJournal, taskId: string, entries: Jour
   return kept;
 }
 
-/** Contacts, groups, events and tasks by id; an intent whose answer never came is found by its stamp. */
-async function removeItems(journal: RunJournal, taskId: string, entries: JournalEntry[], port: () => Promise<PimDestination>): Promise<void> {
-  if (!entries.length) return;
+/**
+ * Contacts, groups, events and tasks by id; an intent whose answer never came is found by its stamp.
+ * What the destination kept because it was edited since (a DAV ETag that changed) is said.
+ */
+async function removeItems(journal: RunJournal, taskId: string, entries: JournalEntry[], port: () => Promise<PimDestination>): Promise<string[]> {
+  if (!entries.length) return [];
   const pim = await port();
   for (const [path, inFolder] of groupBy(entries.filter((e) => !e.ref), (e) => e.folder)) {
     // Older journals say "item" without the kind: every kind that has a folder there is looked at.
@@ -143,11 +146,14 @@ async function removeItems(journal: RunJournal, taskId: string, entries: Journal
     claimIntents(journal, taskId, inFolder, candidates, false);
   }
   const confirmed = entries.filter((e) => e.ref);
+  const kept: string[] = [];
   for (let i = 0; i < confirmed.length; i += REMOVE_BATCH) {
     const batch = confirmed.slice(i, i + REMOVE_BATCH);
-    await pim.remove(batch.map((e) => e.ref!));
+    const outcome = await pim.remove(batch.map((e) => e.ref!));
+    if (outcome) kept.push(...outcome.kept);
     batch.forEach((e) => journal.drop(e.id));
   }
+  return kept;
 }
 
 /** Deepest first, so a created parent is empty of created children when its turn comes; a folder holding others' things stays. */
