@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real servers the integration tests run against (Dovecot IMAP/POP3, Redis, Radicale
-# CalDAV/CardDAV) and the
-# openssl tool (test certificates for the HTTPS download tests) when they are missing, using
-# Debian's packages. Runs before `npm test`; does nothing when all is there.
+# CalDAV/CardDAV) and the openssl tool (test certificates for the HTTPS download tests) when they
+# are missing, using Debian's packages. Runs before `npm test`; does nothing when all is there.
 set -euo pipefail
 missing=()
 dpkg -s dovecot-imapd >/dev/null 2>&1 || missing+=(dovecot-imapd)

@@ -39,3 +39,15 @@ export function httpError(account: AccountCredentials, status: number, doing: st
   const retryable = status === 429 || status >= 500;
   return new TernError(retryable ? 'UNREACHABLE' : 'PROTOCOL_ERROR', `${account.host} answered HTTP ${status} while ${doing}.`, { httpStatus: status, retryable });
 }
+
+/** A tsdav call whose failure (it throws on some HTTP errors) becomes one of ours, naming what was being done. */
+export async function guarded<T>(account: AccountCredentials, doing: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof TernError) throw err;
+    const status = /\b([45]\d\d)\b/.exec(String((err as Error)?.message ?? ''))?.[1];
+    if (status) throw httpError(account, Number(status), doing);
+    throw new TernError('PROTOCOL_ERROR', `${account.host} gave an answer Tern cannot read while ${doing}.`, { cause: err });
+  }
+}

@@ -2,7 +2,7 @@ import { addressBookMultiGet, calendarMultiGet, calendarQuery, propfind } from '
 import type { AccountCredentials } from '../../ports/account';
 import { TernError } from '../../errors';
 import type { Collection } from './collections';
-import { httpError, type DavFetch } from './http';
+import { guarded, httpError, type DavFetch } from './http';
 
 /** Hrefs per calendar-multiget / addressbook-multiget: one request per batch, not one per item. */
 export const MULTIGET_BATCH = 100;
@@ -18,10 +18,11 @@ const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : ty
 
 /** The resources of a collection (of one component, for a calendar), each with its ETag. */
 export async function listObjects(c: Collection, account: AccountCredentials, fetch: DavFetch, component?: string): Promise<DavObject[]> {
-  const answers =
+  const answers = await guarded(account, `listing ${c.path}`, () =>
     c.type === 'calendar' && component
-      ? await calendarQuery({ url: c.url, props: { 'd:getetag': {} }, filters: { 'c:comp-filter': { _attributes: { name: 'VCALENDAR' }, 'c:comp-filter': { _attributes: { name: component } } } }, depth: '1', fetch })
-      : await propfind({ url: c.url, props: { 'd:getetag': {}, 'd:resourcetype': {} }, depth: '1', fetch });
+      ? calendarQuery({ url: c.url, props: { 'd:getetag': {} }, filters: { 'c:comp-filter': { _attributes: { name: 'VCALENDAR' }, 'c:comp-filter': { _attributes: { name: component } } } }, depth: '1', fetch })
+      : propfind({ url: c.url, props: { 'd:getetag': {}, 'd:resourcetype': {} }, depth: '1', fetch }),
+  );
   if (answers.length === 1 && !answers[0].ok && answers[0].status) {
     if (answers[0].status === 404) return [];
     throw httpError(account, answers[0].status, `listing ${c.path}`);
@@ -40,10 +41,11 @@ export async function* fetchObjects(c: Collection, objects: DavObject[], account
   for (let i = 0; i < objects.length; i += MULTIGET_BATCH) {
     const batch = objects.slice(i, i + MULTIGET_BATCH);
     const objectUrls = batch.map((o) => new URL(o.url).pathname);
-    const answers =
+    const answers = await guarded(account, `reading ${c.path}`, () =>
       c.type === 'calendar'
-        ? await calendarMultiGet({ url: c.url, props: { 'd:getetag': {}, 'c:calendar-data': {} }, objectUrls, depth: '1', fetch })
-        : await addressBookMultiGet({ url: c.url, props: { 'd:getetag': {}, 'card:address-data': {} }, objectUrls, depth: '1', fetch });
+        ? calendarMultiGet({ url: c.url, props: { 'd:getetag': {}, 'c:calendar-data': {} }, objectUrls, depth: '1', fetch })
+        : addressBookMultiGet({ url: c.url, props: { 'd:getetag': {}, 'card:address-data': {} }, objectUrls, depth: '1', fetch }),
+    );
     if (answers.length === 1 && !answers[0].ok && answers[0].status && !answers[0].props) throw httpError(account, answers[0].status, `reading ${c.path}`);
     const out: DavObject[] = [];
     for (const a of answers) {

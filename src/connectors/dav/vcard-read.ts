@@ -111,7 +111,7 @@ function readPhoto(card: Component, lost: Set<string>): ContactData['photo'] {
   if (data && data[2]) return { name: 'photo', contentType: data[1] ?? 'image/jpeg', base64: data[3] };
   const encoding = String(p.getParameter('encoding') ?? '').toLowerCase();
   if (encoding === 'b' || encoding === 'base64') {
-    const type = typesOf(p)[0] ?? 'jpeg';
+    const type = String(p.getParameter('mediatype') ?? '') || (typesOf(p)[0] ?? 'jpeg');
     return { name: 'photo', contentType: type.includes('/') ? type : `image/${type}`, base64: value.replace(/\s+/g, '') };
   }
   lost.add('PHOTO (a link to a picture, not the picture)');
