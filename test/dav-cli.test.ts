@@ -37,7 +37,7 @@ function tern(args: string[], env: Record<string, string>): Promise<{ code: numb
 }
 
 const lastJson = (out: string) => JSON.parse(out.trim().split('\n').pop()!);
-const stepsOf = (task: { steps: Array<{ kind: string }> }) => Object.fromEntries(task.steps.map((s) => [s.kind, s]));
+const stepsOf = (task: { steps: Array<{ kind: string; total: number }> }) => Object.fromEntries(task.steps.map((s) => [s.kind, s]));
 
 describe('tern migrate between two CalDAV/CardDAV accounts', () => {
   it('moves contacts, groups, events and tasks; a re-run finds them all there; rollback removes them but keeps an edited one', async () => {
@@ -81,7 +81,9 @@ describe('tern migrate between two CalDAV/CardDAV accounts', () => {
 
     const back = await tern(['rollback', task.id, '--json'], env);
     expect(back.code, back.stderr).toBe(0);
-    expect(lastJson(back.stdout).status).toBe('rolled_back');
+    const rolled = lastJson(back.stdout);
+    expect(rolled.status).toBe('rolled_back');
+    expect(rolled.rollbackNotes).toEqual([`${annPath}: edited since the migration, kept`]);
     expect([...(await radicale.files('bob/calendar')).keys()]).toEqual([]);
     expect([...(await radicale.files('bob/contacts')).keys()]).toEqual(['ann-1@test.vcf']);
     // The source is never touched.

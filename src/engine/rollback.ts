@@ -32,8 +32,9 @@ export async function runRollback(deps: EngineDeps, taskId: string, signal?: Abo
     const endpoint = JSON.parse(row.destination) as AccountEndpoint;
     const kept = await undo(deps, leasedJournal(deps.journal, lease), taskId, { ...endpoint, password });
     lease.check();
-    tasks.transition(taskId, ['rolling_back'], 'rolled_back', { rollbackError: null, leaseHolder: null, leaseUntil: null });
+    // The notes first: whoever sees "rolled_back" reads them with it (the CLI prints at once).
     tasks.audit(taskId, 'worker', 'rollback.done', kept.length ? kept.join('\n') : undefined);
+    tasks.transition(taskId, ['rolling_back'], 'rolled_back', { rollbackError: null, leaseHolder: null, leaseUntil: null });
     await deps.notify?.(taskId, 'rolled_back');
   } catch (err) {
     if (err instanceof TernError && err.code === 'RUN_STOPPED') {
