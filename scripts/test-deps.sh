@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
-# Installs the real servers the integration tests run against (Dovecot IMAP/POP3, Redis) and the
-# openssl tool (test certificates for the HTTPS download tests) when they are missing, using
-# Debian's packages. Runs before `npm test`; does nothing when all is there.
+# Installs the real servers the integration tests run against (Dovecot IMAP/POP3, Redis, Radicale
+# CalDAV/CardDAV) and the openssl tool (test certificates for the HTTPS download tests) when they
+# are missing, using Debian's packages. Runs before `npm test`; does nothing when all is there.
 set -euo pipefail
 missing=()
 dpkg -s dovecot-imapd >/dev/null 2>&1 || missing+=(dovecot-imapd)
 dpkg -s dovecot-pop3d >/dev/null 2>&1 || missing+=(dovecot-pop3d)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+# Radicale is a Python program: Debian's package, never PyPI (not reachable from CI).
+dpkg -s radicale >/dev/null 2>&1 || missing+=(radicale)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 ((${#missing[@]} == 0)) && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then
-  echo "The tests need: ${missing[*]} (Dovecot IMAP/POP3, Redis, openssl). Install them with your package manager." >&2
+  echo "The tests need: ${missing[*]} (Dovecot IMAP/POP3, Redis, Radicale, openssl). Install them with your package manager." >&2
   exit 1
 fi
 sudo=""

@@ -25,6 +25,8 @@ export type ErrorCode =
   | 'INTERRUPTED'
   /** The destination refused one item (its content, not the connection): that item fails, the step goes on. */
   | 'ITEM_REFUSED'
+  /** The destination already holds that item (a DAV object with its UID): counted as already present. */
+  | 'ITEM_PRESENT'
   /** The destination refused to create a folder (its name, its place): that folder fails, the others go on. */
   | 'FOLDER_REFUSED'
   /** The destination mailbox is over its quota: the copy stops. */

@@ -19,6 +19,8 @@ export function taskJson(t: TaskView) {
     updatedAt: t.updatedAt,
     endedAt: t.endedAt ?? null,
     rollbackUntil: t.rollbackUntil ?? null,
+    // What the rollback left, and why (README: "rollbackNotes in --json").
+    ...(t.rollbackNotes?.length ? { rollbackNotes: t.rollbackNotes } : {}),
   };
 }
 

@@ -3,6 +3,7 @@ import type { Connector, LoadConnector } from '../ports/connector';
 import { ITEM_KINDS, itemLabel, type ItemKind } from '../items';
 import { TernError } from '../errors';
 import { DEFAULT_EWS_PATH, exchangeOptions, formatExchangeUrl } from './ews/url';
+import { davOptions, formatDavUrl } from './dav/url';
 
 /**
  * Every account kind Tern knows, in one place: its URL schemes, what it carries as a source and
@@ -37,6 +38,7 @@ export interface ConnectorInfo {
 }
 
 const MAIL: readonly ItemKind[] = ['emails'];
+const PIM: readonly ItemKind[] = ['contacts', 'contactGroups', 'calendars', 'tasks'];
 
 export const CONNECTORS: Record<Protocol, ConnectorInfo> = {
   imap: {
@@ -74,6 +76,18 @@ export const CONNECTORS: Record<Protocol, ConnectorInfo> = {
     form: { type: 'exchange', server: { kind: 'url', defaultPath: DEFAULT_EWS_PATH, name: 'EWS URL', example: `https://mail.example.com${DEFAULT_EWS_PATH}` } },
     detect: 'autodiscover',
     load: async () => (await import('./ews/index')).connector,
+  },
+  dav: {
+    protocol: 'dav',
+    label: 'CalDAV/CardDAV',
+    schemes: { 'dav:': { secure: true, port: 443 }, 'dav+http:': { secure: false, port: 80 } },
+    source: PIM,
+    destination: PIM,
+    why: 'CalDAV/CardDAV accounts carry contacts, contact groups, calendars and tasks (pair them with an IMAP account for e-mails)',
+    urlOptions: davOptions,
+    formatUrl: formatDavUrl,
+    form: { type: 'dav', server: { kind: 'url', defaultPath: '/', name: 'CalDAV/CardDAV URL', example: 'https://dav.example.com/' } },
+    load: async () => (await import('./dav/index')).connector,
   },
   pst: {
     protocol: 'pst',

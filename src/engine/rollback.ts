@@ -32,8 +32,9 @@ export async function runRollback(deps: EngineDeps, taskId: string, signal?: Abo
     const endpoint = JSON.parse(row.destination) as AccountEndpoint;
     const kept = await undo(deps, leasedJournal(deps.journal, lease), taskId, { ...endpoint, password });
     lease.check();
-    tasks.transition(taskId, ['rolling_back'], 'rolled_back', { rollbackError: null, leaseHolder: null, leaseUntil: null });
+    // The notes first: whoever sees "rolled_back" reads them with it (the CLI prints at once).
     tasks.audit(taskId, 'worker', 'rollback.done', kept.length ? kept.join('\n') : undefined);
+    tasks.transition(taskId, ['rolling_back'], 'rolled_back', { rollbackError: null, leaseHolder: null, leaseUntil: null });
     await deps.notify?.(taskId, 'rolled_back');
   } catch (err) {
     if (err instanceof TernError && err.code === 'RUN_STOPPED') {
@@ -86,7 +87,7 @@ async function undo(deps: EngineDeps, journal: RunJournal, taskId: string, accou
     const entries = journal.entries(taskId);
     const of = (kinds: string[]) => entries.filter((e) => kinds.includes(e.kind));
     kept.push(...(await removeMessages(journal, taskId, of(['message']), ports.mail)));
-    await removeItems(journal, taskId, of([...PIM_KINDS, 'item']), ports.pim);
+    kept.push(...(await removeItems(journal, taskId, of([...PIM_KINDS, 'item']), ports.pim)));
     const snapshots = of(['snapshot']);
     if (snapshots.length) kept.push(...(await restoreSettings(journal, snapshots, await ports.settings())));
     kept.push(...(await removeFolders(journal, of(['folder']), ports)));
@@ -128,9 +129,12 @@ async function removeMessages(journal: RunJournal, taskId: string, entries: Jour
   return kept;
 }
 
-/** Contacts, groups, events and tasks by id; an intent whose answer never came is found by its stamp. */
-async function removeItems(journal: RunJournal, taskId: string, entries: JournalEntry[], port: () => Promise<PimDestination>): Promise<void> {
-  if (!entries.length) return;
+/**
+ * Contacts, groups, events and tasks by id; an intent whose answer never came is found by its stamp.
+ * What the destination kept because it was edited since (a DAV ETag that changed) is said.
+ */
+async function removeItems(journal: RunJournal, taskId: string, entries: JournalEntry[], port: () => Promise<PimDestination>): Promise<string[]> {
+  if (!entries.length) return [];
   const pim = await port();
   for (const [path, inFolder] of groupBy(entries.filter((e) => !e.ref), (e) => e.folder)) {
     // Older journals say "item" without the kind: every kind that has a folder there is looked at.
@@ -143,11 +147,14 @@ async function removeItems(journal: RunJournal, taskId: string, entries: Journal
     claimIntents(journal, taskId, inFolder, candidates, false);
   }
   const confirmed = entries.filter((e) => e.ref);
+  const kept: string[] = [];
   for (let i = 0; i < confirmed.length; i += REMOVE_BATCH) {
     const batch = confirmed.slice(i, i + REMOVE_BATCH);
-    await pim.remove(batch.map((e) => e.ref!));
+    const outcome = await pim.remove(batch.map((e) => e.ref!));
+    if (outcome) kept.push(...outcome.kept);
     batch.forEach((e) => journal.drop(e.id));
   }
+  return kept;
 }
 
 /** Deepest first, so a created parent is empty of created children when its turn comes; a folder holding others' things stays. */

@@ -1,5 +1,5 @@
 /** What a connector needs to reach an account. Connectors know nothing of tasks or chat. */
-export type Protocol = 'imap' | 'pop3' | 'pst' | 'ews';
+export type Protocol = 'imap' | 'pop3' | 'pst' | 'ews' | 'dav';
 
 export interface AccountEndpoint {
   protocol: Protocol;
@@ -10,7 +10,7 @@ export interface AccountEndpoint {
   /** Accept a self-signed or otherwise unverifiable certificate. */
   insecure: boolean;
   user: string;
-  /** Exchange (protocol "ews"): the EWS endpoint's path, e.g. "/EWS/Exchange.asmx"; `secure` selects https. */
+  /** Exchange (protocol "ews"): the EWS endpoint's path, e.g. "/EWS/Exchange.asmx"; DAV (protocol "dav"): where discovery starts ("/", "/remote.php/dav"). `secure` selects https. */
   path?: string;
   /** Exchange: the mailbox an administrator account (`user`) acts for, by EWS impersonation. */
   impersonate?: string;

@@ -25,6 +25,15 @@ export interface PimBase {
    * keep pictures an HTML body shows. Left out when there are none.
    */
   attachments?: Array<{ name: string; contentType?: string; base64: string; contentId?: string; isInline?: boolean }>;
+  /**
+   * The item as its source keeps it, when that is a standard format (a CalDAV calendar object, a
+   * CardDAV vCard): a destination that speaks the same format writes it as it is, losing nothing.
+   */
+  native?: { format: 'icalendar' | 'vcard'; text: string };
+  /** What of the source item these shapes cannot carry (property names): reported when it is left behind. */
+  unmapped?: string[];
+  /** The item's iCalendar/vCard UID at a DAV source: a destination already holding that UID has the item. */
+  uid?: string;
 }
 
 export type PhoneKey =

@@ -20,6 +20,8 @@ export interface PimSource {
   read(kind: PimKind, folder: PimFolder): AsyncIterable<PimItem[]>;
   /** How many items of the kind the source lists but cannot read (damaged PST entries). */
   unreadable(kind: PimKind): Promise<number>;
+  /** Items of the folder read() skipped (a malformed .ics or .vcf), each with what and why; asked once the folder is read. */
+  skipped?(kind: PimKind, folder: PimFolder): string[];
   close(): Promise<void>;
 }
 
@@ -27,6 +29,8 @@ export interface PimSource {
 export type StoredPimItem = PimItem & { id: string; stamp?: string };
 
 export interface PimDestination {
+  /** The source formats it writes as they are (PimBase.native): nothing of such an item is lost. */
+  readonly keepsNative?: ReadonlyArray<'icalendar' | 'vcard'>;
   /** The destination's default folder of the kind (its address book, calendar, task list). */
   defaultFolder(kind: PimKind): Promise<DestinationFolder>;
   /** Every folder that holds items of the kind. */
@@ -40,12 +44,15 @@ export interface PimDestination {
   /**
    * Creates one item, carrying `stamp` (the identity of its source item) so a re-run recognises
    * it. Group members whose contactSourceId is in `contactIds` point at that destination contact.
-   * An item the destination refuses fails with ITEM_REFUSED.
+   * An item the destination refuses fails with ITEM_REFUSED; one it already holds (same UID) with ITEM_PRESENT.
    */
   create(folder: DestinationFolder, item: PimItem, options: { stamp: string; contactIds?: ReadonlyMap<string, string> }): Promise<string>;
   count(folder: DestinationFolder): Promise<number>;
-  /** Removes items by id; items already gone are not an error. */
-  remove(ids: string[]): Promise<void>;
+  /**
+   * Removes items by id; items already gone are not an error. A destination that can tell an item
+   * edited since it was written (a DAV ETag) keeps it and says so in `kept`.
+   */
+  remove(ids: string[]): Promise<void | { kept: string[] }>;
   removeFolderIfEmpty(folder: DestinationFolder): Promise<FolderRemoval>;
   close(): Promise<void>;
 }

@@ -18,7 +18,12 @@ const KIND_OF: Record<PimStep, PimKind> = { contacts: 'contact', contactGroups: 
 interface Present {
   stamps: Map<string, string>;
   fingerprints: Map<string, number>;
+  /** UIDs of the items that were there before (DAV): an item with one of them is there already. */
+  uids: Set<string>;
 }
+
+/** Items named in a folder report's note for what they could not carry; the rest are counted. */
+const MAX_UNMAPPED_NOTED = 20;
 
 /**
  * Contacts, contact groups, calendars or tasks, from any PIM source to any PIM destination, folder
@@ -84,11 +89,19 @@ async function copyFolders(ctx: StepContext, step: PimStep, source: PimSource, d
         const outcome = await copyItem(ctx, destination, target, item, stamp, present, ours, contacts && idsOfMembers(item, account, contacts));
         if (outcome.counter === 'failed') recordFailure(report, outcome.reason ?? 'refused by the destination');
         else report[outcome.counter]++;
+        if (outcome.counter === 'copied' && outcome.bytes > 0) noteUnmapped(ctx, report, item, destination);
         counters[outcome.counter]++;
         report.bytes += outcome.bytes;
         counters.bytes += outcome.bytes;
         publish(folder.path);
       });
+    }
+    // What the source had to skip (a malformed .ics or .vcf) fails by name; the rest went on.
+    for (const reason of source.skipped?.(kind, folder) ?? []) {
+      recordFailure(report, reason);
+      report.sourceCount++;
+      counters.total++;
+      counters.failed++;
     }
     report.destinationCount = await destination.count(target);
     report.warning = verifyFolder(report);
@@ -110,7 +123,7 @@ async function targetFolder(ctx: StepContext, destination: PimDestination, kind:
 }
 
 async function presentAt(destination: PimDestination, kind: PimKind, folder: DestinationFolder): Promise<Present> {
-  const present: Present = { stamps: new Map(), fingerprints: new Map() };
+  const present: Present = { stamps: new Map(), fingerprints: new Map(), uids: new Set() };
   for (const item of await destination.scan(kind, folder)) {
     // Stamped items are Tern's copies, found by stamp; only the others were "there before".
     if (item.stamp) {
@@ -119,6 +132,7 @@ async function presentAt(destination: PimDestination, kind: PimKind, folder: Des
     }
     const fp = fingerprintOf(item);
     present.fingerprints.set(fp, (present.fingerprints.get(fp) ?? 0) + 1);
+    if (item.uid) present.uids.add(item.uid);
   }
   return present;
 }
@@ -130,6 +144,7 @@ async function copyItem(ctx: StepContext, destination: PimDestination, target: D
   const found = present.stamps.get(stamp);
   // Stamped by this task (a resumed attempt) it counts as copied; by an earlier task, as there already.
   if (found) return { counter: ours.has(found) ? 'copied' : 'alreadyPresent', bytes: ours.has(found) ? bytes : 0 };
+  if (item.uid && present.uids.has(item.uid)) return { counter: 'alreadyPresent', bytes: 0 };
   const fp = fingerprintOf(item);
   const same = present.fingerprints.get(fp) ?? 0;
   if (same > 0) {
@@ -144,12 +159,35 @@ async function copyItem(ctx: StepContext, destination: PimDestination, target: D
     ours.add(id);
     return { counter: 'copied', bytes };
   } catch (err) {
+    // Already there under its UID (written by someone else since the scan): nothing was created.
+    if (err instanceof TernError && err.code === 'ITEM_PRESENT') {
+      ctx.journal.drop(intent);
+      return { counter: 'alreadyPresent', bytes: 0 };
+    }
     // An item the destination refused fails alone; anything else (connection, login) fails or retries the task.
     if (!(err instanceof TernError) || err.code !== 'ITEM_REFUSED') throw err;
     ctx.journal.drop(intent);
     ctx.log.warn({ task: ctx.taskId, folder: target.path, kind: item.kind, reason: err.userMessage }, 'the destination refused an item');
     return { counter: 'failed', bytes: 0, reason: err.userMessage };
   }
+}
+
+/**
+ * A copied item whose source fields the neutral shapes could not carry (a DAV property Exchange has
+ * no place for) is named with those fields in the folder's note and the log; a destination that
+ * took the source's own text (DAV to DAV) lost nothing.
+ */
+function noteUnmapped(ctx: StepContext, report: FolderReport, item: PimItem, destination: PimDestination): void {
+  if (!item.unmapped?.length || (item.native && destination.keepsNative?.includes(item.native.format))) return;
+  const name = (item.kind === 'contact' || item.kind === 'group' ? item.displayName : item.subject) || item.sourceId;
+  ctx.log.warn({ task: ctx.taskId, folder: report.sourceFolder, item: name, fields: item.unmapped }, 'fields the destination cannot hold were left out');
+  const lines = report.note ? report.note.split('\n') : [];
+  const noted = lines.filter((l) => l.startsWith('Not carried: ')).length;
+  const more = /^Not carried for (\d+) more item/.exec(lines[lines.length - 1] ?? '');
+  if (noted < MAX_UNMAPPED_NOTED) lines.push(`Not carried: "${name}": ${item.unmapped.join(', ')}`);
+  else if (more) lines[lines.length - 1] = `Not carried for ${Number(more[1]) + 1} more items (see the log)`;
+  else lines.push('Not carried for 1 more item (see the log)');
+  report.note = lines.join('\n');
 }
 
 /** Stamp → id of every contact at the destination that Tern created (this run or an earlier one). */

@@ -7,7 +7,7 @@ import type { DestinationFolder } from '../../../src/ports/mail';
 import type { PimDestination } from '../../../src/ports/pim';
 import type { PimItem, PimKind } from '../../../src/ports/pim-items';
 import { fakeAt } from './at-server';
-import { ewsAccount, fakeEws } from './servers';
+import { ewsAccount, fakeEws, radicaleServer } from './servers';
 
 export const KINDS: PimKind[] = ['contact', 'group', 'event', 'task'];
 
@@ -104,4 +104,76 @@ const exchangeFake: PimEntry = {
   },
 };
 
-export const PIM_DESTINATIONS: PimEntry[] = [exchangeFake];
+/** Someone else's item as a CalDAV/CardDAV client would PUT it (no stamp). */
+function davText(kind: PimKind, label: string, uid: string): { body: string; type: string } {
+  switch (kind) {
+    case 'contact':
+      return { type: 'text/vcard', body: `BEGIN:VCARD\r\nVERSION:3.0\r\nUID:${uid}\r\nFN:${label}\r\nN:Elsewhere;${label};;;\r\nEND:VCARD\r\n` };
+    case 'group':
+      return { type: 'text/vcard', body: `BEGIN:VCARD\r\nVERSION:3.0\r\nUID:${uid}\r\nFN:${label}\r\nN:${label};;;;\r\nX-ADDRESSBOOKSERVER-KIND:group\r\nX-ADDRESSBOOKSERVER-MEMBER:mailto:yan@elsewhere.test\r\nEND:VCARD\r\n` };
+    case 'event':
+      return { type: 'text/calendar', body: `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Elsewhere//EN\r\nBEGIN:VEVENT\r\nUID:${uid}\r\nDTSTAMP:20240101T000000Z\r\nDTSTART:20240304T090000Z\r\nDTEND:20240304T100000Z\r\nSUMMARY:${label}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n` };
+    case 'task':
+      return { type: 'text/calendar', body: `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Elsewhere//EN\r\nBEGIN:VTODO\r\nUID:${uid}\r\nDTSTAMP:20240101T000000Z\r\nSUMMARY:${label}\r\nEND:VTODO\r\nEND:VCALENDAR\r\n` };
+  }
+}
+
+const PROPFIND_BODY = '<?xml version="1.0"?><d:propfind xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:prop><d:displayname/><d:resourcetype/><d:getetag/><c:supported-calendar-component-set/></d:prop></d:propfind>';
+
+/** The PROPFIND answer's entries: href, display name, resource types, ETag, calendar components. */
+function davEntries(xml: string): Array<{ href: string; name: string; types: string; etag: string; comps: string[] }> {
+  return [...xml.matchAll(/<(?:\w+:)?response>([\s\S]*?)<\/(?:\w+:)?response>/g)].map(([, r]) => ({
+    href: decodeURIComponent(/<(?:\w+:)?href>([^<]*)</.exec(r)?.[1] ?? ''),
+    name: /<(?:\w+:)?displayname>([^<]*)</.exec(r)?.[1] ?? '',
+    types: /<(?:\w+:)?resourcetype>([\s\S]*?)<\/(?:\w+:)?resourcetype>/.exec(r)?.[1] ?? '',
+    etag: (/<(?:\w+:)?getetag>([^<]*)</.exec(r)?.[1] ?? '').replace(/&quot;/g, '"'),
+    comps: [...r.matchAll(/comp name="(\w+)"/g)].map((m) => m[1]),
+  }));
+}
+
+const davFake: PimEntry = {
+  name: 'CalDAV/CardDAV (Radicale)',
+  protocol: 'dav',
+  async start() {
+    const { server, fresh } = await radicaleServer();
+    const list = async (a: AccountCredentials, path: string) => {
+      const res = await server.request(a.user, 'PROPFIND', path, PROPFIND_BODY, { Depth: '1', 'Content-Type': 'application/xml' });
+      return res.status === 207 ? davEntries(res.text) : [];
+    };
+    let seeds = 0;
+    return {
+      account: async () => server.account((await fresh()).user),
+      open: async (a) => (await loadConnector(a.protocol)).pimDestination!(a, { timeoutMs: 10_000 }),
+      folderAt: async (a, id) => {
+        const found = (await list(a, `/${a.user}/`)).find((e) => new URL(id).pathname === e.href);
+        if (!found || !/calendar|addressbook/.test(found.types)) return undefined;
+        return {
+          path: found.name,
+          holds: (kind: PimKind) =>
+            kind === 'contact' || kind === 'group' ? found.types.includes('addressbook') : found.types.includes('calendar') && (found.comps.length === 0 || found.comps.includes(kind === 'event' ? 'VEVENT' : 'VTODO')),
+        };
+      },
+      defaultAt: async (a, kind) => `${server.url}${a.user}/${kind === 'contact' || kind === 'group' ? 'contacts' : 'calendar'}/`,
+      items: async (a, folder) => {
+        const path = new URL(folder.id).pathname;
+        const out: ServerItem[] = [];
+        for (const e of (await list(a, path)).filter((x) => x.href !== path)) {
+          const text = (await server.request(a.user, 'GET', e.href)).text.replace(/\r\n[ \t]/g, '');
+          const group = /X-ADDRESSBOOKSERVER-KIND:group|KIND:group/i.test(text);
+          const kind: PimKind = text.includes('BEGIN:VCARD') ? (group ? 'group' : 'contact') : text.includes('BEGIN:VTODO') ? 'task' : 'event';
+          const label = (/^(?:FN|SUMMARY):(.*)$/m.exec(text)?.[1] ?? '').trim();
+          const stamp = /^X-TERN-STAMP:(.*)$/m.exec(text)?.[1]?.trim();
+          out.push({ id: `${encodeURI(e.href).replace(/@/g, '%40')}#${e.etag}`, kind, label, ...(stamp ? { stamp } : {}) });
+        }
+        return out;
+      },
+      seed: async (a, folder, kind, label) => {
+        const { body, type } = davText(kind, label, `seed-${++seeds}@elsewhere.test`);
+        const res = await server.request(a.user, 'PUT', `${new URL(folder.id).pathname}seed-${seeds}.${type === 'text/vcard' ? 'vcf' : 'ics'}`, body, { 'Content-Type': type });
+        if (res.status !== 201) throw new Error(`seeding ${label}: HTTP ${res.status}`);
+      },
+    };
+  },
+};
+
+export const PIM_DESTINATIONS: PimEntry[] = [exchangeFake, davFake];

@@ -4,6 +4,7 @@
 // would cost a second a test.
 import { startDovecot, type DovecotFlavour, type DovecotServer } from '../../support/dovecot';
 import { startFakeEws, type FakeEws, type FakeEwsOptions } from '../../fakes/ews';
+import { startRadicale, type RadicaleServer } from '../../support/radicale';
 import type { AccountCredentials } from '../../../src/ports/account';
 
 const POOL = 40;
@@ -50,6 +51,23 @@ const ewsName = (n: number): Login => ({ user: `c${n}@contract.test`, password: 
 
 const dovecots = new Map<DovecotFlavour, Promise<ContractDovecot>>();
 let ews: Promise<ContractEws> | undefined;
+let radicale: Promise<ContractRadicale> | undefined;
+
+export interface ContractRadicale {
+  server: RadicaleServer;
+  fresh(): Promise<Login>;
+}
+
+const radicaleName = (n: number): Login => ({ user: `c${n}`, password: `c${n}pass` });
+
+/** One Radicale for the whole file; its users (each with a calendar and an address book) are fixed when it starts. */
+export function radicaleServer(): Promise<ContractRadicale> {
+  radicale ??= startRadicale({ users: Logins.pool(radicaleName).map((l) => `${l.user}:${l.password}`).join(' ') }).then((server) => {
+    const logins = new Logins(radicaleName);
+    return { server, fresh: () => logins.next() };
+  });
+  return radicale;
+}
 
 /** One Dovecot of that flavour for the whole file, whichever entries use it. */
 export function dovecot(flavour: DovecotFlavour): Promise<ContractDovecot> {
@@ -78,7 +96,8 @@ export function fakeEws(options: Omit<FakeEwsOptions, 'users'> = {}): Promise<Co
 export async function stopServers(): Promise<{ schemaErrors: string[]; internalErrors: string[] }> {
   const started = await Promise.all([...dovecots.values()].map((p) => p.catch(() => undefined)));
   const fake = ews && (await ews.catch(() => undefined));
-  await Promise.all([...started.map((d) => d?.server.stop()), fake?.fake.close()]);
+  const dav = radicale && (await radicale.catch(() => undefined));
+  await Promise.all([...started.map((d) => d?.server.stop()), fake?.fake.close(), dav?.server.stop()]);
   return { schemaErrors: fake?.fake.schemaErrors ?? [], internalErrors: fake?.fake.internalErrors ?? [] };
 }
 
