@@ -69,7 +69,7 @@ describe('Redis down for longer than the job lock', () => {
     const journaled = tern.runtime.journal.entries(task.id, { kind: 'message' });
     expect(journaled).toHaveLength(400);
     expect(new Set(journaled.map((e) => `${e.folder}:${e.ref}`)).size).toBe(400);
-  });
+  }, 300_000);
 });
 
 describe('a source server that goes away for a while', () => {
