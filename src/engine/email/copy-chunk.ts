@@ -7,11 +7,12 @@ import type { Lane } from './lanes';
 import type { CopyChunk } from './folder-job';
 import { storableFlags } from './match';
 import { recordFailure } from '../failures';
+import { AnswerBatch } from './answer-batch';
 
 /**
- * Writes one batch through the lane: every message is journaled as an intent before it is sent
- * and confirmed with its id as its answer comes, so a worker dying mid-batch loses nothing and
- * copies nothing twice. A message the destination refuses fails alone.
+ * Writes one batch through the lane: every message is journaled as an intent before it is sent,
+ * and the answers (ids) are journaled together in one transaction (AnswerBatch), so a worker
+ * dying mid-batch loses nothing and copies nothing twice. A message the destination refuses fails alone.
  */
 export async function copyChunk(ctx: StepContext, lane: Lane, chunk: CopyChunk, raws: Map<string, Buffer>, counters: StepCounters, publish: () => void): Promise<void> {
   const { job } = chunk;
@@ -42,16 +43,17 @@ export async function copyChunk(ctx: StepContext, lane: Lane, chunk: CopyChunk, 
   }));
   const withoutId: number[] = [];
   let full = false;
+  const answers = new AnswerBatch(ctx.journal);
   await lane.writer.write(folder, outgoing, (i, outcome) => {
     const size = batch[i].raw.length;
     if ('refused' in outcome) {
       full ||= outcome.code !== undefined && MAILBOX_FULL_CODES.has(outcome.code);
-      ctx.journal.drop(ids[i]);
+      answers.drop(ids[i]);
       recordFailure(job.report, `refused by the destination: ${outcome.refused}`);
       counters.failed++;
       ctx.log.warn({ task: ctx.taskId, folder: folder.path, size, reason: outcome.refused }, 'the destination refused a message');
     } else {
-      if (outcome.id !== undefined && (outcome.generation === undefined || outcome.generation === contents.generation)) ctx.journal.confirm(ids[i], outcome.id);
+      if (outcome.id !== undefined && (outcome.generation === undefined || outcome.generation === contents.generation)) answers.confirm(ids[i], outcome.id);
       else withoutId.push(i);
       job.report.copied++;
       job.report.bytes += size;
@@ -59,7 +61,7 @@ export async function copyChunk(ctx: StepContext, lane: Lane, chunk: CopyChunk, 
       counters.bytes += size;
     }
     publish();
-  });
+  }).finally(() => answers.flush());
   // A full mailbox takes nothing more: the copy stops here rather than fail message after message.
   if (full) throw await mailboxFull(lane);
   // Destinations that do not say the new id (IMAP without UIDPLUS): found by key above the watermark, one after the other.
