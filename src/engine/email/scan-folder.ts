@@ -6,9 +6,12 @@ import type { Lane } from './lanes';
 import { chunkMessages, matchMessages } from './match';
 import type { FolderJob } from './folder-job';
 
-/** Batches: a read brings at most this many messages or bytes into memory per lane. */
-const CHUNK_MESSAGES = 100;
-const CHUNK_BYTES = 16 * 1024 * 1024;
+/**
+ * Batches: a read brings at most this many messages or bytes into memory per lane. Each batch
+ * costs the source one FETCH (a round trip), so they are large in count and small in bytes.
+ */
+const CHUNK_MESSAGES = 250;
+const CHUNK_BYTES = 2 * 1024 * 1024;
 
 /**
  * Scans both sides of one folder (the destination folder ensured first), claims this task's
