@@ -1,5 +1,5 @@
 import { dedupeKey, DEDUPE_HEADER_FIELDS } from '../../ports/dedupe-key';
-import type { MessageSummary } from '../../ports/mail';
+import type { FolderChanges, FolderState, MessageSummary } from '../../ports/mail';
 import type { ImapSession } from './session';
 
 export interface ImapMessage extends MessageSummary {
@@ -112,6 +112,59 @@ export async function deleteMessages(client: ImapSession, path: string, uidValid
     // UID EXPUNGE (UIDPLUS) removes only these messages, whatever else carries \Deleted.
     for (let i = 0; i < uids.length; i += 500) await client.messageDelete(uids.slice(i, i + 500).join(','), { uid: true });
     return 'removed';
+  } finally {
+    lock.release();
+  }
+}
+
+/** UIDVALIDITY, UIDNEXT, MESSAGES and (with CONDSTORE) HIGHESTMODSEQ, in one STATUS. */
+export async function folderState(client: ImapSession, path: string): Promise<FolderState> {
+  const s = await client.status(path, { messages: true, uidNext: true, uidValidity: true, highestModseq: true });
+  if (!s) throw new Error(`STATUS of ${path} gave nothing`);
+  return {
+    generation: String(s.uidValidity),
+    next: s.uidNext ?? 0,
+    count: s.messages ?? 0,
+    ...(s.highestModseq === undefined ? {} : { modseq: String(s.highestModseq) }),
+  };
+}
+
+/**
+ * What changed since a pass that left the folder at `since` (same UIDVALIDITY): the messages at or
+ * above its UIDNEXT, listed as scanFolder lists them, and the flags of the older ones that changed
+ * since its HIGHESTMODSEQ (CHANGEDSINCE, RFC 7162), or of all older ones without a modseq.
+ */
+export async function changesSince(client: ImapSession, path: string, since: FolderState): Promise<FolderChanges> {
+  const added = (await scanFolder(client, path, { fromUid: since.next })).messages;
+  const flags: Array<[string, string[]]> = [];
+  if (since.next > 1) {
+    const lock = await client.getMailboxLock(path, { readOnly: true });
+    try {
+      const box = client.mailbox;
+      if (box && box.exists > 0) {
+        const changedSince = since.modseq !== undefined && box.highestModseq !== undefined ? BigInt(since.modseq) : undefined;
+        for await (const m of client.fetch(`1:${since.next - 1}`, { uid: true, flags: true }, { uid: true, ...(changedSince === undefined ? {} : { changedSince }) })) {
+          if (m.uid < since.next) flags.push([String(m.uid), [...(m.flags ?? [])].filter((f) => f !== '\\Recent')]);
+        }
+      }
+    } finally {
+      lock.release();
+    }
+  }
+  return { added, flags };
+}
+
+/** Sets each message's flags to exactly the given ones: one STORE per distinct set of flags. */
+export async function setFlags(client: ImapSession, path: string, changes: Array<[uid: number, flags: string[]]>): Promise<void> {
+  if (changes.length === 0) return;
+  const bySet = new Map<string, number[]>();
+  for (const [uid, flags] of changes) {
+    const key = [...flags].sort().join(' ');
+    bySet.set(key, [...(bySet.get(key) ?? []), uid]);
+  }
+  const lock = await lockCurrent(client, path, false);
+  try {
+    for (const [key, uids] of bySet) await client.messageFlagsSet(uids.join(','), key ? key.split(' ') : [], { uid: true });
   } finally {
     lock.release();
   }

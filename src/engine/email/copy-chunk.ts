@@ -43,6 +43,8 @@ export async function copyChunk(ctx: StepContext, lane: Lane, chunk: CopyChunk, 
   }));
   const withoutId: number[] = [];
   let full = false;
+  // The folder's next sync state pairs each copy with its destination id.
+  const synced = (i: number, id: string) => job.sync?.messages.push([batch[i].summary.ref, id, batch[i].summary.dedupeKey, batch[i].summary.flags]);
   const answers = new AnswerBatch(ctx.journal);
   await lane.writer.write(folder, outgoing, (i, outcome) => {
     const size = batch[i].raw.length;
@@ -53,8 +55,10 @@ export async function copyChunk(ctx: StepContext, lane: Lane, chunk: CopyChunk, 
       counters.failed++;
       ctx.log.warn({ task: ctx.taskId, folder: folder.path, size, reason: outcome.refused }, 'the destination refused a message');
     } else {
-      if (outcome.id !== undefined && (outcome.generation === undefined || outcome.generation === contents.generation)) answers.confirm(ids[i], outcome.id);
-      else withoutId.push(i);
+      if (outcome.id !== undefined && (outcome.generation === undefined || outcome.generation === contents.generation)) {
+        answers.confirm(ids[i], outcome.id);
+        synced(i, outcome.id);
+      } else withoutId.push(i);
       job.report.copied++;
       job.report.bytes += size;
       counters.copied++;
@@ -68,7 +72,10 @@ export async function copyChunk(ctx: StepContext, lane: Lane, chunk: CopyChunk, 
   for (const i of withoutId) {
     const claimed = new Set(ctx.journal.entries(ctx.taskId, { kind: 'message', folder: folder.path }).flatMap((e) => (e.ref ? [e.ref] : [])));
     const found = (await lane.destination.findByKey(folder, batch[i].summary.dedupeKey, contents.watermark)).filter((id) => !claimed.has(id));
-    if (found.length) ctx.journal.confirm(ids[i], found[found.length - 1]);
+    if (found.length) {
+      ctx.journal.confirm(ids[i], found[found.length - 1]);
+      synced(i, found[found.length - 1]);
+    } else if (job.sync) job.sync.complete = false;
   }
 }
 

@@ -1,4 +1,5 @@
-import type { DestinationFolder, FolderContents, MailSource, MessageSummary } from '../../ports/mail';
+import type { DestinationFolder, FolderContents, FolderState, MailSource, MessageSummary } from '../../ports/mail';
+import type { SyncedMessage } from '../../store/folder-sync';
 import type { FolderReport, StepCounters } from '../../task';
 import type { StepContext } from '../context';
 import type { PlannedFolder } from '../folder-map';
@@ -12,6 +13,14 @@ export interface FolderJob {
   contents?: FolderContents;
   pendingChunks: number;
   done?: () => void;
+  /**
+   * The sync state this pass builds, saved once the folder is done without a failure (see
+   * sync-state.ts): the source's state before it was read, and every message both sides hold.
+   * `complete` turns false when a copy's destination id stayed unknown.
+   */
+  sync?: { source: FolderState; permanentFlags?: string[]; messages: SyncedMessage[]; complete: boolean; changed?: boolean };
+  /** The destination's state when the folder was found unchanged (nothing to ask it at the end). */
+  unchangedAt?: FolderState;
 }
 
 export type CopyChunk = { job: FolderJob; messages: MessageSummary[] };

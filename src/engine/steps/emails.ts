@@ -8,6 +8,7 @@ import { cancelPending, planJobs, verifyFolder, type CopyChunk, type FolderJob }
 import { WorkQueue } from '../email/work-queue';
 import { scanFolderJob } from '../email/scan-folder';
 import { copyChunk } from '../email/copy-chunk';
+import { saveSyncState } from '../email/sync-state';
 
 const SCAN_ATTEMPTS = 3;
 /**
@@ -70,7 +71,7 @@ export async function runEmailStep(ctx: StepContext): Promise<StepResult> {
     const finishFolder = async (lane: Lane, job: FolderJob, batches: Promise<void>) => {
       await Promise.race([batches, stopped]);
       if (failure) return;
-      job.report.destinationCount = await lane.destination.count(job.folder!);
+      job.report.destinationCount = await saveSyncState(ctx, lane, job);
       job.report.warning = verifyFolder(job.report);
       job.report.status = 'done';
       ctx.tasks.saveFolderReport(ctx.taskId, job.report);
