@@ -85,6 +85,8 @@ describe('the same migration again', () => {
     const idle = await pass();
     expect(idle.done.steps[0]).toMatchObject({ total: 20, copied: 0, alreadyPresent: 20, failed: 0 });
     expect(idle.fetches).toBe(0);
+    // Dovecot has LIST-STATUS: every folder's state came with the folder list, so no folder was even opened.
+    expect(idle.commands.filter((c) => /^(SELECT|EXAMINE|STATUS)$/.test(c))).toEqual([]);
 
     // At the source: 8 flag changes in INBOX (as in the issue), 3 new messages; Work untouched.
     const dora = account(source, 'dora');

@@ -13,6 +13,8 @@ export interface FolderInfo {
   specialUseFromServer: boolean;
   /** False for a pure hierarchy level (IMAP \Noselect): it holds no messages. */
   selectable: boolean;
+  /** The folder's state as listed, when the server tells it with the list (IMAP LIST-STATUS). */
+  state?: FolderState;
 }
 
 /** A mailbox's folders as IMAP names them: "INBOX", and the rest below the namespace prefix. */

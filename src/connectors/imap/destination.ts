@@ -52,7 +52,8 @@ export async function openImapDestination(account: AccountCredentials, options: 
       return at(countMessages(client, folder.path));
     },
     state: async (folder) => {
-      await at(client.noop()); // as for count: writes may have come through other connections
+      // As for count: a folder selected here is brought up to date with writes from other connections first.
+      if (client.mailbox && client.mailbox.path === folder.path) await at(client.noop());
       return at(folderState(client, folder.path));
     },
     setFlags: (folder, changes) => at(setFlags(client, folder.path, changes.map(([id, flags]) => [Number(id), flags]))),

@@ -33,7 +33,11 @@ export async function fromSyncState(ctx: StepContext, lane: Lane, job: FolderJob
   if (!ctx.syncStates || !source.state || !source.changes || !destination.state || !destination.setFlags) return undefined;
   const stored = ctx.syncStates.get(pairKey(ctx), job.plan.source);
   // A first pass only needs the source's state (taken before it is read); the destination's is taken at the end.
-  const [sourceNow, destinationNow] = await Promise.all([source.state(job.plan.source), stored && destination.state(folder)]);
+  const listed = job.listed ?? {};
+  const [sourceNow, destinationNow] = await Promise.all([
+    listed.source ?? source.state(job.plan.source),
+    stored && (folder.path === job.plan.destination && listed.destination ? listed.destination : destination.state(folder)),
+  ]);
   job.sync = { source: sourceNow, messages: [], complete: true };
   if (!stored || !destinationNow || stored.destinationFolder !== folder.path || !sameState(stored.destination, destinationNow) || stored.source.generation !== sourceNow.generation) return undefined;
   // A task resumed mid-folder: its own writes are claimed by the full comparison.

@@ -1,6 +1,6 @@
 import type { StepContext, StepResult } from '../context';
 import type { StepCounters } from '../../task';
-import type { DestinationFolder, RawMessage } from '../../ports/mail';
+import type { DestinationFolder, FolderTree, RawMessage } from '../../ports/mail';
 import { TernError, isRetryable } from '../../errors';
 import { planFolders } from '../folder-map';
 import { closeLane, laneCount, openLane, openLanes, type Lane } from '../email/lanes';
@@ -48,7 +48,8 @@ export async function runEmailStep(ctx: StepContext): Promise<StepResult> {
     };
 
     const counters: StepCounters = { total: 0, copied: 0, alreadyPresent: 0, failed: 0, bytes: 0 };
-    const jobs = await planJobs(ctx, planner.source, plans, counters);
+    const listedStates = (tree: FolderTree) => new Map(tree.folders.flatMap((f) => (f.state ? [[f.path, f.state] as const] : [])));
+    const jobs = await planJobs(ctx, planner.source, plans, counters, { source: listedStates(sourceTree), destination: listedStates(destinationTree) });
     // Counters change with every message; the throttle persists and publishes them at most every 500 ms.
     const publish = (current?: string) => ctx.progress.update({ taskId: ctx.taskId, step: 'emails', counters: { ...counters }, current, at: Date.now() });
     publish();
