@@ -23,6 +23,13 @@ export function pairKey(ctx: StepContext): string {
 const sameState = (a: FolderState, b: FolderState) => a.generation === b.generation && a.next === b.next && a.count === b.count && a.modseq === b.modseq;
 const sameFlags = (a: string[], b: string[]) => a.length === b.length && [...a].sort().join(' ') === [...b].sort().join(' ');
 
+/** Whether the folder looks unchanged on both sides from the states listed with the folders: it will need no lane of its own. */
+export function looksUnchanged(ctx: StepContext, job: FolderJob): boolean {
+  const stored = ctx.syncStates?.get(pairKey(ctx), job.plan.source);
+  const { source, destination } = job.listed ?? {};
+  return !!(stored && source && destination && stored.destinationFolder === job.plan.destination && sameState(stored.source, source) && sameState(stored.destination, destination));
+}
+
 /**
  * Takes the folder from its sync state when it can. Returns the messages still to copy (none for
  * an unchanged folder), or undefined when the folder needs the full comparison; either way

@@ -8,7 +8,7 @@ import { cancelPending, planJobs, verifyFolder, type CopyChunk, type FolderJob }
 import { WorkQueue } from '../email/work-queue';
 import { scanFolderJob } from '../email/scan-folder';
 import { copyChunk } from '../email/copy-chunk';
-import { saveSyncState } from '../email/sync-state';
+import { looksUnchanged, saveSyncState } from '../email/sync-state';
 
 const SCAN_ATTEMPTS = 3;
 /**
@@ -27,14 +27,12 @@ const LANE_WINDOW_BYTES = 4 * 1024 * 1024;
  */
 export async function runEmailStep(ctx: StepContext): Promise<StepResult> {
   const lanes: Lane[] = [await openLane(ctx)];
-  // The other lanes log in while the first one plans; closed in `finally` whatever happens.
+  // Lanes beyond the first, being opened; closed in `finally` whatever happens.
   let more: Promise<Lane[]> | undefined;
   try {
     const planner = lanes[0];
     const [sourceTree, destinationTree] = await Promise.all([planner.source.folders(), planner.destination.folders()]);
     const plans = planFolders(sourceTree, destinationTree).filter((p) => p.copyMessages);
-    more = laneCount(ctx, plans.length).then((wanted) => openLanes(ctx, wanted - 1));
-    more.catch(() => {});
     // Folders are made through one session, once each, and journaled as soon as they exist.
     const ensured = new Map<string, Promise<{ folder: DestinationFolder; note?: string }>>();
     const ensure = (path: string) => {
@@ -50,12 +48,12 @@ export async function runEmailStep(ctx: StepContext): Promise<StepResult> {
     const counters: StepCounters = { total: 0, copied: 0, alreadyPresent: 0, failed: 0, bytes: 0 };
     const listedStates = (tree: FolderTree) => new Map(tree.folders.flatMap((f) => (f.state ? [[f.path, f.state] as const] : [])));
     const jobs = await planJobs(ctx, planner.source, plans, counters, { source: listedStates(sourceTree), destination: listedStates(destinationTree) });
+    // The other lanes log in while the first one starts; only as many as folders that look changed (a re-run may need none).
+    more = laneCount(ctx, jobs.filter((job) => !looksUnchanged(ctx, job)).length).then((wanted) => openLanes(ctx, wanted - 1));
+    more.catch(() => {});
     // Counters change with every message; the throttle persists and publishes them at most every 500 ms.
     const publish = (current?: string) => ctx.progress.update({ taskId: ctx.taskId, step: 'emails', counters: { ...counters }, current, at: Date.now() });
     publish();
-
-    lanes.push(...(await more));
-    more = undefined;
 
     const work = new WorkQueue(jobs);
     let cancelled = false;
@@ -138,7 +136,14 @@ export async function runEmailStep(ctx: StepContext): Promise<StepResult> {
       await takeWork(lane, finishing).catch(fail);
       await Promise.all(finishing);
     };
-    await Promise.all(lanes.map(runLane));
+    // The first lane starts at once; the others join as they are logged in.
+    const opening = more;
+    const others = opening.then((opened) => {
+      lanes.push(...opened);
+      more = undefined;
+      return Promise.all(opened.map(runLane));
+    }, fail);
+    await Promise.all([runLane(planner), others]);
     if (failure) {
       // What the folders under way got to is kept in their reports, failed where they stopped.
       for (const job of jobs.filter((j) => j.report.status === 'running')) ctx.tasks.saveFolderReport(ctx.taskId, { ...job.report, status: 'failed' });
