@@ -169,3 +169,34 @@ export async function setFlags(client: ImapSession, path: string, changes: Array
     lock.release();
   }
 }
+
+/** Pieces a large message is read in: one partial FETCH (BODY.PEEK[]<start.length>) each. */
+const PIECE_BYTES = 1024 * 1024;
+
+/**
+ * One message's source, read in pieces into a single buffer of its announced size (RFC822.SIZE).
+ * Fetched whole, a message of 100 MB passes through two or three buffers of its size while the
+ * answer is parsed; read this way it is held once, plus one piece.
+ */
+export async function readOneSource(client: ImapSession, path: string, uid: number): Promise<Buffer | undefined> {
+  const lock = await client.getMailboxLock(path, { readOnly: true });
+  try {
+    const download = await client.download(String(uid), undefined, { uid: true, chunkSize: PIECE_BYTES });
+    if (!('content' in download) || !download.content) return undefined;
+    let out = Buffer.allocUnsafe(download.meta?.expectedSize ?? PIECE_BYTES);
+    let length = 0;
+    for await (const piece of download.content as AsyncIterable<Buffer>) {
+      if (length + piece.length > out.length) {
+        // More than announced (a server that counts sizes its own way): grown, never lost.
+        const grown = Buffer.allocUnsafe(Math.max(out.length * 2, length + piece.length));
+        out.copy(grown, 0, 0, length);
+        out = grown;
+      }
+      piece.copy(out, length);
+      length += piece.length;
+    }
+    return length === out.length ? out : out.subarray(0, length);
+  } finally {
+    lock.release();
+  }
+}
