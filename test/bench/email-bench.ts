@@ -27,6 +27,7 @@ const options = {
   folders: intEnv('BENCH_FOLDERS', 5),
   messagesPerFolder: intEnv('BENCH_MESSAGES_PER_FOLDER', 1000),
   large: intEnv('BENCH_LARGE', 10, 0),
+  huge: (process.env.BENCH_HUGE_MB || '').split(',').filter((x) => x.trim() !== '').map((x) => Number(x.trim())),
   seed: intEnv('BENCH_SEED', 1),
   connections: (process.env.BENCH_CONNECTIONS || '1,4').split(',').map((s) => Number(s.trim())),
   repeat: intEnv('BENCH_REPEAT', 1),
@@ -38,6 +39,7 @@ const options = {
   /** Another checkout of Tern (e.g. a git worktree of main) to run too, interleaved with this one: before/after in one session. */
   baseline: process.env.BENCH_BASELINE || undefined,
 };
+if (options.huge.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('BENCH_HUGE_MB must be a list of whole numbers of MB, e.g. "22,100"');
 if (options.connections.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('BENCH_CONNECTIONS must be a list of whole numbers ≥ 1, e.g. "1,4"');
 
 const MiB = 1024 * 1024;
@@ -96,7 +98,7 @@ try {
   };
   const [sourceView, destinationView] = [await via(source), await via(destination)];
 
-  log(`seeding ${options.folders} folders × ${options.messagesPerFolder} messages (${options.large} of 1–5 MB)`);
+  log(`seeding ${options.folders} folders × ${options.messagesPerFolder} messages (${options.large} of 1–5 MB)${options.huge.length ? ` + ${options.huge.join(' and ')} MB in INBOX` : ''}`);
   const t0 = performance.now();
   const dataset = await seedMaildir(source, 'src', options);
   const seedMs = performance.now() - t0;
@@ -144,7 +146,7 @@ try {
     [
       '',
       'time: first run, from migrate() until the task ended (mbsync: the process). delta: the same migration again',
-      '  (Tern rescans both sides and copies nothing; mbsync reads its own sync state).',
+      '  (both read their sync state from the first run, a STATUS per unchanged folder, and copy nothing).',
       'CPU cores: CPU seconds per wall second of the tool\'s process / of the whole machine (Dovecot included);',
       '  ELU: share of the time Tern\'s event loop was busy. Memory: peaks of the first run, sampled every 100 ms.',
       `Tern's RSS before its first run (runtime loaded, idle): ${tern.flatMap((t) => t.runs).map((r) => r.baselineRssMb.toFixed(0)).join(', ')} MiB.`,
