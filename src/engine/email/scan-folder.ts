@@ -12,7 +12,7 @@ import { fromSyncState, pairedByScan } from './sync-state';
  * costs the source one FETCH (a round trip), so they are large in count and small in bytes.
  */
 const CHUNK_MESSAGES = 250;
-const CHUNK_BYTES = 2 * 1024 * 1024;
+const CHUNK_BYTES = 1024 * 1024;
 
 /**
  * Scans both sides of one folder (the destination folder ensured first), claims this task's

@@ -16,8 +16,8 @@ const SCAN_ATTEMPTS = 3;
  * written one after the other without waiting for the previous one's answers (the pipeline never
  * drains), until this many bytes wait; then the lane waits for answers, not for a whole batch.
  */
-const LANE_WINDOW_BYTES = 4 * 1024 * 1024;
-// With the batch being read (at most 2 MiB, see scan-folder.ts), a lane holds at most about 6 MiB of messages.
+const LANE_WINDOW_BYTES = 2 * 1024 * 1024;
+// With the batch being read (at most 1 MiB, see scan-folder.ts), a lane holds at most about 3 MiB of messages.
 
 /**
  * The e-mail step, for any source and any destination. Folders are scanned and copied by a few
