@@ -80,7 +80,8 @@ describe('a source server that goes away for a while', () => {
       ['INBOX', 'Later'].map((folder) =>
         withImap(account(source, 'bob'), async (c) => {
           if (folder !== 'INBOX') await c.mailboxCreate(folder);
-          for (let i = 0; i < 150; i++) await c.append(folder, makeMessage({ subject: `${folder} ${i}`, bodyBytes: 2048 }), ['\\Seen']);
+          // 12 MB a folder: more than a lane reads ahead of its writes (its window), so the source is still being read when it goes.
+          for (let i = 0; i < 150; i++) await c.append(folder, makeMessage({ subject: `${folder} ${i}`, bodyBytes: 80_000 }), ['\\Seen']);
         }),
       ),
     );

@@ -92,7 +92,7 @@ describe('resume after the worker process is killed', () => {
     expect(journaled.length).toBe(1200);
     expect(journaled.every((r) => r.ref !== null)).toBe(true);
     expect(new Set(journaled.map((r) => `${r.folder}:${r.ref}`)).size).toBe(1200);
-  });
+  }, 300_000);
 });
 
 describe('cancel', () => {

@@ -24,18 +24,22 @@ export const markOf = (taskId: string, entryId: number) => `${taskId}/${entryId}
  */
 export function claimIntents(journal: RunJournal, taskId: string, entries: JournalEntry[], present: Candidate[], byMark: boolean): Set<string> {
   const ours = new Set(entries.flatMap((e) => (e.ref ? [e.ref] : [])));
+  const confirmed: Array<[number, string]> = [];
+  const dropped: number[] = [];
   for (const entry of entries.filter((e) => !e.ref)) {
     const mark = markOf(taskId, entry.id);
     const found = present.find(
       (p) => !ours.has(p.id) && (byMark ? p.mark === mark : p.key === entry.key && (p.position ?? Infinity) >= (entry.watermark ?? -Infinity)),
     );
     if (found) {
-      journal.confirm(entry.id, found.id);
+      confirmed.push([entry.id, found.id]);
       entry.ref = found.id;
       ours.add(found.id);
     } else {
-      journal.drop(entry.id);
+      dropped.push(entry.id);
     }
   }
+  // One transaction: a resumed folder may hold thousands of unanswered intents.
+  journal.settle({ confirmed, dropped });
   return ours;
 }

@@ -3,6 +3,7 @@ import type { LoadConnector, OpenOptions } from '../ports/connector';
 import type { Logger } from '../log';
 import type { RunJournal } from './run-journal';
 import type { TaskStore } from '../store/tasks';
+import type { FolderSyncStore } from '../store/folder-sync';
 import type { ProgressThrottle } from './progress';
 import type { StepCounters } from '../task';
 
@@ -22,6 +23,8 @@ export interface StepContext {
   /** Every write checks that this run still holds the task (see lease.ts). */
   journal: RunJournal;
   progress: ProgressThrottle;
+  /** Where earlier passes between the same accounts left each folder (instant re-runs); absent: every folder is compared in full. */
+  syncStates?: Pick<FolderSyncStore, 'get' | 'put' | 'drop'>;
   /** Read from the store: true once someone asked to cancel. */
   cancelRequested(): boolean;
   connectionsPerAccount: number;

@@ -2,7 +2,7 @@ import type { Journal } from '../store/journal';
 import type { RunLease } from './lease';
 
 /** The journal as a run uses it. */
-export type RunJournal = Pick<Journal, 'intend' | 'intendAll' | 'confirm' | 'drop' | 'record' | 'entries'>;
+export type RunJournal = Pick<Journal, 'intend' | 'intendAll' | 'confirm' | 'drop' | 'settle' | 'record' | 'entries'>;
 
 /** Every write first checks that the run still holds its task: a run that lost it writes nothing more. */
 export function leasedJournal(journal: Journal, lease: RunLease): RunJournal {
@@ -11,6 +11,7 @@ export function leasedJournal(journal: Journal, lease: RunLease): RunJournal {
     intendAll: (...a) => (lease.check(), journal.intendAll(...a)),
     confirm: (...a) => (lease.check(), journal.confirm(...a)),
     drop: (...a) => (lease.check(), journal.drop(...a)),
+    settle: (...a) => (lease.check(), journal.settle(...a)),
     record: (...a) => (lease.check(), journal.record(...a)),
     entries: (...a) => journal.entries(...a),
   };

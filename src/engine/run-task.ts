@@ -1,6 +1,7 @@
 import type { Logger } from '../log';
 import type { TaskStore } from '../store/tasks';
 import type { Journal } from '../store/journal';
+import type { FolderSyncStore } from '../store/folder-sync';
 import type { Vault } from '../store/vault';
 import type { AccountEndpoint } from '../ports/account';
 import type { LoadConnector } from '../ports/connector';
@@ -20,6 +21,8 @@ export interface EngineDeps {
   connectors: LoadConnector;
   tasks: TaskStore;
   journal: Journal;
+  /** Per-folder sync state between accounts, for instant re-runs (optional: without it every folder is compared in full). */
+  syncStates?: FolderSyncStore;
   vault: Vault;
   log: Logger;
   /** Who runs (host, process): recorded with the run lease. */
@@ -98,6 +101,12 @@ async function runSteps(deps: EngineDeps, taskId: string, row: NonNullable<Retur
       connectors: deps.connectors,
       tasks,
       journal: leasedJournal(deps.journal, lease),
+      // A run that lost its task writes no sync state either.
+      syncStates: deps.syncStates && {
+        get: (...a) => deps.syncStates!.get(...a),
+        put: (...a) => (lease.check(), deps.syncStates!.put(...a)),
+        drop: (...a) => (lease.check(), deps.syncStates!.drop(...a)),
+      },
       progress,
       cancelRequested,
       connectionsPerAccount: deps.connectionsPerAccount,

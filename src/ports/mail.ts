@@ -13,6 +13,8 @@ export interface FolderInfo {
   specialUseFromServer: boolean;
   /** False for a pure hierarchy level (IMAP \Noselect): it holds no messages. */
   selectable: boolean;
+  /** The folder's state as listed, when the server tells it with the list (IMAP LIST-STATUS). */
+  state?: FolderState;
 }
 
 /** A mailbox's folders as IMAP names them: "INBOX", and the rest below the namespace prefix. */
@@ -43,8 +45,30 @@ export interface RawMessage {
   raw: Buffer;
 }
 
+/** What one STATUS tells of a folder: enough to know whether it changed since a pass (see FolderSyncStore). */
+export interface FolderState {
+  /** IMAP UIDVALIDITY: refs and ids are valid for it only. */
+  generation: string;
+  /** IMAP UIDNEXT: every message added later gets a ref or id at or above it. */
+  next: number;
+  count: number;
+  /** IMAP HIGHESTMODSEQ (CONDSTORE), when the server keeps one: any flag change raises it. */
+  modseq?: string;
+}
+
+/** What changed in a source folder since a pass that left it at a FolderState. */
+export interface FolderChanges {
+  /** Messages added since, as scan() lists them. */
+  added: MessageSummary[];
+  /** The flags of messages that were there already and may have changed (all of them when the server keeps no modseq), by ref. */
+  flags: Array<[ref: string, flags: string[]]>;
+}
+
 export interface MailSource {
   folders(): Promise<FolderTree>;
+  /** Sources with stable refs (IMAP): the folder's state, and what changed since an earlier one (same generation). */
+  state?(folder: string): Promise<FolderState>;
+  changes?(folder: string, since: FolderState): Promise<FolderChanges>;
   count(folder: string): Promise<number>;
   scan(folder: string): Promise<MessageSummary[]>;
   /**
@@ -137,6 +161,10 @@ export interface MailDestination {
   /** Ids of the messages with this key at or above `watermark`: how a write answered without an id is found. */
   findByKey(folder: DestinationFolder, dedupeKey: string, watermark?: number): Promise<string[]>;
   count(folder: DestinationFolder): Promise<number>;
+  /** The folder's state (one STATUS), for destinations whose ids stay (IMAP). */
+  state?(folder: DestinationFolder): Promise<FolderState>;
+  /** Sets these messages' flags to exactly these (source flags changed since the last pass). */
+  setFlags?(folder: DestinationFolder, changes: Array<[id: string, flags: string[]]>): Promise<void>;
   /**
    * Removes messages by id. Where ids mean something only inside their folder (IMAP UIDs), nothing
    * is removed when the folder is gone ("gone": its messages went with it) or was recreated since

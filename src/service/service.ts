@@ -17,6 +17,7 @@ import { reconcile } from './reconcile';
 import type { Detection } from '../connectors/autodetect';
 import type { EngineDeps } from '../engine/run-task';
 import type { MessageRef } from '../store/messages';
+import { FolderSyncStore } from '../store/folder-sync';
 import { TaskFeed } from '../notify/task-feed';
 import { deleteStoredUpload, downloadPst, probePstFile } from './uploads';
 
@@ -313,6 +314,7 @@ export class TernService {
       leaseMs: config.jobLockMs,
       tasks: this.rt.tasks,
       journal: this.rt.journal,
+      syncStates: new FolderSyncStore(this.rt.db),
       vault: this.rt.vault,
       log: this.rt.log,
       connectionsPerAccount: config.connectionsPerAccount,

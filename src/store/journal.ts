@@ -59,6 +59,15 @@ export class Journal {
     this.db.delete(journal).where(eq(journal.id, id)).run();
   }
 
+  /** Many answers at once, in one transaction (one disk sync): intents confirmed with their ids, or dropped. */
+  settle(answers: { confirmed?: Array<[id: number, ref: string]>; dropped?: number[] }): void {
+    if (!answers.confirmed?.length && !answers.dropped?.length) return;
+    this.db.transaction(() => {
+      for (const [id, ref] of answers.confirmed ?? []) this.confirm(id, ref);
+      for (const id of answers.dropped ?? []) this.drop(id);
+    });
+  }
+
   /** Something created or replaced and known at once: a folder just made (`ref` its id), a snapshot (`payload`). */
   record(taskId: string, kind: EntryKind, e: { folder: string; key: string; ref?: string; payload?: unknown }, now = Date.now()): number {
     const payload = e.payload === undefined ? null : JSON.stringify(e.payload);

@@ -162,3 +162,21 @@ export const taskMessages = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.taskId, t.surface] })],
 );
+
+/**
+ * Where the last pass over a folder left both sides (issue 21, instant re-runs): per source and
+ * destination account (`pair`) and source folder, the folder's state on each side (UIDVALIDITY,
+ * UIDNEXT, HIGHESTMODSEQ, message count) and every message's source ref, destination id, dedupe
+ * key and flags (JSON). A later migration between the same accounts reads only what changed since.
+ */
+export const folderSync = sqliteTable(
+  'folder_sync',
+  {
+    pair: text('pair').notNull(),
+    sourceFolder: text('source_folder').notNull(),
+    destinationFolder: text('destination_folder').notNull(),
+    state: text('state').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.pair, t.sourceFolder] })],
+);

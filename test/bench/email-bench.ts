@@ -3,6 +3,7 @@
 // a delta pass, and mbsync on the same data for comparison. See README.md in this directory.
 import { fork } from 'node:child_process';
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDovecot, type DovecotServer } from '../support/dovecot';
 import { startRedis } from '../support/redis';
@@ -26,6 +27,7 @@ const options = {
   folders: intEnv('BENCH_FOLDERS', 5),
   messagesPerFolder: intEnv('BENCH_MESSAGES_PER_FOLDER', 1000),
   large: intEnv('BENCH_LARGE', 10, 0),
+  huge: (process.env.BENCH_HUGE_MB || '').split(',').filter((x) => x.trim() !== '').map((x) => Number(x.trim())),
   seed: intEnv('BENCH_SEED', 1),
   connections: (process.env.BENCH_CONNECTIONS || '1,4').split(',').map((s) => Number(s.trim())),
   repeat: intEnv('BENCH_REPEAT', 1),
@@ -34,7 +36,10 @@ const options = {
   mbsync: process.env.BENCH_MBSYNC !== '0',
   out: process.env.BENCH_OUT || undefined,
   cpuProfileDir: process.env.BENCH_CPU_PROF || undefined,
+  /** Another checkout of Tern (e.g. a git worktree of main) to run too, interleaved with this one: before/after in one session. */
+  baseline: process.env.BENCH_BASELINE || undefined,
 };
+if (options.huge.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('BENCH_HUGE_MB must be a list of whole numbers of MB, e.g. "22,100"');
 if (options.connections.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('BENCH_CONNECTIONS must be a list of whole numbers ≥ 1, e.g. "1,4"');
 
 const MiB = 1024 * 1024;
@@ -42,9 +47,11 @@ const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 process.once('SIGINT', () => process.exit(130)); // the harness's exit hook stops the Dovecots
 
 /** Forks tern-run.ts: a fresh process per run, so memory peaks are that run's own. */
-function runTern(spec: TernRunSpec): Promise<TernRunResult> {
+function runTern(spec: TernRunSpec, checkout?: string): Promise<TernRunResult> {
   const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
-  const child = fork(fileURLToPath(new URL('./tern-run.ts', import.meta.url)), [], {
+  const script = checkout ? path.resolve(checkout, 'test/bench/tern-run.ts') : fileURLToPath(new URL('./tern-run.ts', import.meta.url));
+  const child = fork(script, [], {
+    cwd: checkout ? path.resolve(checkout) : undefined,
     execArgv: [...process.execArgv, '--expose-gc', ...profile],
     env: { ...process.env, BENCH_RUN: JSON.stringify(spec) },
   });
@@ -69,7 +76,10 @@ const servers: Array<{ stop(): Promise<void> }> = [];
 let failed = false;
 try {
   // Every run writes to a fresh destination user.
-  const configs = options.imapCompress.flatMap((imapCompress) => options.connections.map((connections) => ({ connections, imapCompress })));
+  const checkouts: Array<string | undefined> = options.baseline ? [options.baseline, undefined] : [undefined];
+  const configs = checkouts.flatMap((checkout) =>
+    options.imapCompress.flatMap((imapCompress) => options.connections.map((connections) => ({ connections, imapCompress, checkout }))),
+  );
   const ternUsers = configs.map((_, c) => Array.from({ length: options.repeat }, (_, r) => `tern${c + 1}r${r + 1}`));
   const mbsyncUsers = Array.from({ length: options.repeat }, (_, r) => `mbsync${r + 1}`);
   log('starting Dovecot ×2 and Redis');
@@ -88,7 +98,7 @@ try {
   };
   const [sourceView, destinationView] = [await via(source), await via(destination)];
 
-  log(`seeding ${options.folders} folders × ${options.messagesPerFolder} messages (${options.large} of 1–5 MB)`);
+  log(`seeding ${options.folders} folders × ${options.messagesPerFolder} messages (${options.large} of 1–5 MB)${options.huge.length ? ` + ${options.huge.join(' and ')} MB in INBOX` : ''}`);
   const t0 = performance.now();
   const dataset = await seedMaildir(source, 'src', options);
   const seedMs = performance.now() - t0;
@@ -96,32 +106,32 @@ try {
   const warmUpMs = await warmUp(account(source, 'src'), dataset.folders);
   log(`seeded ${dataset.messages} messages, ${(dataset.bytes / MiB).toFixed(1)} MiB in ${(seedMs / 1000).toFixed(1)} s; header scan over 1 IMAP connection: ${(warmUpMs / 1000).toFixed(2)} s`);
 
-  const rows: Row[] = [];
-  const tern: Array<{ connections: number; imapCompress: boolean; runs: TernRunResult[] }> = [];
-  for (const [c, { connections, imapCompress }] of configs.entries()) {
-    const runs: TernRunResult[] = [];
-    const checks: Array<string | undefined> = [];
-    for (const user of ternUsers[c]) {
-      log(`Tern, ${connections} connection(s) per account${imapCompress ? '' : ', no COMPRESS'} → ${user}`);
-      runs.push(await runTern({ redisUrl: redis.url, from: imapUrl(sourceView, 'src'), to: imapUrl(destinationView, user), connections, imapCompress }));
-      checks.push(await verify(destination, user, sourceTotals));
-    }
-    tern.push({ connections, imapCompress, runs });
-    rows.push(ternRow(runs, dataset.messages, checks, imapCompress ? '' : ', no COMPRESS'));
-  }
-
+  // Runs are interleaved (each configuration, then mbsync, then again), so that a machine that
+  // gets busier or quieter meanwhile weighs on all of them alike; ratios pair runs of one round.
   const version = options.mbsync ? mbsyncVersion() : undefined;
+  const ternRuns = configs.map(() => ({ runs: [] as TernRunResult[], checks: [] as Array<string | undefined> }));
+  const mbsyncRuns = { runs: [] as Array<{ first: ToolPass; delta: ToolPass }>, checks: [] as Array<string | undefined> };
+  for (let r = 0; r < options.repeat; r++) {
+    for (const [c, { connections, imapCompress, checkout }] of configs.entries()) {
+      const user = ternUsers[c][r];
+      log(`Tern${checkout ? ` (${checkout})` : ''}, ${connections} connection(s) per account${imapCompress ? '' : ', no COMPRESS'} → ${user}`);
+      ternRuns[c].runs.push(await runTern({ redisUrl: redis.url, from: imapUrl(sourceView, 'src'), to: imapUrl(destinationView, user), connections, imapCompress }, checkout));
+      ternRuns[c].checks.push(await verify(destination, user, sourceTotals));
+    }
+    if (version) {
+      log(`${version} → ${mbsyncUsers[r]}`);
+      mbsyncRuns.runs.push(await runMbsync(account(sourceView, 'src'), account(destinationView, mbsyncUsers[r]), destination.prefix));
+      mbsyncRuns.checks.push(await verify(destination, mbsyncUsers[r], sourceTotals, MBSYNC_TUID_BYTES));
+    }
+  }
+  const rows: Row[] = configs.map(({ imapCompress, checkout }, c) =>
+    ternRow(ternRuns[c].runs, dataset.messages, ternRuns[c].checks, `${imapCompress ? '' : ', no COMPRESS'}${checkout ? `, ${path.basename(checkout)}` : ''}`, version ? mbsyncRuns.runs : undefined),
+  );
+  const tern = configs.map(({ connections, imapCompress, checkout }, c) => ({ connections, imapCompress, checkout, runs: ternRuns[c].runs }));
   let mbsync: { version: string; runs: Array<{ first: ToolPass; delta: ToolPass }> } | { skipped: string };
   if (version) {
-    const runs: Array<{ first: ToolPass; delta: ToolPass }> = [];
-    const checks: Array<string | undefined> = [];
-    for (const user of mbsyncUsers) {
-      log(`${version} → ${user}`);
-      runs.push(await runMbsync(account(sourceView, 'src'), account(destinationView, user), destination.prefix));
-      checks.push(await verify(destination, user, sourceTotals, MBSYNC_TUID_BYTES));
-    }
-    mbsync = { version, runs };
-    rows.push(mbsyncRow(runs, dataset, checks));
+    mbsync = { version, runs: mbsyncRuns.runs };
+    rows.push(mbsyncRow(mbsyncRuns.runs, dataset, mbsyncRuns.checks));
   } else {
     mbsync = { skipped: options.mbsync ? 'mbsync is not installed (Debian: apt-get install isync), comparison skipped' : 'skipped (BENCH_MBSYNC=0)' };
     log(mbsync.skipped);
@@ -136,7 +146,7 @@ try {
     [
       '',
       'time: first run, from migrate() until the task ended (mbsync: the process). delta: the same migration again',
-      '  (Tern rescans both sides and copies nothing; mbsync reads its own sync state).',
+      '  (both read their sync state from the first run, a STATUS per unchanged folder, and copy nothing).',
       'CPU cores: CPU seconds per wall second of the tool\'s process / of the whole machine (Dovecot included);',
       '  ELU: share of the time Tern\'s event loop was busy. Memory: peaks of the first run, sampled every 100 ms.',
       `Tern's RSS before its first run (runtime loaded, idle): ${tern.flatMap((t) => t.runs).map((r) => r.baselineRssMb.toFixed(0)).join(', ')} MiB.`,

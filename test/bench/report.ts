@@ -16,6 +16,8 @@ export interface Row {
   peakBuffersMb?: number;
   cpu: string;
   deltaMs: number;
+  /** Time, delta time and CPU seconds as multiples of mbsync's in the same rounds (median of the paired ratios). */
+  vsMbsync?: { time: number; delta: number; cpu?: number };
 }
 
 const MiB = 1024 * 1024;
@@ -27,8 +29,23 @@ function median<T>(runs: T[], wallMs: (r: T) => number): { median: T; rangeMs?: 
   return { median: sorted[Math.floor((sorted.length - 1) / 2)], rangeMs };
 }
 
+const middle = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+
+/** Each Tern run divided by mbsync's run of the same round; the median of those ratios. */
+function pairedRatios(runs: TernRunResult[], mbsync: Array<{ first: ToolPass; delta: ToolPass }>): Row['vsMbsync'] {
+  const n = Math.min(runs.length, mbsync.length);
+  if (n === 0) return undefined;
+  const rounds = Array.from({ length: n }, (_, i) => ({ t: runs[i], m: mbsync[i] }));
+  const cpus = rounds.filter(({ m }) => m.first.cpuSeconds).map(({ t, m }) => (t.first.ternCores * t.first.wallMs) / 1000 / m.first.cpuSeconds!);
+  return {
+    time: middle(rounds.map(({ t, m }) => t.first.wallMs / m.first.wallMs)),
+    delta: middle(rounds.map(({ t, m }) => t.delta.wallMs / m.delta.wallMs)),
+    cpu: cpus.length ? middle(cpus) : undefined,
+  };
+}
+
 /** `checks` are one verification message (or undefined when fine) per run. */
-export function ternRow(runs: TernRunResult[], expected: number, checks: Array<string | undefined>, label = ''): Row {
+export function ternRow(runs: TernRunResult[], expected: number, checks: Array<string | undefined>, label = '', mbsync?: Array<{ first: ToolPass; delta: ToolPass }>): Row {
   const problems = runs.flatMap(({ first, delta }, i) =>
     [
       first.status !== 'completed' && `first run ${first.status}: ${first.error}`,
@@ -54,6 +71,7 @@ export function ternRow(runs: TernRunResult[], expected: number, checks: Array<s
     peakBuffersMb: first.peakBuffersMb,
     cpu: `${first.ternCores.toFixed(2)} / ${first.machineCores?.toFixed(2) ?? '?'}  ELU ${first.eventLoopUtilization.toFixed(2)}`,
     deltaMs: delta.wallMs,
+    vsMbsync: mbsync && pairedRatios(runs, mbsync),
   };
 }
 
@@ -81,11 +99,18 @@ export function mbsyncRow(runs: Array<{ first: ToolPass; delta: ToolPass }>, dat
 export function printTable(rows: Row[]): void {
   const f = (n: number | undefined, digits = 1) => (n === undefined || Number.isNaN(n) ? '-' : n.toFixed(digits));
   const repeated = rows.some((r) => r.rangeMs);
-  const header = ['run', 'messages', 'MiB', 'time s', ...(repeated ? ['range s'] : []), 'msg/s', 'MiB/s', 'peak RSS MiB', 'heap MiB', 'buffers MiB', 'CPU cores tool / machine', 'delta s', 'check'];
+  const paired = rows.some((r) => r.vsMbsync);
+  const x = (n: number | undefined) => (n === undefined ? '-' : `${n.toFixed(2)}×`);
+  const header = ['run', 'messages', 'MiB', 'time s', ...(repeated ? ['range s'] : []), ...(paired ? ['time ÷ mbsync'] : []), 'msg/s', 'MiB/s', 'peak RSS MiB', 'heap MiB', 'buffers MiB', 'CPU cores tool / machine', ...(paired ? ['CPU s ÷ mbsync'] : []), 'delta s', ...(paired ? ['delta ÷ mbsync'] : []), 'check'];
   const lines = rows.map((r) => {
     const s = r.wallMs / 1000;
     const range = r.rangeMs ? `${f(r.rangeMs[0] / 1000, 2)}–${f(r.rangeMs[1] / 1000, 2)}` : '-';
-    return [r.name, String(r.messages), f(r.bytes / MiB), f(s, 2), ...(repeated ? [range] : []), f(r.messages / s, 0), f(r.bytes / MiB / s), f(r.peakRssMb, 0), f(r.peakHeapMb, 0), f(r.peakBuffersMb, 0), r.cpu, f(r.deltaMs / 1000, 2), r.ok ? 'ok' : `FAIL ${r.note ?? ''}`];
+    const v = r.vsMbsync;
+    return [
+      r.name, String(r.messages), f(r.bytes / MiB), f(s, 2), ...(repeated ? [range] : []), ...(paired ? [x(v?.time)] : []),
+      f(r.messages / s, 0), f(r.bytes / MiB / s), f(r.peakRssMb, 0), f(r.peakHeapMb, 0), f(r.peakBuffersMb, 0), r.cpu, ...(paired ? [x(v?.cpu)] : []),
+      f(r.deltaMs / 1000, 2), ...(paired ? [x(v?.delta)] : []), r.ok ? 'ok' : `FAIL ${r.note ?? ''}`,
+    ];
   });
   const left = new Set([0, header.indexOf('CPU cores tool / machine'), header.length - 1]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));

@@ -12,6 +12,8 @@ export interface SeedOptions {
   messagesPerFolder: number;
   /** Messages of 1–5 MB, spread over the folders (they replace small ones: the count stays the same). */
   large: number;
+  /** Sizes in MB of messages added to INBOX on top of the others (BENCH_HUGE_MB, e.g. 22 and 100). */
+  huge?: number[];
   seed: number;
 }
 
@@ -93,10 +95,24 @@ export async function seedMaildir(server: DovecotServer, user: string, opts: See
       if (large) largeMessages++;
     });
   }
+  // Huge messages go into INBOX on top of the others, one at a time (each is built in memory once).
+  const huge = opts.huge ?? [];
+  if (huge.length) {
+    const cur = path.join((await server.doveadm(['mailbox', 'path', '-u', user, 'INBOX'])).trim(), 'cur');
+    const owner = await fs.stat(cur);
+    for (const [h, mb] of huge.entries()) {
+      const raw = makeMessage({ subject: `Bench huge #${h} (${mb} MB)`, messageId: `<bench-${opts.seed}-huge-${h}@tern.bench>`, date: new Date(now * 1000), bodyBytes: mb * 1024 * 1024 });
+      const file = path.join(cur, `${now}.Mhuge${h}P${process.pid}.tern-bench,S=${raw.length}:2,S`);
+      await fs.writeFile(file, raw);
+      await fs.chown(file, owner.uid, owner.gid);
+      bytes += raw.length;
+      largeMessages++;
+    }
+  }
   await server.doveadm(['force-resync', '-u', user, '*']);
   const counted = await countMessages(server, user);
-  if (counted.messages !== total) throw new Error(`seeding: Dovecot sees ${counted.messages} messages, ${total} were written`);
-  return { folders, messages: total, bytes, largeMessages };
+  if (counted.messages !== total + huge.length) throw new Error(`seeding: Dovecot sees ${counted.messages} messages, ${total + huge.length} were written`);
+  return { folders, messages: total + huge.length, bytes, largeMessages };
 }
 
 /** Messages and virtual bytes of every folder of a user, as Dovecot counts them (no IMAP involved). */

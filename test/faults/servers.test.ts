@@ -20,9 +20,10 @@ let worker: ChildProcess;
 beforeAll(async () => {
   [source, destination, redis] = await Promise.all([startDovecot('slash'), startDovecot('dot-inbox-prefix'), spawnRedis()]);
   await Promise.all(['alice', 'bob', 'carol'].map((u) => seedSource(account(source, u), ['INBOX', 'Work'], 200)));
-  // More for the source outage: far more than the lanes hold read ahead when it stops.
+  // More for the source outage: far more than the lanes hold read ahead when it stops (each lane
+  // reads while a few MB of its messages await their answers): 900 messages of about 30 KB.
   await source.addUser('dave', 'davepass');
-  await seedSource(account(source, 'dave'), ['INBOX', 'Work', 'Old'], 300);
+  await seedSource(account(source, 'dave'), ['INBOX', 'Work', 'Old'], 300, 30_000);
   slow = await startLatencyProxy(destination.imapPort, 20);
   const env = ternEnv(redis.url, { TERN_JOB_LOCK_MS: '3000', TERN_CONNECTIONS_PER_ACCOUNT: '2', TERN_IMAP_PIPELINING: '0' });
   tern = await startTern(redis.url, env);

@@ -32,9 +32,13 @@ export class AppendRefused extends Error {
   }
 }
 
-/** At most this many APPENDs or bytes waiting for their answer. */
-const MAX_IN_FLIGHT = 32;
-const MAX_BYTES_IN_FLIGHT = 8 * 1024 * 1024;
+/**
+ * Bytes of APPENDs waiting for their answer: what is in flight is bounded by bytes, so a link
+ * with a long round trip carries many small messages at once. The count bound only keeps the
+ * table of pending tags reasonable.
+ */
+const MAX_BYTES_IN_FLIGHT = 4 * 1024 * 1024;
+const MAX_IN_FLIGHT = 2000;
 
 interface Pending {
   resolve(v: { uid?: number; uidValidity?: string }): void;
@@ -46,9 +50,10 @@ export async function openAppendPipe(account: AccountCredentials, timeoutMs: num
   let socket: net.Socket = await connect(account, timeoutMs);
   const reader = new LineReader(socket);
   const fail = (err: unknown) => connectionError(err, 'imap', account);
+  let caps: Set<string>;
   try {
-    await reader.line(timeoutMs); // greeting
-    let caps = await capabilities(socket, reader, timeoutMs);
+    // A greeting that lists the capabilities (Dovecot's does) saves a round trip.
+    caps = capabilitiesIn(await reader.line(timeoutMs)) ?? (await capabilities(socket, reader, timeoutMs));
     if (!account.secure && caps.has('STARTTLS')) {
       await command(socket, reader, 'S1 STARTTLS', timeoutMs);
       reader.detach();
@@ -67,14 +72,25 @@ export async function openAppendPipe(account: AccountCredentials, timeoutMs: num
       // The account was checked when the task was created: a refusal now is worth a clear error.
       throw new TernError('AUTH_FAILED', `imap server ${account.host}:${account.port} refused the login for ${account.user}: ${login.text}.`);
     }
+    // Some (APPENDLIMIT among them) are only told once logged in.
+    caps = capabilitiesIn(login.text) ?? caps;
   } catch (err) {
     socket.destroy();
     throw err instanceof TernError ? err : fail(err);
   }
-  return pipe(socket, reader, fail);
+  return pipe(socket, reader, fail, appendLimit(caps));
 }
 
-function pipe(socket: net.Socket, reader: LineReader, fail: (err: unknown) => TernError): AppendPipe {
+/** RFC 7889: the largest message the server takes, when it says; larger ones are not even sent. */
+function appendLimit(caps: Set<string>): number | undefined {
+  for (const c of caps) {
+    const m = /^APPENDLIMIT=(\d+)$/.exec(c);
+    if (m) return Number(m[1]);
+  }
+  return undefined;
+}
+
+function pipe(socket: net.Socket, reader: LineReader, fail: (err: unknown) => TernError, limit: number | undefined): AppendPipe {
   const pending = new Map<string, Pending>();
   let counter = 0;
   let bytesInFlight = 0;
@@ -111,6 +127,9 @@ function pipe(socket: net.Socket, reader: LineReader, fail: (err: unknown) => Te
   });
   return {
     async append(folder, raw, flags, internalDate) {
+      if (limit !== undefined && raw.length > limit) {
+        throw new AppendRefused('NO', `the message (${raw.length} bytes) is larger than the ${limit} bytes the server takes (APPENDLIMIT)`, 'TOOBIG');
+      }
       while (!broken && (pending.size >= MAX_IN_FLIGHT || (pending.size > 0 && bytesInFlight + raw.length > MAX_BYTES_IN_FLIGHT))) {
         await new Promise<void>((resolve) => room.push(resolve));
       }
@@ -151,6 +170,12 @@ function connect(account: AccountCredentials, timeoutMs: number): Promise<net.So
       reject(err);
     });
   });
+}
+
+/** The capabilities of a "[CAPABILITY …]" response code in a greeting or tagged answer, if there is one. */
+function capabilitiesIn(text: string): Set<string> | undefined {
+  const m = /\[CAPABILITY ([^\]]*)\]/i.exec(text);
+  return m ? new Set(m[1].toUpperCase().split(' ')) : undefined;
 }
 
 async function capabilities(socket: net.Socket, reader: LineReader, timeoutMs: number): Promise<Set<string>> {

@@ -3,7 +3,7 @@ import type { MailDestination } from '../../ports/mail';
 import type { OpenOptions } from '../../ports/connector';
 import { closeImap, imapError, openImap } from './session';
 import { countMessages, deleteFolder, listFolders } from './folders';
-import { deleteMessages, findByKey, scanFolder } from './messages';
+import { deleteMessages, findByKey, folderState, scanFolder, setFlags } from './messages';
 import { openAppendPipe } from './append-pipe';
 import { FolderMaker } from './ensure-folder';
 import { pipelinedLane, serialLane } from './write-lane';
@@ -51,6 +51,12 @@ export async function openImapDestination(account: AccountCredentials, options: 
       await at(client.noop());
       return at(countMessages(client, folder.path));
     },
+    state: async (folder) => {
+      // As for count: a folder selected here is brought up to date with writes from other connections first.
+      if (client.mailbox && client.mailbox.path === folder.path) await at(client.noop());
+      return at(folderState(client, folder.path));
+    },
+    setFlags: (folder, changes) => at(setFlags(client, folder.path, changes.map(([id, flags]) => [Number(id), flags]))),
     remove: (folder, generation, ids) => at(deleteMessages(client, folder.path, generation, ids.map(Number))),
     removeFolderIfEmpty: (folder) =>
       at(

@@ -3,7 +3,10 @@ import type { ImapSession } from './session';
 
 export async function listFolders(client: ImapSession): Promise<FolderTree> {
   // A full list(): with listOnly imapflow drops INBOX and the SPECIAL-USE flags on some servers.
-  const listed = await client.list();
+  // With LIST-STATUS (RFC 5819) every folder's state comes in the same round trip; without it,
+  // asking would cost a STATUS per folder, so it is left to whoever needs a folder's state.
+  const withStatus = client.capabilities.has('LIST-STATUS');
+  const listed = await client.list(withStatus ? { statusQuery: { messages: true, uidNext: true, uidValidity: true, highestModseq: true } } : undefined);
   const ns = client.namespace;
   const delimiter = ns?.delimiter || listed.find((f) => f.delimiter)?.delimiter || '/';
   const folders = listed.map((f) => ({
@@ -12,6 +15,9 @@ export async function listFolders(client: ImapSession): Promise<FolderTree> {
     specialUse: f.specialUse,
     specialUseFromServer: f.specialUseSource === 'extension' || f.path.toUpperCase() === 'INBOX',
     selectable: !f.flags.has('\\Noselect') && !f.flags.has('\\NonExistent'),
+    ...(f.status?.uidValidity !== undefined && f.status.uidNext !== undefined
+      ? { state: { generation: String(f.status.uidValidity), next: f.status.uidNext, count: f.status.messages ?? 0, ...(f.status.highestModseq === undefined ? {} : { modseq: String(f.status.highestModseq) }) } }
+      : {}),
   }));
   // INBOX always exists, listed or not.
   if (!folders.some((f) => f.path === 'INBOX')) folders.unshift({ path: 'INBOX', delimiter, specialUse: '\\Inbox', specialUseFromServer: true, selectable: true });

@@ -1,5 +1,5 @@
 import { dedupeKey, DEDUPE_HEADER_FIELDS } from '../../ports/dedupe-key';
-import type { MessageSummary } from '../../ports/mail';
+import type { FolderChanges, FolderState, MessageSummary } from '../../ports/mail';
 import type { ImapSession } from './session';
 
 export interface ImapMessage extends MessageSummary {
@@ -112,6 +112,90 @@ export async function deleteMessages(client: ImapSession, path: string, uidValid
     // UID EXPUNGE (UIDPLUS) removes only these messages, whatever else carries \Deleted.
     for (let i = 0; i < uids.length; i += 500) await client.messageDelete(uids.slice(i, i + 500).join(','), { uid: true });
     return 'removed';
+  } finally {
+    lock.release();
+  }
+}
+
+/** UIDVALIDITY, UIDNEXT, MESSAGES and (with CONDSTORE) HIGHESTMODSEQ, in one STATUS. */
+export async function folderState(client: ImapSession, path: string): Promise<FolderState> {
+  const s = await client.status(path, { messages: true, uidNext: true, uidValidity: true, highestModseq: true });
+  if (!s) throw new Error(`STATUS of ${path} gave nothing`);
+  return {
+    generation: String(s.uidValidity),
+    next: s.uidNext ?? 0,
+    count: s.messages ?? 0,
+    ...(s.highestModseq === undefined ? {} : { modseq: String(s.highestModseq) }),
+  };
+}
+
+/**
+ * What changed since a pass that left the folder at `since` (same UIDVALIDITY): the messages at or
+ * above its UIDNEXT, listed as scanFolder lists them, and the flags of the older ones that changed
+ * since its HIGHESTMODSEQ (CHANGEDSINCE, RFC 7162), or of all older ones without a modseq.
+ */
+export async function changesSince(client: ImapSession, path: string, since: FolderState): Promise<FolderChanges> {
+  const added = (await scanFolder(client, path, { fromUid: since.next })).messages;
+  const flags: Array<[string, string[]]> = [];
+  if (since.next > 1) {
+    const lock = await client.getMailboxLock(path, { readOnly: true });
+    try {
+      const box = client.mailbox;
+      if (box && box.exists > 0) {
+        const changedSince = since.modseq !== undefined && box.highestModseq !== undefined ? BigInt(since.modseq) : undefined;
+        for await (const m of client.fetch(`1:${since.next - 1}`, { uid: true, flags: true }, { uid: true, ...(changedSince === undefined ? {} : { changedSince }) })) {
+          if (m.uid < since.next) flags.push([String(m.uid), [...(m.flags ?? [])].filter((f) => f !== '\\Recent')]);
+        }
+      }
+    } finally {
+      lock.release();
+    }
+  }
+  return { added, flags };
+}
+
+/** Sets each message's flags to exactly the given ones: one STORE per distinct set of flags. */
+export async function setFlags(client: ImapSession, path: string, changes: Array<[uid: number, flags: string[]]>): Promise<void> {
+  if (changes.length === 0) return;
+  const bySet = new Map<string, number[]>();
+  for (const [uid, flags] of changes) {
+    const key = [...flags].sort().join(' ');
+    bySet.set(key, [...(bySet.get(key) ?? []), uid]);
+  }
+  const lock = await lockCurrent(client, path, false);
+  try {
+    for (const [key, uids] of bySet) await client.messageFlagsSet(uids.join(','), key ? key.split(' ') : [], { uid: true });
+  } finally {
+    lock.release();
+  }
+}
+
+/** Pieces a large message is read in: one partial FETCH (BODY.PEEK[]<start.length>) each. */
+const PIECE_BYTES = 1024 * 1024;
+
+/**
+ * One message's source, read in pieces into a single buffer of its announced size (RFC822.SIZE).
+ * Fetched whole, a message of 100 MB passes through two or three buffers of its size while the
+ * answer is parsed; read this way it is held once, plus one piece.
+ */
+export async function readOneSource(client: ImapSession, path: string, uid: number): Promise<Buffer | undefined> {
+  const lock = await client.getMailboxLock(path, { readOnly: true });
+  try {
+    const download = await client.download(String(uid), undefined, { uid: true, chunkSize: PIECE_BYTES });
+    if (!('content' in download) || !download.content) return undefined;
+    let out = Buffer.allocUnsafe(download.meta?.expectedSize ?? PIECE_BYTES);
+    let length = 0;
+    for await (const piece of download.content as AsyncIterable<Buffer>) {
+      if (length + piece.length > out.length) {
+        // More than announced (a server that counts sizes its own way): grown, never lost.
+        const grown = Buffer.allocUnsafe(Math.max(out.length * 2, length + piece.length));
+        out.copy(grown, 0, 0, length);
+        out = grown;
+      }
+      piece.copy(out, length);
+      length += piece.length;
+    }
+    return length === out.length ? out : out.subarray(0, length);
   } finally {
     lock.release();
   }

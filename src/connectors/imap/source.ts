@@ -3,7 +3,7 @@ import type { MailSource } from '../../ports/mail';
 import type { OpenOptions } from '../../ports/connector';
 import { closeImap, imapError, openImap } from './session';
 import { countMessages, listFolders } from './folders';
-import { readSources, scanFolder } from './messages';
+import { changesSince, folderState, readOneSource, readSources, scanFolder } from './messages';
 
 /** An IMAP account as a mail source: folders are EXAMINEd, bodies read with BODY.PEEK[] (nothing changes there). */
 export async function openImapSource(account: AccountCredentials, options: OpenOptions): Promise<MailSource> {
@@ -17,10 +17,18 @@ export async function openImapSource(account: AccountCredentials, options: OpenO
     folders: () => at(listFolders(client)),
     count: (folder) => at(countMessages(client, folder)),
     scan: async (folder) => (await at(scanFolder(client, folder))).messages,
+    state: (folder) => at(folderState(client, folder)),
+    changes: (folder, since) => at(changesSince(client, folder, since)),
     read: async function* (folder, refs) {
       // FETCH answers in UID order, the port promises the order asked: a message that comes before
       // its turn waits (at most one request's worth); one that never comes (gone) is left out.
       const uids = refs.map(Number);
+      // A batch of one is a message too large to share a batch (or a folder's last): read in pieces.
+      if (uids.length === 1) {
+        const raw = await at(readOneSource(client, folder, uids[0]));
+        if (raw) yield { ref: refs[0], raw };
+        return;
+      }
       const early = new Map<number, Buffer>();
       let next = 0;
       try {

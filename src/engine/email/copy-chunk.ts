@@ -7,11 +7,12 @@ import type { Lane } from './lanes';
 import type { CopyChunk } from './folder-job';
 import { storableFlags } from './match';
 import { recordFailure } from '../failures';
+import { AnswerBatch } from './answer-batch';
 
 /**
- * Writes one batch through the lane: every message is journaled as an intent before it is sent
- * and confirmed with its id as its answer comes, so a worker dying mid-batch loses nothing and
- * copies nothing twice. A message the destination refuses fails alone.
+ * Writes one batch through the lane: every message is journaled as an intent before it is sent,
+ * and the answers (ids) are journaled together in one transaction (AnswerBatch), so a worker
+ * dying mid-batch loses nothing and copies nothing twice. A message the destination refuses fails alone.
  */
 export async function copyChunk(ctx: StepContext, lane: Lane, chunk: CopyChunk, raws: Map<string, Buffer>, counters: StepCounters, publish: () => void): Promise<void> {
   const { job } = chunk;
@@ -42,31 +43,39 @@ export async function copyChunk(ctx: StepContext, lane: Lane, chunk: CopyChunk, 
   }));
   const withoutId: number[] = [];
   let full = false;
+  // The folder's next sync state pairs each copy with its destination id.
+  const synced = (i: number, id: string) => job.sync?.messages.push([batch[i].summary.ref, id, batch[i].summary.dedupeKey, batch[i].summary.flags]);
+  const answers = new AnswerBatch(ctx.journal);
   await lane.writer.write(folder, outgoing, (i, outcome) => {
     const size = batch[i].raw.length;
     if ('refused' in outcome) {
       full ||= outcome.code !== undefined && MAILBOX_FULL_CODES.has(outcome.code);
-      ctx.journal.drop(ids[i]);
+      answers.drop(ids[i]);
       recordFailure(job.report, `refused by the destination: ${outcome.refused}`);
       counters.failed++;
       ctx.log.warn({ task: ctx.taskId, folder: folder.path, size, reason: outcome.refused }, 'the destination refused a message');
     } else {
-      if (outcome.id !== undefined && (outcome.generation === undefined || outcome.generation === contents.generation)) ctx.journal.confirm(ids[i], outcome.id);
-      else withoutId.push(i);
+      if (outcome.id !== undefined && (outcome.generation === undefined || outcome.generation === contents.generation)) {
+        answers.confirm(ids[i], outcome.id);
+        synced(i, outcome.id);
+      } else withoutId.push(i);
       job.report.copied++;
       job.report.bytes += size;
       counters.copied++;
       counters.bytes += size;
     }
     publish();
-  });
+  }).finally(() => answers.flush());
   // A full mailbox takes nothing more: the copy stops here rather than fail message after message.
   if (full) throw await mailboxFull(lane);
   // Destinations that do not say the new id (IMAP without UIDPLUS): found by key above the watermark, one after the other.
   for (const i of withoutId) {
     const claimed = new Set(ctx.journal.entries(ctx.taskId, { kind: 'message', folder: folder.path }).flatMap((e) => (e.ref ? [e.ref] : [])));
     const found = (await lane.destination.findByKey(folder, batch[i].summary.dedupeKey, contents.watermark)).filter((id) => !claimed.has(id));
-    if (found.length) ctx.journal.confirm(ids[i], found[found.length - 1]);
+    if (found.length) {
+      ctx.journal.confirm(ids[i], found[found.length - 1]);
+      synced(i, found[found.length - 1]);
+    } else if (job.sync) job.sync.complete = false;
   }
 }
 

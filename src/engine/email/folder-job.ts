@@ -1,4 +1,5 @@
-import type { DestinationFolder, FolderContents, MailSource, MessageSummary } from '../../ports/mail';
+import type { DestinationFolder, FolderContents, FolderState, MailSource, MessageSummary } from '../../ports/mail';
+import type { SyncedMessage } from '../../store/folder-sync';
 import type { FolderReport, StepCounters } from '../../task';
 import type { StepContext } from '../context';
 import type { PlannedFolder } from '../folder-map';
@@ -12,6 +13,16 @@ export interface FolderJob {
   contents?: FolderContents;
   pendingChunks: number;
   done?: () => void;
+  /**
+   * The sync state this pass builds, saved once the folder is done without a failure (see
+   * sync-state.ts): the source's state before it was read, and every message both sides hold.
+   * `complete` turns false when a copy's destination id stayed unknown.
+   */
+  sync?: { source: FolderState; permanentFlags?: string[]; messages: SyncedMessage[]; complete: boolean; changed?: boolean };
+  /** Each side's state as listed when the task planned its folders (IMAP LIST-STATUS), when the server told it. */
+  listed?: { source?: FolderState; destination?: FolderState };
+  /** The destination's state when the folder was found unchanged (nothing to ask it at the end). */
+  unchangedAt?: FolderState;
 }
 
 export type CopyChunk = { job: FolderJob; messages: MessageSummary[] };
@@ -28,15 +39,19 @@ export function verifyFolder(report: FolderReport): string | undefined {
   return problems.length ? problems.join('; ') : undefined;
 }
 
-/** One job per planned folder, its report saved as pending; the source counts go into `counters.total`. */
-export async function planJobs(ctx: StepContext, source: MailSource, plans: PlannedFolder[], counters: StepCounters): Promise<FolderJob[]> {
+/**
+ * One job per planned folder, its report saved as pending; the source counts go into
+ * `counters.total`. Folder states listed with the folders (by path) spare a STATUS each.
+ */
+export async function planJobs(ctx: StepContext, source: MailSource, plans: PlannedFolder[], counters: StepCounters, listed: { source: Map<string, FolderState>; destination: Map<string, FolderState> }): Promise<FolderJob[]> {
   const jobs: FolderJob[] = [];
   for (const plan of plans) {
-    const sourceCount = await source.count(plan.source);
+    const states = { source: listed.source.get(plan.source), destination: listed.destination.get(plan.destination) };
+    const sourceCount = states.source?.count ?? (await source.count(plan.source));
     counters.total += sourceCount;
     const report = { sourceFolder: plan.source, destinationFolder: plan.destination, status: 'pending' as const, sourceCount, copied: 0, alreadyPresent: 0, failed: 0, bytes: 0, note: plan.note };
     ctx.tasks.saveFolderReport(ctx.taskId, report);
-    jobs.push({ plan, report: { ...report }, pendingChunks: 0 });
+    jobs.push({ plan, report: { ...report }, pendingChunks: 0, listed: states });
   }
   return jobs;
 }

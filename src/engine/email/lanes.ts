@@ -9,21 +9,31 @@ export interface Lane {
   writer: WriteLane;
 }
 
+/** Both logins at once (on a distant server each costs several round trips), then the write lane. */
 export async function openLane(ctx: StepContext): Promise<Lane> {
   const [from, to] = await Promise.all([ctx.connectors(ctx.source.protocol), ctx.connectors(ctx.destination.protocol)]);
-  const source = await openOn('source', from.mailSource!(ctx.source, ctx.open));
+  const [source, destination] = await Promise.allSettled([openOn('source', from.mailSource!(ctx.source, ctx.open)), openOn('destination', to.mailDestination!(ctx.destination, ctx.open))]);
+  const opened = [source, destination].flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const closeOpened = () => Promise.all(opened.map((p) => p.close().catch(() => {})));
+  if (source.status === 'rejected' || destination.status === 'rejected') {
+    await closeOpened();
+    throw source.status === 'rejected' ? source.reason : (destination as PromiseRejectedResult).reason;
+  }
   try {
-    const destination = await openOn('destination', to.mailDestination!(ctx.destination, ctx.open));
-    try {
-      return { source, destination, writer: await destination.openLane() };
-    } catch (err) {
-      await destination.close().catch(() => {});
-      throw err;
-    }
+    return { source: source.value, destination: destination.value, writer: await destination.value.openLane() };
   } catch (err) {
-    await source.close().catch(() => {});
+    await closeOpened();
     throw err;
   }
+}
+
+/** Several lanes at once; when one cannot be opened, those that were are closed again. */
+export async function openLanes(ctx: StepContext, count: number): Promise<Lane[]> {
+  const results = await Promise.allSettled(Array.from({ length: count }, () => openLane(ctx)));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (!failed) return results.map((r) => (r as PromiseFulfilledResult<Lane>).value);
+  await Promise.all(results.flatMap((r) => (r.status === 'fulfilled' ? [closeLane(r.value)] : [])));
+  throw failed.reason;
 }
 
 export async function closeLane(lane: Lane): Promise<void> {

@@ -6,6 +6,8 @@ export interface MatchResult<T extends MessageSummary> {
   /** Were at the destination before this task: counted, never copied, never touched. */
   alreadyPresent: T[];
   toCopy: T[];
+  /** The destination id each copiedBefore and alreadyPresent message was paired with, by source ref. */
+  pairedWith: Map<string, string>;
 }
 
 /**
@@ -14,22 +16,23 @@ export interface MatchResult<T extends MessageSummary> {
  * created (`ours`, by id) are matched first, so a resumed task counts them as its own.
  */
 export function matchMessages<T extends MessageSummary>(source: T[], destination: StoredMessage[], ours: Set<string>): MatchResult<T> {
-  const mine = new Map<string, number>();
-  const before = new Map<string, number>();
+  const mine = new Map<string, string[]>();
+  const before = new Map<string, string[]>();
   for (const m of destination) {
     const bucket = ours.has(m.id) ? mine : before;
-    bucket.set(m.dedupeKey, (bucket.get(m.dedupeKey) ?? 0) + 1);
+    const ids = bucket.get(m.dedupeKey);
+    if (ids) ids.push(m.id);
+    else bucket.set(m.dedupeKey, [m.id]);
   }
-  const take = (bucket: Map<string, number>, key: string) => {
-    const n = bucket.get(key) ?? 0;
-    if (n === 0) return false;
-    bucket.set(key, n - 1);
-    return true;
+  const result: MatchResult<T> = { copiedBefore: [], alreadyPresent: [], toCopy: [], pairedWith: new Map() };
+  const take = (bucket: Map<string, string[]>, m: T) => {
+    const id = bucket.get(m.dedupeKey)?.shift();
+    if (id !== undefined) result.pairedWith.set(m.ref, id);
+    return id !== undefined;
   };
-  const result: MatchResult<T> = { copiedBefore: [], alreadyPresent: [], toCopy: [] };
   for (const m of source) {
-    if (take(mine, m.dedupeKey)) result.copiedBefore.push(m);
-    else if (take(before, m.dedupeKey)) result.alreadyPresent.push(m);
+    if (take(mine, m)) result.copiedBefore.push(m);
+    else if (take(before, m)) result.alreadyPresent.push(m);
     else result.toCopy.push(m);
   }
   return result;

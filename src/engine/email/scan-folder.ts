@@ -5,21 +5,29 @@ import { claimIntents } from '../claims';
 import type { Lane } from './lanes';
 import { chunkMessages, matchMessages } from './match';
 import type { FolderJob } from './folder-job';
+import { fromSyncState, pairedByScan } from './sync-state';
 
-/** Batches: a read brings at most this many messages or bytes into memory per lane. */
-const CHUNK_MESSAGES = 100;
-const CHUNK_BYTES = 16 * 1024 * 1024;
+/**
+ * Batches: a read brings at most this many messages or bytes into memory per lane. Each batch
+ * costs the source one FETCH (a round trip), so they are large in count and small in bytes.
+ */
+const CHUNK_MESSAGES = 250;
+const CHUNK_BYTES = 1024 * 1024;
 
 /**
  * Scans both sides of one folder (the destination folder ensured first), claims this task's
  * earlier writes, recounts the folder from what is really there, and returns the batches still to
- * copy.
+ * copy. When the last pass between the same accounts left a usable sync state, only what changed
+ * since is read (sync-state.ts).
  */
 export async function scanFolderJob(ctx: StepContext, lane: Lane, ensure: (path: string) => Promise<{ folder: DestinationFolder; note?: string }>, job: FolderJob, counters: StepCounters) {
   const ensured = await ensure(job.plan.destination);
   job.folder = ensured.folder;
   job.report.destinationFolder = ensured.folder.path;
   if (ensured.note && !job.report.note) job.report.note = ensured.note;
+  // A re-run: an unchanged folder costs a STATUS a side, a changed one only what changed.
+  const changed = await fromSyncState(ctx, lane, job, ensured.folder, counters);
+  if (changed) return chunkMessages(changed, CHUNK_MESSAGES, CHUNK_BYTES);
 
   const sourceMessages = await lane.source.scan(job.plan.source);
   // A source that could read only part of the folder (a damaged PST) says so in the report.
@@ -32,6 +40,7 @@ export async function scanFolderJob(ctx: StepContext, lane: Lane, ensure: (path:
   const candidates = contents.messages.map((m) => ({ id: m.id, key: m.dedupeKey, position: m.position, mark: m.mark }));
   const ours = claimIntents(ctx.journal, ctx.taskId, entries, candidates, lane.destination.keepsMarks);
   const match = matchMessages(sourceMessages, contents.messages, ours);
+  pairedByScan(job, sourceMessages, contents.messages, match.pairedWith, contents.permanentFlags);
   // Recount from what is really there: a resumed task must not count a message twice.
   const report = job.report;
   counters.copied += match.copiedBefore.length - report.copied;

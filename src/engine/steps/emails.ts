@@ -1,27 +1,38 @@
 import type { StepContext, StepResult } from '../context';
 import type { StepCounters } from '../../task';
-import type { DestinationFolder, RawMessage } from '../../ports/mail';
+import type { DestinationFolder, FolderTree, RawMessage } from '../../ports/mail';
 import { TernError, isRetryable } from '../../errors';
 import { planFolders } from '../folder-map';
-import { closeLane, laneCount, openLane, type Lane } from '../email/lanes';
+import { closeLane, laneCount, openLane, openLanes, type Lane } from '../email/lanes';
 import { cancelPending, planJobs, verifyFolder, type CopyChunk, type FolderJob } from '../email/folder-job';
 import { WorkQueue } from '../email/work-queue';
 import { scanFolderJob } from '../email/scan-folder';
 import { copyChunk } from '../email/copy-chunk';
+import { looksUnchanged, saveSyncState } from '../email/sync-state';
 
 const SCAN_ATTEMPTS = 3;
+/**
+ * Bytes of messages a lane has read and not yet seen answered by the destination. Batches are
+ * written one after the other without waiting for the previous one's answers (the pipeline never
+ * drains), until this many bytes wait; then the lane waits for answers, not for a whole batch.
+ */
+const LANE_WINDOW_BYTES = 2 * 1024 * 1024;
+// With the batch being read (at most 1 MiB, see scan-folder.ts), a lane holds at most about 3 MiB of messages.
 
 /**
  * The e-mail step, for any source and any destination. Folders are scanned and copied by a few
  * lanes (one source connection and one destination session each); a large folder's batches are
- * shared among idle lanes, and each lane reads its next batch while it writes the current one.
+ * shared among idle lanes, and each lane reads its next batch while earlier ones are being written.
  * Cancel lets folders already started finish and marks the others cancelled.
  */
 export async function runEmailStep(ctx: StepContext): Promise<StepResult> {
   const lanes: Lane[] = [await openLane(ctx)];
+  // Lanes beyond the first, being opened; closed in `finally` whatever happens.
+  let more: Promise<Lane[]> | undefined;
   try {
     const planner = lanes[0];
-    const plans = planFolders(await planner.source.folders(), await planner.destination.folders()).filter((p) => p.copyMessages);
+    const [sourceTree, destinationTree] = await Promise.all([planner.source.folders(), planner.destination.folders()]);
+    const plans = planFolders(sourceTree, destinationTree).filter((p) => p.copyMessages);
     // Folders are made through one session, once each, and journaled as soon as they exist.
     const ensured = new Map<string, Promise<{ folder: DestinationFolder; note?: string }>>();
     const ensure = (path: string) => {
@@ -35,13 +46,14 @@ export async function runEmailStep(ctx: StepContext): Promise<StepResult> {
     };
 
     const counters: StepCounters = { total: 0, copied: 0, alreadyPresent: 0, failed: 0, bytes: 0 };
-    const jobs = await planJobs(ctx, planner.source, plans, counters);
+    const listedStates = (tree: FolderTree) => new Map(tree.folders.flatMap((f) => (f.state ? [[f.path, f.state] as const] : [])));
+    const jobs = await planJobs(ctx, planner.source, plans, counters, { source: listedStates(sourceTree), destination: listedStates(destinationTree) });
+    // The other lanes log in while the first one starts; only as many as folders that look changed (a re-run may need none).
+    more = laneCount(ctx, jobs.filter((job) => !looksUnchanged(ctx, job)).length).then((wanted) => openLanes(ctx, wanted - 1));
+    more.catch(() => {});
     // Counters change with every message; the throttle persists and publishes them at most every 500 ms.
     const publish = (current?: string) => ctx.progress.update({ taskId: ctx.taskId, step: 'emails', counters: { ...counters }, current, at: Date.now() });
     publish();
-
-    const wanted = await laneCount(ctx, jobs.length);
-    while (lanes.length < wanted) lanes.push(await openLane(ctx));
 
     const work = new WorkQueue(jobs);
     let cancelled = false;
@@ -58,7 +70,7 @@ export async function runEmailStep(ctx: StepContext): Promise<StepResult> {
     const finishFolder = async (lane: Lane, job: FolderJob, batches: Promise<void>) => {
       await Promise.race([batches, stopped]);
       if (failure) return;
-      job.report.destinationCount = await lane.destination.count(job.folder!);
+      job.report.destinationCount = await saveSyncState(ctx, lane, job);
       job.report.warning = verifyFolder(job.report);
       job.report.status = 'done';
       ctx.tasks.saveFolderReport(ctx.taskId, job.report);
@@ -66,44 +78,57 @@ export async function runEmailStep(ctx: StepContext): Promise<StepResult> {
     };
     /** Takes work until there is none (or a lane failed); folders it scanned are finished in `finishing`. */
     const takeWork = async (lane: Lane, finishing: Promise<void>[]) => {
-      let ahead: Prefetched | undefined;
-      while (!failure) {
-        const next =
-          ahead?.chunk ??
-          (await work.next(() => {
+      // Batches written and not yet all answered, and their bytes: the lane reads its next batch
+      // while these are on the wire, once they are fewer than the window.
+      const writing = new Set<Promise<void>>();
+      let bytesWriting = 0;
+      try {
+        while (!failure) {
+          while (!failure && bytesWriting >= LANE_WINDOW_BYTES) await Promise.race(writing);
+          const next = await work.next(() => {
             cancelled ||= ctx.cancelRequested();
             return !cancelled;
-          }));
-        if (!next) return;
-        if ('messages' in next) {
-          const raws = await (ahead?.chunk === next ? ahead.raws : prefetch(lane, next).raws);
-          // One source command at a time per connection: the next read starts once this one is in.
-          const following = work.takeChunk();
-          ahead = following && prefetch(lane, following);
-          await copyChunk(ctx, lane, next, raws, counters, () => publish(next.job.plan.source));
-          if (--next.job.pendingChunks === 0) next.job.done?.();
-          continue;
-        }
-        const job = next;
-        job.report.status = 'running';
-        ctx.tasks.saveFolderReport(ctx.taskId, job.report);
-        let batches: Promise<void>;
-        try {
-          const chunks = (await scanWithRetry(ctx, lane, ensure, job, counters)).map((messages): CopyChunk => ({ job, messages }));
-          job.pendingChunks = chunks.length;
-          batches = chunks.length === 0 ? Promise.resolve() : new Promise<void>((resolve) => (job.done = resolve));
-          work.addChunks(chunks);
-        } catch (err) {
-          if (!(err instanceof TernError) || err.code !== 'FOLDER_REFUSED') throw err;
-          folderRefused(ctx, job, err, counters);
+          });
+          if (!next) return;
+          if ('messages' in next) {
+            const raws = await read(lane, next);
+            const bytes = [...raws.values()].reduce((n, raw) => n + raw.length, 0);
+            bytesWriting += bytes;
+            const written: Promise<void> = copyChunk(ctx, lane, next, raws, counters, () => publish(next.job.plan.source))
+              .then(() => {
+                if (--next.job.pendingChunks === 0) next.job.done?.();
+              })
+              .catch(fail)
+              .finally(() => {
+                bytesWriting -= bytes;
+                writing.delete(written);
+              });
+            writing.add(written);
+            continue;
+          }
+          const job = next;
+          job.report.status = 'running';
+          ctx.tasks.saveFolderReport(ctx.taskId, job.report);
+          let batches: Promise<void>;
+          try {
+            const chunks = (await scanWithRetry(ctx, lane, ensure, job, counters, () => Promise.all(writing))).map((messages): CopyChunk => ({ job, messages }));
+            job.pendingChunks = chunks.length;
+            batches = chunks.length === 0 ? Promise.resolve() : new Promise<void>((resolve) => (job.done = resolve));
+            work.addChunks(chunks);
+          } catch (err) {
+            if (!(err instanceof TernError) || err.code !== 'FOLDER_REFUSED') throw err;
+            folderRefused(ctx, job, err, counters);
+            publish(job.plan.source);
+            continue;
+          } finally {
+            work.scanned();
+          }
           publish(job.plan.source);
-          continue;
-        } finally {
-          work.scanned();
+          // Not awaited here: this lane goes on to help copy the folder's batches.
+          finishing.push(finishFolder(lane, job, batches).catch(fail));
         }
-        publish(job.plan.source);
-        // Not awaited here: this lane goes on to help copy the folder's batches.
-        finishing.push(finishFolder(lane, job, batches).catch(fail));
+      } finally {
+        await Promise.all(writing);
       }
     };
     const runLane = async (lane: Lane) => {
@@ -111,7 +136,14 @@ export async function runEmailStep(ctx: StepContext): Promise<StepResult> {
       await takeWork(lane, finishing).catch(fail);
       await Promise.all(finishing);
     };
-    await Promise.all(lanes.map(runLane));
+    // The first lane starts at once; the others join as they are logged in.
+    const opening = more;
+    const others = opening.then((opened) => {
+      lanes.push(...opened);
+      more = undefined;
+      return Promise.all(opened.map(runLane));
+    }, fail);
+    await Promise.all([runLane(planner), others]);
     if (failure) {
       // What the folders under way got to is kept in their reports, failed where they stopped.
       for (const job of jobs.filter((j) => j.report.status === 'running')) ctx.tasks.saveFolderReport(ctx.taskId, { ...job.report, status: 'failed' });
@@ -124,6 +156,7 @@ export async function runEmailStep(ctx: StepContext): Promise<StepResult> {
     await ctx.progress.flush();
     return { cancelled, counters };
   } finally {
+    if (more) lanes.push(...(await more.catch(() => [])));
     await Promise.all(lanes.map(closeLane));
   }
 }
@@ -144,29 +177,23 @@ function folderRefused(ctx: StepContext, job: FolderJob, err: TernError, counter
  * Scanning is idempotent, so a connection dropped while scanning (a server process may die under
  * load) is retried on fresh connections rather than failing the whole attempt.
  */
-async function scanWithRetry(ctx: StepContext, lane: Lane, ensure: Parameters<typeof scanFolderJob>[2], job: FolderJob, counters: StepCounters) {
+async function scanWithRetry(ctx: StepContext, lane: Lane, ensure: Parameters<typeof scanFolderJob>[2], job: FolderJob, counters: StepCounters, settled: () => Promise<unknown>) {
   for (let attempt = 1; ; attempt++) {
     try {
       return await scanFolderJob(ctx, lane, ensure, job, counters);
     } catch (err) {
       if (attempt >= SCAN_ATTEMPTS || !isRetryable(err)) throw err;
       ctx.log.warn({ task: ctx.taskId, folder: job.plan.source, code: (err as TernError).code }, 'connection lost while scanning a folder; reconnecting');
+      await settled(); // the lane's writes still under way get their answers before its connections go
       await closeLane(lane);
       Object.assign(lane, await openLane(ctx));
     }
   }
 }
 
-interface Prefetched {
-  chunk: CopyChunk;
-  raws: Promise<Map<string, Buffer>>;
-}
-
-/** Reads a batch from the lane's source in the background; awaited later, or dropped when the lane fails meanwhile. */
-function prefetch(lane: Lane, chunk: CopyChunk): Prefetched {
-  const raws = collect(lane.source.read(chunk.job.plan.source, chunk.messages.map((m) => m.ref)));
-  raws.catch(() => {});
-  return { chunk, raws };
+/** A batch's messages from the lane's source, by ref. */
+function read(lane: Lane, chunk: CopyChunk): Promise<Map<string, Buffer>> {
+  return collect(lane.source.read(chunk.job.plan.source, chunk.messages.map((m) => m.ref)));
 }
 
 async function collect(messages: AsyncIterable<RawMessage>): Promise<Map<string, Buffer>> {
