@@ -1,12 +1,12 @@
 // DAV to DAV through the real `tern` binary: two users of one Radicale, every PIM kind, a re-run
 // that copies nothing twice, and a rollback that removes exactly what the task created (an item
 // edited at the destination since stays).
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRadicale, type RadicaleServer } from './support/radicale';
 import { startRedis, type TestRedis } from './support/redis';
 import { seedSamples } from './support/dav-samples';
-import { projectRoot, ternEnv } from './support/tern';
+import { ternEnv } from './support/tern';
+import { lastJson, runTernBinary } from './support/tern-binary';
 
 let radicale: RadicaleServer;
 let redis: TestRedis;
@@ -20,23 +20,7 @@ afterAll(async () => {
   await Promise.all([radicale?.stop(), redis?.stop()]);
 });
 
-function tern(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/tern.js', ...args], { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-const lastJson = (out: string) => JSON.parse(out.trim().split('\n').pop()!);
+const tern = runTernBinary;
 const stepsOf = (task: { steps: Array<{ kind: string; total: number }> }) => Object.fromEntries(task.steps.map((s) => [s.kind, s]));
 
 describe('tern migrate between two CalDAV/CardDAV accounts', () => {

@@ -1,16 +1,16 @@
 // Across kinds, through the tern CLI: a CalDAV/CardDAV account (Radicale) to an Exchange mailbox
 // (the fake EWS, driven by the real client library) and back. iCalendar and vCard go through the
 // neutral shapes; what Exchange has no place for is named per item in the report.
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeEws, type FakeEws } from './fakes/ews';
 import { startRadicale, type RadicaleServer } from './support/radicale';
 import { startRedis, type TestRedis } from './support/redis';
 import { PHOTO_BASE64, seedSamples } from './support/dav-samples';
-import { projectRoot, ternEnv } from './support/tern';
+import { ternEnv } from './support/tern';
 import { loadConnector } from '../src/connectors/registry';
 import type { AccountCredentials } from '../src/ports/account';
 import type { ContactData, EventData, GroupData, PimItem, PimKind, TaskData } from '../src/ports/pim-items';
+import { lastJson, runTernBinary } from './support/tern-binary';
 
 let fake: FakeEws;
 let radicale: RadicaleServer;
@@ -27,23 +27,7 @@ afterAll(async () => {
   expect(fake?.internalErrors ?? []).toEqual([]);
 });
 
-function tern(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/tern.js', ...args], { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-const lastJson = (out: string) => JSON.parse(out.trim().split('\n').pop()!);
+const tern = runTernBinary;
 const ews = (user: string, password: string): AccountCredentials => ({ protocol: 'ews', host: '127.0.0.1', port: fake.port, secure: false, insecure: false, path: '/EWS/Exchange.asmx', user, password });
 const ewsUrl = (user: string) => `ews+http://${encodeURIComponent(user)}@127.0.0.1:${fake.port}/EWS/Exchange.asmx`;
 

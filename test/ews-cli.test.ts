@@ -1,11 +1,11 @@
 // The Exchange issue's "done": the real `tern` binary migrates all seven item kinds between two
 // mailboxes of the fake Exchange with --json, accounts for every item, and rolls back exactly.
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeEws, type FakeEws } from './fakes/ews';
 import { startRedis, type TestRedis } from './support/redis';
 import { makeMessage } from './support/mailbox';
-import { projectRoot, ternEnv } from './support/tern';
+import { ternEnv } from './support/tern';
+import { lastJson, runTernBinary } from './support/tern-binary';
 
 let fake: FakeEws;
 let redis: TestRedis;
@@ -20,23 +20,7 @@ afterAll(async () => {
   expect(fake?.internalErrors ?? []).toEqual([]);
 });
 
-function tern(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/tern.js', ...args], { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-const lastJson = (out: string) => JSON.parse(out.trim().split('\n').pop()!);
+const tern = runTernBinary;
 
 describe('tern migrate between two Exchange mailboxes', () => {
   it('moves all seven kinds with --json, then tern rollback restores the destination', async () => {
