@@ -58,6 +58,8 @@ const schema = z.object({
     .optional(),
   TERN_FROM_PASSWORD: z.string().optional(),
   TERN_TO_PASSWORD: z.string().optional(),
+  TERN_FROM_ACCESS_TOKEN: z.string().optional(),
+  TERN_TO_ACCESS_TOKEN: z.string().optional(),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent' })
     .default('info'),
@@ -97,6 +99,8 @@ export interface Config {
   dnsServers?: string[];
   /** CLI fallbacks when an account URL carries no password. */
   passwords: { from?: string; to?: string };
+  /** Microsoft 365 (graph:) accounts, until OAuth2 sign-in: a bearer access token for each side. */
+  accessTokens: { from?: string; to?: string };
 }
 
 /** Reads `.env` (when present) and the environment; throws CONFIG_INVALID naming each bad variable. */
@@ -133,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
     discord: discordConfig(c),
     dnsServers: c.TERN_DNS_SERVERS?.split(',').map((s) => s.trim()),
     passwords: { from: c.TERN_FROM_PASSWORD, to: c.TERN_TO_PASSWORD },
+    accessTokens: { from: c.TERN_FROM_ACCESS_TOKEN, to: c.TERN_TO_ACCESS_TOKEN },
   };
 }
 

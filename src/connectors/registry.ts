@@ -3,6 +3,7 @@ import type { Connector, LoadConnector } from '../ports/connector';
 import { ITEM_KINDS, itemLabel, type ItemKind } from '../items';
 import { TernError } from '../errors';
 import { DEFAULT_EWS_PATH, exchangeOptions, formatExchangeUrl } from './ews/url';
+import { formatGraphUrl, graphOptions } from './graph/url';
 
 /**
  * Every account kind Tern knows, in one place: its URL schemes, what it carries as a source and
@@ -74,6 +75,20 @@ export const CONNECTORS: Record<Protocol, ConnectorInfo> = {
     form: { type: 'exchange', server: { kind: 'url', defaultPath: DEFAULT_EWS_PATH, name: 'EWS URL', example: `https://mail.example.com${DEFAULT_EWS_PATH}` } },
     detect: 'autodiscover',
     load: async () => (await import('./ews/index')).connector,
+  },
+  graph: {
+    protocol: 'graph',
+    label: 'Microsoft 365',
+    // graph:// names the tenant and goes to graph.microsoft.com; graph+http:// names a server (tests, proxies).
+    schemes: { 'graph:': { secure: true, port: 443 }, 'graph+http:': { secure: false, port: 80 } },
+    source: MAIL,
+    destination: MAIL,
+    why: 'Microsoft 365 accounts carry e-mails only for now (contacts, calendars, tasks, rules and automatic replies through Graph are not built yet)',
+    urlOptionNames: [],
+    urlOptions: graphOptions,
+    formatUrl: formatGraphUrl,
+    form: { type: 'microsoft365', server: { kind: 'host' } },
+    load: async () => (await import('./graph/index')).connector,
   },
   pst: {
     protocol: 'pst',

@@ -21,6 +21,12 @@ function messageOf(req: GraphRequest, key: string, folderKey?: string): FakeGrap
   return m;
 }
 
+function removableFolder(req: GraphRequest): FakeGraphFolder {
+  const f = folderOf(req, req.path.keys[1]);
+  if (f.wellKnownName) throw new GraphFault(403, 'ErrorDeleteDistinguishedFolder', 'Distinguished folders cannot be deleted.');
+  return f;
+}
+
 const selected = (req: GraphRequest) => req.query.get('$select')?.split(',').map((s) => s.trim());
 
 /** The ids of `$expand=singleValueExtendedProperties($filter=id eq '…' or id eq '…')`. */
@@ -115,10 +121,17 @@ export function mailRoutes(options: PageOptions): Array<[string, string, Handler
       if (typeof req.json?.displayName === 'string') f.displayName = req.json.displayName;
       return { status: 200, json: renderFolder(req.mailbox, f), type: FOLDER };
     }],
+    // DELETE moves to Deleted Items (as Graph does); permanentDelete removes for good.
     ['DELETE', 'users/{}/mailFolders/{}', (req) => {
-      const f = folderOf(req, req.path.keys[1]);
-      if (f.wellKnownName) throw new GraphFault(403, 'ErrorDeleteDistinguishedFolder', 'Distinguished folders cannot be deleted.');
-      req.mailbox.deleteFolder(f.id);
+      const f = removableFolder(req);
+      const trash = req.mailbox.folder('deleteditems')!;
+      if (f.parentFolderId === trash.id) req.mailbox.deleteFolder(f.id);
+      else f.parentFolderId = trash.id;
+      req.mailbox.touch(f);
+      return { status: 204 };
+    }],
+    ['POST', 'users/{}/mailFolders/{}/permanentDelete', (req) => {
+      req.mailbox.deleteFolder(removableFolder(req).id);
       return { status: 204 };
     }],
     ['GET', 'users/{}/mailFolders/{}/childFolders', (req) => listFolders(req, folderOf(req, req.path.keys[1]).id, options)],
@@ -140,6 +153,17 @@ export function mailRoutes(options: PageOptions): Array<[string, string, Handler
       return { status: 200, json: renderMessage(req.mailbox, m), type: MESSAGE };
     }],
     ['DELETE', 'users/{}/messages/{}', (req) => {
+      const m = messageOf(req, req.path.keys[1]);
+      const trash = req.mailbox.folder('deleteditems')!;
+      if (m.folderId === trash.id) req.mailbox.deleteMessage(m.id);
+      else {
+        req.mailbox.tombstones.push({ id: m.id, parentId: m.folderId, set: 'messages', seq: req.mailbox.nextSeq() });
+        m.folderId = trash.id;
+        req.mailbox.touch(m);
+      }
+      return { status: 204 };
+    }],
+    ['POST', 'users/{}/messages/{}/permanentDelete', (req) => {
       if (!req.mailbox.deleteMessage(req.path.keys[1])) throw notFound();
       return { status: 204 };
     }],

@@ -170,7 +170,7 @@ export class FakeGraphMailbox {
     return m;
   }
 
-  touch(m: FakeGraphMessage | FakeGraphEntity): void {
+  touch(m: FakeGraphMessage | FakeGraphEntity | FakeGraphFolder): void {
     m.seq = this.nextSeq();
     if ('lastModifiedDateTime' in m) m.lastModifiedDateTime = now();
   }
