@@ -1,7 +1,7 @@
 import { TernError } from '../../errors';
 import type { AccountCredentials } from '../../ports/account';
 import { connectionError } from '../errors';
-import { busyWait, retryAfterMs, sleep } from '../ews/throttle';
+import { busyWait, retryAfterMs } from '../ews/throttle';
 import { limiterFor, type MailboxLimiter } from './limiter';
 import { apiBase, mailboxAddress } from './url';
 
@@ -76,7 +76,7 @@ export class GraphHttp {
   async call(method: string, path: string, options: CallOptions = {}): Promise<GraphResponse> {
     let refreshed = false;
     for (let attempt = 0; ; attempt++) {
-      const res = await this.limiter.run(() => this.send(method, path, options, refreshed));
+      const res = await this.limiter.run(() => this.send(method, path, options));
       if (res.status === 401 && !refreshed && this.account.tokens?.refresh) {
         this.token = await this.account.tokens.refresh();
         refreshed = true;
@@ -111,7 +111,7 @@ export class GraphHttp {
     for (let start = 0; start < requests.length; start += BATCH_LIMIT) {
       let pending = requests.slice(start, start + BATCH_LIMIT).map((_, k) => start + k);
       for (let attempt = 0; pending.length > 0; attempt++) {
-        const body = { requests: pending.map((i) => ({ id: String(i), ...requests[i], url: requests[i].url })) };
+        const body = { requests: pending.map((i) => ({ id: String(i), ...requests[i] })) };
         const res = await this.call('POST', '/$batch', { body });
         const got = (res.json?.responses as Array<{ id: string; status: number; headers?: Record<string, string>; body?: Record<string, unknown> }>) ?? [];
         let wait: number | undefined;
@@ -139,7 +139,7 @@ export class GraphHttp {
     const who = `the Microsoft 365 mailbox ${this.mailbox}`;
     if (res.status === 401) return new TernError('AUTH_FAILED', `Microsoft Graph refused the access token for ${who} (${message}): sign in again; an expired token or one issued for another resource is refused.`, details);
     if (res.status === 403) return new TernError('AUTH_FAILED', `Microsoft Graph denied access to ${who} (${message}): the app lacks consent or scopes. Grant ${NEEDED_SCOPES} (delegated, or as application permissions with admin consent for a whole tenant).`, details);
-    if (code === 'ErrorInvalidUser' || code === 'MailboxNotEnabledForRESTAPI' || code === 'ResourceNotFound' && path === this.userPath) {
+    if (code === 'ErrorInvalidUser' || code === 'MailboxNotEnabledForRESTAPI' || (code === 'ResourceNotFound' && path === this.userPath)) {
       return new TernError('AUTH_FAILED', `${cap(who)} was not found (${message}): check the address, and that the user has an Exchange Online licence.`, details);
     }
     const busy = BUSY.has(res.status) || res.status >= 500;
@@ -153,7 +153,7 @@ export class GraphHttp {
     return this.token;
   }
 
-  private async send(method: string, path: string, options: CallOptions, _refreshed: boolean): Promise<GraphResponse> {
+  private async send(method: string, path: string, options: CallOptions): Promise<GraphResponse> {
     const url = path.startsWith('http') ? path : `${this.base}${path}`;
     const headers: Record<string, string> = { authorization: `Bearer ${await this.bearer()}`, ...options.headers };
     let body: string | Buffer | undefined;
@@ -190,4 +190,3 @@ function header(h: GraphResponse['headers'], name: string): string | undefined {
 
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
-export { sleep };
