@@ -87,7 +87,7 @@ export const CONNECTORS: Record<Protocol, ConnectorInfo> = {
     urlOptionNames: [],
     urlOptions: graphOptions,
     formatUrl: formatGraphUrl,
-    form: { type: 'microsoft365', server: { kind: 'host' } },
+    // Not in the chat forms yet: they ask for a password, and Graph takes an OAuth2 token (sign-in comes with the OAuth2 work).
     load: async () => (await import('./graph/index')).connector,
   },
   pst: {
