@@ -47,6 +47,10 @@ export function parseAccountUrl(input: string, side: Side, fallbackPassword?: st
   checkUrlOptions(url, scheme.info, fail);
   if (!scheme.info.urlOptions && url.pathname && url.pathname !== '/') throw fail(`${article(scheme.info.label)} ${scheme.info.label} URL has no path ("${url.pathname}"): remove it`);
   password ||= fallbackPassword ?? '';
+  if (!password && scheme.info.protocol === 'graph') {
+    const envName = side === 'source' ? 'TERN_FROM_ACCESS_TOKEN' : 'TERN_TO_ACCESS_TOKEN';
+    throw new TernError('BAD_ACCOUNT_URL', `No access token for the ${side} Microsoft 365 account ${user}: set ${envName} (until OAuth2 sign-in is available).`, { field: side });
+  }
   if (!password) {
     const envName = side === 'source' ? 'TERN_FROM_PASSWORD' : 'TERN_TO_PASSWORD';
     const fileOption = side === 'source' ? '--from-password-file' : '--to-password-file';

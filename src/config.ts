@@ -68,6 +68,8 @@ const schema = z.object({
   TERN_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   TERN_FROM_PASSWORD: z.string().optional(),
   TERN_TO_PASSWORD: z.string().optional(),
+  TERN_FROM_ACCESS_TOKEN: z.string().optional(),
+  TERN_TO_ACCESS_TOKEN: z.string().optional(),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent' })
     .default('info'),
@@ -111,6 +113,8 @@ export interface Config {
   limits: { all: number; perSourceHost: number; perDestinationHost: number };
   /** `tern start` / `tern worker` serve /healthz and /metrics here when a port is set. */
   metrics?: { host: string; port: number };
+  /** Microsoft 365 (graph:) accounts, until OAuth2 sign-in: a bearer access token for each side. */
+  accessTokens: { from?: string; to?: string };
 }
 
 /** Reads `.env` (when present) and the environment; throws CONFIG_INVALID naming each bad variable. */
@@ -149,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
     passwords: { from: c.TERN_FROM_PASSWORD, to: c.TERN_TO_PASSWORD },
     limits: { all: c.TERN_MAX_RUNNING_TASKS, perSourceHost: c.TERN_MAX_TASKS_PER_SOURCE_HOST, perDestinationHost: c.TERN_MAX_TASKS_PER_DESTINATION_HOST },
     metrics: c.TERN_METRICS_PORT ? { host: c.TERN_METRICS_HOST, port: c.TERN_METRICS_PORT } : undefined,
+    accessTokens: { from: c.TERN_FROM_ACCESS_TOKEN, to: c.TERN_TO_ACCESS_TOKEN },
   };
 }
 

@@ -22,8 +22,9 @@ export const REDACT_PATHS = [
   '*.authorization',
   'headers.authorization',
   // Config objects, should one ever be logged: tokens and URLs that carry passwords.
-  ...['botToken', 'appToken', 'signingSecret', 'token', 'passwords'].flatMap((k) => [`*.${k}`, `*.*.${k}`]),
+  ...['botToken', 'appToken', 'signingSecret', 'token', 'passwords', 'accessTokens'].flatMap((k) => [`*.${k}`, `*.*.${k}`]),
   'passwords',
+  'accessTokens',
   'smtp',
   '*.smtp',
   'redisUrl',

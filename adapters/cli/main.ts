@@ -32,11 +32,11 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--json', 'print the final task as JSON on stdout')
     .action(
       act(async (o) => {
-        const [{ migrate }, { followCreated }, { passwordFor, warnPasswordInUrl }] = await Promise.all([import('../../commands/migrate'), import('./follow'), import('./passwords')]);
+        const [{ migrate }, { followCreated }, { envSecretFor, passwordFor, warnPasswordInUrl }] = await Promise.all([import('../../commands/migrate'), import('./follow'), import('./passwords')]);
         return session(async (s) => {
-          const env = s.config.passwords;
-          const fromPassword = await passwordFor(io, 'source', o.from, { file: o.fromPasswordFile, env: env.from });
-          const toPassword = await passwordFor(io, 'destination', o.to, { file: o.toPasswordFile, env: env.to });
+          const { passwords: env, accessTokens: tokens } = s.config;
+          const fromPassword = await passwordFor(io, 'source', o.from, { file: o.fromPasswordFile, env: envSecretFor(o.from, env.from, tokens.from) });
+          const toPassword = await passwordFor(io, 'destination', o.to, { file: o.toPasswordFile, env: envSecretFor(o.to, env.to, tokens.to) });
           const warn = () => (warnPasswordInUrl(io, 'source', o.from), warnPasswordInUrl(io, 'destination', o.to));
           const task = await migrate(s.service, { from: o.from, to: o.to, items: o.items, notify: o.notify, fromPassword, toPassword }, s.actor, warn);
           return followCreated(s, task, o);
@@ -55,9 +55,9 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--json', 'print the final task as JSON on stdout')
     .action(
       act(async (file, o) => {
-        const [{ importPstFile }, { followCreated }, { passwordFor, warnPasswordInUrl }] = await Promise.all([import('../../commands/import-pst'), import('./follow'), import('./passwords')]);
+        const [{ importPstFile }, { followCreated }, { envSecretFor, passwordFor, warnPasswordInUrl }] = await Promise.all([import('../../commands/import-pst'), import('./follow'), import('./passwords')]);
         return session(async (s) => {
-          const toPassword = await passwordFor(io, 'destination', o.to, { file: o.toPasswordFile, env: s.config.passwords.to });
+          const toPassword = await passwordFor(io, 'destination', o.to, { file: o.toPasswordFile, env: envSecretFor(o.to, s.config.passwords.to, s.config.accessTokens.to) });
           const task = await importPstFile(s.service, { file, to: o.to, items: o.items, notify: o.notify, toPassword }, s.actor, () => warnPasswordInUrl(io, 'destination', o.to));
           return followCreated(s, task, o);
         });

@@ -25,6 +25,15 @@ export async function passwordFor(io: CliIo, side: Side, url: string, given: { f
 }
 
 /**
+ * The side's secret from the environment: a Microsoft 365 (graph:) account takes a bearer access
+ * token (TERN_FROM_ACCESS_TOKEN / TERN_TO_ACCESS_TOKEN) where others take a password. Interim,
+ * until OAuth2 sign-in gives Graph accounts a token provider.
+ */
+export function envSecretFor(url: string, password: string | undefined, accessToken: string | undefined): string | undefined {
+  return /^\s*graph(\+http)?:/i.test(url) ? (accessToken ?? password) : password;
+}
+
+/**
  * Every local user can read a command line in the process list: tell the person at the terminal,
  * once the URL is known to be valid (scripts keep their stderr as it was; the README says why).
  */

@@ -4,6 +4,7 @@ import { ITEM_KINDS, itemLabel, type ItemKind } from '../items';
 import { TernError } from '../errors';
 import { DEFAULT_EWS_PATH, exchangeOptions, formatExchangeUrl } from './ews/url';
 import { davOptions, formatDavUrl } from './dav/url';
+import { formatGraphUrl, graphOptions } from './graph/url';
 
 /**
  * Every account kind Tern knows, in one place: its URL schemes, what it carries as a source and
@@ -88,6 +89,20 @@ export const CONNECTORS: Record<Protocol, ConnectorInfo> = {
     formatUrl: formatDavUrl,
     form: { type: 'dav', server: { kind: 'url', defaultPath: '/', name: 'CalDAV/CardDAV URL', example: 'https://dav.example.com/' } },
     load: async () => (await import('./dav/index')).connector,
+  },
+  graph: {
+    protocol: 'graph',
+    label: 'Microsoft 365',
+    // graph:// names the tenant and goes to graph.microsoft.com; graph+http:// names a server (tests, proxies).
+    schemes: { 'graph:': { secure: true, port: 443 }, 'graph+http:': { secure: false, port: 80 } },
+    source: MAIL,
+    destination: MAIL,
+    why: 'Microsoft 365 accounts carry e-mails only for now (contacts, calendars, tasks, rules and automatic replies through Graph are not built yet)',
+    urlOptionNames: [],
+    urlOptions: graphOptions,
+    formatUrl: formatGraphUrl,
+    // Not in the chat forms yet: they ask for a password, and Graph takes an OAuth2 token (sign-in comes with the OAuth2 work).
+    load: async () => (await import('./graph/index')).connector,
   },
   pst: {
     protocol: 'pst',

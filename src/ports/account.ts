@@ -1,5 +1,5 @@
 /** What a connector needs to reach an account. Connectors know nothing of tasks or chat. */
-export type Protocol = 'imap' | 'pop3' | 'pst' | 'ews' | 'dav';
+export type Protocol = 'imap' | 'pop3' | 'pst' | 'ews' | 'dav' | 'graph';
 
 export interface AccountEndpoint {
   protocol: Protocol;
@@ -20,8 +20,20 @@ export interface AccountEndpoint {
   file?: string;
 }
 
+/**
+ * Where an OAuth2 account gets its access token: the auth layer's provider, never a token store.
+ * `refresh` is asked once when the server refuses the token it had.
+ */
+export interface TokenProvider {
+  token(): Promise<string>;
+  refresh?(): Promise<string>;
+}
+
 export interface AccountCredentials extends AccountEndpoint {
+  /** A password, or (Microsoft Graph, until a token provider is given) a bearer access token. */
   password: string;
+  /** OAuth2 accounts (Microsoft Graph): the access token's provider; preferred over `password`. */
+  tokens?: TokenProvider;
 }
 
 /** The mailbox an account reaches: the impersonated one when an administrator acts for it. */

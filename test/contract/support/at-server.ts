@@ -1,6 +1,7 @@
 // What a server really holds, read without the port under test: over IMAP with imapflow (the
 // test's own connection), or straight from the fake Exchange's store.
 import type { FakeMailbox } from '../../fakes/ews';
+import type { FakeGraphMailbox } from '../../fakes/graph';
 import { withImap, type Account } from '../../support/mailbox';
 
 /** A stored message as the contract compares it: id in the port's terms, bytes, IMAP-style flags. */
@@ -84,5 +85,25 @@ export const fakeAt = {
           internalDate: received ? new Date(received) : undefined,
         };
       });
+  },
+};
+
+/** What the fake Graph holds, straight from its store. */
+export const graphAt = {
+  /** Folder paths as the port names them (Inbox as "INBOX"). */
+  folders(mb: FakeGraphMailbox): Array<{ path: string; id: string }> {
+    return [...mb.folders.values()].filter((f) => f !== mb.root).map((f) => ({ path: mb.pathOf(f).replace(/^Inbox(?=\/|$)/, 'INBOX'), id: f.id }));
+  },
+
+  messages(mb: FakeGraphMailbox, folderId: string): ServerMessage[] {
+    return mb.messagesIn(folderId).map((m) => {
+      const received = m.extended.get('systemtime 0x0e06');
+      return {
+        id: m.id,
+        raw: m.mime,
+        flags: [...((mb.flagsOf(m) & 1) !== 0 ? ['\\Seen'] : []), ...(m.flagStatus === 'flagged' ? ['\\Flagged'] : []), ...m.categories].sort(),
+        internalDate: received ? new Date(received) : undefined,
+      };
+    });
   },
 };

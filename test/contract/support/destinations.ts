@@ -6,8 +6,8 @@ import { makeMessage, withImap } from '../../support/mailbox';
 import { loadConnector } from '../../../src/connectors/registry';
 import type { AccountCredentials, Protocol } from '../../../src/ports/account';
 import type { DestinationFolder, MailDestination } from '../../../src/ports/mail';
-import { fakeAt, imapAt, type ServerMessage } from './at-server';
-import { dovecot, ewsAccount, fakeEws, imapAccount } from './servers';
+import { fakeAt, graphAt, imapAt, type ServerMessage } from './at-server';
+import { dovecot, ewsAccount, fakeEws, fakeGraph, graphAccount, imapAccount } from './servers';
 
 export const TIMEOUT_MS = 10_000;
 
@@ -95,9 +95,35 @@ const exchangeFake: DestinationEntry = {
   },
 };
 
+const graphFake: DestinationEntry = {
+  name: 'Microsoft 365 (fake Graph)',
+  protocol: 'graph',
+  async start() {
+    const { fake, fresh } = await fakeGraph();
+    const mailbox = (a: AccountCredentials) => fake.mailbox(a.user);
+    return {
+      account: async () => graphAccount(fake, await fresh()),
+      open: (a) => open(a, true),
+      folderPaths: async (a) => graphAt.folders(mailbox(a)).map((f) => f.path),
+      messages: async (a, folder) => graphAt.messages(mailbox(a), folder.id),
+      seed: async (a, folder, raw) => {
+        const box = mailbox(a);
+        box.addMessage(box.pathOf(box.folder(folder.id)!), raw, { isRead: true });
+      },
+      // Graph ids never change (generation ""): nothing to recreate.
+      displace: async (a, folder) => {
+        mailbox(a).folder(folder.id)!.displayName = 'Renamed by the user';
+        return 'removed';
+      },
+      refusable: { raw: Buffer.alloc(0), why: 'Graph answers 400 ErrorMimeContentInvalidBase64String to empty MIME content' },
+    };
+  },
+};
+
 export const DESTINATIONS: DestinationEntry[] = [
   imapEntry('IMAP Dovecot "/" (pipelined APPEND)', 'slash', true),
   imapEntry('IMAP Dovecot "." + INBOX. prefix (pipelined APPEND)', 'dot-inbox-prefix', true),
   imapEntry('IMAP Dovecot "/" (serial APPEND, pipelining off)', 'slash', false),
   exchangeFake,
+  graphFake,
 ];

@@ -5,6 +5,7 @@
 import { startDovecot, type DovecotFlavour, type DovecotServer } from '../../support/dovecot';
 import { startFakeEws, type FakeEws, type FakeEwsOptions } from '../../fakes/ews';
 import { startRadicale, type RadicaleServer } from '../../support/radicale';
+import { startFakeGraph, type FakeGraph, type FakeGraphOptions } from '../../fakes/graph';
 import type { AccountCredentials } from '../../../src/ports/account';
 
 const POOL = 40;
@@ -46,7 +47,14 @@ export interface ContractEws {
   fresh(): Promise<Login>;
 }
 
+export interface ContractGraph {
+  fake: FakeGraph;
+  fresh(): Promise<Login>;
+}
+
 const dovecotName = (n: number): Login => ({ user: `c${n}`, password: `c${n}pass` });
+/** Graph logins: the mailbox and the bearer token that reaches it. */
+const graphName = (n: number): Login => ({ user: `g${n}@contract.test`, password: `g${n}-token` });
 const ewsName = (n: number): Login => ({ user: `c${n}@contract.test`, password: `c${n}-pw` });
 
 const dovecots = new Map<DovecotFlavour, Promise<ContractDovecot>>();
@@ -68,6 +76,7 @@ export function radicaleServer(): Promise<ContractRadicale> {
   });
   return radicale;
 }
+let graph: Promise<ContractGraph> | undefined;
 
 /** One Dovecot of that flavour for the whole file, whichever entries use it. */
 export function dovecot(flavour: DovecotFlavour): Promise<ContractDovecot> {
@@ -92,13 +101,26 @@ export function fakeEws(options: Omit<FakeEwsOptions, 'users'> = {}): Promise<Co
   return ews;
 }
 
-/** Stops what was started; the fake's schema and internal errors must then be none. */
+/** One fake Graph for the whole file; its mailboxes are fixed when it starts. */
+export function fakeGraph(options: Omit<FakeGraphOptions, 'users'> = {}): Promise<ContractGraph> {
+  graph ??= startFakeGraph({ ...options, users: Object.fromEntries(Logins.pool(graphName).map((l) => [l.user, l.password])) }).then((fake) => {
+    const logins = new Logins(graphName);
+    return { fake, fresh: () => logins.next() };
+  });
+  return graph;
+}
+
+/** Stops what was started; the fakes' schema and internal errors must then be none. */
 export async function stopServers(): Promise<{ schemaErrors: string[]; internalErrors: string[] }> {
   const started = await Promise.all([...dovecots.values()].map((p) => p.catch(() => undefined)));
   const fake = ews && (await ews.catch(() => undefined));
   const dav = radicale && (await radicale.catch(() => undefined));
-  await Promise.all([...started.map((d) => d?.server.stop()), fake?.fake.close(), dav?.server.stop()]);
-  return { schemaErrors: fake?.fake.schemaErrors ?? [], internalErrors: fake?.fake.internalErrors ?? [] };
+  const g = graph && (await graph.catch(() => undefined));
+  await Promise.all([...started.map((d) => d?.server.stop()), fake?.fake.close(), dav?.server.stop(), g?.fake.close()]);
+  return {
+    schemaErrors: [...(fake?.fake.schemaErrors ?? []), ...(g?.fake.schemaErrors ?? [])],
+    internalErrors: [...(fake?.fake.internalErrors ?? []), ...(g?.fake.internalErrors ?? [])],
+  };
 }
 
 export function imapAccount(d: DovecotServer, login: Login): AccountCredentials {
@@ -112,4 +134,10 @@ export function pop3Account(d: DovecotServer, login: Login): AccountCredentials 
 export function ewsAccount(fake: FakeEws, login: Login): AccountCredentials {
   const url = new URL(fake.url);
   return { protocol: 'ews', host: url.hostname, port: Number(url.port), secure: false, insecure: false, path: url.pathname, ...login };
+}
+
+/** The plain-HTTP Graph form: the fake is the server, the token rides in the password slot (interim, until OAuth2 sign-in). */
+export function graphAccount(fake: FakeGraph, login: Login): AccountCredentials {
+  const url = new URL(fake.url);
+  return { protocol: 'graph', host: url.hostname, port: Number(url.port), secure: false, insecure: false, ...login };
 }

@@ -10,9 +10,9 @@ import { loadConnector } from '../../../src/connectors/registry';
 import type { AccountCredentials, Protocol } from '../../../src/ports/account';
 import { DEDUPE_HEADER_FIELDS, dedupeKey } from '../../../src/ports/dedupe-key';
 import type { MailSource } from '../../../src/ports/mail';
-import { fakeAt } from './at-server';
+import { fakeAt, graphAt } from './at-server';
 import { seeds, type Seed } from './messages';
-import { dovecot, ewsAccount, fakeEws, imapAccount, pop3Account } from './servers';
+import { dovecot, ewsAccount, fakeEws, fakeGraph, graphAccount, imapAccount, pop3Account } from './servers';
 
 export const TIMEOUT_MS = 10_000;
 
@@ -180,6 +180,49 @@ const exchangeSource: SourceEntry = {
   },
 };
 
+const graphSource: SourceEntry = {
+  name: 'Microsoft 365 (fake Graph)',
+  protocol: 'graph',
+  gives: 'bytes',
+  keepsFlags: true,
+  date: 'received',
+  // PR_MESSAGE_SIZE is Exchange's own item size, not the MIME's length.
+  exactSize: false,
+  async start() {
+    const { fake, fresh } = await fakeGraph();
+    return {
+      async fixture() {
+        const account = graphAccount(fake, await fresh());
+        const mailbox = fake.mailbox(account.user);
+        const seeded = seeds(`src${++seededSets}`, 6);
+        for (const s of seeded) {
+          const keywords = s.flags.filter((f) => !f.startsWith('\\'));
+          mailbox.addMessage('Inbox', s.raw, { isRead: s.flags.includes('\\Seen'), flagged: s.flags.includes('\\Flagged'), categories: keywords, receivedAt: s.internalDate });
+        }
+        // A message of another mailbox: a ref this one does not hold.
+        const elsewhere = fake.mailbox((await fresh()).user).addMessage('Inbox', seeded[0].raw);
+        const inbox = mailbox.folder('inbox')!;
+        return {
+          account,
+          folder: 'INBOX',
+          seeded,
+          count: seeded.length,
+          folders: [
+            { path: 'INBOX', specialUse: '\\Inbox' },
+            { path: 'Sent Items', specialUse: '\\Sent' },
+            { path: 'Drafts', specialUse: '\\Drafts' },
+            { path: 'Deleted Items', specialUse: '\\Trash' },
+            { path: 'Junk Email', specialUse: '\\Junk' },
+            { path: 'Archive', specialUse: '\\Archive' },
+          ],
+          missingRef: elsewhere.id,
+          state: async () => Object.fromEntries(graphAt.messages(mailbox, inbox.id).map((m) => [m.id, m.flags])),
+        };
+      },
+    };
+  },
+};
+
 const PST = fileURLToPath(new URL('../../../../shared/fixtures/pst/aspose-outlook.pst', import.meta.url));
 
 const pstSource: SourceEntry = {
@@ -221,5 +264,6 @@ export const SOURCES: SourceEntry[] = [
   imapSource('IMAP Dovecot "." + INBOX. prefix', 'dot-inbox-prefix'),
   pop3Source,
   exchangeSource,
+  graphSource,
   pstSource,
 ];
