@@ -133,8 +133,21 @@ export function detectableFor(side: 'source' | 'destination', preferred?: Protoc
   return at === -1 ? [] : usable.slice(at);
 }
 
-/** Refuses up front the kinds a side cannot carry, naming the kind and the reason. */
-export function checkItemsSupported(items: ItemKind[], source: Protocol, destination: Protocol): void {
+const PIM_KINDS: readonly ItemKind[] = PIM;
+
+/**
+ * Refuses up front the kinds a side cannot carry, naming the kind and the reason. `pim` names the
+ * CalDAV/CardDAV account a side has next to its mail account: it carries that side's PIM kinds.
+ */
+export function checkItemsSupported(items: ItemKind[], source: Protocol, destination: Protocol, pim: { source?: Protocol; destination?: Protocol } = {}): void {
+  const mailOnly = items.filter((k) => !PIM_KINDS.includes(k));
+  const pimKinds = items.filter((k) => PIM_KINDS.includes(k));
+  if (pim.source || pim.destination) {
+    // Each account carries its own share: mail by the main accounts, the rest by the companions.
+    checkItemsSupported(mailOnly, source, destination);
+    if (pimKinds.length) checkItemsSupported(pimKinds, pim.source ?? source, pim.destination ?? destination);
+    return;
+  }
   const src = CONNECTORS[source];
   const dst = CONNECTORS[destination];
   if (dst.destination.length === 0) {

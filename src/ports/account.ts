@@ -18,10 +18,21 @@ export interface AccountEndpoint {
   auth?: 'basic' | 'ntlm';
   /** PST import (protocol "pst"): the stored file the task reads; `user` holds its original name. */
   file?: string;
+  /**
+   * The account that carries this one's contacts, groups, calendars and tasks, when another does:
+   * a CalDAV/CardDAV account next to an IMAP one, in one task.
+   */
+  pim?: AccountEndpoint;
 }
 
-export interface AccountCredentials extends AccountEndpoint {
+export interface AccountCredentials extends Omit<AccountEndpoint, 'pim'> {
   password: string;
+  pim?: AccountCredentials;
+}
+
+/** Where an account's contacts, groups, calendars and tasks are: its companion DAV account, else itself. */
+export function pimOf<T extends AccountEndpoint | AccountCredentials>(a: T): T {
+  return (a.pim as T | undefined) ?? a;
 }
 
 /** The mailbox an account reaches: the impersonated one when an administrator acts for it. */
