@@ -32,8 +32,8 @@ export interface ConnectorInfo {
    * name, or a URL with a default path).
    */
   form?: { type: string; server: { kind: 'host' } | { kind: 'url'; defaultPath: string; name: string; example: string } };
-  /** How autodetection finds its server from an address: DNS and presets, or Exchange Autodiscover (which needs the password). */
-  detect?: 'server' | 'autodiscover';
+  /** How autodetection finds its server from an address: DNS and presets, Exchange Autodiscover (which needs the password), or RFC 6764 DNS records (DAV). */
+  detect?: 'server' | 'autodiscover' | 'dav';
   load(): Promise<Connector>;
 }
 
@@ -86,6 +86,7 @@ export const CONNECTORS: Record<Protocol, ConnectorInfo> = {
     why: 'CalDAV/CardDAV accounts carry contacts, contact groups, calendars and tasks (pair them with an IMAP account for e-mails)',
     urlOptions: davOptions,
     formatUrl: formatDavUrl,
+    detect: 'dav',
     form: { type: 'dav', server: { kind: 'url', defaultPath: '/', name: 'CalDAV/CardDAV URL', example: 'https://dav.example.com/' } },
     load: async () => (await import('./dav/index')).connector,
   },
