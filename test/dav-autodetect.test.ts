@@ -5,6 +5,7 @@ import { systemNetwork, type Network } from '../src/connectors/autodetect';
 import { connector } from '../src/connectors/dav/index';
 import { parseAccountUrl } from '../src/accounts';
 import { resolveAuto } from '../src/service/resolve-auto';
+import { parseMigrateForm } from '../commands/migrate-form';
 import { startDns, type TestDns } from './support/dns-server';
 import { startRadicale, type RadicaleServer } from './support/radicale';
 
@@ -34,6 +35,13 @@ describe('DAV autodetection (RFC 6764)', () => {
     expect(account).toMatchObject({ protocol: 'dav', host: '127.0.0.1', port: radicale.port, secure: false, path: '/', user: 'ann@davhost.test' });
     expect(detected).toBe(`source CalDAV/CardDAV settings detected: http://127.0.0.1:${radicale.port}/, from DNS SRV _caldav._tcp.davhost.test`);
     await connector.check(account, { timeoutMs: 5000 });
+  });
+
+  it('the chat forms offer CalDAV/CardDAV: an empty server field means detection, a URL gives server and path', () => {
+    const side = (host: string) => ({ type: 'dav', login: 'ann@davhost.test', password: 'annpass', host });
+    const parsed = parseMigrateForm({ source: side(''), destination: side('https://dav.example.com/remote.php/dav'), items: ['contacts', 'calendars'] });
+    expect(parsed.source).toMatchObject({ protocol: 'dav', host: 'auto', secure: true, user: 'ann@davhost.test' });
+    expect(parsed.destination).toMatchObject({ protocol: 'dav', host: 'dav.example.com', port: 443, secure: true, path: '/remote.php/dav' });
   });
 
   it('says what is missing when the domain publishes no DAV record', async () => {
