@@ -100,7 +100,7 @@ function parseSide(side: Side, f: AccountFields, errors: Record<string, string>)
     return undefined;
   }
   // Autodetect: the server comes from the address (the service detects it), unless one was typed.
-  const auto = (type === 'auto' || kind.detect === 'autodiscover') && !f.host?.trim();
+  const auto = (type === 'auto' || kind.detect === 'autodiscover' || kind.detect === 'dav') && !f.host?.trim();
   if (auto && login && !login.includes('@')) errors[`${side}.login`] = `${Side}: autodetection needs the e-mail address (name@domain), or choose the server type and fill in the server.`;
   if (kind.form?.server.kind === 'url') return urlSide(side, kind, kind.form.server, f, login, auto, errors);
   const host = auto ? AUTO_HOST : (f.host?.trim() ?? '');

@@ -1,4 +1,5 @@
 import { parseAccountUrl } from '../src/accounts';
+import type { AccountCredentials } from '../src/ports/account';
 import { parseItems } from '../src/items';
 import { TernError } from '../src/errors';
 import type { TernService } from '../src/service/service';
@@ -13,15 +14,32 @@ export interface MigrateRequest {
   /** Used when the URL carries no password (TERN_FROM_PASSWORD / a form field). */
   fromPassword?: string;
   toPassword?: string;
+  /** A CalDAV/CardDAV account (dav://, dav+http://) that carries the source's contacts, groups, calendars and tasks. */
+  fromDav?: string;
+  /** The same for the destination. */
+  toDav?: string;
 }
 
 /** Told once both account URLs are known to be valid (the CLI warns about passwords in them then). */
 export type OnParsed = () => void;
 
+/**
+ * The side's mail account with the CalDAV/CardDAV account next to it; the DAV URL's password
+ * defaults to the side's own (providers give one app password for both).
+ */
+function withDav(account: AccountCredentials, url: string | undefined, side: 'source' | 'destination', fallback?: string): AccountCredentials {
+  if (!url?.trim()) return account;
+  const option = side === 'source' ? '--from-dav' : '--to-dav';
+  const dav = parseAccountUrl(url, side, fallback ?? account.password);
+  if (dav.protocol !== 'dav') throw new TernError('BAD_ACCOUNT_URL', `${option} takes a CalDAV/CardDAV account (dav://user@host/path or dav+http://…), not "${url.split(':')[0]}:".`, { field: side });
+  if (account.protocol === 'dav') throw new TernError('BAD_ACCOUNT_URL', `The ${side} account is a CalDAV/CardDAV account already: leave ${option} out.`, { field: side });
+  return { ...account, pim: dav };
+}
+
 /** Parse → validate → create. Every input problem is a TernError naming its field. */
 export async function migrate(service: TernService, req: MigrateRequest, actor: Actor, onParsed?: OnParsed): Promise<TaskView> {
-  const source = parseAccountUrl(req.from, 'source', req.fromPassword);
-  const destination = parseAccountUrl(req.to, 'destination', req.toPassword);
+  const source = withDav(parseAccountUrl(req.from, 'source', req.fromPassword), req.fromDav, 'source', req.fromPassword);
+  const destination = withDav(parseAccountUrl(req.to, 'destination', req.toPassword), req.toDav, 'destination', req.toPassword);
   onParsed?.();
   const items = parseItems(req.items);
   const notify = req.notify?.trim() || undefined;

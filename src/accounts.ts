@@ -106,6 +106,8 @@ function whyNotAUrl(text: string): string {
 
 /** The URL of an account without its password, for display and storage. */
 export function formatAccount(a: AccountEndpoint): string {
+  // An IMAP account with its CalDAV/CardDAV companion shows both.
+  if (a.pim) return `${formatAccount({ ...a, pim: undefined })} + ${formatAccount(a.pim)}`;
   const host = a.host.includes(':') ? `[${a.host}]` : a.host;
   const info = CONNECTORS[a.protocol];
   if (info.formatUrl) return info.formatUrl(a, host);
@@ -115,8 +117,8 @@ export function formatAccount(a: AccountEndpoint): string {
 
 /** Drops the password from an account. */
 export function endpointOf(a: AccountCredentials): AccountEndpoint {
-  const { password: _password, ...endpoint } = a;
-  return endpoint;
+  const { password: _password, pim, ...endpoint } = a;
+  return pim ? { ...endpoint, pim: endpointOf(pim) } : endpoint;
 }
 
 /**

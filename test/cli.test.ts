@@ -476,7 +476,7 @@ describe('bad input: exit 2, one "tern: " line on stderr, nothing on stdout', ()
 
   const cases: Array<[string, () => string[], RegExp | string, Record<string, string>?]> = [
     ['a malformed URL', () => ['migrate', '--from', 'not a url', '--to', good()], 'The source account URL is not valid: it is not a URL'],
-    ['an unknown scheme', () => ['migrate', '--from', `http://alice:${PASSWORDS.alice}@127.0.0.1:${slash.imapPort}`, '--to', good()], 'unknown scheme "http" (use imap, imaps, pop3, pop3s, ews, ews+http, graph or graph+http)'],
+    ['an unknown scheme', () => ['migrate', '--from', `http://alice:${PASSWORDS.alice}@127.0.0.1:${slash.imapPort}`, '--to', good()], 'unknown scheme "http" (use imap, imaps, pop3, pop3s, ews, ews+http, dav, dav+http, graph or graph+http)'],
     ['a URL without a user', () => ['migrate', '--from', `imap://127.0.0.1:${slash.imapPort}`, '--to', good()], 'the user name is missing'],
     ['an unknown item', () => ['migrate', '--from', imapUrl(slash, 'alice'), '--to', good(), '--items', 'emails,notes'], 'Unknown item "notes". Choose from: emails, contacts'],
     ['a POP3 destination', () => ['migrate', '--from', imapUrl(slash, 'alice'), '--to', pop3Url(dotted, 'bob')], 'A POP3 account cannot be a destination'],

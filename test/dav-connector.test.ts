@@ -214,6 +214,10 @@ describe('DAV bad input', () => {
     expect((err as TernError).userMessage).not.toContain('wrong');
   });
 
+  it('?insecure=1 is refused with what to do instead, not ignored', async () => {
+    await expect(connector.check({ ...radicale.account('alice'), insecure: true }, open)).rejects.toMatchObject({ code: 'BAD_ACCOUNT_URL', userMessage: expect.stringContaining('?insecure=1 is not available for CalDAV/CardDAV accounts yet') });
+  });
+
   it('a web server that is not CalDAV/CardDAV is named so, with what to check', async () => {
     const web = http.createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>hello</html>'));
     await new Promise<void>((r) => web.listen(0, '127.0.0.1', r));

@@ -26,6 +26,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .requiredOption('--to <url>', `destination account: ${accountUrlForms('destination')}`)
     .option('--from-password-file <file>', 'read the source password from this file (first line) instead of the URL')
     .option('--to-password-file <file>', 'read the destination password from this file (first line) instead of the URL')
+    .option('--from-dav <url>', "source's CalDAV/CardDAV account for contacts, groups, calendars and tasks (dav://user@host/path); its password defaults to the source's")
+    .option('--to-dav <url>', "destination's CalDAV/CardDAV account, the same way")
     .option('--items <list>', `what to move, comma-separated (${ITEM_NAMES})`, 'emails')
     .option('--notify <email>', 'e-mail address to notify when the task ends')
     .option('--detach', 'return once the task is queued')
@@ -37,8 +39,13 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
           const { passwords: env, accessTokens: tokens } = s.config;
           const fromPassword = await passwordFor(io, 'source', o.from, { file: o.fromPasswordFile, env: envSecretFor(o.from, env.from, tokens.from) });
           const toPassword = await passwordFor(io, 'destination', o.to, { file: o.toPasswordFile, env: envSecretFor(o.to, env.to, tokens.to) });
-          const warn = () => (warnPasswordInUrl(io, 'source', o.from), warnPasswordInUrl(io, 'destination', o.to));
-          const task = await migrate(s.service, { from: o.from, to: o.to, items: o.items, notify: o.notify, fromPassword, toPassword }, s.actor, warn);
+          const warn = () => {
+            warnPasswordInUrl(io, 'source', o.from);
+            warnPasswordInUrl(io, 'destination', o.to);
+            if (o.fromDav) warnPasswordInUrl(io, 'source', o.fromDav);
+            if (o.toDav) warnPasswordInUrl(io, 'destination', o.toDav);
+          };
+          const task = await migrate(s.service, { from: o.from, to: o.to, items: o.items, notify: o.notify, fromPassword, toPassword, fromDav: o.fromDav, toDav: o.toDav }, s.actor, warn);
           return followCreated(s, task, o);
         });
       }),

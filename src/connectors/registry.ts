@@ -33,8 +33,8 @@ export interface ConnectorInfo {
    * name, or a URL with a default path).
    */
   form?: { type: string; server: { kind: 'host' } | { kind: 'url'; defaultPath: string; name: string; example: string } };
-  /** How autodetection finds its server from an address: DNS and presets, or Exchange Autodiscover (which needs the password). */
-  detect?: 'server' | 'autodiscover';
+  /** How autodetection finds its server from an address: DNS and presets, Exchange Autodiscover (which needs the password), or RFC 6764 DNS records (DAV). */
+  detect?: 'server' | 'autodiscover' | 'dav';
   load(): Promise<Connector>;
 }
 
@@ -87,6 +87,7 @@ export const CONNECTORS: Record<Protocol, ConnectorInfo> = {
     why: 'CalDAV/CardDAV accounts carry contacts, contact groups, calendars and tasks (pair them with an IMAP account for e-mails)',
     urlOptions: davOptions,
     formatUrl: formatDavUrl,
+    detect: 'dav',
     form: { type: 'dav', server: { kind: 'url', defaultPath: '/', name: 'CalDAV/CardDAV URL', example: 'https://dav.example.com/' } },
     load: async () => (await import('./dav/index')).connector,
   },
@@ -148,8 +149,21 @@ export function detectableFor(side: 'source' | 'destination', preferred?: Protoc
   return at === -1 ? [] : usable.slice(at);
 }
 
-/** Refuses up front the kinds a side cannot carry, naming the kind and the reason. */
-export function checkItemsSupported(items: ItemKind[], source: Protocol, destination: Protocol): void {
+const PIM_KINDS: readonly ItemKind[] = PIM;
+
+/**
+ * Refuses up front the kinds a side cannot carry, naming the kind and the reason. `pim` names the
+ * CalDAV/CardDAV account a side has next to its mail account: it carries that side's PIM kinds.
+ */
+export function checkItemsSupported(items: ItemKind[], source: Protocol, destination: Protocol, pim: { source?: Protocol; destination?: Protocol } = {}): void {
+  const mailOnly = items.filter((k) => !PIM_KINDS.includes(k));
+  const pimKinds = items.filter((k) => PIM_KINDS.includes(k));
+  if (pim.source || pim.destination) {
+    // Each account carries its own share: mail by the main accounts, the rest by the companions.
+    checkItemsSupported(mailOnly, source, destination);
+    if (pimKinds.length) checkItemsSupported(pimKinds, pim.source ?? source, pim.destination ?? destination);
+    return;
+  }
   const src = CONNECTORS[source];
   const dst = CONNECTORS[destination];
   if (dst.destination.length === 0) {

@@ -1,4 +1,5 @@
-import type { AccountCredentials, AccountEndpoint } from '../ports/account';
+import { pimOf, type AccountCredentials, type AccountEndpoint } from '../ports/account';
+import { credentialsOf } from './credentials';
 import type { Connector } from '../ports/connector';
 import type { DestinationFolder, MailDestination } from '../ports/mail';
 import type { PimDestination, SettingsPort } from '../ports/pim';
@@ -27,10 +28,9 @@ export async function runRollback(deps: EngineDeps, taskId: string, signal?: Abo
   const lease = RunLease.take(tasks, taskId, deps.workerId, deps.leaseMs, signal);
   if (!lease) throw new RunningElsewhere(taskId, tasks.leaseHolder(taskId));
   try {
-    const password = deps.vault.get(taskId, 'destination');
-    if (password === undefined) throw new TernError('ROLLBACK_EXPIRED', `The rollback window of ${taskId} has closed.`);
+    if (deps.vault.get(taskId, 'destination') === undefined) throw new TernError('ROLLBACK_EXPIRED', `The rollback window of ${taskId} has closed.`);
     const endpoint = JSON.parse(row.destination) as AccountEndpoint;
-    const kept = await undo(deps, leasedJournal(deps.journal, lease), taskId, { ...endpoint, password });
+    const kept = await undo(deps, leasedJournal(deps.journal, lease), taskId, credentialsOf(deps.vault, taskId, 'destination', endpoint));
     lease.check();
     // The notes first: whoever sees "rolled_back" reads them with it (the CLI prints at once).
     tasks.audit(taskId, 'worker', 'rollback.done', kept.length ? kept.join('\n') : undefined);
@@ -62,15 +62,17 @@ class DestinationPorts {
     private readonly connector: Connector,
     private readonly account: AccountCredentials,
     private readonly timeoutMs: number,
+    /** The connector of the account holding contacts and calendars (a CalDAV/CardDAV companion), when another. */
+    private readonly pimConnector: Connector = connector,
   ) {}
 
   mail = () => (this.mailPort ??= this.open(this.connector.mailDestination));
-  pim = () => (this.pimPort ??= this.open(this.connector.pimDestination));
+  pim = () => (this.pimPort ??= this.open(this.pimConnector.pimDestination, pimOf(this.account)));
   settings = () => (this.settingsPort ??= this.open(this.connector.settings));
 
-  private async open<T extends { close(): Promise<void> }>(opener: ((a: AccountCredentials, o: { timeoutMs: number }) => Promise<T>) | undefined): Promise<T> {
-    if (!opener) throw new TernError('INVALID_STATE', `The journal names items that ${this.account.host} cannot hold any more; nothing was removed for them.`);
-    const port = await opener(this.account, { timeoutMs: this.timeoutMs });
+  private async open<T extends { close(): Promise<void> }>(opener: ((a: AccountCredentials, o: { timeoutMs: number }) => Promise<T>) | undefined, account = this.account): Promise<T> {
+    if (!opener) throw new TernError('INVALID_STATE', `The journal names items that ${account.host} cannot hold any more; nothing was removed for them.`);
+    const port = await opener(account, { timeoutMs: this.timeoutMs });
     this.opened.push(port);
     return port;
   }
@@ -81,7 +83,7 @@ class DestinationPorts {
 }
 
 async function undo(deps: EngineDeps, journal: RunJournal, taskId: string, account: AccountCredentials): Promise<string[]> {
-  const ports = new DestinationPorts(await deps.connectors(account.protocol), account, deps.connectTimeoutMs);
+  const ports = new DestinationPorts(await deps.connectors(account.protocol), account, deps.connectTimeoutMs, await deps.connectors(pimOf(account).protocol));
   try {
     const kept: string[] = [];
     const entries = journal.entries(taskId);

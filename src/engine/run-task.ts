@@ -3,7 +3,8 @@ import type { TaskStore } from '../store/tasks';
 import type { Journal } from '../store/journal';
 import type { FolderSyncStore } from '../store/folder-sync';
 import type { Vault } from '../store/vault';
-import type { AccountEndpoint } from '../ports/account';
+import type { AccountCredentials, AccountEndpoint } from '../ports/account';
+import { credentialsOf } from './credentials';
 import type { LoadConnector } from '../ports/connector';
 import type { ItemKind } from '../items';
 import type { StepCounters, TaskEvent } from '../task';
@@ -210,10 +211,6 @@ async function finish(deps: EngineDeps, taskId: string, status: 'completed' | 'c
   await deps.notify?.(taskId, status);
 }
 
-function withPassword(deps: EngineDeps, taskId: string, side: 'source' | 'destination', endpoint: AccountEndpoint) {
-  const password = deps.vault.get(taskId, side);
-  if (password === undefined) {
-    throw new TernError('INVALID_STATE', `The ${side} credentials of task ${taskId} are no longer stored; start a new migration.`);
-  }
-  return { ...endpoint, password };
+function withPassword(deps: EngineDeps, taskId: string, side: 'source' | 'destination', endpoint: AccountEndpoint): AccountCredentials {
+  return credentialsOf(deps.vault, taskId, side, endpoint);
 }

@@ -18,6 +18,11 @@ export interface AccountEndpoint {
   auth?: 'basic' | 'ntlm';
   /** PST import (protocol "pst"): the stored file the task reads; `user` holds its original name. */
   file?: string;
+  /**
+   * The account that carries this one's contacts, groups, calendars and tasks, when another does:
+   * a CalDAV/CardDAV account next to an IMAP one, in one task.
+   */
+  pim?: AccountEndpoint;
 }
 
 /**
@@ -29,11 +34,17 @@ export interface TokenProvider {
   refresh?(): Promise<string>;
 }
 
-export interface AccountCredentials extends AccountEndpoint {
+export interface AccountCredentials extends Omit<AccountEndpoint, 'pim'> {
   /** A password, or (Microsoft Graph, until a token provider is given) a bearer access token. */
   password: string;
   /** OAuth2 accounts (Microsoft Graph): the access token's provider; preferred over `password`. */
   tokens?: TokenProvider;
+  pim?: AccountCredentials;
+}
+
+/** Where an account's contacts, groups, calendars and tasks are: its companion DAV account, else itself. */
+export function pimOf<T extends AccountEndpoint | AccountCredentials>(a: T): T {
+  return (a.pim as T | undefined) ?? a;
 }
 
 /** The mailbox an account reaches: the impersonated one when an administrator acts for it. */

@@ -17,12 +17,13 @@ export async function checkAccount(account: AccountCredentials, side: Side, time
   }
 }
 
-/** Both sides at once; when both fail, both are reported. */
+/** Both sides at once (with the CalDAV/CardDAV account each may have next to it); when both fail, both are reported. */
 export async function checkAccounts(source: AccountCredentials, destination: AccountCredentials, timeoutMs: number): Promise<void> {
-  const results = await Promise.allSettled([checkAccount(source, 'source', timeoutMs), checkAccount(destination, 'destination', timeoutMs)]);
+  const sides = (a: AccountCredentials, side: Side) => [checkAccount({ ...a, pim: undefined }, side, timeoutMs), ...(a.pim ? [checkAccount(a.pim, side, timeoutMs)] : [])];
+  const results = await Promise.allSettled([...sides(source, 'source'), ...sides(destination, 'destination')]);
   const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
   if (failures.length === 1) throw failures[0];
-  if (failures.length === 2) {
+  if (failures.length >= 2) {
     const [a, b] = failures as TernError[];
     if (!(a instanceof TernError) || !(b instanceof TernError)) throw a instanceof TernError ? b : a;
     throw new TernError(a.code, `${a.userMessage}\n${b.userMessage}`, { cause: a, retryable: a.retryable && b.retryable });

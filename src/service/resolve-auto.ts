@@ -1,6 +1,7 @@
 import type { AccountCredentials } from '../ports/account';
 import type { Side } from '../accounts';
 import { bestOf, detectSettings, type Network } from '../connectors/autodetect';
+import { detectDav } from '../connectors/autodetect/dav';
 import { CONNECTORS, detectableFor } from '../connectors/registry';
 import { TernError } from '../errors';
 
@@ -18,6 +19,7 @@ export async function resolveAuto(account: AccountCredentials, side: Side, netwo
     throw new TernError('BAD_ACCOUNT_URL', `${label} account: "${account.user}" is not an e-mail address, so its server cannot be detected; give the server instead of "auto".`, { field: side });
   }
   if (CONNECTORS[account.protocol].detect === 'autodiscover') return resolveExchange(account, side, network);
+  if (CONNECTORS[account.protocol].detect === 'dav') return resolveDav(account, side, network);
   // No password here: Autodiscover is not needed to find a server from DNS and presets.
   const detection = await detectSettings(account.user, { network });
   const wanted = detectableFor(side, account.protocol);
@@ -28,6 +30,18 @@ export async function resolveAuto(account: AccountCredentials, side: Side, netwo
   }
   const chosen: AccountCredentials = { ...account, protocol: best.protocol, host: best.host, port: best.port, secure: best.secure, user: best.username ?? account.user };
   return { account: chosen, detected: `${side} settings detected: ${best.protocol.toUpperCase()} ${best.host}:${best.port}${best.secure ? ' (TLS)' : ''}, from ${best.detail}` };
+}
+
+/** CalDAV/CardDAV without a server: RFC 6764 SRV records (and TXT path=) of the address's domain. */
+async function resolveDav(account: AccountCredentials, side: Side, network: Network): Promise<{ account: AccountCredentials; detected?: string }> {
+  const label = side === 'source' ? 'Source' : 'Destination';
+  const domain = account.user.slice(account.user.lastIndexOf('@') + 1).toLowerCase();
+  const [best] = await detectDav(network, domain);
+  if (!best) {
+    throw new TernError('BAD_ACCOUNT_URL', `${label} account: no CalDAV/CardDAV server was found for ${domain} (no _caldavs._tcp or _carddavs._tcp DNS record). Give the server instead of "auto" (e.g. dav://user@dav.${domain}/).`, { field: side });
+  }
+  const chosen: AccountCredentials = { ...account, host: best.host, port: best.port, secure: best.secure, path: best.path };
+  return { account: chosen, detected: `${side} CalDAV/CardDAV settings detected: ${best.secure ? 'https' : 'http'}://${best.host}:${best.port}${best.path}, from ${best.detail}` };
 }
 
 /** Exchange without a server: Autodiscover (it needs the password, sent only inside the address's domain). */

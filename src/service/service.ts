@@ -49,17 +49,30 @@ export class TernService {
     const queue = await this.rt.queue();
     // Accounts given as "auto" get their detected server first; the task shows what was chosen.
     const { resolveAuto } = await import('./resolve-auto');
-    const [source, destination] = await Promise.all([resolveAuto(request.source, 'source', this.rt.network), resolveAuto(request.destination, 'destination', this.rt.network)]);
-    const input = { ...request, source: source.account, destination: destination.account };
+    const [source, destination, sourcePim, destinationPim] = await Promise.all([
+      resolveAuto(request.source, 'source', this.rt.network),
+      resolveAuto(request.destination, 'destination', this.rt.network),
+      // The CalDAV/CardDAV account next to a mail account may be "…@auto" too.
+      request.source.pim && resolveAuto(request.source.pim, 'source', this.rt.network),
+      request.destination.pim && resolveAuto(request.destination.pim, 'destination', this.rt.network),
+    ]);
+    const input = {
+      ...request,
+      source: { ...source.account, ...(sourcePim ? { pim: sourcePim.account } : {}) },
+      destination: { ...destination.account, ...(destinationPim ? { pim: destinationPim.account } : {}) },
+    };
     refuseSameMailbox(input.source, input.destination);
-    checkItemsSupported(input.items, input.source.protocol, input.destination.protocol);
+    checkItemsSupported(input.items, input.source.protocol, input.destination.protocol, { source: input.source.pim?.protocol, destination: input.destination.pim?.protocol });
     await checkAccounts(input.source, input.destination, this.rt.config.connectTimeoutMs);
     const id = newTaskId();
     this.rt.tasks.create({ id, requester: actor.id, source: endpointOf(input.source), destination: endpointOf(input.destination), items: input.items, notify: input.notify });
     this.rt.vault.put(id, 'source', input.source.password);
     this.rt.vault.put(id, 'destination', input.destination.password);
+    // A CalDAV/CardDAV account next to a side's mail account has its own secret.
+    if (input.source.pim) this.rt.vault.put(id, 'source-pim', input.source.pim.password);
+    if (input.destination.pim) this.rt.vault.put(id, 'destination-pim', input.destination.pim.password);
     this.rt.tasks.audit(id, actor.id, 'task.create', input.items.join(','));
-    for (const d of [source.detected, destination.detected]) if (d) this.rt.tasks.audit(id, actor.id, 'account.detected', d);
+    for (const d of [source.detected, destination.detected, sourcePim?.detected, destinationPim?.detected]) if (d) this.rt.tasks.audit(id, actor.id, 'account.detected', d);
     await queue.enqueueMigration(id);
     return this.rt.tasks.get(id)!;
   }

@@ -6,7 +6,8 @@ import dnsPacket, { type Answer } from 'dns-packet';
 export type Rr =
   | { type: 'MX'; name: string; exchange: string; preference?: number }
   | { type: 'SRV'; name: string; target: string; port: number; priority?: number; weight?: number }
-  | { type: 'A'; name: string; address: string };
+  | { type: 'A'; name: string; address: string }
+  | { type: 'TXT'; name: string; text: string };
 
 export interface TestDns {
   /** "127.0.0.1:PORT", for Resolver.setServers / TERN_DNS_SERVERS. */
@@ -37,6 +38,7 @@ export async function startDns(): Promise<TestDns> {
       .map((r): Answer => {
         if (r.type === 'MX') return { type: 'MX', name: r.name, ttl: 60, data: { preference: r.preference ?? 10, exchange: r.exchange } };
         if (r.type === 'SRV') return { type: 'SRV', name: r.name, ttl: 60, data: { priority: r.priority ?? 0, weight: r.weight ?? 0, port: r.port, target: r.target } };
+        if (r.type === 'TXT') return { type: 'TXT', name: r.name, ttl: 60, data: r.text };
         return { type: 'A', name: r.name, ttl: 60, data: r.address };
       });
     const known = records.some((r) => r.name.toLowerCase() === name);

@@ -10,6 +10,8 @@ export interface Network {
   /** MX hosts, best preference first (lower case, no final dot). */
   resolveMx(domain: string): Promise<string[]>;
   resolveSrv(name: string): Promise<Array<{ name: string; port: number; priority: number; weight: number }>>;
+  /** TXT records, each as its character strings (RFC 6764 puts a DAV path= there). */
+  resolveTxt(name: string): Promise<string[][]>;
   /** IPv4 addresses of a host, for probing guesses through the same resolver. */
   resolveHost(host: string): Promise<string[]>;
   fetch(url: string, init: RequestInit): Promise<Response>;
@@ -24,6 +26,7 @@ export function systemNetwork(options: { dnsServers?: string[]; timeoutMs: numbe
   return {
     resolveMx: async (domain) => (await resolver.resolveMx(domain)).sort((a, b) => a.priority - b.priority).map((m) => clean(m.exchange)),
     resolveSrv: async (name) => (await resolver.resolveSrv(name)).map((r) => ({ ...r, name: clean(r.name) })),
+    resolveTxt: (name) => resolver.resolveTxt(name),
     resolveHost: (host) => (net.isIP(host) ? Promise.resolve([host]) : resolver.resolve4(host)),
     fetch: (url, init) => fetch(url, init),
     greeting,

@@ -4,6 +4,7 @@ import type { DestinationFolder } from '../../ports/mail';
 import type { PimDestination, PimFolder, PimSource } from '../../ports/pim';
 import type { PimItem, PimKind } from '../../ports/pim-items';
 import { itemLabel } from '../../items';
+import { pimOf } from '../../ports/account';
 import { TernError } from '../../errors';
 import { claimIntents } from '../claims';
 import { recordFailure } from '../failures';
@@ -33,10 +34,12 @@ const MAX_UNMAPPED_NOTED = 20;
  * folder in progress.
  */
 export async function runPimStep(ctx: StepContext, step: PimStep): Promise<StepResult> {
-  const [from, to] = await Promise.all([ctx.connectors(ctx.source.protocol), ctx.connectors(ctx.destination.protocol)]);
-  const source = await openOn('source', from.pimSource!(ctx.source, ctx.open));
+  // A side's contacts and calendars may live in a CalDAV/CardDAV account next to its mail account.
+  const [sourceAccount, destinationAccount] = [pimOf(ctx.source), pimOf(ctx.destination)];
+  const [from, to] = await Promise.all([ctx.connectors(sourceAccount.protocol), ctx.connectors(destinationAccount.protocol)]);
+  const source = await openOn('source', from.pimSource!(sourceAccount, ctx.open));
   try {
-    const destination = await openOn('destination', to.pimDestination!(ctx.destination, ctx.open));
+    const destination = await openOn('destination', to.pimDestination!(destinationAccount, ctx.open));
     try {
       return await copyFolders(ctx, step, source, destination);
     } finally {
@@ -50,7 +53,7 @@ export async function runPimStep(ctx: StepContext, step: PimStep): Promise<StepR
 async function copyFolders(ctx: StepContext, step: PimStep, source: PimSource, destination: PimDestination): Promise<StepResult> {
   const kind = KIND_OF[step];
   const sourceFolders = await source.folders(kind);
-  const account = sourceKeyOf(ctx.source);
+  const account = sourceKeyOf(pimOf(ctx.source));
   const counters: StepCounters = { total: sourceFolders.reduce((n, f) => n + f.count, 0), copied: 0, alreadyPresent: 0, failed: 0, bytes: 0 };
   const publish = (current?: string) => ctx.progress.update({ taskId: ctx.taskId, step, counters: { ...counters }, current, at: Date.now() });
   const unreadable = await source.unreadable(kind);
