@@ -110,3 +110,16 @@ describe('bad input on buttons: one private sentence, nothing changed', () => {
     expect(tern.service.view(done.id).status).toBe('rolled_back');
   });
 });
+
+describe('my tasks: /migrate list', () => {
+  it('lists the person\'s recent tasks with state, counts and the buttons that apply', async () => {
+    const mine = tern.service.list({ id: `discord:${USER}`, label: '', admin: false });
+    const list = await interact(slashInteraction(USER, 'list', [], { dm: true }));
+    expect(list.body.data.flags).toBe(64);
+    for (const t of mine) expect(list.body.data.content).toContain(t.id);
+    expect(list.body.data.content).toMatch(/Rolled back · \d+% · \d+\/\d+ items · <t:\d+:R>/);
+    const ids = customIds(list.body.data.components);
+    expect(ids).toContain(`tern:refresh:${mine[0].id}`);
+    expect(ids).not.toContain(`tern:cancel:${mine[0].id}`);
+  });
+});

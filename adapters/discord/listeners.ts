@@ -1,14 +1,14 @@
 import { ButtonStyle, MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction, type Interaction, type ModalSubmitInteraction, type RepliableInteraction } from 'discord.js';
 import { FormErrors, parseMigrateForm, submitMigrateForm, type Side } from '../../commands/migrate-form';
 import { status } from '../../commands/status';
-import { list } from '../../commands/list';
+import { myTasks } from '../../commands/my-tasks';
 import { cancel } from '../../commands/cancel';
 import { rollback } from '../../commands/rollback';
 import { USAGE } from '../../commands/slash';
 import { accountLabel, statusCard } from '../../commands/views';
+import { taskListMessage } from './render-list';
 import { importPst, importPstFromUrl } from '../../commands/import-pst';
 import { TernError } from '../../src/errors';
-import { statusText } from '../../src/task';
 import type { Actor } from '../../src/service/actor';
 import type { DiscordDeps } from './context';
 import { accountFields, accountModal, button, cardMessage, confirmMessage, id, itemsModal, row } from './render';
@@ -71,8 +71,9 @@ async function onCommand(deps: DiscordDeps, i: ChatInputCommandInteraction): Pro
       await i.reply(rollbackQuestion(i.options.getString('task', true)));
       return;
     case 'list': {
-      const tasks = list(deps.service, {}, actor);
-      await answer(i, tasks.length ? tasks.map((t) => `\`${t.id}\` ${statusText(t.status)} — ${md(accountLabel(t.sourceEndpoint))} → ${md(accountLabel(t.destinationEndpoint))}`).join('\n') : 'You have no tasks yet. `/migrate start` starts one.');
+      const { cards, more } = myTasks(deps.service, actor);
+      if (!cards.length) return void (await answer(i, 'You have no tasks yet. `/migrate start` starts one.'));
+      await i.reply({ ...taskListMessage(cards, more), flags: EPHEMERAL });
       return;
     }
     case 'help':
