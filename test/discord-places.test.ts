@@ -62,6 +62,13 @@ async function migrate(place: InteractionPlace): Promise<string> {
   return taskIdIn(created.body.content)!;
 }
 
+describe('intents', () => {
+  it('the bot asks for no privileged intent (MessageContent) unless DISCORD_READ_MESSAGES needs it', () => {
+    expect(fake.identifies.length).toBeGreaterThan(0);
+    for (const d of fake.identifies) expect(d.intents & (1 << 15), 'MessageContent').toBe(0);
+  });
+});
+
 describe('a channel where the bot may not post', () => {
   it('/migrate start says which permissions are missing and what to do; no form, no task', async () => {
     fake.denied.add(LOCKED);

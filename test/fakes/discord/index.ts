@@ -58,6 +58,8 @@ export class FakeDiscord {
   private seq = 0;
   private readonly limits = new Map<string, { count: number; retryAfter: number }>();
   private readonly waiters = new Set<() => void>();
+  /** Every IDENTIFY payload received (the intents a client asked for). */
+  readonly identifies: any[] = [];
   /** Channels the bot may not post in: POSTs there answer 403 Missing Access (50001). */
   readonly denied = new Set<string>();
   /** Files served at /cdn/<name> (attachments). */
@@ -134,6 +136,7 @@ export class FakeDiscord {
       const msg = JSON.parse(String(raw)) as { op: number; d: any };
       if (msg.op === GatewayOpcodes.Heartbeat) ws.send(JSON.stringify({ op: GatewayOpcodes.HeartbeatAck }));
       if (msg.op === GatewayOpcodes.Identify) {
+        this.identifies.push(msg.d);
         if (msg.d.token !== this.token) return ws.close(4004, 'Authentication failed.');
         const user = { id: BOT_ID, username: 'tern', discriminator: '0', global_name: null, avatar: null, bot: true };
         const ready = { v: 10, user, guilds: [{ id: GUILD, unavailable: true }], session_id: randomBytes(8).toString('hex'), resume_gateway_url: `${this.origin.replace('http', 'ws')}/gateway`, shard: [0, 1], application: { id: APP_ID, flags: 0 } };
