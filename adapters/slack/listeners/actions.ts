@@ -75,6 +75,6 @@ export function registerActions(app: App, deps: SlackDeps): void {
   app.action<BlockAction<ButtonAction>>(IMPORT_ACTION, async ({ ack, body, action, client }) => {
     await ack();
     const { fileId, name, channel } = JSON.parse(action.value ?? '{}') as { fileId: string; name: string; channel: string };
-    await client.views.open({ trigger_id: body.trigger_id, view: importModal({ channel, fileId }, name) });
+    await client.views.open({ trigger_id: body.trigger_id, view: importModal({ channel, fileId, fileName: name }, name) });
   });
 }

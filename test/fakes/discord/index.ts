@@ -113,8 +113,13 @@ export class FakeDiscord {
     }
   }
 
+  /** Interactions must be answered within this long of their dispatch, or Discord forgets them (10062). */
+  interactionWindowMs = 3_000;
+  private readonly dispatched = new Map<string, number>();
+
   /** Sends an INTERACTION_CREATE dispatch to every connected client. */
   dispatchInteraction(interaction: APIInteraction): void {
+    this.dispatched.set(interaction.id, Date.now());
     this.dispatch(GatewayDispatchEvents.InteractionCreate, interaction);
   }
 
@@ -196,7 +201,11 @@ export class FakeDiscord {
     if (method === 'PUT' && (m = path.match(/^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/))) {
       return [200, (body as any[]).map((c) => ({ ...c, id: nextId(), application_id: m![1], version: nextId(), ...(m![2] ? { guild_id: m![2] } : {}) }))];
     }
-    if (method === 'POST' && /^\/interactions\/\d+\/[^/]+\/callback$/.test(path)) return [204, undefined];
+    if (method === 'POST' && (m = path.match(/^\/interactions\/(\d+)\/[^/]+\/callback$/))) {
+      const at = this.dispatched.get(m[1]);
+      if (at !== undefined && Date.now() - at > this.interactionWindowMs) return [404, { message: 'Unknown interaction', code: 10062 }];
+      return [204, undefined];
+    }
     if ((m = path.match(/^\/webhooks\/(\d+)\/([^/]+)(?:\/messages\/(@original|\d+))?$/))) {
       if (method === 'GET' || method === 'PATCH' || method === 'POST') return [200, this.message(CHANNEL, body ?? {}, m[3] ? `${m[2]}:${m[3]}` : undefined)];
       if (method === 'DELETE') return [204, undefined];
