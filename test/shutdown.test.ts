@@ -51,7 +51,7 @@ describe('SIGTERM', () => {
     await until('copying under way', () => {
       const t = tern.service.view(task.id);
       return t.status === 'running' && t.steps[0].copied >= 3;
-    });
+    }, 120_000);
     const signalled = Date.now();
     child.kill('SIGTERM');
     const code = await exited;

@@ -1,7 +1,7 @@
 import type { CliSession } from './session';
 
-/** SIGTERM to exit: what container runtimes allow by default (Docker's stop timeout is 10 s). */
-const SHUTDOWN_MS = 10_000;
+/** SIGTERM to exit, under the 10 s container runtimes allow by default (Docker's stop timeout). */
+const SHUTDOWN_MS = 9_000;
 
 /** Runs a worker (and, for `start`, the chat bots that have tokens) until SIGINT or SIGTERM. */
 export async function runWorkerUntilSignal(s: CliSession, mode: 'worker' | 'start'): Promise<number> {
