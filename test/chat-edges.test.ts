@@ -154,7 +154,7 @@ describe('rate limits: 20 tasks at once in one channel', () => {
         chat.slackBot.cards.refresh(t.id);
       }
       for (const t of tasks) chat.finish(t.id, [folder(`INBOX-${t.id}`)]);
-      await until('every final report', () => places.every((p) => slackThread(p.messageId).some((m) => m.text?.startsWith('Completed'))), 60_000);
+      await until('every final report', () => places.every((p) => slackThread(p.messageId).some((m) => m.text?.startsWith('Completed'))), 120_000);
       await chat.slackBot.cards.idle();
 
       for (const [i, p] of places.entries()) {

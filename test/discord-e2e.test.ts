@@ -241,8 +241,12 @@ describe('Autodetect in the form', () => {
     const openDest = await interact(buttonInteraction(REQUESTER, customIds(afterSource.body.data.components)[0], messageOf(afterSource)));
     const afterDest = await interact(modalInteraction(REQUESTER, openDest.body.data.custom_id, modalValues({ type: 'imap', login: 'bob', password: 'bobpass', port: dotted.imapPort }), [], messageOf(afterSource)));
     const openItems = await interact(buttonInteraction(REQUESTER, customIds(afterDest.body.data.components)[0], messageOf(afterDest)));
-    const confirm = await interact(modalInteraction(REQUESTER, openItems.body.data.custom_id, { items: ['emails'], notify: '' }, [], messageOf(afterDest)));
-    expect(confirm.body.data.content).toContain('**Source detected:** Found IMAP imap.fastmail.com:993 (TLS) — preset Fastmail (domain fastmail.com), high confidence.');
+    // Detection is network work: the step is deferred first (Discord allows 3 s), the confirm view follows.
+    const before = fake.callsTo('PATCH', /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/).length;
+    const deferred = await interact(modalInteraction(REQUESTER, openItems.body.data.custom_id, { items: ['emails'], notify: '' }, [], messageOf(afterDest)));
+    expect(deferred.body.type).toBe(6);
+    const confirm = await fake.waitFor('the confirm view', () => fake.callsTo('PATCH', /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/)[before], 30_000);
+    expect(confirm.body.content).toContain('**Source detected:** Found IMAP imap.fastmail.com:993 (TLS) — preset Fastmail (domain fastmail.com), high confidence.');
   });
 });
 

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDovecot, type DovecotServer } from './support/dovecot';
 import { startRedis, type TestRedis } from './support/redis';
+import { startDns, type TestDns } from './support/dns-server';
 import { startTern, type TestTern } from './support/tern';
 import { APP_ID, DM_CHANNEL, VIEW_ONLY_PERMISSIONS, buttonInteraction, modalInteraction, nextId, slashInteraction, startFakeDiscord, type DiscordCall, type FakeDiscord, type InteractionPlace } from './fakes/discord';
 import { loadConfig } from '../src/config';
@@ -18,10 +19,11 @@ let redis: TestRedis;
 let fake: FakeDiscord;
 let tern: TestTern;
 let bot: DiscordBot;
+let dns: TestDns;
 
 beforeAll(async () => {
-  [dovecot, redis, fake] = await Promise.all([startDovecot('slash'), startRedis(), startFakeDiscord()]);
-  tern = await startTern(redis.url, { DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: APP_ID, DISCORD_API_URL: fake.api });
+  [dovecot, redis, fake, dns] = await Promise.all([startDovecot('slash'), startRedis(), startFakeDiscord(), startDns()]);
+  tern = await startTern(redis.url, { DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: APP_ID, DISCORD_API_URL: fake.api, TERN_DNS_SERVERS: dns.address });
   const config = loadConfig(tern.env);
   bot = createDiscordBot({ ...config, discord: config.discord! }, tern.service, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', { pretty: false }), { editIntervalMs: 100 });
   await bot.start();
@@ -31,7 +33,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await bot?.stop();
   await tern?.close();
-  await Promise.all([dovecot?.stop(), redis?.stop(), fake?.close()]);
+  await Promise.all([dovecot?.stop(), redis?.stop(), fake?.close(), dns?.close()]);
 });
 
 const json = (v: unknown) => JSON.stringify(v) ?? '';
@@ -61,6 +63,13 @@ async function migrate(place: InteractionPlace): Promise<string> {
   const created = await fake.waitFor('the created task', () => fake.callsTo('PATCH', /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/)[before], 30_000);
   return taskIdIn(created.body.content)!;
 }
+
+describe('intents', () => {
+  it('the bot asks for no privileged intent (MessageContent) unless DISCORD_READ_MESSAGES needs it', () => {
+    expect(fake.identifies.length).toBeGreaterThan(0);
+    for (const d of fake.identifies) expect(d.intents & (1 << 15), 'MessageContent').toBe(0);
+  });
+});
 
 describe('a channel where the bot may not post', () => {
   it('/migrate start says which permissions are missing and what to do; no form, no task', async () => {
@@ -108,5 +117,40 @@ describe('bad input on buttons: one private sentence, nothing changed', () => {
     const late = await interact(buttonInteraction(USER, `tern:cancel:${done.id}`, msg, [], { dm: true }));
     expect(late.body.data).toMatchObject({ flags: 64, content: `${done.id} has already ended (rolled back); there is nothing to cancel.` });
     expect(tern.service.view(done.id).status).toBe('rolled_back');
+  });
+});
+
+describe('my tasks: /migrate list', () => {
+  it('lists the person\'s recent tasks with state, counts and the buttons that apply', async () => {
+    const mine = tern.service.list({ id: `discord:${USER}`, label: '', admin: false });
+    const list = await interact(slashInteraction(USER, 'list', [], { dm: true }));
+    expect(list.body.data.flags).toBe(64);
+    for (const t of mine) expect(list.body.data.content).toContain(t.id);
+    expect(list.body.data.content).toMatch(/Rolled back · \d+% · \d+\/\d+ items · <t:\d+:R>/);
+    const ids = customIds(list.body.data.components);
+    expect(ids).toContain(`tern:refresh:${mine[0].id}`);
+    expect(ids).not.toContain(`tern:cancel:${mine[0].id}`);
+  });
+});
+
+describe('answer in time', () => {
+  it('autodetection behind a slow DNS: the form step is deferred within Discord\'s 3 s, then the confirm view arrives', async () => {
+    dns.slow(3_500);
+    try {
+      const opened = await interact(slashInteraction(USER, 'start', [], { dm: true }));
+      const afterSource = await interact(modalInteraction(USER, opened.body.data.custom_id, { type: ['auto'], login: 'someone@slow-dns.test', password: 'x', host: '', port: '' }, [], undefined, { dm: true }));
+      const openDest = await interact(buttonInteraction(USER, customIds(afterSource.body.data.components)[0], messageOf(afterSource), [], { dm: true }));
+      const afterDest = await interact(modalInteraction(USER, openDest.body.data.custom_id, account('bob'), [], messageOf(afterSource), { dm: true }));
+      const openItems = await interact(buttonInteraction(USER, customIds(afterDest.body.data.components)[0], messageOf(afterDest), [], { dm: true }));
+      const before = fake.callsTo('PATCH', /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/).length;
+      const items = modalInteraction(USER, openItems.body.data.custom_id, { items: ['emails'], notify: '' }, [], messageOf(afterDest), { dm: true });
+      const ack = await interact(items);
+      expect(ack.response?.code, 'answered within the window').toBeUndefined();
+      expect(ack.body.type).toBe(6);
+      const confirm = await fake.waitFor('the confirm view', () => fake.callsTo('PATCH', /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/)[before], 60_000);
+      expect(confirm.body.content).toContain('**Source detected:**');
+    } finally {
+      dns.slow(0);
+    }
   });
 });

@@ -160,3 +160,30 @@ describe('bad input on buttons: one private sentence, nothing changed', () => {
     expect(slack.tern.runtime.tasks.auditLog(taskId).some((a) => a.action === 'task.cancel')).toBe(false);
   });
 });
+
+describe('my tasks: /migrate list and the App Home', () => {
+  it('lists the person\'s recent tasks with state, counts and the buttons that apply', async () => {
+    const mine = slack.tern.service.list({ id: `slack:${USER}`, label: '', admin: false });
+    expect(mine.length).toBeGreaterThan(0);
+    const before = slack.fake.responses.length;
+    await slack.slash(USER, 'list', DM);
+    const answer = await until('the list', () => slack.fake.responses.slice(before).find((r) => r.user === USER));
+    const blocks = json(answer.body.blocks);
+    for (const t of mine.slice(0, 10)) expect(blocks).toContain(`*\`${t.id}\`*`);
+    const rolledBack = mine.find((t) => t.status === 'rolled_back')!;
+    const completed = mine.find((t) => t.status === 'completed')!;
+    expect(blocks).toContain('Rolled back');
+    expect(blocks).toMatch(/\d+% · \d+\/\d+ items/);
+    const actions = (answer.body.blocks as Array<{ type: string; block_id?: string; elements?: Array<{ action_id: string; value: string }> }>).filter((b) => b.type === 'actions');
+    const buttonsOf = (id: string) => actions.find((b) => b.block_id === `tern_list_${id}`)!.elements!.map((e) => e.action_id);
+    expect(buttonsOf(rolledBack.id)).toEqual([ACTION_IDS.refresh]);
+    expect(buttonsOf(completed.id)).toEqual([ACTION_IDS.rollback, ACTION_IDS.refresh]);
+
+    // App Home: published when the person opens the tab.
+    await slack.event({ type: 'app_home_opened', user: USER, channel: DM, tab: 'home', event_ts: `${Date.now() / 1000}` });
+    const home = await until('the App Home', () => slack.fake.homes.get(USER));
+    expect(home.type).toBe('home');
+    expect(json(home.blocks)).toContain('Your migrations');
+    for (const t of mine.slice(0, 10)) expect(json(home.blocks)).toContain(t.id);
+  });
+});

@@ -1,5 +1,8 @@
 import type { CliSession } from './session';
 
+/** SIGTERM to exit, under the 10 s container runtimes allow by default (Docker's stop timeout). */
+const SHUTDOWN_MS = 9_000;
+
 /** Runs a worker (and, for `start`, the chat bots that have tokens) until SIGINT or SIGTERM. */
 export async function runWorkerUntilSignal(s: CliSession, mode: 'worker' | 'start'): Promise<number> {
   // prom-client and the HTTP server load only when TERN_METRICS_PORT asks for them. The port is
@@ -21,8 +24,15 @@ export async function runWorkerUntilSignal(s: CliSession, mode: 'worker' | 'star
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
-  await bots?.stop();
-  await worker.close();
+  const started = Date.now();
+  // Past the deadline the process goes regardless: a run stopped mid-write resumes from its journal.
+  setTimeout(() => {
+    s.log.warn('shutdown took too long: exiting now; the tasks in progress resume when a worker runs again');
+    process.exit(0);
+  }, SHUTDOWN_MS).unref();
+  // The tasks in progress stop at their next write (each item is journaled) and resume later.
+  await Promise.all([bots?.stop().catch((err: Error) => s.log.warn({ err: err.message }, 'a chat bot did not stop cleanly')), s.service.stopWorker(worker, SHUTDOWN_MS - 2_000)]);
+  s.log.info({ ms: Date.now() - started }, 'stopped');
   await server?.close();
   return 0;
 }

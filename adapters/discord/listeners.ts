@@ -1,14 +1,14 @@
 import { ButtonStyle, MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction, type Interaction, type ModalSubmitInteraction, type RepliableInteraction } from 'discord.js';
 import { FormErrors, parseMigrateForm, submitMigrateForm, type Side } from '../../commands/migrate-form';
 import { status } from '../../commands/status';
-import { list } from '../../commands/list';
+import { myTasks } from '../../commands/my-tasks';
 import { cancel } from '../../commands/cancel';
 import { rollback } from '../../commands/rollback';
 import { USAGE } from '../../commands/slash';
 import { accountLabel, statusCard } from '../../commands/views';
+import { taskListMessage } from './render-list';
 import { importPst, importPstFromUrl } from '../../commands/import-pst';
 import { TernError } from '../../src/errors';
-import { statusText } from '../../src/task';
 import type { Actor } from '../../src/service/actor';
 import type { DiscordDeps } from './context';
 import { accountFields, accountModal, button, cardMessage, confirmMessage, id, itemsModal, row } from './render';
@@ -71,8 +71,9 @@ async function onCommand(deps: DiscordDeps, i: ChatInputCommandInteraction): Pro
       await i.reply(rollbackQuestion(i.options.getString('task', true)));
       return;
     case 'list': {
-      const tasks = list(deps.service, {}, actor);
-      await answer(i, tasks.length ? tasks.map((t) => `\`${t.id}\` ${statusText(t.status)} — ${md(accountLabel(t.sourceEndpoint))} → ${md(accountLabel(t.destinationEndpoint))}`).join('\n') : 'You have no tasks yet. `/migrate start` starts one.');
+      const { cards, more } = myTasks(deps.service, actor);
+      if (!cards.length) return void (await answer(i, 'You have no tasks yet. `/migrate start` starts one.'));
+      await i.reply({ ...taskListMessage(cards, more), flags: EPHEMERAL });
       return;
     }
     case 'help':
@@ -109,14 +110,23 @@ async function onFormModal(deps: DiscordDeps, i: ModalSubmitInteraction): Promis
   }
   draft.done.add(step);
   // Next: the destination, then the items, then (and after any fix) the confirm view.
+  const confirming = draft.done.has('destination') && draft.done.has('items');
+  // The confirm view may autodetect servers (DNS, HTTP: seconds): answer Discord first, within its 3 s.
+  const deferred = confirming && needsDetection(draft.values);
+  if (deferred) await (i.isFromMessage() ? i.deferUpdate() : i.deferReply({ flags: EPHEMERAL }));
   const next = !draft.done.has('destination')
     ? { content: 'Source saved. Next: the destination account.', components: [row(button(id('form', formId, 'open-destination'), 'Destination…', ButtonStyle.Primary))] }
-    : !draft.done.has('items')
+    : !confirming
       ? { content: 'Destination saved. Next: what to move.', components: [row(button(id('form', formId, 'open-items'), 'Items…', ButtonStyle.Primary))] }
       : await confirmView(deps, draft.id, draft.values, Boolean(draft.pst));
-  if (i.isFromMessage()) await i.update(next);
+  if (deferred) await i.editReply(next);
+  else if (i.isFromMessage()) await i.update(next);
   else await i.reply({ ...next, flags: EPHEMERAL });
 }
+
+/** A side set to Autodetect without a server: the confirm view looks it up. */
+const needsDetection = (values: Parameters<typeof parseMigrateForm>[0]) =>
+  (['source', 'destination'] as const).some((side) => (values[side].type ?? 'auto') === 'auto' && !values[side].host && values[side].login?.includes('@'));
 
 async function confirmView(deps: DiscordDeps, formId: string, values: Parameters<typeof parseMigrateForm>[0], pst: boolean) {
   const detected = await detectedLines(deps, values);
@@ -186,7 +196,8 @@ function rollbackQuestion(taskId: string) {
 
 async function cancelTask(deps: DiscordDeps, taskId: string, i: RepliableInteraction): Promise<string> {
   const task = await cancel(deps.service, { taskId }, actorOf(deps, i));
-  await deps.cards.say(task.id, `⏹ Cancel asked by <@${i.user.id}> at ${clock()}`);
+  // Not awaited: the thread may wait its turn under rate limits, the click's answer may not.
+  void deps.cards.say(task.id, `⏹ Cancel asked by <@${i.user.id}> at ${clock()}`);
   deps.cards.refresh(task.id);
   return task.status === 'cancelled' ? `${task.id} is cancelled.` : `${task.id} is cancelling: the folder in progress is finished first.`;
 }
@@ -204,7 +215,7 @@ async function onCardButton(deps: DiscordDeps, i: ButtonInteraction): Promise<vo
   }
   if (action === 'rollback-yes') {
     const task = await rollback(deps.service, { taskId }, actorOf(deps, i));
-    await deps.cards.say(task.id, `↩ Rollback asked by <@${i.user.id}> at ${clock()}`);
+    void deps.cards.say(task.id, `↩ Rollback asked by <@${i.user.id}> at ${clock()}`);
     deps.cards.refresh(task.id);
     return void (await i.update({ content: `Rolling back ${task.id}: what it created at the destination is being removed.`, components: [] }));
   }

@@ -70,7 +70,7 @@ export function cardBlocks(card: StatusCard, opts: { compact?: boolean } = {}): 
   return blocks;
 }
 
-function button(b: CardButton, taskId: string): Button {
+export function button(b: CardButton, taskId: string): Button {
   return {
     type: 'button',
     action_id: ACTION_IDS[b.action],

@@ -13,8 +13,9 @@ export const IMPORT_CALLBACK = 'tern_import_pst';
 
 export interface ModalMetadata {
   channel: string;
-  /** For a PST import: the Slack file. */
+  /** For a PST import: the Slack file, and its name (to answer before asking Slack about it). */
   fileId?: string;
+  fileName?: string;
   /**
    * Bumped when Detect settings fills the form: Slack keeps what was typed in an input whose
    * block ID did not change, so filled fields get new block IDs ("source.host~1").

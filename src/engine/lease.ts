@@ -7,6 +7,9 @@ import type { TaskStore } from '../store/tasks';
  * it still holds it; a run whose lease was taken over, or whose worker lost the queue's lock on
  * the job (`signal`), stops there, so two runs never write for one task at once.
  */
+/** The reason a worker gives its runs when it shuts down (SIGTERM): they stop, to resume later. */
+export const SHUTDOWN = 'shutdown';
+
 export class RunLease {
   private lost: string | undefined;
   private readonly timer: NodeJS.Timeout;
@@ -35,7 +38,7 @@ export class RunLease {
 
   /** Throws (a RUN_STOPPED TernError) when this run must stop writing. */
   check(): void {
-    if (this.signal?.aborted) this.lost ??= 'its worker lost the job (the queue gave it to another worker)';
+    if (this.signal?.aborted) this.lost ??= this.signal.reason === SHUTDOWN ? 'its worker is shutting down; it goes on when a worker runs again' : 'its worker lost the job (the queue gave it to another worker)';
     if (!this.lost && !this.tasks.holdsLease(this.taskId, this.generation)) this.lost = 'another run took the task over';
     if (this.lost) throw new TernError('RUN_STOPPED', `This run of ${this.taskId} stopped: ${this.lost}.`);
   }

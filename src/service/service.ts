@@ -294,6 +294,19 @@ export class TernService {
     return (await import('./operations')).Operations.open(this.rt);
   }
 
+  /**
+   * Stops a worker within `withinMs`: its runs stop at their next write (each item is journaled)
+   * and their tasks resume when a worker runs again; a run that does not stop in time is left to
+   * the queue's stall check. Resolves true when it closed cleanly.
+   */
+  async stopWorker(worker: Awaited<ReturnType<TernService['startWorker']>>, withinMs: number): Promise<boolean> {
+    const { SHUTDOWN } = await import('../engine/lease');
+    worker.cancelAllJobs(SHUTDOWN);
+    const closed = await Promise.race([worker.close().then(() => true), new Promise<false>((r) => setTimeout(() => r(false), withinMs).unref())]);
+    if (!closed) await worker.close(true);
+    return closed;
+  }
+
   /** Ends or resumes the tasks that no run holds and no live job serves (see reconcile.ts). */
   async reconcile(now = Date.now()): Promise<string[]> {
     const queue = await this.rt.queue();

@@ -131,6 +131,8 @@ export interface FakeSlack {
   /** Latest state of every posted message, keyed `${channel}:${ts}` (see message()). */
   readonly messages: Map<string, FakeSlackMessage>;
   readonly downloads: FakeSlackDownload[];
+  /** The App Home published for each user (views.publish), by user ID. */
+  readonly homes: Map<string, Body>;
   /** Messages sent to response URLs (`${origin}/response/<user>/<n>`), in arrival order. */
   readonly responses: FakeSlackResponse[];
   /** A response URL for `user`, as Slack puts in a command or interaction payload. */
@@ -208,6 +210,7 @@ class FakeSlackServer implements FakeSlack {
   readonly downloads: FakeSlackDownload[] = [];
   readonly uploads = new Map<string, FakeSlackUpload>();
   readonly responses: FakeSlackResponse[] = [];
+  readonly homes = new Map<string, Body>();
   origin = '';
   private readonly notIn = new Set<string>();
   private tiers: Record<string, FakeSlackTier> = {};
@@ -229,6 +232,7 @@ class FakeSlackServer implements FakeSlack {
     'views.open': (b) => this.openView(b),
     'views.push': (b) => this.openView(b),
     'views.update': (b) => this.updateView(b),
+    'views.publish': (b) => this.publishView(b),
     'files.info': (b) => this.fileInfo(b),
     'files.getUploadURLExternal': (b) => this.uploadUrl(b),
     'files.completeUploadExternal': (b) => this.completeUpload(b),
@@ -345,6 +349,7 @@ class FakeSlackServer implements FakeSlack {
     this.files.clear();
     this.uploads.clear();
     this.responses.length = 0;
+    this.homes.clear();
     this.notIn.clear();
     this.tiers = {};
     this.buckets.clear();
@@ -609,6 +614,18 @@ class FakeSlackServer implements FakeSlack {
       hash: this.ids.hash(),
     };
     this.views.set(view.id, view);
+    return { ok: true, view };
+  }
+
+  /** An App Home tab, per user: views.publish replaces it whole. */
+  private publishView(body: Body): Body {
+    if (!body.user_id) return invalidArguments(['[ERROR] missing required field: user_id']);
+    const problems = viewProblems(body.view);
+    if (!problems.length && body.view.type !== 'home') problems.push('[ERROR] must be home [json-pointer:/view/type]');
+    if (problems.length) return invalidArguments(problems);
+    const id = this.ids.next('V');
+    const view: Body = { ...this.viewDefaults(id), ...body.view, id, hash: this.ids.hash() };
+    this.homes.set(String(body.user_id), view);
     return { ok: true, view };
   }
 

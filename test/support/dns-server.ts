@@ -13,6 +13,8 @@ export interface TestDns {
   /** "127.0.0.1:PORT", for Resolver.setServers / TERN_DNS_SERVERS. */
   address: string;
   add(...records: Rr[]): void;
+  /** Answers every question `ms` late (a slow resolver). */
+  slow(ms: number): void;
   /** Every question asked, as "TYPE name". */
   questions: string[];
   close(): Promise<void>;
@@ -21,6 +23,7 @@ export interface TestDns {
 export async function startDns(): Promise<TestDns> {
   const records: Rr[] = [];
   const questions: string[] = [];
+  let delayMs = 0;
   const socket = dgram.createSocket('udp4');
   socket.on('message', (msg, rinfo) => {
     let query: ReturnType<typeof dnsPacket.decode>;
@@ -50,12 +53,13 @@ export async function startDns(): Promise<TestDns> {
       questions: query.questions,
       answers,
     });
-    socket.send(response, rinfo.port, rinfo.address);
+    setTimeout(() => socket.send(response, rinfo.port, rinfo.address), delayMs);
   });
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
   return {
     address: `127.0.0.1:${socket.address().port}`,
     add: (...rs) => records.push(...rs),
+    slow: (ms) => (delayMs = ms),
     questions,
     close: () => new Promise((resolve) => socket.close(() => resolve())),
   };

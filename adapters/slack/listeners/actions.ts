@@ -7,6 +7,7 @@ import type { Side } from '../../../commands/migrate-form';
 import type { SlackDeps } from '../context';
 import { cancelTask, rollbackTask } from './task-actions';
 import { esc } from '../mrkdwn';
+import { publishHome } from '../home';
 
 export const IMPORT_ACTION = 'tern_import';
 
@@ -16,9 +17,14 @@ export const IMPORT_ACTION = 'tern_import';
  */
 export function registerActions(app: App, deps: SlackDeps): void {
   const onTask = (run: (taskId: string, userId: string) => Promise<string | undefined>) =>
-    async ({ ack, body, action, respond }: { ack: () => Promise<void>; body: BlockAction; action: ButtonAction; respond: RespondFn }) => {
+    async ({ ack, body, action, respond, client }: { ack: () => Promise<void>; body: BlockAction; action: ButtonAction; respond: RespondFn; client: App['client'] }) => {
       await ack();
-      const say = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text: esc(text) });
+      // A click in the App Home has no response URL: the answer goes to the DM with the bot, and the Home is redrawn.
+      const home = body.container?.type === 'view' && body.view?.type === 'home';
+      const say = async (text: string) => {
+        if (!home) return void (await respond({ response_type: 'ephemeral', replace_original: false, text: esc(text) }));
+        await client.chat.postMessage({ channel: body.user.id, text: esc(text) });
+      };
       try {
         const line = await run(action.value ?? '', body.user.id);
         if (line) await say(line);
@@ -26,6 +32,7 @@ export function registerActions(app: App, deps: SlackDeps): void {
         if (!(err instanceof TernError)) deps.log.error({ err }, 'button failed');
         await say(err instanceof TernError ? err.userMessage : 'Something went wrong on our side; it has been logged.');
       }
+      if (home) await publishHome(client, deps, body.user.id).catch((err: Error) => deps.log.warn({ err: err.message }, 'could not redraw the App Home'));
     };
 
   app.action<BlockAction<ButtonAction>>(ACTION_IDS.cancel, onTask((taskId, userId) => cancelTask(deps, taskId, userId)));
@@ -68,6 +75,6 @@ export function registerActions(app: App, deps: SlackDeps): void {
   app.action<BlockAction<ButtonAction>>(IMPORT_ACTION, async ({ ack, body, action, client }) => {
     await ack();
     const { fileId, name, channel } = JSON.parse(action.value ?? '{}') as { fileId: string; name: string; channel: string };
-    await client.views.open({ trigger_id: body.trigger_id, view: importModal({ channel, fileId }, name) });
+    await client.views.open({ trigger_id: body.trigger_id, view: importModal({ channel, fileId, fileName: name }, name) });
   });
 }

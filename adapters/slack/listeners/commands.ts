@@ -1,9 +1,9 @@
 import type { App } from '@slack/bolt';
 import { parseSlash, USAGE } from '../../../commands/slash';
 import { status } from '../../../commands/status';
-import { list } from '../../../commands/list';
-import { accountLabel, statusCard } from '../../../commands/views';
-import { statusText } from '../../../src/task';
+import { myTasks } from '../../../commands/my-tasks';
+import { taskListBlocks } from '../render-list';
+import { statusCard } from '../../../commands/views';
 import { TernError } from '../../../src/errors';
 import { cardBlocks } from '../render-card';
 import { migrateModal } from '../render-modal';
@@ -35,8 +35,10 @@ export function registerCommands(app: App, deps: SlackDeps): void {
           await reply(req.message);
           return;
         case 'list': {
-          const tasks = list(deps.service, {}, actor);
-          await reply(tasks.length ? tasks.map((t) => `\`${t.id}\` ${statusText(t.status)} — ${accountLabel(t.sourceEndpoint)} → ${accountLabel(t.destinationEndpoint)}`).join('\n') : 'You have no tasks yet. `/migrate` starts one.');
+          // State, counts and the buttons that apply, per task; the text is for notifications.
+          const { cards, more } = myTasks(deps.service, actor);
+          const text = cards.length ? cards.map((c) => `\`${c.taskId}\` ${c.headline} — ${c.source} → ${c.destination}`).join('\n') : 'You have no tasks yet. `/migrate` starts one.';
+          await respond({ response_type: 'ephemeral', text: esc(text), blocks: taskListBlocks(cards, more) as never });
           return;
         }
         case 'status': {

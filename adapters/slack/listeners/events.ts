@@ -3,6 +3,7 @@ import type { SlackDeps } from '../context';
 import { IMPORT_ACTION } from './actions';
 import { bytes } from '../../../commands/views';
 import { esc } from '../mrkdwn';
+import { publishHome } from '../home';
 
 /** Remembers the last N keys seen: Slack retries events. */
 class RecentKeys {
@@ -50,6 +51,12 @@ export function registerEvents(app: App, deps: SlackDeps): void {
       ],
     });
   };
+
+  // The App Home tab lists the person's recent tasks, with their buttons, each time it is opened.
+  app.event('app_home_opened', async ({ event, client }) => {
+    if (event.tab !== 'home') return;
+    await publishHome(client, deps, event.user).catch((err: Error) => deps.log.warn({ err: err.message }, 'could not publish the App Home'));
+  });
 
   app.event('file_shared', async ({ event, client }) => {
     try {

@@ -38,17 +38,19 @@ export function registerViews(app: App, deps: SlackDeps): void {
   app.view<ViewSubmitAction>(IMPORT_CALLBACK, async ({ ack, body, view, client }) => {
     const meta = JSON.parse(view.private_metadata || '{}') as ModalMetadata;
     const values = formValues(view.state.values as State);
-    const info = await client.files.info({ file: meta.fileId! });
-    const file = info.file!;
-    await ack({ response_action: 'update', view: messageModal('Import a PST file', `:hourglass_flowing_sand: Fetching *${esc(file.name ?? 'the file')}* and checking the account…`) });
+    // Acknowledged first: files.info is a network call, and Slack allows 3 s for the answer.
+    await ack({ response_action: 'update', view: messageModal('Import a PST file', `:hourglass_flowing_sand: Fetching *${esc(meta.fileName ?? 'the file')}* and checking the account…`) });
     let next;
+    let fileName = meta.fileName ?? 'the file';
     try {
+      const file = (await client.files.info({ file: meta.fileId! })).file!;
+      fileName = file.name ?? fileName;
       if ((file.size ?? 0) > deps.maxUploadBytes) throw new TernError('BAD_UPLOAD', `${file.name} is larger than the ${deps.maxUploadBytes} bytes allowed (TERN_MAX_UPLOAD_BYTES).`);
       const local = await downloadSlackFile(file.url_private_download!, deps.botToken, { id: file.id!, name: file.name! }, deps.uploadsDir, deps.maxUploadBytes);
       const task = await importPst(deps.service, { file: local, fileName: file.name!, values }, actorOf(deps, body.user.id));
       next = await postCard(deps, task, meta.channel);
     } catch (err) {
-      next = failureView(deps, err, () => importModal(meta, file.name!, withoutPasswords(values), (err as FormErrors).errors));
+      next = failureView(deps, err, () => importModal(meta, fileName, withoutPasswords(values), (err as FormErrors).errors));
     }
     await client.views.update({ view_id: view.id, view: next });
   });

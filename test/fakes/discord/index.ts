@@ -58,6 +58,8 @@ export class FakeDiscord {
   private seq = 0;
   private readonly limits = new Map<string, { count: number; retryAfter: number }>();
   private readonly waiters = new Set<() => void>();
+  /** Every IDENTIFY payload received (the intents a client asked for). */
+  readonly identifies: any[] = [];
   /** Channels the bot may not post in: POSTs there answer 403 Missing Access (50001). */
   readonly denied = new Set<string>();
   /** Files served at /cdn/<name> (attachments). */
@@ -111,8 +113,13 @@ export class FakeDiscord {
     }
   }
 
+  /** Interactions must be answered within this long of their dispatch, or Discord forgets them (10062). */
+  interactionWindowMs = 3_000;
+  private readonly dispatched = new Map<string, number>();
+
   /** Sends an INTERACTION_CREATE dispatch to every connected client. */
   dispatchInteraction(interaction: APIInteraction): void {
+    this.dispatched.set(interaction.id, Date.now());
     this.dispatch(GatewayDispatchEvents.InteractionCreate, interaction);
   }
 
@@ -134,6 +141,7 @@ export class FakeDiscord {
       const msg = JSON.parse(String(raw)) as { op: number; d: any };
       if (msg.op === GatewayOpcodes.Heartbeat) ws.send(JSON.stringify({ op: GatewayOpcodes.HeartbeatAck }));
       if (msg.op === GatewayOpcodes.Identify) {
+        this.identifies.push(msg.d);
         if (msg.d.token !== this.token) return ws.close(4004, 'Authentication failed.');
         const user = { id: BOT_ID, username: 'tern', discriminator: '0', global_name: null, avatar: null, bot: true };
         const ready = { v: 10, user, guilds: [{ id: GUILD, unavailable: true }], session_id: randomBytes(8).toString('hex'), resume_gateway_url: `${this.origin.replace('http', 'ws')}/gateway`, shard: [0, 1], application: { id: APP_ID, flags: 0 } };
@@ -193,7 +201,11 @@ export class FakeDiscord {
     if (method === 'PUT' && (m = path.match(/^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/))) {
       return [200, (body as any[]).map((c) => ({ ...c, id: nextId(), application_id: m![1], version: nextId(), ...(m![2] ? { guild_id: m![2] } : {}) }))];
     }
-    if (method === 'POST' && /^\/interactions\/\d+\/[^/]+\/callback$/.test(path)) return [204, undefined];
+    if (method === 'POST' && (m = path.match(/^\/interactions\/(\d+)\/[^/]+\/callback$/))) {
+      const at = this.dispatched.get(m[1]);
+      if (at !== undefined && Date.now() - at > this.interactionWindowMs) return [404, { message: 'Unknown interaction', code: 10062 }];
+      return [204, undefined];
+    }
     if ((m = path.match(/^\/webhooks\/(\d+)\/([^/]+)(?:\/messages\/(@original|\d+))?$/))) {
       if (method === 'GET' || method === 'PATCH' || method === 'POST') return [200, this.message(CHANNEL, body ?? {}, m[3] ? `${m[2]}:${m[3]}` : undefined)];
       if (method === 'DELETE') return [204, undefined];
