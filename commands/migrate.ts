@@ -13,6 +13,9 @@ export interface MigrateRequest {
   /** Used when the URL carries no password (TERN_FROM_PASSWORD / a form field). */
   fromPassword?: string;
   toPassword?: string;
+  /** For ?auth=oauth2 accounts: an access token a script holds (TERN_FROM_ACCESS_TOKEN / TERN_TO_ACCESS_TOKEN). */
+  fromAccessToken?: string;
+  toAccessToken?: string;
 }
 
 /** Told once both account URLs are known to be valid (the CLI warns about passwords in them then). */
@@ -20,8 +23,8 @@ export type OnParsed = () => void;
 
 /** Parse → validate → create. Every input problem is a TernError naming its field. */
 export async function migrate(service: TernService, req: MigrateRequest, actor: Actor, onParsed?: OnParsed): Promise<TaskView> {
-  const source = parseAccountUrl(req.from, 'source', req.fromPassword);
-  const destination = parseAccountUrl(req.to, 'destination', req.toPassword);
+  const source = parseAccountUrl(req.from, 'source', req.fromPassword, req.fromAccessToken);
+  const destination = parseAccountUrl(req.to, 'destination', req.toPassword, req.toAccessToken);
   onParsed?.();
   const items = parseItems(req.items);
   const notify = req.notify?.trim() || undefined;

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import dotenv from 'dotenv';
 import { TernError } from './errors';
+import type { OAuthConfig } from './auth/issuers';
 
 /**
  * Every setting Tern reads, validated once. This is the only module that reads process.env;
@@ -58,6 +59,12 @@ const schema = z.object({
     .optional(),
   TERN_FROM_PASSWORD: z.string().optional(),
   TERN_TO_PASSWORD: z.string().optional(),
+  TERN_FROM_ACCESS_TOKEN: z.string().optional(),
+  TERN_TO_ACCESS_TOKEN: z.string().optional(),
+  TERN_MICROSOFT_CLIENT_ID: z.string().optional(),
+  TERN_MICROSOFT_TENANT: z.string().regex(/^[A-Za-z0-9.-]+$/, 'TERN_MICROSOFT_TENANT must be a tenant id or domain (or organizations, common)').default('organizations'),
+  TERN_GOOGLE_CLIENT_ID: z.string().optional(),
+  TERN_GOOGLE_CLIENT_SECRET: z.string().optional(),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent' })
     .default('info'),
@@ -97,6 +104,10 @@ export interface Config {
   dnsServers?: string[];
   /** CLI fallbacks when an account URL carries no password. */
   passwords: { from?: string; to?: string };
+  /** CLI: access tokens for ?auth=oauth2 accounts, from scripts that hold one. */
+  accessTokens: { from?: string; to?: string };
+  /** The built-in OAuth2 issuers' client registrations. */
+  oauth: OAuthConfig;
 }
 
 /** Reads `.env` (when present) and the environment; throws CONFIG_INVALID naming each bad variable. */
@@ -133,6 +144,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
     discord: discordConfig(c),
     dnsServers: c.TERN_DNS_SERVERS?.split(',').map((s) => s.trim()),
     passwords: { from: c.TERN_FROM_PASSWORD, to: c.TERN_TO_PASSWORD },
+    accessTokens: { from: c.TERN_FROM_ACCESS_TOKEN, to: c.TERN_TO_ACCESS_TOKEN },
+    oauth: {
+      microsoft: c.TERN_MICROSOFT_CLIENT_ID ? { clientId: c.TERN_MICROSOFT_CLIENT_ID, tenant: c.TERN_MICROSOFT_TENANT } : undefined,
+      google: c.TERN_GOOGLE_CLIENT_ID ? { clientId: c.TERN_GOOGLE_CLIENT_ID, clientSecret: c.TERN_GOOGLE_CLIENT_SECRET } : undefined,
+    },
   };
 }
 

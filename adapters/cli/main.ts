@@ -38,7 +38,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
           const fromPassword = await passwordFor(io, 'source', o.from, { file: o.fromPasswordFile, env: env.from });
           const toPassword = await passwordFor(io, 'destination', o.to, { file: o.toPasswordFile, env: env.to });
           const warn = () => (warnPasswordInUrl(io, 'source', o.from), warnPasswordInUrl(io, 'destination', o.to));
-          const task = await migrate(s.service, { from: o.from, to: o.to, items: o.items, notify: o.notify, fromPassword, toPassword }, s.actor, warn);
+          const tokens = s.config.accessTokens;
+          const task = await migrate(s.service, { from: o.from, to: o.to, items: o.items, notify: o.notify, fromPassword, toPassword, fromAccessToken: tokens.from, toAccessToken: tokens.to }, s.actor, warn);
           return followCreated(s, task, o);
         });
       }),
@@ -58,7 +59,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
         const [{ importPstFile }, { followCreated }, { passwordFor, warnPasswordInUrl }] = await Promise.all([import('../../commands/import-pst'), import('./follow'), import('./passwords')]);
         return session(async (s) => {
           const toPassword = await passwordFor(io, 'destination', o.to, { file: o.toPasswordFile, env: s.config.passwords.to });
-          const task = await importPstFile(s.service, { file, to: o.to, items: o.items, notify: o.notify, toPassword }, s.actor, () => warnPasswordInUrl(io, 'destination', o.to));
+          const task = await importPstFile(s.service, { file, to: o.to, items: o.items, notify: o.notify, toPassword, toAccessToken: s.config.accessTokens.to }, s.actor, () => warnPasswordInUrl(io, 'destination', o.to));
           return followCreated(s, task, o);
         });
       }),

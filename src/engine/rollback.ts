@@ -9,6 +9,7 @@ import { leasedJournal, type RunJournal } from './run-journal';
 import { TernError } from '../errors';
 import type { EngineDeps } from './run-task';
 import { claimIntents } from './claims';
+import { credentialsOf } from './credentials';
 import { restoreSettings } from './steps/settings';
 
 const REMOVE_BATCH = 500;
@@ -30,7 +31,7 @@ export async function runRollback(deps: EngineDeps, taskId: string, signal?: Abo
     const password = deps.vault.get(taskId, 'destination');
     if (password === undefined) throw new TernError('ROLLBACK_EXPIRED', `The rollback window of ${taskId} has closed.`);
     const endpoint = JSON.parse(row.destination) as AccountEndpoint;
-    const kept = await undo(deps, leasedJournal(deps.journal, lease), taskId, { ...endpoint, password });
+    const kept = await undo(deps, leasedJournal(deps.journal, lease), taskId, credentialsOf(deps, endpoint, password));
     lease.check();
     tasks.transition(taskId, ['rolling_back'], 'rolled_back', { rollbackError: null, leaseHolder: null, leaseUntil: null });
     tasks.audit(taskId, 'worker', 'rollback.done', kept.length ? kept.join('\n') : undefined);

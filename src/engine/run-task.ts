@@ -2,7 +2,8 @@ import type { Logger } from '../log';
 import type { TaskStore } from '../store/tasks';
 import type { Journal } from '../store/journal';
 import type { Vault } from '../store/vault';
-import type { AccountEndpoint } from '../ports/account';
+import type { AccountEndpoint, TokenSource } from '../ports/account';
+import { credentialsOf } from './credentials';
 import type { LoadConnector } from '../ports/connector';
 import type { ItemKind } from '../items';
 import type { StepCounters, TaskEvent } from '../task';
@@ -32,6 +33,8 @@ export interface EngineDeps {
   retryWindowMs: number;
   imapPipelining: boolean;
   rollbackWindowHours: number;
+  /** OAuth2 accounts' access tokens (from what the vault kept: a given token, or their sign-in). */
+  tokens?: TokenSource;
   /** Tells of a task's moments (never throws). */
   notify?: (taskId: string, event: TaskEvent) => Promise<void>;
 }
@@ -206,5 +209,5 @@ function withPassword(deps: EngineDeps, taskId: string, side: 'source' | 'destin
   if (password === undefined) {
     throw new TernError('INVALID_STATE', `The ${side} credentials of task ${taskId} are no longer stored; start a new migration.`);
   }
-  return { ...endpoint, password };
+  return credentialsOf(deps, endpoint, password);
 }

@@ -2,7 +2,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { AccountCredentials } from '../ports/account';
-import { endpointOf, mailboxOf, refuseSameMailbox } from '../accounts';
+import { endpointOf, formatAccount, mailboxOf, refuseSameMailbox, type Side } from '../accounts';
+import { resolveIssuer, signInKey } from '../auth/issuers';
 import type { ItemKind } from '../items';
 import { checkItemsSupported, loadConnector } from '../connectors/registry';
 import { newTaskId, normalizeTaskId } from '../ids';
@@ -14,6 +15,7 @@ import { checkAccount, checkAccounts } from './check-accounts';
 import { reconcile } from './reconcile';
 import type { Detection } from '../connectors/autodetect';
 import type { EngineDeps } from '../engine/run-task';
+import { credentialsOf } from '../engine/credentials';
 import type { MessageRef } from '../store/messages';
 import { TaskFeed } from '../notify/task-feed';
 import { deleteStoredUpload, downloadPst, probePstFile } from './uploads';
@@ -50,7 +52,9 @@ export class TernService {
     const input = { ...request, source: source.account, destination: destination.account };
     refuseSameMailbox(input.source, input.destination);
     checkItemsSupported(input.items, input.source.protocol, input.destination.protocol);
-    await checkAccounts(input.source, input.destination, this.rt.config.connectTimeoutMs);
+    this.requireSignIn(input.source, 'source');
+    this.requireSignIn(input.destination, 'destination');
+    await checkAccounts(this.withTokens(input.source), this.withTokens(input.destination), this.rt.config.connectTimeoutMs);
     const id = newTaskId();
     this.rt.tasks.create({ id, requester: actor.id, source: endpointOf(input.source), destination: endpointOf(input.destination), items: input.items, notify: input.notify });
     this.rt.vault.put(id, 'source', input.source.password);
@@ -180,7 +184,8 @@ export class TernService {
       this.checkNotify(req.notify);
       checkItemsSupported(req.items, 'pst', req.destination.protocol);
       await probePstFile(req.file, req.fileName);
-      await checkAccount(req.destination, 'destination', this.rt.config.connectTimeoutMs);
+      this.requireSignIn(req.destination, 'destination');
+      await checkAccount(this.withTokens(req.destination), 'destination', this.rt.config.connectTimeoutMs);
     } catch (err) {
       deleteStoredUpload(this.rt.config.dataDir, req.file);
       this.rt.tasks.audit(null, actor.id, 'pst.import_refused', `${req.fileName}: ${err instanceof TernError ? err.code : 'error'}`);
@@ -308,7 +313,27 @@ export class TernService {
       imapPipelining: config.imapPipelining,
       rollbackWindowHours: config.rollbackWindowHours,
       notify: this.rt.notify,
+      tokens: this.rt.tokens,
     };
+  }
+
+  /** An OAuth2 account without a given token needs a stored sign-in: said before anything is checked or queued. */
+  requireSignIn(account: AccountCredentials, side: Side): void {
+    if (account.auth !== 'oauth2' || account.password) return;
+    resolveIssuer(account, this.rt.config.oauth, side);
+    if (this.rt.signIns.updatedAt(signInKey(account)) === undefined) {
+      throw new TernError('SIGN_IN_NEEDED', `The ${side} account ${account.user} has not signed in yet: run tern login '${formatAccount(account)}' first (on a terminal, tern migrate signs in itself).`, { field: side });
+    }
+  }
+
+  /** Whether an OAuth2 account has a stored sign-in (or needs none: a token was given). */
+  hasSignIn(account: AccountCredentials): boolean {
+    return account.auth !== 'oauth2' || !!account.password || this.rt.signIns.updatedAt(signInKey(account)) !== undefined;
+  }
+
+  /** An OAuth2 account with its tokens: the one given, or its stored sign-in's. */
+  private withTokens(account: AccountCredentials): AccountCredentials {
+    return credentialsOf(this.rt, endpointOf(account), account.password);
   }
 
   /** A notification address needs a valid form and an SMTP server to send through. */
