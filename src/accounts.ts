@@ -13,9 +13,10 @@ export type Side = 'source' | 'destination';
  * a fallback (TERN_FROM_PASSWORD / TERN_TO_PASSWORD). `?insecure=1` accepts a self-signed
  * certificate; a kind may read more of the URL (Exchange: `?as=`, `?auth=`, the EWS path).
  */
-export function parseAccountUrl(input: string, side: Side, fallbackPassword?: string, accessToken?: string): AccountCredentials {
+export function parseAccountUrl(input: string, side: Side | 'account', fallbackPassword?: string, accessToken?: string): AccountCredentials {
+  const who = side === 'account' ? '' : `${side} `;
   const fail = (why: string) =>
-    new TernError('BAD_ACCOUNT_URL', `The ${side} account URL is not valid: ${why}. Expected e.g. imaps://alice%40example.com@imap.example.com:993`, {
+    new TernError('BAD_ACCOUNT_URL', `The ${who}account URL is not valid: ${why}. Expected e.g. imaps://alice%40example.com@imap.example.com:993`, {
       field: side,
     });
   const text = input.trim();
@@ -54,7 +55,7 @@ export function parseAccountUrl(input: string, side: Side, fallbackPassword?: st
   if (!password && !oauth) {
     const envName = side === 'source' ? 'TERN_FROM_PASSWORD' : 'TERN_TO_PASSWORD';
     const fileOption = side === 'source' ? '--from-password-file' : '--to-password-file';
-    throw new TernError('BAD_ACCOUNT_URL', `No password for the ${side} account ${user}: set ${envName}, give ${fileOption}, or type it when asked on a terminal.`, {
+    throw new TernError('BAD_ACCOUNT_URL', `No password for the ${who}account ${user}: set ${envName}, give ${fileOption}, or type it when asked on a terminal.`, {
       field: side,
     });
   }

@@ -39,6 +39,9 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
           const toPassword = await passwordFor(io, 'destination', o.to, { file: o.toPasswordFile, env: env.to });
           const warn = () => (warnPasswordInUrl(io, 'source', o.from), warnPasswordInUrl(io, 'destination', o.to));
           const tokens = s.config.accessTokens;
+          const { signInFirst } = await import('./sign-in');
+          await signInFirst(io, s, o.from, 'source', tokens.from);
+          await signInFirst(io, s, o.to, 'destination', tokens.to);
           const task = await migrate(s.service, { from: o.from, to: o.to, items: o.items, notify: o.notify, fromPassword, toPassword, fromAccessToken: tokens.from, toAccessToken: tokens.to }, s.actor, warn);
           return followCreated(s, task, o);
         });
@@ -61,6 +64,20 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
           const toPassword = await passwordFor(io, 'destination', o.to, { file: o.toPasswordFile, env: s.config.passwords.to });
           const task = await importPstFile(s.service, { file, to: o.to, items: o.items, notify: o.notify, toPassword, toAccessToken: s.config.accessTokens.to }, s.actor, () => warnPasswordInUrl(io, 'destination', o.to));
           return followCreated(s, task, o);
+        });
+      }),
+    );
+
+  program
+    .command('login <url>')
+    .description('sign an OAuth2 account in (?auth=oauth2): shows a code to enter at the issuer, waits, and keeps the sign-in for its tasks')
+    .action(
+      act(async (url) => {
+        const [{ login }, { showCode }] = await Promise.all([import('../../commands/login'), import('./sign-in')]);
+        return session(async (s) => {
+          const done = await login(s.service, { url }, showCode(io, 'the account'), s.actor);
+          out(`Signed in ${done.account} at ${done.issuer}: its tasks use this sign-in from now on.`);
+          return 0;
         });
       }),
     );

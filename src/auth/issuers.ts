@@ -31,7 +31,7 @@ const DEFAULT_SCOPE = 'openid offline_access';
 export function resolveIssuer(account: AccountEndpoint, config: OAuthConfig, side: string): ResolvedIssuer {
   const oauth = account.oauth;
   if (!oauth) {
-    throw new TernError('BAD_ACCOUNT_URL', `The ${side} account ${account.user} has ?auth=oauth2 but no issuer to sign in at: add ?issuer=URL&client_id=… (or issuer=microsoft / issuer=google), or give an access token in ${side === 'source' ? 'TERN_FROM_ACCESS_TOKEN' : 'TERN_TO_ACCESS_TOKEN'}.`, { field: side });
+    throw new TernError('BAD_ACCOUNT_URL', `${theAccount(side)} ${account.user} has ?auth=oauth2 but no issuer to sign in at: add ?issuer=URL&client_id=… (or issuer=microsoft / issuer=google), or give an access token in ${side === 'destination' ? 'TERN_TO_ACCESS_TOKEN' : 'TERN_FROM_ACCESS_TOKEN'}.`, { field: side });
   }
   if (oauth.issuer === 'microsoft') {
     const clientId = oauth.clientId ?? config.microsoft?.clientId;
@@ -65,13 +65,15 @@ export function resolveIssuer(account: AccountEndpoint, config: OAuthConfig, sid
     };
   }
   if (!oauth.clientId) {
-    throw new TernError('BAD_ACCOUNT_URL', `The ${side} account ${account.user} names the issuer ${oauth.issuer} but no client: add &client_id=… (the application registered there for Tern).`, { field: side });
+    throw new TernError('BAD_ACCOUNT_URL', `${theAccount(side)} ${account.user} names the issuer ${oauth.issuer} but no client: add &client_id=… (the application registered there for Tern).`, { field: side });
   }
   return { label: new URL(oauth.issuer).host, issuer: oauth.issuer, clientId: oauth.clientId, scope: oauth.scope ?? DEFAULT_SCOPE };
 }
 
+const theAccount = (side: string) => (side === 'account' ? 'The account' : `The ${side} account`);
+
 function missingClient(side: string, who: string, env: string): TernError {
-  return new TernError('CONFIG_INVALID', `The ${side} account signs in with ${who}, but no client id is set: register Tern as an application with ${who} and set ${env} (or add &client_id=… to the URL).`, { field: side });
+  return new TernError('CONFIG_INVALID', `${theAccount(side)} signs in with ${who}, but no client id is set: register Tern as an application with ${who} and set ${env} (or add &client_id=… to the URL).`, { field: side });
 }
 
 /** The key a sign-in is stored under: the issuer as the URL names it, the client and the user. */

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { AccountCredentials } from '../ports/account';
 import { endpointOf, formatAccount, mailboxOf, refuseSameMailbox, type Side } from '../accounts';
 import { resolveIssuer, signInKey } from '../auth/issuers';
+import type { DeviceCode } from '../auth/device';
 import type { ItemKind } from '../items';
 import { checkItemsSupported, loadConnector } from '../connectors/registry';
 import { newTaskId, normalizeTaskId } from '../ids';
@@ -317,8 +318,32 @@ export class TernService {
     };
   }
 
+  /**
+   * Signs an OAuth2 account in with the device authorization grant: `show` tells the person where
+   * to go and the code; once they approve, the fresh token is tried on the mail server (a token
+   * without mail access is said now, not at the first task) and the sign-in is stored, its refresh
+   * token sealed. Tasks paused for this sign-in go on.
+   */
+  async signIn(account: AccountCredentials, side: Side | 'account', show: (code: DeviceCode) => void | Promise<void>, actor: Actor, signal?: AbortSignal): Promise<{ issuer: string }> {
+    if (account.auth !== 'oauth2') {
+      throw new TernError('BAD_ACCOUNT_URL', `${formatAccount(account)} logs in with a password, not OAuth2: add ?auth=oauth2 to sign in.`, { field: side });
+    }
+    const issuer = resolveIssuer(account, this.rt.config.oauth, side);
+    const { deviceSignIn } = await import('../auth/device');
+    const signedIn = await deviceSignIn(issuer, show, { timeoutMs: this.rt.config.connectTimeoutMs, signal });
+    const fresh = { ...account, password: signedIn.accessToken, tokens: undefined };
+    await checkAccount(fresh, side, this.rt.config.connectTimeoutMs);
+    this.rt.signIns.put(signInKey(account), { refreshToken: signedIn.refreshToken, scope: signedIn.scope });
+    this.rt.tasks.audit(null, actor.id, 'sign_in', `${formatAccount(account)} at ${issuer.label}`);
+    await this.resumeSignedIn?.(account);
+    return { issuer: issuer.label };
+  }
+
+  /** Set by the sign-in pause (step 3): tasks waiting for this account's sign-in go on. */
+  protected resumeSignedIn?: (account: AccountCredentials) => Promise<void>;
+
   /** An OAuth2 account without a given token needs a stored sign-in: said before anything is checked or queued. */
-  requireSignIn(account: AccountCredentials, side: Side): void {
+  requireSignIn(account: AccountCredentials, side: Side | 'account'): void {
     if (account.auth !== 'oauth2' || account.password) return;
     resolveIssuer(account, this.rt.config.oauth, side);
     if (this.rt.signIns.updatedAt(signInKey(account)) === undefined) {

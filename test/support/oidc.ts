@@ -92,20 +92,23 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
     })();
   });
 
-  const browser = new Browser(issuer);
+  // Each sign-in in a browser of its own: a person's session at the issuer must not sign in the next one.
+  const browser = () => new Browser(issuer);
   return {
     issuer,
     introspectionUrl: `http://${INTROSPECTOR}:${INTROSPECTOR_SECRET}@127.0.0.1:${(server.address() as AddressInfo).port}/token/introspection`,
     provider,
     async approve(userCode, user) {
       pendingUser = user;
-      const page = await browser.get(`/device?user_code=${encodeURIComponent(userCode)}`);
-      const end = await browser.submit(page, {});
-      if (!/Sign-in Success/.test(end)) throw new Error(`device sign-in did not succeed:\n${end.slice(0, 500)}`);
+      const b = browser();
+      const confirm = await b.submit(await b.get(`/device?user_code=${encodeURIComponent(userCode)}`), {});
+      const end = await b.submit(confirm, {});
+      if (!/Sign-in Success/.test(end.body)) throw new Error(`device sign-in did not succeed:\n${end.body.slice(0, 500)}`);
     },
     async deny(userCode) {
-      const page = await browser.get(`/device?user_code=${encodeURIComponent(userCode)}`);
-      await browser.submit(page, { abort: 'yes' });
+      const b = browser();
+      const confirm = await b.submit(await b.get(`/device?user_code=${encodeURIComponent(userCode)}`), {});
+      await b.submit(confirm, { abort: 'yes' });
     },
     async mint(user, scope) {
       const grantId = await saveGrant(user, DEVICE_CLIENT, scope);
@@ -135,14 +138,14 @@ class Browser {
     return this.go(new URL(pathOrUrl, this.origin).href, 'GET');
   }
 
-  /** Posts the page's first form with its hidden fields plus `extra`; follows to the end page. */
-  async submit(page: { url: string; body: string }, extra: Record<string, string>): Promise<string> {
+  /** Posts the page's first form with its fields plus `extra`; follows to the page it leads to. */
+  async submit(page: { url: string; body: string }, extra: Record<string, string>): Promise<{ url: string; body: string }> {
     const form = /<form[^>]*action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/i.exec(page.body);
     if (!form) throw new Error(`no form on ${page.url}:\n${page.body.slice(0, 500)}`);
     const fields = new URLSearchParams();
     for (const input of form[2].matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/gi)) fields.set(input[1], input[2]);
     for (const [k, v] of Object.entries(extra)) fields.set(k, v);
-    return (await this.go(new URL(form[1], page.url).href, 'POST', fields)).body;
+    return this.go(new URL(form[1], page.url).href, 'POST', fields);
   }
 
   private async go(url: string, method: string, body?: URLSearchParams): Promise<{ url: string; body: string }> {
@@ -158,7 +161,7 @@ class Browser {
         const at = pair.indexOf('=');
         this.cookies.set(pair.slice(0, at), pair.slice(at + 1));
       }
-      const location = res.headers.get('location');
+      const location = res.headers.get("location");
       if (res.status >= 300 && res.status < 400 && location) {
         url = new URL(location, url).href;
         method = 'GET';
