@@ -1,5 +1,6 @@
 import * as oc from 'openid-client';
 import { TernError } from '../errors';
+import { formatAccount } from '../accounts';
 import type { AccountEndpoint, TokenProvider, TokenSource } from '../ports/account';
 import type { SignIns } from '../store/sign-ins';
 import { issuerConfig, oauthErrorCode, reason, unreachable } from './client';
@@ -47,7 +48,7 @@ function signedIn(account: AccountEndpoint, deps: TokenDeps): TokenProvider {
       if (unreachable(err)) throw new TernError('UNREACHABLE', `Cannot reach ${issuer.label} to renew the sign-in of ${account.user} (${reason(err)}).`, { retryable: true });
       const code = oauthErrorCode(err);
       if (code === 'invalid_grant') throw signInNeeded(account, `its sign-in at ${issuer.label} was revoked or has expired`);
-      throw new TernError('SIGN_IN_NEEDED', `${issuer.label} refused to renew the sign-in of ${account.user} (${reason(err)}): sign in again with tern login.`);
+      throw signInNeeded(account, `${issuer.label} refused to renew its sign-in: ${reason(err)}`);
     }
     // An issuer that rotates refresh tokens gives a new one with each use: keep it.
     if (tokens.refresh_token && tokens.refresh_token !== stored.refreshToken) deps.signIns.put(key, { refreshToken: tokens.refresh_token, scope: tokens.scope ?? stored.scope });
@@ -66,5 +67,5 @@ function signedIn(account: AccountEndpoint, deps: TokenDeps): TokenProvider {
 }
 
 function signInNeeded(account: AccountEndpoint, why: string): TernError {
-  return new TernError('SIGN_IN_NEEDED', `${account.user} must sign in again: ${why}. Run tern login with the account's URL.`);
+  return new TernError('SIGN_IN_NEEDED', `${account.user} must sign in again (${why}): run tern login '${formatAccount(account)}'; the task goes on once signed in.`);
 }

@@ -140,6 +140,7 @@ async function runSteps(deps: EngineDeps, taskId: string, row: NonNullable<Retur
       log.warn({ task: taskId }, err.userMessage);
       return;
     }
+    if (err instanceof TernError && err.code === 'SIGN_IN_NEEDED') throw waitForSignIn(deps, taskId, err);
     const waited = isRetryable(err) && waitFor(deps, taskId, err as TernError);
     if (waited) throw waited;
     let message = err instanceof TernError ? err.userMessage : 'Internal error while migrating; the details are in the worker log.';
@@ -168,6 +169,20 @@ function waitFor(deps: EngineDeps, taskId: string, err: TernError): RetryLater |
   deps.tasks.audit(taskId, 'worker', 'task.waiting', err.userMessage);
   deps.log.warn({ task: taskId, code: err.code, retries, delayMs }, 'a server is unreachable or busy; the task will try again');
   return new RetryLater(taskId, delayMs);
+}
+
+/** How often a task paused for a sign-in looks again by itself (a new sign-in wakes it at once). */
+export const SIGN_IN_RECHECK_MS = 60_000;
+
+/**
+ * An OAuth2 account must sign in again (its sign-in revoked or expired): the task pauses, saying so,
+ * however long it takes; what it copied stays, and it goes on from there after the new sign-in.
+ */
+function waitForSignIn(deps: EngineDeps, taskId: string, err: TernError): RetryLater {
+  deps.tasks.update(taskId, { waitingSince: null, waitingFor: err.userMessage, nextTryAt: Date.now() + SIGN_IN_RECHECK_MS, retries: 0 });
+  deps.tasks.audit(taskId, 'worker', 'task.waiting_sign_in', err.userMessage);
+  deps.log.warn({ task: taskId, side: err.side }, 'an account must sign in again; the task is paused');
+  return new RetryLater(taskId, SIGN_IN_RECHECK_MS);
 }
 
 const spell = (ms: number) => (ms >= 120_000 ? `${Math.round(ms / 60_000)} minutes` : `${Math.round(ms / 1000)} seconds`);
@@ -209,5 +224,5 @@ function withPassword(deps: EngineDeps, taskId: string, side: 'source' | 'destin
   if (password === undefined) {
     throw new TernError('INVALID_STATE', `The ${side} credentials of task ${taskId} are no longer stored; start a new migration.`);
   }
-  return credentialsOf(deps, endpoint, password);
+  return credentialsOf(deps, endpoint, password, side);
 }

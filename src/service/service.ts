@@ -335,12 +335,21 @@ export class TernService {
     await checkAccount(fresh, side, this.rt.config.connectTimeoutMs);
     this.rt.signIns.put(signInKey(account), { refreshToken: signedIn.refreshToken, scope: signedIn.scope });
     this.rt.tasks.audit(null, actor.id, 'sign_in', `${formatAccount(account)} at ${issuer.label}`);
-    await this.resumeSignedIn?.(account);
+    await this.resumeSignedIn(account);
     return { issuer: issuer.label };
   }
 
-  /** Set by the sign-in pause (step 3): tasks waiting for this account's sign-in go on. */
-  protected resumeSignedIn?: (account: AccountCredentials) => Promise<void>;
+  /** Tasks paused until this account signed in again go on now. */
+  private async resumeSignedIn(account: AccountCredentials): Promise<void> {
+    const key = signInKey(account);
+    const paused = this.rt.tasks.list({ limit: 10_000 }).filter((t) => t.status === 'running' && t.waiting && [t.sourceEndpoint, t.destinationEndpoint].some((e) => e.auth === 'oauth2' && signInKey(e) === key));
+    if (paused.length === 0) return;
+    const queue = await this.rt.queue();
+    for (const t of paused) {
+      this.rt.tasks.update(t.id, { nextTryAt: Date.now() });
+      await queue.wake(t.id);
+    }
+  }
 
   /** An OAuth2 account without a given token needs a stored sign-in: said before anything is checked or queued. */
   requireSignIn(account: AccountCredentials, side: Side | 'account'): void {
