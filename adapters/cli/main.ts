@@ -82,6 +82,48 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       }),
     );
 
+  const app = program.command('app').description('app-only OAuth2 access (client credentials) for every mailbox of a domain');
+  app
+    .command('add <domain>')
+    .description("set up app-only access for the domain's mailboxes: their ?auth=oauth2 URLs then need no sign-in")
+    .requiredOption('--issuer <url>', 'the authorization server (URL), or microsoft')
+    .requiredOption('--client-id <id>', 'the app registered there (with admin consent for mail access)')
+    .requiredOption('--client-secret-file <file>', "a file holding the app's client secret (first line)")
+    .option('--scope <scopes>', 'the scopes to ask for (Microsoft: https://outlook.office365.com/.default)')
+    .action(
+      act(async (domain, o) => {
+        const { addApp } = await import('../../commands/app');
+        return session(async (s) => {
+          const done = await addApp(s.service, { domain, issuer: o.issuer, clientId: o.clientId, clientSecretFile: o.clientSecretFile, scope: o.scope }, s.actor);
+          out(`App-only access for ${domain.toLowerCase()} at ${done.issuer} is set up: its mailboxes' ?auth=oauth2 URLs need no sign-in.`);
+          return 0;
+        });
+      }),
+    );
+  app
+    .command('list')
+    .description('the domains with app-only access (secrets are never shown)')
+    .action(
+      act(async () =>
+        session(async (s) => {
+          const apps = s.service.listApps();
+          out(apps.length ? apps.map((a) => `${a.domain}\t${a.issuer}\t${a.clientId}${a.scope ? `\t${a.scope}` : ''}`).join('\n') : 'No app-only access set up.');
+          return 0;
+        }),
+      ),
+    );
+  app
+    .command('remove <domain>')
+    .description("remove a domain's app-only access")
+    .action(
+      act(async (domain) =>
+        session(async (s) => {
+          out(s.service.removeApp(domain, s.actor) ? `Removed app-only access for ${domain.toLowerCase()}.` : `No app-only access for ${domain.toLowerCase()}.`);
+          return 0;
+        }),
+      ),
+    );
+
   program
     .command('detect <email>')
     .description("find an address's mail servers: presets, autoconfig, DNS SRV, Exchange Autodiscover (with TERN_FROM_PASSWORD), probed guesses")

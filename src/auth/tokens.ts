@@ -3,11 +3,16 @@ import { TernError } from '../errors';
 import { formatAccount } from '../accounts';
 import type { AccountEndpoint, TokenProvider, TokenSource } from '../ports/account';
 import type { SignIns } from '../store/sign-ins';
+import type { OAuthApps } from '../store/oauth-apps';
+import { appIssuer, appTokens } from './app';
+import { domainOf } from './domain';
 import { issuerConfig, oauthErrorCode, reason, unreachable } from './client';
 import { resolveIssuer, signInKey, type OAuthConfig } from './issuers';
 
 export interface TokenDeps {
   signIns: SignIns;
+  /** App-only access per mail domain, used for accounts without a sign-in of their own. */
+  apps: OAuthApps;
   oauth: OAuthConfig;
   timeoutMs: number;
 }
@@ -21,7 +26,12 @@ const EARLY_MS = 60_000;
  * refused it. One provider per account; concurrent connections share one refresh.
  */
 export function tokenSource(deps: TokenDeps): TokenSource {
-  return (account, secret) => (secret ? givenToken(account, secret) : signedIn(account, deps));
+  return (account, secret) => {
+    if (secret) return givenToken(account, secret);
+    // A user's own sign-in first; else the administrator's app for the mailbox's domain.
+    const app = deps.signIns.updatedAt(signInKey(account)) === undefined ? deps.apps.get(domainOf(account)) : undefined;
+    return app ? appTokens(account, appIssuer(app, deps.oauth), deps.timeoutMs) : signedIn(account, deps);
+  };
 }
 
 function givenToken(account: AccountEndpoint, token: string): TokenProvider {

@@ -8,6 +8,7 @@ import { Journal } from '../store/journal';
 import { Vault, loadSecretKey } from '../store/vault';
 import { MessageRefs } from '../store/messages';
 import { SignIns } from '../store/sign-ins';
+import { OAuthApps } from '../store/oauth-apps';
 import { lazyTokenSource } from '../auth/index';
 import type { TokenSource } from '../ports/account';
 import type { TaskQueue } from '../queue/queue';
@@ -26,6 +27,8 @@ export interface Runtime {
   messages: MessageRefs;
   /** OAuth2 sign-ins (refresh tokens sealed by the vault's key). */
   signIns: SignIns;
+  /** App-only OAuth2 access per mail domain (client credentials). */
+  apps: OAuthApps;
   /** OAuth2 accounts' access tokens: given ones, or from their sign-ins. */
   tokens: TokenSource;
   /**
@@ -46,6 +49,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
   let redis: ReturnType<typeof openQueue> | undefined;
   const tasks = new TaskStore(db);
   const signIns = new SignIns(db, vault);
+  const apps = new OAuthApps(db, vault);
   // nodemailer loads only where notifications are set up.
   const mailer: Mailer | undefined = config.smtp ? (await import('../notify/mailer')).createMailer(config.smtp) : undefined;
   return {
@@ -57,7 +61,8 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     vault,
     messages: new MessageRefs(db),
     signIns,
-    tokens: lazyTokenSource({ signIns, oauth: config.oauth, timeoutMs: config.connectTimeoutMs }),
+    apps,
+    tokens: lazyTokenSource({ signIns, apps, oauth: config.oauth, timeoutMs: config.connectTimeoutMs }),
     queue: async () => (await (redis ??= openQueue(config, log))).queue,
     notify: taskNotifier(tasks, mailer, log),
     network: systemNetwork({ dnsServers: config.dnsServers, timeoutMs: 5000 }),

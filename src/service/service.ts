@@ -5,6 +5,8 @@ import type { AccountCredentials } from '../ports/account';
 import { endpointOf, formatAccount, mailboxOf, refuseSameMailbox, type Side } from '../accounts';
 import { resolveIssuer, signInKey } from '../auth/issuers';
 import type { DeviceCode } from '../auth/device';
+import { domainOf } from '../auth/domain';
+import type { OAuthApp } from '../store/oauth-apps';
 import type { ItemKind } from '../items';
 import { checkItemsSupported, loadConnector } from '../connectors/registry';
 import { newTaskId, normalizeTaskId } from '../ids';
@@ -339,6 +341,35 @@ export class TernService {
     return { issuer: issuer.label };
   }
 
+  /**
+   * App-only access for every mailbox of a domain (client credentials): a token is fetched now, so
+   * a wrong client id or secret is said at once, and only then is the registration kept.
+   */
+  async addApp(app: OAuthApp, actor: Actor): Promise<{ issuer: string }> {
+    if (!actor.admin) throw new TernError('FORBIDDEN', 'Only an administrator may set up app-only access for a domain.');
+    if (app.issuer === 'google') {
+      throw new TernError('BAD_ACCOUNT_URL', 'Google app-only access needs a service account with domain-wide delegation, which Tern cannot use yet: sign each mailbox in with tern login instead.', { field: 'issuer' });
+    }
+    const { appIssuer, appTokens } = await import('../auth/app');
+    const issuer = appIssuer(app, this.rt.config.oauth);
+    await appTokens({ protocol: 'imap', host: '', port: 0, secure: true, insecure: false, user: `app@${app.domain}` }, issuer, this.rt.config.connectTimeoutMs).accessToken();
+    this.rt.apps.put(app);
+    this.rt.tasks.audit(null, actor.id, 'oauth_app.add', `${app.domain} at ${issuer.label}`);
+    return { issuer: issuer.label };
+  }
+
+  /** The domains with app-only access, without their secrets. */
+  listApps(): Array<Omit<OAuthApp, 'clientSecret'>> {
+    return this.rt.apps.list();
+  }
+
+  removeApp(domain: string, actor: Actor): boolean {
+    if (!actor.admin) throw new TernError('FORBIDDEN', 'Only an administrator may remove app-only access.');
+    const removed = this.rt.apps.delete(domain);
+    if (removed) this.rt.tasks.audit(null, actor.id, 'oauth_app.remove', domain.toLowerCase());
+    return removed;
+  }
+
   /** Tasks paused until this account signed in again go on now. */
   private async resumeSignedIn(account: AccountCredentials): Promise<void> {
     const key = signInKey(account);
@@ -353,7 +384,7 @@ export class TernService {
 
   /** An OAuth2 account without a given token needs a stored sign-in: said before anything is checked or queued. */
   requireSignIn(account: AccountCredentials, side: Side | 'account'): void {
-    if (account.auth !== 'oauth2' || account.password) return;
+    if (account.auth !== 'oauth2' || account.password || this.rt.apps.has(domainOf(account))) return;
     resolveIssuer(account, this.rt.config.oauth, side);
     if (this.rt.signIns.updatedAt(signInKey(account)) === undefined) {
       throw new TernError('SIGN_IN_NEEDED', `The ${side} account ${account.user} has not signed in yet: run tern login '${formatAccount(account)}' first (on a terminal, tern migrate signs in itself).`, { field: side });
@@ -362,7 +393,7 @@ export class TernService {
 
   /** Whether an OAuth2 account has a stored sign-in (or needs none: a token was given). */
   hasSignIn(account: AccountCredentials): boolean {
-    return account.auth !== 'oauth2' || !!account.password || this.rt.signIns.updatedAt(signInKey(account)) !== undefined;
+    return account.auth !== 'oauth2' || !!account.password || this.rt.signIns.updatedAt(signInKey(account)) !== undefined || this.rt.apps.has(domainOf(account));
   }
 
   /** An OAuth2 account with its tokens: the one given, or its stored sign-in's. */

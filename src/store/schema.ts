@@ -145,6 +145,21 @@ export const signIns = sqliteTable('sign_ins', {
   updatedAt: integer('updated_at').notNull(),
 });
 
+/**
+ * App-only OAuth2 access (client credentials) per mail domain, for an administrator moving many
+ * mailboxes of one tenant: the issuer, the client and its secret (sealed by the vault).
+ */
+export const oauthApps = sqliteTable('oauth_apps', {
+  domain: text('domain').primaryKey(),
+  issuer: text('issuer').notNull(),
+  clientId: text('client_id').notNull(),
+  scope: text('scope'),
+  iv: text('iv').notNull(),
+  tag: text('tag').notNull(),
+  ciphertext: text('ciphertext').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
 export const audit = sqliteTable(
   'audit',
   {
