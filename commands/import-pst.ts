@@ -31,11 +31,13 @@ export interface ImportPstCliRequest {
   notify?: string;
   /** TERN_TO_PASSWORD, used when the URL carries none. */
   toPassword?: string;
+  /** For an ?auth=oauth2 destination: an access token a script holds (TERN_TO_ACCESS_TOKEN). */
+  toAccessToken?: string;
 }
 
 /** `tern import-pst FILE --to URL`: the file is read where it is (never copied, never deleted). */
 export async function importPstFile(service: TernService, req: ImportPstCliRequest, actor: Actor, onParsed?: () => void): Promise<TaskView> {
-  const destination = parseAccountUrl(req.to, 'destination', req.toPassword);
+  const destination = parseAccountUrl(req.to, 'destination', req.toPassword, req.toAccessToken);
   onParsed?.();
   const items = parseItems(req.items);
   const notify = req.notify?.trim() || undefined;

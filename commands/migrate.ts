@@ -18,6 +18,9 @@ export interface MigrateRequest {
   fromDav?: string;
   /** The same for the destination. */
   toDav?: string;
+  /** For ?auth=oauth2 accounts: an access token a script holds (TERN_FROM_ACCESS_TOKEN / TERN_TO_ACCESS_TOKEN). */
+  fromAccessToken?: string;
+  toAccessToken?: string;
 }
 
 /** Told once both account URLs are known to be valid (the CLI warns about passwords in them then). */
@@ -38,8 +41,8 @@ function withDav(account: AccountCredentials, url: string | undefined, side: 'so
 
 /** Parse → validate → create. Every input problem is a TernError naming its field. */
 export async function migrate(service: TernService, req: MigrateRequest, actor: Actor, onParsed?: OnParsed): Promise<TaskView> {
-  const source = withDav(parseAccountUrl(req.from, 'source', req.fromPassword), req.fromDav, 'source', req.fromPassword);
-  const destination = withDav(parseAccountUrl(req.to, 'destination', req.toPassword), req.toDav, 'destination', req.toPassword);
+  const source = withDav(parseAccountUrl(req.from, 'source', req.fromPassword, req.fromAccessToken), req.fromDav, 'source', req.fromPassword);
+  const destination = withDav(parseAccountUrl(req.to, 'destination', req.toPassword, req.toAccessToken), req.toDav, 'destination', req.toPassword);
   onParsed?.();
   const items = parseItems(req.items);
   const notify = req.notify?.trim() || undefined;

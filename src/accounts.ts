@@ -1,6 +1,7 @@
 import { TernError } from './errors';
 import { mailboxOf, type AccountCredentials, type AccountEndpoint } from './ports/account';
 import { ACCOUNT_SCHEMES, CONNECTORS, byScheme, type ConnectorInfo } from './connectors/registry';
+import { ISSUER_PRESETS, oauthQuery, presetForHost } from './connectors/oauth';
 
 export { mailboxOf };
 
@@ -12,9 +13,10 @@ export type Side = 'source' | 'destination';
  * a fallback (TERN_FROM_PASSWORD / TERN_TO_PASSWORD). `?insecure=1` accepts a self-signed
  * certificate; a kind may read more of the URL (Exchange: `?as=`, `?auth=`, the EWS path).
  */
-export function parseAccountUrl(input: string, side: Side, fallbackPassword?: string): AccountCredentials {
+export function parseAccountUrl(input: string, side: Side | 'account', fallbackPassword?: string, accessToken?: string): AccountCredentials {
+  const who = side === 'account' ? '' : `${side} `;
   const fail = (why: string) =>
-    new TernError('BAD_ACCOUNT_URL', `The ${side} account URL is not valid: ${why}. Expected e.g. imaps://alice%40example.com@imap.example.com:993`, {
+    new TernError('BAD_ACCOUNT_URL', `The ${who}account URL is not valid: ${why}. Expected e.g. imaps://alice%40example.com@imap.example.com:993`, {
       field: side,
     });
   const text = input.trim();
@@ -46,15 +48,18 @@ export function parseAccountUrl(input: string, side: Side, fallbackPassword?: st
   if (CONTROL.test(password)) throw fail('the password contains a line break or another control character (%0D, %0A…)');
   checkUrlOptions(url, scheme.info, fail);
   if (!scheme.info.urlOptions && url.pathname && url.pathname !== '/') throw fail(`${article(scheme.info.label)} ${scheme.info.label} URL has no path ("${url.pathname}"): remove it`);
-  password ||= fallbackPassword ?? '';
+  const oauth = oauthOptions(url, scheme.info.protocol, fail);
+  if (oauth && password) throw fail('it has a password and ?auth=oauth2: an OAuth2 account signs in with a token; remove the password');
+  // OAuth2: a token a script gave, or none (a stored sign-in gives them).
+  password ||= (oauth ? accessToken : fallbackPassword) ?? '';
   if (!password && scheme.info.protocol === 'graph') {
     const envName = side === 'source' ? 'TERN_FROM_ACCESS_TOKEN' : 'TERN_TO_ACCESS_TOKEN';
     throw new TernError('BAD_ACCOUNT_URL', `No access token for the ${side} Microsoft 365 account ${user}: set ${envName} (until OAuth2 sign-in is available).`, { field: side });
   }
-  if (!password) {
+  if (!password && !oauth) {
     const envName = side === 'source' ? 'TERN_FROM_PASSWORD' : 'TERN_TO_PASSWORD';
     const fileOption = side === 'source' ? '--from-password-file' : '--to-password-file';
-    throw new TernError('BAD_ACCOUNT_URL', `No password for the ${side} account ${user}: set ${envName}, give ${fileOption}, or type it when asked on a terminal.`, {
+    throw new TernError('BAD_ACCOUNT_URL', `No password for the ${who}account ${user}: set ${envName}, give ${fileOption}, or type it when asked on a terminal.`, {
       field: side,
     });
   }
@@ -67,8 +72,40 @@ export function parseAccountUrl(input: string, side: Side, fallbackPassword?: st
     insecure,
     user,
     password,
+    ...oauth,
   };
   return scheme.info.urlOptions ? scheme.info.urlOptions(account, url, fail) : account;
+}
+
+/**
+ * `?auth=oauth2` with, optionally, `?issuer=` (a URL, or microsoft / google; by default the
+ * preset of the server's host), `?client_id=` and `?scope=`. These need auth=oauth2.
+ */
+function oauthOptions(url: URL, protocol: string, fail: (why: string) => Error): Pick<AccountCredentials, 'auth' | 'oauth'> | undefined {
+  const q = url.searchParams;
+  const auth = q.get('auth')?.toLowerCase();
+  // Exchange reads its own (basic, ntlm) in its URL options.
+  if (protocol !== 'ews' && auth !== undefined && auth !== 'oauth2' && auth !== 'password') throw fail(`?auth= takes oauth2 (sign in with OAuth2) or password, not "${q.get('auth')}"`);
+  if (auth !== 'oauth2') {
+    const stray = ['issuer', 'client_id', 'scope'].find((k) => q.has(k));
+    if (stray) throw fail(`?${stray}= needs ?auth=oauth2 as well`);
+    return undefined;
+  }
+  let issuer = q.get('issuer')?.trim() || presetForHost(url.hostname);
+  if (issuer !== undefined && !(ISSUER_PRESETS as readonly string[]).includes(issuer.toLowerCase())) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(issuer);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol)) throw fail(`?issuer= takes the authorization server's URL (https://…) or ${ISSUER_PRESETS.join(' or ')}, not "${issuer}"`);
+    issuer = parsed.href.replace(/\/$/, '');
+  } else issuer = issuer?.toLowerCase();
+  const clientId = q.get('client_id')?.trim() || undefined;
+  const scope = q.get('scope')?.trim() || undefined;
+  if (!issuer && clientId) throw fail('?client_id= needs ?issuer= (the authorization server it belongs to)');
+  return { auth: 'oauth2', ...(issuer ? { oauth: { issuer, ...(clientId ? { clientId } : {}), ...(scope ? { scope } : {}) } } : {}) };
 }
 
 const CONTROL = /[\x00-\x1f\x7f]/;
@@ -112,12 +149,13 @@ export function formatAccount(a: AccountEndpoint): string {
   const info = CONNECTORS[a.protocol];
   if (info.formatUrl) return info.formatUrl(a, host);
   const scheme = Object.entries(info.schemes).find(([, s]) => s.secure === a.secure)?.[0] ?? `${a.protocol}:`;
-  return `${scheme}//${encodeURIComponent(a.user)}@${host}:${a.port}${a.insecure ? '?insecure=1' : ''}`;
+  const query = [...oauthQuery(a), a.insecure ? 'insecure=1' : ''].filter(Boolean).join('&');
+  return `${scheme}//${encodeURIComponent(a.user)}@${host}:${a.port}${query ? `?${query}` : ''}`;
 }
 
-/** Drops the password from an account. */
+/** Drops the password (and token provider) from an account. */
 export function endpointOf(a: AccountCredentials): AccountEndpoint {
-  const { password: _password, pim, ...endpoint } = a;
+  const { password: _password, tokens: _tokens, pim, ...endpoint } = a;
   return pim ? { ...endpoint, pim: endpointOf(pim) } : endpoint;
 }
 

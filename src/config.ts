@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import dotenv from 'dotenv';
 import { TernError } from './errors';
+import type { OAuthConfig } from './auth/issuers';
 
 /**
  * Every setting Tern reads, validated once. This is the only module that reads process.env;
@@ -70,6 +71,10 @@ const schema = z.object({
   TERN_TO_PASSWORD: z.string().optional(),
   TERN_FROM_ACCESS_TOKEN: z.string().optional(),
   TERN_TO_ACCESS_TOKEN: z.string().optional(),
+  TERN_MICROSOFT_CLIENT_ID: z.string().optional(),
+  TERN_MICROSOFT_TENANT: z.string().regex(/^[A-Za-z0-9.-]+$/, 'TERN_MICROSOFT_TENANT must be a tenant id or domain (or organizations, common)').default('organizations'),
+  TERN_GOOGLE_CLIENT_ID: z.string().optional(),
+  TERN_GOOGLE_CLIENT_SECRET: z.string().optional(),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent' })
     .default('info'),
@@ -113,8 +118,10 @@ export interface Config {
   limits: { all: number; perSourceHost: number; perDestinationHost: number };
   /** `tern start` / `tern worker` serve /healthz and /metrics here when a port is set. */
   metrics?: { host: string; port: number };
-  /** Microsoft 365 (graph:) accounts, until OAuth2 sign-in: a bearer access token for each side. */
+  /** CLI: access tokens for ?auth=oauth2 accounts, from scripts that hold one. */
   accessTokens: { from?: string; to?: string };
+  /** The built-in OAuth2 issuers' client registrations. */
+  oauth: OAuthConfig;
 }
 
 /** Reads `.env` (when present) and the environment; throws CONFIG_INVALID naming each bad variable. */
@@ -154,6 +161,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
     limits: { all: c.TERN_MAX_RUNNING_TASKS, perSourceHost: c.TERN_MAX_TASKS_PER_SOURCE_HOST, perDestinationHost: c.TERN_MAX_TASKS_PER_DESTINATION_HOST },
     metrics: c.TERN_METRICS_PORT ? { host: c.TERN_METRICS_HOST, port: c.TERN_METRICS_PORT } : undefined,
     accessTokens: { from: c.TERN_FROM_ACCESS_TOKEN, to: c.TERN_TO_ACCESS_TOKEN },
+    oauth: {
+      microsoft: c.TERN_MICROSOFT_CLIENT_ID ? { clientId: c.TERN_MICROSOFT_CLIENT_ID, tenant: c.TERN_MICROSOFT_TENANT } : undefined,
+      google: c.TERN_GOOGLE_CLIENT_ID ? { clientId: c.TERN_GOOGLE_CLIENT_ID, clientSecret: c.TERN_GOOGLE_CLIENT_SECRET } : undefined,
+    },
   };
 }
 

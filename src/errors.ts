@@ -31,6 +31,10 @@ export type ErrorCode =
   | 'FOLDER_REFUSED'
   /** The destination mailbox is over its quota: the copy stops. */
   | 'DESTINATION_FULL'
+  /** An OAuth2 account has no usable sign-in (none yet, revoked or expired): someone must sign in (again). */
+  | 'SIGN_IN_NEEDED'
+  /** An OAuth2 sign-in did not complete: denied, expired code, unknown issuer, wrong client. */
+  | 'SIGN_IN_FAILED'
   /** A run stopped because another run holds its task now: nothing to report on the task. */
   | 'RUN_STOPPED';
 

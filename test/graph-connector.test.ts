@@ -77,7 +77,7 @@ describe('Graph connector limits', () => {
 
   it('a token Graph refuses is refreshed once through the TokenProvider, and used from then on', async () => {
     let refreshed = 0;
-    const tokens = { token: async () => 'expired-token', refresh: async () => (refreshed++, TOKENS['kim@m365.test']) };
+    const tokens = { accessToken: async (options?: { renew?: boolean }) => (options?.renew ? (refreshed++, TOKENS['kim@m365.test']) : 'expired-token') };
     const http = new GraphHttp(accountOf('kim@m365.test', { password: '', tokens }), 10_000);
     expect((await http.call('GET', `${http.userPath}/mailFolders/inbox`)).json).toMatchObject({ displayName: 'Inbox' });
     expect((await http.call('GET', `${http.userPath}/mailFolders/drafts`)).json).toMatchObject({ displayName: 'Drafts' });

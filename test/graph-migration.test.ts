@@ -97,9 +97,11 @@ describe('IMAP ↔ Microsoft 365 (Graph), e-mail', () => {
     const done = await run(imapUrl(dovecot, 'alice'), graphUrl('ann@m365.test'));
     expect(done.error).toBeUndefined();
     expect(done.steps[0]).toMatchObject({ status: 'done', total: 16, copied: 16, failed: 0 });
-    // Three throttled answers, each waited out for its Retry-After (a second) before going again.
+    // Three throttled answers, waited out for their Retry-After (a second) before going again. The
+    // mailbox pauses as a whole: answers that come back together (lanes open in parallel) are
+    // waited out together, so at least one second passed, not necessarily three.
     expect(graph.calls.filter((c) => c.mailbox === 'ann@m365.test' && (c.status === 429 || c.status === 503))).toHaveLength(3);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(3000);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     expect(graph.peakConcurrency.get('ann@m365.test')).toBeLessThanOrEqual(4);
     // Writes went in $batch.
     expect(graph.calls.filter((c) => c.mailbox === 'ann@m365.test' && c.batched && c.method === 'POST' && c.path.endsWith('/messages')).length).toBeGreaterThanOrEqual(16);

@@ -50,19 +50,25 @@ describe('layering', () => {
     expect(offending(under('adapters'), under('commands')).length).toBeGreaterThan(0);
   });
 
-  it('connectors import nothing from the engine, service, store, queue, notify, commands or adapters', () => {
-    const inner = ['src/engine', 'src/service', 'src/store', 'src/queue', 'src/notify', 'commands', 'adapters'];
+  it('connectors import nothing from the engine, service, store, queue, notify, auth, commands or adapters', () => {
+    const inner = ['src/engine', 'src/service', 'src/store', 'src/queue', 'src/notify', 'src/auth', 'commands', 'adapters'];
     expect(offending(under('src/connectors'), (t) => inner.some((d) => under(d)(t)))).toEqual([]);
   });
 
-  it('the engine reaches accounts through ports only: nothing from connectors, notify, service, queue, commands or adapters', () => {
-    const outer = ['src/connectors', 'src/notify', 'src/service', 'src/queue', 'commands', 'adapters'];
+  it('the engine reaches accounts through ports only: nothing from connectors, notify, service, queue, auth, commands or adapters', () => {
+    const outer = ['src/connectors', 'src/notify', 'src/service', 'src/queue', 'src/auth', 'commands', 'adapters'];
     expect(offending(under('src/engine'), (t) => outer.some((d) => under(d)(t)))).toEqual([]);
   });
 
   it('notifications, the queue and the store never reach back into the service, commands or adapters', () => {
     const outer = ['src/service', 'commands', 'adapters'];
     for (const dir of ['src/notify', 'src/queue', 'src/store']) expect(offending(under(dir), (t) => outer.some((d) => under(d)(t)))).toEqual([]);
+  });
+
+  it('OAuth2 (src/auth) reaches only ports and the store: connectors get a token provider, never the store or the issuer', () => {
+    const outer = ['src/connectors', 'src/engine', 'src/notify', 'src/service', 'src/queue', 'commands', 'adapters'];
+    expect(offending(under('src/auth'), (t) => outer.some((d) => under(d)(t)))).toEqual([]);
+    expect(offending(under('src/service'), under('src/auth')).length).toBeGreaterThan(0);
   });
 
   it('ports depend on nothing but ports', () => {

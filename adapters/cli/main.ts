@@ -45,7 +45,15 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
             if (o.fromDav) warnPasswordInUrl(io, 'source', o.fromDav);
             if (o.toDav) warnPasswordInUrl(io, 'destination', o.toDav);
           };
-          const task = await migrate(s.service, { from: o.from, to: o.to, items: o.items, notify: o.notify, fromPassword, toPassword, fromDav: o.fromDav, toDav: o.toDav }, s.actor, warn);
+          const { signInFirst } = await import('./sign-in');
+          await signInFirst(io, s, o.from, 'source', tokens.from);
+          await signInFirst(io, s, o.to, 'destination', tokens.to);
+          const task = await migrate(
+            s.service,
+            { from: o.from, to: o.to, items: o.items, notify: o.notify, fromPassword, toPassword, fromAccessToken: tokens.from, toAccessToken: tokens.to, fromDav: o.fromDav, toDav: o.toDav },
+            s.actor,
+            warn,
+          );
           return followCreated(s, task, o);
         });
       }),
@@ -65,10 +73,66 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
         const [{ importPstFile }, { followCreated }, { envSecretFor, passwordFor, warnPasswordInUrl }] = await Promise.all([import('../../commands/import-pst'), import('./follow'), import('./passwords')]);
         return session(async (s) => {
           const toPassword = await passwordFor(io, 'destination', o.to, { file: o.toPasswordFile, env: envSecretFor(o.to, s.config.passwords.to, s.config.accessTokens.to) });
-          const task = await importPstFile(s.service, { file, to: o.to, items: o.items, notify: o.notify, toPassword }, s.actor, () => warnPasswordInUrl(io, 'destination', o.to));
+          const task = await importPstFile(s.service, { file, to: o.to, items: o.items, notify: o.notify, toPassword, toAccessToken: s.config.accessTokens.to }, s.actor, () => warnPasswordInUrl(io, 'destination', o.to));
           return followCreated(s, task, o);
         });
       }),
+    );
+
+  program
+    .command('login <url>')
+    .description('sign an OAuth2 account in (?auth=oauth2): shows a code to enter at the issuer, waits, and keeps the sign-in for its tasks')
+    .action(
+      act(async (url) => {
+        const [{ login }, { showCode }] = await Promise.all([import('../../commands/login'), import('./sign-in')]);
+        return session(async (s) => {
+          const done = await login(s.service, { url }, showCode(io, 'the account'), s.actor);
+          out(`Signed in ${done.account} at ${done.issuer}: its tasks use this sign-in from now on.`);
+          return 0;
+        });
+      }),
+    );
+
+  const app = program.command('app').description('app-only OAuth2 access (client credentials) for every mailbox of a domain');
+  app
+    .command('add <domain>')
+    .description("set up app-only access for the domain's mailboxes: their ?auth=oauth2 URLs then need no sign-in")
+    .requiredOption('--issuer <url>', 'the authorization server (URL), or microsoft')
+    .requiredOption('--client-id <id>', 'the app registered there (with admin consent for mail access)')
+    .requiredOption('--client-secret-file <file>', "a file holding the app's client secret (first line)")
+    .option('--scope <scopes>', 'the scopes to ask for (Microsoft: https://outlook.office365.com/.default)')
+    .action(
+      act(async (domain, o) => {
+        const { addApp } = await import('../../commands/app');
+        return session(async (s) => {
+          const done = await addApp(s.service, { domain, issuer: o.issuer, clientId: o.clientId, clientSecretFile: o.clientSecretFile, scope: o.scope }, s.actor);
+          out(`App-only access for ${domain.toLowerCase()} at ${done.issuer} is set up: its mailboxes' ?auth=oauth2 URLs need no sign-in.`);
+          return 0;
+        });
+      }),
+    );
+  app
+    .command('list')
+    .description('the domains with app-only access (secrets are never shown)')
+    .action(
+      act(async () =>
+        session(async (s) => {
+          const apps = s.service.listApps();
+          out(apps.length ? apps.map((a) => `${a.domain}\t${a.issuer}\t${a.clientId}${a.scope ? `\t${a.scope}` : ''}`).join('\n') : 'No app-only access set up.');
+          return 0;
+        }),
+      ),
+    );
+  app
+    .command('remove <domain>')
+    .description("remove a domain's app-only access")
+    .action(
+      act(async (domain) =>
+        session(async (s) => {
+          out(s.service.removeApp(domain, s.actor) ? `Removed app-only access for ${domain.toLowerCase()}.` : `No app-only access for ${domain.toLowerCase()}.`);
+          return 0;
+        }),
+      ),
     );
 
   program

@@ -15,7 +15,8 @@ const NAMES = {
  * URL is used as it is (see warnPasswordInUrl).
  */
 export async function passwordFor(io: CliIo, side: Side, url: string, given: { file?: string; env?: string }): Promise<string | undefined> {
-  if (urlPassword(url)) return undefined;
+  // An OAuth2 account signs in with a token, never a password.
+  if (urlPassword(url) || isOAuthUrl(url)) return undefined;
   if (given.file) return readPasswordFile(side, given.file);
   if (given.env) return given.env;
   if (!io.askSecret || !urlUser(url)) return undefined;
@@ -67,6 +68,15 @@ function urlPassword(url: string): string {
     return new URL(url.trim()).password;
   } catch {
     return '';
+  }
+}
+
+/** True for an account URL with ?auth=oauth2. */
+export function isOAuthUrl(url: string): boolean {
+  try {
+    return new URL(url.trim()).searchParams.get('auth')?.toLowerCase() === 'oauth2';
+  } catch {
+    return false;
   }
 }
 

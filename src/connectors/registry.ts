@@ -40,6 +40,8 @@ export interface ConnectorInfo {
 
 const MAIL: readonly ItemKind[] = ['emails'];
 const PIM: readonly ItemKind[] = ['contacts', 'contactGroups', 'calendars', 'tasks'];
+/** How an account signs in with OAuth2 (src/accounts.ts reads them). */
+const OAUTH_OPTIONS = ['auth', 'issuer', 'client_id', 'scope'];
 
 export const CONNECTORS: Record<Protocol, ConnectorInfo> = {
   imap: {
@@ -49,6 +51,7 @@ export const CONNECTORS: Record<Protocol, ConnectorInfo> = {
     source: MAIL,
     destination: MAIL,
     why: 'IMAP accounts carry e-mails only',
+    urlOptionNames: OAUTH_OPTIONS,
     form: { type: 'imap', server: { kind: 'host' } },
     detect: 'server',
     load: async () => (await import('./imap/index')).connector,
@@ -60,6 +63,7 @@ export const CONNECTORS: Record<Protocol, ConnectorInfo> = {
     source: MAIL,
     destination: [],
     why: 'POP3 accounts carry e-mails only, and only as a source',
+    urlOptionNames: OAUTH_OPTIONS,
     form: { type: 'pop3', server: { kind: 'host' } },
     detect: 'server',
     load: async () => (await import('./pop3/index')).connector,
@@ -71,7 +75,7 @@ export const CONNECTORS: Record<Protocol, ConnectorInfo> = {
     source: ITEM_KINDS,
     destination: ITEM_KINDS,
     why: 'Exchange carries every item kind',
-    urlOptionNames: ['as', 'auth'],
+    urlOptionNames: ['as', ...OAUTH_OPTIONS],
     urlOptions: exchangeOptions,
     formatUrl: formatExchangeUrl,
     form: { type: 'exchange', server: { kind: 'url', defaultPath: DEFAULT_EWS_PATH, name: 'EWS URL', example: `https://mail.example.com${DEFAULT_EWS_PATH}` } },

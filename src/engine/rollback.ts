@@ -30,7 +30,7 @@ export async function runRollback(deps: EngineDeps, taskId: string, signal?: Abo
   try {
     if (deps.vault.get(taskId, 'destination') === undefined) throw new TernError('ROLLBACK_EXPIRED', `The rollback window of ${taskId} has closed.`);
     const endpoint = JSON.parse(row.destination) as AccountEndpoint;
-    const kept = await undo(deps, leasedJournal(deps.journal, lease), taskId, credentialsOf(deps.vault, taskId, 'destination', endpoint));
+    const kept = await undo(deps, leasedJournal(deps.journal, lease), taskId, credentialsOf(deps, taskId, 'destination', endpoint));
     lease.check();
     // The notes first: whoever sees "rolled_back" reads them with it (the CLI prints at once).
     tasks.audit(taskId, 'worker', 'rollback.done', kept.length ? kept.join('\n') : undefined);

@@ -3,7 +3,7 @@ import type { TaskStore } from '../store/tasks';
 import type { Journal } from '../store/journal';
 import type { FolderSyncStore } from '../store/folder-sync';
 import type { Vault } from '../store/vault';
-import type { AccountCredentials, AccountEndpoint } from '../ports/account';
+import type { AccountCredentials, AccountEndpoint, TokenSource } from '../ports/account';
 import { credentialsOf } from './credentials';
 import type { LoadConnector } from '../ports/connector';
 import type { ItemKind } from '../items';
@@ -36,6 +36,8 @@ export interface EngineDeps {
   retryWindowMs: number;
   imapPipelining: boolean;
   rollbackWindowHours: number;
+  /** OAuth2 accounts' access tokens (from what the vault kept: a given token, or their sign-in). */
+  tokens?: TokenSource;
   /** Tells of a task's moments (never throws). */
   notify?: (taskId: string, event: TaskEvent) => Promise<void>;
 }
@@ -147,6 +149,7 @@ async function runSteps(deps: EngineDeps, taskId: string, row: NonNullable<Retur
       log.warn({ task: taskId }, err.userMessage);
       return;
     }
+    if (err instanceof TernError && err.code === 'SIGN_IN_NEEDED') throw waitForSignIn(deps, taskId, err);
     const waited = isRetryable(err) && waitFor(deps, taskId, err as TernError);
     if (waited) throw waited;
     let message = err instanceof TernError ? err.userMessage : 'Internal error while migrating; the details are in the worker log.';
@@ -175,6 +178,20 @@ function waitFor(deps: EngineDeps, taskId: string, err: TernError): RetryLater |
   deps.tasks.audit(taskId, 'worker', 'task.waiting', err.userMessage);
   deps.log.warn({ task: taskId, code: err.code, retries, delayMs }, 'a server is unreachable or busy; the task will try again');
   return new RetryLater(taskId, delayMs);
+}
+
+/** How often a task paused for a sign-in looks again by itself (a new sign-in wakes it at once). */
+export const SIGN_IN_RECHECK_MS = 60_000;
+
+/**
+ * An OAuth2 account must sign in again (its sign-in revoked or expired): the task pauses, saying so,
+ * however long it takes; what it copied stays, and it goes on from there after the new sign-in.
+ */
+function waitForSignIn(deps: EngineDeps, taskId: string, err: TernError): RetryLater {
+  deps.tasks.update(taskId, { waitingSince: null, waitingFor: err.userMessage, nextTryAt: Date.now() + SIGN_IN_RECHECK_MS, retries: 0 });
+  deps.tasks.audit(taskId, 'worker', 'task.waiting_sign_in', err.userMessage);
+  deps.log.warn({ task: taskId, side: err.side }, 'an account must sign in again; the task is paused');
+  return new RetryLater(taskId, SIGN_IN_RECHECK_MS);
 }
 
 const spell = (ms: number) => (ms >= 120_000 ? `${Math.round(ms / 60_000)} minutes` : `${Math.round(ms / 1000)} seconds`);
@@ -212,5 +229,5 @@ async function finish(deps: EngineDeps, taskId: string, status: 'completed' | 'c
 }
 
 function withPassword(deps: EngineDeps, taskId: string, side: 'source' | 'destination', endpoint: AccountEndpoint): AccountCredentials {
-  return credentialsOf(deps.vault, taskId, side, endpoint);
+  return credentialsOf(deps, taskId, side, endpoint);
 }

@@ -14,8 +14,13 @@ export interface AccountEndpoint {
   path?: string;
   /** Exchange: the mailbox an administrator account (`user`) acts for, by EWS impersonation. */
   impersonate?: string;
-  /** Exchange: how to log in (Basic by default; NTLM for on-premises servers that refuse Basic). */
-  auth?: 'basic' | 'ntlm';
+  /**
+   * How to log in: a password (Exchange: Basic by default, NTLM for on-premises servers that refuse
+   * Basic), or an OAuth2 bearer token (IMAP/POP3 SASL XOAUTH2 or OAUTHBEARER, Exchange Bearer).
+   */
+  auth?: AccountAuth;
+  /** OAuth2 accounts: who issues their tokens (unset: a token given by a script). */
+  oauth?: OAuthIssuer;
   /** PST import (protocol "pst"): the stored file the task reads; `user` holds its original name. */
   file?: string;
   /**
@@ -25,19 +30,31 @@ export interface AccountEndpoint {
   pim?: AccountEndpoint;
 }
 
+export type AccountAuth = 'basic' | 'ntlm' | 'oauth2';
+
+/** An OAuth2 authorization server and the client Tern signs in as there. */
+export interface OAuthIssuer {
+  /** The issuer URL (discovery at /.well-known/…), or a built-in preset: "microsoft", "google". */
+  issuer: string;
+  /** Unset: the preset's client id from the configuration. */
+  clientId?: string;
+  /** The scopes asked for; unset: the preset's (mail access and a refresh token). */
+  scope?: string;
+}
+
 /**
- * Where an OAuth2 account gets its access token: the auth layer's provider, never a token store.
- * `refresh` is asked once when the server refuses the token it had.
+ * Gives an OAuth2 account's current access token. `renew`: the server refused the last one (expired
+ * or revoked early), so a fresh one is needed. Fails with a TernError saying what to do (sign in
+ * again) when none can be had. Connectors get this, never the store the tokens come from.
  */
 export interface TokenProvider {
-  token(): Promise<string>;
-  refresh?(): Promise<string>;
+  accessToken(options?: { renew?: boolean }): Promise<string>;
 }
 
 export interface AccountCredentials extends Omit<AccountEndpoint, 'pim'> {
-  /** A password, or (Microsoft Graph, until a token provider is given) a bearer access token. */
+  /** The password; for an OAuth2 account, an access token given by a script, or empty when `tokens` gives them. */
   password: string;
-  /** OAuth2 accounts (Microsoft Graph): the access token's provider; preferred over `password`. */
+  /** OAuth2 accounts: where access tokens come from; preferred over `password`. */
   tokens?: TokenProvider;
   pim?: AccountCredentials;
 }
@@ -46,6 +63,9 @@ export interface AccountCredentials extends Omit<AccountEndpoint, 'pim'> {
 export function pimOf<T extends AccountEndpoint | AccountCredentials>(a: T): T {
   return (a.pim as T | undefined) ?? a;
 }
+
+/** Builds an OAuth2 account's token provider from what the vault kept for it (a given access token, or nothing). */
+export type TokenSource = (account: AccountEndpoint, secret: string) => TokenProvider;
 
 /** The mailbox an account reaches: the impersonated one when an administrator acts for it. */
 export function mailboxOf(a: AccountEndpoint): string {

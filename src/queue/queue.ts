@@ -66,6 +66,12 @@ export class TaskQueue {
     if (job && ((await job.isCompleted()) || (await job.isFailed()))) await job.remove();
   }
 
+  /** Runs a delayed job now (a task paused for a sign-in, once signed in). */
+  async wake(taskId: string): Promise<void> {
+    const job = await this.queue.getJob(taskId);
+    if (job && (await job.isDelayed())) await job.promote().catch(() => {});
+  }
+
   /** Drops a job that no worker has taken yet (a cancelled queued task). */
   async removeWaiting(taskId: string): Promise<void> {
     const job = await this.queue.getJob(taskId);

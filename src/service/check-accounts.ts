@@ -7,11 +7,12 @@ import { TernError } from '../errors';
  * Logs in to an account and out again; a failure names the side, the server and what to do. Only
  * the account's own connector is loaded (the registry imports it on first use).
  */
-export async function checkAccount(account: AccountCredentials, side: Side, timeoutMs: number): Promise<void> {
+export async function checkAccount(account: AccountCredentials, side: Side | 'account', timeoutMs: number): Promise<void> {
   try {
     await (await loadConnector(account.protocol)).check(account, { timeoutMs });
   } catch (err) {
     if (!(err instanceof TernError)) throw err;
+    if (side === 'account') throw err;
     const label = side === 'source' ? 'Source' : 'Destination';
     throw err.withMessage(`${label} account: ${err.userMessage}`, side);
   }

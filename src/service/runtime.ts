@@ -7,6 +7,10 @@ import { TaskStore } from '../store/tasks';
 import { Journal } from '../store/journal';
 import { Vault, loadSecretKey } from '../store/vault';
 import { MessageRefs } from '../store/messages';
+import { SignIns } from '../store/sign-ins';
+import { OAuthApps } from '../store/oauth-apps';
+import { lazyTokenSource } from '../auth/index';
+import type { TokenSource } from '../ports/account';
 import type { TaskQueue } from '../queue/queue';
 import type { Mailer } from '../notify/mailer';
 import { taskNotifier, type TaskNotifier } from '../notify/task-notifier';
@@ -21,6 +25,12 @@ export interface Runtime {
   journal: Journal;
   vault: Vault;
   messages: MessageRefs;
+  /** OAuth2 sign-ins (refresh tokens sealed by the vault's key). */
+  signIns: SignIns;
+  /** App-only OAuth2 access per mail domain (client credentials). */
+  apps: OAuthApps;
+  /** OAuth2 accounts' access tokens: given ones, or from their sign-ins. */
+  tokens: TokenSource;
   /**
    * The job queue on Redis, opened on first use (a private redis-server started when REDIS_URL is
    * unset): what only reads the store, such as `tern status` or `tern list`, never waits for Redis.
@@ -38,6 +48,8 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
   const vault = new Vault(db, loadSecretKey(config.secretKey, config.dataDir, log));
   let redis: ReturnType<typeof openQueue> | undefined;
   const tasks = new TaskStore(db);
+  const signIns = new SignIns(db, vault);
+  const apps = new OAuthApps(db, vault);
   // nodemailer loads only where notifications are set up.
   const mailer: Mailer | undefined = config.smtp ? (await import('../notify/mailer')).createMailer(config.smtp) : undefined;
   return {
@@ -48,6 +60,9 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     journal: new Journal(db),
     vault,
     messages: new MessageRefs(db),
+    signIns,
+    apps,
+    tokens: lazyTokenSource({ signIns, apps, oauth: config.oauth, timeoutMs: config.connectTimeoutMs }),
     queue: async () => (await (redis ??= openQueue(config, log))).queue,
     notify: taskNotifier(tasks, mailer, log),
     network: systemNetwork({ dnsServers: config.dnsServers, timeoutMs: 5000 }),

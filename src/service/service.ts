@@ -2,9 +2,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { AccountCredentials } from '../ports/account';
-import { endpointOf, mailboxOf, refuseSameMailbox } from '../accounts';
+import { endpointOf, formatAccount, mailboxOf, refuseSameMailbox, type Side } from '../accounts';
 import type { RunObserver } from '../queue/worker';
 import type { Operations } from './operations';
+import { resolveIssuer, signInKey } from '../auth/issuers';
+import type { DeviceCode } from '../auth/device';
+import { domainOf } from '../auth/domain';
+import type { OAuthApp } from '../store/oauth-apps';
 import type { ItemKind } from '../items';
 import { checkItemsSupported, loadConnector } from '../connectors/registry';
 import { newTaskId, normalizeTaskId } from '../ids';
@@ -16,6 +20,7 @@ import { checkAccount, checkAccounts } from './check-accounts';
 import { reconcile } from './reconcile';
 import type { Detection } from '../connectors/autodetect';
 import type { EngineDeps } from '../engine/run-task';
+import { withTokenProvider } from '../engine/credentials';
 import type { MessageRef } from '../store/messages';
 import { FolderSyncStore } from '../store/folder-sync';
 import { TaskFeed } from '../notify/task-feed';
@@ -63,7 +68,9 @@ export class TernService {
     };
     refuseSameMailbox(input.source, input.destination);
     checkItemsSupported(input.items, input.source.protocol, input.destination.protocol, { source: input.source.pim?.protocol, destination: input.destination.pim?.protocol });
-    await checkAccounts(input.source, input.destination, this.rt.config.connectTimeoutMs);
+    this.requireSignIn(input.source, 'source');
+    this.requireSignIn(input.destination, 'destination');
+    await checkAccounts(this.withTokens(input.source), this.withTokens(input.destination), this.rt.config.connectTimeoutMs);
     const id = newTaskId();
     this.rt.tasks.create({ id, requester: actor.id, source: endpointOf(input.source), destination: endpointOf(input.destination), items: input.items, notify: input.notify });
     this.rt.vault.put(id, 'source', input.source.password);
@@ -196,7 +203,8 @@ export class TernService {
       this.checkNotify(req.notify);
       checkItemsSupported(req.items, 'pst', req.destination.protocol);
       await probePstFile(req.file, req.fileName);
-      await checkAccount(req.destination, 'destination', this.rt.config.connectTimeoutMs);
+      this.requireSignIn(req.destination, 'destination');
+      await checkAccount(this.withTokens(req.destination), 'destination', this.rt.config.connectTimeoutMs);
     } catch (err) {
       deleteStoredUpload(this.rt.config.dataDir, req.file);
       this.rt.tasks.audit(null, actor.id, 'pst.import_refused', `${req.fileName}: ${err instanceof TernError ? err.code : 'error'}`);
@@ -349,7 +357,89 @@ export class TernService {
       imapPipelining: config.imapPipelining,
       rollbackWindowHours: config.rollbackWindowHours,
       notify: this.rt.notify,
+      tokens: this.rt.tokens,
     };
+  }
+
+  /**
+   * Signs an OAuth2 account in with the device authorization grant: `show` tells the person where
+   * to go and the code; once they approve, the fresh token is tried on the mail server (a token
+   * without mail access is said now, not at the first task) and the sign-in is stored, its refresh
+   * token sealed. Tasks paused for this sign-in go on.
+   */
+  async signIn(account: AccountCredentials, side: Side | 'account', show: (code: DeviceCode) => void | Promise<void>, actor: Actor, signal?: AbortSignal): Promise<{ issuer: string }> {
+    if (account.auth !== 'oauth2') {
+      throw new TernError('BAD_ACCOUNT_URL', `${formatAccount(account)} logs in with a password, not OAuth2: add ?auth=oauth2 to sign in.`, { field: side });
+    }
+    const issuer = resolveIssuer(account, this.rt.config.oauth, side);
+    const { deviceSignIn } = await import('../auth/device');
+    const signedIn = await deviceSignIn(issuer, show, { timeoutMs: this.rt.config.connectTimeoutMs, signal });
+    const fresh = { ...account, password: signedIn.accessToken, tokens: undefined };
+    await checkAccount(fresh, side, this.rt.config.connectTimeoutMs);
+    this.rt.signIns.put(signInKey(account), { refreshToken: signedIn.refreshToken, scope: signedIn.scope });
+    this.rt.tasks.audit(null, actor.id, 'sign_in', `${formatAccount(account)} at ${issuer.label}`);
+    await this.resumeSignedIn(account);
+    return { issuer: issuer.label };
+  }
+
+  /**
+   * App-only access for every mailbox of a domain (client credentials): a token is fetched now, so
+   * a wrong client id or secret is said at once, and only then is the registration kept.
+   */
+  async addApp(app: OAuthApp, actor: Actor): Promise<{ issuer: string }> {
+    if (!actor.admin) throw new TernError('FORBIDDEN', 'Only an administrator may set up app-only access for a domain.');
+    if (app.issuer === 'google') {
+      throw new TernError('BAD_ACCOUNT_URL', 'Google app-only access needs a service account with domain-wide delegation, which Tern cannot use yet: sign each mailbox in with tern login instead.', { field: 'issuer' });
+    }
+    const { appIssuer, appTokens } = await import('../auth/app');
+    const issuer = appIssuer(app, this.rt.config.oauth);
+    await appTokens({ protocol: 'imap', host: '', port: 0, secure: true, insecure: false, user: `app@${app.domain}` }, issuer, this.rt.config.connectTimeoutMs).accessToken();
+    this.rt.apps.put(app);
+    this.rt.tasks.audit(null, actor.id, 'oauth_app.add', `${app.domain} at ${issuer.label}`);
+    return { issuer: issuer.label };
+  }
+
+  /** The domains with app-only access, without their secrets. */
+  listApps(): Array<Omit<OAuthApp, 'clientSecret'>> {
+    return this.rt.apps.list();
+  }
+
+  removeApp(domain: string, actor: Actor): boolean {
+    if (!actor.admin) throw new TernError('FORBIDDEN', 'Only an administrator may remove app-only access.');
+    const removed = this.rt.apps.delete(domain);
+    if (removed) this.rt.tasks.audit(null, actor.id, 'oauth_app.remove', domain.toLowerCase());
+    return removed;
+  }
+
+  /** Tasks paused until this account signed in again go on now. */
+  private async resumeSignedIn(account: AccountCredentials): Promise<void> {
+    const key = signInKey(account);
+    const paused = this.rt.tasks.list({ limit: 10_000 }).filter((t) => t.status === 'running' && t.waiting && [t.sourceEndpoint, t.destinationEndpoint].some((e) => e.auth === 'oauth2' && signInKey(e) === key));
+    if (paused.length === 0) return;
+    const queue = await this.rt.queue();
+    for (const t of paused) {
+      this.rt.tasks.update(t.id, { nextTryAt: Date.now() });
+      await queue.wake(t.id);
+    }
+  }
+
+  /** An OAuth2 account without a given token needs a stored sign-in: said before anything is checked or queued. */
+  requireSignIn(account: AccountCredentials, side: Side | 'account'): void {
+    if (account.auth !== 'oauth2' || account.password || this.rt.apps.has(domainOf(account))) return;
+    resolveIssuer(account, this.rt.config.oauth, side);
+    if (this.rt.signIns.updatedAt(signInKey(account)) === undefined) {
+      throw new TernError('SIGN_IN_NEEDED', `The ${side} account ${account.user} has not signed in yet: run tern login '${formatAccount(account)}' first (on a terminal, tern migrate signs in itself).`, { field: side });
+    }
+  }
+
+  /** Whether an OAuth2 account has a stored sign-in (or needs none: a token was given). */
+  hasSignIn(account: AccountCredentials): boolean {
+    return account.auth !== 'oauth2' || !!account.password || this.rt.signIns.updatedAt(signInKey(account)) !== undefined || this.rt.apps.has(domainOf(account));
+  }
+
+  /** An OAuth2 account with its tokens: the one given, or its stored sign-in's. */
+  private withTokens(account: AccountCredentials): AccountCredentials {
+    return withTokenProvider(this.rt, account);
   }
 
   /** A notification address needs a valid form and an SMTP server to send through. */

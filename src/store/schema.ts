@@ -131,6 +131,35 @@ export const credentials = sqliteTable(
   (t) => [primaryKey({ columns: [t.taskId, t.side] })],
 );
 
+/**
+ * OAuth2 sign-ins, one per account (issuer, client, user): the refresh token, sealed by the vault
+ * with the account's key as associated data. Kept until signed out or replaced.
+ */
+export const signIns = sqliteTable('sign_ins', {
+  account: text('account').primaryKey(),
+  iv: text('iv').notNull(),
+  tag: text('tag').notNull(),
+  ciphertext: text('ciphertext').notNull(),
+  /** The scopes granted, as the issuer said them. */
+  scope: text('scope'),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+/**
+ * App-only OAuth2 access (client credentials) per mail domain, for an administrator moving many
+ * mailboxes of one tenant: the issuer, the client and its secret (sealed by the vault).
+ */
+export const oauthApps = sqliteTable('oauth_apps', {
+  domain: text('domain').primaryKey(),
+  issuer: text('issuer').notNull(),
+  clientId: text('client_id').notNull(),
+  scope: text('scope'),
+  iv: text('iv').notNull(),
+  tag: text('tag').notNull(),
+  ciphertext: text('ciphertext').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
 export const audit = sqliteTable(
   'audit',
   {

@@ -30,6 +30,13 @@ function decodeKey(text: string, file?: string): Buffer {
   return key;
 }
 
+/** AES-256-GCM: iv, tag and ciphertext, base64. */
+export interface Sealed {
+  iv: string;
+  tag: string;
+  ciphertext: string;
+}
+
 export class Vault {
   constructor(
     private readonly db: Db,
@@ -37,26 +44,36 @@ export class Vault {
   ) {}
 
   put(taskId: string, side: string, password: string): void {
+    const row = { taskId, side, ...this.seal(`${taskId}:${side}`, password) };
+    this.db.insert(credentials).values(row).onConflictDoUpdate({ target: [credentials.taskId, credentials.side], set: row }).run();
+  }
+
+  /** Encrypts a secret bound to `context` (it opens only with the same context). */
+  seal(context: string, secret: string): Sealed {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
-    cipher.setAAD(Buffer.from(`${taskId}:${side}`));
-    const ciphertext = Buffer.concat([cipher.update(password, 'utf8'), cipher.final()]);
-    const row = { taskId, side, iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), ciphertext: ciphertext.toString('base64') };
-    this.db.insert(credentials).values(row).onConflictDoUpdate({ target: [credentials.taskId, credentials.side], set: row }).run();
+    cipher.setAAD(Buffer.from(context));
+    const ciphertext = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
+    return { iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), ciphertext: ciphertext.toString('base64') };
+  }
+
+  /** The secret `seal` made; throws (naming `what`) when the key is not the one it was sealed with. */
+  open(context: string, sealed: Sealed, what: string): string {
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(sealed.iv, 'base64'));
+      decipher.setAAD(Buffer.from(context));
+      decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
+      return Buffer.concat([decipher.update(Buffer.from(sealed.ciphertext, 'base64')), decipher.final()]).toString('utf8');
+    } catch {
+      throw new TernError('CONFIG_INVALID', `${what} cannot be decrypted: TERN_SECRET_KEY is not the key they were saved with.`);
+    }
   }
 
   /** The password, or undefined when it was purged. Throws when the key does not match. */
   get(taskId: string, side: string): string | undefined {
     const row = this.db.select().from(credentials).where(and(eq(credentials.taskId, taskId), eq(credentials.side, side))).get();
     if (!row) return undefined;
-    try {
-      const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(row.iv, 'base64'));
-      decipher.setAAD(Buffer.from(`${taskId}:${side}`));
-      decipher.setAuthTag(Buffer.from(row.tag, 'base64'));
-      return Buffer.concat([decipher.update(Buffer.from(row.ciphertext, 'base64')), decipher.final()]).toString('utf8');
-    } catch {
-      throw new TernError('CONFIG_INVALID', `The stored credentials of task ${taskId} cannot be decrypted: TERN_SECRET_KEY is not the key they were saved with.`);
-    }
+    return this.open(`${taskId}:${side}`, row, `The stored credentials of task ${taskId}`);
   }
 
   deleteTask(taskId: string): void {

@@ -148,6 +148,47 @@ function withoutAuthDelay(conf: string): string {
   return `${conf.trimEnd()}\nauth_failure_delay = 0\n`;
 }
 
+/**
+ * Sign-in by OAuth2 bearer token (SASL XOAUTH2 and OAUTHBEARER) besides passwords: Dovecot's
+ * oauth2 passdb posts each token to the authorization server's introspection endpoint and takes
+ * the user from its `sub` (or the named attribute), refusing a token without `scope`.
+ */
+export interface DovecotOauth2 {
+  /** http://client:secret@host:port/path of the introspection endpoint. */
+  introspectionUrl: string;
+  /** The scope a token must hold (default "mail"). */
+  scope?: string;
+  /** The introspection field holding the user name (default "sub"). */
+  usernameAttribute?: string;
+  /** Offer only XOAUTH2 (as Microsoft's and Google's servers do), or no OAuth2 mechanism at all. */
+  mechanisms?: 'both' | 'xoauth2' | 'none';
+}
+
+async function withOauth2(conf: string, dir: string, o: DovecotOauth2): Promise<string> {
+  const mechs = { both: 'xoauth2 oauthbearer', xoauth2: 'xoauth2', none: '' }[o.mechanisms ?? 'both'];
+  if (!mechs) return conf;
+  const args = path.join(dir, 'dovecot-oauth2.conf.ext');
+  await fs.writeFile(
+    args,
+    [
+      'introspection_mode = post',
+      `introspection_url = ${o.introspectionUrl}`,
+      'force_introspection = yes',
+      `username_attribute = ${o.usernameAttribute ?? 'sub'}`,
+      'active_attribute = active',
+      'active_value = true',
+      `scope = ${o.scope ?? 'mail'}`,
+      '',
+    ].join('\n'),
+  );
+  const patched = conf.replace(/^auth_mechanisms = plain login$/m, `auth_mechanisms = plain login ${mechs}`);
+  if (patched === conf) throw new Error('dovecot.conf: auth_mechanisms line not found');
+  // The passwd-file checks passwords only; a bearer token goes to the oauth2 passdb alone.
+  const passdb = 'passdb {\n  driver = passwd-file\n';
+  if (!patched.includes(passdb)) throw new Error('dovecot.conf: passwd-file passdb not found');
+  return patched.replace(passdb, `passdb {\n  driver = oauth2\n  mechanisms = ${mechs}\n  args = ${args}\n}\n${passdb}  mechanisms = plain login\n`);
+}
+
 interface Started { imapPort: number; pop3Port: number; master: Master }
 
 /**
@@ -160,7 +201,9 @@ function withQuota(conf: string, kb: number): string {
   return `${plugins.trimEnd()}\nplugin {\n  quota = maildir:User quota\n  quota_rule = *:storage=${kb}k\n}\n`;
 }
 
-async function tryStart(dir: string, flavour: DovecotFlavour, users: string, quotaKb?: number): Promise<Started | 'port-taken'> {
+interface StartOptions { users?: string; quotaKb?: number; oauth2?: DovecotOauth2 }
+
+async function tryStart(dir: string, flavour: DovecotFlavour, users: string, opts: StartOptions): Promise<Started | 'port-taken'> {
   const [imapPort, pop3Port] = await freePortPair();
   const env: NodeJS.ProcessEnv = { DOVECOT_USERS: users, DOVECOT_FOREGROUND: '1' };
   if (flavour === 'dot-inbox-prefix') env.DOVECOT_MAIL_LOCATION = 'maildir:~/Maildir';
@@ -174,14 +217,15 @@ async function tryStart(dir: string, flavour: DovecotFlavour, users: string, quo
   await master.exited;
   let conf = withoutAuthDelay(await fs.readFile(confPath, 'utf8'));
   if (flavour === 'dot-inbox-prefix') conf = patchDotInboxPrefix(conf);
-  if (quotaKb !== undefined) conf = withQuota(conf, quotaKb);
+  if (opts.quotaKb !== undefined) conf = withQuota(conf, opts.quotaKb);
+  if (opts.oauth2) conf = await withOauth2(conf, dir, opts.oauth2);
   await fs.writeFile(confPath, conf);
   master = spawnMaster(dir, 'dovecot', ['-F', '-c', confPath], {});
   if ((await waitReady(dir, master)) === 'exited') return startFailure(dir, master, 'restart');
   return { imapPort, pop3Port, master };
 }
 
-export async function startDovecot(flavour: DovecotFlavour, opts: { users?: string; quotaKb?: number } = {}): Promise<DovecotServer> {
+export async function startDovecot(flavour: DovecotFlavour, opts: StartOptions = {}): Promise<DovecotServer> {
   if (!onPath('dovecot')) throw new Error(`dovecot is not installed; run: ${INSTALL_HINT}`);
   // Under os.tmpdir() (/tmp) so the parents are world-searchable, as the unprivileged
   // dovecot processes require when we run as root; start.sh makes DIR itself 0755.
@@ -189,7 +233,7 @@ export async function startDovecot(flavour: DovecotFlavour, opts: { users?: stri
   let started: Started | undefined;
   try {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS && !started; attempt++) {
-      const r = await tryStart(dir, flavour, opts.users ?? DEFAULT_USERS, opts.quotaKb);
+      const r = await tryStart(dir, flavour, opts.users ?? DEFAULT_USERS, opts);
       if (r !== 'port-taken') started = r;
     }
     if (!started) throw new Error(`dovecot: no free port pair after ${MAX_ATTEMPTS} attempts`);

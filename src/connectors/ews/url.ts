@@ -1,4 +1,5 @@
 import type { AccountCredentials, AccountEndpoint } from '../../ports/account';
+import { oauthQuery } from '../oauth';
 
 /** Where Exchange serves EWS when the URL gives no path. */
 export const DEFAULT_EWS_PATH = '/EWS/Exchange.asmx';
@@ -10,7 +11,7 @@ export const DEFAULT_EWS_PATH = '/EWS/Exchange.asmx';
 export function exchangeOptions(account: AccountCredentials, url: URL, fail: (why: string) => Error): AccountCredentials {
   const admin = url.searchParams.get('as')?.trim();
   const auth = url.searchParams.get('auth')?.toLowerCase();
-  if (auth && auth !== 'basic' && auth !== 'ntlm') throw fail(`unknown auth "${auth}" (use basic or ntlm)`);
+  if (auth && auth !== 'basic' && auth !== 'ntlm' && auth !== 'oauth2') throw fail(`unknown auth "${auth}" (use basic, ntlm or oauth2)`);
   if (admin !== undefined && !admin.includes('@')) throw fail(`?as= takes the administrator's address (admin@domain), not "${admin}"`);
   const path = url.pathname && url.pathname !== '/' ? url.pathname : DEFAULT_EWS_PATH;
   return {
@@ -22,6 +23,6 @@ export function exchangeOptions(account: AccountCredentials, url: URL, fail: (wh
 }
 
 export function formatExchangeUrl(a: AccountEndpoint, host: string): string {
-  const query = [a.impersonate ? `as=${encodeURIComponent(a.user)}` : '', a.auth === 'ntlm' ? 'auth=ntlm' : '', a.insecure ? 'insecure=1' : ''].filter(Boolean).join('&');
+  const query = [a.impersonate ? `as=${encodeURIComponent(a.user)}` : '', a.auth === 'ntlm' ? 'auth=ntlm' : '', ...oauthQuery(a), a.insecure ? 'insecure=1' : ''].filter(Boolean).join('&');
   return `ews${a.secure ? '' : '+http'}://${encodeURIComponent(a.impersonate ?? a.user)}@${host}:${a.port}${a.path ?? DEFAULT_EWS_PATH}${query ? `?${query}` : ''}`;
 }

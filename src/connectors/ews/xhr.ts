@@ -6,6 +6,7 @@ import { XhrApi } from '@ewsjs/xhr';
 import type { IXHRApi, IXHROptions, IXHRProgress } from 'ews-javascript-api';
 import { TernError } from '../../errors';
 import type { AccountCredentials } from '../../ports/account';
+import { bearerToken, usesOAuth } from '../oauth';
 import { httpStatusError, notEwsError, ntlmNotOffered, responseCodeError, timeoutError, transportError } from './errors';
 import { MAX_BUSY_RETRIES, backOffFromXml, busyWait, isServerBusy, retryAfterMs, sleep } from './throttle';
 
@@ -85,6 +86,7 @@ export function createTransport(account: AccountCredentials, timeoutMs: number):
   const httpAgent = new http.Agent(agentOptions);
   const basic = 'Basic ' + Buffer.from(`${account.user}:${account.password}`, 'utf8').toString('base64');
   const ntlm = account.auth === 'ntlm';
+  const oauth = usesOAuth(account);
 
   /**
    * A fresh XhrApi per request, so it can carry its own abort signal and progress callbacks
@@ -122,7 +124,7 @@ export function createTransport(account: AccountCredentials, timeoutMs: number):
     arm();
     const headers: Record<string, string> = { ...(options.headers ?? {}) };
     delete headers.Authorization;
-    if (!ntlm && signed) headers.Authorization = basic;
+    if (!ntlm && signed) headers.Authorization = oauth ? `Bearer ${await bearerToken(account)}` : basic;
     const sending = client(controller.signal, arm, signed).xhr({ ...options, headers });
     sending.catch(() => {}); // settled by the race below; never an unhandled rejection
     try {
@@ -187,8 +189,15 @@ export function createTransport(account: AccountCredentials, timeoutMs: number):
 
   async function send(options: IXHROptions): Promise<XMLHttpRequest> {
     try {
+      let renewed = false;
       for (let attempt = 0; ; attempt++) {
         const answer = await once(options);
+        // An OAuth2 token refused (expired or revoked early): once more with a fresh one.
+        if (oauth && !answer.ok && answer.status === 401 && !renewed && account.tokens) {
+          renewed = true;
+          await bearerToken(account, true);
+          continue;
+        }
         const busy = throttled(answer);
         if (busy) {
           if (attempt >= MAX_BUSY_RETRIES) throw responseCodeError(account, 'ErrorServerBusy', undefined);

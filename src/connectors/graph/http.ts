@@ -77,8 +77,8 @@ export class GraphHttp {
     let refreshed = false;
     for (let attempt = 0; ; attempt++) {
       const res = await this.limiter.run(() => this.send(method, path, options));
-      if (res.status === 401 && !refreshed && this.account.tokens?.refresh) {
-        this.token = await this.account.tokens.refresh();
+      if (res.status === 401 && !refreshed && this.account.tokens) {
+        this.token = await this.account.tokens.accessToken({ renew: true });
         refreshed = true;
         continue;
       }
@@ -148,7 +148,7 @@ export class GraphHttp {
 
   private async bearer(): Promise<string> {
     if (this.token) return this.token;
-    this.token = this.account.tokens ? await this.account.tokens.token() : this.account.password;
+    this.token = this.account.tokens ? await this.account.tokens.accessToken() : this.account.password;
     if (!this.token) throw new TernError('AUTH_FAILED', `No access token for the Microsoft 365 mailbox ${this.mailbox}: sign in (OAuth2), or set TERN_FROM_ACCESS_TOKEN / TERN_TO_ACCESS_TOKEN.`);
     return this.token;
   }

@@ -6,6 +6,7 @@ import type { AccountCredentials } from '../../ports/account';
 import { connectionError } from '../errors';
 import { TernError } from '../../errors';
 import { responseCode, serverWords } from './server-words';
+import { bearerToken, tokenRefused, usesOAuth, xoauth2 } from '../oauth';
 
 /**
  * APPENDs pipelined on one connection. imapflow keeps one command in flight per connection, so
@@ -66,10 +67,20 @@ export async function openAppendPipe(account: AccountCredentials, timeoutMs: num
       socket.destroy();
       return undefined;
     }
-    const login = await command(socket, reader, `L1 LOGIN ${literal(account.user)} ${literal(account.password)}`, timeoutMs, true);
+    const oauth = usesOAuth(account);
+    // OAuth2 here only with XOAUTH2 on the command line (SASL-IR): else imapflow's session serves.
+    if (oauth && !(caps.has('AUTH=XOAUTH2') && caps.has('SASL-IR'))) {
+      socket.destroy();
+      return undefined;
+    }
+    const authenticate = async (tag: string, renew: boolean) => command(socket, reader, `${tag} AUTHENTICATE XOAUTH2 ${xoauth2(account.user, await bearerToken(account, renew))}`, timeoutMs, true);
+    let login = oauth ? await authenticate('L1', false) : await command(socket, reader, `L1 LOGIN ${literal(account.user)} ${literal(account.password)}`, timeoutMs, true);
+    // A token that expired or was revoked early mid-run: once more with a fresh one.
+    if (oauth && !login.ok && account.tokens) login = await authenticate('L2', true);
     if (!login.ok) {
       socket.destroy();
       // The account was checked when the task was created: a refusal now is worth a clear error.
+      if (oauth) throw tokenRefused('imap', account, login.text);
       throw new TernError('AUTH_FAILED', `imap server ${account.host}:${account.port} refused the login for ${account.user}: ${login.text}.`);
     }
     // Some (APPENDLIMIT among them) are only told once logged in.
@@ -191,6 +202,11 @@ async function command(socket: net.Socket, reader: LineReader, line: string, tim
   const untagged: string[] = [];
   for (;;) {
     const answer = await reader.line(timeoutMs);
+    // A refused XOAUTH2 token: the server explains in a continuation and waits for an empty answer.
+    if (answer.startsWith('+')) {
+      socket.write('\r\n');
+      continue;
+    }
     if (answer.startsWith(`${tag} `)) {
       const [, status, text] = /^\S+ (\S+) ?(.*)$/.exec(answer) ?? [];
       return { ok: status?.toUpperCase() === 'OK', text: sensitive ? (text ?? '').replace(/\s+$/, '') : text ?? '', untagged };

@@ -4,17 +4,33 @@ import { TernError } from '../../errors';
 import type { AccountCredentials, AccountEndpoint } from '../../ports/account';
 import { connectionError } from '../errors';
 import { serverWords } from './server-words';
+import { bearerToken, noOAuthMechanism, tokenRefused, usesOAuth } from '../oauth';
 
 export type ImapSession = ImapFlow;
 
-/** Connects and logs in; every failure becomes a TernError naming the server and what to do. */
+/**
+ * Connects and logs in; every failure becomes a TernError naming the server and what to do. An
+ * OAuth2 account logs in with AUTHENTICATE OAUTHBEARER when the server offers it, else XOAUTH2
+ * (imapflow's choice); a refused token is renewed once, since it may have expired or been revoked
+ * early mid-run.
+ */
 export async function openImap(account: AccountCredentials, options: { timeoutMs?: number } = {}): Promise<ImapSession> {
+  if (!usesOAuth(account)) return connect(account, { user: account.user, pass: account.password }, options);
+  try {
+    return await connect(account, { user: account.user, accessToken: await bearerToken(account) }, options);
+  } catch (err) {
+    if (!account.tokens || !(err instanceof TernError) || err.serverCode !== 'AUTHENTICATIONFAILED') throw err;
+    return connect(account, { user: account.user, accessToken: await bearerToken(account, true) }, options);
+  }
+}
+
+async function connect(account: AccountCredentials, auth: { user: string; pass?: string; accessToken?: string }, options: { timeoutMs?: number }): Promise<ImapSession> {
   const timeoutMs = options.timeoutMs ?? 20_000;
   const client = new ImapFlow({
     host: account.host,
     port: account.port,
     secure: account.secure,
-    auth: { user: account.user, pass: account.password },
+    auth,
     tls: { rejectUnauthorized: !account.insecure, ...sniFor(account.host) },
     logger: false,
     disableAutoIdle: true,
@@ -32,6 +48,9 @@ export async function openImap(account: AccountCredentials, options: { timeoutMs
     await client.connect();
   } catch (err) {
     client.close();
+    // Capabilities read (the server greeted us) but no OAuth2 mechanism among them.
+    const caps = client.capabilities;
+    if (auth.accessToken && caps.size > 0 && !caps.has('AUTH=XOAUTH2') && !caps.has('AUTH=OAUTHBEARER')) throw noOAuthMechanism('imap', account);
     throw imapError(err, account);
   }
   return client;
@@ -61,6 +80,7 @@ export function imapError(err: unknown, account: AccountEndpoint): TernError {
   const e = err as { authenticationFailed?: boolean; responseText?: string; serverResponseCode?: string; responseStatus?: string };
   const serverCode = e?.serverResponseCode;
   if (e?.authenticationFailed || serverCode === 'AUTHENTICATIONFAILED') {
+    if (usesOAuth(account)) return tokenRefused('imap', account, e.responseText);
     const said = e.responseText ? `: ${e.responseText.trim().replace(/\.$/, '')}` : '';
     return new TernError(
       'AUTH_FAILED',

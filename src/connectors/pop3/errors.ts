@@ -2,6 +2,7 @@ import { TernError } from '../../errors';
 import { connectionError } from '../errors';
 import type { AccountEndpoint } from '../../ports/account';
 import { isServerRefusal } from './wire';
+import { noOAuthMechanism, tokenRefused } from '../oauth';
 
 /**
  * Turns anything a POP3 session throws into a TernError naming the server. The caller says
@@ -20,6 +21,10 @@ function classify(err: unknown, account: AccountEndpoint): TernError {
     const verb = err.command.split(' ')[0].toUpperCase();
     const serverCode = /^\[([A-Z/-]+)\]/i.exec(said)?.[1]?.toUpperCase();
     if (!verb) return new TernError('PROTOCOL_ERROR', `${where} turned the connection away: ${said}. Try again later.`, { cause: err, serverCode, retryable: true });
+    if (verb === 'AUTH') {
+      if (/unsupported|unknown|not supported/i.test(said)) return noOAuthMechanism('pop3', account);
+      return tokenRefused('pop3', account, said);
+    }
     if (verb === 'USER' || verb === 'PASS') {
       // RFC 2449/3206 response codes separate "maildrop busy/broken" from "wrong credentials".
       if (/^\[IN-USE\]/i.test(said)) {

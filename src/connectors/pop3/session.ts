@@ -5,6 +5,7 @@ import { listMessages } from './list';
 import { readMaildrop, type Maildrop } from './maildrop';
 import { retrieveMessage } from './retrieve';
 import { Pop3Wire } from './wire';
+import { bearerToken, usesOAuth, xoauth2 } from '../oauth';
 
 export interface Pop3Session {
   /** Every message of the maildrop in server order: ref = UIDL, size from LIST, flags [], internalDate from the Date header (undefined when missing/unparseable), dedupeKey from the headers (TOP n 0). */
@@ -29,7 +30,8 @@ export async function openPop3(account: AccountCredentials, opts: { timeoutMs?: 
   });
   try {
     await wire.connect();
-    await wire.login(account.user, account.password);
+    if (usesOAuth(account)) await oauthLogin(wire, account);
+    else await wire.login(account.user, account.password);
   } catch (err) {
     wire.destroy();
     throw pop3Error(err, account, account.password);
@@ -50,4 +52,15 @@ export async function openPop3(account: AccountCredentials, opts: { timeoutMs?: 
     holds: (ref) => getMaildrop().then((m) => m.numberOf.has(ref)).catch((err) => Promise.reject(fail(err))),
     close: () => wire.quit(),
   };
+}
+
+/** AUTH XOAUTH2 (what Microsoft's and Google's POP3 servers take); a refused token is renewed once. */
+async function oauthLogin(wire: Pop3Wire, account: AccountCredentials): Promise<void> {
+  try {
+    await wire.authenticate('XOAUTH2', xoauth2(account.user, await bearerToken(account)));
+  } catch (err) {
+    const refused = (err as { command?: string }).command === 'AUTH XOAUTH2' && !/unsupported|unknown|not supported/i.test((err as Error).message);
+    if (!refused || !account.tokens) throw err;
+    await wire.authenticate('XOAUTH2', xoauth2(account.user, await bearerToken(account, true)));
+  }
 }

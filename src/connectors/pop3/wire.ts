@@ -53,6 +53,8 @@ export class Pop3Wire {
   private readonly client: FramedPop3;
   private socket: Socket | null = null;
   private lastActivity = Date.now();
+  /** The first bytes of the server's latest answer: "+ " is a SASL continuation, not "+OK". */
+  private lastReplyStart = '';
   private lastSocketError: Error | null = null;
   /** Rejects when the socket closes; raced against every command. */
   private gone: Promise<never> = new Promise(() => {});
@@ -77,7 +79,10 @@ export class Pop3Wire {
       // connect() creates the socket synchronously; watch it ourselves from the first byte.
       const socket = this.client._socket as Socket;
       this.socket = socket;
-      socket.on('data', () => (this.lastActivity = Date.now()));
+      socket.on('data', (chunk: Buffer) => {
+        this.lastActivity = Date.now();
+        this.lastReplyStart = chunk.subarray(0, 3).toString('latin1');
+      });
       socket.on('error', (err) => (this.lastSocketError ??= err));
       this.gone = new Promise<never>((_, reject) => {
         socket.once('close', () => {
@@ -99,6 +104,28 @@ export class Pop3Wire {
         await this.client.command('PASS', password);
       } finally {
         this.client._command = ''; // it held "PASS <password>"
+      }
+    });
+  }
+
+  /**
+   * SASL AUTH with an initial response (RFC 5034), as OAuth2 logs in (XOAUTH2). A refusing server
+   * first explains in a "+ " continuation and waits for an empty line; then comes its -ERR, which
+   * rejects with `command` "AUTH <mechanism>" (never the payload, which holds the token).
+   */
+  authenticate(mechanism: string, initialResponse: string): Promise<void> {
+    return this.exclusive('login', async () => {
+      try {
+        await this.client.command('AUTH', mechanism, initialResponse);
+        if (this.lastReplyStart.startsWith('+ ')) {
+          await this.client.command('');
+          throw Object.assign(new Error('authentication failed'), { command: `AUTH ${mechanism}` });
+        }
+      } catch (err) {
+        if (isServerRefusal(err)) err.command = `AUTH ${mechanism}`;
+        throw err;
+      } finally {
+        this.client._command = ''; // it held the payload
       }
     });
   }

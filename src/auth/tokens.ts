@@ -1,0 +1,81 @@
+import * as oc from 'openid-client';
+import { TernError } from '../errors';
+import { formatAccount } from '../accounts';
+import type { AccountEndpoint, TokenProvider, TokenSource } from '../ports/account';
+import type { SignIns } from '../store/sign-ins';
+import type { OAuthApps } from '../store/oauth-apps';
+import { appIssuer, appTokens } from './app';
+import { domainOf } from './domain';
+import { issuerConfig, oauthErrorCode, reason, unreachable } from './client';
+import { resolveIssuer, signInKey, type OAuthConfig } from './issuers';
+
+export interface TokenDeps {
+  signIns: SignIns;
+  /** App-only access per mail domain, used for accounts without a sign-in of their own. */
+  apps: OAuthApps;
+  oauth: OAuthConfig;
+  timeoutMs: number;
+}
+
+/** A token is renewed this long before it expires, so no command goes out with one about to lapse. */
+const EARLY_MS = 60_000;
+
+/**
+ * Where OAuth2 accounts' tokens come from: the access token a script gave (kept in the vault for
+ * the task), or the account's stored sign-in, refreshed before it expires and when a server
+ * refused it. One provider per account; concurrent connections share one refresh.
+ */
+export function tokenSource(deps: TokenDeps): TokenSource {
+  return (account, secret) => {
+    if (secret) return givenToken(account, secret);
+    // A user's own sign-in first; else the administrator's app for the mailbox's domain.
+    const app = deps.signIns.updatedAt(signInKey(account)) === undefined ? deps.apps.get(domainOf(account)) : undefined;
+    return app ? appTokens(account, appIssuer(app, deps.oauth), deps.timeoutMs) : signedIn(account, deps);
+  };
+}
+
+function givenToken(account: AccountEndpoint, token: string): TokenProvider {
+  return {
+    async accessToken(options) {
+      if (!options?.renew) return token;
+      throw new TernError('SIGN_IN_NEEDED', `The access token given for ${account.user} was refused (expired, or without mail access), and a given token cannot be renewed: give a fresh one, or sign in with tern login.`);
+    },
+  };
+}
+
+function signedIn(account: AccountEndpoint, deps: TokenDeps): TokenProvider {
+  const key = signInKey(account);
+  let current: { token: string; expiresAt: number } | undefined;
+  let refreshing: Promise<string> | undefined;
+  const refresh = async (): Promise<string> => {
+    const stored = deps.signIns.get(key);
+    if (!stored) throw signInNeeded(account, 'Tern has no sign-in for it');
+    const issuer = resolveIssuer(account, deps.oauth, 'account');
+    let tokens: oc.TokenEndpointResponse;
+    try {
+      tokens = await oc.refreshTokenGrant(await issuerConfig(issuer, deps.timeoutMs), stored.refreshToken);
+    } catch (err) {
+      if (unreachable(err)) throw new TernError('UNREACHABLE', `Cannot reach ${issuer.label} to renew the sign-in of ${account.user} (${reason(err)}).`, { retryable: true });
+      const code = oauthErrorCode(err);
+      if (code === 'invalid_grant') throw signInNeeded(account, `its sign-in at ${issuer.label} was revoked or has expired`);
+      throw signInNeeded(account, `${issuer.label} refused to renew its sign-in: ${reason(err)}`);
+    }
+    // An issuer that rotates refresh tokens gives a new one with each use: keep it.
+    if (tokens.refresh_token && tokens.refresh_token !== stored.refreshToken) deps.signIns.put(key, { refreshToken: tokens.refresh_token, scope: tokens.scope ?? stored.scope });
+    const lifetimeMs = (tokens.expires_in ?? 3600) * 1000;
+    current = { token: tokens.access_token, expiresAt: Date.now() + lifetimeMs - Math.min(EARLY_MS, lifetimeMs / 4) };
+    return current.token;
+  };
+  return {
+    async accessToken(options) {
+      if (!options?.renew && current && current.expiresAt > Date.now()) return current.token;
+      if (options?.renew) current = undefined;
+      refreshing ??= refresh().finally(() => (refreshing = undefined));
+      return refreshing;
+    },
+  };
+}
+
+function signInNeeded(account: AccountEndpoint, why: string): TernError {
+  return new TernError('SIGN_IN_NEEDED', `${account.user} must sign in again (${why}): run tern login '${formatAccount(account)}'; the task goes on once signed in.`);
+}
