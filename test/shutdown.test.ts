@@ -19,7 +19,8 @@ beforeAll(async () => {
   [src, dst, redis] = await Promise.all([startDovecot('slash'), startDovecot('slash'), startRedis()]);
   for (let i = 0; i < 60; i++) await seedMessage(account(src, 'carol'), 'INBOX', makeMessage({ subject: `Carol ${i}`, date: new Date(Date.UTC(2024, 1, 1 + (i % 27))) }));
   proxy = await startLatencyProxy(dst.imapPort, 200);
-  tern = await startTern(redis.url, { TERN_CONNECTIONS_PER_ACCOUNT: '1', TERN_JOB_LOCK_MS: '2000' });
+  // One APPEND per round trip of the slow link (no pipelining): the copy takes far longer than the 10 s allowed.
+  tern = await startTern(redis.url, { TERN_CONNECTIONS_PER_ACCOUNT: '1', TERN_JOB_LOCK_MS: '2000', TERN_IMAP_PIPELINING: '0' });
 });
 
 afterAll(async () => {
