@@ -12,6 +12,7 @@ import { main } from '../adapters/cli/main';
 import { startDovecot, type DovecotServer } from './support/dovecot';
 import { startRedis, type TestRedis } from './support/redis';
 import { projectRoot, ternEnv } from './support/tern';
+import { freePort } from './support/ports';
 
 let dovecot: DovecotServer;
 let redis: TestRedis;
@@ -137,6 +138,19 @@ describe('passwords at the CLI', () => {
     expect(out).not.toMatch(/Source account:/);
     expect(out).not.toContain('alicepass');
     expect(out).not.toContain('typedwrong');
+    expect(code).toBe(1);
+  }, 60_000);
+
+  it('asks a graph: account for its access token on a terminal, without echo', async () => {
+    const closed = await freePort();
+    const tty = onTerminal(['migrate', '--from', `graph+http://ann%40m365.test@127.0.0.1:${closed}`, '--to', local('bob')]);
+    await tty.waitFor(/Access token for the source account ann@m365\.test: /);
+    tty.type('tok-secret-123\r');
+    await tty.waitFor(/Password for the destination account bob: /);
+    tty.type('bobpass\r');
+    const code = await tty.exit;
+    expect(tty.output()).not.toContain('tok-secret-123');
+    expect(tty.output()).not.toContain('bobpass');
     expect(code).toBe(1);
   }, 60_000);
 

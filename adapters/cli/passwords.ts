@@ -20,7 +20,9 @@ export async function passwordFor(io: CliIo, side: Side, url: string, given: { f
   if (given.file) return readPasswordFile(side, given.file);
   if (given.env) return given.env;
   if (!io.askSecret || !urlUser(url)) return undefined;
-  return io.askSecret(`Password for the ${side} account ${urlUser(url)}: `).catch((err: Error) => {
+  // A Microsoft 365 (graph:) account takes a bearer access token until OAuth2 sign-in serves it.
+  const what = /^\s*graph(\+http)?:/i.test(url) ? 'Access token' : 'Password';
+  return io.askSecret(`${what} for the ${side} account ${urlUser(url)}: `).catch((err: Error) => {
     throw new TernError('INTERRUPTED', `No password typed for the ${side} account (${err.message}).`);
   });
 }
