@@ -1,13 +1,13 @@
 // Mail and DAV in one task, through the tern CLI: an IMAP account (Dovecot) for e-mail and a
 // CalDAV/CardDAV account (Radicale) for the rest, on each side, moved and rolled back together.
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDovecot, type DovecotServer } from './support/dovecot';
 import { startRadicale, type RadicaleServer } from './support/radicale';
 import { startRedis, type TestRedis } from './support/redis';
 import { seedSamples } from './support/dav-samples';
-import { account, projectRoot, ternEnv } from './support/tern';
+import { account, ternEnv } from './support/tern';
 import { makeMessage, seedMessage, snapshotMailbox } from './support/mailbox';
+import { lastJson, runTernBinary } from './support/tern-binary';
 
 let dovecot: DovecotServer;
 let radicale: RadicaleServer;
@@ -23,23 +23,8 @@ afterAll(async () => {
   await Promise.all([dovecot?.stop(), radicale?.stop(), redis?.stop()]);
 });
 
-function tern(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/tern.js', ...args], { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const tern = runTernBinary;
 
-const lastJson = (out: string) => JSON.parse(out.trim().split('\n').pop()!);
 
 describe('--from-dav / --to-dav: mail and contacts/calendars in one task', () => {
   it('moves e-mail IMAP to IMAP and the PIM kinds DAV to DAV, the DAV logins defaulting to the side\'s password; rollback undoes both', async () => {

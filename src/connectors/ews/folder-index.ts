@@ -1,15 +1,7 @@
 import type { DestinationFolder, FolderTree } from '../../ports/mail';
 import type { EwsFolder, EwsSession, WellKnownFolder } from './types';
+import { EXCHANGE_SPECIAL_USE } from '../exchange-mail';
 
-/** Exchange's well-known mail folders as RFC 6154 special uses, so planFolders can match them to IMAP's. */
-const SPECIAL_USE: Partial<Record<WellKnownFolder, string>> = {
-  inbox: '\\Inbox',
-  sentitems: '\\Sent',
-  drafts: '\\Drafts',
-  deleteditems: '\\Trash',
-  junkemail: '\\Junk',
-  archive: '\\Archive',
-};
 
 const isMailFolder = (f: EwsFolder) => f.folderClass === '' || f.folderClass === 'IPF.Note' || f.folderClass.startsWith('IPF.Note.');
 
@@ -29,7 +21,7 @@ export function mailTree(folders: EwsFolder[]): FolderTree {
     prefix: '',
     delimiter: '/',
     folders: folders.filter(isMailFolder).map((f) => {
-      const specialUse = f.wellKnown && SPECIAL_USE[f.wellKnown];
+      const specialUse = f.wellKnown && EXCHANGE_SPECIAL_USE[f.wellKnown];
       return { path: enginePath(f, inbox), delimiter: '/', specialUse, specialUseFromServer: Boolean(specialUse), selectable: true };
     }),
   };

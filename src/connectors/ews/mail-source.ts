@@ -6,6 +6,7 @@ import { openEws } from './open';
 import { ExchangeFolders, mailTree } from './folder-index';
 import { dedupeKeysOf } from './dedupe';
 import type { EwsMessageSummary, EwsSession } from './types';
+import { exchangeFlags } from '../exchange-mail';
 
 /** GetItem with MIME: a few messages per request (the answers carry whole messages). */
 const READ_BATCH = 20;
@@ -41,15 +42,9 @@ async function summariesOf(ews: EwsSession, messages: EwsMessageSummary[]): Prom
   return messages.map((m) => ({
     ref: m.id,
     size: m.size,
-    flags: [...(m.isRead ? ['\\Seen'] : []), ...(m.flagged ? ['\\Flagged'] : []), ...m.categories.map(keywordOf).filter((k): k is string => Boolean(k))],
+    flags: exchangeFlags(m),
     internalDate: m.receivedAt ? new Date(m.receivedAt) : undefined,
     dedupeKey: keys.get(m.id)!,
     categories: m.categories,
   }));
-}
-
-/** An Exchange category as an IMAP keyword (atoms only: no spaces, no specials). */
-function keywordOf(category: string): string | undefined {
-  const atom = category.trim().replace(/[\s(){%*"\\\]]+/g, '_');
-  return atom && !atom.startsWith('\\') ? atom : undefined;
 }

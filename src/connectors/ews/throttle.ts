@@ -5,12 +5,12 @@
  * it is detected here, on the raw XML, and the request (or the throttled items) tried again.
  */
 
+import { busyWait } from '../http-wait';
+
+export { busyWait, retryAfterMs } from '../http-wait';
+
 /** How often one request is retried while the server keeps saying it is busy. */
 export const MAX_BUSY_RETRIES = 8;
-/** Exchange Online asks for up to about five minutes; a longer wait is clipped to this. */
-const MAX_WAIT_MS = 5 * 60_000;
-/** When a busy server names no wait (Exchange 2010 often does not): 2 s, doubling. */
-const DEFAULT_WAIT_MS = 2_000;
 
 export function isServerBusy(xml: string): boolean {
   return /ErrorServerBusy/.test(xml);
@@ -20,21 +20,6 @@ export function isServerBusy(xml: string): boolean {
 export function backOffFromXml(xml: string): number | undefined {
   const m = /Name\s*=\s*["']BackOffMilliseconds["'][^>]*>\s*(\d+)\s*</.exec(xml);
   return m ? Number(m[1]) : undefined;
-}
-
-/** A Retry-After header (seconds or an HTTP date), as 429 and 503 answers carry it. */
-export function retryAfterMs(header: unknown): number | undefined {
-  if (typeof header !== 'string' || header.trim() === '') return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
-}
-
-/** The wait before retry `attempt` (0-based): the server's figure when it gave one. */
-export function busyWait(attempt: number, serverMs: number | undefined): number {
-  const ms = serverMs ?? DEFAULT_WAIT_MS * 2 ** attempt;
-  return Math.min(Math.max(ms, 0), MAX_WAIT_MS);
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -1,16 +1,10 @@
 import type { DestinationFolder, FolderTree } from '../../ports/mail';
 import { sanitizeName } from '../../ports/folder-paths';
 import type { GraphHttp } from './http';
+import { EXCHANGE_SPECIAL_USE } from '../exchange-mail';
 
 /** Exchange's well-known mail folders as Graph names them, and the RFC 6154 special use each matches. */
-export const WELL_KNOWN: Record<string, string> = {
-  inbox: '\\Inbox',
-  sentitems: '\\Sent',
-  drafts: '\\Drafts',
-  deleteditems: '\\Trash',
-  junkemail: '\\Junk',
-  archive: '\\Archive',
-};
+export const WELL_KNOWN = EXCHANGE_SPECIAL_USE;
 
 export interface GraphFolder {
   id: string;

@@ -1,7 +1,7 @@
 import { TernError } from '../../errors';
 import type { AccountCredentials } from '../../ports/account';
 import { connectionError } from '../errors';
-import { busyWait, retryAfterMs } from '../ews/throttle';
+import { busyWait, retryAfterMs } from '../http-wait';
 import { limiterFor, type MailboxLimiter } from './limiter';
 import { apiBase, mailboxAddress } from './url';
 

@@ -5,6 +5,7 @@ import { TernError } from '../../errors';
 import { GraphFolders } from './folders';
 import { GraphHttp } from './http';
 import { dedupeKeysOf, fetchMime, scanMessages } from './messages';
+import { exchangeFlags } from '../exchange-mail';
 
 /** $value reads in flight at once: the mailbox takes 4 requests at a time in all. */
 const READ_AHEAD = 4;
@@ -34,7 +35,7 @@ export async function openGraphMailSource(account: AccountCredentials, options: 
         (m): MessageSummary => ({
           ref: m.id,
           size: m.size,
-          flags: [...(m.isRead ? ['\\Seen'] : []), ...(m.flagged ? ['\\Flagged'] : []), ...m.categories.map(keywordOf).filter((k): k is string => Boolean(k))],
+          flags: exchangeFlags(m),
           internalDate: m.receivedAt ? new Date(m.receivedAt) : undefined,
           dedupeKey: keys.get(m.id)!,
           categories: m.categories,
@@ -50,10 +51,4 @@ export async function openGraphMailSource(account: AccountCredentials, options: 
     },
     close: async () => {},
   };
-}
-
-/** A category as an IMAP keyword (atoms only: no spaces, no specials). */
-function keywordOf(category: string): string | undefined {
-  const atom = category.trim().replace(/[\s(){%*"\\\]]+/g, '_');
-  return atom && !atom.startsWith('\\') ? atom : undefined;
 }
