@@ -138,6 +138,24 @@ const pop3Source: SourceEntry = {
   },
 };
 
+/** Exchange's well-known mail folders, as both its APIs (EWS and Graph) list them to a mail source. */
+const EXCHANGE_FOLDERS = [
+  { path: 'INBOX', specialUse: '\\Inbox' },
+  { path: 'Sent Items', specialUse: '\\Sent' },
+  { path: 'Drafts', specialUse: '\\Drafts' },
+  { path: 'Deleted Items', specialUse: '\\Trash' },
+  { path: 'Junk Email', specialUse: '\\Junk' },
+  { path: 'Archive', specialUse: '\\Archive' },
+];
+
+/** The seeded messages into an Exchange-like fake's Inbox: \\Seen as read, \\Flagged as flagged, keywords as categories. */
+function seedExchangeInbox(mailbox: { addMessage(folder: string, raw: Buffer, opts: { isRead: boolean; flagged: boolean; categories: string[]; receivedAt?: Date }): unknown }, seeded: ReturnType<typeof seeds>): void {
+  for (const s of seeded) {
+    const keywords = s.flags.filter((f) => !f.startsWith('\\'));
+    mailbox.addMessage('Inbox', s.raw, { isRead: s.flags.includes('\\Seen'), flagged: s.flags.includes('\\Flagged'), categories: keywords, receivedAt: s.internalDate });
+  }
+}
+
 const exchangeSource: SourceEntry = {
   name: 'Exchange (fake EWS)',
   protocol: 'ews',
@@ -152,10 +170,7 @@ const exchangeSource: SourceEntry = {
         const account = ewsAccount(fake, await fresh());
         const mailbox = fake.mailbox(account.user);
         const seeded = seeds(`src${++seededSets}`, 6);
-        for (const s of seeded) {
-          const keywords = s.flags.filter((f) => !f.startsWith('\\'));
-          mailbox.addMessage('Inbox', s.raw, { isRead: s.flags.includes('\\Seen'), flagged: s.flags.includes('\\Flagged'), categories: keywords, receivedAt: s.internalDate });
-        }
+        seedExchangeInbox(mailbox, seeded);
         // An item of another mailbox: a ref this one does not hold.
         const elsewhere = fake.mailbox((await fresh()).user).addMessage('Inbox', seeded[0].raw);
         const inbox = mailbox.folderByPath('Inbox')!;
@@ -164,14 +179,7 @@ const exchangeSource: SourceEntry = {
           folder: 'INBOX',
           seeded,
           count: seeded.length,
-          folders: [
-            { path: 'INBOX', specialUse: '\\Inbox' },
-            { path: 'Sent Items', specialUse: '\\Sent' },
-            { path: 'Drafts', specialUse: '\\Drafts' },
-            { path: 'Deleted Items', specialUse: '\\Trash' },
-            { path: 'Junk Email', specialUse: '\\Junk' },
-            { path: 'Archive', specialUse: '\\Archive' },
-          ],
+          folders: EXCHANGE_FOLDERS,
           missingRef: elsewhere.id,
           state: async () => Object.fromEntries(fakeAt.messages(mailbox, inbox.id).map((m) => [m.id, m.flags])),
         };
@@ -195,10 +203,7 @@ const graphSource: SourceEntry = {
         const account = graphAccount(fake, await fresh());
         const mailbox = fake.mailbox(account.user);
         const seeded = seeds(`src${++seededSets}`, 6);
-        for (const s of seeded) {
-          const keywords = s.flags.filter((f) => !f.startsWith('\\'));
-          mailbox.addMessage('Inbox', s.raw, { isRead: s.flags.includes('\\Seen'), flagged: s.flags.includes('\\Flagged'), categories: keywords, receivedAt: s.internalDate });
-        }
+        seedExchangeInbox(mailbox, seeded);
         // A message of another mailbox: a ref this one does not hold.
         const elsewhere = fake.mailbox((await fresh()).user).addMessage('Inbox', seeded[0].raw);
         const inbox = mailbox.folder('inbox')!;
@@ -207,14 +212,7 @@ const graphSource: SourceEntry = {
           folder: 'INBOX',
           seeded,
           count: seeded.length,
-          folders: [
-            { path: 'INBOX', specialUse: '\\Inbox' },
-            { path: 'Sent Items', specialUse: '\\Sent' },
-            { path: 'Drafts', specialUse: '\\Drafts' },
-            { path: 'Deleted Items', specialUse: '\\Trash' },
-            { path: 'Junk Email', specialUse: '\\Junk' },
-            { path: 'Archive', specialUse: '\\Archive' },
-          ],
+          folders: EXCHANGE_FOLDERS,
           missingRef: elsewhere.id,
           state: async () => Object.fromEntries(graphAt.messages(mailbox, inbox.id).map((m) => [m.id, m.flags])),
         };
