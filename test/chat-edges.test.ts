@@ -11,6 +11,7 @@ import { CHANNEL as DISCORD_CHANNEL } from './fakes/discord';
 import { postInteraction, randomTriggerId } from './support/slack-requests';
 import { SIGNING_SECRET } from './support/slack-harness';
 import { ACTION_IDS } from '../adapters/slack/render-card';
+import { until as waitUntil } from './support/until';
 
 const SLACK_CHANNEL = 'C0EDGECHAN';
 const SLACK_USER = 'U0EDGEUSER';
@@ -32,15 +33,7 @@ afterAll(async () => {
 
 const json = (v: unknown) => JSON.stringify(v) ?? '';
 
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const until = <T>(what: string, probe: () => T | undefined | false, timeoutMs = 15_000) => waitUntil(what, probe, timeoutMs, 50);
 
 /** A task with a card on both platforms, ended with `folders`. */
 async function endedTask(folders: ReturnType<typeof folder>[]) {

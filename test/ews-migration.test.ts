@@ -20,6 +20,7 @@ import { migrate } from '../commands/migrate';
 import { rollback } from '../commands/rollback';
 import { cancel } from '../commands/cancel';
 import { TernError } from '../src/errors';
+import { until as waitUntil } from './support/until';
 
 const ALL = 'emails,contacts,contactGroups,calendars,tasks,inboxRules,outOfOffice';
 const USERS: Record<string, string> = {
@@ -52,14 +53,8 @@ afterAll(async () => {
   expect(fake?.internalErrors ?? []).toEqual([]);
 });
 
-/** Waits until `probe` holds; fails the test when it never does (a poll that gives up silently proves nothing). */
-async function until(what: string, probe: () => boolean, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+// Looks every 5 ms: the worker is killed soon after its first copies, well before it is done.
+const until = (what: string, probe: () => boolean, timeoutMs = 120_000) => waitUntil(what, probe, timeoutMs, 5);
 
 const ewsUrl = (user: string, password = USERS[user], port = fake.port) => `ews+http://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/EWS/Exchange.asmx`;
 

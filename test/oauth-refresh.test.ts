@@ -13,6 +13,7 @@ import { startLatencyProxy, type LatencyProxy } from './support/latency-proxy';
 import { runCli } from './support/cli-run';
 import { migrate } from '../commands/migrate';
 import { login } from '../commands/login';
+import { until as waitUntil } from './support/until';
 
 let auth: AuthServer;
 let dovecot: DovecotServer;
@@ -22,12 +23,7 @@ let slow: LatencyProxy;
 let tern: TestTern;
 const refreshes: string[] = [];
 
-const poll = async (what: string, fn: () => boolean, timeoutMs = 60_000) => {
-  for (const deadline = Date.now() + timeoutMs; !fn(); ) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
+const poll = (what: string, fn: () => boolean, timeoutMs = 60_000) => waitUntil(what, fn, timeoutMs, 20);
 
 beforeAll(async () => {
   auth = await startAuthServer({ accessTokenTtl: 2 });

@@ -11,6 +11,7 @@ import { contentView, makeMessage, snapshotMailbox, withImap } from './support/m
 import { account, imapUrl, projectRoot, startTern, ternEnv, type TestTern } from './support/tern';
 import { startLatencyProxy, type LatencyProxy } from './support/latency-proxy';
 import { migrate } from '../commands/migrate';
+import { until as waitUntil } from './support/until';
 
 let source: DovecotServer;
 let destination: DovecotServer;
@@ -31,12 +32,7 @@ afterAll(async () => {
   await Promise.all([source?.stop(), destination?.stop(), redis?.stop()]);
 });
 
-const poll = async (what: string, fn: () => boolean, timeoutMs = 60_000) => {
-  for (const deadline = Date.now() + timeoutMs; !fn(); ) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
+const poll = (what: string, fn: () => boolean, timeoutMs = 60_000) => waitUntil(what, fn, timeoutMs, 20);
 
 describe('Redis down for longer than the job lock', () => {
   it('the task still runs once: no duplicate, nothing lost, every copy journaled once', async () => {

@@ -8,6 +8,7 @@ import { startRedis, type TestRedis } from './support/redis';
 import { contentView, makeMessage, seedMessage, snapshotMailbox } from './support/mailbox';
 import { account, projectRoot, startTern, type TestTern } from './support/tern';
 import { startLatencyProxy, type LatencyProxy } from './support/latency-proxy';
+import { until as waitUntil } from './support/until';
 
 let src: DovecotServer;
 let dst: DovecotServer;
@@ -29,15 +30,7 @@ afterAll(async () => {
   await Promise.all([src?.stop(), dst?.stop(), redis?.stop()]);
 });
 
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = <T>(what: string, probe: () => T | undefined | false, timeoutMs = 60_000) => waitUntil(what, probe, timeoutMs, 100);
 
 describe('SIGTERM', () => {
   it('stops tern worker within 10 s mid-copy; the next worker resumes the task, every message once', async () => {

@@ -17,6 +17,7 @@ import { IMPORT_ACTION } from '../adapters/slack/listeners/actions';
 import { DETECT_ACTION } from '../adapters/slack/render-modal';
 import { downloadSlackFile } from '../adapters/slack/download';
 import { startFakeEws, type FakeEws } from './fakes/ews';
+import { until as waitUntil } from './support/until';
 
 const REQUESTER = 'U0REQUESTER';
 const STRANGER = 'U0STRANGER';
@@ -113,15 +114,7 @@ function ephemeralsTo(user: string): string[] {
   return slack.privateTo(user);
 }
 
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = <T>(what: string, probe: () => T | undefined | false, timeoutMs = 60_000) => waitUntil(what, probe, timeoutMs, 100);
 
 describe('/migrate: modal → wrong password → corrected → card, progress, thread, report', () => {
   let taskId: string;

@@ -7,6 +7,7 @@ import { startRedis, type TestRedis } from './support/redis';
 import { postInteraction, randomTriggerId } from './support/slack-requests';
 import { SIGNING_SECRET, checked, select, startSlackHarness, text, type FakeView, type SlackHarness, type StateValue } from './support/slack-harness';
 import { ACTION_IDS } from '../adapters/slack/render-card';
+import { until as waitUntil } from './support/until';
 
 const USER = 'U0PLACEUSER';
 const NO_BOT = 'C0NOBOTHERE';
@@ -30,15 +31,7 @@ afterAll(async () => {
 const json = (v: unknown) => JSON.stringify(v) ?? '';
 const taskIdIn = (s: string) => /T-[0-9A-HJKMNP-TV-Z]{8}/.exec(s)?.[0];
 
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const until = <T>(what: string, probe: () => T | undefined | false, timeoutMs = 30_000) => waitUntil(what, probe, timeoutMs, 50);
 
 const values = (): Record<string, StateValue> => ({
   'source.type': select('imap'),
