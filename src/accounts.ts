@@ -76,7 +76,7 @@ export function parseAccountUrl(input: string, side: Side | 'account', fallbackP
  * `?auth=oauth2` with, optionally, `?issuer=` (a URL, or microsoft / google; by default the
  * preset of the server's host), `?client_id=` and `?scope=`. These need auth=oauth2.
  */
-function oauthOptions(url: URL, protocol: string, fail: (why: string) => Error): Pick<AccountCredentials, 'auth' | 'oauth'> | undefined {
+export function oauthOptions(url: URL, protocol: string, fail: (why: string) => Error): Pick<AccountCredentials, 'auth' | 'oauth'> | undefined {
   const q = url.searchParams;
   const auth = q.get('auth')?.toLowerCase();
   // Exchange reads its own (basic, ntlm) in its URL options.
