@@ -40,6 +40,8 @@ export interface AuthServer {
 export interface AuthServerOptions {
   /** Access token lifetime, seconds (short ones make a migration outlive its token). */
   accessTokenTtl?: number;
+  /** Device code lifetime, seconds (a short one expires before anyone signs in). */
+  deviceCodeTtl?: number;
   /** Mailbox names app-only tokens may act for (put as `username` in their introspection). */
   appMailbox?: string;
   /** An app that proves itself with a certificate (private_key_jwt client authentication), by its public key. */
@@ -78,7 +80,7 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
       introspection: { enabled: true },
       revocation: { enabled: true },
     },
-    ttl: { AccessToken: ttl, ClientCredentials: ttl, DeviceCode: 600, RefreshToken: 14 * 86400, Grant: 14 * 86400, Interaction: 600, Session: 86400 },
+    ttl: { AccessToken: ttl, ClientCredentials: ttl, DeviceCode: options.deviceCodeTtl ?? 600, RefreshToken: 14 * 86400, Grant: 14 * 86400, Interaction: 600, Session: 86400 },
     findAccount: (_ctx, id) => ({ accountId: id, claims: () => ({ sub: id }) }),
     // App-only tokens name no user: Dovecot's username_attribute reads this claim instead.
     extraTokenClaims: (_ctx, token) => {
