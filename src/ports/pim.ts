@@ -47,6 +47,8 @@ export interface PimDestination {
    * An item the destination refuses fails with ITEM_REFUSED; one it already holds (same UID) with ITEM_PRESENT.
    */
   create(folder: DestinationFolder, item: PimItem, options: { stamp: string; contactIds?: ReadonlyMap<string, string> }): Promise<string>;
+  /** Fields of the item this destination has no place for (reported with the copy, as `unmapped` is). */
+  cannotHold?(item: PimItem): string[];
   count(folder: DestinationFolder): Promise<number>;
   /**
    * Removes items by id; items already gone are not an error. A destination that can tell an item
@@ -60,8 +62,11 @@ export interface PimDestination {
 /** Inbox rules and automatic replies. Folder references in rules are paths of the account's mail folder tree. */
 export interface SettingsPort {
   readRules(): Promise<{ rules: RuleData[]; hasClientRules: boolean }>;
-  /** Replaces the whole rule collection. */
-  writeRules(rules: RuleData[]): Promise<void>;
+  /**
+   * Replaces the whole rule collection. A destination that cannot hold some rule as it is leaves
+   * that rule out (never a part of it) and names it in `refused`, with why.
+   */
+  writeRules(rules: RuleData[]): Promise<void | { refused: Array<{ displayName: string; reason: string }> }>;
   readOof(): Promise<OofData>;
   writeOof(oof: OofData): Promise<void>;
   close(): Promise<void>;
