@@ -235,6 +235,8 @@ export class FakeGraphMailbox {
     const e = this.entities.get(id);
     if (!e) return false;
     this.entities.delete(id);
+    // A series deleted takes its cancelled occurrences with it.
+    this.cancelled.delete(id);
     for (const child of [...this.entities.values()].filter((c) => c.parentId === id)) this.deleteEntity(child.id);
     this.tombstones.push({ id, parentId: e.parentId, set: e.set, seq: this.nextSeq() });
     return true;
