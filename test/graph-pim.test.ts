@@ -153,8 +153,13 @@ describe('Exchange ↔ Microsoft 365 (Graph): contacts, calendars, tasks, rules,
     });
     const before = graphState('ann@m365.test');
 
+    // Throttled twice along the way: each 429 is waited out for its Retry-After, nothing fails.
+    graph.throttle('ann@m365.test', { status: 429, retryAfterSeconds: 1, times: 2 });
+    const started = Date.now();
     const done = await tern.waitFor((await migrate(tern.service, { from: ewsUrl('alice@ex.test'), to: graphUrl('ann@m365.test'), items: PIM }, tern.actor)).id);
     expect(done.error).toBeUndefined();
+    expect(graph.calls.filter((c) => c.mailbox === 'ann@m365.test' && c.status === 429)).toHaveLength(2);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     const step = Object.fromEntries(done.steps.map((s) => [s.kind, s]));
     for (const kind of ['contacts', 'calendars', 'tasks', 'outOfOffice']) expect(step[kind], kind).toMatchObject({ status: 'done', total: 1, copied: 1, failed: 0 });
     expect(step.inboxRules).toMatchObject({ status: 'done', total: 2, copied: 1, failed: 1 });
