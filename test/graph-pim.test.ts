@@ -16,11 +16,15 @@ import type { ContactData, EventData, OofData, PimItem, RuleData, TaskData } fro
 import { parseAccountUrl } from '../src/accounts';
 import { migrate } from '../commands/migrate';
 import { rollback } from '../commands/rollback';
+import { importPstFile } from '../commands/import-pst';
+import { projectRoot } from './support/tern';
+import path from 'node:path';
 import { TernError } from '../src/errors';
 
 const PIM = 'contacts,calendars,tasks,inboxRules,outOfOffice';
 const EWS_USERS: Record<string, string> = { 'alice@ex.test': 'alice-pw', 'bob@ex.test': 'bob-pw' };
-const TOKENS: Record<string, string> = { 'ann@m365.test': 'tok-ann' };
+const TOKENS: Record<string, string> = { 'ann@m365.test': 'tok-ann', 'pat@m365.test': 'tok-pat' };
+const FIXTURES = path.resolve(projectRoot, '../shared/fixtures/pst');
 
 let graph: FakeGraph;
 let ews: FakeEws;
@@ -227,6 +231,25 @@ describe('Exchange ↔ Microsoft 365 (Graph): contacts, calendars, tasks, rules,
       ]);
       expect(await read('task', 'IPF.Task')).toEqual([expect.objectContaining({ subject: 'Pay the invoices', status: 'Completed', dueDate: '2024-03-29' })]);
     });
+  });
+
+  it('PST → Graph: the contact and the meeting of a real PST arrive (zone kept); a re-import copies nothing; rollback', async () => {
+    const before = graphState('pat@m365.test');
+    const pst = (items: string) => importPstFile(tern.service, { file: path.join(FIXTURES, 'aspose-outlook.pst'), to: graphUrl('pat@m365.test'), items }, tern.actor);
+    const task = await tern.waitFor((await pst('contacts,calendars,tasks')).id);
+    expect(task.error).toBeUndefined();
+    const steps = Object.fromEntries(task.steps.map((s) => [s.kind, s]));
+    expect(steps.contacts).toMatchObject({ status: 'done', total: 1, copied: 1, failed: 0 });
+    expect(steps.calendars).toMatchObject({ status: 'done', total: 1, copied: 1, failed: 0 });
+    const [contact] = (await readGraph('pat@m365.test', 'contact')) as ContactData[];
+    expect(contact.displayName).toBe('Saqib Razzaq');
+    const [event] = (await readGraph('pat@m365.test', 'event')) as EventData[];
+    expect(event).toMatchObject({ subject: 'Weekly meeting', start: '2011-06-22T05:30:00.000Z', startTimeZone: 'West Asia Standard Time' });
+    const again = await tern.waitFor((await pst('contacts,calendars,tasks')).id);
+    for (const s of again.steps) expect(s, s.kind).toMatchObject({ status: 'done', copied: 0, failed: 0, alreadyPresent: s.total });
+    await rollback(tern.service, { taskId: task.id }, tern.actor);
+    expect((await tern.waitFor(task.id, (t) => t.status !== 'rolling_back')).status).toBe('rolled_back');
+    expect(graphState('pat@m365.test')).toEqual(before);
   });
 
   it('contact groups are refused up front, naming why: Graph v1.0 has none', async () => {
