@@ -1,4 +1,5 @@
 import { findIana } from 'windows-iana';
+import { offsetMs } from '../zone-offset';
 
 /**
  * Graph's dateTimeTimeZone ({ dateTime: wall-clock time, timeZone: a Windows or IANA name }) to and
@@ -25,14 +26,6 @@ export function ianaOf(zone: string | undefined): string {
   return 'UTC';
 }
 
-function offsetMs(ms: number, iana: string): number {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone: iana, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
-      .formatToParts(new Date(ms))
-      .map((p) => [p.type, Number(p.value)]),
-  );
-  return Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second) - Math.floor(ms / 1000) * 1000;
-}
 
 /** "YYYY-MM-DDTHH:mm:ss" of an instant in a zone. */
 export function wallOf(ms: number, iana: string): string {
