@@ -31,6 +31,8 @@ export type StoredPimItem = PimItem & { id: string; stamp?: string };
 export interface PimDestination {
   /** The source formats it writes as they are (PimBase.native): nothing of such an item is lost. */
   readonly keepsNative?: ReadonlyArray<'icalendar' | 'vcard'>;
+  /** The fields of a neutral item this destination's format has no place for (named in the report). */
+  cannotHold?(item: PimItem): string[];
   /** The destination's default folder of the kind (its address book, calendar, task list). */
   defaultFolder(kind: PimKind): Promise<DestinationFolder>;
   /** Every folder that holds items of the kind. */
@@ -47,8 +49,6 @@ export interface PimDestination {
    * An item the destination refuses fails with ITEM_REFUSED; one it already holds (same UID) with ITEM_PRESENT.
    */
   create(folder: DestinationFolder, item: PimItem, options: { stamp: string; contactIds?: ReadonlyMap<string, string> }): Promise<string>;
-  /** Fields of the item this destination has no place for (reported with the copy, as `unmapped` is). */
-  cannotHold?(item: PimItem): string[];
   count(folder: DestinationFolder): Promise<number>;
   /**
    * Removes items by id; items already gone are not an error. A destination that can tell an item
