@@ -49,7 +49,12 @@ export async function openGraphPimDestination(account: AccountCredentials, optio
       return out;
     },
     create: async (folder, item, { stamp }) => createItem(http, await placeOf(item.kind, folder), item, stamp),
-    cannotHold: (item: PimItem) => (item.kind === 'task' ? todoCannotHold(item) : []),
+    // Photos and attachments are not written through Graph yet; To Do lacks several task fields.
+    cannotHold: (item: PimItem) => [
+      ...(item.kind === 'task' ? todoCannotHold(item) : []),
+      ...(item.kind === 'contact' && item.photo ? ['photo'] : []),
+      ...(item.attachments?.length ? ['attachments'] : []),
+    ],
     count: async (folder) => {
       const found = await anyPlace(folder);
       return found ? countOf(found.kind, found.place) : 0;
