@@ -210,3 +210,36 @@ describe('people: mentions, time zones, who pressed what, no account URLs', () =
     expect(sent).not.toMatch(/(imaps?|pop3s?|ews):\/\/[^"\s]*@/);
   });
 });
+
+describe('a task paused by the server: when it resumes, in the reader\'s time zone', () => {
+  it('the waiting note on the Slack and Discord cards gives its times as date tokens, never as UTC text', async () => {
+    const slackTask = await chat.createTask(`slack:${SLACK_USER}`);
+    const slackPlace = await chat.slackBot.cards.post(slackTask, SLACK_CHANNEL);
+    const discordTask = await chat.createTask(`discord:${DISCORD_USER}`);
+    const discordPlace = await chat.discordBot.cards.post(discordTask, DISCORD_CHANNEL);
+    const since = Date.now();
+    const next = since + 5 * 60_000;
+    for (const t of [slackTask, discordTask]) {
+      chat.tern.runtime.tasks.transition(t.id, ['queued'], 'running', { startedAt: since });
+      chat.tern.runtime.tasks.update(t.id, { waitingSince: since, waitingFor: 'Source: imap.example.com is throttling <us>.', nextTryAt: next });
+    }
+    chat.slackBot.cards.refresh(slackTask.id);
+    chat.discordBot.cards.refresh(discordTask.id);
+    const unix = (ms: number) => Math.floor(ms / 1000);
+    const card = await until('the waiting Slack card', () => {
+      const m = chat.slack.message(SLACK_CHANNEL, slackPlace.messageId);
+      return m && json(m.blocks).includes('Waiting since') && m;
+    });
+    const note = json(card.blocks);
+    expect(note).toContain(`Source: imap.example.com is throttling &lt;us&gt;. Waiting since <!date^${unix(since)}^{time}|`);
+    expect(note).toContain(`next try at <!date^${unix(next)}^{time}|`);
+    // "UTC" only inside a token's fallback (for clients that cannot show dates), never as the text.
+    expect(note.replace(/<!date\^[^>]+>/g, '')).not.toContain('UTC');
+
+    await until('the waiting Discord card', () => json(chat.discord.messages.get(discordPlace.messageId)?.embeds).includes('Waiting since'));
+    const embed = json(chat.discord.messages.get(discordPlace.messageId)!.embeds);
+    expect(embed).toContain(`Waiting since <t:${unix(since)}:t>; next try at <t:${unix(next)}:t>.`);
+    expect(embed).toContain('throttling \\\\<us>');
+    expect(embed).not.toContain('UTC');
+  });
+});
