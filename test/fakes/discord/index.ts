@@ -88,6 +88,11 @@ export class FakeDiscord {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
+  /** Gateway connections open now (a bot that stopped cleanly has none). */
+  get gatewayConnections(): number {
+    return this.sockets.size;
+  }
+
   /** The next `count` calls whose "METHOD path" matches answer 429 with retry_after seconds. */
   rateLimit(pattern: RegExp, count: number, retryAfter = 0.3): void {
     this.limits.set(pattern.source, { count, retryAfter });
