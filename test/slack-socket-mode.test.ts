@@ -134,7 +134,9 @@ describe('Socket Mode: the whole flow over envelopes, through a forced disconnec
     const second = fake.socketMode.connections[1];
     const gap = second.openedAt - first.recycledAt!;
     console.info(`Socket Mode reconnect gap: ${gap} ms (disconnect sent → new connection open)`);
-    expect(gap).toBeLessThan(1_000);
+    // socket-mode 3.1.0 alone waits 5 s here (clientPingTimeout), past Slack's 3 s window; a
+    // busy machine may take a second or two to reconnect, never that long.
+    expect(gap).toBeLessThan(ACK_WINDOW_MS - 500);
     await until('the status answer', () => fake.responses.some((r) => r.user === USER && json(r.body).includes(taskId)));
     await until('the old connection closed', () => first.closedAt);
     expect(fake.callsTo('apps.connections.open').length).toBe(2);
