@@ -30,6 +30,12 @@ export interface AccountFields {
    * "auto" (DNS), a server name, an https:// or dav:// URL. Its login and password are the side's.
    */
   dav?: string;
+  /** How the account signs in: "password" (default), or OAuth2 at "microsoft", "google" or "other" (issuer and client id below). */
+  signIn?: string;
+  /** "other" sign-in: the authorization server's URL, Tern's client id there, and the scopes (optional). */
+  issuer?: string;
+  clientId?: string;
+  scope?: string;
 }
 
 export interface MigrateFormValues {
@@ -40,6 +46,13 @@ export interface MigrateFormValues {
 }
 
 export const ITEM_CHOICES = ITEM_KINDS.map((kind) => ({ value: kind, label: itemLabel(kind) }));
+
+export const SIGN_IN_CHOICES = [
+  { value: 'password', label: 'Password' },
+  { value: 'microsoft', label: 'Sign in with Microsoft' },
+  { value: 'google', label: 'Sign in with Google' },
+  { value: 'other', label: 'Sign in with another provider' },
+];
 
 export const PASSWORD_HINT = 'This field is not masked (chat apps cannot hide what you type): prefer an app password. It is stored encrypted and deleted when the rollback window closes.';
 
@@ -100,7 +113,8 @@ function parseSide(side: Side, f: AccountFields, errors: Record<string, string>)
   const login = f.login?.trim() ?? '';
   if (!login) errors[`${side}.login`] = `${Side}: enter the e-mail address or login.`;
   else if (/[\x00-\x1f\x7f]/.test(login)) errors[`${side}.login`] = `${Side}: the login contains a line break or another control character; type it on one line.`;
-  if (!f.password) errors[`${side}.password`] = `${Side}: enter the password (an app password if the account has two-factor sign-in).`;
+  const oauth = signInOf(side, f, errors);
+  if (!f.password && (f.signIn ?? 'password') === 'password') errors[`${side}.password`] = `${Side}: enter the password (an app password if the account has two-factor sign-in), or choose a sign-in.`;
   if (!kind) {
     errors[`${side}.type`] = `${Side}: choose a server type (${SERVER_TYPES.map((t) => t.label).join(', ')}).`;
     return undefined;
@@ -108,8 +122,29 @@ function parseSide(side: Side, f: AccountFields, errors: Record<string, string>)
   // Autodetect: the server comes from the address (the service detects it), unless one was typed.
   const auto = (type === 'auto' || kind.detect === 'autodiscover' || kind.detect === 'dav') && !f.host?.trim();
   if (auto && login && !login.includes('@')) errors[`${side}.login`] = `${Side}: autodetection needs the e-mail address (name@domain), or choose the server type and fill in the server.`;
-  const account = kind.form?.server.kind === 'url' ? urlSide(side, kind, kind.form.server, f, login, auto, errors) : hostSide(side, kind, f, login, auto, errors);
-  return account && withDavField(side, account, f.dav, errors);
+  // Signing in with OAuth2: no password (the sign-in gives the tokens); a placeholder passes the password checks below.
+  const fields = oauth ? { ...f, password: '-' } : f;
+  const account = kind.form?.server.kind === 'url' ? urlSide(side, kind, kind.form.server, fields, login, auto, errors) : hostSide(side, kind, fields, login, auto, errors);
+  return account && withDavField(side, oauth ? { ...account, password: '', ...oauth } : account, f.dav, errors);
+}
+
+/** The side's OAuth2 sign-in choice as an account's auth and issuer; undefined for a password (or a bad choice, said in errors). */
+function signInOf(side: Side, f: AccountFields, errors: Record<string, string>): Pick<AccountCredentials, 'auth' | 'oauth'> | undefined {
+  const Side = side === 'source' ? 'Source' : 'Destination';
+  const choice = f.signIn ?? 'password';
+  if (choice === 'password') return undefined;
+  if (choice === 'microsoft' || choice === 'google') return { auth: 'oauth2', oauth: { issuer: choice } };
+  if (choice !== 'other') {
+    errors[`${side}.signIn`] = `${Side}: choose how to sign in (${SIGN_IN_CHOICES.map((c) => c.label).join(', ')}).`;
+    return undefined;
+  }
+  const issuer = f.issuer?.trim() ?? '';
+  const clientId = f.clientId?.trim() ?? '';
+  const scope = f.scope?.trim() || undefined;
+  if (!/^https?:\/\/[^\s/?#]+[^\s]*$/i.test(issuer)) errors[`${side}.issuer`] = `${Side}: enter the sign-in provider's address (https://login.example.com), or choose another sign-in.`;
+  if (!clientId) errors[`${side}.clientId`] = `${Side}: enter the client id Tern is registered with at the sign-in provider.`;
+  if (errors[`${side}.issuer`] || errors[`${side}.clientId`]) return undefined;
+  return { auth: 'oauth2', oauth: { issuer: issuer.replace(/\/$/, ''), clientId, ...(scope ? { scope } : {}) } };
 }
 
 function hostSide(side: Side, kind: ConnectorInfo, f: AccountFields, login: string, auto: boolean, errors: Record<string, string>): AccountCredentials | undefined {

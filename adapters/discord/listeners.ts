@@ -1,5 +1,6 @@
 import { ButtonStyle, MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction, type Interaction, type ModalSubmitInteraction, type RepliableInteraction } from 'discord.js';
-import { FormErrors, parseMigrateForm, submitMigrateForm, type Side } from '../../commands/migrate-form';
+import { FormErrors, parseMigrateForm, type Side } from '../../commands/migrate-form';
+import { signInCodeText, signingInText, startMigrateForm } from '../../commands/form-sign-in';
 import { status } from '../../commands/status';
 import { myTasks } from '../../commands/my-tasks';
 import { cancel } from '../../commands/cancel';
@@ -10,8 +11,9 @@ import { taskListMessage } from './render-list';
 import { importPst, importPstFromUrl } from '../../commands/import-pst';
 import { TernError } from '../../src/errors';
 import type { Actor } from '../../src/service/actor';
+import type { TaskView } from '../../src/task';
 import type { DiscordDeps } from './context';
-import { accountFields, accountModal, button, cardMessage, confirmMessage, id, itemsModal, row } from './render';
+import { accountFields, accountModal, button, cardMessage, confirmMessage, id, itemsModal, row, signInModal } from './render';
 import { downloadAttachment } from './download';
 import { detect, fillFromDetection } from '../../commands/detect';
 import { md } from './markdown';
@@ -103,7 +105,12 @@ async function onFormModal(deps: DiscordDeps, i: ModalSubmitInteraction): Promis
   if (!draft) throw new TernError('INVALID_STATE', 'This form has expired (15 minutes) or is not yours: start again with `/migrate start`.');
   if (step === 'source' || step === 'destination') {
     const fields = accountFields((f) => i.fields.getTextInputValue(f), (f) => [...i.fields.getStringSelectValues(f)]);
-    draft.values[step as Side] = fields;
+    // The sign-in choice and the calendars server are asked elsewhere: kept.
+    draft.values[step as Side] = { ...draft.values[step as Side], ...fields };
+  } else if (step === 'signin-source' || step === 'signin-destination') {
+    const side = step.slice('signin-'.length) as Side;
+    const text = (f: string) => i.fields.getTextInputValue(f)?.trim() || undefined;
+    draft.values[side] = { ...draft.values[side], signIn: i.fields.getStringSelectValues('signIn')[0] ?? 'password', issuer: text('issuer'), clientId: text('clientId'), scope: text('scope') };
   } else if (step === 'items') {
     draft.values.items = [...i.fields.getStringSelectValues('items')];
     draft.values.notify = i.fields.getTextInputValue('notify')?.trim() || undefined;
@@ -136,9 +143,9 @@ async function confirmView(deps: DiscordDeps, formId: string, values: Parameters
   // The form's own checks first (malformed fields, unsupported kinds); logins are checked at Start.
   try {
     if (!pst) parseMigrateForm(values);
-    return confirmMessage(formId, values, {}, detected);
+    return confirmMessage(formId, values, {}, detected, pst);
   } catch (err) {
-    if (err instanceof FormErrors) return confirmMessage(formId, values, err.errors, detected);
+    if (err instanceof FormErrors) return confirmMessage(formId, values, err.errors, detected, pst);
     throw err;
   }
 }
@@ -165,20 +172,38 @@ async function onFormButton(deps: DiscordDeps, i: ButtonInteraction): Promise<vo
   if (action === 'open-source' || action === 'fix-source') return void (await i.showModal(modalOf('source')));
   if (action === 'open-destination' || action === 'fix-destination') return void (await i.showModal(modalOf('destination')));
   if (action === 'open-items' || action === 'fix-items') return void (await i.showModal(itemsModal(formId, v, Boolean(draft.pst))));
+  if (action === 'signin-source' || action === 'signin-destination') return void (await i.showModal(signInModal(formId, action.slice('signin-'.length) as Side, v[action.slice('signin-'.length) as Side])));
   if (action !== 'start') return;
   // Logging in to both servers takes longer than Discord's 3 s: acknowledge first.
   await i.deferUpdate();
   try {
     const actor = actorOf(deps, i);
-    const task = draft.pst ? await startPstImport(deps, draft, actor) : await submitMigrateForm(deps.service, v, actor);
+    // The sign-in link and code: an ephemeral follow-up, seen only by the person signing in.
+    const show = (side: Side, code: Parameters<typeof signInCodeText>[2]) => i.followUp({ content: signInCodeText(side, md(v[side].login ?? ''), code), flags: EPHEMERAL }).then(() => {});
+    const started = draft.pst ? { task: await startPstImport(deps, draft, actor) } : await startMigrateForm(deps.service, v, actor, show);
     deps.drafts.drop(formId);
-    await i.editReply({ content: `✅ Task **\`${task.id}\`** created: ${md(accountLabel(task.sourceEndpoint))} → ${md(accountLabel(task.destinationEndpoint))}. Note the task ID; the status card below follows it.`, components: [] });
-    await deps.cards.post(task, draft.channelId);
+    if ('task' in started) return void (await created(deps, i, started.task, draft.channelId));
+    await i.editReply({ content: `🔑 ${md(signingInText(started.signingIn))}`, components: [] });
+    // The sign-ins take minutes; then the task and its card, or one private sentence saying what failed.
+    void started.finished.then(
+      (task) => created(deps, i, task, draft.channelId),
+      async (err) => {
+        if (!(err instanceof TernError)) deps.log.error({ err }, 'form sign-in failed');
+        const said = err instanceof TernError ? err.userMessage : 'Something went wrong on our side; it has been logged.';
+        await i.followUp({ content: md(said), flags: EPHEMERAL });
+        await i.editReply({ content: `Not started: ${md(said)}`, components: [] });
+      },
+    ).catch((err: Error) => deps.log.warn({ err: err.message }, 'could not tell the outcome of a form sign-in'));
   } catch (err) {
     if (!(err instanceof FormErrors)) throw err;
     for (const side of ['source', 'destination'] as const) if (err.errors[`${side}.password`]) v[side].password = undefined;
-    await i.editReply(confirmMessage(formId, v, err.errors));
+    await i.editReply(confirmMessage(formId, v, err.errors, [], Boolean(draft.pst)));
   }
+}
+
+async function created(deps: DiscordDeps, i: ButtonInteraction, task: TaskView, channelId: string): Promise<void> {
+  await i.editReply({ content: `✅ Task **\`${task.id}\`** created: ${md(accountLabel(task.sourceEndpoint))} → ${md(accountLabel(task.destinationEndpoint))}. Note the task ID; the status card below follows it.`, components: [] });
+  await deps.cards.post(task, channelId);
 }
 
 async function startPstImport(deps: DiscordDeps, draft: NonNullable<ReturnType<DiscordDeps['drafts']['get']>>, actor: Actor) {

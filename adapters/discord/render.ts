@@ -2,7 +2,7 @@ import { ButtonStyle, ComponentType, TextInputStyle, type APIEmbed, type APIActi
 import { waitingNote, type StatusCard } from '../../commands/views';
 import { clip, fitLines } from '../cards/fit';
 import { md, person } from './markdown';
-import { ITEM_CHOICES, PASSWORD_HINT, SERVER_TYPES, type AccountFields, type MigrateFormValues, type Side } from '../../commands/migrate-form';
+import { ITEM_CHOICES, SERVER_TYPES, SIGN_IN_CHOICES, type AccountFields, type MigrateFormValues, type Side } from '../../commands/migrate-form';
 
 /** Custom IDs: "tern:<verb>:<task or form id>[:<step>]", well under Discord's 100 characters. */
 export const id = (...parts: string[]) => ['tern', ...parts].join(':');
@@ -73,7 +73,8 @@ export function accountModal(formId: string, side: Side, f: AccountFields): APIM
       }),
       label('E-mail address or login', undefined, textInput('login', { value: f.login, placeholder: 'alice@example.com' })),
       // Discord cannot mask an input either: say so, and never echo it back.
-      label('Password', PASSWORD_HINT.slice(0, 100), textInput('password')),
+      // Empty when the account signs in with a provider (the confirm step's "sign-in…" buttons).
+      label('Password', 'Not masked: prefer an app password. Empty if you sign in with a provider (next steps).', textInput('password', { required: false })),
       label('Server', 'Empty with Autodetect; for Exchange the EWS URL, or empty for Autodiscover', textInput('host', { value: f.host, required: false, placeholder: 'imap.example.com' })),
       label('Port', 'Empty for the usual port; add "+plain" for STARTTLS, e.g. 143+plain', textInput('port', { value: portText(f), required: false })),
     ],
@@ -94,6 +95,25 @@ export function accountFields(read: (id: string) => string | undefined, readSele
     port: port.replace(/\+plain$/i, '').trim() || undefined,
     tls: !plain,
   };
+}
+
+/** How a side signs in (Discord modals hold five fields, so this is its own small modal, opened from the confirm step). */
+export function signInModal(formId: string, side: Side, f: AccountFields): APIModalInteractionResponseCallbackData {
+  const chosen = f.signIn ?? 'password';
+  return {
+    custom_id: id('form', formId, `signin-${side}`),
+    title: side === 'source' ? 'Source sign-in' : 'Destination sign-in',
+    components: [
+      label('Sign in with', 'With a provider, Tern sends you a link and a code privately', {
+        type: ComponentType.StringSelect,
+        custom_id: 'signIn',
+        options: SIGN_IN_CHOICES.map((c) => ({ label: c.label, value: c.value, default: c.value === chosen })),
+      }),
+      label('Other provider: its address', 'Only for another provider', textInput('issuer', { value: f.issuer, required: false, placeholder: 'https://login.example.com' })),
+      label('Other provider: client id', 'The application registered there for Tern', textInput('clientId', { value: f.clientId, required: false })),
+      label('Other provider: scopes', 'Optional: the mail access scope your servers want', textInput('scope', { value: f.scope, required: false, placeholder: 'openid offline_access mail' })),
+    ],
+  } as unknown as APIModalInteractionResponseCallbackData;
 }
 
 const DAV_HINT = 'Optional: where calendars and contacts are, if not on the mail server (auto, a name or URL)';
@@ -121,10 +141,11 @@ export function itemsModal(formId: string, v: MigrateFormValues, pst = false): A
 export const button = (customId: string, text: string, style: ButtonStyle.Primary | ButtonStyle.Secondary | ButtonStyle.Danger = ButtonStyle.Secondary): APIButtonComponent => ({ type: ComponentType.Button, custom_id: customId, label: text, style });
 export const row = (...buttons: APIButtonComponent[]): APIActionRowComponent<APIButtonComponent> => ({ type: ComponentType.ActionRow, components: buttons });
 
-const sideLine = (f: AccountFields) => `${f.login ?? '?'} — ${f.type === 'auto' || !f.type ? 'Autodetect' : `${f.type.toUpperCase()} ${f.host ?? ''}${f.port ? `:${f.port}` : ''}${f.tls === false ? ' (STARTTLS)' : ''}`}${f.dav ? `; calendars and contacts: ${f.dav}` : ''}`;
+const sideLine = (f: AccountFields) => `${f.login ?? '?'} — ${f.type === 'auto' || !f.type ? 'Autodetect' : `${f.type.toUpperCase()} ${f.host ?? ''}${f.port ? `:${f.port}` : ''}${f.tls === false ? ' (STARTTLS)' : ''}`}${f.dav ? `; calendars and contacts: ${f.dav}` : ''}${signInWords(f)}`;
+const signInWords = (f: AccountFields) => (!f.signIn || f.signIn === 'password' ? '' : `; ${f.signIn === 'other' ? `sign in at ${f.issuer ?? '?'}` : (SIGN_IN_CHOICES.find((c) => c.value === f.signIn)?.label.toLowerCase() ?? f.signIn)}`);
 
 /** The confirm step: everything but the passwords, with Start and Fix buttons. */
-export function confirmMessage(formId: string, v: MigrateFormValues, problems: Record<string, string> = {}, detected: string[] = []): { content: string; components: Array<APIActionRowComponent<APIButtonComponent>> } {
+export function confirmMessage(formId: string, v: MigrateFormValues, problems: Record<string, string> = {}, detected: string[] = [], pst = false): { content: string; components: Array<APIActionRowComponent<APIButtonComponent>> } {
   const lines = [
     `**Source:** ${sideLine(v.source)}`,
     `**Destination:** ${sideLine(v.destination)}`,
@@ -139,5 +160,7 @@ export function confirmMessage(formId: string, v: MigrateFormValues, problems: R
     button(id('form', formId, 'fix-destination'), 'Fix destination'),
     button(id('form', formId, 'fix-items'), 'Fix items'),
   ];
-  return { content, components: [row(...(issues.length ? [] : [button(id('form', formId, 'start'), 'Start', ButtonStyle.Primary)]), ...fixes)] };
+  // A PST import signs in with a password only (its destination must already be signed in for OAuth2).
+  const signIns = pst ? [] : [row(button(id('form', formId, 'signin-source'), 'Source sign-in…'), button(id('form', formId, 'signin-destination'), 'Destination sign-in…'))];
+  return { content, components: [row(...(issues.length ? [] : [button(id('form', formId, 'start'), 'Start', ButtonStyle.Primary)]), ...fixes), ...signIns] };
 }

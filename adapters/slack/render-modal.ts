@@ -1,5 +1,5 @@
 import type { KnownBlock, View, PlainTextOption } from './block-kit';
-import { ITEM_CHOICES, PASSWORD_HINT, SERVER_TYPES, type AccountFields, type MigrateFormValues, type Side } from '../../commands/migrate-form';
+import { ITEM_CHOICES, PASSWORD_HINT, SERVER_TYPES, SIGN_IN_CHOICES, type AccountFields, type MigrateFormValues, type Side } from '../../commands/migrate-form';
 import type { TaskView } from '../../src/task';
 import { esc } from './mrkdwn';
 import { accountLabel } from '../../commands/views';
@@ -73,7 +73,8 @@ function accountBlocks(side: Side, f: AccountFields, errors: Record<string, stri
         ]
       : []),
     ...(said ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: esc(said) }] } as KnownBlock] : []),
-    input(`${side}.password`, 'Password', { hint: PASSWORD_HINT }),
+    ...signInBlocks(id, f),
+    input(`${side}.password`, 'Password', { hint: `${PASSWORD_HINT} Leave it empty when signing in with a provider.`, optional: true }),
     input(id('host'), 'Server', { initial: f.host, optional: true, placeholder: 'imap.example.com', hint: 'Empty with Autodetect (found from the address). Exchange: the EWS URL, or empty for Autodiscover.' }),
     input(id('port'), 'Port', { initial: f.port, optional: true, hint: 'Leave empty for the usual port (993 / 143, 995 / 110).' }),
     input(id('dav'), 'Calendars and contacts server (CalDAV/CardDAV)', { initial: f.dav, optional: true, placeholder: 'auto, dav.example.com or https://dav.example.com/dav/', hint: 'Only when they are not on the mail server (iCloud, Fastmail, Nextcloud…). Same login and password. "auto" finds it from the address.' }),
@@ -86,6 +87,23 @@ function accountBlocks(side: Side, f: AccountFields, errors: Record<string, stri
     },
   ];
   return withErrors(blocks, errors);
+}
+
+/** The sign-in choice: a password, or OAuth2 at Microsoft, Google or another provider (its address and Tern's client id there). */
+function signInBlocks(id: (field: string) => string, f: AccountFields): KnownBlock[] {
+  const chosen = SIGN_IN_CHOICES.find((c) => c.value === (f.signIn ?? 'password')) ?? SIGN_IN_CHOICES[0];
+  return [
+    {
+      type: 'input',
+      block_id: id('signIn'),
+      label: { type: 'plain_text', text: 'Sign in with' },
+      hint: { type: 'plain_text', text: 'With a provider, Tern sends you a link and a code privately; the migration starts once you have signed in.' },
+      element: { type: 'static_select', action_id: 'value', options: SIGN_IN_CHOICES.map((c) => option(c.value, c.label)), initial_option: option(chosen.value, chosen.label) },
+    },
+    input(id('issuer'), 'Other provider: its address', { initial: f.issuer, optional: true, placeholder: 'https://login.example.com' }),
+    input(id('clientId'), 'Other provider: client id', { initial: f.clientId, optional: true, hint: 'The application registered there for Tern.' }),
+    input(id('scope'), 'Other provider: scopes', { initial: f.scope, optional: true, hint: 'Optional; the mail access scope your servers want, e.g. "openid offline_access mail".' }),
+  ];
 }
 
 /** Errors after the slow account check can't use Slack's field errors: a warning under each field. */
@@ -183,6 +201,10 @@ export function formValues(raw: Record<string, Record<string, { value?: string |
       host: text(`${s}.host`),
       port: text(`${s}.port`),
       dav: text(`${s}.dav`),
+      signIn: state[`${s}.signIn`]?.value?.selected_option?.value,
+      issuer: text(`${s}.issuer`),
+      clientId: text(`${s}.clientId`),
+      scope: text(`${s}.scope`),
       tls: flags.has('tls'),
       insecure: flags.has('insecure'),
     };

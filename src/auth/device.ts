@@ -24,7 +24,7 @@ export interface DeviceSignIn {
  * until the person has signed in (or denied it, or the code expired). Every failure is one
  * sentence naming the issuer and what to do.
  */
-export async function deviceSignIn(issuer: ResolvedIssuer, show: (code: DeviceCode) => void | Promise<void>, options: { timeoutMs: number; signal?: AbortSignal }): Promise<DeviceSignIn> {
+export async function deviceSignIn(issuer: ResolvedIssuer, show: (code: DeviceCode) => void | Promise<void>, options: { timeoutMs: number; signal?: AbortSignal; retry?: string }): Promise<DeviceSignIn> {
   const config = await issuerConfig(issuer, options.timeoutMs);
   let handle: oc.DeviceAuthorizationResponse;
   try {
@@ -37,7 +37,7 @@ export async function deviceSignIn(issuer: ResolvedIssuer, show: (code: DeviceCo
   try {
     tokens = await oc.pollDeviceAuthorizationGrant(config, handle, undefined, { signal: options.signal });
   } catch (err) {
-    throw pollFailed(issuer, err);
+    throw pollFailed(issuer, err, options.retry ?? 'tern login');
   }
   if (!tokens.refresh_token) {
     throw new TernError('SIGN_IN_FAILED', `${issuer.label} signed you in but gave no refresh token, so Tern could not keep the sign-in: ask for offline_access in ?scope= (or allow refresh tokens for client ${issuer.clientId}).`);
@@ -55,12 +55,13 @@ function startRefused(issuer: ResolvedIssuer, err: unknown): TernError {
   return new TernError('SIGN_IN_FAILED', `${issuer.label} refused to start a sign-in: ${reason(err)}.`);
 }
 
-function pollFailed(issuer: ResolvedIssuer, err: unknown): TernError {
+/** `retry`: what the person runs to try again ("tern login" on a terminal, "/migrate" in chat). */
+function pollFailed(issuer: ResolvedIssuer, err: unknown, retry: string): TernError {
   const code = oauthErrorCode(err);
-  if (code === 'access_denied' || code === 'authorization_declined') return new TernError('SIGN_IN_FAILED', `The sign-in at ${issuer.label} was denied: nothing was started. Run tern login again and approve it.`);
+  if (code === 'access_denied' || code === 'authorization_declined') return new TernError('SIGN_IN_FAILED', `The sign-in at ${issuer.label} was denied: nothing was started. Run ${retry} again and approve it.`);
   // openid-client stops polling itself when the code's lifetime is over (a TimeoutError), before the issuer says expired_token.
   const timedOut = [err, (err as { cause?: unknown })?.cause].some((e) => (e as Error)?.name === 'TimeoutError');
-  if (code === 'expired_token' || code === 'code_expired' || timedOut) return new TernError('SIGN_IN_FAILED', `The sign-in code expired before the sign-in at ${issuer.label} was completed: run tern login again and enter the new code in time.`);
+  if (code === 'expired_token' || code === 'code_expired' || timedOut) return new TernError('SIGN_IN_FAILED', `The sign-in code expired before the sign-in at ${issuer.label} was completed: run ${retry} again and enter the new code in time.`);
   if ((err as Error)?.name === 'AbortError') return new TernError('INTERRUPTED', `The sign-in at ${issuer.label} was interrupted.`);
   return new TernError('SIGN_IN_FAILED', `The sign-in at ${issuer.label} failed: ${reason(err)}.`);
 }

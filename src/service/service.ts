@@ -365,15 +365,15 @@ export class TernService {
    * Signs an OAuth2 account in with the device authorization grant: `show` tells the person where
    * to go and the code; once they approve, the fresh token is tried on the mail server (a token
    * without mail access is said now, not at the first task) and the sign-in is stored, its refresh
-   * token sealed. Tasks paused for this sign-in go on.
+   * token sealed. Tasks paused for this sign-in go on. `retry`: what a refused sign-in tells the person to run again.
    */
-  async signIn(account: AccountCredentials, side: Side | 'account', show: (code: DeviceCode) => void | Promise<void>, actor: Actor, signal?: AbortSignal): Promise<{ issuer: string }> {
+  async signIn(account: AccountCredentials, side: Side | 'account', show: (code: DeviceCode) => void | Promise<void>, actor: Actor, signal?: AbortSignal, retry?: string): Promise<{ issuer: string }> {
     if (account.auth !== 'oauth2') {
       throw new TernError('BAD_ACCOUNT_URL', `${formatAccount(account)} logs in with a password, not OAuth2: add ?auth=oauth2 to sign in.`, { field: side });
     }
     const issuer = resolveIssuer(account, this.rt.config.oauth, side);
     const { deviceSignIn } = await import('../auth/device');
-    const signedIn = await deviceSignIn(issuer, show, { timeoutMs: this.rt.config.connectTimeoutMs, signal });
+    const signedIn = await deviceSignIn(issuer, show, { timeoutMs: this.rt.config.connectTimeoutMs, signal, retry });
     const fresh = { ...account, password: signedIn.accessToken, tokens: undefined };
     await checkAccount(fresh, side, this.rt.config.connectTimeoutMs);
     this.rt.signIns.put(signInKey(account), { refreshToken: signedIn.refreshToken, scope: signedIn.scope });

@@ -1,5 +1,7 @@
 import type { App, ViewSubmitAction } from '@slack/bolt';
-import { FormErrors, parseMigrateForm, submitMigrateForm } from '../../../commands/migrate-form';
+import { FormErrors, parseMigrateForm } from '../../../commands/migrate-form';
+import { signInCodeText, signingInText, startMigrateForm } from '../../../commands/form-sign-in';
+import { sayPrivately } from '../say-privately';
 import { importPst } from '../../../commands/import-pst';
 import { TernError } from '../../../src/errors';
 import { checkingModal, createdModal, fieldOfBlock, formValues, importModal, messageModal, migrateModal, withoutPasswords, IMPORT_CALLBACK, MIGRATE_CALLBACK, type ModalMetadata } from '../render-modal';
@@ -26,13 +28,21 @@ export function registerViews(app: App, deps: SlackDeps): void {
     }
     await ack({ response_action: 'update', view: checkingModal() });
     let next;
+    let finished: Promise<TaskView> | undefined;
+    const user = body.user.id;
     try {
-      const task = await submitMigrateForm(deps.service, values, actorOf(deps, body.user.id));
-      next = await postCard(deps, task, meta.channel);
+      const started = await startMigrateForm(deps.service, values, actorOf(deps, user), (side, code) => sayPrivately(client, meta.channel, user, signInCodeText(side, values[side].login, code)));
+      if ('task' in started) next = await postCard(deps, started.task, meta.channel);
+      else {
+        next = messageModal('Sign in first', `:key: ${esc(signingInText(started.signingIn))}`);
+        finished = started.finished;
+      }
     } catch (err) {
       next = failureView(deps, err, () => migrateModal(meta, withoutPasswords(values), (err as FormErrors).errors));
     }
     await client.views.update({ view_id: view.id, view: next });
+    // The sign-ins take minutes: their outcome is told when they end (the modal may be closed by then).
+    if (finished) void afterSignIn(deps, client, finished, { viewId: view.id, channel: meta.channel, user });
   });
 
   app.view<ViewSubmitAction>(IMPORT_CALLBACK, async ({ ack, body, view, client }) => {
@@ -67,6 +77,20 @@ async function postCard(deps: SlackDeps, task: TaskView, channel: string) {
   } catch (err) {
     deps.log.warn({ task: task.id, err: (err as Error).message }, 'could not post the status card');
     return createdModal(task, `The status card could not be posted in <#${channel}>. \`/migrate status ${task.id}\` shows the task, and \`/migrate cancel ${task.id}\` cancels it.`);
+  }
+}
+
+/** The card once the sign-ins are done; otherwise the one sentence saying which side failed and what to do, privately. */
+async function afterSignIn(deps: SlackDeps, client: App['client'], finished: Promise<TaskView>, where: { viewId: string; channel: string; user: string }) {
+  const update = (view: ReturnType<typeof messageModal>) => client.views.update({ view_id: where.viewId, view }).catch(() => {}); // closed by now: fine
+  try {
+    const task = await finished;
+    await update(await postCard(deps, task, where.channel));
+  } catch (err) {
+    if (!(err instanceof TernError)) deps.log.error({ err }, 'form sign-in failed');
+    const said = err instanceof TernError ? err.userMessage : 'Something went wrong on our side; it has been logged.';
+    await sayPrivately(client, where.channel, where.user, said).catch((e: Error) => deps.log.warn({ err: e.message }, 'could not say a sign-in failed'));
+    await update(messageModal('Not started', `:warning: ${esc(said)}`));
   }
 }
 

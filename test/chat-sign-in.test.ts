@@ -1,0 +1,196 @@
+// OAuth2 sign-in from the chat forms: "Sign in with another provider" in the Slack modal and in
+// Discord's form, a real authorization server (oidc-provider) approving or denying the device code
+// by a scripted browser, and Dovecot checking each token by introspection (its oauth2 passdb).
+// The link and code arrive privately; the task starts once the sign-in is done; a denied code is
+// one private sentence naming the side, and nothing is queued.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDovecot, type DovecotServer } from './support/dovecot';
+import { DEVICE_CLIENT, startAuthServer, type AuthServer } from './support/oidc';
+import { startRedis, type TestRedis } from './support/redis';
+import { makeMessage, seedMessage, snapshotMailbox } from './support/mailbox';
+import { account, startTern, type TestTern } from './support/tern';
+import { CHANNEL as SLACK_CHANNEL, checked, everythingSent, select, startSlackHarness, text, type FakeView, type SlackHarness, type StateValue } from './support/slack-harness';
+import { ADMIN_ROLE, APP_ID, buttonInteraction, modalInteraction, nextId, CHANNEL as DISCORD_CHANNEL, slashInteraction, startFakeDiscord, type DiscordCall, type FakeDiscord } from './fakes/discord';
+import { loadConfig } from '../src/config';
+import { createLogger } from '../src/log';
+import { createDiscordBot, type DiscordBot } from '../adapters/discord/app';
+
+const SCOPE = 'openid offline_access mail';
+const REQUESTER = 'U0SIGNER';
+const DISCORD_USER = '910000000000000011';
+
+let auth: AuthServer;
+let dovecot: DovecotServer;
+let redis: TestRedis;
+
+beforeAll(async () => {
+  auth = await startAuthServer();
+  [dovecot, redis] = await Promise.all([startDovecot('slash', { oauth2: { introspectionUrl: auth.introspectionUrl } }), startRedis()]);
+  for (let i = 0; i < 3; i++) await seedMessage(account(dovecot, 'alice'), 'INBOX', makeMessage({ subject: `alice ${i}`, body: `b${i}` }));
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all([dovecot?.stop(), redis?.stop()]);
+  await auth?.stop();
+});
+
+const codeIn = (s: string) => /enter the code (\S+?)[ .(]/.exec(s)?.[1];
+const taskIdIn = (s: string) => /T-[0-9A-HJKMNP-TV-Z]{8}/.exec(s)?.[0];
+const ADMIN = { id: 'test:admin', label: 'admin', admin: true };
+const tasksIn = (t: TestTern) => t.service.list(ADMIN, { all: true }).length;
+const inbox = async (user: string) => (await snapshotMailbox(account(dovecot, user))).folders.find((f) => f.path === 'INBOX')?.messages.length ?? 0;
+
+describe('Slack: sign in with another provider from the modal', () => {
+  let slack: SlackHarness;
+  beforeAll(async () => {
+    slack = await startSlackHarness(redis.url);
+  }, 60_000);
+  afterAll(async () => slack?.close());
+
+  const openForm = async (): Promise<FakeView> => {
+    const before = slack.fake.callsTo('views.open').length;
+    await slack.slash(REQUESTER, '');
+    const call = await slack.fake.waitFor('views.open', () => slack.fake.callsTo('views.open').length > before);
+    return { ...(call.body.view as FakeView), id: call.response.view.id };
+  };
+  const values = (sourceUser: string, destinationUser: string): Record<string, StateValue> => ({
+    'source.type': select('imap'),
+    'source.login': text(sourceUser),
+    'source.signIn': select('other'),
+    'source.issuer': text(auth.issuer),
+    'source.clientId': text(DEVICE_CLIENT),
+    'source.scope': text(SCOPE),
+    'source.password': text(null),
+    'source.host': text('127.0.0.1'),
+    'source.port': text(String(dovecot.imapPort)),
+    'source.options': checked(),
+    'destination.type': select('imap'),
+    'destination.login': text(destinationUser),
+    'destination.signIn': select('password'),
+    'destination.password': text(`${destinationUser}pass`),
+    'destination.host': text('127.0.0.1'),
+    'destination.port': text(String(dovecot.imapPort)),
+    'destination.options': checked(),
+    items: checked('emails'),
+    notify: text(null),
+  });
+  const ephemerals = () => slack.fake.callsTo('chat.postEphemeral').filter((c) => c.body.user === REQUESTER).map((c) => String(c.body.text));
+
+  it('the modal offers the sign-in choices next to the password', async () => {
+    const view = await openForm();
+    const signIn = view.blocks!.find((b) => b.block_id === 'source.signIn')!;
+    for (const label of ['Password', 'Sign in with Microsoft', 'Sign in with Google', 'Sign in with another provider']) expect(JSON.stringify(signIn)).toContain(label);
+    expect(view.blocks!.map((b) => b.block_id)).toEqual(expect.arrayContaining(['source.issuer', 'source.clientId', 'destination.signIn']));
+  });
+
+  it('sends the code privately, starts the task once it is approved, and the task completes', async () => {
+    const view = await openForm();
+    const res = await slack.submit(view, REQUESTER, values('alice', 'bob'));
+    expect(res.status).toBe(200);
+    const codeCall = await slack.fake.waitFor('chat.postEphemeral', (c) => c.body.user === REQUESTER && !!codeIn(String(c.body.text)), 20_000);
+    const said = String(codeCall.body.text);
+    expect(codeCall.body.channel).toBe(SLACK_CHANNEL);
+    expect(said).toContain(`To sign in the source account alice, open ${auth.issuer}/device and enter the code`);
+    // Meanwhile the modal says what it waits for; no task yet.
+    const waiting = await slack.fake.waitFor('views.update', (c) => c.body.view_id === view.id && JSON.stringify(c.body.view).includes('Waiting for you to sign in the source account'));
+    expect(waiting).toBeDefined();
+    await auth.approve(codeIn(said)!, 'alice');
+    const done = await slack.fake.waitFor('views.update', (c) => c.body.view_id === view.id && !!taskIdIn(JSON.stringify(c.body.view)), 30_000);
+    const taskId = taskIdIn(JSON.stringify(done.body.view))!;
+    expect(slack.fake.callsTo('chat.postMessage').some((c) => c.body.channel === SLACK_CHANNEL && JSON.stringify(c.body.blocks ?? '').includes(taskId))).toBe(true);
+    const task = await slack.tern.waitFor(taskId);
+    expect(task).toMatchObject({ status: 'completed', steps: [{ copied: 3 }] });
+    expect(await inbox('bob')).toBeGreaterThanOrEqual(3);
+    expect(everythingSent(slack.fake)).not.toContain('bobpass');
+    expect(everythingSent(slack.fake)).not.toMatch(/access_token|refresh_token/);
+  }, 90_000);
+
+  it('a denied code: one private sentence naming the side and what to do, nothing queued', async () => {
+    const before = tasksIn(slack.tern);
+    const view = await openForm();
+    await slack.submit(view, REQUESTER, values('bob', 'carol'));
+    const codeCall = await slack.fake.waitFor('chat.postEphemeral', (c) => c.body.user === REQUESTER && String(c.body.text).includes('source account bob') && !!codeIn(String(c.body.text)), 20_000);
+    await auth.deny(codeIn(String(codeCall.body.text))!);
+    const sentence = `Source account bob: the sign-in at 127.0.0.1:${new URL(auth.issuer).port} was denied: nothing was started. Run /migrate again and approve it.`;
+    await slack.fake.waitFor('chat.postEphemeral', (c) => c.body.user === REQUESTER && String(c.body.text) === sentence, 30_000);
+    expect(ephemerals().filter((t) => t === sentence)).toHaveLength(1);
+    expect(tasksIn(slack.tern)).toBe(before);
+  }, 90_000);
+});
+
+describe('Discord: sign in with another provider from the form', () => {
+  let fake: FakeDiscord;
+  let tern: TestTern;
+  let bot: DiscordBot;
+  beforeAll(async () => {
+    fake = await startFakeDiscord();
+    tern = await startTern(redis.url, { DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: APP_ID, DISCORD_API_URL: fake.api, DISCORD_ADMIN_ROLES: ADMIN_ROLE });
+    const config = loadConfig(tern.env);
+    bot = createDiscordBot({ ...config, discord: config.discord! }, tern.service, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', { pretty: false }), { editIntervalMs: 150 });
+    await bot.start();
+    await tern.startWorker();
+  }, 60_000);
+  afterAll(async () => {
+    await bot?.stop();
+    await tern?.close();
+    await fake?.close();
+  });
+
+  const interact = async (interaction: any): Promise<DiscordCall> => {
+    fake.dispatchInteraction(interaction);
+    return fake.waitFor(`the answer to ${interaction.data.custom_id ?? interaction.data.name}`, () => fake.callsTo('POST', new RegExp(`^/interactions/${interaction.id}/`))[0]);
+  };
+  const messageOf = (call: DiscordCall): any => ({ ...fake.payload({ id: nextId(), channel_id: DISCORD_CHANNEL, content: call.body.data?.content ?? '', embeds: [], components: call.body.data?.components ?? [], edits: 0 }), flags: 64 });
+  const customIds = (components: any[]): string[] => components.flatMap((r) => (r.components ?? []).map((c: any) => c.custom_id));
+  const followUps = () => fake.callsTo('POST', /^\/webhooks\/\d+\/[^/]+$/).map((c) => ({ content: String(c.body.content ?? ''), flags: c.body.flags }));
+  const originals = () => fake.callsTo('PATCH', /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/).map((c) => String(c.body.content ?? ''));
+
+  /** /migrate start → source (no password) → destination → items → source sign-in → Start. */
+  async function startWithSignIn(sourceUser: string, destinationUser: string): Promise<void> {
+    const opened = await interact(slashInteraction(DISCORD_USER, 'start'));
+    const formId = opened.body.data.custom_id.split(':')[2];
+    const account = (login: string, password: string) => ({ type: ['imap'], login, password, host: '127.0.0.1', port: `${dovecot.imapPort}+plain` });
+    const afterSource = await interact(modalInteraction(DISCORD_USER, opened.body.data.custom_id, account(sourceUser, '')));
+    const openDest = await interact(buttonInteraction(DISCORD_USER, customIds(afterSource.body.data.components)[0], messageOf(afterSource)));
+    const afterDest = await interact(modalInteraction(DISCORD_USER, openDest.body.data.custom_id, account(destinationUser, `${destinationUser}pass`), [], messageOf(afterSource)));
+    const openItems = await interact(buttonInteraction(DISCORD_USER, customIds(afterDest.body.data.components)[0], messageOf(afterDest)));
+    const confirm = await interact(modalInteraction(DISCORD_USER, openItems.body.data.custom_id, { items: ['emails'], notify: '' }, [], messageOf(afterDest)));
+    // Without a password or a sign-in, the source cannot start yet.
+    expect(confirm.body.data.content).toContain('Source: enter the password');
+    expect(customIds(confirm.body.data.components)).toContain(`tern:form:${formId}:signin-source`);
+    const openSignIn = await interact(buttonInteraction(DISCORD_USER, `tern:form:${formId}:signin-source`, messageOf(confirm)));
+    expect(openSignIn.body).toMatchObject({ type: 9, data: { custom_id: `tern:form:${formId}:signin-source` } });
+    expect(JSON.stringify(openSignIn.body.data)).toContain('Sign in with another provider');
+    const ready = await interact(modalInteraction(DISCORD_USER, `tern:form:${formId}:signin-source`, { signIn: ['other'], issuer: auth.issuer, clientId: DEVICE_CLIENT, scope: SCOPE }, [], messageOf(confirm)));
+    expect(ready.body.data.content).toContain('Ready to start');
+    expect(ready.body.data.content).toContain(`sign in at ${auth.issuer}`);
+    const ack = await interact(buttonInteraction(DISCORD_USER, `tern:form:${formId}:start`, messageOf(ready)));
+    expect(ack.body.type).toBe(6);
+  }
+
+  it('sends the code in an ephemeral follow-up, starts the task once it is approved, and the task completes', async () => {
+    await startWithSignIn('alice', 'carol');
+    const codeMsg = await fake.waitFor('the sign-in code', () => followUps().find((f) => codeIn(f.content)), 20_000);
+    expect(codeMsg.flags).toBe(64);
+    expect(codeMsg.content).toContain('To sign in the source account alice, open');
+    await fake.waitFor('the waiting line', () => originals().find((c) => c.includes('Waiting for you to sign in the source account')));
+    await auth.approve(codeIn(codeMsg.content)!, 'alice');
+    const created = await fake.waitFor('the created task', () => originals().find((c) => taskIdIn(c)), 30_000);
+    const task = await tern.waitFor(taskIdIn(created)!);
+    expect(task).toMatchObject({ status: 'completed', steps: [{ copied: 3 }] });
+    expect(await inbox('carol')).toBeGreaterThanOrEqual(3);
+    expect(fake.callsTo('POST', new RegExp(`^/channels/${DISCORD_CHANNEL}/messages$`)).some((c) => JSON.stringify(c.body.embeds ?? '').includes(task.id))).toBe(true);
+    expect(JSON.stringify(fake.calls.map((c) => c.body))).not.toMatch(/carolpass|access_token|refresh_token/);
+  }, 90_000);
+
+  it('a denied code: one ephemeral sentence naming the side, nothing queued', async () => {
+    const before = tasksIn(tern);
+    await startWithSignIn('bob', 'alice');
+    const codeMsg = await fake.waitFor('the sign-in code', () => followUps().find((f) => f.content.includes('source account bob') && codeIn(f.content)), 20_000);
+    await auth.deny(codeIn(codeMsg.content)!);
+    const denied = await fake.waitFor('the denied sentence', () => followUps().find((f) => f.content.includes('was denied')), 30_000);
+    expect(denied.flags).toBe(64);
+    expect(denied.content).toMatch(/^Source account bob: the sign-in at 127\.0\.0\.1:\d+ was denied: nothing was started\. Run \/migrate again and approve it\.$/);
+    expect(tasksIn(tern)).toBe(before);
+  }, 90_000);
+});
