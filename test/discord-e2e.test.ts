@@ -146,7 +146,7 @@ describe('/migrate start: modals → wrong password (Fix) → task → embed, th
     expect(customIds(confirm.body.data.components)).toContain(`tern:form:${formId}:start`);
     const result = await start(REQUESTER, formId, confirm);
     expect(result.body.content).toContain(`127.0.0.1:${slash.imapPort} refused the login for alice`);
-    expect(customIds(result.body.components)).toEqual([`tern:form:${formId}:fix-source`, `tern:form:${formId}:fix-destination`, `tern:form:${formId}:fix-items`]);
+    expect(customIds(result.body.components)).toEqual([`tern:form:${formId}:fix-source`, `tern:form:${formId}:fix-destination`, `tern:form:${formId}:fix-items`, `tern:form:${formId}:signin-source`, `tern:form:${formId}:signin-destination`]);
     expect(json(fake.calls)).not.toContain(WRONG);
 
     // Fix reopens the source modal pre-filled, the password excepted.

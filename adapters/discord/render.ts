@@ -74,7 +74,7 @@ export function accountModal(formId: string, side: Side, f: AccountFields): APIM
       label('E-mail address or login', undefined, textInput('login', { value: f.login, placeholder: 'alice@example.com' })),
       // Discord cannot mask an input either: say so, and never echo it back.
       // Empty when the account signs in with a provider (the confirm step's "sign-in…" buttons).
-      label('Password', 'Not masked: prefer an app password. Empty if you sign in with a provider (next steps).', textInput('password', { required: false })),
+      label('Password', 'Chat cannot hide it: not masked, prefer an app password. Empty to sign in with a provider.', textInput('password', { required: false })),
       label('Server', 'Empty with Autodetect; for Exchange the EWS URL, or empty for Autodiscover', textInput('host', { value: f.host, required: false, placeholder: 'imap.example.com' })),
       label('Port', 'Empty for the usual port; add "+plain" for STARTTLS, e.g. 143+plain', textInput('port', { value: portText(f), required: false })),
     ],
