@@ -116,6 +116,21 @@ describe('Slack: sign in with another provider from the modal', () => {
     expect(ephemerals().filter((t) => t === sentence)).toHaveLength(1);
     expect(tasksIn(slack.tern)).toBe(before);
   }, 90_000);
+
+  it('a code that expires before anyone signs in: one private sentence saying to start again in time, nothing queued', async () => {
+    // An issuer whose device codes live 2 s: the first poll finds the code expired.
+    const quick = await startAuthServer({ deviceCodeTtl: 2 });
+    try {
+      const before = tasksIn(slack.tern);
+      const view = await openForm();
+      await slack.submit(view, REQUESTER, { ...values('bob', 'carol'), 'source.issuer': text(quick.issuer) });
+      const sentence = `Source account bob: the sign-in code expired before the sign-in at 127.0.0.1:${new URL(quick.issuer).port} was completed: run /migrate again and enter the new code in time.`;
+      await slack.fake.waitFor('chat.postEphemeral', (c) => c.body.user === REQUESTER && String(c.body.text) === sentence, 30_000);
+      expect(tasksIn(slack.tern)).toBe(before);
+    } finally {
+      await quick.stop();
+    }
+  }, 60_000);
 });
 
 describe('Discord: sign in with another provider from the form', () => {
