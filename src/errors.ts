@@ -8,6 +8,8 @@ export type ErrorCode =
   | 'BAD_ACCOUNT_URL'
   | 'BAD_PASSWORD_FILE'
   | 'BAD_ITEMS'
+  /** A migration option (date range, folders, size cap) that cannot be used as given. */
+  | 'BAD_OPTION'
   | 'UNSUPPORTED_ITEMS'
   | 'AUTH_FAILED'
   | 'UNREACHABLE'

@@ -1,5 +1,6 @@
 import type { AccountEndpoint } from './ports/account';
 import type { ItemKind } from './items';
+import type { MigrationOptions } from './options';
 
 /** The task lifecycle of DESIGN.md. */
 /** `completed_with_errors`: every step ran to its end, but some items failed (each folder says which and why). */
@@ -64,6 +65,8 @@ export interface TaskView {
   destinationEndpoint: AccountEndpoint;
   items: ItemKind[];
   notify?: string;
+  /** What of the mailbox it moves: date range, folders, size cap, order. */
+  options?: MigrationOptions;
   steps: StepView[];
   folders: FolderReport[];
   error?: string;

@@ -115,6 +115,7 @@ async function runSteps(deps: EngineDeps, taskId: string, row: NonNullable<Retur
       connectionsPerAccount: deps.connectionsPerAccount,
       open: { timeoutMs: deps.connectTimeoutMs, pipelining: deps.imapPipelining },
       log,
+      options: row.options ? JSON.parse(row.options) : undefined,
     };
     let cancelled = false;
     for (const step of tasks.steps(taskId)) {

@@ -10,6 +10,7 @@ import type { DeviceCode } from '../auth/device';
 import { domainOf } from '../auth/domain';
 import type { OAuthApp } from '../store/oauth-apps';
 import type { ItemKind } from '../items';
+import type { MigrationOptions } from '../options';
 import { checkItemsSupported, loadConnector } from '../connectors/registry';
 import { newTaskId, normalizeTaskId } from '../ids';
 import { TernError } from '../errors';
@@ -31,6 +32,7 @@ export interface CreateTaskInput {
   destination: AccountCredentials;
   items: ItemKind[];
   notify?: string;
+  options?: MigrationOptions;
 }
 
 /** Who runs tasks in this process, for their leases. */
@@ -72,7 +74,7 @@ export class TernService {
     this.requireSignIn(input.destination, 'destination');
     await checkAccounts(this.withTokens(input.source), this.withTokens(input.destination), this.rt.config.connectTimeoutMs);
     const id = newTaskId();
-    this.rt.tasks.create({ id, requester: actor.id, source: endpointOf(input.source), destination: endpointOf(input.destination), items: input.items, notify: input.notify });
+    this.rt.tasks.create({ id, requester: actor.id, source: endpointOf(input.source), destination: endpointOf(input.destination), items: input.items, notify: input.notify, options: input.options });
     this.rt.vault.put(id, 'source', input.source.password);
     this.rt.vault.put(id, 'destination', input.destination.password);
     // A CalDAV/CardDAV account next to a side's mail account has its own secret.

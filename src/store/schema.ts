@@ -15,6 +15,8 @@ export const tasks = sqliteTable(
     destination: text('destination').notNull(),
     items: text('items').notNull(),
     notify: text('notify'),
+    /** MigrationOptions as JSON (date range, folders, size cap, order), or null for none. */
+    options: text('options'),
     cancelRequestedAt: integer('cancel_requested_at'),
     cancelledBy: text('cancelled_by'),
     error: text('error'),

@@ -2,6 +2,7 @@ import { and, asc, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { AccountEndpoint } from '../ports/account';
 import { formatAccount, mailboxOf } from '../accounts';
 import type { ItemKind } from '../items';
+import type { MigrationOptions } from '../options';
 import type { FolderReport, StepCounters, StepStatus, StepView, TaskStatus, TaskView } from '../task';
 import { isEnded } from '../task';
 import type { Db } from './db';
@@ -19,6 +20,7 @@ export interface NewTask {
   destination: AccountEndpoint;
   items: ItemKind[];
   notify?: string;
+  options?: MigrationOptions;
 }
 
 /** Tasks, their steps and per-folder reports, and the audit log. */
@@ -37,6 +39,7 @@ export class TaskStore {
           destination: JSON.stringify(t.destination),
           items: JSON.stringify(t.items),
           notify: t.notify ?? null,
+          options: t.options ? JSON.stringify(t.options) : null,
           createdAt: now,
           updatedAt: now,
         })
@@ -273,6 +276,7 @@ export class TaskStore {
       destinationEndpoint: destination,
       items: JSON.parse(row.items) as ItemKind[],
       notify: row.notify ?? undefined,
+      options: row.options ? (JSON.parse(row.options) as MigrationOptions) : undefined,
       steps: this.steps(row.id),
       folders: this.folderReports(row.id),
       error: row.error ?? undefined,

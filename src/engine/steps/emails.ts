@@ -9,6 +9,8 @@ import { WorkQueue } from '../email/work-queue';
 import { scanFolderJob } from '../email/scan-folder';
 import { copyChunk } from '../email/copy-chunk';
 import { looksUnchanged, saveSyncState } from '../email/sync-state';
+import { selectFolders } from '../email/selection';
+import { selectsMessages } from '../../options';
 
 const SCAN_ATTEMPTS = 3;
 /**
@@ -25,14 +27,17 @@ const LANE_WINDOW_BYTES = 2 * 1024 * 1024;
  * shared among idle lanes, and each lane reads its next batch while earlier ones are being written.
  * Cancel lets folders already started finish and marks the others cancelled.
  */
-export async function runEmailStep(ctx: StepContext): Promise<StepResult> {
+export async function runEmailStep(step: StepContext): Promise<StepResult> {
+  // A folder's re-run state records every message on both sides: with messages left out by the
+  // task's options it would not hold, so such a task compares each folder in full.
+  const ctx: StepContext = selectsMessages(step.options) ? { ...step, syncStates: undefined } : step;
   const lanes: Lane[] = [await openLane(ctx)];
   // Lanes beyond the first, being opened; closed in `finally` whatever happens.
   let more: Promise<Lane[]> | undefined;
   try {
     const planner = lanes[0];
     const [sourceTree, destinationTree] = await Promise.all([planner.source.folders(), planner.destination.folders()]);
-    const plans = planFolders(sourceTree, destinationTree).filter((p) => p.copyMessages);
+    const plans = selectFolders(ctx.options, sourceTree, planFolders(sourceTree, destinationTree)).filter((p) => p.copyMessages);
     // Folders are made through one session, once each, and journaled as soon as they exist.
     const ensured = new Map<string, Promise<{ folder: DestinationFolder; note?: string }>>();
     const ensure = (path: string) => {
