@@ -1,4 +1,5 @@
 import { TernError } from './errors';
+import { sizeText } from './size-text';
 
 /**
  * What of the mailbox a migration moves, beyond the item kinds: a date range, folders to take or
@@ -89,12 +90,11 @@ export function selectsMessages(o: MigrationOptions | undefined): boolean {
 /** The options in words, for cards, the CLI and the plan: "since 2024-01-01 · folders: Archive · newest first". */
 export function describeOptions(o: MigrationOptions | undefined): string[] {
   if (!o) return [];
-  const mb = (n: number) => (n >= 1024 ** 2 ? `${+(n / 1024 ** 2).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`);
   return [
     o.since && o.before ? `received ${o.since} to before ${o.before}` : o.since ? `received since ${o.since}` : o.before ? `received before ${o.before}` : undefined,
     o.folders && `only folders: ${o.folders.join(', ')}`,
     o.excludeFolders && `not folders: ${o.excludeFolders.join(', ')}`,
-    o.maxMessageBytes && `messages up to ${mb(o.maxMessageBytes)}`,
+    o.maxMessageBytes && `messages up to ${sizeText(o.maxMessageBytes)}`,
     o.newestFirst && 'newest first',
   ].filter((s): s is string => !!s);
 }

@@ -4,6 +4,7 @@ import { TernError } from '../../src/errors';
 import { processIo, type CliIo } from './io';
 import { reportError } from './report-error';
 import type { CliSession } from './session';
+import { migrateRequestOf, withMigrateOptions, type MigrateFlags } from './migrate-request';
 
 // Each action imports what it needs when it runs, so that `tern --help`, `status` or `list` never
 // load the chat SDKs, the worker or the connectors (DESIGN: each command loads only what it needs).
@@ -19,45 +20,33 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   const program = new Command('tern').description('Tern moves whole mailboxes between accounts.').showHelpAfterError(false);
   program.configureOutput({ writeOut: io.stdout, writeErr: (str) => io.stderr(str.startsWith('error:') ? `tern: ${str}` : str) });
 
-  program
-    .command('migrate')
-    .description('check both accounts, create a migration task and follow it to its end')
-    .requiredOption('--from <url>', `source account: ${accountUrlForms('source')} (README: Account URLs)`)
-    .requiredOption('--to <url>', `destination account: ${accountUrlForms('destination')}`)
-    .option('--from-password-file <file>', 'read the source password from this file (first line) instead of the URL')
-    .option('--to-password-file <file>', 'read the destination password from this file (first line) instead of the URL')
-    .option('--from-dav <url>', "source's CalDAV/CardDAV account for contacts, groups, calendars and tasks (dav://user@host/path); its password defaults to the source's")
-    .option('--to-dav <url>', "destination's CalDAV/CardDAV account, the same way")
-    .option('--items <list>', `what to move, comma-separated (${ITEM_NAMES})`, 'emails')
-    .option('--notify <email>', 'e-mail address to notify when the task ends')
+  /** Prints a plan (text, or JSON on stdout); exit code 0. Nothing is created or written. */
+  const printPlan = async (s: CliSession, o: MigrateFlags) => {
+    const [{ plan }, { planText }] = await Promise.all([import('../../commands/plan'), import('../../commands/plan-view')]);
+    const { request, warn } = await migrateRequestOf(s, o);
+    const found = await plan(s.service, request, s.actor, warn);
+    out(o.json ? JSON.stringify(found) : planText(found));
+    return 0;
+  };
+
+  withMigrateOptions(program.command('migrate').description('check both accounts, create a migration task and follow it to its end'))
+    .option('--dry-run', 'only show the plan (as tern plan does): nothing is created or written')
     .option('--detach', 'return once the task is queued')
-    .option('--json', 'print the final task as JSON on stdout')
+    .option('--json', 'print the final task (with --dry-run: the plan) as JSON on stdout')
     .action(
-      act(async (o) => {
-        const [{ migrate }, { followCreated }, { envSecretFor, passwordFor, warnPasswordInUrl }] = await Promise.all([import('../../commands/migrate'), import('./follow'), import('./passwords')]);
-        return session(async (s) => {
-          const { passwords: env, accessTokens: tokens } = s.config;
-          const fromPassword = await passwordFor(io, 'source', o.from, { file: o.fromPasswordFile, env: envSecretFor(o.from, env.from, tokens.from) });
-          const toPassword = await passwordFor(io, 'destination', o.to, { file: o.toPasswordFile, env: envSecretFor(o.to, env.to, tokens.to) });
-          const warn = () => {
-            warnPasswordInUrl(io, 'source', o.from);
-            warnPasswordInUrl(io, 'destination', o.to);
-            if (o.fromDav) warnPasswordInUrl(io, 'source', o.fromDav);
-            if (o.toDav) warnPasswordInUrl(io, 'destination', o.toDav);
-          };
-          const { signInFirst } = await import('./sign-in');
-          await signInFirst(io, s, o.from, 'source', tokens.from);
-          await signInFirst(io, s, o.to, 'destination', tokens.to);
-          const task = await migrate(
-            s.service,
-            { from: o.from, to: o.to, items: o.items, notify: o.notify, fromPassword, toPassword, fromAccessToken: tokens.from, toAccessToken: tokens.to, fromDav: o.fromDav, toDav: o.toDav },
-            s.actor,
-            warn,
-          );
-          return followCreated(s, task, o);
-        });
-      }),
+      act(async (o) =>
+        session(async (s) => {
+          if (o.dryRun) return printPlan(s, o);
+          const [{ migrate }, { followCreated }] = await Promise.all([import('../../commands/migrate'), import('./follow')]);
+          const { request, warn } = await migrateRequestOf(s, o);
+          return followCreated(s, await migrate(s.service, request, s.actor, warn), o);
+        }),
+      ),
     );
+
+  withMigrateOptions(program.command('plan').description('log in to both accounts and show what a migration would do (counts, sizes, quota, ETA); nothing is written'))
+    .option('--json', 'print the plan as JSON on stdout')
+    .action(act(async (o) => session((s) => printPlan(s, o))));
 
   program
     .command('import-pst <file>')

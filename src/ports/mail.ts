@@ -154,8 +154,8 @@ export interface MailDestination {
   ensureFolder(path: string, created: (folder: DestinationFolder) => void): Promise<{ folder: DestinationFolder; note?: string }>;
   /** The folder at that path, if there is one; never creates. */
   findFolder(path: string): Promise<DestinationFolder | undefined>;
-  /** What the folder holds: every message with its dedupe key. */
-  scan(folder: DestinationFolder): Promise<FolderContents>;
+  /** What the folder holds: every message with its dedupe key. `readOnly`: for a plan, touching nothing (IMAP EXAMINE). */
+  scan(folder: DestinationFolder, options?: { readOnly?: boolean }): Promise<FolderContents>;
   /** A write lane on its own connection. */
   openLane(): Promise<WriteLane>;
   /** Ids of the messages with this key at or above `watermark`: how a write answered without an id is found. */
@@ -176,6 +176,8 @@ export interface MailDestination {
   removeFolderIfEmpty(folder: DestinationFolder): Promise<FolderRemoval>;
   /** The mailbox's storage quota, when the server tells (IMAP QUOTA). */
   quota?(): Promise<{ usedBytes: number; limitBytes: number } | undefined>;
+  /** The largest message the server takes (IMAP APPENDLIMIT), when it says; undefined: unknown. */
+  messageSizeLimit?(): Promise<number | undefined>;
   close(): Promise<void>;
 }
 

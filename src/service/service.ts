@@ -11,6 +11,7 @@ import { domainOf } from '../auth/domain';
 import type { OAuthApp } from '../store/oauth-apps';
 import type { ItemKind } from '../items';
 import type { MigrationOptions } from '../options';
+import type { PlanView } from '../plan';
 import { checkItemsSupported, loadConnector } from '../connectors/registry';
 import { newTaskId, normalizeTaskId } from '../ids';
 import { TernError } from '../errors';
@@ -54,7 +55,44 @@ export class TernService {
     refuseSameMailbox(request.source, request.destination);
     // The queue first: a task is never stored without one to run it.
     const queue = await this.rt.queue();
-    // Accounts given as "auto" get their detected server first; the task shows what was chosen.
+    const { input, detected } = await this.resolveAccounts(request);
+    checkItemsSupported(input.items, input.source.protocol, input.destination.protocol, { source: input.source.pim?.protocol, destination: input.destination.pim?.protocol });
+    this.requireSignIn(input.source, 'source');
+    this.requireSignIn(input.destination, 'destination');
+    await checkAccounts(this.withTokens(input.source), this.withTokens(input.destination), this.rt.config.connectTimeoutMs);
+    const id = newTaskId();
+    this.rt.tasks.create({ id, requester: actor.id, source: endpointOf(input.source), destination: endpointOf(input.destination), items: input.items, notify: input.notify, options: input.options });
+    this.rt.vault.put(id, 'source', input.source.password);
+    this.rt.vault.put(id, 'destination', input.destination.password);
+    // A CalDAV/CardDAV account next to a side's mail account has its own secret.
+    if (input.source.pim) this.rt.vault.put(id, 'source-pim', input.source.pim.password);
+    if (input.destination.pim) this.rt.vault.put(id, 'destination-pim', input.destination.pim.password);
+    this.rt.tasks.audit(id, actor.id, 'task.create', input.items.join(','));
+    for (const d of detected) if (d) this.rt.tasks.audit(id, actor.id, 'account.detected', d);
+    await queue.enqueueMigration(id);
+    return this.rt.tasks.get(id)!;
+  }
+
+  /**
+   * What the migration would do, without creating a task or writing anything at the destination:
+   * both logins are checked, both sides read (see engine/plan). Needs no queue.
+   */
+  async plan(request: CreateTaskInput, actor: Actor): Promise<PlanView> {
+    this.checkNotify(request.notify);
+    refuseSameMailbox(request.source, request.destination);
+    const { input } = await this.resolveAccounts(request);
+    this.requireSignIn(input.source, 'source');
+    this.requireSignIn(input.destination, 'destination');
+    const [source, destination] = [this.withTokens(input.source), this.withTokens(input.destination)];
+    await checkAccounts(source, destination, this.rt.config.connectTimeoutMs);
+    const { planWithConnectors } = await import('./plan');
+    const plan = await planWithConnectors(this.rt.config, { source, destination, items: input.items, options: input.options });
+    this.rt.tasks.audit(null, actor.id, 'task.plan', `${plan.source} → ${plan.destination}: ${input.items.join(',')}`);
+    return plan;
+  }
+
+  /** Accounts given as "auto" get their detected server (the task shows what was chosen); never the source itself as destination. */
+  private async resolveAccounts(request: CreateTaskInput): Promise<{ input: CreateTaskInput; detected: Array<string | undefined> }> {
     const { resolveAuto } = await import('./resolve-auto');
     const [source, destination, sourcePim, destinationPim] = await Promise.all([
       resolveAuto(request.source, 'source', this.rt.network),
@@ -69,21 +107,7 @@ export class TernService {
       destination: { ...destination.account, ...(destinationPim ? { pim: destinationPim.account } : {}) },
     };
     refuseSameMailbox(input.source, input.destination);
-    checkItemsSupported(input.items, input.source.protocol, input.destination.protocol, { source: input.source.pim?.protocol, destination: input.destination.pim?.protocol });
-    this.requireSignIn(input.source, 'source');
-    this.requireSignIn(input.destination, 'destination');
-    await checkAccounts(this.withTokens(input.source), this.withTokens(input.destination), this.rt.config.connectTimeoutMs);
-    const id = newTaskId();
-    this.rt.tasks.create({ id, requester: actor.id, source: endpointOf(input.source), destination: endpointOf(input.destination), items: input.items, notify: input.notify, options: input.options });
-    this.rt.vault.put(id, 'source', input.source.password);
-    this.rt.vault.put(id, 'destination', input.destination.password);
-    // A CalDAV/CardDAV account next to a side's mail account has its own secret.
-    if (input.source.pim) this.rt.vault.put(id, 'source-pim', input.source.pim.password);
-    if (input.destination.pim) this.rt.vault.put(id, 'destination-pim', input.destination.pim.password);
-    this.rt.tasks.audit(id, actor.id, 'task.create', input.items.join(','));
-    for (const d of [source.detected, destination.detected, sourcePim?.detected, destinationPim?.detected]) if (d) this.rt.tasks.audit(id, actor.id, 'account.detected', d);
-    await queue.enqueueMigration(id);
-    return this.rt.tasks.get(id)!;
+    return { input, detected: [source.detected, destination.detected, sourcePim?.detected, destinationPim?.detected] };
   }
 
   /** Server settings for an address (presets, autoconfig, SRV, Exchange Autodiscover, probed guesses). */

@@ -195,13 +195,17 @@ interface Started { imapPort: number; pop3Port: number; master: Master }
  * A storage quota per user (Dovecot's quota plugin, with IMAP QUOTA): a full mailbox refuses
  * APPENDs with [OVERQUOTA], as a real provider's does.
  */
-function withQuota(conf: string, kb: number): string {
+function withQuota(conf: string, kb: number, maxMailKb?: number): string {
   const plugins = conf.replace(/^(instance_name = .*)$/m, '$1\nmail_plugins = $mail_plugins quota').replace('mail_plugins = $mail_plugins imap_zlib', 'mail_plugins = $mail_plugins imap_zlib imap_quota');
   if (plugins === conf || !plugins.includes('imap_quota')) throw new Error('dovecot.conf: could not add the quota plugin');
-  return `${plugins.trimEnd()}\nplugin {\n  quota = maildir:User quota\n  quota_rule = *:storage=${kb}k\n}\n`;
+  // quota_max_mail_size refuses larger messages; Dovecot 2.3 does not advertise it, so the
+  // capability says it too (RFC 7889 APPENDLIMIT), as providers that have a limit do.
+  const maxMail = maxMailKb === undefined ? '' : `  quota_max_mail_size = ${maxMailKb}k\n`;
+  const advertised = maxMailKb === undefined ? '' : `imap_capability = +APPENDLIMIT=${maxMailKb * 1024}\n`;
+  return `${plugins.trimEnd()}\n${advertised}plugin {\n  quota = maildir:User quota\n  quota_rule = *:storage=${kb}k\n${maxMail}}\n`;
 }
 
-interface StartOptions { users?: string; quotaKb?: number; oauth2?: DovecotOauth2 }
+interface StartOptions { users?: string; quotaKb?: number; /** With quotaKb: the largest message taken (APPENDLIMIT). */ maxMailKb?: number; oauth2?: DovecotOauth2 }
 
 async function tryStart(dir: string, flavour: DovecotFlavour, users: string, opts: StartOptions): Promise<Started | 'port-taken'> {
   const [imapPort, pop3Port] = await freePortPair();
@@ -217,7 +221,7 @@ async function tryStart(dir: string, flavour: DovecotFlavour, users: string, opt
   await master.exited;
   let conf = withoutAuthDelay(await fs.readFile(confPath, 'utf8'));
   if (flavour === 'dot-inbox-prefix') conf = patchDotInboxPrefix(conf);
-  if (opts.quotaKb !== undefined) conf = withQuota(conf, opts.quotaKb);
+  if (opts.quotaKb !== undefined) conf = withQuota(conf, opts.quotaKb, opts.maxMailKb);
   if (opts.oauth2) conf = await withOauth2(conf, dir, opts.oauth2);
   await fs.writeFile(confPath, conf);
   master = spawnMaster(dir, 'dovecot', ['-F', '-c', confPath], {});

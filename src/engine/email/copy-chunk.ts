@@ -1,3 +1,4 @@
+import { sizeText } from '../../size-text';
 import type { StepCounters } from '../../task';
 import type { StepContext } from '../context';
 import { MAILBOX_FULL_CODES } from '../../ports/mail';
@@ -79,7 +80,7 @@ export async function copyChunk(ctx: StepContext, lane: Lane, chunk: CopyChunk, 
   }
 }
 
-const size = (n: number) => (n < 1024 ** 2 ? `${Math.round(n / 1024)} KB` : n < 1024 ** 3 ? `${(n / 1024 ** 2).toFixed(1)} MB` : `${(n / 1024 ** 3).toFixed(1)} GB`);
+const size = sizeText;
 
 /** "the destination mailbox is full (1.9 of 2.0 MB)", with the quota when the server tells it. */
 async function mailboxFull(lane: Lane): Promise<TernError> {
