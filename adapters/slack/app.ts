@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { PendingPlans } from '../pending-plans';
+import { registerPlan } from './listeners/plan';
 import { App, LogLevel, webApi, type Logger as BoltLogger } from '@slack/bolt';
 import type { Config, SlackConfig } from '../../src/config';
 import type { Logger } from '../../src/log';
@@ -67,6 +69,7 @@ export function createSlackBot(
     uploadsDir: path.join(config.dataDir, 'uploads'),
     maxUploadBytes: config.maxUploadBytes,
     log,
+    plans: new PendingPlans(),
   };
   let ownTeam: string | undefined;
   registerWorkspaceGuard(app, deps, () => ownTeam);
@@ -74,6 +77,7 @@ export function createSlackBot(
   registerCommands(app, deps);
   registerActions(app, deps);
   registerViews(app, deps);
+  registerPlan(app, deps);
   app.error(async (err) => log.error({ err }, 'slack listener failed'));
   return {
     app,
