@@ -24,10 +24,10 @@ export function registerPlan(app: App, deps: SlackDeps): void {
       parseMigrateForm(values);
     } catch (err) {
       if (!(err instanceof FormErrors)) throw err;
-      await client.views.update({ view_id: view.id, hash: view.hash, view: form(err.errors) });
+      await client.views.update({ view_id: view.id, view: form(err.errors) });
       return;
     }
-    await client.views.update({ view_id: view.id, hash: view.hash, view: checkingModal() });
+    await client.views.update({ view_id: view.id, view: checkingModal() });
     let next;
     try {
       const found = await planMigrateForm(deps.service, values, actorOf(deps, body.user.id));
