@@ -11,6 +11,7 @@ export function taskJson(t: TaskView) {
     source: t.source,
     destination: t.destination,
     items: t.items,
+    ...(t.options ? { options: t.options } : {}),
     steps: t.steps.map((s) => ({ kind: s.kind, status: s.status, total: s.total, copied: s.copied, alreadyPresent: s.alreadyPresent, failed: s.failed, bytes: s.bytes })),
     folders: t.folders,
     error: t.error ?? null,
