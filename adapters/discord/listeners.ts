@@ -1,5 +1,7 @@
 import { ButtonStyle, MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction, type Interaction, type ModalSubmitInteraction, type RepliableInteraction } from 'discord.js';
-import { FormErrors, parseMigrateForm, submitMigrateForm, type Side } from '../../commands/migrate-form';
+import { FormErrors, parseMigrateForm, planMigrateForm, submitMigrateForm, type Side } from '../../commands/migrate-form';
+import { planCard } from '../../commands/plan-view';
+import { optionsModal, planMessage } from './render-plan';
 import { status } from '../../commands/status';
 import { myTasks } from '../../commands/my-tasks';
 import { cancel } from '../../commands/cancel';
@@ -107,6 +109,9 @@ async function onFormModal(deps: DiscordDeps, i: ModalSubmitInteraction): Promis
   } else if (step === 'items') {
     draft.values.items = [...i.fields.getStringSelectValues('items')];
     draft.values.notify = i.fields.getTextInputValue('notify')?.trim() || undefined;
+  } else if (step === 'options') {
+    const text = (f: string) => i.fields.getTextInputValue(f)?.trim() || undefined;
+    draft.values.options = { ...draft.values.options, since: text('since'), before: text('before'), folders: text('folders'), excludeFolders: text('excludeFolders'), maxSize: text('maxSize') };
   }
   draft.done.add(step);
   // Next: the destination, then the items, then (and after any fix) the confirm view.
@@ -162,6 +167,27 @@ async function onFormButton(deps: DiscordDeps, i: ButtonInteraction): Promise<vo
   if (action === 'open-source' || action === 'fix-source') return void (await i.showModal(modalOf('source')));
   if (action === 'open-destination' || action === 'fix-destination') return void (await i.showModal(modalOf('destination')));
   if (action === 'open-items' || action === 'fix-items') return void (await i.showModal(itemsModal(formId, v)));
+  if (action === 'open-options') return void (await i.showModal(optionsModal(formId, v)));
+  if (action === 'newest') {
+    v.options = { ...v.options, newestFirst: !v.options?.newestFirst };
+    return void (await i.update(await confirmView(deps, formId, v, Boolean(draft.pst))));
+  }
+  if (action === 'cancel') {
+    deps.drafts.drop(formId);
+    return void (await i.update({ content: 'Cancelled: nothing was started.', components: [] }));
+  }
+  if (action === 'check') {
+    // Reading both mailboxes takes longer than Discord's 3 s: acknowledge first.
+    await i.deferUpdate();
+    try {
+      await i.editReply(planMessage(formId, planCard(await planMigrateForm(deps.service, v, actorOf(deps, i)))));
+    } catch (err) {
+      if (!(err instanceof FormErrors)) throw err;
+      for (const side of ['source', 'destination'] as const) if (err.errors[`${side}.password`]) v[side].password = undefined;
+      await i.editReply(confirmMessage(formId, v, err.errors));
+    }
+    return;
+  }
   if (action !== 'start') return;
   // Logging in to both servers takes longer than Discord's 3 s: acknowledge first.
   await i.deferUpdate();

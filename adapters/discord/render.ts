@@ -2,6 +2,16 @@ import { ButtonStyle, ComponentType, TextInputStyle, type APIEmbed, type APIActi
 import type { StatusCard } from '../../commands/views';
 import { clip, fitLines } from '../cards/fit';
 import { md, person } from './markdown';
+import { describeOptions, parseOptions } from '../../src/options';
+
+/** The form's options in words, or none while they do not parse (the problems list says why). */
+const safeOptions = (v: MigrateFormValues) => {
+  try {
+    return parseOptions(v.options);
+  } catch {
+    return undefined;
+  }
+};
 import { ITEM_CHOICES, PASSWORD_HINT, SERVER_TYPES, type AccountFields, type MigrateFormValues, type Side } from '../../commands/migrate-form';
 
 /** Custom IDs: "tern:<verb>:<task or form id>[:<step>]", well under Discord's 100 characters. */
@@ -47,8 +57,8 @@ export function cardMessage(card: StatusCard): { embeds: APIEmbed[]; components:
 }
 
 
-const label = (text: string, description: string | undefined, component: object) => ({ type: ComponentType.Label, label: text, ...(description ? { description } : {}), component });
-const textInput = (customId: string, opts: { value?: string; required?: boolean; placeholder?: string; long?: boolean } = {}) => ({
+export const label = (text: string, description: string | undefined, component: object) => ({ type: ComponentType.Label, label: text, ...(description ? { description } : {}), component });
+export const textInput = (customId: string, opts: { value?: string; required?: boolean; placeholder?: string; long?: boolean } = {}) => ({
   type: ComponentType.TextInput,
   custom_id: customId,
   style: opts.long ? TextInputStyle.Paragraph : TextInputStyle.Short,
@@ -116,6 +126,12 @@ export const row = (...buttons: APIButtonComponent[]): APIActionRowComponent<API
 
 const sideLine = (f: AccountFields) => `${f.login ?? '?'} — ${f.type === 'auto' || !f.type ? 'Autodetect' : `${f.type.toUpperCase()} ${f.host ?? ''}${f.port ? `:${f.port}` : ''}${f.tls === false ? ' (STARTTLS)' : ''}`}`;
 
+/** The confirm step's second row: the options, newest first, and the plan before starting. */
+function planRow(formId: string, v: MigrateFormValues): APIActionRowComponent<APIButtonComponent> {
+  const newest = v.options?.newestFirst;
+  return row(button(id('form', formId, 'open-options'), 'Options…'), button(id('form', formId, 'newest'), newest ? 'Newest first: on' : 'Newest first: off'), button(id('form', formId, 'check'), 'Check first'));
+}
+
 /** The confirm step: everything but the passwords, with Start and Fix buttons. */
 export function confirmMessage(formId: string, v: MigrateFormValues, problems: Record<string, string> = {}, detected: string[] = []): { content: string; components: Array<APIActionRowComponent<APIButtonComponent>> } {
   const lines = [
@@ -132,5 +148,7 @@ export function confirmMessage(formId: string, v: MigrateFormValues, problems: R
     button(id('form', formId, 'fix-destination'), 'Fix destination'),
     button(id('form', formId, 'fix-items'), 'Fix items'),
   ];
-  return { content, components: [row(...(issues.length ? [] : [button(id('form', formId, 'start'), 'Start', ButtonStyle.Primary)]), ...fixes)] };
+  const options = describeOptions(safeOptions(v));
+  const shown = options.length ? `${content}\n**Options:** ${options.join(' · ')}` : content;
+  return { content: shown, components: [row(...(issues.length ? [] : [button(id('form', formId, 'start'), 'Start', ButtonStyle.Primary)]), ...fixes), ...(issues.length ? [] : [planRow(formId, v)])] };
 }
