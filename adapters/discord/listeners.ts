@@ -109,6 +109,9 @@ async function onFormModal(deps: DiscordDeps, i: ModalSubmitInteraction): Promis
   } else if (step === 'items') {
     draft.values.items = [...i.fields.getStringSelectValues('items')];
     draft.values.notify = i.fields.getTextInputValue('notify')?.trim() || undefined;
+    const dav = (side: Side) => (i.fields.fields.has(`${side}-dav`) ? i.fields.getTextInputValue(`${side}-dav`)?.trim() || undefined : undefined);
+    draft.values.source.dav = dav('source');
+    draft.values.destination.dav = dav('destination');
   } else if (step === 'options') {
     const text = (f: string) => i.fields.getTextInputValue(f)?.trim() || undefined;
     draft.values.options = { ...draft.values.options, since: text('since'), before: text('before'), folders: text('folders'), excludeFolders: text('excludeFolders'), maxSize: text('maxSize') };
@@ -166,7 +169,7 @@ async function onFormButton(deps: DiscordDeps, i: ButtonInteraction): Promise<vo
   const modalOf = (side: Side) => accountModal(formId, side, { ...v[side], password: undefined });
   if (action === 'open-source' || action === 'fix-source') return void (await i.showModal(modalOf('source')));
   if (action === 'open-destination' || action === 'fix-destination') return void (await i.showModal(modalOf('destination')));
-  if (action === 'open-items' || action === 'fix-items') return void (await i.showModal(itemsModal(formId, v)));
+  if (action === 'open-items' || action === 'fix-items') return void (await i.showModal(itemsModal(formId, v, Boolean(draft.pst))));
   if (action === 'open-options') return void (await i.showModal(optionsModal(formId, v)));
   if (action === 'newest') {
     v.options = { ...v.options, newestFirst: !v.options?.newestFirst };
