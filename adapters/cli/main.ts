@@ -4,7 +4,7 @@ import { TernError } from '../../src/errors';
 import { processIo, type CliIo } from './io';
 import { reportError } from './report-error';
 import type { CliSession } from './session';
-import { migrateRequestOf, withMigrateOptions, type MigrateFlags } from './migrate-request';
+import { migrateRequestOf, optionsOf, withMigrateOptions, withSelectionOptions, type MigrateFlags } from './migrate-request';
 
 // Each action imports what it needs when it runs, so that `tern --help`, `status` or `list` never
 // load the chat SDKs, the worker or the connectors (DESIGN: each command loads only what it needs).
@@ -48,13 +48,13 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--json', 'print the plan as JSON on stdout')
     .action(act(async (o) => session((s) => printPlan(s, o))));
 
-  program
+  withSelectionOptions(program
     .command('import-pst <file>')
     .description('import a .pst file (mail, and for Exchange contacts, groups, calendar, tasks) into a mailbox and follow it')
     .requiredOption('--to <url>', `destination account: ${accountUrlForms('destination')}`)
     .option('--to-password-file <file>', 'read the destination password from this file (first line) instead of the URL')
     .option('--items <list>', `what to import, comma-separated (${ITEM_NAMES})`, 'emails')
-    .option('--notify <email>', 'e-mail address to notify when the task ends')
+    .option('--notify <email>', 'e-mail address to notify when the task ends'))
     .option('--detach', 'return once the task is queued')
     .option('--json', 'print the final task as JSON on stdout')
     .action(
@@ -62,7 +62,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
         const [{ importPstFile }, { followCreated }, { envSecretFor, passwordFor, warnPasswordInUrl }] = await Promise.all([import('../../commands/import-pst'), import('./follow'), import('./passwords')]);
         return session(async (s) => {
           const toPassword = await passwordFor(io, 'destination', o.to, { file: o.toPasswordFile, env: envSecretFor(o.to, s.config.passwords.to, s.config.accessTokens.to) });
-          const task = await importPstFile(s.service, { file, to: o.to, items: o.items, notify: o.notify, toPassword, toAccessToken: s.config.accessTokens.to }, s.actor, () => warnPasswordInUrl(io, 'destination', o.to));
+          const task = await importPstFile(s.service, { file, to: o.to, items: o.items, notify: o.notify, toPassword, toAccessToken: s.config.accessTokens.to, options: optionsOf(o) }, s.actor, () => warnPasswordInUrl(io, 'destination', o.to));
           return followCreated(s, task, o);
         });
       }),

@@ -222,7 +222,7 @@ export class TernService {
    * destination login. `file` is read in place until the rollback window closes; a stored upload
    * (under TERN_DATA_DIR/uploads) is deleted then, or at once when the import is refused.
    */
-  async importPst(req: { file: string; fileName: string; destination: AccountCredentials; items: ItemKind[]; notify?: string }, actor: Actor): Promise<TaskView> {
+  async importPst(req: { file: string; fileName: string; destination: AccountCredentials; items: ItemKind[]; notify?: string; options?: MigrationOptions }, actor: Actor): Promise<TaskView> {
     // The queue first: a task is never stored without one to run it.
     const queue = await this.rt.queue();
     try {
@@ -238,7 +238,7 @@ export class TernService {
     }
     const id = newTaskId();
     const source = { protocol: 'pst' as const, host: 'file', port: 0, secure: false, insecure: false, user: req.fileName, file: path.resolve(req.file) };
-    this.rt.tasks.create({ id, requester: actor.id, source, destination: endpointOf(req.destination), items: req.items, notify: req.notify });
+    this.rt.tasks.create({ id, requester: actor.id, source, destination: endpointOf(req.destination), items: req.items, notify: req.notify, options: req.options });
     // A PST has no password; the engine reads both sides' secrets the same way.
     this.rt.vault.put(id, 'source', '');
     this.rt.vault.put(id, 'destination', req.destination.password);
