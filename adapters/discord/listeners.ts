@@ -141,7 +141,8 @@ async function confirmView(deps: DiscordDeps, formId: string, values: Parameters
   // The form's own checks first (malformed fields, unsupported kinds); logins are checked at Start.
   try {
     if (!pst) parseMigrateForm(values);
-    return confirmMessage(formId, values, {}, detected);
+    // A PST import has no source account to plan against: no Options or Check first there.
+    return confirmMessage(formId, values, {}, detected, !pst);
   } catch (err) {
     if (err instanceof FormErrors) return confirmMessage(formId, values, err.errors, detected);
     throw err;

@@ -137,8 +137,8 @@ function planRow(formId: string, v: MigrateFormValues): APIActionRowComponent<AP
   return row(button(id('form', formId, 'open-options'), 'Options…'), button(id('form', formId, 'newest'), newest ? 'Newest first: on' : 'Newest first: off'), button(id('form', formId, 'check'), 'Check first'));
 }
 
-/** The confirm step: everything but the passwords, with Start and Fix buttons. */
-export function confirmMessage(formId: string, v: MigrateFormValues, problems: Record<string, string> = {}, detected: string[] = []): { content: string; components: Array<APIActionRowComponent<APIButtonComponent>> } {
+/** The confirm step: everything but the passwords, with Start and Fix buttons (and, for a migration, Options and Check first). */
+export function confirmMessage(formId: string, v: MigrateFormValues, problems: Record<string, string> = {}, detected: string[] = [], offerPlan = true): { content: string; components: Array<APIActionRowComponent<APIButtonComponent>> } {
   const lines = [
     `**Source:** ${sideLine(v.source)}`,
     `**Destination:** ${sideLine(v.destination)}`,
@@ -155,5 +155,5 @@ export function confirmMessage(formId: string, v: MigrateFormValues, problems: R
   ];
   const options = describeOptions(safeOptions(v));
   const shown = options.length ? `${content}\n**Options:** ${options.join(' · ')}` : content;
-  return { content: shown, components: [row(...(issues.length ? [] : [button(id('form', formId, 'start'), 'Start', ButtonStyle.Primary)]), ...fixes), ...(issues.length ? [] : [planRow(formId, v)])] };
+  return { content: shown, components: [row(...(issues.length ? [] : [button(id('form', formId, 'start'), 'Start', ButtonStyle.Primary)]), ...fixes), ...(issues.length || !offerPlan ? [] : [planRow(formId, v)])] };
 }
