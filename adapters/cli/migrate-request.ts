@@ -6,7 +6,7 @@ import type { OptionsInput } from '../../src/options';
 
 /** The options `migrate` and `plan` share: both accounts, what to move, and which part of the mailbox. */
 export function withMigrateOptions(command: Command): Command {
-  return command
+  command
     .requiredOption('--from <url>', `source account: ${accountUrlForms('source')} (README: Account URLs)`)
     .requiredOption('--to <url>', `destination account: ${accountUrlForms('destination')}`)
     .option('--from-password-file <file>', 'read the source password from this file (first line) instead of the URL')
