@@ -41,6 +41,8 @@ const options = {
   baseline: process.env.BENCH_BASELINE || undefined,
   /** Runs Tern as compiled JavaScript (what users run), not through tsx; BENCH_COMPILED=0 for tsx. */
   compiled: process.env.BENCH_COMPILED !== '0',
+  /** Node flags of the measured Tern process: by default those the Docker image sets (NODE_OPTIONS). */
+  nodeFlags: (process.env.BENCH_NODE_FLAGS ?? '--max-semi-space-size=2').split(' ').filter(Boolean),
 };
 if (options.huge.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('BENCH_HUGE_MB must be a list of whole numbers of MB, e.g. "22,100"');
 if (options.connections.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('BENCH_CONNECTIONS must be a list of whole numbers ≥ 1, e.g. "1,4"');
@@ -63,7 +65,7 @@ async function runTern(spec: TernRunSpec, checkout?: string): Promise<TernRunRes
   const child = fork(script, [], {
     cwd: root,
     // Compiled: plain Node, without the tsx loader this process was started with.
-    execArgv: [...(options.compiled ? [] : process.execArgv), '--expose-gc', ...profile],
+    execArgv: [...(options.compiled ? [] : process.execArgv), ...options.nodeFlags, '--expose-gc', ...profile],
     env: { ...process.env, BENCH_RUN: JSON.stringify(spec) },
   });
   return new Promise((resolve, reject) => {
