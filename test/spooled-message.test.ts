@@ -1,5 +1,5 @@
-// A large message spooled to a temporary file: the same bytes back, private, removed when done or
-// when spooling fails (the IMAP source spools messages over SPOOL_BYTES; see append-pipe tests for the streaming side).
+// A large message spooled to a temporary file: the same bytes back, from a private file unlinked
+// at once (nothing left on disk, even by a killed worker) (the IMAP source spools messages over SPOOL_BYTES; see append-pipe tests for the streaming side).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,6 +21,17 @@ afterEach(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
+/** This process's open files: [fd, what it points at]. */
+function openFds(): Array<[string, string]> {
+  return fs.readdirSync('/proc/self/fd').flatMap((fd): Array<[string, string]> => {
+    try {
+      return [[fd, fs.readlinkSync(`/proc/self/fd/${fd}`, { encoding: 'utf8' })]];
+    } catch {
+      return []; // the listing's own descriptor, closed since
+    }
+  });
+}
+
 async function* piecesOf(bytes: Buffer, size: number) {
   for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
 }
@@ -28,11 +39,19 @@ async function* piecesOf(bytes: Buffer, size: number) {
 describe('spooled message', () => {
   it('gives back every byte, streamed in small pieces or read whole, from a file only its owner can read', async () => {
     const bytes = Buffer.from(Array.from({ length: 3 * 1024 * 1024 + 17 }, (_, i) => (i * 31) % 256));
-    const spooled = await spoolMessage(piecesOf(bytes, 1024 * 1024));
+    let seen: fs.Stats | undefined;
+    async function* watched() {
+      yield* piecesOf(bytes.subarray(0, 1024 * 1024), 1024 * 1024);
+      // While spooling: the file was created private, and is already unlinked (a killed worker leaves nothing).
+      const fd = openFds().find(([, target]) => target.startsWith(path.join(dir, 'tern-message-')));
+      expect(fd?.[1], 'an open spool file').toMatch(/ \(deleted\)$/);
+      seen = fs.statSync(`/proc/self/fd/${fd![0]}`);
+      yield* piecesOf(bytes.subarray(1024 * 1024), 1024 * 1024);
+    }
+    const spooled = await spoolMessage(watched());
     expect(spooled.length).toBe(bytes.length);
-    const files = fs.readdirSync(dir);
-    expect(files).toHaveLength(1);
-    expect(fs.statSync(path.join(dir, files[0])).mode & 0o777).toBe(0o600);
+    expect(fs.readdirSync(dir)).toEqual([]);
+    expect(seen!.mode & 0o777).toBe(0o600);
 
     const pieces: Buffer[] = [];
     for await (const piece of spooled.stream()) pieces.push(piece);
@@ -40,8 +59,9 @@ describe('spooled message', () => {
     expect(Buffer.concat(pieces).equals(bytes)).toBe(true);
     expect((await inMemory(spooled)).equals(bytes)).toBe(true);
 
+    // Read twice: each pass starts from the first byte.
+    expect((await inMemory(spooled)).equals(bytes)).toBe(true);
     await release(spooled);
-    expect(fs.readdirSync(dir)).toEqual([]);
   });
 
   it('leaves no file behind when the source fails half-way', async () => {
