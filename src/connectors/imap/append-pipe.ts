@@ -177,9 +177,12 @@ function pipe(socket: net.Socket, reader: LineReader, fail: (err: unknown) => Te
       const send = () => {
         if (broken) return;
         if (Buffer.isBuffer(raw)) {
+          // Corked: the three go out in one write (writev), not three.
+          socket.cork();
           socket.write(head);
           socket.write(raw);
           socket.write('\r\n');
+          socket.uncork();
           return;
         }
         return streamLiteral(head, raw);
