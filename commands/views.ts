@@ -8,9 +8,11 @@ import type { AccountEndpoint } from '../src/ports/account';
  */
 export function accountLabel(a: AccountEndpoint): string {
   const who = a.impersonate ? `${a.impersonate} (as ${a.user})` : a.user;
+  // Calendars and contacts on their own server (CalDAV/CardDAV) are named too: the user chose them.
+  const pim = a.pim ? ` + calendars and contacts on ${a.pim.host}:${a.pim.port}` : '';
   if (a.protocol === 'pst') return `${a.user} (PST file)`;
-  if (a.protocol === 'ews') return `${who} on Exchange ${a.host}`;
-  return `${who} on ${a.protocol.toUpperCase()} ${a.host}:${a.port}`;
+  if (a.protocol === 'ews') return `${who} on Exchange ${a.host}${pim}`;
+  return `${who} on ${a.protocol.toUpperCase()} ${a.host}:${a.port}${pim}`;
 }
 
 /**

@@ -94,7 +94,9 @@ export function accountFields(read: (id: string) => string | undefined, readSele
   };
 }
 
-export function itemsModal(formId: string, v: MigrateFormValues): APIModalInteractionResponseCallbackData {
+const DAV_HINT = 'Optional: where calendars and contacts are, if not on the mail server (auto, a name or URL)';
+
+export function itemsModal(formId: string, v: MigrateFormValues, pst = false): APIModalInteractionResponseCallbackData {
   return {
     custom_id: id('form', formId, 'items'),
     title: 'What to move (3/3)',
@@ -107,6 +109,9 @@ export function itemsModal(formId: string, v: MigrateFormValues): APIModalIntera
         options: ITEM_CHOICES.map((c) => ({ label: c.label, value: c.value, default: v.items.includes(c.value) })),
       }),
       label('Notify this e-mail address when it ends', 'Optional', textInput('notify', { value: v.notify, required: false })),
+      // The account modals are full (Discord allows five fields): the CalDAV/CardDAV servers ask here.
+      ...(pst ? [] : [label('Source calendars & contacts server', DAV_HINT, textInput('source-dav', { value: v.source.dav, required: false, placeholder: 'auto' }))]),
+      label('Destination calendars & contacts server', DAV_HINT, textInput('destination-dav', { value: v.destination.dav, required: false, placeholder: 'dav.example.com' })),
     ],
   } as unknown as APIModalInteractionResponseCallbackData;
 }
@@ -114,7 +119,7 @@ export function itemsModal(formId: string, v: MigrateFormValues): APIModalIntera
 export const button = (customId: string, text: string, style: ButtonStyle.Primary | ButtonStyle.Secondary | ButtonStyle.Danger = ButtonStyle.Secondary): APIButtonComponent => ({ type: ComponentType.Button, custom_id: customId, label: text, style });
 export const row = (...buttons: APIButtonComponent[]): APIActionRowComponent<APIButtonComponent> => ({ type: ComponentType.ActionRow, components: buttons });
 
-const sideLine = (f: AccountFields) => `${f.login ?? '?'} — ${f.type === 'auto' || !f.type ? 'Autodetect' : `${f.type.toUpperCase()} ${f.host ?? ''}${f.port ? `:${f.port}` : ''}${f.tls === false ? ' (STARTTLS)' : ''}`}`;
+const sideLine = (f: AccountFields) => `${f.login ?? '?'} — ${f.type === 'auto' || !f.type ? 'Autodetect' : `${f.type.toUpperCase()} ${f.host ?? ''}${f.port ? `:${f.port}` : ''}${f.tls === false ? ' (STARTTLS)' : ''}`}${f.dav ? `; calendars and contacts: ${f.dav}` : ''}`;
 
 /** The confirm step: everything but the passwords, with Start and Fix buttons. */
 export function confirmMessage(formId: string, v: MigrateFormValues, problems: Record<string, string> = {}, detected: string[] = []): { content: string; components: Array<APIActionRowComponent<APIButtonComponent>> } {

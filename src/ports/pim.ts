@@ -31,6 +31,8 @@ export type StoredPimItem = PimItem & { id: string; stamp?: string };
 export interface PimDestination {
   /** The source formats it writes as they are (PimBase.native): nothing of such an item is lost. */
   readonly keepsNative?: ReadonlyArray<'icalendar' | 'vcard'>;
+  /** The fields of a neutral item this destination's format has no place for (named in the report). */
+  cannotHold?(item: PimItem): string[];
   /** The destination's default folder of the kind (its address book, calendar, task list). */
   defaultFolder(kind: PimKind): Promise<DestinationFolder>;
   /** Every folder that holds items of the kind. */
