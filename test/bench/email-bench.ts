@@ -175,5 +175,6 @@ try {
   }
 } finally {
   await Promise.all(servers.map((s) => s.stop().catch((err: unknown) => log(`cleanup: ${String(err)}`))));
+  for (const runner of compiledRunners.values()) await runner.then((file) => fs.rm(path.dirname(file), { recursive: true, force: true })).catch(() => {});
 }
 process.exitCode = failed ? 1 : 0;
