@@ -62,8 +62,11 @@ export interface PimDestination {
 /** Inbox rules and automatic replies. Folder references in rules are paths of the account's mail folder tree. */
 export interface SettingsPort {
   readRules(): Promise<{ rules: RuleData[]; hasClientRules: boolean }>;
-  /** Replaces the whole rule collection. */
-  writeRules(rules: RuleData[]): Promise<void>;
+  /**
+   * Replaces the whole rule collection. A destination that cannot hold some rule as it is leaves
+   * that rule out (never a part of it) and names it in `refused`, with why.
+   */
+  writeRules(rules: RuleData[]): Promise<void | { refused: Array<{ displayName: string; reason: string }> }>;
   readOof(): Promise<OofData>;
   writeOof(oof: OofData): Promise<void>;
   close(): Promise<void>;
