@@ -1,7 +1,8 @@
 import { sizeText } from '../../size-text';
 import type { StepCounters } from '../../task';
 import type { StepContext } from '../context';
-import { MAILBOX_FULL_CODES } from '../../ports/mail';
+import { MAILBOX_FULL_CODES, type MessageBytes, type WriteOutcome } from '../../ports/mail';
+import { inMemory, release } from '../../ports/message-bytes';
 import { TernError } from '../../errors';
 import { markOf } from '../claims';
 import type { Lane } from './lanes';
@@ -15,7 +16,17 @@ import { AnswerBatch } from './answer-batch';
  * and the answers (ids) are journaled together in one transaction (AnswerBatch), so a worker
  * dying mid-batch loses nothing and copies nothing twice. A message the destination refuses fails alone.
  */
-export async function copyChunk(ctx: StepContext, lane: Lane, chunk: CopyChunk, raws: Map<string, Buffer>, counters: StepCounters, publish: () => void): Promise<void> {
+export async function copyChunk(ctx: StepContext, lane: Lane, chunk: CopyChunk, raws: Map<string, MessageBytes>, counters: StepCounters, publish: () => void): Promise<void> {
+  const spooled = [...raws.values()];
+  try {
+    await copyRead(ctx, lane, chunk, raws, counters, publish);
+  } finally {
+    // Large messages spooled to disk by the source: their files go once written (or failed).
+    await Promise.all(spooled.map((raw) => release(raw).catch(() => {})));
+  }
+}
+
+async function copyRead(ctx: StepContext, lane: Lane, chunk: CopyChunk, raws: Map<string, MessageBytes>, counters: StepCounters, publish: () => void): Promise<void> {
   const { job } = chunk;
   const folder = job.folder!;
   const contents = job.contents!;
@@ -47,7 +58,7 @@ export async function copyChunk(ctx: StepContext, lane: Lane, chunk: CopyChunk, 
   // The folder's next sync state pairs each copy with its destination id.
   const synced = (i: number, id: string) => job.sync?.messages.push([batch[i].summary.ref, id, batch[i].summary.dedupeKey, batch[i].summary.flags]);
   const answers = new AnswerBatch(ctx.journal);
-  await lane.writer.write(folder, outgoing, (i, outcome) => {
+  const answered = (i: number, outcome: WriteOutcome) => {
     const size = batch[i].raw.length;
     if ('refused' in outcome) {
       full ||= outcome.code !== undefined && MAILBOX_FULL_CODES.has(outcome.code);
@@ -66,7 +77,13 @@ export async function copyChunk(ctx: StepContext, lane: Lane, chunk: CopyChunk, 
       counters.bytes += size;
     }
     publish();
-  }).finally(() => answers.flush());
+  };
+  // A lane that cannot stream a spooled message from disk is given it in memory.
+  const { writer } = lane;
+  const written = writer.writeStreamed
+    ? writer.writeStreamed(folder, outgoing, answered)
+    : Promise.all(outgoing.map(async (m) => ({ ...m, raw: await inMemory(m.raw) }))).then((inMemoryOnes) => writer.write(folder, inMemoryOnes, answered));
+  await written.finally(() => answers.flush());
   // A full mailbox takes nothing more: the copy stops here rather than fail message after message.
   if (full) throw await mailboxFull(lane);
   // Destinations that do not say the new id (IMAP without UIDPLUS): found by key above the watermark, one after the other.

@@ -1,6 +1,6 @@
 import type { StepContext, StepResult } from '../context';
 import type { StepCounters } from '../../task';
-import type { DestinationFolder, FolderTree, RawMessage } from '../../ports/mail';
+import type { DestinationFolder, FolderTree, MessageBytes, RawMessage } from '../../ports/mail';
 import { TernError, isRetryable } from '../../errors';
 import { planFolders } from '../folder-map';
 import { closeLane, laneCount, openLane, openLanes, type Lane } from '../email/lanes';
@@ -8,6 +8,7 @@ import { cancelPending, planJobs, verifyFolder, type CopyChunk, type FolderJob }
 import { WorkQueue } from '../email/work-queue';
 import { scanFolderJob } from '../email/scan-folder';
 import { copyChunk } from '../email/copy-chunk';
+import { release } from '../../ports/message-bytes';
 import { looksUnchanged, saveSyncState } from '../email/sync-state';
 import { selectFolders } from '../email/selection';
 import { selectsMessages } from '../../options';
@@ -197,12 +198,18 @@ async function scanWithRetry(ctx: StepContext, lane: Lane, ensure: Parameters<ty
 }
 
 /** A batch's messages from the lane's source, by ref. */
-function read(lane: Lane, chunk: CopyChunk): Promise<Map<string, Buffer>> {
+function read(lane: Lane, chunk: CopyChunk): Promise<Map<string, MessageBytes>> {
   return collect(lane.source.read(chunk.job.plan.source, chunk.messages.map((m) => m.ref)));
 }
 
-async function collect(messages: AsyncIterable<RawMessage>): Promise<Map<string, Buffer>> {
-  const out = new Map<string, Buffer>();
-  for await (const m of messages) out.set(m.ref, m.raw);
+async function collect(messages: AsyncIterable<RawMessage>): Promise<Map<string, MessageBytes>> {
+  const out = new Map<string, MessageBytes>();
+  try {
+    for await (const m of messages) out.set(m.ref, m.raw);
+  } catch (err) {
+    // What was spooled to disk before the read failed is not left behind.
+    await Promise.all([...out.values()].map(release));
+    throw err;
+  }
   return out;
 }
