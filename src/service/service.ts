@@ -24,7 +24,7 @@ import { withTokenProvider } from '../engine/credentials';
 import type { MessageRef } from '../store/messages';
 import { FolderSyncStore } from '../store/folder-sync';
 import { TaskFeed } from '../notify/task-feed';
-import { deleteStoredUpload, downloadPst, probePstFile } from './uploads';
+import { deleteStoredUpload, deleteUpload, downloadPst, probePstFile, storeUpload } from './uploads';
 
 export interface CreateTaskInput {
   source: AccountCredentials;
@@ -210,8 +210,13 @@ export class TernService {
       this.rt.tasks.audit(null, actor.id, 'pst.import_refused', `${req.fileName}: ${err instanceof TernError ? err.code : 'error'}`);
       throw err;
     }
+    // Where every worker reaches it (the data folder, or S3); refused when the store is.
+    const blob = await storeUpload(await this.rt.blobs(), this.rt.config.dataDir, req.file, req.fileName).catch((err: unknown) => {
+      deleteStoredUpload(this.rt.config.dataDir, req.file);
+      throw err;
+    });
     const id = newTaskId();
-    const source = { protocol: 'pst' as const, host: 'file', port: 0, secure: false, insecure: false, user: req.fileName, file: path.resolve(req.file) };
+    const source = { protocol: 'pst' as const, host: 'file', port: 0, secure: false, insecure: false, user: req.fileName, file: path.resolve(req.file), ...(blob ? { blob } : {}) };
     this.rt.tasks.create({ id, requester: actor.id, source, destination: endpointOf(req.destination), items: req.items, notify: req.notify });
     // A PST has no password; the engine reads both sides' secrets the same way.
     this.rt.vault.put(id, 'source', '');
@@ -330,7 +335,13 @@ export class TernService {
     const ids = this.rt.tasks.expired(now);
     for (const id of ids) {
       // A PST import's stored upload goes with its rollback window.
-      deleteStoredUpload(this.rt.config.dataDir, this.rt.tasks.get(id)?.sourceEndpoint.file);
+      const source = this.rt.tasks.get(id)?.sourceEndpoint;
+      if (source?.protocol === 'pst') {
+        void this.rt
+          .blobs()
+          .then((blobs) => deleteUpload(blobs, this.rt.config.dataDir, source))
+          .catch((err: unknown) => this.rt.log.warn({ task: id, err: err instanceof TernError ? err.userMessage : (err as Error).message }, 'could not delete the stored upload'));
+      }
       this.rt.vault.deleteTask(id);
       this.rt.journal.dropTask(id);
       this.rt.tasks.update(id, { purgedAt: now }, now);
@@ -358,6 +369,8 @@ export class TernService {
       rollbackWindowHours: config.rollbackWindowHours,
       notify: this.rt.notify,
       tokens: this.rt.tokens,
+      // A PST kept in S3 is read from this machine's copy, fetched on first use.
+      blobFile: async (key) => (await import('../blobs/local-copy')).localCopy(await this.rt.blobs(), config.dataDir, key),
     };
   }
 
