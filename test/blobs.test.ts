@@ -132,7 +132,10 @@ describe('PST import with S3_URL', () => {
       expect(copied).toBeGreaterThan(0);
       const inDestination = await withImap({ host: '127.0.0.1', port: dovecot.imapPort, user: 's3pst', password: 's3pstpass' }, async (c) => {
         let n = 0;
-        for (const box of await c.list()) n += (await c.status(box.path, { messages: true })).messages ?? 0;
+        for (const box of await c.list()) {
+          const st = await c.status(box.path, { messages: true });
+          n += st ? (st.messages ?? 0) : 0;
+        }
         return n;
       });
       expect(inDestination).toBe(copied);

@@ -24,6 +24,7 @@ import { withTokenProvider } from '../engine/credentials';
 import type { MessageRef } from '../store/messages';
 import { FolderSyncStore } from '../store/folder-sync';
 import { TaskFeed } from '../notify/task-feed';
+import { Batches } from './batches';
 import { deleteStoredUpload, deleteUpload, downloadPst, probePstFile, storeUpload } from './uploads';
 
 export interface CreateTaskInput {
@@ -31,6 +32,12 @@ export interface CreateTaskInput {
   destination: AccountCredentials;
   items: ItemKind[];
   notify?: string;
+}
+
+/** A request that passed every check, with the servers autodetection chose. */
+export interface CheckedTask {
+  input: CreateTaskInput;
+  detected: string[];
 }
 
 /** Who runs tasks in this process, for their leases. */
@@ -46,12 +53,31 @@ const RECONCILE_EVERY_MS = 60_000;
 export class TernService {
   constructor(private readonly rt: Runtime) {}
 
+  private batchService?: Batches;
+
+  /** Batches of tasks from a CSV (tern batch, a CSV shared in chat). */
+  get batches(): Batches {
+    return (this.batchService ??= new Batches(this.rt, this));
+  }
+
   /** Checks both logins, then stores and queues the task. Nothing is queued when a check fails. */
   async create(request: CreateTaskInput, actor: Actor): Promise<TaskView> {
-    this.checkNotify(request.notify);
-    refuseSameMailbox(request.source, request.destination);
     // The queue first: a task is never stored without one to run it.
     const queue = await this.rt.queue();
+    const checked = await this.check(request);
+    const id = this.store(checked, actor);
+    await queue.enqueueMigration(id);
+    return this.rt.tasks.get(id)!;
+  }
+
+  /**
+   * Everything `create` checks before a task exists: the notification address, the accounts
+   * (servers given as "auto" detected), the item kinds both sides carry, the sign-ins and both
+   * logins. Returns the request with its detected servers; throws a TernError naming the field.
+   */
+  async check(request: CreateTaskInput): Promise<CheckedTask> {
+    this.checkNotify(request.notify);
+    refuseSameMailbox(request.source, request.destination);
     // Accounts given as "auto" get their detected server first; the task shows what was chosen.
     const { resolveAuto } = await import('./resolve-auto');
     const [source, destination, sourcePim, destinationPim] = await Promise.all([
@@ -71,6 +97,11 @@ export class TernService {
     this.requireSignIn(input.source, 'source');
     this.requireSignIn(input.destination, 'destination');
     await checkAccounts(this.withTokens(input.source), this.withTokens(input.destination), this.rt.config.connectTimeoutMs);
+    return { input, detected: [source.detected, destination.detected, sourcePim?.detected, destinationPim?.detected].filter((d): d is string => !!d) };
+  }
+
+  /** Stores a checked task and its secrets (sealed); the caller queues it. Returns its ID. */
+  store({ input, detected }: CheckedTask, actor: Actor): string {
     const id = newTaskId();
     this.rt.tasks.create({ id, requester: actor.id, source: endpointOf(input.source), destination: endpointOf(input.destination), items: input.items, notify: input.notify });
     this.rt.vault.put(id, 'source', input.source.password);
@@ -79,9 +110,8 @@ export class TernService {
     if (input.source.pim) this.rt.vault.put(id, 'source-pim', input.source.pim.password);
     if (input.destination.pim) this.rt.vault.put(id, 'destination-pim', input.destination.pim.password);
     this.rt.tasks.audit(id, actor.id, 'task.create', input.items.join(','));
-    for (const d of [source.detected, destination.detected, sourcePim?.detected, destinationPim?.detected]) if (d) this.rt.tasks.audit(id, actor.id, 'account.detected', d);
-    await queue.enqueueMigration(id);
-    return this.rt.tasks.get(id)!;
+    for (const d of detected) this.rt.tasks.audit(id, actor.id, 'account.detected', d);
+    return id;
   }
 
   /** Server settings for an address (presets, autoconfig, SRV, Exchange Autodiscover, probed guesses). */
