@@ -5,7 +5,15 @@ import { isEnded, type TaskView } from '../task';
 import { BatchStore } from '../store/batches';
 import type { Runtime } from './runtime';
 import type { Actor } from './actor';
-import type { CheckedTask, CreateTaskInput, TernService } from './service';
+import type { CheckedTask, CreateTaskInput } from './task-input';
+
+/** What batches need of the service: a task's checks, storing a checked task, cancel and rollback. */
+export interface TaskOps {
+  check(request: CreateTaskInput): Promise<CheckedTask>;
+  store(checked: CheckedTask, actor: Actor): string;
+  cancel(taskId: string, actor: Actor): Promise<unknown>;
+  rollback(taskId: string, actor: Actor): Promise<unknown>;
+}
 
 /** A parsed CSV row: its line, and the migration it asks for. */
 export interface BatchRow {
@@ -35,7 +43,7 @@ export class Batches {
 
   constructor(
     private readonly rt: Runtime,
-    private readonly service: TernService,
+    private readonly service: TaskOps,
   ) {
     this.store = new BatchStore(rt.db);
   }

@@ -25,20 +25,10 @@ import type { MessageRef } from '../store/messages';
 import { FolderSyncStore } from '../store/folder-sync';
 import { TaskFeed } from '../notify/task-feed';
 import { Batches } from './batches';
+import type { CheckedTask, CreateTaskInput } from './task-input';
 import { deleteStoredUpload, deleteUpload, downloadPst, probePstFile, storeUpload } from './uploads';
 
-export interface CreateTaskInput {
-  source: AccountCredentials;
-  destination: AccountCredentials;
-  items: ItemKind[];
-  notify?: string;
-}
-
-/** A request that passed every check, with the servers autodetection chose. */
-export interface CheckedTask {
-  input: CreateTaskInput;
-  detected: string[];
-}
+export type { CheckedTask, CreateTaskInput } from './task-input';
 
 /** Who runs tasks in this process, for their leases. */
 const WORKER_ID = `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;

@@ -1,0 +1,15 @@
+import type { AccountCredentials } from '../ports/account';
+import type { ItemKind } from '../items';
+
+export interface CreateTaskInput {
+  source: AccountCredentials;
+  destination: AccountCredentials;
+  items: ItemKind[];
+  notify?: string;
+}
+
+/** A request that passed every check, with the servers autodetection chose. */
+export interface CheckedTask {
+  input: CreateTaskInput;
+  detected: string[];
+}
