@@ -357,10 +357,14 @@ export class TernService {
       // A PST import's stored upload goes with its rollback window.
       const source = this.rt.tasks.get(id)?.sourceEndpoint;
       if (source?.protocol === 'pst') {
-        void this.rt
-          .blobs()
-          .then((blobs) => deleteUpload(blobs, this.rt.config.dataDir, source))
-          .catch((err: unknown) => this.rt.log.warn({ task: id, err: err instanceof TernError ? err.userMessage : (err as Error).message }, 'could not delete the stored upload'));
+        // The data folder's copy at once; the blob store's (S3) as soon as it answers.
+        deleteStoredUpload(this.rt.config.dataDir, source.file);
+        if (source.blob) {
+          void this.rt
+            .blobs()
+            .then((blobs) => deleteUpload(blobs, this.rt.config.dataDir, source))
+            .catch((err: unknown) => this.rt.log.warn({ task: id, err: err instanceof TernError ? err.userMessage : (err as Error).message }, 'could not delete the stored upload'));
+        }
       }
       this.rt.vault.deleteTask(id);
       this.rt.journal.dropTask(id);
