@@ -69,6 +69,26 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     );
 
   program
+    .command('batch <file>')
+    .description('migrate many mailboxes from a CSV (source,destination,items,notify,source_password,destination_password): every row checked, the good ones queued as one batch')
+    .option('--dry-run', 'check every row (accounts, logins) and queue nothing')
+    .option('--json', 'print the outcome as JSON on stdout')
+    .action(
+      act(async (file, o) => {
+        const [{ batch }, { readBatchFile, readSecretFile }, { outcomeText }] = await Promise.all([import('../../commands/batch'), import('./batch-files'), import('./render-batch')]);
+        const csv = readBatchFile(file);
+        return session(async (s) => {
+          const outcome = await batch(s.service, { csv, name: file.split(/[\\/]/).pop() ?? file, dryRun: Boolean(o.dryRun), secrets: { env: s.config.batchSecrets, readFile: readSecretFile } }, s.actor);
+          if (o.json) out(JSON.stringify({ dryRun: Boolean(o.dryRun), batch: outcome.batch?.id ?? null, queued: outcome.good, refused: outcome.refused }));
+          else out(outcomeText(outcome, Boolean(o.dryRun)));
+          if (!o.dryRun && outcome.batch && !(await s.service.workersRunning())) io.stderr('tern: no worker is running: start one with tern worker (or tern start) to run the batch.\n');
+          // 0: every row good; 3: some refused; 1: none good.
+          return outcome.refused.length === 0 ? 0 : outcome.good.length ? 3 : 1;
+        });
+      }),
+    );
+
+  program
     .command('login <url>')
     .description('sign an OAuth2 account in (?auth=oauth2): shows a code to enter at the issuer, waits, and keeps the sign-in for its tasks')
     .action(
@@ -153,13 +173,18 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
 
   program
     .command('status <id>')
-    .description("show a task's state, counters and per-folder report")
+    .description("show a task's state, counters and per-folder report, or a batch's card (B-…)")
     .option('--email <address>', "the task's source address (to follow someone else's task)")
     .option('--json', 'print the task as JSON')
     .action(
       act(async (id, o) => {
-        const [{ status }, { printTask }] = await Promise.all([import('../../commands/status'), import('./follow')]);
+        const [{ status }, { printTask }, { isBatchId, batchStatus }] = await Promise.all([import('../../commands/status'), import('./follow'), import('../../commands/batch')]);
         return session(async (s) => {
+          if (isBatchId(id)) {
+            const b = batchStatus(s.service, { batchId: id }, s.actor);
+            out(o.json ? JSON.stringify(b) : (await import('./render-batch')).batchText(b));
+            return 0;
+          }
           printTask(io, status(s.service, { taskId: id, sourceEmail: o.email }, s.actor), Boolean(o.json));
           return 0;
         });
@@ -184,11 +209,16 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
 
   program
     .command('cancel <id>')
-    .description('finish the folder in progress, then stop the task')
+    .description('finish the folder in progress, then stop the task (a batch ID B-…: every task of the batch)')
     .action(
       act(async (id) => {
-        const { cancel } = await import('../../commands/cancel');
+        const [{ cancel }, { isBatchId, cancelBatch }] = await Promise.all([import('../../commands/cancel'), import('../../commands/batch')]);
         return session(async (s) => {
+          if (isBatchId(id)) {
+            const r = await cancelBatch(s.service, { batchId: id }, s.actor);
+            out(`${r.batch.id}: cancel asked for ${r.done.length} task${r.done.length === 1 ? '' : 's'} (${r.skipped.length} had ended already or were being cancelled).`);
+            return 0;
+          }
           const t = await cancel(s.service, { taskId: id }, s.actor);
           out(t.status === 'cancelled' ? `${t.id} cancelled.` : `${t.id} is cancelling: the folder in progress is finished first.`);
           return 0;
@@ -198,13 +228,18 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
 
   program
     .command('rollback <id>')
-    .description('remove from the destination what the task created, and wait until done')
+    .description('remove from the destination what the task created, and wait until done (a batch ID B-…: every ended task, without waiting)')
     .option('--json', 'print the final task as JSON')
     .option('--detach', 'return once the rollback is queued')
     .action(
       act(async (id, o) => {
-        const [{ rollback }, { followTask, printTask }] = await Promise.all([import('../../commands/rollback'), import('./follow')]);
+        const [{ rollback }, { followTask, printTask }, { isBatchId, rollbackBatch }] = await Promise.all([import('../../commands/rollback'), import('./follow'), import('../../commands/batch')]);
         return session(async (s) => {
+          if (isBatchId(id)) {
+            const r = await rollbackBatch(s.service, { batchId: id }, s.actor);
+            out(`${r.batch.id}: rollback queued for ${r.done.length} task${r.done.length === 1 ? '' : 's'} (${r.skipped.length} not ended, already rolled back or past the window). Follow it with tern status ${r.batch.id}.`);
+            return 0;
+          }
           const t = await rollback(s.service, { taskId: id }, s.actor);
           (o.json ? io.stderr : io.stdout)(`Rolling back ${t.id}…\n`);
           if (o.detach) return 0;

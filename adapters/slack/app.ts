@@ -10,6 +10,7 @@ import type { CardKeeper } from '../cards/keeper';
 import type { SlackDeps } from './context';
 import { registerCommands } from './listeners/commands';
 import { registerActions } from './listeners/actions';
+import { registerBatchActions } from './listeners/batch';
 import { registerViews } from './listeners/views';
 import { registerEvents } from './listeners/events';
 import { registerWorkspaceGuard } from './listeners/workspace';
@@ -78,6 +79,7 @@ export function createSlackBot(
   registerEvents(app, deps);
   registerCommands(app, deps);
   registerActions(app, deps);
+  registerBatchActions(app, deps, config.batchSecrets);
   registerViews(app, deps);
   registerPlan(app, deps);
   app.error(async (err) => log.error({ err }, 'slack listener failed'));

@@ -38,6 +38,8 @@ export interface EngineDeps {
   rollbackWindowHours: number;
   /** OAuth2 accounts' access tokens (from what the vault kept: a given token, or their sign-in). */
   tokens?: TokenSource;
+  /** A local file holding a stored upload (blob key), for the PST reader; unset: `file` is read as it is. */
+  blobFile?: (key: string) => Promise<string>;
   /** Tells of a task's moments (never throws). */
   notify?: (taskId: string, event: TaskEvent) => Promise<void>;
 }
@@ -99,7 +101,7 @@ async function runSteps(deps: EngineDeps, taskId: string, row: NonNullable<Retur
   try {
     const ctx: StepContext = {
       taskId,
-      source: withPassword(deps, taskId, 'source', JSON.parse(row.source)),
+      source: withPassword(deps, taskId, 'source', await withLocalFile(deps, JSON.parse(row.source))),
       destination: withPassword(deps, taskId, 'destination', JSON.parse(row.destination)),
       connectors: deps.connectors,
       tasks,
@@ -227,6 +229,12 @@ async function finish(deps: EngineDeps, taskId: string, status: 'completed' | 'c
   });
   deps.tasks.audit(taskId, 'worker', `task.${status}`, error);
   await deps.notify?.(taskId, status);
+}
+
+/** A PST kept in the blob store is read from a local file (fetched on this machine when needed). */
+async function withLocalFile(deps: EngineDeps, endpoint: AccountEndpoint): Promise<AccountEndpoint> {
+  if (!endpoint.blob || !deps.blobFile) return endpoint;
+  return { ...endpoint, file: await deps.blobFile(endpoint.blob) };
 }
 
 function withPassword(deps: EngineDeps, taskId: string, side: 'source' | 'destination', endpoint: AccountEndpoint): AccountCredentials {

@@ -26,15 +26,11 @@ import { withTokenProvider } from '../engine/credentials';
 import type { MessageRef } from '../store/messages';
 import { FolderSyncStore } from '../store/folder-sync';
 import { TaskFeed } from '../notify/task-feed';
-import { deleteStoredUpload, downloadPst, probePstFile } from './uploads';
+import { Batches } from './batches';
+import type { CheckedTask, CreateTaskInput } from './task-input';
+import { deleteStoredUpload, deleteUpload, downloadPst, probePstFile, storeUpload } from './uploads';
 
-export interface CreateTaskInput {
-  source: AccountCredentials;
-  destination: AccountCredentials;
-  items: ItemKind[];
-  notify?: string;
-  options?: MigrationOptions;
-}
+export type { CheckedTask, CreateTaskInput } from './task-input';
 
 /** Who runs tasks in this process, for their leases. */
 const WORKER_ID = `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -49,26 +45,19 @@ const RECONCILE_EVERY_MS = 60_000;
 export class TernService {
   constructor(private readonly rt: Runtime) {}
 
+  private batchService?: Batches;
+
+  /** Batches of tasks from a CSV (tern batch, a CSV shared in chat). */
+  get batches(): Batches {
+    return (this.batchService ??= new Batches(this.rt, this));
+  }
+
   /** Checks both logins, then stores and queues the task. Nothing is queued when a check fails. */
   async create(request: CreateTaskInput, actor: Actor): Promise<TaskView> {
-    this.checkNotify(request.notify);
-    refuseSameMailbox(request.source, request.destination);
     // The queue first: a task is never stored without one to run it.
     const queue = await this.rt.queue();
-    const { input, detected } = await this.resolveAccounts(request);
-    checkItemsSupported(input.items, input.source.protocol, input.destination.protocol, { source: input.source.pim?.protocol, destination: input.destination.pim?.protocol });
-    this.requireSignIn(input.source, 'source');
-    this.requireSignIn(input.destination, 'destination');
-    await checkAccounts(this.withTokens(input.source), this.withTokens(input.destination), this.rt.config.connectTimeoutMs);
-    const id = newTaskId();
-    this.rt.tasks.create({ id, requester: actor.id, source: endpointOf(input.source), destination: endpointOf(input.destination), items: input.items, notify: input.notify, options: input.options });
-    this.rt.vault.put(id, 'source', input.source.password);
-    this.rt.vault.put(id, 'destination', input.destination.password);
-    // A CalDAV/CardDAV account next to a side's mail account has its own secret.
-    if (input.source.pim) this.rt.vault.put(id, 'source-pim', input.source.pim.password);
-    if (input.destination.pim) this.rt.vault.put(id, 'destination-pim', input.destination.pim.password);
-    this.rt.tasks.audit(id, actor.id, 'task.create', input.items.join(','));
-    for (const d of detected) if (d) this.rt.tasks.audit(id, actor.id, 'account.detected', d);
+    const checked = await this.check(request);
+    const id = this.store(checked, actor);
     await queue.enqueueMigration(id);
     return this.rt.tasks.get(id)!;
   }
@@ -91,6 +80,22 @@ export class TernService {
     return plan;
   }
 
+  /**
+   * Everything `create` checks before a task exists: the notification address, the accounts
+   * (servers given as "auto" detected), the item kinds both sides carry, the sign-ins and both
+   * logins. Returns the request with its detected servers; throws a TernError naming the field.
+   */
+  async check(request: CreateTaskInput): Promise<CheckedTask> {
+    this.checkNotify(request.notify);
+    refuseSameMailbox(request.source, request.destination);
+    const { input, detected } = await this.resolveAccounts(request);
+    checkItemsSupported(input.items, input.source.protocol, input.destination.protocol, { source: input.source.pim?.protocol, destination: input.destination.pim?.protocol });
+    this.requireSignIn(input.source, 'source');
+    this.requireSignIn(input.destination, 'destination');
+    await checkAccounts(this.withTokens(input.source), this.withTokens(input.destination), this.rt.config.connectTimeoutMs);
+    return { input, detected: detected.filter((d): d is string => !!d) };
+  }
+
   /** Accounts given as "auto" get their detected server (the task shows what was chosen); never the source itself as destination. */
   private async resolveAccounts(request: CreateTaskInput): Promise<{ input: CreateTaskInput; detected: Array<string | undefined> }> {
     const { resolveAuto } = await import('./resolve-auto');
@@ -108,6 +113,20 @@ export class TernService {
     };
     refuseSameMailbox(input.source, input.destination);
     return { input, detected: [source.detected, destination.detected, sourcePim?.detected, destinationPim?.detected] };
+  }
+
+  /** Stores a checked task and its secrets (sealed); the caller queues it. Returns its ID. */
+  store({ input, detected }: CheckedTask, actor: Actor): string {
+    const id = newTaskId();
+    this.rt.tasks.create({ id, requester: actor.id, source: endpointOf(input.source), destination: endpointOf(input.destination), items: input.items, notify: input.notify, options: input.options });
+    this.rt.vault.put(id, 'source', input.source.password);
+    this.rt.vault.put(id, 'destination', input.destination.password);
+    // A CalDAV/CardDAV account next to a side's mail account has its own secret.
+    if (input.source.pim) this.rt.vault.put(id, 'source-pim', input.source.pim.password);
+    if (input.destination.pim) this.rt.vault.put(id, 'destination-pim', input.destination.pim.password);
+    this.rt.tasks.audit(id, actor.id, 'task.create', input.items.join(','));
+    for (const d of detected) this.rt.tasks.audit(id, actor.id, 'account.detected', d);
+    return id;
   }
 
   /** Server settings for an address (presets, autoconfig, SRV, Exchange Autodiscover, probed guesses). */
@@ -236,8 +255,13 @@ export class TernService {
       this.rt.tasks.audit(null, actor.id, 'pst.import_refused', `${req.fileName}: ${err instanceof TernError ? err.code : 'error'}`);
       throw err;
     }
+    // Where every worker reaches it (the data folder, or S3); refused when the store is.
+    const blob = await storeUpload(await this.rt.blobs(), this.rt.config.dataDir, req.file, req.fileName).catch((err: unknown) => {
+      deleteStoredUpload(this.rt.config.dataDir, req.file);
+      throw err;
+    });
     const id = newTaskId();
-    const source = { protocol: 'pst' as const, host: 'file', port: 0, secure: false, insecure: false, user: req.fileName, file: path.resolve(req.file) };
+    const source = { protocol: 'pst' as const, host: 'file', port: 0, secure: false, insecure: false, user: req.fileName, file: path.resolve(req.file), ...(blob ? { blob } : {}) };
     this.rt.tasks.create({ id, requester: actor.id, source, destination: endpointOf(req.destination), items: req.items, notify: req.notify, options: req.options });
     // A PST has no password; the engine reads both sides' secrets the same way.
     this.rt.vault.put(id, 'source', '');
@@ -356,7 +380,17 @@ export class TernService {
     const ids = this.rt.tasks.expired(now);
     for (const id of ids) {
       // A PST import's stored upload goes with its rollback window.
-      deleteStoredUpload(this.rt.config.dataDir, this.rt.tasks.get(id)?.sourceEndpoint.file);
+      const source = this.rt.tasks.get(id)?.sourceEndpoint;
+      if (source?.protocol === 'pst') {
+        // The data folder's copy at once; the blob store's (S3) as soon as it answers.
+        deleteStoredUpload(this.rt.config.dataDir, source.file);
+        if (source.blob) {
+          void this.rt
+            .blobs()
+            .then((blobs) => deleteUpload(blobs, this.rt.config.dataDir, source))
+            .catch((err: unknown) => this.rt.log.warn({ task: id, err: err instanceof TernError ? err.userMessage : (err as Error).message }, 'could not delete the stored upload'));
+        }
+      }
       this.rt.vault.deleteTask(id);
       this.rt.journal.dropTask(id);
       this.rt.tasks.update(id, { purgedAt: now }, now);
@@ -384,6 +418,8 @@ export class TernService {
       rollbackWindowHours: config.rollbackWindowHours,
       notify: this.rt.notify,
       tokens: this.rt.tokens,
+      // A PST kept in S3 is read from this machine's copy, fetched on first use.
+      blobFile: async (key) => (await import('../blobs/local-copy')).localCopy(await this.rt.blobs(), config.dataDir, key),
     };
   }
 

@@ -213,3 +213,6 @@ export const folderSync = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.pair, t.sourceFolder] })],
 );
+
+// Batches live in their own file (see schema-batches.ts).
+export * from './schema-batches';
