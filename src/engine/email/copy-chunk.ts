@@ -8,6 +8,7 @@ import type { CopyChunk } from './folder-job';
 import { storableFlags } from './match';
 import { recordFailure } from '../failures';
 import { AnswerBatch } from './answer-batch';
+import { subjectOf } from './subject';
 
 /**
  * Writes one batch through the lane: every message is journaled as an intent before it is sent,
@@ -21,7 +22,9 @@ export async function copyChunk(ctx: StepContext, lane: Lane, chunk: CopyChunk, 
   const batch = chunk.messages.flatMap((m) => {
     const raw = raws.get(m.ref);
     if (raw) return [{ summary: m, raw }];
-    recordFailure(job.report, 'could not be read from the source (gone since it was listed, or damaged)');
+    const why = 'could not be read from the source (gone since it was listed, or damaged)';
+    recordFailure(ctx, job.report, { kind: 'emails', reason: why, facts: { text: why, atSource: true }, item: { date: m.internalDate, id: m.ref } });
+    job.plannedBytes = Math.max(0, (job.plannedBytes ?? 0) - m.size);
     counters.failed++;
     ctx.log.warn({ task: ctx.taskId, folder: job.plan.source, ref: m.ref }, 'message vanished from the source before it could be copied');
     return [];
@@ -51,7 +54,15 @@ export async function copyChunk(ctx: StepContext, lane: Lane, chunk: CopyChunk, 
     if ('refused' in outcome) {
       full ||= outcome.code !== undefined && MAILBOX_FULL_CODES.has(outcome.code);
       answers.drop(ids[i]);
-      recordFailure(job.report, `refused by the destination: ${outcome.refused}`);
+      const summary = batch[i].summary;
+      recordFailure(ctx, job.report, {
+        kind: 'emails',
+        reason: `refused by the destination: ${outcome.refused}`,
+        facts: { serverCode: outcome.code, text: outcome.refused },
+        item: { date: summary.internalDate, subject: subjectOf(batch[i].raw), id: summary.ref },
+      });
+      // Not to be moved in this pass: the ETA counts without it.
+      job.plannedBytes = Math.max(0, (job.plannedBytes ?? 0) - size);
       counters.failed++;
       ctx.log.warn({ task: ctx.taskId, folder: folder.path, size, reason: outcome.refused }, 'the destination refused a message');
     } else {

@@ -27,7 +27,10 @@ export async function scanFolderJob(ctx: StepContext, lane: Lane, ensure: (path:
   if (ensured.note && !job.report.note) job.report.note = ensured.note;
   // A re-run: an unchanged folder costs a STATUS a side, a changed one only what changed.
   const changed = await fromSyncState(ctx, lane, job, ensured.folder, counters);
-  if (changed) return chunkMessages(changed, CHUNK_MESSAGES, CHUNK_BYTES);
+  if (changed) {
+    job.plannedBytes = sizeOf(changed);
+    return chunkMessages(changed, CHUNK_MESSAGES, CHUNK_BYTES);
+  }
 
   const sourceMessages = await lane.source.scan(job.plan.source);
   // A source that could read only part of the folder (a damaged PST) says so in the report.
@@ -50,5 +53,8 @@ export async function scanFolderJob(ctx: StepContext, lane: Lane, ensure: (path:
   counters.total += sourceMessages.length - report.sourceCount;
   Object.assign(report, { sourceCount: sourceMessages.length, copied: match.copiedBefore.length, alreadyPresent: match.alreadyPresent.length, bytes: bytesBefore });
   ctx.tasks.saveFolderReport(ctx.taskId, report);
+  job.plannedBytes = bytesBefore + sizeOf(match.toCopy);
   return chunkMessages(match.toCopy, CHUNK_MESSAGES, CHUNK_BYTES);
 }
+
+const sizeOf = (messages: Array<{ size: number }>) => messages.reduce((n, m) => n + m.size, 0);
