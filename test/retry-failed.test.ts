@@ -16,6 +16,7 @@ import { taskJson, taskText } from '../adapters/cli/render';
 import { cardBlocks } from '../adapters/slack/render-card';
 import { cardMessage } from '../adapters/discord/render';
 import { taskEmail } from '../src/notify/task-email';
+import { lastJson, runTernBinary } from './support/tern-binary';
 
 let source: DovecotServer;
 let destination: DovecotServer;
@@ -94,9 +95,12 @@ describe('messages the destination refuses as too large', () => {
     // The server takes larger messages now; a new one arrived at the source meanwhile.
     await destination.setMaxMailKb(1024);
     await seedMessage(src, 'INBOX', makeMessage({ subject: 'Arrived since' }), {});
-    const queued = await retry(tern.service, { taskId: first.id }, tern.actor);
-    expect(queued).toMatchObject({ status: 'queued', pass: 2, canRollback: false });
-    const second = await tern.waitFor(first.id);
+    // The real binary: `tern retry ID --json` follows the pass to its end (exit code 0: completed).
+    const cli = await runTernBinary(['retry', first.id, '--json'], tern.env);
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(cli.stderr).toContain(`Retrying ${first.id} (pass 2)…`);
+    expect(lastJson(cli.stdout)).toMatchObject({ id: first.id, status: 'completed', pass: 2, failedItems: null, progress: { etaSeconds: null } });
+    const second = tern.service.view(first.id);
     expect(second.status, second.error).toBe('completed');
     expect(second.failedItems).toBeUndefined();
     expect(second.steps[0]).toMatchObject({ failed: 0, total: 6 });
