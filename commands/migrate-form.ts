@@ -6,6 +6,7 @@ import { CONNECTORS, FORM_KINDS, byFormType, type ConnectorInfo } from '../src/c
 import type { TernService } from '../src/service/service';
 import type { Actor } from '../src/service/actor';
 import type { TaskView } from '../src/task';
+import { withDav } from './migrate';
 
 /**
  * The /migrate form, platform-neutral: which fields it has, how a submission is checked, and
@@ -24,6 +25,11 @@ export interface AccountFields {
   /** TLS from the first byte (IMAPS/POP3S); otherwise STARTTLS when offered. */
   tls?: boolean;
   insecure?: boolean;
+  /**
+   * Where this side's calendars and contacts are, when not on the mail server (CalDAV/CardDAV):
+   * "auto" (DNS), a server name, an https:// or dav:// URL. Its login and password are the side's.
+   */
+  dav?: string;
 }
 
 export interface MigrateFormValues {
@@ -102,13 +108,42 @@ function parseSide(side: Side, f: AccountFields, errors: Record<string, string>)
   // Autodetect: the server comes from the address (the service detects it), unless one was typed.
   const auto = (type === 'auto' || kind.detect === 'autodiscover' || kind.detect === 'dav') && !f.host?.trim();
   if (auto && login && !login.includes('@')) errors[`${side}.login`] = `${Side}: autodetection needs the e-mail address (name@domain), or choose the server type and fill in the server.`;
-  if (kind.form?.server.kind === 'url') return urlSide(side, kind, kind.form.server, f, login, auto, errors);
+  const account = kind.form?.server.kind === 'url' ? urlSide(side, kind, kind.form.server, f, login, auto, errors) : hostSide(side, kind, f, login, auto, errors);
+  return account && withDavField(side, account, f.dav, errors);
+}
+
+function hostSide(side: Side, kind: ConnectorInfo, f: AccountFields, login: string, auto: boolean, errors: Record<string, string>): AccountCredentials | undefined {
+  const Side = side === 'source' ? 'Source' : 'Destination';
   const host = auto ? AUTO_HOST : (f.host?.trim() ?? '');
   if (!host) errors[`${side}.host`] = `${Side}: enter the server name, e.g. imap.example.com.`;
   else if (!isHostName(host)) errors[`${side}.host`] = `${Side}: "${host}" is not a server name.`;
   const port = portOf(side, f, defaultPort(kind, f.tls !== false), errors);
   if (!login || !f.password || !host) return undefined;
   return { protocol: kind.protocol, host: host.replace(/^\[|\]$/g, ''), port, secure: f.tls !== false, insecure: Boolean(f.insecure), user: login, password: f.password };
+}
+
+/**
+ * The calendars-and-contacts field: the same forms the CLI's --from-dav takes, plus what a user
+ * types by hand (a server name, an https:// address, "auto"); the side's login and password go with it.
+ */
+function withDavField(side: Side, account: AccountCredentials, typed: string | undefined, errors: Record<string, string>): AccountCredentials | undefined {
+  const text = typed?.trim();
+  if (!text) return account;
+  const user = encodeURIComponent(account.user);
+  const https = /^(https?):\/\/([^/?#]+)(.*)$/i.exec(text);
+  // Another kind's URL (imaps://…) goes through as it is, to be refused by name.
+  const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) && !https
+    ? text
+    : https
+      ? `dav${https[1].toLowerCase() === 'http' ? '+http' : ''}://${user}@${https[2].replace(/^.*@/, '')}${https[3] || '/'}`
+      : `dav://${user}@${text.toLowerCase() === 'auto' ? AUTO_HOST : text}`;
+  try {
+    return withDav(account, url, side, account.password, 'the calendars and contacts server');
+  } catch (err) {
+    if (!(err instanceof TernError)) throw err;
+    errors[`${side}.dav`] = `${side === 'source' ? 'Source' : 'Destination'}: ${err.userMessage.replace(/^The (source|destination) account URL is not valid: /, 'the calendars and contacts server is not valid: ')}`;
+    return undefined;
+  }
 }
 
 const isHostName = (host: string) => /^[A-Za-z0-9.-]+$|^\[?[0-9a-fA-F:]+\]?$/.test(host);

@@ -30,9 +30,8 @@ export type OnParsed = () => void;
  * The side's mail account with the CalDAV/CardDAV account next to it; the DAV URL's password
  * defaults to the side's own (providers give one app password for both).
  */
-function withDav(account: AccountCredentials, url: string | undefined, side: 'source' | 'destination', fallback?: string): AccountCredentials {
+export function withDav(account: AccountCredentials, url: string | undefined, side: 'source' | 'destination', fallback?: string, option = side === 'source' ? '--from-dav' : '--to-dav'): AccountCredentials {
   if (!url?.trim()) return account;
-  const option = side === 'source' ? '--from-dav' : '--to-dav';
   const dav = parseAccountUrl(url, side, fallback ?? account.password);
   if (dav.protocol !== 'dav') throw new TernError('BAD_ACCOUNT_URL', `${option} takes a CalDAV/CardDAV account (dav://user@host/path or dav+http://…), not "${url.split(':')[0]}:".`, { field: side });
   if (account.protocol === 'dav') throw new TernError('BAD_ACCOUNT_URL', `The ${side} account is a CalDAV/CardDAV account already: leave ${option} out.`, { field: side });

@@ -10,9 +10,11 @@ import { outcomeLines } from '../src/outcome';
  */
 export function accountLabel(a: AccountEndpoint): string {
   const who = a.impersonate ? `${a.impersonate} (as ${a.user})` : a.user;
+  // Calendars and contacts on their own server (CalDAV/CardDAV) are named too: the user chose them.
+  const pim = a.pim ? ` + calendars and contacts on ${a.pim.host}:${a.pim.port}` : '';
   if (a.protocol === 'pst') return `${a.user} (PST file)`;
-  if (a.protocol === 'ews') return `${who} on Exchange ${a.host}`;
-  return `${who} on ${a.protocol.toUpperCase()} ${a.host}:${a.port}`;
+  if (a.protocol === 'ews') return `${who} on Exchange ${a.host}${pim}`;
+  return `${who} on ${a.protocol.toUpperCase()} ${a.host}:${a.port}${pim}`;
 }
 
 /**
@@ -51,6 +53,11 @@ export interface StatusCard {
   progress: { percent: number; bar: string; done: number; total: number; throughput?: string; eta?: string };
   /** Remarks: errors, folder warnings (text from servers and users: adapters escape and bound it). */
   notes: string[];
+  /**
+   * Why the task waits (a server paused it, a sign-in, a free slot) and when it tries again (ISO):
+   * kept apart from the notes so each adapter shows the times in the reader's own time zone.
+   */
+  waiting?: { reason: string; since: string; nextTryAt: string };
   /** Who asked for the cancel (the platform's mention of them, as the adapter made it) and when (ISO). */
   cancel?: { by: string; at?: string };
   /** Until when Rollback may be pressed (ISO); adapters show it in each reader's time zone. */
@@ -123,7 +130,6 @@ export function statusCard(t: TaskView, now = Date.now()): StatusCard {
         : `Waiting for the ${t.waiting.side ?? 'mail'} server…`
       : HEADLINES[t.status];
   const notes: string[] = [];
-  if (t.waiting) notes.push(`${t.waiting.reason} Waiting since ${t.waiting.since.slice(11, 16)} UTC; next try at ${t.waiting.nextTryAt.slice(11, 16)} UTC.`);
   if (t.error) notes.push(`Error: ${t.error}`);
   if (t.rollbackError) notes.push(`Rollback failed: ${t.rollbackError}`);
   if (t.notifyError) notes.push(`Notification e-mail not sent: ${t.notifyError}`);
@@ -145,12 +151,21 @@ export function statusCard(t: TaskView, now = Date.now()): StatusCard {
     steps: t.steps.map((s) => ({ label: itemLabel(s.kind), state: s.status, counters: stepCounters(s) })),
     progress,
     notes,
+    ...(t.waiting ? { waiting: { reason: t.waiting.reason, since: t.waiting.since, nextTryAt: t.waiting.nextTryAt } } : {}),
     ...(t.rollbackAsked ? { rollback: t.rollbackAsked } : {}),
     ...(t.canRollback && t.rollbackUntil ? { rollbackUntil: t.rollbackUntil } : {}),
     ...(t.cancelledBy ? { cancel: { by: t.cancelledBy, ...(t.cancelledAt ? { at: t.cancelledAt } : {}) } } : {}),
     buttons: buttonsFor(t),
     final: t.status !== 'queued' && t.status !== 'running' && t.status !== 'rolling_back',
   };
+}
+
+/**
+ * The waiting note, its times written by `time` (a Slack `<!date>` token, a Discord `<t:…>`
+ * timestamp: each reader sees their own time zone). `reason` comes as the adapter escaped it.
+ */
+export function waitingNote(w: NonNullable<StatusCard['waiting']>, time: (iso: string) => string): string {
+  return `${w.reason} Waiting since ${time(w.since)}; next try at ${time(w.nextTryAt)}.`;
 }
 
 function buttonsFor(t: TaskView): CardButton[] {

@@ -170,6 +170,38 @@ describe('rate limits: 20 tasks at once in one channel', () => {
   });
 });
 
+describe('rate limits on Discord: 20 tasks at once, the stand-in answering 429s', () => {
+  it('every milestone and final report arrives once, in thread order; Retry-After is waited; identical edits are not resent', async () => {
+    const tasks = await Promise.all(Array.from({ length: 20 }, () => chat.createTask(`discord:${DISCORD_USER}`)));
+    const places = await Promise.all(tasks.map((t) => chat.discordBot.cards.post(t, DISCORD_CHANNEL)));
+    // From here on, thread posts and card edits hit 429s (Retry-After 0.3 s), many of them.
+    chat.discord.rateLimit(/^POST \/channels\/\d+\/messages$/, 30, 0.3);
+    chat.discord.rateLimit(/^PATCH \/channels\/\d+\/messages\/\d+$/, 30, 0.3);
+    for (const t of tasks) {
+      chat.tern.runtime.tasks.updateStep(t.id, 'emails', { status: 'running', total: 2, startedAt: Date.now() });
+      chat.discordBot.cards.refresh(t.id);
+    }
+    for (const t of tasks) chat.finish(t.id, [folder(`INBOX-${t.id}`)]);
+    await until('every final report', () => places.every((p) => discordThread(p.threadId).some((m) => m.content.startsWith('Completed'))), 120_000);
+    await chat.discordBot.cards.idle();
+
+    const limited = chat.discord.calls.filter((c) => c.rateLimited);
+    expect(limited.length, 'the stand-in answered 429s').toBe(60);
+    for (const [i, p] of places.entries()) {
+      const lines = discordThread(p.threadId).map((m) => m.content.split('\n')[0]);
+      expect(lines, tasks[i].id).toEqual(['▶ E-mails started', '✅ E-mails done: 2 copied · 0 already there · 0 failed of 2 · 0 B', `Completed: ${tasks[i].id}`]);
+      expect(json(chat.discord.messages.get(p.messageId)!.embeds)).toContain('Completed');
+      const edits = chat.discord.calls.filter((c) => c.method === 'PATCH' && c.path.endsWith(`/messages/${p.messageId}`) && !c.rateLimited).map((c) => json(c.body.embeds));
+      for (let k = 1; k < edits.length; k++) expect(edits[k], 'an identical edit was resent').not.toBe(edits[k - 1]);
+    }
+    // A limited call is tried again only after Retry-After.
+    for (const c of limited) {
+      const next = chat.discord.calls.find((x) => x.method === c.method && x.path === c.path && x.at > c.at);
+      if (next) expect(next.at - c.at).toBeGreaterThanOrEqual(250);
+    }
+  });
+});
+
 describe('people: mentions, time zones, who pressed what, no account URLs', () => {
   it('Rollback pressed in Slack: who and when on the card (in the reader\'s time zone) and in the thread', async () => {
     const { slackTask, slackTs } = await endedTask([folder('INBOX')]);
@@ -237,5 +269,38 @@ describe('people: mentions, time zones, who pressed what, no account URLs', () =
     expect(json(embed)).toContain('alice on IMAP 127.0.0.1:');
     const sent = json(chat.slack.calls.map((c) => c.body)) + json(chat.discord.calls.map((c) => c.body));
     expect(sent).not.toMatch(/(imaps?|pop3s?|ews):\/\/[^"\s]*@/);
+  });
+});
+
+describe('a task paused by the server: when it resumes, in the reader\'s time zone', () => {
+  it('the waiting note on the Slack and Discord cards gives its times as date tokens, never as UTC text', async () => {
+    const slackTask = await chat.createTask(`slack:${SLACK_USER}`);
+    const slackPlace = await chat.slackBot.cards.post(slackTask, SLACK_CHANNEL);
+    const discordTask = await chat.createTask(`discord:${DISCORD_USER}`);
+    const discordPlace = await chat.discordBot.cards.post(discordTask, DISCORD_CHANNEL);
+    const since = Date.now();
+    const next = since + 5 * 60_000;
+    for (const t of [slackTask, discordTask]) {
+      chat.tern.runtime.tasks.transition(t.id, ['queued'], 'running', { startedAt: since });
+      chat.tern.runtime.tasks.update(t.id, { waitingSince: since, waitingFor: 'Source: imap.example.com is throttling <us>.', nextTryAt: next });
+    }
+    chat.slackBot.cards.refresh(slackTask.id);
+    chat.discordBot.cards.refresh(discordTask.id);
+    const unix = (ms: number) => Math.floor(ms / 1000);
+    const card = await until('the waiting Slack card', () => {
+      const m = chat.slack.message(SLACK_CHANNEL, slackPlace.messageId);
+      return m && json(m.blocks).includes('Waiting since') && m;
+    });
+    const note = json(card.blocks);
+    expect(note).toContain(`Source: imap.example.com is throttling &lt;us&gt;. Waiting since <!date^${unix(since)}^{time}|`);
+    expect(note).toContain(`next try at <!date^${unix(next)}^{time}|`);
+    // "UTC" only inside a token's fallback (for clients that cannot show dates), never as the text.
+    expect(note.replace(/<!date\^[^>]+>/g, '')).not.toContain('UTC');
+
+    await until('the waiting Discord card', () => json(chat.discord.messages.get(discordPlace.messageId)?.embeds).includes('Waiting since'));
+    const embed = json(chat.discord.messages.get(discordPlace.messageId)!.embeds);
+    expect(embed).toContain(`Waiting since <t:${unix(since)}:t>; next try at <t:${unix(next)}:t>.`);
+    expect(embed).toContain('throttling \\\\<us>');
+    expect(embed).not.toContain('UTC');
   });
 });

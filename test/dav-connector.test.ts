@@ -11,6 +11,7 @@ import { TernError } from '../src/errors';
 import { parseCalendarObject, parseVcard } from '../src/connectors/dav/parse';
 import { startRadicale, type RadicaleServer } from './support/radicale';
 import { PHOTO_BASE64, seedSamples } from './support/dav-samples';
+import { selfSignedProxy } from './support/tls-proxy';
 
 const open = { timeoutMs: 10_000 };
 let radicale: RadicaleServer;
@@ -214,8 +215,19 @@ describe('DAV bad input', () => {
     expect((err as TernError).userMessage).not.toContain('wrong');
   });
 
-  it('?insecure=1 is refused with what to do instead, not ignored', async () => {
-    await expect(connector.check({ ...radicale.account('alice'), insecure: true }, open)).rejects.toMatchObject({ code: 'BAD_ACCOUNT_URL', userMessage: expect.stringContaining('?insecure=1 is not available for CalDAV/CardDAV accounts yet') });
+  it('a self-signed certificate is refused (TLS_FAILED, naming ?insecure=1) unless the account accepts it', async () => {
+    const proxy = await selfSignedProxy(radicale.port);
+    try {
+      const overTls = { ...radicale.account('alice'), port: proxy.port, secure: true };
+      const err = await connector.check({ ...overTls, insecure: false }, open).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'TLS_FAILED', userMessage: expect.stringContaining('?insecure=1') });
+      await connector.check({ ...overTls, insecure: true }, open);
+      const source = await connector.pimSource!({ ...overTls, insecure: true }, open);
+      expect((await readAll(source, 'contact')).length).toBeGreaterThan(0);
+      await source.close();
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('a web server that is not CalDAV/CardDAV is named so, with what to check', async () => {

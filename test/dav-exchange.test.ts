@@ -81,16 +81,22 @@ describe('DAV and Exchange, both ways', () => {
     expect(team.members).toEqual(expect.arrayContaining([expect.objectContaining({ address: 'ann@example.test', contactSourceId: ann.sourceId }), expect.objectContaining({ address: 'dave@example.test' })]));
   });
 
-  it('Exchange to DAV: the neutral shapes become iCalendar and vCard the DAV account reads back the same', async () => {
+  it('Exchange to DAV: the neutral shapes become iCalendar and vCard the DAV account reads back the same; fields they cannot hold are reported per item', async () => {
     const mailbox = fake.mailbox('ann@x.test');
-    mailbox.addItem('Contacts', '<t:Contact><t:DisplayName>Zoe Client</t:DisplayName><t:GivenName>Zoe</t:GivenName><t:EmailAddresses><t:Entry Key="EmailAddress1">zoe@client.test</t:Entry></t:EmailAddresses><t:PhoneNumbers><t:Entry Key="MobilePhone">+33 6 12 34 56 78</t:Entry></t:PhoneNumbers><t:Surname>Client</t:Surname></t:Contact>');
+    mailbox.addItem('Contacts', '<t:Contact><t:DisplayName>Zoe Client</t:DisplayName><t:GivenName>Zoe</t:GivenName><t:Initials>Z.C.</t:Initials><t:EmailAddresses><t:Entry Key="EmailAddress1">zoe@client.test</t:Entry></t:EmailAddresses><t:PhoneNumbers><t:Entry Key="MobilePhone">+33 6 12 34 56 78</t:Entry></t:PhoneNumbers><t:Surname>Client</t:Surname></t:Contact>');
     mailbox.addItem('Contacts', '<t:DistributionList><t:DisplayName>Clients</t:DisplayName><t:Members><t:Member><t:Mailbox><t:Name>Yan</t:Name><t:EmailAddress>yan@client.test</t:EmailAddress><t:RoutingType>SMTP</t:RoutingType><t:MailboxType>OneOff</t:MailboxType></t:Mailbox></t:Member></t:Members></t:DistributionList>');
     mailbox.addItem('Calendar', '<t:CalendarItem><t:Subject>Kick-off</t:Subject><t:Start>2024-03-04T09:00:00Z</t:Start><t:End>2024-03-04T10:00:00Z</t:End><t:Location>HQ</t:Location></t:CalendarItem>');
-    mailbox.addItem('Tasks', '<t:Task><t:Subject>Pay the invoices</t:Subject><t:DueDate>2024-03-29T00:00:00Z</t:DueDate><t:PercentComplete>50</t:PercentComplete><t:Status>InProgress</t:Status></t:Task>');
+    mailbox.addItem('Tasks', '<t:Task><t:Subject>Pay the invoices</t:Subject><t:BillingInformation>Client A</t:BillingInformation><t:DueDate>2024-03-29T00:00:00Z</t:DueDate><t:Mileage>42 km</t:Mileage><t:PercentComplete>50</t:PercentComplete><t:Status>InProgress</t:Status></t:Task>');
     const env = { ...ternEnv(redis.url), TERN_FROM_PASSWORD: 'ann-pw', TERN_TO_PASSWORD: 'bobpass' };
     const run = await tern(['migrate', '--from', ewsUrl('ann@x.test'), '--to', `dav+http://bob@127.0.0.1:${radicale.port}/`, '--items', 'contacts,contactGroups,calendars,tasks', '--json'], env);
     expect(run.code, run.stderr).toBe(0);
-    for (const s of lastJson(run.stdout).steps) expect(s, s.kind).toMatchObject({ status: 'done', total: 1, copied: 1, failed: 0 });
+    const task = lastJson(run.stdout);
+    for (const s of task.steps) expect(s, s.kind).toMatchObject({ status: 'done', total: 1, copied: 1, failed: 0 });
+    // What vCard and iCalendar have no place for is named per item, as the other way round.
+    const notes = JSON.stringify(task);
+    expect(notes).toContain('Not carried: \\"Zoe Client\\": Initials');
+    expect(notes).toContain('Not carried: \\"Pay the invoices\\": Mileage, BillingInformation');
+    expect(notes).not.toContain('Not carried: \\"Kick-off\\"');
 
     const bob = radicale.account('bob');
     expect(named<EventData>(await readBack(bob, 'event'), 'Kick-off')).toMatchObject({ start: '2024-03-04T09:00:00.000Z', end: '2024-03-04T10:00:00.000Z', location: 'HQ' });

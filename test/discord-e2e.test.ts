@@ -250,6 +250,24 @@ describe('Autodetect in the form', () => {
   });
 });
 
+describe('calendars and contacts on their own server', () => {
+  it('the items step asks for each side\'s CalDAV/CardDAV server; the confirm step shows them, and Start refuses a wrong one by field', async () => {
+    const opened = await interact(slashInteraction(REQUESTER, 'start'));
+    const formId = opened.body.data.custom_id.split(':')[2];
+    const afterSource = await interact(modalInteraction(REQUESTER, opened.body.data.custom_id, modalValues({ type: 'imap', login: 'alice', password: 'alicepass', port: slash.imapPort })));
+    const openDest = await interact(buttonInteraction(REQUESTER, customIds(afterSource.body.data.components)[0], messageOf(afterSource)));
+    const afterDest = await interact(modalInteraction(REQUESTER, openDest.body.data.custom_id, modalValues({ type: 'imap', login: 'bob', password: 'bobpass', port: dotted.imapPort }), [], messageOf(afterSource)));
+    const openItems = await interact(buttonInteraction(REQUESTER, customIds(afterDest.body.data.components)[0], messageOf(afterDest)));
+    const asked = openItems.body.data.components.map((c: any) => c.component.custom_id);
+    expect(asked).toEqual(['items', 'notify', 'source-dav', 'destination-dav']);
+    const confirm = await interact(modalInteraction(REQUESTER, openItems.body.data.custom_id, { items: ['contacts'], notify: '', 'source-dav': 'https://dav.example.com/dav/', 'destination-dav': 'imaps://bob@127.0.0.1' }, [], messageOf(afterDest)));
+    expect(confirm.body.data.content).toContain('alice — IMAP 127.0.0.1:' + slash.imapPort + ' (STARTTLS); calendars and contacts: https://dav.example.com/dav/');
+    const result = await start(REQUESTER, formId, confirm);
+    expect(result.body.content).toContain('Destination: the calendars and contacts server takes a CalDAV/CardDAV account');
+    expect(json(fake.calls)).not.toContain('alicepass');
+  });
+});
+
 describe('rate limits', () => {
   it('429s on embed edits: the migration completes and the final embed is right', async () => {
     fake.rateLimit(/^PATCH \/channels\/\d+\/messages\/\d+$/, 3, 0.2);

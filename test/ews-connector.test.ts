@@ -1,12 +1,7 @@
 // The Exchange (EWS) connector, every EwsSession method, against the fake Exchange server
 // (test/fakes/ews), through the real client library (ews-javascript-api).
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEws } from '../src/connectors/ews';
 import type { EwsFolder, EwsSession, NewMessage } from '../src/connectors/ews/types';
@@ -15,6 +10,7 @@ import type { AccountCredentials } from '../src/ports/account';
 import { TernError } from '../src/errors';
 import { MAX_BUSY_RETRIES, retryBusyItems } from '../src/connectors/ews/throttle';
 import { startFakeEws } from './fakes/ews';
+import { selfSignedProxy } from './support/tls-proxy';
 
 type Fake = Awaited<ReturnType<typeof startFakeEws>>;
 
@@ -235,29 +231,16 @@ describe('transport edges', () => {
   });
 
   it('speaks HTTPS: a self-signed certificate is refused (TLS_FAILED) unless the account accepts it', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'tern-ews-tls-'));
-    let proxy: tls.Server | undefined;
+    const proxy = await selfSignedProxy(fake.port);
     try {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${dir}/key.pem`, '-out', `${dir}/cert.pem`, '-subj', '/CN=localhost', '-days', '1'], { stdio: 'ignore' });
-      const [key, cert] = [readFileSync(`${dir}/key.pem`), readFileSync(`${dir}/cert.pem`)];
-      const server = tls.createServer({ key, cert }, (front) => {
-        const back = net.connect(fake.port, '127.0.0.1');
-        front.on('error', () => back.destroy());
-        back.on('error', () => front.destroy());
-        front.pipe(back).pipe(front);
-      });
-      proxy = server;
-      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-      const port = (server.address() as net.AddressInfo).port;
-      const secure = { ...account('alice@example.com', 'alice-pw'), port, secure: true };
+      const secure = { ...account('alice@example.com', 'alice-pw'), port: proxy.port, secure: true };
       const err = await rejection(openEws({ ...secure, insecure: false }, { timeoutMs: TIMEOUT_MS }));
       expect(err.code).toBe('TLS_FAILED');
       const ews = await openEws({ ...secure, insecure: true }, { timeoutMs: TIMEOUT_MS });
       expect((await ews.folders()).some((f) => f.wellKnown === 'inbox')).toBe(true);
       await ews.close();
     } finally {
-      await new Promise<void>((r) => (proxy ? proxy.close(() => r()) : r()));
-      rmSync(dir, { recursive: true, force: true });
+      await proxy.close();
     }
   });
 });

@@ -223,8 +223,8 @@ describe('bad input', () => {
     }
   });
 
-  it('refuses up front the kinds Graph does not carry yet, naming the kind and why', async () => {
-    const err = await migrate(tern.service, { from: graphUrl('ann@m365.test'), to: imapUrl(dovecot, 'carol'), items: 'emails,contacts' }, tern.actor).catch((e: unknown) => e);
-    expect((err as TernError).userMessage).toMatch(/Contacts cannot be migrated from this source: Microsoft 365 accounts carry e-mails only for now/);
+  it('refuses up front the kind Graph cannot carry (contact groups), naming the kind and why', async () => {
+    const err = await migrate(tern.service, { from: graphUrl('ann@m365.test'), to: imapUrl(dovecot, 'carol'), items: 'emails,contactGroups' }, tern.actor).catch((e: unknown) => e);
+    expect((err as TernError).userMessage).toMatch(/Contact groups cannot be migrated from this source: Microsoft Graph v1\.0 has no contact groups/);
   });
 });

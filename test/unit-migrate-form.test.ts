@@ -41,3 +41,27 @@ describe('the /migrate form, Exchange side', () => {
     expect(errors['source.login']).toBe('Source: the login contains a line break or another control character; type it on one line.');
   });
 });
+
+describe('the /migrate form, calendars and contacts on a CalDAV/CardDAV server', () => {
+  const withDav = (dav: string, side: Partial<AccountFields> = {}) => parse({ ...imap, login: 'alice@example.com', password: 'app-pw', ...side, dav }).source;
+
+  it('takes a server name, an https:// address, a dav:// URL or "auto", with the side\'s login and password', () => {
+    expect(withDav('dav.example.com').pim).toMatchObject({ protocol: 'dav', host: 'dav.example.com', port: 443, secure: true, user: 'alice@example.com', password: 'app-pw' });
+    expect(withDav('https://cloud.example.com/remote.php/dav/').pim).toMatchObject({ host: 'cloud.example.com', secure: true, path: '/remote.php/dav/', user: 'alice@example.com', password: 'app-pw' });
+    expect(withDav('http://127.0.0.1:5232/').pim).toMatchObject({ host: '127.0.0.1', port: 5232, secure: false, path: '/' });
+    expect(withDav('dav://other%40example.com@dav.example.com/cal/').pim).toMatchObject({ user: 'other@example.com', password: 'app-pw', path: '/cal/' });
+    expect(withDav('auto').pim).toMatchObject({ protocol: 'dav', host: 'auto', user: 'alice@example.com' });
+    // The mail account itself is unchanged.
+    expect(withDav('dav.example.com')).toMatchObject({ protocol: 'imap', host: 'imap.example.com' });
+  });
+
+  it('leaves the side without one when the field is empty', () => {
+    expect(withDav('  ').pim).toBeUndefined();
+  });
+
+  it('says what is wrong with a bad one, next to the field', () => {
+    const errors = errorsOf(() => withDav('imaps://alice@imap.example.com'));
+    expect(errors['source.dav']).toMatch(/^Source: the calendars and contacts server takes a CalDAV\/CardDAV account/);
+    expect(errorsOf(() => withDav('dav.example.com:99999'))['source.dav']).toMatch(/^Source: the calendars and contacts server is not valid: .*port/);
+  });
+});

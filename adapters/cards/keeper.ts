@@ -41,6 +41,8 @@ export class CardKeeper {
   private readonly edits: Coalescer<TaskView>;
   /** One refresh at a time per task, so a milestone is never posted twice. */
   private readonly chains = new Map<string, Promise<void>>();
+  /** Tasks with a refresh waiting to run. */
+  private readonly queued = new Set<string>();
   /** The last card sent per task, to skip identical edits. */
   private readonly lastSent = new Map<string, string>();
 
@@ -84,8 +86,16 @@ export class CardKeeper {
   }
 
   refresh(taskId: string): void {
+    // One refresh already waiting reads the state as it is when it runs: a burst of progress
+    // events costs one read of the task, not one each (the event loop answers people meanwhile).
+    if (this.queued.has(taskId)) return;
+    this.queued.add(taskId);
     const previous = this.chains.get(taskId) ?? Promise.resolve();
-    const next = previous.then(() => this.update(taskId)).catch((err: Error) => this.log.warn({ task: taskId, err: err.message }, 'status card refresh failed'));
+    const next = previous
+      .then(() => {
+        this.queued.delete(taskId);
+        return this.update(taskId);
+      }).catch((err: Error) => this.log.warn({ task: taskId, err: err.message }, 'status card refresh failed'));
     this.chains.set(taskId, next);
     void next.finally(() => this.chains.get(taskId) === next && this.chains.delete(taskId));
   }
@@ -103,8 +113,8 @@ export class CardKeeper {
 
   private async update(taskId: string): Promise<void> {
     const ref = this.service.card(taskId, this.surface);
-    const place = this.place(taskId);
-    if (!ref || !place) return;
+    if (!ref) return;
+    const place = { channel: ref.channel, messageId: ref.messageId, threadId: ref.threadId ?? ref.messageId };
     const task = this.service.view(taskId);
     const { milestones, announced } = pendingMilestones(task, ref.announced);
     const final = milestones.some((m) => m.final);
@@ -117,7 +127,11 @@ export class CardKeeper {
       done = { ...done, ...m.marks };
       this.service.recordAnnounced(taskId, this.surface, done, false);
     }
-    this.service.recordAnnounced(taskId, this.surface, announced, settled && announced.task === task.status);
+    const finalPosted = settled && announced.task === task.status;
+    // Nothing new to record (most progress events): no write.
+    if (milestones.length || finalPosted !== ref.finalPosted || JSON.stringify(announced) !== JSON.stringify(ref.announced)) {
+      this.service.recordAnnounced(taskId, this.surface, announced, finalPosted);
+    }
   }
 
   private async edit(taskId: string): Promise<void> {

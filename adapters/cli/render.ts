@@ -99,8 +99,8 @@ export function taskText(t: TaskView): string {
   return lines.join('\n');
 }
 
-/** "14:05:30 UTC" of an ISO time. */
-const clock = (iso: string) => `${iso.slice(11, 19)} UTC`;
+/** "14:05:30 CET" of an ISO time: the terminal's own time zone (TZ), named. */
+const clock = (iso: string) => new Date(iso).toLocaleTimeString('en-GB', { timeZoneName: 'short' });
 
 export function taskLine(t: TaskView): string {
   const emails = t.steps.find((s) => s.kind === 'emails');

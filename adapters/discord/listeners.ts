@@ -111,6 +111,9 @@ async function onFormModal(deps: DiscordDeps, i: ModalSubmitInteraction): Promis
   } else if (step === 'items') {
     draft.values.items = [...i.fields.getStringSelectValues('items')];
     draft.values.notify = i.fields.getTextInputValue('notify')?.trim() || undefined;
+    const dav = (side: Side) => (i.fields.fields.has(`${side}-dav`) ? i.fields.getTextInputValue(`${side}-dav`)?.trim() || undefined : undefined);
+    draft.values.source.dav = dav('source');
+    draft.values.destination.dav = dav('destination');
   }
   draft.done.add(step);
   // Next: the destination, then the items, then (and after any fix) the confirm view.
@@ -165,7 +168,7 @@ async function onFormButton(deps: DiscordDeps, i: ButtonInteraction): Promise<vo
   const modalOf = (side: Side) => accountModal(formId, side, { ...v[side], password: undefined });
   if (action === 'open-source' || action === 'fix-source') return void (await i.showModal(modalOf('source')));
   if (action === 'open-destination' || action === 'fix-destination') return void (await i.showModal(modalOf('destination')));
-  if (action === 'open-items' || action === 'fix-items') return void (await i.showModal(itemsModal(formId, v)));
+  if (action === 'open-items' || action === 'fix-items') return void (await i.showModal(itemsModal(formId, v, Boolean(draft.pst))));
   if (action !== 'start') return;
   // Logging in to both servers takes longer than Discord's 3 s: acknowledge first.
   await i.deferUpdate();

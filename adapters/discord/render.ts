@@ -1,5 +1,5 @@
 import { ButtonStyle, ComponentType, TextInputStyle, type APIEmbed, type APIActionRowComponent, type APIButtonComponent, type APIModalInteractionResponseCallbackData } from 'discord-api-types/v10';
-import type { StatusCard } from '../../commands/views';
+import { waitingNote, type StatusCard } from '../../commands/views';
 import { clip, fitLines } from '../cards/fit';
 import { md, person } from './markdown';
 import { ITEM_CHOICES, PASSWORD_HINT, SERVER_TYPES, type AccountFields, type MigrateFormValues, type Side } from '../../commands/migrate-form';
@@ -26,6 +26,8 @@ export function cardMessage(card: StatusCard): { embeds: APIEmbed[]; components:
     (card.cancel ? `\nCancel asked by ${who(card.cancel.by)}${card.cancel.at ? ` at ${stamp(card.cancel.at, 't')}` : ''}` : '') +
     (card.rollbackUntil ? `\nRollback possible until ${stamp(card.rollbackUntil, 'f')}` : '') +
     (card.rollback ? `\nRollback asked by ${who(card.rollback.by)} at ${stamp(card.rollback.at, 't')}` : '');
+  const notes = card.notes.map((n) => md(clip(n, 400)));
+  if (card.waiting) notes.unshift(waitingNote({ ...card.waiting, reason: md(clip(card.waiting.reason, 400)) }, (at) => stamp(at, 't')));
   const embed: APIEmbed = {
     title: `Migration ${card.taskId}`,
     description: `**Task ID: \`${card.taskId}\`** — ${md(card.headline)}\n\`${p.bar}\` **${p.percent}%** · ${p.done.toLocaleString('en-US')}/${p.total.toLocaleString('en-US')} items${p.throughput ? ` · ${p.throughput}` : ''}${p.eta ? ` · ETA ${p.eta}` : ''}${cancel}`,
@@ -35,7 +37,7 @@ export function cardMessage(card: StatusCard): { embeds: APIEmbed[]; components:
       { name: 'To', value: md(clip(card.destination, EMBED.account)), inline: true },
       { name: 'Started by', value: `${mention(card.requester)} ${stamp(card.createdAt, 'f')}`, inline: true },
       ...card.steps.map((s) => ({ name: `${STATE_ICONS[s.state] ?? ''} ${s.label} — ${s.state}`, value: clip(md(s.counters), EMBED.fieldValue) || '—' })),
-      ...(card.notes.length ? [{ name: 'Notes', value: fitLines(card.notes.map((n) => md(clip(n, 400))), EMBED.notes, (n) => `…and ${n} more: the final report has them all.`) }] : []),
+      ...(notes.length ? [{ name: 'Notes', value: fitLines(notes, EMBED.notes, (n) => `…and ${n} more: the final report has them all.`) }] : []),
     ],
     // Discord shows an embed's timestamp in each reader's own time zone.
     footer: { text: 'Last update' },
@@ -94,7 +96,9 @@ export function accountFields(read: (id: string) => string | undefined, readSele
   };
 }
 
-export function itemsModal(formId: string, v: MigrateFormValues): APIModalInteractionResponseCallbackData {
+const DAV_HINT = 'Optional: where calendars and contacts are, if not on the mail server (auto, a name or URL)';
+
+export function itemsModal(formId: string, v: MigrateFormValues, pst = false): APIModalInteractionResponseCallbackData {
   return {
     custom_id: id('form', formId, 'items'),
     title: 'What to move (3/3)',
@@ -107,6 +111,9 @@ export function itemsModal(formId: string, v: MigrateFormValues): APIModalIntera
         options: ITEM_CHOICES.map((c) => ({ label: c.label, value: c.value, default: v.items.includes(c.value) })),
       }),
       label('Notify this e-mail address when it ends', 'Optional', textInput('notify', { value: v.notify, required: false })),
+      // The account modals are full (Discord allows five fields): the CalDAV/CardDAV servers ask here.
+      ...(pst ? [] : [label('Source calendars & contacts server', DAV_HINT, textInput('source-dav', { value: v.source.dav, required: false, placeholder: 'auto' }))]),
+      label('Destination calendars & contacts server', DAV_HINT, textInput('destination-dav', { value: v.destination.dav, required: false, placeholder: 'dav.example.com' })),
     ],
   } as unknown as APIModalInteractionResponseCallbackData;
 }
@@ -114,7 +121,7 @@ export function itemsModal(formId: string, v: MigrateFormValues): APIModalIntera
 export const button = (customId: string, text: string, style: ButtonStyle.Primary | ButtonStyle.Secondary | ButtonStyle.Danger = ButtonStyle.Secondary): APIButtonComponent => ({ type: ComponentType.Button, custom_id: customId, label: text, style });
 export const row = (...buttons: APIButtonComponent[]): APIActionRowComponent<APIButtonComponent> => ({ type: ComponentType.ActionRow, components: buttons });
 
-const sideLine = (f: AccountFields) => `${f.login ?? '?'} — ${f.type === 'auto' || !f.type ? 'Autodetect' : `${f.type.toUpperCase()} ${f.host ?? ''}${f.port ? `:${f.port}` : ''}${f.tls === false ? ' (STARTTLS)' : ''}`}`;
+const sideLine = (f: AccountFields) => `${f.login ?? '?'} — ${f.type === 'auto' || !f.type ? 'Autodetect' : `${f.type.toUpperCase()} ${f.host ?? ''}${f.port ? `:${f.port}` : ''}${f.tls === false ? ' (STARTTLS)' : ''}`}${f.dav ? `; calendars and contacts: ${f.dav}` : ''}`;
 
 /** The confirm step: everything but the passwords, with Start and Fix buttons. */
 export function confirmMessage(formId: string, v: MigrateFormValues, problems: Record<string, string> = {}, detected: string[] = []): { content: string; components: Array<APIActionRowComponent<APIButtonComponent>> } {

@@ -11,6 +11,7 @@ import { registerActions } from './listeners/actions';
 import { registerViews } from './listeners/views';
 import { registerEvents } from './listeners/events';
 import { registerWorkspaceGuard } from './listeners/workspace';
+import { socketModeReceiver } from './socket-mode';
 import { pacedSlack, SLACK_PACING, type SlackPacing } from './paced-client';
 
 export interface SlackBot {
@@ -38,11 +39,12 @@ export function createSlackBot(
   } = {},
 ): SlackBot {
   const slack = config.slack;
+  const apiUrl = slack.apiUrl ? (slack.apiUrl.endsWith('/') ? slack.apiUrl : `${slack.apiUrl}/`) : undefined;
   const app = new App({
     token: slack.botToken,
-    ...(slack.appToken ? { appToken: slack.appToken, socketMode: true } : { signingSecret: slack.signingSecret!, port: slack.port }),
+    ...(slack.appToken ? { receiver: socketModeReceiver({ appToken: slack.appToken, apiUrl, logger: boltLogger(log) }) } : { signingSecret: slack.signingSecret!, port: slack.port }),
     clientOptions: {
-      ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl.endsWith('/') ? slack.apiUrl : `${slack.apiUrl}/` } : {}),
+      ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
       ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
     },
     logger: boltLogger(log),
@@ -51,7 +53,7 @@ export function createSlackBot(
   // Cards get a client of their own that hands 429s to the pacer, so a rate-limited thread never
   // stalls the app's answers to people (Bolt's client pauses all its calls on a 429).
   const cardClient = new webApi.WebClient(slack.botToken, {
-    ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl.endsWith('/') ? slack.apiUrl : `${slack.apiUrl}/` } : {}),
+    ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
     ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
     rejectRateLimitedCalls: true,
     logger: boltLogger(log),

@@ -1,5 +1,5 @@
 import type { KnownBlock, Button } from './block-kit';
-import type { CardButton, StatusCard } from '../../commands/views';
+import { waitingNote, type CardButton, type StatusCard } from '../../commands/views';
 import { clip, fitLines } from '../cards/fit';
 import { esc, escClip, person } from './mrkdwn';
 import { slackTime } from './time';
@@ -54,9 +54,12 @@ export function cardBlocks(card: StatusCard, opts: { compact?: boolean } = {}): 
     for (const s of card.steps) {
       blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `${STATE_ICONS[s.state] ?? ''} *${esc(s.label)}* — ${s.state}\n${escClip(s.counters, SLACK_LIMITS.field)}` } });
     }
-    if (card.notes.length) {
-      // Each note escaped and bounded on its own, so no entity is cut in half.
-      const text = fitLines(card.notes.map((n) => escClip(n, SLACK_LIMITS.field)), SLACK_LIMITS.sectionText, (n) => `…and ${n} more: the final report has them all.`);
+    // Each note escaped and bounded on its own, so no entity is cut in half; the waiting times
+    // are added after escaping, as date tokens each reader sees in their own time zone.
+    const notes = card.notes.map((n) => escClip(n, SLACK_LIMITS.field));
+    if (card.waiting) notes.unshift(waitingNote({ ...card.waiting, reason: escClip(card.waiting.reason, SLACK_LIMITS.field) }, (at) => slackTime(at, 'time')));
+    if (notes.length) {
+      const text = fitLines(notes, SLACK_LIMITS.sectionText, (n) => `…and ${n} more: the final report has them all.`);
       blocks.push({ type: 'section', text: { type: 'mrkdwn', text } });
     }
   }
@@ -64,7 +67,8 @@ export function cardBlocks(card: StatusCard, opts: { compact?: boolean } = {}): 
   if (card.cancel) context.push(`Cancel asked by ${who(card.cancel.by)}${card.cancel.at ? ` at ${slackTime(card.cancel.at, 'time')}` : ''}`);
   if (card.rollbackUntil) context.push(`Rollback possible until ${slackTime(card.rollbackUntil)}`);
   if (card.rollback) context.push(`Rollback asked by ${who(card.rollback.by)} at ${slackTime(card.rollback.at, 'time')}`);
-  if (opts.compact && card.notes.length) context.push(`${card.notes.length} note${card.notes.length > 1 ? 's' : ''} too long for this card: \`/migrate status ${card.taskId}\` shows them`);
+  const noteCount = card.notes.length + (card.waiting ? 1 : 0);
+  if (opts.compact && noteCount) context.push(`${noteCount} note${noteCount > 1 ? 's' : ''} too long for this card: \`/migrate status ${card.taskId}\` shows them`);
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: context.join(' · ') }] });
   if (card.buttons.length) blocks.push({ type: 'actions', block_id: `tern_card`, elements: card.buttons.map((b) => button(b, card.taskId)) });
   return blocks;

@@ -76,6 +76,7 @@ function accountBlocks(side: Side, f: AccountFields, errors: Record<string, stri
     input(`${side}.password`, 'Password', { hint: PASSWORD_HINT }),
     input(id('host'), 'Server', { initial: f.host, optional: true, placeholder: 'imap.example.com', hint: 'Empty with Autodetect (found from the address). Exchange: the EWS URL, or empty for Autodiscover.' }),
     input(id('port'), 'Port', { initial: f.port, optional: true, hint: 'Leave empty for the usual port (993 / 143, 995 / 110).' }),
+    input(id('dav'), 'Calendars and contacts server (CalDAV/CardDAV)', { initial: f.dav, optional: true, placeholder: 'auto, dav.example.com or https://dav.example.com/dav/', hint: 'Only when they are not on the mail server (iCloud, Fastmail, Nextcloud…). Same login and password. "auto" finds it from the address.' }),
     {
       type: 'input',
       block_id: id('options'),
@@ -181,6 +182,7 @@ export function formValues(raw: Record<string, Record<string, { value?: string |
       password: text(`${s}.password`),
       host: text(`${s}.host`),
       port: text(`${s}.port`),
+      dav: text(`${s}.dav`),
       tls: flags.has('tls'),
       insecure: flags.has('insecure'),
     };

@@ -22,6 +22,8 @@ export interface ConnectorInfo {
   destination: readonly ItemKind[];
   /** Why it carries only what it carries, for refusals. */
   why: string;
+  /** Kinds its ports would suggest but that it cannot carry, each with its own reason (said instead of `why`). */
+  lacks?: Partial<Record<ItemKind, string>>;
   /** The query options its URLs take beyond `?insecure=` (any other is refused by name). */
   urlOptionNames?: readonly string[];
   /** What the URL adds beyond user, password, host and port. */
@@ -40,6 +42,8 @@ export interface ConnectorInfo {
 
 const MAIL: readonly ItemKind[] = ['emails'];
 const PIM: readonly ItemKind[] = ['contacts', 'contactGroups', 'calendars', 'tasks'];
+/** Graph v1.0 has every kind but contact groups. */
+const GRAPH_KINDS: readonly ItemKind[] = ITEM_KINDS.filter((k) => k !== 'contactGroups');
 /** How an account signs in with OAuth2 (src/accounts.ts reads them). */
 const OAUTH_OPTIONS = ['auth', 'issuer', 'client_id', 'scope'];
 
@@ -100,9 +104,10 @@ export const CONNECTORS: Record<Protocol, ConnectorInfo> = {
     label: 'Microsoft 365',
     // graph:// names the tenant and goes to graph.microsoft.com; graph+http:// names a server (tests, proxies).
     schemes: { 'graph:': { secure: true, port: 443 }, 'graph+http:': { secure: false, port: 80 } },
-    source: MAIL,
-    destination: MAIL,
-    why: 'Microsoft 365 accounts carry e-mails only for now (contacts, calendars, tasks, rules and automatic replies through Graph are not built yet)',
+    source: GRAPH_KINDS,
+    destination: GRAPH_KINDS,
+    why: 'Microsoft 365 accounts carry e-mails, contacts, calendars, tasks, inbox rules and automatic replies',
+    lacks: { contactGroups: 'Microsoft Graph v1.0 has no contact groups (distribution lists), so Microsoft 365 can neither give nor take them; their members can be moved as contacts' },
     urlOptionNames: [],
     urlOptions: graphOptions,
     formatUrl: formatGraphUrl,
@@ -175,7 +180,7 @@ export function checkItemsSupported(items: ItemKind[], source: Protocol, destina
     throw new TernError('UNSUPPORTED_ITEMS', `A ${dst.label} account cannot be a destination: ${dst.why}. Use an ${takers.join(' or ')} destination.`, { field: 'destination' });
   }
   for (const kind of items) {
-    if (!src.source.includes(kind)) throw new TernError('UNSUPPORTED_ITEMS', `${itemLabel(kind)} cannot be migrated from this source: ${src.why}.`, { field: 'items' });
-    if (!dst.destination.includes(kind)) throw new TernError('UNSUPPORTED_ITEMS', `${itemLabel(kind)} cannot be migrated to this destination: ${dst.why}.`, { field: 'items' });
+    if (!src.source.includes(kind)) throw new TernError('UNSUPPORTED_ITEMS', `${itemLabel(kind)} cannot be migrated from this source: ${src.lacks?.[kind] ?? src.why}.`, { field: 'items' });
+    if (!dst.destination.includes(kind)) throw new TernError('UNSUPPORTED_ITEMS', `${itemLabel(kind)} cannot be migrated to this destination: ${dst.lacks?.[kind] ?? dst.why}.`, { field: 'items' });
   }
 }

@@ -31,6 +31,8 @@ export type StoredPimItem = PimItem & { id: string; stamp?: string };
 export interface PimDestination {
   /** The source formats it writes as they are (PimBase.native): nothing of such an item is lost. */
   readonly keepsNative?: ReadonlyArray<'icalendar' | 'vcard'>;
+  /** The fields of a neutral item this destination's format has no place for (named in the report). */
+  cannotHold?(item: PimItem): string[];
   /** The destination's default folder of the kind (its address book, calendar, task list). */
   defaultFolder(kind: PimKind): Promise<DestinationFolder>;
   /** Every folder that holds items of the kind. */
@@ -60,8 +62,11 @@ export interface PimDestination {
 /** Inbox rules and automatic replies. Folder references in rules are paths of the account's mail folder tree. */
 export interface SettingsPort {
   readRules(): Promise<{ rules: RuleData[]; hasClientRules: boolean }>;
-  /** Replaces the whole rule collection. */
-  writeRules(rules: RuleData[]): Promise<void>;
+  /**
+   * Replaces the whole rule collection. A destination that cannot hold some rule as it is leaves
+   * that rule out (never a part of it) and names it in `refused`, with why.
+   */
+  writeRules(rules: RuleData[]): Promise<void | { refused: Array<{ displayName: string; reason: string }> }>;
   readOof(): Promise<OofData>;
   writeOof(oof: OofData): Promise<void>;
   close(): Promise<void>;

@@ -55,7 +55,7 @@ describe.each(PIM_DESTINATIONS)('PIM destination contract: $name', (entry) => {
     await port?.close();
   });
 
-  it.each(KINDS)('%s: defaultFolder is the server\'s own; ensureFolder makes a nested folder of the kind once; findFolder and folders() see it', async (kind) => {
+  it.each(entry.kinds ?? KINDS)('%s: defaultFolder is the server\'s own; ensureFolder makes a nested folder of the kind once; findFolder and folders() see it', async (kind) => {
     const byDefault = await port.defaultFolder(kind);
     expect(byDefault.id).toBe(await target.defaultAt(account, kind));
     const created: DestinationFolder[] = [];
@@ -81,7 +81,7 @@ describe.each(PIM_DESTINATIONS)('PIM destination contract: $name', (entry) => {
     expect((await port.folders(kind)).map((f) => f.id)).toEqual(expect.arrayContaining([byDefault.id, child.id]));
   });
 
-  it.each(KINDS)('%s: an item created with a stamp is found by scan with that stamp, next to someone else\'s unstamped one', async (kind) => {
+  it.each(entry.kinds ?? KINDS)('%s: an item created with a stamp is found by scan with that stamp, next to someone else\'s unstamped one', async (kind) => {
     const folder = await port.ensureFolder(kind, `${(await port.defaultFolder(kind)).path}/Contract create`, noop);
     await target.seed(account, folder, kind, 'Someone Else');
     const item = sample(kind, 'Created Item');
@@ -98,7 +98,7 @@ describe.each(PIM_DESTINATIONS)('PIM destination contract: $name', (entry) => {
     expect(await port.count(folder)).toBe(2);
   });
 
-  it.each(KINDS)('%s: a crash between intend and confirm, then resume: created items claimed by stamp once, the others dropped, someone else\'s never claimed', async (kind) => {
+  it.each(entry.kinds ?? KINDS)('%s: a crash between intend and confirm, then resume: created items claimed by stamp once, the others dropped, someone else\'s never claimed', async (kind) => {
     const taskId = `T-PIM-${++tasks}`;
     const folder = await port.ensureFolder(kind, `${(await port.defaultFolder(kind)).path}/Contract crash`, noop);
     // Someone else's copy of the first item: same content, no stamp.

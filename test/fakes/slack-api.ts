@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { blockProblems, mentionsIn } from './slack-blocks';
+import { FakeSocketMode } from './slack-socket';
 
 /**
  * A stand-in for Slack's Web API (https://api.slack.com/web) on 127.0.0.1, close enough to the
@@ -38,6 +39,8 @@ export interface FakeSlackTier {
 export interface FakeSlackOptions {
   /** The only token the fake accepts. Default 'xoxb-test'. */
   botToken?: string;
+  /** The app-level token (Socket Mode) the fake accepts for apps.connections.open. Default 'xapp-1-test'. */
+  appToken?: string;
   /** Scopes granted to that token, sent in `x-oauth-scopes` and checked per method. */
   scopes?: string[];
   teamId?: string;
@@ -121,6 +124,9 @@ export interface FakeSlack {
   /** http://127.0.0.1:PORT, for building other paths. */
   readonly origin: string;
   readonly botToken: string;
+  readonly appToken: string;
+  /** Socket Mode: connections, deliveries of envelopes, forced disconnects. */
+  readonly socketMode: FakeSocketMode;
   readonly identity: FakeSlackIdentity;
   /** Mutable: delete 'files:read' to see Slack's missing_scope / sign-in-page answers. */
   readonly scopes: Set<string>;
@@ -202,6 +208,8 @@ type Handler = (body: Body) => Body;
 
 class FakeSlackServer implements FakeSlack {
   readonly botToken: string;
+  readonly appToken: string;
+  readonly socketMode: FakeSocketMode;
   readonly identity: FakeSlackIdentity;
   readonly scopes: Set<string>;
   readonly calls: FakeSlackCall[] = [];
@@ -225,6 +233,7 @@ class FakeSlackServer implements FakeSlack {
   private readonly ids = new IdMint();
   private readonly handlers: Record<string, Handler> = {
     'auth.test': () => this.authTest(),
+    'apps.connections.open': () => this.socketMode.open(),
     'chat.postMessage': (b) => this.postMessage(b),
     'chat.update': (b) => this.updateMessage(b),
     'chat.postEphemeral': (b) => this.postEphemeral(b),
@@ -240,6 +249,7 @@ class FakeSlackServer implements FakeSlack {
 
   constructor(options: FakeSlackOptions) {
     this.botToken = options.botToken ?? 'xoxb-test';
+    this.appToken = options.appToken ?? 'xapp-1-test';
     this.scopes = new Set(options.scopes ?? DEFAULT_SCOPES);
     this.identity = {
       teamId: options.teamId ?? 'T0TERNTEST',
@@ -257,6 +267,8 @@ class FakeSlackServer implements FakeSlack {
         res.end(String(err instanceof Error ? err.stack : err));
       });
     });
+    this.socketMode = new FakeSocketMode(() => this.origin, this.identity.appId);
+    this.server.on('upgrade', (req, socket, head) => this.socketMode.upgrade(req, socket, head));
   }
 
   get url(): string {
@@ -275,6 +287,7 @@ class FakeSlackServer implements FakeSlack {
   }
 
   close(): Promise<void> {
+    this.socketMode.close();
     return new Promise((resolve) => {
       this.server.close(() => resolve());
       // WebClient's fetch keeps connections alive; without this close() waits for them to idle out.
@@ -399,7 +412,9 @@ class FakeSlackServer implements FakeSlack {
 
   private checkAuth(method: string, token: string | undefined): Body | undefined {
     if (!token) return fail('not_authed');
-    if (token !== this.botToken) return fail('invalid_auth');
+    // Only an app-level token opens a Socket Mode connection, and it can do nothing else.
+    if ((method === 'apps.connections.open') !== (token === this.appToken)) return token === this.appToken || token === this.botToken ? fail('not_allowed_token_type') : fail('invalid_auth');
+    if (token !== this.botToken && token !== this.appToken) return fail('invalid_auth');
     const needed = REQUIRED_SCOPE[method];
     if (needed && !this.scopes.has(needed)) return { ...fail('missing_scope'), needed, provided: [...this.scopes].join(',') };
     return undefined;

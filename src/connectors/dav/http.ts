@@ -1,3 +1,4 @@
+import { Agent, fetch as undiciFetch } from 'undici';
 import type { AccountCredentials } from '../../ports/account';
 import { TernError } from '../../errors';
 
@@ -9,15 +10,27 @@ export type DavFetch = typeof fetch;
 
 export function davFetch(account: AccountCredentials, timeoutMs: number): DavFetch {
   const auth = 'Basic ' + Buffer.from(`${account.user}:${account.password}`).toString('base64');
+  const send = account.insecure ? insecureFetch() : fetch;
   return async (input, init = {}) => {
     const headers = new Headers(init.headers);
     headers.set('Authorization', auth);
     try {
-      return await fetch(input, { ...init, headers, signal: AbortSignal.timeout(timeoutMs) });
+      return await send(input, { ...init, headers, signal: AbortSignal.timeout(timeoutMs) });
     } catch (err) {
       throw networkError(account, err, timeoutMs);
     }
   };
+}
+
+/**
+ * `?insecure=1`: a fetch that accepts the server's certificate unchecked (a self-signed one), the
+ * same promise the IMAP and EWS connectors keep. Node's own fetch has no such switch, so this one is
+ * undici's with a dispatcher of its own; nothing else in the process is affected.
+ */
+function insecureFetch(): DavFetch {
+  const dispatcher = new Agent({ connect: { rejectUnauthorized: false } });
+  return ((input: Parameters<DavFetch>[0], init?: Parameters<DavFetch>[1]) =>
+    undiciFetch(input as never, { ...(init as object), dispatcher } as never)) as unknown as DavFetch;
 }
 
 function networkError(account: AccountCredentials, err: unknown, timeoutMs: number): TernError {
@@ -27,7 +40,7 @@ function networkError(account: AccountCredentials, err: unknown, timeoutMs: numb
     return new TernError('TIMEOUT', `${account.host}:${account.port} did not answer within ${Math.round(timeoutMs / 1000)} s.`, { cause: err });
   }
   if (code && /CERT|SSL|TLS|SELF_SIGNED/.test(code)) {
-    return new TernError('TLS_FAILED', `The TLS certificate of ${account.host} was refused (${code}). Check the server name.`, { cause: err, serverCode: code });
+    return new TernError('TLS_FAILED', `The TLS certificate of ${account.host} was refused (${code}). Check the server name; for a self-signed certificate add ?insecure=1 to the account URL.`, { cause: err, serverCode: code });
   }
   return new TernError('UNREACHABLE', `Cannot reach ${account.host}:${account.port}${code ? ` (${code})` : ''}. Check the server name and port.`, { cause: err, serverCode: code });
 }

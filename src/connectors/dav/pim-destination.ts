@@ -4,6 +4,7 @@ import type { OpenOptions } from '../../ports/connector';
 import type { DestinationFolder } from '../../ports/mail';
 import type { PimDestination, StoredPimItem } from '../../ports/pim';
 import type { PimItem, PimKind } from '../../ports/pim-items';
+import { notCarriedToDav } from './not-carried';
 import { TernError } from '../../errors';
 import { defaultOf, makeCollection, TYPE_OF, type Collection } from './collections';
 import { deleteIfUnchanged, fetchObjects, listObjects, putNew } from './objects';
@@ -33,6 +34,7 @@ export async function openDavPimDestination(account: AccountCredentials, options
 
   return {
     keepsNative: ['icalendar', 'vcard'],
+    cannotHold: notCarriedToDav,
     defaultFolder: async (kind) => {
       const found = defaultOf(await dav.of(kind), kind);
       if (!found) throw new TernError('PROTOCOL_ERROR', `${account.host} has no ${TYPE_OF[kind] === 'calendar' ? `calendar for ${kind === 'task' ? 'tasks (VTODO)' : 'events (VEVENT)'}` : 'address book'} for ${account.user}. Create one with the provider's web interface, then run the task again.`);

@@ -1,7 +1,6 @@
 import type { AccountCredentials } from '../../ports/account';
 import type { OpenOptions } from '../../ports/connector';
 import type { PimKind } from '../../ports/pim-items';
-import { TernError } from '../../errors';
 import { baseUrl, discover, type DavHomes } from './discover';
 import { davFetch, type DavFetch } from './http';
 import { holds, listCollections, noHome, TYPE_OF, type Collection } from './collections';
@@ -20,10 +19,6 @@ export interface DavSession {
 }
 
 export async function openDav(account: AccountCredentials, options: OpenOptions): Promise<DavSession> {
-  // Node's fetch always checks certificates: say so rather than ignore the option.
-  if (account.insecure) {
-    throw new TernError('BAD_ACCOUNT_URL', `${account.host}: ?insecure=1 is not available for CalDAV/CardDAV accounts yet. Leave it out, and make the server's certificate trusted (NODE_EXTRA_CA_CERTS=/path/to/ca.pem for a private CA).`);
-  }
   const fetch = davFetch(account, options.timeoutMs);
   const homes = await discover(account, fetch);
   let listed: Promise<Collection[]> | undefined;

@@ -1,6 +1,7 @@
 import ICAL from 'ical.js';
 import { findIana, findWindows } from 'windows-iana';
 import { getVtimezoneComponent } from '@touch4it/ical-timezones';
+import { offsetMs } from '../zone-offset';
 
 type Time = InstanceType<typeof ICAL.Time>;
 type Component = InstanceType<typeof ICAL.Component>;
@@ -50,14 +51,6 @@ export function vtimezoneOf(iana: string): Component | undefined {
   return new ICAL.Component(ICAL.parse(`BEGIN:VCALENDAR\r\n${text.trim()}\r\nEND:VCALENDAR`)).getFirstSubcomponent('vtimezone') ?? undefined;
 }
 
-function offsetMs(ms: number, iana: string): number {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone: iana, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
-      .formatToParts(new Date(ms))
-      .map((p) => [p.type, Number(p.value)]),
-  );
-  return Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second) - Math.floor(ms / 1000) * 1000;
-}
 
 /** Time zones a calendar object defines, by TZID. */
 export type Zones = Map<string, InstanceType<typeof ICAL.Timezone>>;

@@ -185,13 +185,15 @@ async function copyItem(ctx: StepContext, destination: PimDestination, target: D
  * took the source's own text (DAV to DAV) lost nothing.
  */
 function noteUnmapped(ctx: StepContext, report: FolderReport, item: PimItem, destination: PimDestination): void {
-  if (!item.unmapped?.length || (item.native && destination.keepsNative?.includes(item.native.format))) return;
+  const keptWhole = item.native && destination.keepsNative?.includes(item.native.format);
+  const fields = keptWhole ? [] : [...(item.unmapped ?? []), ...(destination.cannotHold?.(item) ?? [])];
+  if (!fields.length) return;
   const name = (item.kind === 'contact' || item.kind === 'group' ? item.displayName : item.subject) || item.sourceId;
-  ctx.log.warn({ task: ctx.taskId, folder: report.sourceFolder, item: name, fields: item.unmapped }, 'fields the destination cannot hold were left out');
+  ctx.log.warn({ task: ctx.taskId, folder: report.sourceFolder, item: name, fields }, 'fields the destination cannot hold were left out');
   const lines = report.note ? report.note.split('\n') : [];
   const noted = lines.filter((l) => l.startsWith('Not carried: ')).length;
   const more = /^Not carried for (\d+) more item/.exec(lines[lines.length - 1] ?? '');
-  if (noted < MAX_UNMAPPED_NOTED) lines.push(`Not carried: "${name}": ${item.unmapped.join(', ')}`);
+  if (noted < MAX_UNMAPPED_NOTED) lines.push(`Not carried: "${name}": ${fields.join(', ')}`);
   else if (more) lines[lines.length - 1] = `Not carried for ${Number(more[1]) + 1} more items (see the log)`;
   else lines.push('Not carried for 1 more item (see the log)');
   report.note = lines.join('\n');

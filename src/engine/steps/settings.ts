@@ -62,14 +62,15 @@ export async function runRulesStep(ctx: StepContext): Promise<StepResult> {
     const missing = toAdd.filter((r) => !written.has(ruleKey(r)));
     // Writing would delete the destination's client-side rules: never destroy what was there.
     const blocked = missing.length > 0 && current.hasClientRules;
+    let refused: Array<{ displayName: string; reason: string }> = [];
     if (missing.length && !blocked) {
       // Snapshotted only when written: a rollback then never rewrites rules this task left alone.
       keepSnapshot(ctx.journal, ctx.taskId, RULES_SNAPSHOT, before);
-      await destination.writeRules([...current.rules, ...missing].map((r, i) => ({ ...r, priority: i + 1 })));
+      refused = (await destination.writeRules([...current.rules, ...missing].map((r, i) => ({ ...r, priority: i + 1 }))))?.refused ?? [];
     }
-    const copied = blocked ? toAdd.length - missing.length : toAdd.length;
+    const copied = (blocked ? toAdd.length - missing.length : toAdd.length) - refused.length;
     const counters = { total: rules.length, copied, alreadyPresent: rules.length - toAdd.length, failed: toAdd.length - copied, bytes: JSON.stringify(toAdd).length };
-    const notes = [blocked ? DESTINATION_CLIENT_RULES : undefined, hasClientRules ? CLIENT_RULES_NOTE : undefined].filter(Boolean).join(' ');
+    const notes = [blocked ? DESTINATION_CLIENT_RULES : undefined, hasClientRules ? CLIENT_RULES_NOTE : undefined, ...refused.map((r) => `Not migrated: the rule "${r.displayName}": ${r.reason}.`)].filter(Boolean).join(' ');
     ctx.tasks.saveFolderReport(ctx.taskId, {
       sourceFolder: itemLabel('inboxRules'),
       destinationFolder: itemLabel('inboxRules'),

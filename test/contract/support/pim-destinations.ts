@@ -7,7 +7,7 @@ import type { DestinationFolder } from '../../../src/ports/mail';
 import type { PimDestination } from '../../../src/ports/pim';
 import type { PimItem, PimKind } from '../../../src/ports/pim-items';
 import { fakeAt } from './at-server';
-import { ewsAccount, fakeEws, radicaleServer } from './servers';
+import { ewsAccount, fakeEws, fakeGraph, graphAccount, radicaleServer } from './servers';
 
 export const KINDS: PimKind[] = ['contact', 'group', 'event', 'task'];
 
@@ -34,6 +34,8 @@ export interface PimTarget {
 export interface PimEntry {
   name: string;
   protocol: Protocol;
+  /** The kinds it takes, when not all (Graph v1.0 has no contact groups). */
+  kinds?: PimKind[];
   start(): Promise<PimTarget>;
 }
 
@@ -176,4 +178,56 @@ const davFake: PimEntry = {
   },
 };
 
-export const PIM_DESTINATIONS: PimEntry[] = [exchangeFake, davFake];
+const GRAPH_SET: Partial<Record<PimKind, string>> = { contact: 'contacts', event: 'events', task: 'todoTasks' };
+const GRAPH_FOLDER_SET: Record<string, PimKind> = { contactFolders: 'contact', calendars: 'event', todoLists: 'task' };
+
+/** Someone else's item as a Graph client would POST it (no stamp). */
+function graphJson(kind: PimKind, label: string): Record<string, unknown> {
+  if (kind === 'contact') return { displayName: label, givenName: label, surname: 'Elsewhere' };
+  if (kind === 'event') return { subject: label, start: { dateTime: '2024-03-04T09:00:00', timeZone: 'UTC' }, end: { dateTime: '2024-03-04T10:00:00', timeZone: 'UTC' } };
+  return { title: label };
+}
+
+const graphFake: PimEntry = {
+  name: 'Microsoft 365 (fake Graph)',
+  protocol: 'graph',
+  kinds: ['contact', 'event', 'task'],
+  async start() {
+    const { fake, fresh } = await fakeGraph();
+    const box = (a: AccountCredentials) => fake.mailbox(a.user);
+    /** The connector names the default Contacts folder "contacts", as Graph's /contacts does. */
+    const entityId = (a: AccountCredentials, id: string) => (id === 'contacts' ? box(a).defaultOf('contactFolders').id : id);
+    const pathOf = (a: AccountCredentials, id: string): string | undefined => {
+      const e = box(a).entities.get(entityId(a, id));
+      if (!e) return undefined;
+      if (e.set === 'contactFolders') return e.parentId ? `${pathOf(a, e.parentId)}/${String(e.json.displayName)}` : String(e.json.displayName);
+      const name = String(e.json.name ?? e.json.displayName);
+      const root = box(a).defaultOf(e.set);
+      return e === root ? name : `${String(root.json.name ?? root.json.displayName)}/${name}`;
+    };
+    return {
+      account: async () => graphAccount(fake, await fresh()),
+      open: async (a) => (await loadConnector(a.protocol)).pimDestination!(a, { timeoutMs: 10_000 }),
+      folderAt: async (a, id) => {
+        const e = box(a).entities.get(entityId(a, id));
+        const kind = e && GRAPH_FOLDER_SET[e.set];
+        return kind && { path: pathOf(a, id)!, holds: (k: PimKind) => k === kind };
+      },
+      defaultAt: async (a, kind) => (kind === 'contact' ? 'contacts' : box(a).defaultOf(kind === 'event' ? 'calendars' : 'todoLists').id),
+      items: async (a, folder) =>
+        [...box(a).entities.values()]
+          .filter((e) => e.parentId === entityId(a, folder.id) && Object.values(GRAPH_SET).includes(e.set))
+          .map((e) => {
+            const kind = (Object.entries(GRAPH_SET).find(([, set]) => set === e.set)![0]) as PimKind;
+            const props = (e.json.singleValueExtendedProperties as Array<{ id: string; value: string }> | undefined) ?? [];
+            const linked = (e.json.linkedResources as Array<{ applicationName?: string; externalId?: string }> | undefined) ?? [];
+            const stamp = props.find((p) => /Name TernSourceKey$/.test(p.id))?.value ?? linked.find((l) => l.applicationName === 'Tern')?.externalId;
+            const id = kind === 'task' ? `task:${e.parentId}:${e.id}` : `${kind}:${e.id}`;
+            return { id, kind, label: String(e.json.displayName ?? e.json.subject ?? e.json.title ?? ''), ...(stamp ? { stamp } : {}) };
+          }),
+      seed: async (a, folder, kind, label) => void box(a).addEntity(GRAPH_SET[kind]!, entityId(a, folder.id), graphJson(kind, label)),
+    };
+  },
+};
+
+export const PIM_DESTINATIONS: PimEntry[] = [exchangeFake, davFake, graphFake];

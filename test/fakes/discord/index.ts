@@ -88,6 +88,13 @@ export class FakeDiscord {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
+  /** When a gateway connection last closed. */
+  gatewayClosedAt: number | undefined;
+  /** Gateway connections open now (a bot that stopped cleanly has none). */
+  get gatewayConnections(): number {
+    return this.sockets.size;
+  }
+
   /** The next `count` calls whose "METHOD path" matches answer 429 with retry_after seconds. */
   rateLimit(pattern: RegExp, count: number, retryAfter = 0.3): void {
     this.limits.set(pattern.source, { count, retryAfter });
@@ -135,7 +142,10 @@ export class FakeDiscord {
 
   private onSocket(ws: WebSocket): void {
     this.sockets.add(ws);
-    ws.on('close', () => this.sockets.delete(ws));
+    ws.on('close', () => {
+      this.sockets.delete(ws);
+      this.gatewayClosedAt = Date.now();
+    });
     ws.send(JSON.stringify({ op: GatewayOpcodes.Hello, d: { heartbeat_interval: 30_000 } }));
     ws.on('message', (raw) => {
       const msg = JSON.parse(String(raw)) as { op: number; d: any };

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { loadCsdl, type Csdl } from './csdl';
 import { errorBody, GraphFault, type GraphAnswer, type GraphRequest, type Handler } from './http';
 import { mailRoutes } from './mail-routes';
+import { pimRoutes } from './pim-routes';
 import { PathError, resolvePath, type ResolvedPath } from './paths';
 import { FakeGraphMailbox } from './store';
 import { SchemaValidator } from './validate';
@@ -61,7 +62,7 @@ export class FakeGraph {
   constructor(private readonly options: FakeGraphOptions) {
     for (const user of Object.keys(options.users)) this.mailboxes.set(user.toLowerCase(), new FakeGraphMailbox(user));
     const paging = { defaultSize: options.pageSize ?? 10, maxSize: options.maxPageSize ?? 1000 };
-    this.routes = [...mailRoutes(paging)].map(([method, pattern, handler]) => [method, new RegExp(`^${pattern.replace(/[{}$]/g, (c) => (c === '$' ? '\\$' : c === '{' ? '\\{' : '\\}'))}$`), handler]);
+    this.routes = [...mailRoutes(paging), ...pimRoutes(paging)].map(([method, pattern, handler]) => [method, new RegExp(`^${pattern.replace(/[{}$]/g, (c) => (c === '$' ? '\\$' : c === '{' ? '\\{' : '\\}'))}$`), handler]);
     this.server = http.createServer((req, res) => void this.serve(req, res));
   }
 

@@ -52,6 +52,8 @@ export interface FakeGraphEntity {
   parentId: string;
   json: Record<string, unknown>;
   seq: number;
+  created: string;
+  modified: string;
 }
 
 export const newId = (prefix = 'AAMkAG') => `${prefix}${randomBytes(33).toString('base64url')}=`;
@@ -85,6 +87,24 @@ export class FakeGraphMailbox {
   constructor(readonly user: string) {
     this.root = this.addFolderUnder('', 'Top of Information Store', 'msgfolderroot');
     for (const w of WELL_KNOWN_MAIL) this.addFolderUnder(this.root.id, DISPLAY[w], w);
+    // The default contacts folder, calendar and To Do list every Exchange Online mailbox has.
+    this.defaults = {
+      contactFolders: this.addEntity('contactFolders', '', { displayName: 'Contacts' }),
+      calendars: this.addEntity('calendars', '', { name: 'Calendar', isDefaultCalendar: true, canEdit: true }),
+      todoLists: this.addEntity('todoLists', '', { displayName: 'Tasks', wellknownListName: 'defaultList', isOwner: true, isShared: false }),
+    };
+  }
+
+  private readonly defaults: Record<'contactFolders' | 'calendars' | 'todoLists', FakeGraphEntity>;
+
+  defaultOf(set: string): FakeGraphEntity {
+    const found = this.defaults[set as keyof typeof this.defaults];
+    if (!found) throw new Error(`the fake Graph has no default ${set}`);
+    return found;
+  }
+
+  isDefault(e: FakeGraphEntity): boolean {
+    return Object.values(this.defaults).includes(e);
   }
 
   nextSeq(): number {
@@ -173,6 +193,7 @@ export class FakeGraphMailbox {
   touch(m: FakeGraphMessage | FakeGraphEntity | FakeGraphFolder): void {
     m.seq = this.nextSeq();
     if ('lastModifiedDateTime' in m) m.lastModifiedDateTime = now();
+    if ('modified' in m) m.modified = now();
   }
 
   deleteMessage(id: string): boolean {
@@ -191,10 +212,19 @@ export class FakeGraphMailbox {
     return Number(m.extended.get(PROP_FLAGS) ?? '0');
   }
 
-  addEntity(set: string, parentId: string, json: Record<string, unknown>): FakeGraphEntity {
-    const e: FakeGraphEntity = { id: newId(), set, parentId, json, seq: this.nextSeq() };
+  addEntity(set: string, parentId: string, json: Record<string, unknown>, id = newId()): FakeGraphEntity {
+    const at = now();
+    const e: FakeGraphEntity = { id, set, parentId, json, seq: this.nextSeq(), created: at, modified: at };
     this.entities.set(e.id, e);
     return e;
+  }
+
+  /** Dates ("YYYY-MM-DD") of a series' cancelled occurrences, by master id. */
+  readonly cancelled = new Map<string, Set<string>>();
+
+  /** A series' exceptions: events kept under their master. */
+  exceptionsOf(masterId: string): FakeGraphEntity[] {
+    return this.entitiesIn('events', masterId);
   }
 
   entitiesIn(set: string, parentId: string): FakeGraphEntity[] {
@@ -205,6 +235,8 @@ export class FakeGraphMailbox {
     const e = this.entities.get(id);
     if (!e) return false;
     this.entities.delete(id);
+    // A series deleted takes its cancelled occurrences with it.
+    this.cancelled.delete(id);
     for (const child of [...this.entities.values()].filter((c) => c.parentId === id)) this.deleteEntity(child.id);
     this.tombstones.push({ id, parentId: e.parentId, set: e.set, seq: this.nextSeq() });
     return true;
