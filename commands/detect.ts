@@ -10,7 +10,8 @@ export async function detect(service: TernService, req: { email: string; passwor
 
 export function candidateLine(c: Candidate): string {
   const where = c.ewsUrl ?? `${c.host}:${c.port}${c.secure ? ' (TLS)' : ' (STARTTLS when offered)'}`;
-  return `${c.protocol.toUpperCase()} ${where}${c.username ? `, login ${c.username}` : ''} — ${c.detail}, ${c.confidence} confidence`;
+  const oauth = c.oauth ? `, signs in with OAuth2 (${c.oauth === 'microsoft' ? 'Microsoft' : 'Google'})` : '';
+  return `${c.protocol.toUpperCase()} ${where}${c.username ? `, login ${c.username}` : ''}${oauth} — ${c.detail}, ${c.confidence} confidence`;
 }
 
 /**

@@ -56,13 +56,8 @@ export function parseAccountUrl(input: string, side: Side | 'account', fallbackP
     const envName = side === 'source' ? 'TERN_FROM_ACCESS_TOKEN' : 'TERN_TO_ACCESS_TOKEN';
     throw new TernError('BAD_ACCOUNT_URL', `No access token for the ${side} Microsoft 365 account ${user}: set ${envName} (until OAuth2 sign-in is available).`, { field: side });
   }
-  if (!password && !oauth) {
-    const envName = side === 'source' ? 'TERN_FROM_PASSWORD' : 'TERN_TO_PASSWORD';
-    const fileOption = side === 'source' ? '--from-password-file' : '--to-password-file';
-    throw new TernError('BAD_ACCOUNT_URL', `No password for the ${who}account ${user}: set ${envName}, give ${fileOption}, or type it when asked on a terminal.`, {
-      field: side,
-    });
-  }
+  // A server to be detected ("auto") may turn out to be Microsoft's or Google's, which sign in with OAuth2: checked once detected.
+  if (!password && !oauth && url.hostname !== 'auto') throw noPassword(side, who, user);
   const insecure = TRUE_WORDS.includes(url.searchParams.get('insecure')?.toLowerCase() ?? '');
   const account: AccountCredentials = {
     protocol: scheme.info.protocol,
@@ -81,7 +76,7 @@ export function parseAccountUrl(input: string, side: Side | 'account', fallbackP
  * `?auth=oauth2` with, optionally, `?issuer=` (a URL, or microsoft / google; by default the
  * preset of the server's host), `?client_id=` and `?scope=`. These need auth=oauth2.
  */
-function oauthOptions(url: URL, protocol: string, fail: (why: string) => Error): Pick<AccountCredentials, 'auth' | 'oauth'> | undefined {
+export function oauthOptions(url: URL, protocol: string, fail: (why: string) => Error): Pick<AccountCredentials, 'auth' | 'oauth'> | undefined {
   const q = url.searchParams;
   const auth = q.get('auth')?.toLowerCase();
   // Exchange reads its own (basic, ntlm) in its URL options.
@@ -174,4 +169,11 @@ export function refuseSameMailbox(source: AccountEndpoint, destination: AccountE
       field: 'destination',
     });
   }
+}
+
+/** An account that logs in with a password was given none. */
+export function noPassword(side: Side | 'account', who: string, user: string, found = ''): TernError {
+  const envName = side === 'source' ? 'TERN_FROM_PASSWORD' : 'TERN_TO_PASSWORD';
+  const fileOption = side === 'source' ? '--from-password-file' : '--to-password-file';
+  return new TernError('BAD_ACCOUNT_URL', `No password for the ${who}account ${user}${found}: set ${envName}, give ${fileOption}, or type it when asked on a terminal.`, { field: side });
 }

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import dotenv from 'dotenv';
 import { TernError } from './errors';
 import type { OAuthConfig } from './auth/issuers';
+import type { AccountEndpoint } from './ports/account';
+import { oauthOptions } from './accounts';
 
 /**
  * Every setting Tern reads, validated once. This is the only module that reads process.env;
@@ -187,6 +189,8 @@ export interface SmtpConfig {
   /** smtp[s]://user:password@host:port: it holds a password, so it is never logged. */
   url: string;
   from: string;
+  /** With ?auth=oauth2: the sender's account, whose token (its sign-in, or its domain's app) logs in by XOAUTH2. */
+  oauth?: AccountEndpoint;
 }
 
 function smtpConfig(c: z.infer<typeof schema>): SmtpConfig | undefined {
@@ -199,7 +203,15 @@ function smtpConfig(c: z.infer<typeof schema>): SmtpConfig | undefined {
   if (!/^(?:[^<>]*<)?[^\s@<>]+@[^\s@<>]+>?$/.test(from.trim())) {
     throw new TernError('CONFIG_INVALID', `Invalid configuration:\n  SMTP_FROM: "${from}" is not an e-mail address (e.g. Tern <tern@example.com>).`);
   }
-  return { url: c.SMTP_URL, from: from.trim() };
+  const url = new URL(c.SMTP_URL);
+  const fail = (why: string) => new TernError('CONFIG_INVALID', `Invalid configuration:\n  SMTP_URL: ${why}.`);
+  const oauth = oauthOptions(url, 'smtp', fail);
+  if (!oauth) return { url: c.SMTP_URL, from: from.trim() };
+  if (url.password) throw fail('it has a password and ?auth=oauth2: the sender signs in with a token (tern login, or tern app add for its domain); remove the password');
+  if (!user) throw fail('?auth=oauth2 needs the sender account as the user (smtp://tern%40example.com@host:587?auth=oauth2)');
+  const secure = url.protocol === 'smtps:';
+  const account: AccountEndpoint = { protocol: 'imap', host: url.hostname, port: url.port ? Number(url.port) : secure ? 465 : 587, secure, insecure: false, user, ...oauth };
+  return { url: `${url.protocol}//${url.host}`, from: from.trim(), oauth: account };
 }
 
 export interface DiscordConfig {

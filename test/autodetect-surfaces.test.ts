@@ -63,6 +63,27 @@ describe('an account URL with the host "auto"', () => {
   });
 });
 
+describe('an "auto" address at Microsoft 365, without a password', () => {
+  it('is taken as an OAuth2 account at Microsoft, and the one-line refusal says how to sign it in; nothing is queued', async () => {
+    dns.add({ type: 'MX', name: 'firm365-auto.test', exchange: 'firm365-auto-test.mail.protection.outlook.com' });
+    const before = tern.service.list(tern.actor).length;
+    const err = (await migrate(tern.service, { from: 'imap://gus%40firm365-auto.test@auto', to: imapUrl(dotted, 'bob') }, tern.actor).catch((e: unknown) => e)) as TernError;
+    expect(err).toBeInstanceOf(TernError);
+    // This Tern has no Microsoft client id: the sentence says so, for the OAuth2 account autodetect chose.
+    expect(err).toMatchObject({ code: 'CONFIG_INVALID', field: 'source' });
+    expect(err.userMessage).toBe('The source account signs in with Microsoft, but no client id is set: register Tern as an application with Microsoft and set TERN_MICROSOFT_CLIENT_ID (or add &client_id=… to the URL).');
+    expect(tern.service.list(tern.actor)).toHaveLength(before);
+  });
+});
+
+describe('an "auto" address without a password whose server is neither Microsoft nor Google', () => {
+  it('is refused once detected, naming what was found and where to give the password', async () => {
+    const err = (await migrate(tern.service, { from: `imap://${encodeURIComponent(USER)}@auto`, to: imapUrl(dotted, 'bob') }, tern.actor).catch((e: unknown) => e)) as TernError;
+    expect(err).toMatchObject({ code: 'BAD_ACCOUNT_URL', field: 'source' });
+    expect(err.userMessage).toBe(`No password for the source account ${USER} (settings detected: IMAP localhost:${slash.imapPort}, from DNS SRV _imap._tcp.srv-auto.test): set TERN_FROM_PASSWORD, give --from-password-file, or type it when asked on a terminal.`);
+  });
+});
+
 describe('the chat form with the Autodetect server type', () => {
   it('needs only the address and the password', async () => {
     const task = await submitMigrateForm(

@@ -194,3 +194,36 @@ describe('an Exchange account given with the host "auto"', () => {
     expect((err as TernError).userMessage).not.toContain('Iv4n-pw');
   });
 });
+
+describe('Microsoft and Google servers sign in with OAuth2', () => {
+  const imapAuto = (user: string, password = '') => ({ protocol: 'imap' as const, host: 'auto', port: 993, secure: true, insecure: false, user, password });
+
+  it('a custom domain whose MX is Microsoft 365 gets OAuth2 at Microsoft, and the detection says so', async () => {
+    dns.add({ type: 'MX', name: 'firm365.test', exchange: 'firm365-test.mail.protection.outlook.com' });
+    const d = await detectSettings('dana@firm365.test', { network });
+    expect(d.candidates[0]).toMatchObject({ protocol: 'imap', host: 'outlook.office365.com', oauth: 'microsoft', detail: 'preset Outlook.com / Microsoft 365 (MX firm365-test.mail.protection.outlook.com)' });
+    expect(d.notes.join('\n')).toMatch(/signs in with OAuth2 \(Sign in with Microsoft\)/);
+    const { account: chosen, detected } = await resolveAuto(imapAuto('dana@firm365.test'), 'source', network);
+    expect(chosen).toMatchObject({ host: 'outlook.office365.com', port: 993, auth: 'oauth2', oauth: { issuer: 'microsoft' } });
+    expect(chosen.oauth?.clientId).toBeUndefined();
+    expect(detected).toBe('source settings detected: IMAP outlook.office365.com:993 (TLS), from preset Outlook.com / Microsoft 365 (MX firm365-test.mail.protection.outlook.com); signs in with OAuth2 at Microsoft (no password needed)');
+  });
+
+  it('a Gmail address gets OAuth2 at Google; a password given is kept (an app password) and the choice is said', async () => {
+    const { account: chosen, detected } = await resolveAuto(imapAuto('erin@gmail.com'), 'destination', network);
+    expect(chosen).toMatchObject({ host: 'imap.gmail.com', auth: 'oauth2', oauth: { issuer: 'google' } });
+    expect(detected).toMatch(/; signs in with OAuth2 at Google \(no password needed\)$/);
+    const withPassword = await resolveAuto(imapAuto('erin@gmail.com', 'app-pass-1234'), 'destination', network);
+    expect(withPassword.account.auth).toBeUndefined();
+    expect(withPassword.account.password).toBe('app-pass-1234');
+    expect(withPassword.detected).toMatch(/; the password given is used \(an app password\), though Google prefers OAuth2: leave the password out to sign in with Google instead$/);
+    expect(withPassword.detected).not.toContain('app-pass-1234');
+  });
+
+  it('a server of neither (found by SRV) keeps its password login', async () => {
+    dns.add({ type: 'SRV', name: '_imaps._tcp.plain-srv.test', target: 'mail.plain-srv.test', port: 993, priority: 0, weight: 0 });
+    const { account: chosen, detected } = await resolveAuto(imapAuto('fred@plain-srv.test', 'pw'), 'source', network);
+    expect(chosen.auth).toBeUndefined();
+    expect(detected).not.toMatch(/OAuth2/);
+  });
+});

@@ -108,6 +108,23 @@ describe('tern login (device code)', () => {
     fs.rmSync(env.TERN_DATA_DIR, { recursive: true, force: true });
   });
 
+  it('a code that expires before anyone signs in: one sentence saying to sign in again in time, nothing stored', async () => {
+    // An issuer whose device codes live 2 s: the first poll (after 5 s) finds it expired.
+    const quick = await startAuthServer({ deviceCodeTtl: 2 });
+    try {
+      const env = ternEnv(redis.url);
+      const url = `imap://alice@127.0.0.1:${dovecot.imapPort}?auth=oauth2&issuer=${encodeURIComponent(quick.issuer)}&client_id=${DEVICE_CLIENT}&scope=${SCOPE}`;
+      const r = await withCode(['login', url], env, async () => {});
+      expect(r.codes).toBe(1);
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim().split('\n').pop()).toBe(`tern: The sign-in code expired before the sign-in at 127.0.0.1:${new URL(quick.issuer).port} was completed: run tern login again and enter the new code in time.`);
+      expect(signInRows(env)).toEqual([]);
+      fs.rmSync(env.TERN_DATA_DIR, { recursive: true, force: true });
+    } finally {
+      await quick.stop();
+    }
+  }, 60_000);
+
   it('a sign-in without the mail scope is refused by the mail server at once, and not kept', async () => {
     const env = ternEnv(redis.url);
     const url = oauthUrl('alice').replace(SCOPE, encodeURIComponent('openid offline_access'));

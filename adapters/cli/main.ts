@@ -97,15 +97,22 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   app
     .command('add <domain>')
     .description("set up app-only access for the domain's mailboxes: their ?auth=oauth2 URLs then need no sign-in")
-    .requiredOption('--issuer <url>', 'the authorization server (URL), or microsoft')
-    .requiredOption('--client-id <id>', 'the app registered there (with admin consent for mail access)')
-    .requiredOption('--client-secret-file <file>', "a file holding the app's client secret (first line)")
+    .requiredOption('--issuer <url>', 'the authorization server (URL), microsoft or google')
+    .option('--client-id <id>', 'the app registered there (with admin consent for mail access); not for a service account')
+    .option('--client-secret-file <file>', "a file holding the app's client secret (first line)")
+    .option('--certificate-file <file>', "the app's certificate (PEM), with its private key unless --private-key-file")
+    .option('--private-key-file <file>', "the certificate's private key (PEM)")
+    .option('--service-account-file <file>', "Google: the service account's JSON key (domain-wide delegation)")
     .option('--scope <scopes>', 'the scopes to ask for (Microsoft: https://outlook.office365.com/.default)')
     .action(
       act(async (domain, o) => {
         const { addApp } = await import('../../commands/app');
         return session(async (s) => {
-          const done = await addApp(s.service, { domain, issuer: o.issuer, clientId: o.clientId, clientSecretFile: o.clientSecretFile, scope: o.scope }, s.actor);
+          const done = await addApp(
+            s.service,
+            { domain, issuer: o.issuer, clientId: o.clientId, clientSecretFile: o.clientSecretFile, certificateFile: o.certificateFile, privateKeyFile: o.privateKeyFile, serviceAccountFile: o.serviceAccountFile, scope: o.scope },
+            s.actor,
+          );
           out(`App-only access for ${domain.toLowerCase()} at ${done.issuer} is set up: its mailboxes' ?auth=oauth2 URLs need no sign-in.`);
           return 0;
         });
@@ -118,7 +125,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       act(async () =>
         session(async (s) => {
           const apps = s.service.listApps();
-          out(apps.length ? apps.map((a) => `${a.domain}\t${a.issuer}\t${a.clientId}${a.scope ? `\t${a.scope}` : ''}`).join('\n') : 'No app-only access set up.');
+          out(apps.length ? apps.map((a) => `${a.domain}\t${a.issuer}\t${a.clientId}${a.scope ? `\t${a.scope}` : ''}${a.credentialKind === 'secret' ? '' : `\t(${a.credentialKind})`}`).join('\n') : 'No app-only access set up.');
           return 0;
         }),
       ),

@@ -3,11 +3,28 @@ import { TernError } from '../errors';
 import type { AccountEndpoint, TokenProvider } from '../ports/account';
 import type { OAuthApp } from '../store/oauth-apps';
 import { issuerConfig, oauthErrorCode, reason, unreachable } from './client';
-import type { OAuthConfig, ResolvedIssuer } from './issuers';
+import type { ResolvedIssuer } from './issuers';
+import { serviceAccountAssertion } from './assertions';
 import { domainOf } from './domain';
 
-/** Where an app registration gets its tokens: Microsoft's token endpoint for its tenant, or any issuer by discovery. */
-export function appIssuer(app: OAuthApp, config: OAuthConfig): ResolvedIssuer {
+const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+/** Google: full mail access, the one scope its IMAP and POP3 take. */
+const GOOGLE_MAIL_SCOPE = 'https://mail.google.com/';
+
+/** Where an app registration gets its tokens: Microsoft's token endpoint for its tenant, Google's (the key file's) for a service account, or any issuer by discovery. */
+export function appIssuer(app: OAuthApp, config: { microsoft?: { tenant: string } }): ResolvedIssuer {
+  const credential = app.credential;
+  const auth = credential.kind === 'secret' ? { clientSecret: credential.secret } : credential.kind === 'certificate' ? { certificate: credential } : {};
+  if (credential.kind === 'service-account') {
+    return {
+      label: app.issuer === 'google' ? 'Google' : new URL(credential.tokenUri).host,
+      issuer: app.issuer === 'google' ? 'https://accounts.google.com' : app.issuer,
+      clientId: credential.clientEmail,
+      scope: app.scope ?? GOOGLE_MAIL_SCOPE,
+      metadata: { issuer: app.issuer === 'google' ? 'https://accounts.google.com' : app.issuer, token_endpoint: credential.tokenUri },
+      serviceAccount: credential,
+    };
+  }
   if (app.issuer === 'microsoft') {
     // App-only tokens come from the mailbox's own tenant: its domain names it.
     const tenant = config.microsoft?.tenant && config.microsoft.tenant !== 'organizations' && config.microsoft.tenant !== 'common' ? config.microsoft.tenant : app.domain;
@@ -16,30 +33,35 @@ export function appIssuer(app: OAuthApp, config: OAuthConfig): ResolvedIssuer {
       label: 'Microsoft',
       issuer: `${base}/v2.0`,
       clientId: app.clientId,
-      clientSecret: app.clientSecret,
+      ...auth,
       scope: app.scope ?? 'https://outlook.office365.com/.default',
       metadata: { issuer: `${base}/v2.0`, token_endpoint: `${base}/oauth2/v2.0/token`, device_authorization_endpoint: `${base}/oauth2/v2.0/devicecode` },
     };
   }
-  return { label: new URL(app.issuer).host, issuer: app.issuer, clientId: app.clientId, clientSecret: app.clientSecret, scope: app.scope ?? '' };
+  return { label: new URL(app.issuer).host, issuer: app.issuer, clientId: app.clientId, ...auth, scope: app.scope ?? '' };
 }
 
 /**
- * App-only tokens (client credentials grant) for any mailbox of the app's domain; renewed before
- * they expire and when a server refused one.
+ * App-only tokens for any mailbox of the app's domain: the client credentials grant (a secret or
+ * a certificate), or for a service account the JWT bearer grant acting for the mailbox (`subject`;
+ * none when only checking the key). Renewed before they expire and when a server refused one.
  */
-export function appTokens(account: AccountEndpoint, issuer: ResolvedIssuer, timeoutMs: number): TokenProvider {
+export function appTokens(account: AccountEndpoint, issuer: ResolvedIssuer, timeoutMs: number, subject: string | undefined = account.user): TokenProvider {
   let current: { token: string; expiresAt: number } | undefined;
   let fetching: Promise<string> | undefined;
   const fetch = async () => {
     let tokens: oc.TokenEndpointResponse;
     try {
-      tokens = await oc.clientCredentialsGrant(await issuerConfig(issuer, timeoutMs), issuer.scope ? { scope: issuer.scope } : {});
+      const config = await issuerConfig(issuer, timeoutMs);
+      if (issuer.serviceAccount) {
+        tokens = await oc.genericGrantRequest(config, JWT_BEARER, { assertion: await serviceAccountAssertion(issuer.serviceAccount, issuer.scope, subject) });
+      } else {
+        tokens = await oc.clientCredentialsGrant(config, issuer.scope ? { scope: issuer.scope } : {});
+      }
     } catch (err) {
+      if (err instanceof TernError) throw err;
       if (unreachable(err)) throw new TernError('UNREACHABLE', `Cannot reach ${issuer.label} for an app token for ${account.user} (${reason(err)}).`, { retryable: true });
-      const code = oauthErrorCode(err);
-      const what = code === 'invalid_client' || code === 'unauthorized_client' ? 'refused the app client id or secret' : 'refused an app token';
-      throw new TernError('SIGN_IN_NEEDED', `${issuer.label} ${what} for ${domainOf(account)} (${reason(err)}): check it with tern app add (client id, secret, admin consent).`);
+      throw refused(issuer, account, err);
     }
     const lifetimeMs = (tokens.expires_in ?? 3600) * 1000;
     current = { token: tokens.access_token, expiresAt: Date.now() + lifetimeMs - Math.min(60_000, lifetimeMs / 4) };
@@ -52,4 +74,16 @@ export function appTokens(account: AccountEndpoint, issuer: ResolvedIssuer, time
       return fetching;
     },
   };
+}
+
+function refused(issuer: ResolvedIssuer, account: AccountEndpoint, err: unknown): TernError {
+  const code = oauthErrorCode(err);
+  const bad = code === 'invalid_client' || code === 'unauthorized_client';
+  if (issuer.serviceAccount) {
+    const what = bad || code === 'invalid_grant' ? `refused the service account ${issuer.clientId}` : 'refused a token for the service account';
+    return new TernError('SIGN_IN_NEEDED', `${issuer.label} ${what} for ${domainOf(account)} (${reason(err)}): check its key file and that domain-wide delegation allows it the mail scope, with tern app add.`);
+  }
+  const proof = issuer.certificate ? 'certificate' : 'secret';
+  const what = bad ? `refused the app client id or ${proof}` : 'refused an app token';
+  return new TernError('SIGN_IN_NEEDED', `${issuer.label} ${what} for ${domainOf(account)} (${reason(err)}): check it with tern app add (client id, ${proof}, admin consent).`);
 }

@@ -1,6 +1,7 @@
 import * as oc from 'openid-client';
 import { TernError } from '../errors';
 import type { ResolvedIssuer } from './issuers';
+import { signingKey } from './assertions';
 
 /**
  * The issuer's configuration for openid-client: a preset's endpoints as they are, any other issuer
@@ -8,8 +9,9 @@ import type { ResolvedIssuer } from './issuers';
  * every account kind has a plain-HTTP form for tests and proxies.
  */
 export async function issuerConfig(issuer: ResolvedIssuer, timeoutMs: number): Promise<oc.Configuration> {
-  const auth = issuer.clientSecret ? oc.ClientSecretPost(issuer.clientSecret) : oc.None();
-  const insecure = issuer.issuer.startsWith('http:');
+  const auth = await clientAuth(issuer);
+  // A service account's key file names its token endpoint, which may be a plain-HTTP one (tests, proxies).
+  const insecure = issuer.issuer.startsWith('http:') || issuer.metadata?.token_endpoint.startsWith('http:') === true;
   let config: oc.Configuration;
   if (issuer.metadata) {
     config = new oc.Configuration(issuer.metadata, issuer.clientId, issuer.clientSecret, auth);
@@ -30,6 +32,20 @@ export async function issuerConfig(issuer: ResolvedIssuer, timeoutMs: number): P
   }
   if (insecure) oc.allowInsecureRequests(config);
   return config;
+}
+
+/** How the client proves itself at the token endpoint: a secret, an assertion signed with its certificate's key, or nothing. */
+async function clientAuth(issuer: ResolvedIssuer): Promise<oc.ClientAuth> {
+  if (issuer.certificate) {
+    const { thumbprint } = issuer.certificate;
+    // Microsoft finds the certificate by the x5t header (its SHA-1 thumbprint, base64url).
+    return oc.PrivateKeyJwt(await signingKey(issuer.certificate.privateKeyPem), {
+      [oc.modifyAssertion]: (header: Record<string, unknown>) => {
+        header.x5t = thumbprint;
+      },
+    });
+  }
+  return issuer.clientSecret ? oc.ClientSecretPost(issuer.clientSecret) : oc.None();
 }
 
 /** The issuer's own error code (RFC 6749 §5.2, RFC 8628 §3.5), when it answered with one. */

@@ -58,7 +58,9 @@ function startRefused(issuer: ResolvedIssuer, err: unknown): TernError {
 function pollFailed(issuer: ResolvedIssuer, err: unknown): TernError {
   const code = oauthErrorCode(err);
   if (code === 'access_denied' || code === 'authorization_declined') return new TernError('SIGN_IN_FAILED', `The sign-in at ${issuer.label} was denied: nothing was started. Run tern login again and approve it.`);
-  if (code === 'expired_token' || code === 'code_expired') return new TernError('SIGN_IN_FAILED', `The sign-in code expired before the sign-in at ${issuer.label} was completed: run tern login again and enter the new code in time.`);
+  // openid-client stops polling itself when the code's lifetime is over (a TimeoutError), before the issuer says expired_token.
+  const timedOut = [err, (err as { cause?: unknown })?.cause].some((e) => (e as Error)?.name === 'TimeoutError');
+  if (code === 'expired_token' || code === 'code_expired' || timedOut) return new TernError('SIGN_IN_FAILED', `The sign-in code expired before the sign-in at ${issuer.label} was completed: run tern login again and enter the new code in time.`);
   if ((err as Error)?.name === 'AbortError') return new TernError('INTERRUPTED', `The sign-in at ${issuer.label} was interrupted.`);
   return new TernError('SIGN_IN_FAILED', `The sign-in at ${issuer.label} failed: ${reason(err)}.`);
 }

@@ -10,7 +10,11 @@ export interface ResolvedIssuer {
   clientSecret?: string;
   scope: string;
   /** A preset's endpoints, known without discovery (Microsoft's multi-tenant issuer does not match its metadata). */
-  metadata?: { issuer: string; token_endpoint: string; device_authorization_endpoint: string; revocation_endpoint?: string };
+  metadata?: { issuer: string; token_endpoint: string; device_authorization_endpoint?: string; revocation_endpoint?: string };
+  /** App-only with a certificate: the client authenticates with an assertion signed by its key (private_key_jwt), naming the certificate (x5t). */
+  certificate?: { privateKeyPem: string; thumbprint: string };
+  /** A Google service account: tokens by the JWT bearer grant, for each mailbox. */
+  serviceAccount?: { clientEmail: string; privateKeyPem: string; keyId?: string; tokenUri: string };
 }
 
 /** The built-in issuers' client registrations, from the configuration (TERN_MICROSOFT_*, TERN_GOOGLE_*). */

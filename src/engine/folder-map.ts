@@ -43,7 +43,7 @@ export function planFolders(source: FolderTree, destination: FolderTree): Planne
     if (special && !usedSpecial.has(special) && (special === '\\Inbox' || f.specialUseFromServer || !sourceHasServerFlag(source, special))) {
       usedSpecial.add(special);
       const target = specialAtDestination.get(special);
-      plan = { source: f.path, destination: target ?? destination.prefix + sanitizeName(name, destination.delimiter), copyMessages: f.selectable };
+      plan = { source: f.path, destination: target ?? destination.prefix + sanitizeName(f.preferredName ?? name, destination.delimiter), copyMessages: f.selectable };
     } else {
       const parentPath = segments.length > 1 ? segments.slice(0, -1).join(f.delimiter) : undefined;
       const parentFull = parentPath === undefined ? undefined : findParent(sourceByPath, source, parentPath);
@@ -61,7 +61,8 @@ export function planFolders(source: FolderTree, destination: FolderTree): Planne
 }
 
 function isTopLevel(f: FolderInfo, tree: FolderTree): boolean {
-  return segmentsOf(f.path, tree, f.delimiter).length === 1;
+  const segments = segmentsOf(f.path, tree, f.delimiter);
+  return segments.length === 1 || (segments.length === 2 && segments[0] === tree.systemRoot);
 }
 
 function sourceHasServerFlag(tree: FolderTree, specialUse: string): boolean {

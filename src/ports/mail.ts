@@ -15,6 +15,8 @@ export interface FolderInfo {
   selectable: boolean;
   /** The folder's state as listed, when the server tells it with the list (IMAP LIST-STATUS). */
   state?: FolderState;
+  /** The name it gets at a destination without a folder of its special use (Gmail's All Mail becomes "Archive"). */
+  preferredName?: string;
 }
 
 /** A mailbox's folders as IMAP names them: "INBOX", and the rest below the namespace prefix. */
@@ -23,6 +25,8 @@ export interface FolderTree {
   prefix: string;
   delimiter: string;
   folders: FolderInfo[];
+  /** A provider's folder holding its special folders (Gmail's "[Gmail]"): they map like top-level ones. */
+  systemRoot?: string;
 }
 
 /** A message as a source lists it, before its bytes are read. */

@@ -1,5 +1,5 @@
 import type { AccountCredentials } from '../ports/account';
-import type { Side } from '../accounts';
+import { noPassword, type Side } from '../accounts';
 import { bestOf, detectSettings, type Network } from '../connectors/autodetect';
 import { detectDav } from '../connectors/autodetect/dav';
 import { CONNECTORS, detectableFor } from '../connectors/registry';
@@ -14,6 +14,16 @@ export const AUTO_HOST = 'auto';
  */
 export async function resolveAuto(account: AccountCredentials, side: Side, network: Network): Promise<{ account: AccountCredentials; detected?: string }> {
   if (account.host !== AUTO_HOST) return { account };
+  const resolved = await resolveAutoHost(account, side, network);
+  // Given without a password, as a Microsoft or Google account needs none: any other server does.
+  if (!resolved.account.password && resolved.account.auth !== 'oauth2') {
+    const found = resolved.detected ? ` (${resolved.detected.replace(/^\w+ /, '')})` : '';
+    throw noPassword(side, `${side} `, account.user, found);
+  }
+  return resolved;
+}
+
+async function resolveAutoHost(account: AccountCredentials, side: Side, network: Network): Promise<{ account: AccountCredentials; detected?: string }> {
   const label = side === 'source' ? 'Source' : 'Destination';
   if (!account.user.includes('@')) {
     throw new TernError('BAD_ACCOUNT_URL', `${label} account: "${account.user}" is not an e-mail address, so its server cannot be detected; give the server instead of "auto".`, { field: side });
@@ -29,7 +39,25 @@ export async function resolveAuto(account: AccountCredentials, side: Side, netwo
     throw new TernError('BAD_ACCOUNT_URL', `${label} account: no ${kinds} server was found for ${detection.domain}. ${detection.notes.join(' ')} Give the server instead of "auto" (e.g. imaps://user@imap.${detection.domain}).`.replace(/\s+/g, ' ').trim(), { field: side });
   }
   const chosen: AccountCredentials = { ...account, protocol: best.protocol, host: best.host, port: best.port, secure: best.secure, user: best.username ?? account.user };
-  return { account: chosen, detected: `${side} settings detected: ${best.protocol.toUpperCase()} ${best.host}:${best.port}${best.secure ? ' (TLS)' : ''}, from ${best.detail}` };
+  const detected = `${side} settings detected: ${best.protocol.toUpperCase()} ${best.host}:${best.port}${best.secure ? ' (TLS)' : ''}, from ${best.detail}`;
+  return { account: withDetectedOAuth(chosen, best.oauth), detected: detected + oauthSaid(chosen, best.oauth) };
+}
+
+const ISSUER_NAMES = { microsoft: 'Microsoft', google: 'Google' } as const;
+
+/**
+ * Microsoft's and Google's servers sign in with OAuth2: chosen for an account given without a
+ * password (a password given is kept: it may be an app password), with the detected issuer.
+ */
+function withDetectedOAuth(account: AccountCredentials, issuer: 'microsoft' | 'google' | undefined): AccountCredentials {
+  if (!issuer || (account.auth !== 'oauth2' && account.password)) return account;
+  return { ...account, auth: 'oauth2', oauth: account.oauth ?? { issuer } };
+}
+
+function oauthSaid(account: AccountCredentials, issuer: 'microsoft' | 'google' | undefined): string {
+  if (!issuer) return '';
+  if (account.auth === 'oauth2' || !account.password) return `; signs in with OAuth2 at ${ISSUER_NAMES[issuer]} (no password needed)`;
+  return `; the password given is used (an app password), though ${ISSUER_NAMES[issuer]} prefers OAuth2: leave the password out to sign in with ${ISSUER_NAMES[issuer]} instead`;
 }
 
 /** CalDAV/CardDAV without a server: RFC 6764 SRV records (and TXT path=) of the address's domain. */

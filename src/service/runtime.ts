@@ -51,7 +51,8 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
   const signIns = new SignIns(db, vault);
   const apps = new OAuthApps(db, vault);
   // nodemailer loads only where notifications are set up.
-  const mailer: Mailer | undefined = config.smtp ? (await import('../notify/mailer')).createMailer(config.smtp) : undefined;
+  const tokens = lazyTokenSource({ signIns, apps, oauth: config.oauth, timeoutMs: config.connectTimeoutMs });
+  const mailer: Mailer | undefined = config.smtp ? (await import('../notify/mailer')).createMailer(config.smtp, tokens) : undefined;
   return {
     config,
     log,
@@ -62,7 +63,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     messages: new MessageRefs(db),
     signIns,
     apps,
-    tokens: lazyTokenSource({ signIns, apps, oauth: config.oauth, timeoutMs: config.connectTimeoutMs }),
+    tokens,
     queue: async () => (await (redis ??= openQueue(config, log))).queue,
     notify: taskNotifier(tasks, mailer, log),
     network: systemNetwork({ dnsServers: config.dnsServers, timeoutMs: 5000 }),

@@ -8,7 +8,7 @@ import type { Operations } from './operations';
 import { resolveIssuer, signInKey } from '../auth/issuers';
 import type { DeviceCode } from '../auth/device';
 import { domainOf } from '../auth/domain';
-import type { OAuthApp } from '../store/oauth-apps';
+import type { OAuthApp, OAuthAppListing } from '../store/oauth-apps';
 import type { ItemKind } from '../items';
 import { checkItemsSupported, loadConnector } from '../connectors/registry';
 import { newTaskId, normalizeTaskId } from '../ids';
@@ -424,19 +424,21 @@ export class TernService {
    */
   async addApp(app: OAuthApp, actor: Actor): Promise<{ issuer: string }> {
     if (!actor.admin) throw new TernError('FORBIDDEN', 'Only an administrator may set up app-only access for a domain.');
-    if (app.issuer === 'google') {
-      throw new TernError('BAD_ACCOUNT_URL', 'Google app-only access needs a service account with domain-wide delegation, which Tern cannot use yet: sign each mailbox in with tern login instead.', { field: 'issuer' });
+    if (app.issuer === 'google' && app.credential.kind !== 'service-account') {
+      throw new TernError('BAD_ACCOUNT_URL', "Google app-only access is a service account with domain-wide delegation: give its key file with --service-account-file (the JSON key from Google Cloud's console).", { field: 'issuer' });
     }
     const { appIssuer, appTokens } = await import('../auth/app');
     const issuer = appIssuer(app, this.rt.config.oauth);
-    await appTokens({ protocol: 'imap', host: '', port: 0, secure: true, insecure: false, user: `app@${app.domain}` }, issuer, this.rt.config.connectTimeoutMs).accessToken();
+    // A service account's key is checked without acting for a mailbox (the token is its own).
+    const probe = { protocol: 'imap' as const, host: '', port: 0, secure: true, insecure: false, user: `app@${app.domain}` };
+    await appTokens(probe, issuer, this.rt.config.connectTimeoutMs, app.credential.kind === 'service-account' ? undefined : probe.user).accessToken();
     this.rt.apps.put(app);
-    this.rt.tasks.audit(null, actor.id, 'oauth_app.add', `${app.domain} at ${issuer.label}`);
+    this.rt.tasks.audit(null, actor.id, 'oauth_app.add', `${app.domain} at ${issuer.label} (${app.credential.kind})`);
     return { issuer: issuer.label };
   }
 
-  /** The domains with app-only access, without their secrets. */
-  listApps(): Array<Omit<OAuthApp, 'clientSecret'>> {
+  /** The domains with app-only access, without their credentials. */
+  listApps(): OAuthAppListing[] {
     return this.rt.apps.list();
   }
 

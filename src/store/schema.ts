@@ -156,6 +156,8 @@ export const oauthApps = sqliteTable('oauth_apps', {
   issuer: text('issuer').notNull(),
   clientId: text('client_id').notNull(),
   scope: text('scope'),
+  /** What the sealed text is: a client secret, a certificate's key (Microsoft), a service account's key (Google). */
+  credentialKind: text('credential_kind').notNull().default('secret'),
   iv: text('iv').notNull(),
   tag: text('tag').notNull(),
   ciphertext: text('ciphertext').notNull(),

@@ -205,11 +205,35 @@ function withQuota(conf: string, kb: number | undefined, maxMailKb?: number): st
 }
 
 /**
+ * Gmail's folder layout over IMAP, as imap.gmail.com lists it: INBOX and the labels at the top,
+ * and under the \Noselect "[Gmail]" its system folders with their special uses (All Mail is \All,
+ * Starred is \Flagged, Important is \Important, RFC 8457). The stock Sent/Drafts/Trash/Junk are
+ * replaced by Gmail's. A message with several labels is in several folders, and in All Mail.
+ */
+function withGmailLayout(conf: string): string {
+  const start = conf.indexOf('namespace inbox {');
+  const end = conf.indexOf('\n}', start);
+  if (start < 0 || end < 0) throw new Error('dovecot.conf: namespace inbox block not found');
+  const gmail: Array<[string, string]> = [
+    ['[Gmail]/All Mail', '\\All'],
+    ['[Gmail]/Sent Mail', '\\Sent'],
+    ['[Gmail]/Drafts', '\\Drafts'],
+    ['[Gmail]/Spam', '\\Junk'],
+    ['[Gmail]/Trash', '\\Trash'],
+    ['[Gmail]/Starred', '\\Flagged'],
+    ['[Gmail]/Important', '\\Important'],
+  ];
+  const block = conf.slice(start, end).replace(/\n  # Special-use[\s\S]*$/, '');
+  const mailboxes = gmail.map(([name, use]) => `\n  mailbox "${name}" {\n    special_use = ${use}\n    auto = subscribe\n  }`).join('');
+  return conf.slice(0, start) + block + mailboxes + conf.slice(end);
+}
+
+/**
  * `maxMailKb`: the largest message the server takes (Dovecot's quota_max_mail_size, advertised as
  * APPENDLIMIT): a larger one is refused, as a provider's message-size limit does. Change it later
  * with `setMaxMailKb`.
  */
-interface StartOptions { users?: string; quotaKb?: number; maxMailKb?: number; oauth2?: DovecotOauth2 }
+interface StartOptions { users?: string; quotaKb?: number; maxMailKb?: number; oauth2?: DovecotOauth2; gmail?: boolean }
 
 async function tryStart(dir: string, flavour: DovecotFlavour, users: string, opts: StartOptions): Promise<Started | 'port-taken'> {
   const [imapPort, pop3Port] = await freePortPair();
@@ -227,6 +251,7 @@ async function tryStart(dir: string, flavour: DovecotFlavour, users: string, opt
   if (flavour === 'dot-inbox-prefix') conf = patchDotInboxPrefix(conf);
   if (opts.quotaKb !== undefined || opts.maxMailKb !== undefined) conf = withQuota(conf, opts.quotaKb, opts.maxMailKb);
   if (opts.oauth2) conf = await withOauth2(conf, dir, opts.oauth2);
+  if (opts.gmail) conf = withGmailLayout(conf);
   await fs.writeFile(confPath, conf);
   master = spawnMaster(dir, 'dovecot', ['-F', '-c', confPath], {});
   if ((await waitReady(dir, master)) === 'exited') return startFailure(dir, master, 'restart');

@@ -5,7 +5,9 @@
 // except by `mint`, which the mechanism tests use to hold a token of a given scope).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Provider from 'oidc-provider';
+import Provider, { errors } from 'oidc-provider';
+import { createPublicKey } from 'node:crypto';
+import { decodeProtectedHeader, jwtVerify } from 'jose';
 
 export const DEVICE_CLIENT = 'tern-device';
 export const APP_CLIENT = 'tern-app';
@@ -17,6 +19,10 @@ export const MAIL_SCOPE = 'mail';
 
 export interface AuthServer {
   issuer: string;
+  /** The JOSE headers of the client assertions received (private_key_jwt). */
+  assertionHeaders: Array<Record<string, unknown>>;
+  /** The mailboxes service-account assertions asked to act for (their `sub`). */
+  assertionSubjects: string[];
   /** Where Dovecot's oauth2 passdb posts tokens (with its client's credentials in the URL). */
   introspectionUrl: string;
   provider: Provider;
@@ -34,9 +40,21 @@ export interface AuthServer {
 export interface AuthServerOptions {
   /** Access token lifetime, seconds (short ones make a migration outlive its token). */
   accessTokenTtl?: number;
+  /** Device code lifetime, seconds (a short one expires before anyone signs in). */
+  deviceCodeTtl?: number;
   /** Mailbox names app-only tokens may act for (put as `username` in their introspection). */
   appMailbox?: string;
+  /** An app that proves itself with a certificate (private_key_jwt client authentication), by its public key. */
+  certificateClient?: { clientId: string; certificatePem: string };
+  /**
+   * A Google-style service account: the JWT bearer grant (RFC 7523) is registered, and an
+   * assertion must be signed by this key, issued by `clientEmail`, for this server's token
+   * endpoint; the token acts for the assertion's `sub` (put as `username` too).
+   */
+  serviceAccount?: { clientEmail: string; publicKeyPem: string };
 }
+
+export const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
 export async function startAuthServer(options: AuthServerOptions = {}): Promise<AuthServer> {
   const server = http.createServer();
@@ -48,6 +66,11 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
       { client_id: DEVICE_CLIENT, token_endpoint_auth_method: 'none', grant_types: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'], response_types: [], redirect_uris: [] },
       { client_id: APP_CLIENT, client_secret: APP_SECRET, grant_types: ['client_credentials'], response_types: [], redirect_uris: [], scope: MAIL_SCOPE },
       { client_id: INTROSPECTOR, client_secret: INTROSPECTOR_SECRET, grant_types: [], response_types: [], redirect_uris: [] },
+      ...(options.certificateClient
+        ? [{ client_id: options.certificateClient.clientId, token_endpoint_auth_method: 'private_key_jwt' as const, jwks: { keys: [{ ...createPublicKey(options.certificateClient.certificatePem).export({ format: 'jwk' }), alg: 'RS256', use: 'sig' }] }, grant_types: ['client_credentials'], response_types: [], redirect_uris: [], scope: MAIL_SCOPE }]
+        : []),
+      // Google's token endpoint takes a service account's assertion alone; oidc-provider wants a client: the account's e-mail, without a secret.
+      ...(options.serviceAccount ? [{ client_id: options.serviceAccount.clientEmail, token_endpoint_auth_method: 'none' as const, grant_types: [JWT_BEARER], response_types: [], redirect_uris: [] }] : []),
     ],
     scopes: ['openid', 'offline_access', MAIL_SCOPE],
     features: {
@@ -57,10 +80,14 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
       introspection: { enabled: true },
       revocation: { enabled: true },
     },
-    ttl: { AccessToken: ttl, ClientCredentials: ttl, DeviceCode: 600, RefreshToken: 14 * 86400, Grant: 14 * 86400, Interaction: 600, Session: 86400 },
+    ttl: { AccessToken: ttl, ClientCredentials: ttl, DeviceCode: options.deviceCodeTtl ?? 600, RefreshToken: 14 * 86400, Grant: 14 * 86400, Interaction: 600, Session: 86400 },
     findAccount: (_ctx, id) => ({ accountId: id, claims: () => ({ sub: id }) }),
     // App-only tokens name no user: Dovecot's username_attribute reads this claim instead.
-    extraTokenClaims: (_ctx, token) => (token.kind === 'ClientCredentials' && options.appMailbox ? { username: options.appMailbox } : undefined),
+    extraTokenClaims: (_ctx, token) => {
+      if (token.kind === 'ClientCredentials' && options.appMailbox) return { username: options.appMailbox };
+      if (token.kind === 'AccessToken' && (token as { gty?: string }).gty === 'jwt-bearer') return { username: (token as { accountId?: string }).accountId };
+      return undefined;
+    },
     cookies: { keys: ['tern-test-cookie-key'] },
     // Refresh tokens live on when used (as Microsoft's and Google's do within their lifetime).
     rotateRefreshToken: false,
@@ -75,6 +102,37 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
     grantsOf.set(accountId, [...(grantsOf.get(accountId) ?? []), grantId]);
     return grantId;
   };
+  // The client assertions apps sent (their JOSE headers), for tests of what Microsoft would be shown.
+  const assertionHeaders: Array<Record<string, unknown>> = [];
+  provider.use(async (ctx, next) => {
+    await next();
+    const assertion = (ctx as { oidc?: { params?: { client_assertion?: string } } }).oidc?.params?.client_assertion;
+    if (assertion) assertionHeaders.push(decodeProtectedHeader(assertion) as Record<string, unknown>);
+  });
+  const assertionSubjects: string[] = [];
+  if (options.serviceAccount) {
+    const sa = options.serviceAccount;
+    const key = createPublicKey(sa.publicKeyPem);
+    provider.registerGrantType(
+      JWT_BEARER,
+      async (ctx, next) => {
+        let payload;
+        try {
+          ({ payload } = await jwtVerify(String(ctx.oidc.params!.assertion), key, { issuer: sa.clientEmail, audience: `${issuer}/token`, algorithms: ['RS256'] }));
+        } catch (err) {
+          throw new errors.InvalidGrant(`the assertion is not valid: ${(err as Error).message}`);
+        }
+        const scope = String(payload.scope ?? '');
+        const accountId = payload.sub ?? sa.clientEmail;
+        if (payload.sub) assertionSubjects.push(payload.sub);
+        const grantId = await saveGrant(accountId, sa.clientEmail, scope);
+        const token = new provider.AccessToken({ accountId, client: ctx.oidc.client!, grantId, scope, gty: 'jwt-bearer' });
+        ctx.body = { access_token: await token.save(), token_type: 'Bearer', expires_in: token.expiration, scope };
+        await next();
+      },
+      ['assertion'],
+    );
+  }
   const callback = provider.callback();
   server.on('request', (req, res) => {
     const m = /^\/interaction\/([^/?]+)/.exec(req.url ?? '');
@@ -96,6 +154,8 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
   const browser = () => new Browser(issuer);
   return {
     issuer,
+    assertionHeaders,
+    assertionSubjects,
     introspectionUrl: `http://${INTROSPECTOR}:${INTROSPECTOR_SECRET}@127.0.0.1:${(server.address() as AddressInfo).port}/token/introspection`,
     provider,
     async approve(userCode, user) {

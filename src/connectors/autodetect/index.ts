@@ -6,6 +6,7 @@ import { lookupAutoconfig } from './autoconfig';
 import { lookupSrv } from './srv';
 import { lookupAutodiscover } from './autodiscover';
 import { probeGuesses, STANDARD_PORTS, type GuessPorts } from './guess';
+import { presetForHost } from '../oauth';
 
 export type { Candidate, Detection } from './types';
 export { systemNetwork, type Network } from './network';
@@ -50,7 +51,7 @@ export async function detectSettings(email: string, options: DetectOptions): Pro
   const presets: Candidate[] = [];
   const addPreset = (preset: Preset, how: string, confidence: Candidate['confidence']) => {
     if (preset.note) notes.push(`${preset.name}: ${preset.note}`);
-    for (const s of preset.servers) presets.push({ ...s, source: 'preset', detail: `preset ${preset.name} (${how})`, confidence });
+    for (const s of preset.servers) presets.push({ ...s, source: 'preset', detail: `preset ${preset.name} (${how})`, confidence, ...(preset.oauth ? { oauth: preset.oauth } : {}) });
   };
   for (const p of presetsForDomain(domain)) addPreset(p, `domain ${domain}`, 'high');
   if (presets.length === 0) for (const { preset, mx: host } of presetsForMx(mx)) addPreset(preset, `MX ${host}`, 'medium');
@@ -58,6 +59,11 @@ export async function detectSettings(email: string, options: DetectOptions): Pro
   let candidates = [...presets, ...autoconfig, ...srv, ...autodiscover.candidates];
   if (candidates.length === 0) candidates = await probeGuesses(network, domain, options.guessPorts ?? STANDARD_PORTS, timeoutMs);
   if (candidates.length === 0) notes.push(`Nothing answered for ${domain}: enter the server settings by hand (your provider's help pages list them).`);
+  // A Microsoft or Google server found another way (autoconfig, SRV) signs in with OAuth2 too.
+  candidates = candidates.map((c) => {
+    const oauth = c.oauth ?? (presetForHost(c.host) as Candidate['oauth']);
+    return oauth ? { ...c, oauth } : c;
+  });
   return { email: address, domain, candidates: rank(candidates), notes: [...new Set(notes)] };
 }
 

@@ -18,6 +18,8 @@ export interface Preset {
   mx: RegExp[];
   servers: PresetServer[];
   note?: string;
+  /** The built-in OAuth2 issuer its servers sign in with (src/auth's presets): chosen over a password. */
+  oauth?: 'microsoft' | 'google';
 }
 
 const imap = (host: string, port = 993, secure = true): PresetServer => ({ protocol: 'imap', host, port, secure });
@@ -42,14 +44,16 @@ export const PRESETS: Preset[] = [
     domains: ['gmail.com', 'googlemail.com'],
     mx: [/(^|\.)aspmx\.l\.google\.com$/, /\.googlemail\.com$/, /^smtp\.google\.com$/],
     servers: [imap('imap.gmail.com'), pop3('pop.gmail.com')],
-    note: 'Google requires an app password (or IMAP enabled with two-step verification) for IMAP.',
+    note: 'Google signs in with OAuth2 (Sign in with Google); a password works only as an app password, with two-step verification on.',
+    oauth: 'google',
   },
   {
     name: 'Outlook.com / Microsoft 365',
     domains: ['outlook.com', 'hotmail.com', 'live.com', 'msn.com', 'outlook.fr', 'hotmail.fr', 'live.fr', 'hotmail.co.uk'],
     mx: [/\.mail\.protection\.outlook\.com$/, /\.olc\.protection\.outlook\.com$/],
     servers: [imap('outlook.office365.com'), pop3('outlook.office365.com')],
-    note: 'Microsoft 365 has switched password logins off for IMAP and POP3 in most tenants.',
+    note: 'Microsoft 365 has switched password logins off for IMAP and POP3 in most tenants: it signs in with OAuth2 (Sign in with Microsoft).',
+    oauth: 'microsoft',
   },
   {
     name: 'Yahoo Mail',

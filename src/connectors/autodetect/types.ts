@@ -18,6 +18,8 @@ export interface Candidate {
   /** Human-readable origin: "preset Gmail (domain gmail.com)", "autoconfig https://…", … */
   detail: string;
   confidence: Confidence;
+  /** The built-in OAuth2 issuer the server signs in with (a Microsoft or Google server): OAuth2 is chosen over a password. */
+  oauth?: 'microsoft' | 'google';
 }
 
 export interface Detection {

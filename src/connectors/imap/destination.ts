@@ -43,7 +43,7 @@ export async function openImapDestination(account: AccountCredentials, options: 
     },
     openLane: async () => {
       const pipe = options.pipelining ? await openAppendPipe(account, options.timeoutMs) : undefined;
-      return pipe ? pipelinedLane(pipe) : serialLane(client, account);
+      return pipe ? pipelinedLane(pipe, account) : serialLane(client, account);
     },
     findByKey: async (folder, key, watermark) => (await at(findByKey(client, folder.path, key, watermark))).map(String),
     count: async (folder) => {

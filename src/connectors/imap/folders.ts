@@ -12,7 +12,8 @@ export async function listFolders(client: ImapSession): Promise<FolderTree> {
   const folders = listed.map((f) => ({
     path: f.path,
     delimiter: f.delimiter || delimiter,
-    specialUse: f.specialUse,
+    // \Important (RFC 8457, Gmail's) is not among the uses imapflow knows.
+    specialUse: f.specialUse || (f.flags.has('\\Important') ? '\\Important' : undefined),
     specialUseFromServer: f.specialUseSource === 'extension' || f.path.toUpperCase() === 'INBOX',
     selectable: !f.flags.has('\\Noselect') && !f.flags.has('\\NonExistent'),
     ...(f.status?.uidValidity !== undefined && f.status.uidNext !== undefined

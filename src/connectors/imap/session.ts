@@ -4,6 +4,7 @@ import { TernError } from '../../errors';
 import type { AccountCredentials, AccountEndpoint } from '../../ports/account';
 import { connectionError } from '../errors';
 import { serverWords } from './server-words';
+import { isProviderLimit, providerLimit } from './provider-limits';
 import { bearerToken, noOAuthMechanism, tokenRefused, usesOAuth } from '../oauth';
 
 export type ImapSession = ImapFlow;
@@ -79,6 +80,7 @@ export function imapError(err: unknown, account: AccountEndpoint): TernError {
   if (err instanceof TernError) return err;
   const e = err as { authenticationFailed?: boolean; responseText?: string; serverResponseCode?: string; responseStatus?: string };
   const serverCode = e?.serverResponseCode;
+  if (isProviderLimit(e?.responseText, serverCode)) return providerLimit(account, e?.responseText);
   if (e?.authenticationFailed || serverCode === 'AUTHENTICATIONFAILED') {
     if (usesOAuth(account)) return tokenRefused('imap', account, e.responseText);
     const said = e.responseText ? `: ${e.responseText.trim().replace(/\.$/, '')}` : '';

@@ -3,6 +3,7 @@ import type { MailSource } from '../../ports/mail';
 import type { OpenOptions } from '../../ports/connector';
 import { closeImap, imapError, openImap } from './session';
 import { countMessages, listFolders } from './folders';
+import { gmailLayout, gmailView } from './gmail';
 import { changesSince, folderState, readOneSource, readSources, scanFolder } from './messages';
 
 /** An IMAP account as a mail source: folders are EXAMINEd, bodies read with BODY.PEEK[] (nothing changes there). */
@@ -13,7 +14,7 @@ export async function openImapSource(account: AccountCredentials, options: OpenO
     p.catch((err: unknown) => {
       throw imapError(err, account);
     });
-  return {
+  const source: MailSource = {
     folders: () => at(listFolders(client)),
     count: (folder) => at(countMessages(client, folder)),
     scan: async (folder) => (await at(scanFolder(client, folder))).messages,
@@ -51,4 +52,10 @@ export async function openImapSource(account: AccountCredentials, options: OpenO
     },
     close: () => closeImap(client),
   };
+  // Gmail lists labels as folders: its own view copies each message once per label, not once more from All Mail.
+  const gmail = gmailLayout(await source.folders().catch(async (err) => {
+    await closeImap(client);
+    throw err;
+  }));
+  return gmail ? gmailView(source, gmail) : source;
 }

@@ -6,12 +6,13 @@ import { imapError } from './session';
 import { appendMessage } from './messages';
 import { AppendRefused, type AppendPipe } from './append-pipe';
 import { serverWords } from './server-words';
+import { isProviderLimit, providerLimit } from './provider-limits';
 
 /**
  * APPENDs on the wire together (LITERAL+): each answer comes back as soon as the server gives it.
  * A refused message (NO/BAD) fails alone; a lost connection fails the batch.
  */
-export function pipelinedLane(pipe: AppendPipe): WriteLane {
+export function pipelinedLane(pipe: AppendPipe, account: AccountCredentials): WriteLane {
   return {
     async write(folder, messages, answered) {
       const sent = messages.map((m, i) =>
@@ -19,6 +20,8 @@ export function pipelinedLane(pipe: AppendPipe): WriteLane {
           (res) => answered(i, { id: res.uid === undefined ? undefined : String(res.uid), generation: res.uidValidity }),
           (err: unknown) => {
             if (!(err instanceof AppendRefused)) throw err;
+            // A provider's upload limit is not this message's fault: the batch waits and is tried again.
+            if (isProviderLimit(err.responseText, err.code)) throw providerLimit(account, err.responseText);
             answered(i, { refused: err.responseText, code: err.code });
           },
         ),
@@ -39,7 +42,7 @@ export function serialLane(client: ImapSession, account: AccountCredentials): Wr
           const res = await appendMessage(client, folder.path, m.raw, m.flags, m.internalDate);
           answered(i, { id: res.uid === undefined ? undefined : String(res.uid), generation: res.uidValidity });
         } catch (err) {
-          if (!isRefusal(err)) throw imapError(err, account);
+          if (!isRefusal(err) || isProviderLimit((err as { responseText?: string }).responseText, (err as { serverResponseCode?: string }).serverResponseCode)) throw imapError(err, account);
           const e = err as { responseText?: string; serverResponseCode?: string };
           answered(i, { refused: serverWords(e.responseText) || 'refused', code: e.serverResponseCode });
         }

@@ -25,6 +25,12 @@ export interface FakeEwsOptions {
   port?: number;
   /** Requests larger than this get HTTP 413, as IIS answers above maxAllowedContentLength (default: no limit). */
   maxRequestBytes?: number;
+  /**
+   * Modern authentication (OAuth2): an `Authorization: Bearer` token is checked by this function,
+   * which gives the mailbox address the token is for (or undefined: 401, as Exchange answers an
+   * invalid or expired token). Without it, only Basic is taken.
+   */
+  bearer?: (token: string) => Promise<string | undefined>;
 }
 
 export interface FakeEwsCall {
@@ -34,6 +40,8 @@ export interface FakeEwsCall {
   request: string;
   response: string;
   status: number;
+  /** The Authorization scheme the request came with (Basic, Bearer), '' without one. */
+  authScheme: string;
 }
 
 export interface FakeEws {
@@ -152,7 +160,7 @@ export class FakeEwsServer implements FakeEws {
       res.writeHead(405, { 'Content-Type': 'text/html', Allow: 'POST' }).end('<html><body><h1>405 - Method not allowed.</h1></body></html>');
       return;
     }
-    const call: FakeEwsCall = { operation: guessOperation(raw), login: '', mailbox: '', request: raw, response: '', status: 0 };
+    const call: FakeEwsCall = { operation: guessOperation(raw), login: '', mailbox: '', request: raw, response: '', status: 0, authScheme: /^(\w+)\s/.exec(req.headers.authorization ?? '')?.[1] ?? '' };
     const send = (status: number, body: string, contentType = 'text/xml; charset=utf-8', headers: Record<string, string> = {}) => {
       call.status = status;
       call.response = body;
@@ -165,7 +173,7 @@ export class FakeEwsServer implements FakeEws {
       return;
     }
 
-    const login = this.authenticate(req.headers.authorization);
+    const login = await this.authenticate(req.headers.authorization);
     call.login = login ?? '';
     const scripted = this.failures.shift();
     if (scripted) {
@@ -173,7 +181,8 @@ export class FakeEwsServer implements FakeEws {
       return;
     }
     if (!login) {
-      send(401, '<html><body><h1>401 - Unauthorized: Access is denied due to invalid credentials.</h1></body></html>', 'text/html', { 'WWW-Authenticate': 'Basic realm="127.0.0.1"' });
+      const challenge = this.options.bearer ? 'Bearer error="invalid_token"' : 'Basic realm="127.0.0.1"';
+      send(401, '<html><body><h1>401 - Unauthorized: Access is denied due to invalid credentials.</h1></body></html>', 'text/html', { 'WWW-Authenticate': challenge });
       return;
     }
 
@@ -193,7 +202,12 @@ export class FakeEwsServer implements FakeEws {
     send(status, body);
   }
 
-  private authenticate(header: string | undefined): string | undefined {
+  private async authenticate(header: string | undefined): Promise<string | undefined> {
+    const bearer = /^Bearer\s+(.+)$/i.exec(header ?? '');
+    if (bearer && this.options.bearer) {
+      const address = (await this.options.bearer(bearer[1]))?.toLowerCase();
+      return address && this.mailboxes.has(address) ? this.mailboxes.get(address)!.address : undefined;
+    }
     const m = /^Basic\s+(.+)$/i.exec(header ?? '');
     if (!m) return undefined;
     const decoded = Buffer.from(m[1], 'base64').toString('utf8');

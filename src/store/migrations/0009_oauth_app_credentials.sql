@@ -1,0 +1,1 @@
+ALTER TABLE `oauth_apps` ADD `credential_kind` text DEFAULT 'secret' NOT NULL;
