@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spoolMessage } from '../src/connectors/spooled-message';
 import { inMemory, release } from '../src/ports/message-bytes';
+import { subjectOfBytes } from '../src/engine/email/subject';
 
 let dir: string;
 const tmpdirBefore = process.env.TMPDIR;
@@ -77,5 +78,18 @@ describe('spooled message', () => {
     const raw = Buffer.from('Subject: x\r\n\r\nbody\r\n');
     expect(await inMemory(raw)).toBe(raw);
     await release(raw);
+  });
+
+  it('names a large message by its subject from its first piece, and the whole message still streams after', async () => {
+    const body = Buffer.alloc(3 * 1024 * 1024, 'x');
+    const bytes = Buffer.concat([Buffer.from('From: a@example.com\r\nSubject: =?UTF-8?Q?Gro=C3=9Fe_Datei?=\r\n\r\n'), body]);
+    const spooled = await spoolMessage(piecesOf(bytes, 64 * 1024));
+    try {
+      expect(await subjectOfBytes(spooled)).toBe('Große Datei');
+      expect((await inMemory(spooled)).equals(bytes)).toBe(true);
+      expect(await subjectOfBytes(Buffer.from('Subject: small\r\n\r\nhi'))).toBe('small');
+    } finally {
+      await release(spooled);
+    }
   });
 });

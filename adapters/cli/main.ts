@@ -251,6 +251,28 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     );
 
   program
+    .command('retry <id>')
+    .description('a new pass over what an ended task did not copy (its failed items, plus what arrived since), and wait until done')
+    .option('--json', 'print the final task as JSON')
+    .option('--detach', 'return once the retry is queued')
+    .action(
+      act(async (id, o) => {
+        const [{ retry }, { followTask, printTask, exitCodeOf }, { isEnded }] = await Promise.all([import('../../commands/retry'), import('./follow'), import('../../src/task')]);
+        return session(async (s) => {
+          const t = await retry(s.service, { taskId: id }, s.actor);
+          (o.json ? io.stderr : io.stdout)(`Retrying ${t.id} (pass ${t.pass})…\n`);
+          if (o.detach) {
+            if (o.json) printTask(io, t, true);
+            return 0;
+          }
+          const final = await followTask(s, t.id, (x) => isEnded(x.status), true);
+          printTask(io, final, Boolean(o.json));
+          return exitCodeOf(final.status);
+        });
+      }),
+    );
+
+  program
     .command('discord')
     .description('Discord set-up')
     .command('register')

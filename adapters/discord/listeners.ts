@@ -6,6 +6,7 @@ import { status } from '../../commands/status';
 import { myTasks } from '../../commands/my-tasks';
 import { cancel } from '../../commands/cancel';
 import { rollback } from '../../commands/rollback';
+import { retry } from '../../commands/retry';
 import { USAGE } from '../../commands/slash';
 import { accountLabel, statusCard } from '../../commands/views';
 import { taskListMessage } from './render-list';
@@ -71,6 +72,9 @@ async function onCommand(deps: DiscordDeps, i: ChatInputCommandInteraction): Pro
       return;
     case 'rollback':
       await i.reply(rollbackQuestion(i.options.getString('task', true)));
+      return;
+    case 'retry':
+      await i.reply({ content: await retryTask(deps, i.options.getString('task', true), i), flags: EPHEMERAL });
       return;
     case 'list': {
       const { cards, more } = myTasks(deps.service, actor);
@@ -232,9 +236,18 @@ async function cancelTask(deps: DiscordDeps, taskId: string, i: RepliableInterac
   return task.status === 'cancelled' ? `${task.id} is cancelled.` : `${task.id} is cancelling: the folder in progress is finished first.`;
 }
 
+/** Retry failed: a new pass over what the task did not copy, on the same card and thread. */
+async function retryTask(deps: DiscordDeps, taskId: string, i: RepliableInteraction): Promise<string> {
+  const task = await retry(deps.service, { taskId }, actorOf(deps, i));
+  void deps.cards.say(task.id, `🔁 Retry asked by <@${i.user.id}> at ${clock()}: pass ${task.pass} copies what failed, plus what arrived since.`);
+  deps.cards.refresh(task.id);
+  return `Retrying ${task.id}: what failed is tried again (pass ${task.pass}); one rollback still removes everything it copied.`;
+}
+
 async function onCardButton(deps: DiscordDeps, i: ButtonInteraction): Promise<void> {
   const [, action, taskId] = i.customId.split(':');
   if (action === 'cancel') return void (await i.reply({ content: await cancelTask(deps, taskId, i), flags: EPHEMERAL }));
+  if (action === 'retry') return void (await i.reply({ content: await retryTask(deps, taskId, i), flags: EPHEMERAL }));
   if (action === 'rollback') {
     // A stranger is refused before the question (the service checks again at "yes").
     const actor = actorOf(deps, i);

@@ -17,6 +17,7 @@ import { leasedJournal } from './run-journal';
 import { runEmailStep } from './steps/emails';
 import { runPimStep } from './steps/pim';
 import { runOofStep, runRulesStep } from './steps/settings';
+import { boundedWords, categorize, factsOf } from '../failure-category';
 
 export interface EngineDeps {
   connectors: LoadConnector;
@@ -159,7 +160,9 @@ async function runSteps(deps: EngineDeps, taskId: string, row: NonNullable<Retur
     if (isRetryable(err)) message += ` (tried again for ${spell(deps.retryWindowMs)} without getting further)`;
     if (!(err instanceof TernError)) log.error({ err, task: taskId }, 'task failed with an unexpected error');
     for (const step of tasks.steps(taskId)) {
-      if (step.status === 'running') tasks.updateStep(taskId, step.kind, { status: 'failed', endedAt: Date.now(), error: message });
+      if (step.status !== 'running') continue;
+      tasks.updateStep(taskId, step.kind, { status: 'failed', endedAt: Date.now(), error: message });
+      leftUncopied(deps, taskId, step.kind, err, message);
     }
     tasks.closeOpenSteps(taskId, 'skipped');
     await finish(deps, taskId, 'failed', message);
@@ -181,6 +184,20 @@ function waitFor(deps: EngineDeps, taskId: string, err: TernError): RetryLater |
   deps.tasks.audit(taskId, 'worker', 'task.waiting', err.userMessage);
   deps.log.warn({ task: taskId, code: err.code, retries, delayMs }, 'a server is unreachable or busy; the task will try again');
   return new RetryLater(taskId, delayMs);
+}
+
+/**
+ * A task that stops leaves the items of its unfinished folders uncopied: they are reported under
+ * the category of what stopped it (network, throttled, sign-in…), one line per folder.
+ */
+function leftUncopied(deps: EngineDeps, taskId: string, kind: ItemKind, err: unknown, message: string): void {
+  const facts = { ...factsOf(err), text: message };
+  for (const f of deps.tasks.folderReports(taskId)) {
+    if (f.status === 'done' || f.status === 'cancelled') continue;
+    const count = f.sourceCount - f.copied - f.alreadyPresent - f.failed;
+    if (count <= 0) continue;
+    deps.tasks.failed.add(taskId, { kind, category: categorize(facts), reason: boundedWords(`not copied, the task stopped: ${message}`), folder: f.sourceFolder, count });
+  }
 }
 
 /** How often a task paused for a sign-in looks again by itself (a new sign-in wakes it at once). */
@@ -210,6 +227,7 @@ function atLeast(counters: StepCounters, floor: StepCounters | undefined): StepC
     alreadyPresent: Math.max(counters.alreadyPresent, floor.alreadyPresent),
     failed: counters.failed,
     bytes: Math.max(counters.bytes, floor.bytes),
+    ...(counters.totalBytes !== undefined ? { totalBytes: counters.totalBytes } : {}),
   };
 }
 

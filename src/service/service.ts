@@ -200,6 +200,42 @@ export class TernService {
   }
 
   /**
+   * A new pass over what the task did not copy: the items that failed, the folders a stop left
+   * unfinished, plus what arrived at the source since (a delta). The same task runs again, so
+   * everything it copies is journaled under it and one rollback removes both passes' items;
+   * nothing is copied twice (the e-mail step claims this task's earlier copies from the journal,
+   * and folders that had no failure cost a STATUS each through their sync state).
+   * Allowed from an ended task (completed, with errors, failed, cancelled) within its rollback
+   * window, while its credentials and journal are kept; not while it runs or rolls back, nor
+   * once rolled back. Inbox rules and out-of-office that were set are not set again.
+   */
+  async retry(taskId: string, actor: Actor): Promise<TaskView> {
+    const task = this.authorised(taskId, actor, 'retry');
+    if (task.status === 'rolling_back') throw new TernError('INVALID_STATE', `${task.id} is being rolled back; there is nothing left to retry.`);
+    if (task.status === 'rolled_back') throw new TernError('INVALID_STATE', `${task.id} has been rolled back: start a new migration instead of a retry.`);
+    if (!isEnded(task.status)) throw new TernError('INVALID_STATE', `${task.id} is still ${statusText(task.status)}: a retry is for a task that has ended.`);
+    if (!task.canRetry) {
+      throw new TernError('ROLLBACK_EXPIRED', `${task.id} ended more than ${this.rt.config.rollbackWindowHours} h ago: its credentials and journal are deleted, so it cannot be retried. Start a new migration: it copies only what is missing.`);
+    }
+    const queue = await this.rt.queue();
+    // Where the pass starts from, for its own speed (progress-figures.ts).
+    const passStart = { done: task.steps.reduce((n, s) => n + s.copied + s.alreadyPresent + s.failed, 0), bytes: task.steps.reduce((n, s) => n + s.bytes, 0) };
+    const reset = { startedAt: null, endedAt: null, rollbackUntil: null, error: null, cancelRequestedAt: null, cancelledBy: null, waitingSince: null, waitingFor: null, nextTryAt: null, retries: 0 };
+    if (!this.rt.tasks.transition(task.id, [...END_STATUSES], 'queued', reset)) throw new TernError('INVALID_STATE', `${task.id} changed state meanwhile; try again.`);
+    for (const step of task.steps) {
+      // Settings steps that were set stay as they are: setting them again would replace their snapshot.
+      const again = step.status !== 'done' || step.failed > 0 || !['inboxRules', 'outOfOffice'].includes(step.kind);
+      if (again) this.rt.tasks.updateStep(task.id, step.kind, { status: 'pending', failed: 0, error: null, totalBytes: 0 });
+    }
+    this.rt.tasks.failed.clear(task.id);
+    this.rt.messages.reopen(task.id);
+    this.rt.tasks.audit(task.id, actor.id, 'task.retry', JSON.stringify(passStart));
+    await queue.removeEnded(task.id);
+    await queue.enqueueMigration(task.id);
+    return this.rt.tasks.get(task.id)!;
+  }
+
+  /**
    * Calls onUpdate as progress arrives (job progress through QueueEvents, plus a slow poll of the
    * store as a safety net) until `done(task)` holds; returns that last view.
    */

@@ -10,6 +10,7 @@ import type { CopyChunk } from './folder-job';
 import { storableFlags } from './match';
 import { recordFailure } from '../failures';
 import { AnswerBatch } from './answer-batch';
+import { subjectOf, subjectOfBytes } from './subject';
 
 /**
  * Writes one batch through the lane: every message is journaled as an intent before it is sent,
@@ -33,7 +34,9 @@ async function copyRead(ctx: StepContext, lane: Lane, chunk: CopyChunk, raws: Ma
   const batch = chunk.messages.flatMap((m) => {
     const raw = raws.get(m.ref);
     if (raw) return [{ summary: m, raw }];
-    recordFailure(job.report, 'could not be read from the source (gone since it was listed, or damaged)');
+    const why = 'could not be read from the source (gone since it was listed, or damaged)';
+    recordFailure(ctx, job.report, { kind: 'emails', reason: why, facts: { text: why, atSource: true }, item: { date: m.internalDate, id: m.ref } });
+    job.plannedBytes = Math.max(0, (job.plannedBytes ?? 0) - m.size);
     counters.failed++;
     ctx.log.warn({ task: ctx.taskId, folder: job.plan.source, ref: m.ref }, 'message vanished from the source before it could be copied');
     return [];
@@ -58,12 +61,23 @@ async function copyRead(ctx: StepContext, lane: Lane, chunk: CopyChunk, raws: Ma
   // The folder's next sync state pairs each copy with its destination id.
   const synced = (i: number, id: string) => job.sync?.messages.push([batch[i].summary.ref, id, batch[i].summary.dedupeKey, batch[i].summary.flags]);
   const answers = new AnswerBatch(ctx.journal);
+  // Answers are handled synchronously: a spooled (large) message's subject, for the report of a
+  // refusal, is read from its file beforehand (large messages are the ones refused as too large).
+  const spooledSubjects = new Map(await Promise.all(batch.flatMap((b, i) => (Buffer.isBuffer(b.raw) ? [] : [subjectOfBytes(b.raw).then((s) => [i, s] as const)]))));
   const answered = (i: number, outcome: WriteOutcome) => {
     const size = batch[i].raw.length;
     if ('refused' in outcome) {
       full ||= outcome.code !== undefined && MAILBOX_FULL_CODES.has(outcome.code);
       answers.drop(ids[i]);
-      recordFailure(job.report, `refused by the destination: ${outcome.refused}`);
+      const summary = batch[i].summary;
+      recordFailure(ctx, job.report, {
+        kind: 'emails',
+        reason: `refused by the destination: ${outcome.refused}`,
+        facts: { serverCode: outcome.code, text: outcome.refused },
+        item: { date: summary.internalDate, subject: Buffer.isBuffer(batch[i].raw) ? subjectOf(batch[i].raw) : spooledSubjects.get(i), id: summary.ref },
+      });
+      // Not to be moved in this pass: the ETA counts without it.
+      job.plannedBytes = Math.max(0, (job.plannedBytes ?? 0) - size);
       counters.failed++;
       ctx.log.warn({ task: ctx.taskId, folder: folder.path, size, reason: outcome.refused }, 'the destination refused a message');
     } else {

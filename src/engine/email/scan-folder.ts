@@ -28,7 +28,10 @@ export async function scanFolderJob(ctx: StepContext, lane: Lane, ensure: (path:
   if (ensured.note && !job.report.note) job.report.note = ensured.note;
   // A re-run: an unchanged folder costs a STATUS a side, a changed one only what changed.
   const changed = await fromSyncState(ctx, lane, job, ensured.folder, counters);
-  if (changed) return chunkMessages(ctx.options?.newestFirst ? newestFirst(changed) : changed, CHUNK_MESSAGES, CHUNK_BYTES);
+  if (changed) {
+    job.plannedBytes = sizeOf(changed);
+    return chunkMessages(ctx.options?.newestFirst ? newestFirst(changed) : changed, CHUNK_MESSAGES, CHUNK_BYTES);
+  }
 
   // The task's options (date range, size cap, order) decide which source messages take part at all.
   const selection = selectMessages(ctx.options, await lane.source.scan(job.plan.source));
@@ -55,5 +58,8 @@ export async function scanFolderJob(ctx: StepContext, lane: Lane, ensure: (path:
   counters.total += sourceMessages.length - report.sourceCount;
   Object.assign(report, { sourceCount: sourceMessages.length, copied: match.copiedBefore.length, alreadyPresent: match.alreadyPresent.length, bytes: bytesBefore });
   ctx.tasks.saveFolderReport(ctx.taskId, report);
+  job.plannedBytes = bytesBefore + sizeOf(match.toCopy);
   return chunkMessages(match.toCopy, CHUNK_MESSAGES, CHUNK_BYTES);
 }
+
+const sizeOf = (messages: Array<{ size: number }>) => messages.reduce((n, m) => n + m.size, 0);

@@ -4,7 +4,7 @@ import type { DestinationFolder, FolderTree, MessageBytes, RawMessage } from '..
 import { TernError, isRetryable } from '../../errors';
 import { planFolders } from '../folder-map';
 import { closeLane, laneCount, openLane, openLanes, type Lane } from '../email/lanes';
-import { cancelPending, planJobs, verifyFolder, type CopyChunk, type FolderJob } from '../email/folder-job';
+import { cancelPending, planJobs, plannedBytes, verifyFolder, type CopyChunk, type FolderJob } from '../email/folder-job';
 import { WorkQueue } from '../email/work-queue';
 import { scanFolderJob } from '../email/scan-folder';
 import { copyChunk } from '../email/copy-chunk';
@@ -12,6 +12,8 @@ import { release } from '../../ports/message-bytes';
 import { looksUnchanged, saveSyncState } from '../email/sync-state';
 import { selectFolders } from '../email/selection';
 import { selectsMessages } from '../../options';
+import { recordFailure } from '../failures';
+import { factsOf } from '../../failure-category';
 
 const SCAN_ATTEMPTS = 3;
 /**
@@ -58,7 +60,10 @@ export async function runEmailStep(step: StepContext): Promise<StepResult> {
     more = laneCount(ctx, jobs.filter((job) => !looksUnchanged(ctx, job)).length).then((wanted) => openLanes(ctx, wanted - 1));
     more.catch(() => {});
     // Counters change with every message; the throttle persists and publishes them at most every 500 ms.
-    const publish = (current?: string) => ctx.progress.update({ taskId: ctx.taskId, step: 'emails', counters: { ...counters }, current, at: Date.now() });
+    const publish = (current?: string) => {
+      counters.totalBytes = plannedBytes(jobs);
+      ctx.progress.update({ taskId: ctx.taskId, step: 'emails', counters: { ...counters }, current, at: Date.now() });
+    };
     publish();
 
     const work = new WorkQueue(jobs);
@@ -170,8 +175,7 @@ export async function runEmailStep(step: StepContext): Promise<StepResult> {
 /** The destination will not have this folder: its messages fail, with the server's words, and the other folders go on. */
 function folderRefused(ctx: StepContext, job: FolderJob, err: TernError, counters: StepCounters): void {
   const unaccounted = job.report.sourceCount - job.report.copied - job.report.alreadyPresent - job.report.failed;
-  job.report.failed += unaccounted;
-  job.report.failures = [...(job.report.failures ?? []), { reason: err.userMessage, count: unaccounted }];
+  if (unaccounted > 0) recordFailure(ctx, job.report, { kind: 'emails', reason: err.userMessage, facts: factsOf(err), count: unaccounted });
   counters.failed += unaccounted;
   job.report.status = 'failed';
   job.report.warning = err.userMessage;
