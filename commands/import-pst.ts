@@ -6,6 +6,7 @@ import { TernError } from '../src/errors';
 import type { TernService } from '../src/service/service';
 import type { Actor } from '../src/service/actor';
 import type { TaskView } from '../src/task';
+import { parseOptions, type OptionsInput } from '../src/options';
 
 /**
  * PST import, platform-neutral. Chat: a file the adapter stored under TERN_DATA_DIR/uploads (Slack
@@ -33,6 +34,8 @@ export interface ImportPstCliRequest {
   toPassword?: string;
   /** For an ?auth=oauth2 destination: an access token a script holds (TERN_TO_ACCESS_TOKEN). */
   toAccessToken?: string;
+  /** Date range, folders, newest first, size cap, as for migrate. */
+  options?: OptionsInput;
 }
 
 /** `tern import-pst FILE --to URL`: the file is read where it is (never copied, never deleted). */
@@ -44,7 +47,7 @@ export async function importPstFile(service: TernService, req: ImportPstCliReque
   if (notify && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(notify)) {
     throw new TernError('BAD_ACCOUNT_URL', `The notification address "${notify}" is not an e-mail address.`, { field: 'notify' });
   }
-  return service.importPst({ file: path.resolve(req.file), fileName: path.basename(req.file), destination, items, notify }, actor);
+  return service.importPst({ file: path.resolve(req.file), fileName: path.basename(req.file), destination, items, notify, options: parseOptions(req.options) }, actor);
 }
 
 /** Refusals about a form field (items, destination login) go back next to that field; file problems stay messages. */

@@ -6,6 +6,8 @@ import { CONNECTORS, FORM_KINDS, byFormType, type ConnectorInfo } from '../src/c
 import type { TernService } from '../src/service/service';
 import type { Actor } from '../src/service/actor';
 import type { TaskView } from '../src/task';
+import type { PlanView } from '../src/plan';
+import { parseOptions, type MigrationOptions, type OptionsInput } from '../src/options';
 import { withDav } from './migrate';
 
 /**
@@ -43,6 +45,8 @@ export interface MigrateFormValues {
   destination: AccountFields;
   items: string[];
   notify?: string;
+  /** Date range, folders, newest first, size cap; each field's error is keyed "options.since" and so on. */
+  options?: OptionsInput;
 }
 
 export const ITEM_CHOICES = ITEM_KINDS.map((kind) => ({ value: kind, label: itemLabel(kind) }));
@@ -71,6 +75,7 @@ export interface ParsedForm {
   destination: AccountCredentials;
   items: ItemKind[];
   notify?: string;
+  options?: MigrationOptions;
 }
 
 export function parseMigrateForm(v: MigrateFormValues): ParsedForm {
@@ -78,8 +83,15 @@ export function parseMigrateForm(v: MigrateFormValues): ParsedForm {
   const source = parseSide('source', v.source, errors);
   const destination = parseSide('destination', v.destination, errors);
   const { items, notify } = parseItemsAndNotify(v, errors, 'Choose at least one thing to move.');
+  let options: MigrationOptions | undefined;
+  try {
+    options = parseOptions(v.options);
+  } catch (err) {
+    if (!(err instanceof TernError)) throw err;
+    errors[`options.${err.field}`] = err.userMessage;
+  }
   if (Object.keys(errors).length || !source || !destination) throw new FormErrors(errors);
-  return { source, destination, items, notify };
+  return { source, destination, items, notify, options };
 }
 
 /** The PST import form: the file takes the source's place, so only a destination, items and notify. */
@@ -228,8 +240,19 @@ export function fieldOf(err: TernError): string {
 /** Checks the form, then the accounts (slow: the caller shows a "checking" state), then creates the task. */
 export async function submitMigrateForm(service: TernService, values: MigrateFormValues, actor: Actor): Promise<TaskView> {
   const parsed = parseMigrateForm(values);
+  return onFields(() => service.create(parsed, actor));
+}
+
+/** "Check first": the form checked as for Start, then the plan of what it would do; nothing is created. */
+export async function planMigrateForm(service: TernService, values: MigrateFormValues, actor: Actor): Promise<PlanView> {
+  const parsed = parseMigrateForm(values);
+  return onFields(() => service.plan(parsed, actor));
+}
+
+/** A service error put where it belongs in the form. */
+async function onFields<T>(run: () => Promise<T>): Promise<T> {
   try {
-    return await service.create(parsed, actor);
+    return await run();
   } catch (err) {
     if (!(err instanceof TernError)) throw err;
     if (err.code === 'AUTH_FAILED' && err.userMessage.includes('\n')) {

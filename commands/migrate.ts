@@ -1,6 +1,7 @@
 import { parseAccountUrl } from '../src/accounts';
 import type { AccountCredentials } from '../src/ports/account';
 import { parseItems } from '../src/items';
+import { parseOptions, type OptionsInput } from '../src/options';
 import { TernError } from '../src/errors';
 import type { TernService } from '../src/service/service';
 import type { Actor } from '../src/service/actor';
@@ -21,6 +22,8 @@ export interface MigrateRequest {
   /** For ?auth=oauth2 accounts: an access token a script holds (TERN_FROM_ACCESS_TOKEN / TERN_TO_ACCESS_TOKEN). */
   fromAccessToken?: string;
   toAccessToken?: string;
+  /** Date range, folders, newest first, size cap (see src/options.ts). */
+  options?: OptionsInput;
 }
 
 /** Told once both account URLs are known to be valid (the CLI warns about passwords in them then). */
@@ -38,8 +41,8 @@ export function withDav(account: AccountCredentials, url: string | undefined, si
   return { ...account, pim: dav };
 }
 
-/** Parse → validate → create. Every input problem is a TernError naming its field. */
-export async function migrate(service: TernService, req: MigrateRequest, actor: Actor, onParsed?: OnParsed): Promise<TaskView> {
+/** A request's accounts, items, notification address and options, validated; each problem names its field. */
+export function parseMigrateRequest(req: MigrateRequest, onParsed?: OnParsed) {
   const source = withDav(parseAccountUrl(req.from, 'source', req.fromPassword, req.fromAccessToken), req.fromDav, 'source', req.fromPassword);
   const destination = withDav(parseAccountUrl(req.to, 'destination', req.toPassword, req.toAccessToken), req.toDav, 'destination', req.toPassword);
   onParsed?.();
@@ -48,5 +51,10 @@ export async function migrate(service: TernService, req: MigrateRequest, actor: 
   if (notify && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(notify)) {
     throw new TernError('BAD_ACCOUNT_URL', `The notification address "${notify}" is not an e-mail address.`, { field: 'notify' });
   }
-  return service.create({ source, destination, items, notify }, actor);
+  return { source, destination, items, notify, options: parseOptions(req.options) };
+}
+
+/** Parse → validate → create. Every input problem is a TernError naming its field. */
+export async function migrate(service: TernService, req: MigrateRequest, actor: Actor, onParsed?: OnParsed): Promise<TaskView> {
+  return service.create(parseMigrateRequest(req, onParsed), actor);
 }

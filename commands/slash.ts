@@ -9,6 +9,7 @@ export type SlashRequest =
   | { kind: 'status'; taskId: string; sourceEmail?: string }
   | { kind: 'cancel'; taskId: string }
   | { kind: 'rollback'; taskId: string }
+  | { kind: 'retry'; taskId: string }
   | { kind: 'list' }
   | { kind: 'help' }
   | { kind: 'usage'; message: string };
@@ -18,6 +19,7 @@ export const USAGE = [
   '`/migrate status <task-id> <source-email>` shows a task (the source address is needed for tasks someone else started)',
   '`/migrate cancel <task-id>` finishes the folder in progress, then stops',
   '`/migrate rollback <task-id>` removes from the destination what the task created',
+  '`/migrate retry <task-id>` tries again what an ended task did not copy (plus what arrived since)',
   '`/migrate list` lists your tasks',
   '`/migrate help` shows this',
 ];
@@ -44,7 +46,8 @@ export function parseSlash(text: string): SlashRequest {
       return 'error' in r ? r.error! : { kind: 'status', taskId: r.taskId!, sourceEmail: args[1] };
     }
     case 'cancel':
-    case 'rollback': {
+    case 'rollback':
+    case 'retry': {
       const r = id(args[0], word);
       return 'error' in r ? r.error! : { kind: word, taskId: r.taskId! };
     }

@@ -1,6 +1,8 @@
 import { itemLabel } from '../src/items';
 import type { StepView, TaskStatus, TaskView } from '../src/task';
 import type { AccountEndpoint } from '../src/ports/account';
+import { perSecond, progressFigures } from './progress-figures';
+import { outcomeLines } from '../src/outcome';
 
 /**
  * An account as chat shows it: who, on which server. Never as a URL: a URL with userinfo
@@ -19,7 +21,7 @@ export function accountLabel(a: AccountEndpoint): string {
  * Platform-neutral view models: what a status card shows and which buttons it offers. Each chat
  * adapter renders them its own way (Block Kit, Discord embeds); none of this knows a platform.
  */
-export type CardAction = 'cancel' | 'rollback' | 'refresh';
+export type CardAction = 'cancel' | 'rollback' | 'retry' | 'refresh';
 
 export interface CardButton {
   action: CardAction;
@@ -108,20 +110,16 @@ export function stepCounters(s: StepView): string {
 
 /** The status card of a task at `now`. */
 export function statusCard(t: TaskView, now = Date.now()): StatusCard {
-  const total = t.steps.reduce((n, s) => n + s.total, 0);
-  const done = t.steps.reduce((n, s) => n + s.copied + s.alreadyPresent + s.failed, 0);
-  const moved = t.steps.reduce((n, s) => n + s.bytes, 0);
+  const figures = progressFigures(t, now);
+  const { total, done } = figures;
   const fraction = total ? done / total : t.status === 'completed' || t.status === 'completed_with_errors' ? 1 : 0;
-  const elapsed = ((t.endedAt ? Date.parse(t.endedAt) : now) - Date.parse(t.startedAt ?? t.createdAt)) / 1000;
-  const running = t.status === 'running';
-  const rate = elapsed > 0 && t.startedAt ? done / elapsed : 0;
   const progress = {
-    percent: Math.floor(fraction * 100),
+    percent: Math.floor(Math.min(1, fraction) * 100),
     bar: progressBar(fraction),
     done,
     total,
-    throughput: t.startedAt && elapsed > 0 ? `${bytes(moved / elapsed)}/s` : undefined,
-    eta: running && rate > 0 && total > done ? duration((total - done) / rate) : undefined,
+    throughput: figures.bytesPerSecond !== undefined ? `${perSecond(figures.messagesPerSecond ?? 0)} · ${bytes(figures.bytesPerSecond)}/s` : undefined,
+    eta: figures.etaSeconds !== undefined ? duration(figures.etaSeconds) : undefined,
   };
   const runningStep = t.steps.find((s) => s.status === 'running');
   const headline = t.cancelling
@@ -138,7 +136,8 @@ export function statusCard(t: TaskView, now = Date.now()): StatusCard {
   for (const n of t.rollbackNotes ?? []) notes.push(`Left by the rollback: ${n}`);
   for (const d of t.detected ?? []) notes.push(d.charAt(0).toUpperCase() + d.slice(1));
   for (const f of t.folders) if (f.warning) notes.push(`${f.sourceFolder}: ${f.warning}`);
-  notes.push(...failureNotes(t));
+  // Failed items grouped by category, a few of each (the CLI and --json list them all).
+  notes.push(...(t.failedItems ? outcomeLines(t, 3, '• ') : failureNotes(t)));
   return {
     taskId: t.id,
     title: `Migration ${t.id}`,
@@ -185,6 +184,8 @@ function buttonsFor(t: TaskView): CardButton[] {
       },
     });
   }
+  // Worth offering when something is left to copy: failed items, or a task that stopped early.
+  if (t.canRetry && (t.status !== 'completed' || t.failedItems)) buttons.push({ action: 'retry', label: 'Retry failed', style: 'primary' });
   buttons.push({ action: 'refresh', label: 'Refresh' });
   return buttons;
 }
@@ -210,5 +211,7 @@ export function finalReport(t: TaskView): string[] {
     for (const x of f.failures ?? []) lines.push(`    ${number(x.count)} failed: ${x.reason}`);
   }
   if (t.error) lines.push(`Error: ${t.error}`);
+  const outcome = outcomeLines(t, 10);
+  if (outcome.length) lines.push('Failed items by category:', ...outcome);
   return lines;
 }

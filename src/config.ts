@@ -3,6 +3,7 @@ import { z } from 'zod';
 import dotenv from 'dotenv';
 import { TernError } from './errors';
 import type { OAuthConfig } from './auth/issuers';
+import { parseS3Url, type S3Location } from './blobs/s3-url';
 import type { AccountEndpoint } from './ports/account';
 import { oauthOptions } from './accounts';
 
@@ -38,6 +39,10 @@ const schema = z.object({
     .positive('TERN_RETRY_MINUTES must be greater than 0')
     .default(15),
   TERN_MAX_UPLOAD_BYTES: positiveInt('TERN_MAX_UPLOAD_BYTES', 50 * 1024 ** 3),
+  S3_URL: z
+    .string()
+    .refine((v) => typeof parseS3Url(v) !== 'string', { error: (i) => String(parseS3Url(String(i.input))) })
+    .optional(),
   SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'SLACK_BOT_TOKEN must be a bot token (xoxb-…)').optional(),
   SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'SLACK_APP_TOKEN must be an app-level token (xapp-…) for Socket Mode').optional(),
   SLACK_SIGNING_SECRET: z.string().optional(),
@@ -108,6 +113,10 @@ export interface Config {
   imapPipelining: boolean;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   maxUploadBytes: number;
+  /** Uploaded files go to this S3-compatible bucket (every worker reaches it); unset: the data folder. */
+  s3?: S3Location;
+  /** Batch CSV password references (`env:TERN_PW_…`): the TERN_PW_* variables, by name. */
+  batchSecrets: Record<string, string>;
   slack?: SlackConfig;
   /** Where task notifications are sent from; unset: a notification address is refused. */
   smtp?: SmtpConfig;
@@ -155,6 +164,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
     imapPipelining: c.TERN_IMAP_PIPELINING === '1' || c.TERN_IMAP_PIPELINING === 'true',
     logLevel: c.LOG_LEVEL,
     maxUploadBytes: c.TERN_MAX_UPLOAD_BYTES,
+    s3: c.S3_URL ? (parseS3Url(c.S3_URL) as S3Location) : undefined,
+    batchSecrets: Object.fromEntries(Object.entries(merged).filter((e): e is [string, string] => /^TERN_PW_\w+$/.test(e[0]) && typeof e[1] === 'string')),
     slack: slackConfig(c),
     smtp: smtpConfig(c),
     discord: discordConfig(c),

@@ -8,6 +8,8 @@ export type ErrorCode =
   | 'BAD_ACCOUNT_URL'
   | 'BAD_PASSWORD_FILE'
   | 'BAD_ITEMS'
+  /** A migration option (date range, folders, size cap) that cannot be used as given. */
+  | 'BAD_OPTION'
   | 'UNSUPPORTED_ITEMS'
   | 'AUTH_FAILED'
   | 'UNREACHABLE'
@@ -36,7 +38,14 @@ export type ErrorCode =
   /** An OAuth2 sign-in did not complete: denied, expired code, unknown issuer, wrong client. */
   | 'SIGN_IN_FAILED'
   /** A run stopped because another run holds its task now: nothing to report on the task. */
-  | 'RUN_STOPPED';
+  | 'RUN_STOPPED'
+  /** A stored upload is gone from the blob store (deleted, or the worker cannot reach where it is). */
+  | 'BLOB_MISSING'
+  /** The blob store (S3_URL) refused or failed a request. */
+  | 'BLOB_STORE'
+  /** A batch CSV has rows that cannot be queued (each said by line and column). */
+  | 'BAD_BATCH'
+  | 'BATCH_NOT_FOUND';
 
 export interface ErrorDetails {
   /** Which input field the error is about, for forms (e.g. "source", "destination", "items"). */

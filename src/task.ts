@@ -1,5 +1,7 @@
 import type { AccountEndpoint } from './ports/account';
 import type { ItemKind } from './items';
+import type { MigrationOptions } from './options';
+import type { FailedItem, FailureCounts } from './failure-category';
 
 /** The task lifecycle of DESIGN.md. */
 /** `completed_with_errors`: every step ran to its end, but some items failed (each folder says which and why). */
@@ -21,6 +23,8 @@ export interface StepCounters {
   alreadyPresent: number;
   failed: number;
   bytes: number;
+  /** Bytes this pass has to move, as far as known (e-mails): what the ETA is counted on. */
+  totalBytes?: number;
 }
 
 export interface StepView extends StepCounters {
@@ -64,6 +68,8 @@ export interface TaskView {
   destinationEndpoint: AccountEndpoint;
   items: ItemKind[];
   notify?: string;
+  /** What of the mailbox it moves: date range, folders, size cap, order. */
+  options?: MigrationOptions;
   steps: StepView[];
   folders: FolderReport[];
   error?: string;
@@ -86,4 +92,12 @@ export interface TaskView {
   rollbackUntil?: string;
   /** Whether a rollback may be asked for now. */
   canRollback: boolean;
+  /** Whether `retry` may be asked for now: ended, within the rollback window (see service.retry). */
+  canRetry: boolean;
+  /** How many passes ran: 1, then one more per retry. */
+  pass: number;
+  /** A retry's pass: the items handled and bytes moved when it began (its speed counts from there). */
+  passStart?: { done: number; bytes: number };
+  /** The last pass's failed items: counts per category, and the first of them with where each is. */
+  failedItems?: { counts: FailureCounts; items: FailedItem[]; more: number };
 }

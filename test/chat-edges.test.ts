@@ -230,6 +230,35 @@ describe('people: mentions, time zones, who pressed what, no account URLs', () =
     expect(json(card.blocks)).toMatch(/\*Created\*\\n<!date\^\d+\^\{date_short_pretty\} \{time\}\|/);
   });
 
+  it('Retry failed pressed in Slack: a new pass of the same task, said in the thread; the button goes', async () => {
+    const slackTask = await chat.createTask(`slack:${SLACK_USER}`);
+    await chat.slackBot.cards.post(slackTask, SLACK_CHANNEL);
+    chat.finish(slackTask.id, [folder('INBOX', { copied: 1, failed: 1, failures: [{ reason: 'refused by the destination: too big', count: 1 }] })], 'completed_with_errors');
+    const slackTs = chat.slack.callsTo('chat.postMessage').find((c) => !c.body.thread_ts && json(c.body.blocks).includes(slackTask.id))!.response.ts as string;
+    await until('the Retry failed button on the card', () => json(chat.slack.message(SLACK_CHANNEL, slackTs)?.blocks).includes(`"action_id":"${ACTION_IDS.retry}"`));
+    const res = await postInteraction(chat.slackEventsUrl, SIGNING_SECRET, {
+      type: 'block_actions',
+      team: { id: chat.slack.identity.teamId, domain: chat.slack.identity.teamDomain },
+      user: { id: SLACK_USER, username: 'edge', name: 'edge', team_id: chat.slack.identity.teamId },
+      api_app_id: chat.slack.identity.appId,
+      token: 'legacy-verification-token',
+      trigger_id: randomTriggerId(),
+      container: { type: 'message', message_ts: slackTs, channel_id: SLACK_CHANNEL, is_ephemeral: false },
+      channel: { id: SLACK_CHANNEL, name: 'edges' },
+      message: { type: 'message', ts: slackTs, text: '' },
+      response_url: chat.slack.responseUrl(SLACK_USER),
+      actions: [{ type: 'button', action_id: ACTION_IDS.retry, block_id: 'tern_card', value: slackTask.id, text: { type: 'plain_text', text: 'Retry failed' }, action_ts: `${Date.now() / 1000}` }],
+    });
+    expect(res.status).toBe(200);
+    const line = await until('the retry line in the thread', () => slackThread(slackTs).find((m) => m.text?.startsWith('🔁 Retry asked by')));
+    expect(line.text).toMatch(new RegExp(`^🔁 Retry asked by <@${SLACK_USER}> at .+: pass 2 copies what failed, plus what arrived since\\.$`));
+    expect(chat.service.view(slackTask.id)).toMatchObject({ status: 'queued', pass: 2 });
+    await until('the card without Retry failed', () => {
+      const blocks = json(chat.slack.message(SLACK_CHANNEL, slackTs)?.blocks);
+      return blocks.includes('Queued') && !blocks.includes(ACTION_IDS.retry);
+    });
+  });
+
   it('Discord shows times as <t:…> timestamps; no account URL with user info reached either platform', async () => {
     const { discordCardId } = await endedTask([folder('INBOX')]);
     await chat.discordBot.cards.idle();

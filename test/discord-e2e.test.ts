@@ -368,3 +368,44 @@ it('never sent a typed password to Discord', () => {
   for (const secret of ['alicepass', 'bobpass', 'carolpass', WRONG]) expect(sent).not.toContain(secret);
   expect(callbacks().length).toBeGreaterThan(10);
 });
+
+describe('Options and Check first in the Discord form', () => {
+  it('takes the options, shows the plan with Start and Cancel, writes nothing before Start, and starts the task with its options', async () => {
+    const before = await snapshotMailbox(account(dotted, 'carol'));
+    const { confirm, formId } = await fillForm(REQUESTER, { type: 'imap', login: 'alice', password: 'alicepass', port: slash.imapPort }, { type: 'imap', login: 'carol', password: 'carolpass', port: dotted.imapPort });
+    expect(customIds(confirm.body.data.components)).toEqual(expect.arrayContaining([`tern:form:${formId}:open-options`, `tern:form:${formId}:newest`, `tern:form:${formId}:check`]));
+    const openOptions = await interact(buttonInteraction(REQUESTER, `tern:form:${formId}:open-options`, messageOf(confirm)));
+    expect(openOptions.body).toMatchObject({ type: 9, data: { custom_id: `tern:form:${formId}:options` } });
+    const withOptions = await interact(modalInteraction(REQUESTER, `tern:form:${formId}:options`, { since: '2024-07-02', before: '', folders: '', excludeFolders: 'Work', maxSize: '' }, [], messageOf(confirm)));
+    expect(withOptions.body.data.content).toContain('**Options:** received since 2024-07-02 · not folders: Work');
+
+    const edits = () => fake.callsTo('PATCH', /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/);
+    const sent = edits().length;
+    expect((await interact(buttonInteraction(REQUESTER, `tern:form:${formId}:check`, messageOf(withOptions)))).body.type).toBe(6);
+    const planned = await fake.waitFor('the plan', () => edits()[sent], 30_000);
+    expect(planned.body.content).toMatch(/\*\*Migration plan:\*\*/);
+    expect(planned.body.content).toMatch(/INBOX → INBOX: 2 \(.+\), \d to copy, \d already there/);
+    expect(planned.body.content).not.toMatch(/Work →/);
+    expect(customIds(planned.body.components)).toEqual([`tern:form:${formId}:start`, `tern:form:${formId}:cancel`]);
+    expect(json(fake.calls)).not.toContain('carolpass');
+    expect(await snapshotMailbox(account(dotted, 'carol'))).toEqual(before);
+
+    const result = await start(REQUESTER, formId, { ...planned, body: { data: planned.body } } as DiscordCall);
+    const taskId = taskIdIn(json(result.body))!;
+    const done = await tern.waitFor(taskId);
+    expect(done.status, done.error).toBe('completed');
+    expect(done.options).toEqual({ since: '2024-07-02', excludeFolders: ['Work'] });
+    // Earlier tests may have left some of alice's mail at carol's: what counts is that only the two selected took part.
+    const inbox = done.folders.find((f) => f.sourceFolder === 'INBOX')!;
+    expect(inbox.sourceCount).toBe(2);
+    expect(inbox.copied + inbox.alreadyPresent).toBe(2);
+  });
+
+  it('Cancel on the plan drops the form', async () => {
+    const { confirm, formId } = await fillForm(REQUESTER, { type: 'imap', login: 'alice', password: 'alicepass', port: slash.imapPort }, { type: 'imap', login: 'carol', password: 'carolpass', port: dotted.imapPort });
+    const cancelled = await interact(buttonInteraction(REQUESTER, `tern:form:${formId}:cancel`, messageOf(confirm)));
+    expect(cancelled.body.data.content).toBe('Cancelled: nothing was started.');
+    const again = await interact(buttonInteraction(REQUESTER, `tern:form:${formId}:start`, messageOf(confirm)));
+    expect(json(again.body)).toContain('This form has expired');
+  });
+});

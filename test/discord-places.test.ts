@@ -99,6 +99,10 @@ describe('a DM with the bot', () => {
     const report = await fake.waitFor('the final report answering the card', () => replies().find((c) => String(c.body.content).startsWith('Completed')));
     expect(report.body.content).toContain(`<@${USER}>`);
     expect(replies().some((c) => c.body.content === '▶ E-mails started')).toBe(true);
+    // Retry (here a delta pass of a completed task): a private answer, the same task runs again.
+    const retried = await interact(buttonInteraction(USER, `tern:retry:${taskId}`, fake.payload(card), [], { dm: true }));
+    expect(retried.body.data).toMatchObject({ flags: 64, content: expect.stringContaining(`Retrying ${taskId}: what failed is tried again (pass 2)`) });
+    expect(await tern.waitFor(taskId)).toMatchObject({ status: 'completed', pass: 2 });
     const question = await interact(buttonInteraction(USER, `tern:rollback:${taskId}`, fake.payload(card), [], { dm: true }));
     expect(customIds(question.body.data.components)).toEqual([`tern:rollback-yes:${taskId}`]);
     await interact(buttonInteraction(USER, `tern:rollback-yes:${taskId}`, messageOf(question), [], { dm: true }));

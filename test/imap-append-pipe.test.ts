@@ -5,6 +5,8 @@ import { startDovecot, type DovecotServer } from './support/dovecot';
 import { makeMessage, snapshotMailbox, withImap } from './support/mailbox';
 import { AppendRefused, openAppendPipe } from '../src/connectors/imap/append-pipe';
 import { TernError } from '../src/errors';
+import { spoolMessage } from '../src/connectors/spooled-message';
+import { release } from '../src/ports/message-bytes';
 
 let dovecot: DovecotServer;
 const AWKWARD = 'Qu"ote\\back slash-été';
@@ -40,6 +42,31 @@ describe('pipelined APPEND', () => {
     const first = reunions.messages.find((m) => m.uid === 1)!;
     expect(first.flags.sort()).toEqual(['$Label1', '\\Flagged']);
     expect(new Date(first.internalDate).getTime()).toBe(date(0).getTime());
+  });
+
+  it('a spooled message is streamed from its file into the literal, byte for byte, among in-memory ones on the same wire', async () => {
+    await withImap({ host: '127.0.0.1', port: dovecot.imapPort, user: 'zoe', password: AWKWARD }, (c) => c.mailboxCreate('INBOX.Spooled'));
+    const large = makeMessage({ subject: 'Spooled', bodyBytes: 6 * 1024 * 1024 });
+    const small = (i: number) => makeMessage({ subject: `Around ${i}`, bodyBytes: 3_000 });
+    const spooled = await spoolMessage((async function* () {
+      for (let i = 0; i < large.length; i += 1024 * 1024) yield large.subarray(i, i + 1024 * 1024);
+    })());
+    const pipe = (await openAppendPipe(credentials('zoe', AWKWARD), 10_000))!;
+    const bytesSent = [small(1), large, small(2), small(3)];
+    const sent = bytesSent.map((raw) => (raw === large ? spooled : raw));
+    // Asked together: an APPEND asked while the spooled literal streams goes on the wire after it.
+    const answers = await Promise.all(sent.map((raw) => pipe.append('INBOX.Spooled', raw, ['\\Seen'])));
+    await pipe.close();
+    await release(spooled);
+    expect(answers.map((a) => a.uid).sort()).toEqual([1, 2, 3, 4]);
+    const stored = await withImap({ host: '127.0.0.1', port: dovecot.imapPort, user: 'zoe', password: AWKWARD }, async (c) => {
+      await c.mailboxOpen('INBOX.Spooled');
+      const out: Buffer[] = [];
+      for await (const m of c.fetch('1:*', { uid: true, source: true }, { uid: true })) out[m.uid - 1] = m.source!;
+      return out;
+    });
+    // Each APPENDUID names the message that was sent with it, whole.
+    for (const [i, a] of answers.entries()) expect(stored[a.uid! - 1].equals(bytesSent[i]), `message ${i}`).toBe(true);
   });
 
   it('a refused APPEND fails alone; the ones around it land', async () => {

@@ -61,6 +61,18 @@ describe('tern import-pst', () => {
     expect(fs.existsSync(path.join(projectRoot, '../shared/fixtures/pst/aspose-outlook.pst'))).toBe(true);
   });
 
+  it('takes the options: --exclude-folders leaves a folder of the file out, and the task keeps them', async () => {
+    const r = await runTern(['import-pst', '../shared/fixtures/pst/aspose-outlook.pst', '--to', imapUrl(dovecot, 'carol'), '--exclude-folders', 'Sent Items', '--newest-first', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const task = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+    expect(task.options).toEqual({ excludeFolders: ['Sent Items'], newestFirst: true });
+    expect(task.folders.map((f: { sourceFolder: string }) => f.sourceFolder)).not.toContain('Sent Items');
+    expect(task.steps[0]).toMatchObject({ total: 8, copied: 8 });
+    const snap = await snapshotMailbox(account(dovecot, 'carol'));
+    expect(snap.folders.find((f) => f.path === 'INBOX')?.messages).toHaveLength(8);
+    expect(snap.folders.find((f) => f.path === 'Sent')?.messages ?? []).toHaveLength(0);
+  });
+
   it('refuses a bad file with one line on stderr and exit code 2, before any task exists', async () => {
     const empty = path.join(scratch, 'empty.pst');
     fs.writeFileSync(empty, '');

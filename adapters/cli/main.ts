@@ -4,6 +4,7 @@ import { TernError } from '../../src/errors';
 import { processIo, type CliIo } from './io';
 import { reportError } from './report-error';
 import type { CliSession } from './session';
+import { migrateRequestOf, optionsOf, withMigrateOptions, withSelectionOptions, type MigrateFlags } from './migrate-request';
 
 // Each action imports what it needs when it runs, so that `tern --help`, `status` or `list` never
 // load the chat SDKs, the worker or the connectors (DESIGN: each command loads only what it needs).
@@ -19,53 +20,41 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   const program = new Command('tern').description('Tern moves whole mailboxes between accounts.').showHelpAfterError(false);
   program.configureOutput({ writeOut: io.stdout, writeErr: (str) => io.stderr(str.startsWith('error:') ? `tern: ${str}` : str) });
 
-  program
-    .command('migrate')
-    .description('check both accounts, create a migration task and follow it to its end')
-    .requiredOption('--from <url>', `source account: ${accountUrlForms('source')} (README: Account URLs)`)
-    .requiredOption('--to <url>', `destination account: ${accountUrlForms('destination')}`)
-    .option('--from-password-file <file>', 'read the source password from this file (first line) instead of the URL')
-    .option('--to-password-file <file>', 'read the destination password from this file (first line) instead of the URL')
-    .option('--from-dav <url>', "source's CalDAV/CardDAV account for contacts, groups, calendars and tasks (dav://user@host/path); its password defaults to the source's")
-    .option('--to-dav <url>', "destination's CalDAV/CardDAV account, the same way")
-    .option('--items <list>', `what to move, comma-separated (${ITEM_NAMES})`, 'emails')
-    .option('--notify <email>', 'e-mail address to notify when the task ends')
+  /** Prints a plan (text, or JSON on stdout); exit code 0. Nothing is created or written. */
+  const printPlan = async (s: CliSession, o: MigrateFlags) => {
+    const [{ plan }, { planText }] = await Promise.all([import('../../commands/plan'), import('../../commands/plan-view')]);
+    const { request, warn } = await migrateRequestOf(s, o);
+    const found = await plan(s.service, request, s.actor, warn);
+    out(o.json ? JSON.stringify(found) : planText(found));
+    return 0;
+  };
+
+  withMigrateOptions(program.command('migrate').description('check both accounts, create a migration task and follow it to its end'))
+    .option('--dry-run', 'only show the plan (as tern plan does): nothing is created or written')
     .option('--detach', 'return once the task is queued')
-    .option('--json', 'print the final task as JSON on stdout')
+    .option('--json', 'print the final task (with --dry-run: the plan) as JSON on stdout')
     .action(
-      act(async (o) => {
-        const [{ migrate }, { followCreated }, { envSecretFor, passwordFor, warnPasswordInUrl }] = await Promise.all([import('../../commands/migrate'), import('./follow'), import('./passwords')]);
-        return session(async (s) => {
-          const { passwords: env, accessTokens: tokens } = s.config;
-          const fromPassword = await passwordFor(io, 'source', o.from, { file: o.fromPasswordFile, env: envSecretFor(o.from, env.from, tokens.from) });
-          const toPassword = await passwordFor(io, 'destination', o.to, { file: o.toPasswordFile, env: envSecretFor(o.to, env.to, tokens.to) });
-          const warn = () => {
-            warnPasswordInUrl(io, 'source', o.from);
-            warnPasswordInUrl(io, 'destination', o.to);
-            if (o.fromDav) warnPasswordInUrl(io, 'source', o.fromDav);
-            if (o.toDav) warnPasswordInUrl(io, 'destination', o.toDav);
-          };
-          const { signInFirst } = await import('./sign-in');
-          await signInFirst(io, s, o.from, 'source', tokens.from);
-          await signInFirst(io, s, o.to, 'destination', tokens.to);
-          const task = await migrate(
-            s.service,
-            { from: o.from, to: o.to, items: o.items, notify: o.notify, fromPassword, toPassword, fromAccessToken: tokens.from, toAccessToken: tokens.to, fromDav: o.fromDav, toDav: o.toDav },
-            s.actor,
-            warn,
-          );
-          return followCreated(s, task, o);
-        });
-      }),
+      act(async (o) =>
+        session(async (s) => {
+          if (o.dryRun) return printPlan(s, o);
+          const [{ migrate }, { followCreated }] = await Promise.all([import('../../commands/migrate'), import('./follow')]);
+          const { request, warn } = await migrateRequestOf(s, o);
+          return followCreated(s, await migrate(s.service, request, s.actor, warn), o);
+        }),
+      ),
     );
 
-  program
+  withMigrateOptions(program.command('plan').description('log in to both accounts and show what a migration would do (counts, sizes, quota, ETA); nothing is written'))
+    .option('--json', 'print the plan as JSON on stdout')
+    .action(act(async (o) => session((s) => printPlan(s, o))));
+
+  withSelectionOptions(program
     .command('import-pst <file>')
     .description('import a .pst file (mail, and for Exchange contacts, groups, calendar, tasks) into a mailbox and follow it')
     .requiredOption('--to <url>', `destination account: ${accountUrlForms('destination')}`)
     .option('--to-password-file <file>', 'read the destination password from this file (first line) instead of the URL')
     .option('--items <list>', `what to import, comma-separated (${ITEM_NAMES})`, 'emails')
-    .option('--notify <email>', 'e-mail address to notify when the task ends')
+    .option('--notify <email>', 'e-mail address to notify when the task ends'))
     .option('--detach', 'return once the task is queued')
     .option('--json', 'print the final task as JSON on stdout')
     .action(
@@ -73,8 +62,28 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
         const [{ importPstFile }, { followCreated }, { envSecretFor, passwordFor, warnPasswordInUrl }] = await Promise.all([import('../../commands/import-pst'), import('./follow'), import('./passwords')]);
         return session(async (s) => {
           const toPassword = await passwordFor(io, 'destination', o.to, { file: o.toPasswordFile, env: envSecretFor(o.to, s.config.passwords.to, s.config.accessTokens.to) });
-          const task = await importPstFile(s.service, { file, to: o.to, items: o.items, notify: o.notify, toPassword, toAccessToken: s.config.accessTokens.to }, s.actor, () => warnPasswordInUrl(io, 'destination', o.to));
+          const task = await importPstFile(s.service, { file, to: o.to, items: o.items, notify: o.notify, toPassword, toAccessToken: s.config.accessTokens.to, options: optionsOf(o) }, s.actor, () => warnPasswordInUrl(io, 'destination', o.to));
           return followCreated(s, task, o);
+        });
+      }),
+    );
+
+  program
+    .command('batch <file>')
+    .description('migrate many mailboxes from a CSV (source,destination,items,notify,source_password,destination_password): every row checked, the good ones queued as one batch')
+    .option('--dry-run', 'check every row (accounts, logins) and queue nothing')
+    .option('--json', 'print the outcome as JSON on stdout')
+    .action(
+      act(async (file, o) => {
+        const [{ batch }, { readBatchFile, readSecretFile }, { outcomeText }] = await Promise.all([import('../../commands/batch'), import('./batch-files'), import('./render-batch')]);
+        const csv = readBatchFile(file);
+        return session(async (s) => {
+          const outcome = await batch(s.service, { csv, name: file.split(/[\\/]/).pop() ?? file, dryRun: Boolean(o.dryRun), secrets: { env: s.config.batchSecrets, readFile: readSecretFile } }, s.actor);
+          if (o.json) out(JSON.stringify({ dryRun: Boolean(o.dryRun), batch: outcome.batch?.id ?? null, queued: outcome.good, refused: outcome.refused }));
+          else out(outcomeText(outcome, Boolean(o.dryRun)));
+          if (!o.dryRun && outcome.batch && !(await s.service.workersRunning())) io.stderr('tern: no worker is running: start one with tern worker (or tern start) to run the batch.\n');
+          // 0: every row good; 3: some refused; 1: none good.
+          return outcome.refused.length === 0 ? 0 : outcome.good.length ? 3 : 1;
         });
       }),
     );
@@ -164,13 +173,18 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
 
   program
     .command('status <id>')
-    .description("show a task's state, counters and per-folder report")
+    .description("show a task's state, counters and per-folder report, or a batch's card (B-…)")
     .option('--email <address>', "the task's source address (to follow someone else's task)")
     .option('--json', 'print the task as JSON')
     .action(
       act(async (id, o) => {
-        const [{ status }, { printTask }] = await Promise.all([import('../../commands/status'), import('./follow')]);
+        const [{ status }, { printTask }, { isBatchId, batchStatus }] = await Promise.all([import('../../commands/status'), import('./follow'), import('../../commands/batch')]);
         return session(async (s) => {
+          if (isBatchId(id)) {
+            const b = batchStatus(s.service, { batchId: id }, s.actor);
+            out(o.json ? JSON.stringify(b) : (await import('./render-batch')).batchText(b));
+            return 0;
+          }
           printTask(io, status(s.service, { taskId: id, sourceEmail: o.email }, s.actor), Boolean(o.json));
           return 0;
         });
@@ -195,11 +209,16 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
 
   program
     .command('cancel <id>')
-    .description('finish the folder in progress, then stop the task')
+    .description('finish the folder in progress, then stop the task (a batch ID B-…: every task of the batch)')
     .action(
       act(async (id) => {
-        const { cancel } = await import('../../commands/cancel');
+        const [{ cancel }, { isBatchId, cancelBatch }] = await Promise.all([import('../../commands/cancel'), import('../../commands/batch')]);
         return session(async (s) => {
+          if (isBatchId(id)) {
+            const r = await cancelBatch(s.service, { batchId: id }, s.actor);
+            out(`${r.batch.id}: cancel asked for ${r.done.length} task${r.done.length === 1 ? '' : 's'} (${r.skipped.length} had ended already or were being cancelled).`);
+            return 0;
+          }
           const t = await cancel(s.service, { taskId: id }, s.actor);
           out(t.status === 'cancelled' ? `${t.id} cancelled.` : `${t.id} is cancelling: the folder in progress is finished first.`);
           return 0;
@@ -209,19 +228,46 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
 
   program
     .command('rollback <id>')
-    .description('remove from the destination what the task created, and wait until done')
+    .description('remove from the destination what the task created, and wait until done (a batch ID B-…: every ended task, without waiting)')
     .option('--json', 'print the final task as JSON')
     .option('--detach', 'return once the rollback is queued')
     .action(
       act(async (id, o) => {
-        const [{ rollback }, { followTask, printTask }] = await Promise.all([import('../../commands/rollback'), import('./follow')]);
+        const [{ rollback }, { followTask, printTask }, { isBatchId, rollbackBatch }] = await Promise.all([import('../../commands/rollback'), import('./follow'), import('../../commands/batch')]);
         return session(async (s) => {
+          if (isBatchId(id)) {
+            const r = await rollbackBatch(s.service, { batchId: id }, s.actor);
+            out(`${r.batch.id}: rollback queued for ${r.done.length} task${r.done.length === 1 ? '' : 's'} (${r.skipped.length} not ended, already rolled back or past the window). Follow it with tern status ${r.batch.id}.`);
+            return 0;
+          }
           const t = await rollback(s.service, { taskId: id }, s.actor);
           (o.json ? io.stderr : io.stdout)(`Rolling back ${t.id}…\n`);
           if (o.detach) return 0;
           const final = await followTask(s, t.id, (x) => x.status !== 'rolling_back', false);
           printTask(io, final, Boolean(o.json));
           return final.status === 'rolled_back' ? 0 : 1;
+        });
+      }),
+    );
+
+  program
+    .command('retry <id>')
+    .description('a new pass over what an ended task did not copy (its failed items, plus what arrived since), and wait until done')
+    .option('--json', 'print the final task as JSON')
+    .option('--detach', 'return once the retry is queued')
+    .action(
+      act(async (id, o) => {
+        const [{ retry }, { followTask, printTask, exitCodeOf }, { isEnded }] = await Promise.all([import('../../commands/retry'), import('./follow'), import('../../src/task')]);
+        return session(async (s) => {
+          const t = await retry(s.service, { taskId: id }, s.actor);
+          (o.json ? io.stderr : io.stdout)(`Retrying ${t.id} (pass ${t.pass})…\n`);
+          if (o.detach) {
+            if (o.json) printTask(io, t, true);
+            return 0;
+          }
+          const final = await followTask(s, t.id, (x) => isEnded(x.status), true);
+          printTask(io, final, Boolean(o.json));
+          return exitCodeOf(final.status);
         });
       }),
     );

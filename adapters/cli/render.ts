@@ -1,5 +1,8 @@
 import { statusText, type TaskView } from '../../src/task';
 import { itemLabel } from '../../src/items';
+import { outcomeLines } from '../../src/outcome';
+import { perSecond, progressFigures } from '../../commands/progress-figures';
+import { duration } from '../../commands/views';
 
 /** The task as one JSON object, for scripts: no secret can be in it, the store holds none. */
 export function taskJson(t: TaskView) {
@@ -11,6 +14,7 @@ export function taskJson(t: TaskView) {
     source: t.source,
     destination: t.destination,
     items: t.items,
+    ...(t.options ? { options: t.options } : {}),
     steps: t.steps.map((s) => ({ kind: s.kind, status: s.status, total: s.total, copied: s.copied, alreadyPresent: s.alreadyPresent, failed: s.failed, bytes: s.bytes })),
     folders: t.folders,
     error: t.error ?? null,
@@ -21,7 +25,31 @@ export function taskJson(t: TaskView) {
     rollbackUntil: t.rollbackUntil ?? null,
     // What the rollback left, and why (README: "rollbackNotes in --json").
     ...(t.rollbackNotes?.length ? { rollbackNotes: t.rollbackNotes } : {}),
+    pass: t.pass,
+    // The last pass's failed items: counts per category, the first 200 with where each is.
+    failedItems: t.failedItems ?? null,
+    progress: progressJson(t),
   };
+}
+
+/** Throughput and ETA, for scripts: numbers, null when unknown. */
+function progressJson(t: TaskView) {
+  const f = progressFigures(t);
+  return { bytes: f.bytes, totalBytes: f.totalBytes, messagesPerSecond: f.messagesPerSecond ?? null, bytesPerSecond: f.bytesPerSecond ?? null, etaSeconds: f.etaSeconds ?? null };
+}
+
+/** "1,204/5,000 items · 12.5 msg/s · 3.2 MB/s · ETA 4m 10s", from the same figures as the chat cards. */
+export function progressLine(t: TaskView): string {
+  const f = progressFigures(t);
+  return [
+    `${f.done.toLocaleString('en-US')}/${f.total.toLocaleString('en-US')} items`,
+    f.totalBytes > 0 ? `${formatBytes(f.bytes)} of ${formatBytes(f.totalBytes)}` : formatBytes(f.bytes),
+    f.messagesPerSecond !== undefined ? perSecond(f.messagesPerSecond) : undefined,
+    f.bytesPerSecond !== undefined ? `${formatBytes(f.bytesPerSecond)}/s` : undefined,
+    f.etaSeconds !== undefined ? `ETA ${duration(f.etaSeconds)}` : undefined,
+  ]
+    .filter(Boolean)
+    .join(' · ');
 }
 
 export function formatBytes(n: number): string {
@@ -43,6 +71,8 @@ export function taskText(t: TaskView): string {
     `  ${t.source} -> ${t.destination}`,
     `  created ${t.createdAt}${t.endedAt ? `, ended ${t.endedAt}` : ''}${t.rollbackUntil && t.canRollback ? `, rollback possible until ${t.rollbackUntil}` : ''}`,
   ];
+  if (t.pass > 1) lines.push(`  pass ${t.pass} (retried)`);
+  if (t.startedAt) lines.push(`  ${progressLine(t)}`);
   if (t.waiting) lines.push(`  waiting since ${clock(t.waiting.since)}: ${t.waiting.reason}; next try at ${clock(t.waiting.nextTryAt)}`);
   if (t.cancelledBy) lines.push(`  cancel asked by ${t.cancelledBy}`);
   if (t.error) lines.push(`  error: ${t.error}`);
@@ -65,6 +95,8 @@ export function taskText(t: TaskView): string {
       for (const x of f.failures ?? []) lines.push(`      failed: ${x.count} × ${x.reason}`);
     }
   }
+  const outcome = outcomeLines(t, Infinity, '  ');
+  if (outcome.length) lines.push('  failed items by category:', ...outcome.map((l) => `    ${l}`));
   return lines.join('\n');
 }
 

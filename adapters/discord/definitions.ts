@@ -30,6 +30,12 @@ export const COMMANDS: RESTPutAPIApplicationCommandsJSONBody = [
         description: 'Remove from the destination what a migration created',
         options: [{ type: ApplicationCommandOptionType.String, name: 'task', description: 'Task ID', required: true }],
       },
+      {
+        type: ApplicationCommandOptionType.Subcommand,
+        name: 'retry',
+        description: 'Try again what an ended migration did not copy',
+        options: [{ type: ApplicationCommandOptionType.String, name: 'task', description: 'Task ID', required: true }],
+      },
       { type: ApplicationCommandOptionType.Subcommand, name: 'list', description: 'Your migrations' },
       { type: ApplicationCommandOptionType.Subcommand, name: 'help', description: 'How to use /migrate' },
       {

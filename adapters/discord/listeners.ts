@@ -1,10 +1,13 @@
 import { ButtonStyle, MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction, type Interaction, type ModalSubmitInteraction, type RepliableInteraction } from 'discord.js';
-import { FormErrors, parseMigrateForm, type Side } from '../../commands/migrate-form';
+import { FormErrors, parseMigrateForm, planMigrateForm, type Side } from '../../commands/migrate-form';
 import { signInCodeText, signingInText, startMigrateForm } from '../../commands/form-sign-in';
+import { planCard } from '../../commands/plan-view';
+import { optionsModal, planMessage } from './render-plan';
 import { status } from '../../commands/status';
 import { myTasks } from '../../commands/my-tasks';
 import { cancel } from '../../commands/cancel';
 import { rollback } from '../../commands/rollback';
+import { retry } from '../../commands/retry';
 import { USAGE } from '../../commands/slash';
 import { accountLabel, statusCard } from '../../commands/views';
 import { taskListMessage } from './render-list';
@@ -72,6 +75,9 @@ async function onCommand(deps: DiscordDeps, i: ChatInputCommandInteraction): Pro
     case 'rollback':
       await i.reply(rollbackQuestion(i.options.getString('task', true)));
       return;
+    case 'retry':
+      await i.reply({ content: await retryTask(deps, i.options.getString('task', true), i), flags: EPHEMERAL });
+      return;
     case 'list': {
       const { cards, more } = myTasks(deps.service, actor);
       if (!cards.length) return void (await answer(i, 'You have no tasks yet. `/migrate start` starts one.'));
@@ -117,6 +123,9 @@ async function onFormModal(deps: DiscordDeps, i: ModalSubmitInteraction): Promis
     const dav = (side: Side) => (i.fields.fields.has(`${side}-dav`) ? i.fields.getTextInputValue(`${side}-dav`)?.trim() || undefined : undefined);
     draft.values.source.dav = dav('source');
     draft.values.destination.dav = dav('destination');
+  } else if (step === 'options') {
+    const text = (f: string) => i.fields.getTextInputValue(f)?.trim() || undefined;
+    draft.values.options = { ...draft.values.options, since: text('since'), before: text('before'), folders: text('folders'), excludeFolders: text('excludeFolders'), maxSize: text('maxSize') };
   }
   draft.done.add(step);
   // Next: the destination, then the items, then (and after any fix) the confirm view.
@@ -143,9 +152,10 @@ async function confirmView(deps: DiscordDeps, formId: string, values: Parameters
   // The form's own checks first (malformed fields, unsupported kinds); logins are checked at Start.
   try {
     if (!pst) parseMigrateForm(values);
-    return confirmMessage(formId, values, {}, detected, pst);
+    // A PST import has no source account to plan against: no Options or Check first there.
+    return confirmMessage(formId, values, {}, detected, !pst);
   } catch (err) {
-    if (err instanceof FormErrors) return confirmMessage(formId, values, err.errors, detected, pst);
+    if (err instanceof FormErrors) return confirmMessage(formId, values, err.errors, detected, !pst);
     throw err;
   }
 }
@@ -173,6 +183,27 @@ async function onFormButton(deps: DiscordDeps, i: ButtonInteraction): Promise<vo
   if (action === 'open-destination' || action === 'fix-destination') return void (await i.showModal(modalOf('destination')));
   if (action === 'open-items' || action === 'fix-items') return void (await i.showModal(itemsModal(formId, v, Boolean(draft.pst))));
   if (action === 'signin-source' || action === 'signin-destination') return void (await i.showModal(signInModal(formId, action.slice('signin-'.length) as Side, v[action.slice('signin-'.length) as Side])));
+  if (action === 'open-options') return void (await i.showModal(optionsModal(formId, v)));
+  if (action === 'newest') {
+    v.options = { ...v.options, newestFirst: !v.options?.newestFirst };
+    return void (await i.update(await confirmView(deps, formId, v, Boolean(draft.pst))));
+  }
+  if (action === 'cancel') {
+    deps.drafts.drop(formId);
+    return void (await i.update({ content: 'Cancelled: nothing was started.', components: [] }));
+  }
+  if (action === 'check') {
+    // Reading both mailboxes takes longer than Discord's 3 s: acknowledge first.
+    await i.deferUpdate();
+    try {
+      await i.editReply(planMessage(formId, planCard(await planMigrateForm(deps.service, v, actorOf(deps, i)))));
+    } catch (err) {
+      if (!(err instanceof FormErrors)) throw err;
+      for (const side of ['source', 'destination'] as const) if (err.errors[`${side}.password`]) v[side].password = undefined;
+      await i.editReply(confirmMessage(formId, v, err.errors));
+    }
+    return;
+  }
   if (action !== 'start') return;
   // Logging in to both servers takes longer than Discord's 3 s: acknowledge first.
   await i.deferUpdate();
@@ -197,7 +228,7 @@ async function onFormButton(deps: DiscordDeps, i: ButtonInteraction): Promise<vo
   } catch (err) {
     if (!(err instanceof FormErrors)) throw err;
     for (const side of ['source', 'destination'] as const) if (err.errors[`${side}.password`]) v[side].password = undefined;
-    await i.editReply(confirmMessage(formId, v, err.errors, [], Boolean(draft.pst)));
+    await i.editReply(confirmMessage(formId, v, err.errors, [], !draft.pst));
   }
 }
 
@@ -230,9 +261,18 @@ async function cancelTask(deps: DiscordDeps, taskId: string, i: RepliableInterac
   return task.status === 'cancelled' ? `${task.id} is cancelled.` : `${task.id} is cancelling: the folder in progress is finished first.`;
 }
 
+/** Retry failed: a new pass over what the task did not copy, on the same card and thread. */
+async function retryTask(deps: DiscordDeps, taskId: string, i: RepliableInteraction): Promise<string> {
+  const task = await retry(deps.service, { taskId }, actorOf(deps, i));
+  void deps.cards.say(task.id, `🔁 Retry asked by <@${i.user.id}> at ${clock()}: pass ${task.pass} copies what failed, plus what arrived since.`);
+  deps.cards.refresh(task.id);
+  return `Retrying ${task.id}: what failed is tried again (pass ${task.pass}); one rollback still removes everything it copied.`;
+}
+
 async function onCardButton(deps: DiscordDeps, i: ButtonInteraction): Promise<void> {
   const [, action, taskId] = i.customId.split(':');
   if (action === 'cancel') return void (await i.reply({ content: await cancelTask(deps, taskId, i), flags: EPHEMERAL }));
+  if (action === 'retry') return void (await i.reply({ content: await retryTask(deps, taskId, i), flags: EPHEMERAL }));
   if (action === 'rollback') {
     // A stranger is refused before the question (the service checks again at "yes").
     const actor = actorOf(deps, i);

@@ -2,6 +2,16 @@ import { ButtonStyle, ComponentType, TextInputStyle, type APIEmbed, type APIActi
 import { waitingNote, type StatusCard } from '../../commands/views';
 import { clip, fitLines } from '../cards/fit';
 import { md, person } from './markdown';
+import { describeOptions, parseOptions } from '../../src/options';
+
+/** The form's options in words, or none while they do not parse (the problems list says why). */
+const safeOptions = (v: MigrateFormValues) => {
+  try {
+    return parseOptions(v.options);
+  } catch {
+    return undefined;
+  }
+};
 import { ITEM_CHOICES, SERVER_TYPES, SIGN_IN_CHOICES, type AccountFields, type MigrateFormValues, type Side } from '../../commands/migrate-form';
 
 /** Custom IDs: "tern:<verb>:<task or form id>[:<step>]", well under Discord's 100 characters. */
@@ -49,8 +59,8 @@ export function cardMessage(card: StatusCard): { embeds: APIEmbed[]; components:
 }
 
 
-const label = (text: string, description: string | undefined, component: object) => ({ type: ComponentType.Label, label: text, ...(description ? { description } : {}), component });
-const textInput = (customId: string, opts: { value?: string; required?: boolean; placeholder?: string; long?: boolean } = {}) => ({
+export const label = (text: string, description: string | undefined, component: object) => ({ type: ComponentType.Label, label: text, ...(description ? { description } : {}), component });
+export const textInput = (customId: string, opts: { value?: string; required?: boolean; placeholder?: string; long?: boolean } = {}) => ({
   type: ComponentType.TextInput,
   custom_id: customId,
   style: opts.long ? TextInputStyle.Paragraph : TextInputStyle.Short,
@@ -144,8 +154,14 @@ export const row = (...buttons: APIButtonComponent[]): APIActionRowComponent<API
 const sideLine = (f: AccountFields) => `${f.login ?? '?'} — ${f.type === 'auto' || !f.type ? 'Autodetect' : `${f.type.toUpperCase()} ${f.host ?? ''}${f.port ? `:${f.port}` : ''}${f.tls === false ? ' (STARTTLS)' : ''}`}${f.dav ? `; calendars and contacts: ${f.dav}` : ''}${signInWords(f)}`;
 const signInWords = (f: AccountFields) => (!f.signIn || f.signIn === 'password' ? '' : `; ${f.signIn === 'other' ? `sign in at ${f.issuer ?? '?'}` : (SIGN_IN_CHOICES.find((c) => c.value === f.signIn)?.label.toLowerCase() ?? f.signIn)}`);
 
-/** The confirm step: everything but the passwords, with Start and Fix buttons. */
-export function confirmMessage(formId: string, v: MigrateFormValues, problems: Record<string, string> = {}, detected: string[] = [], pst = false): { content: string; components: Array<APIActionRowComponent<APIButtonComponent>> } {
+/** The confirm step's second row: the options, newest first, and the plan before starting. */
+function planRow(formId: string, v: MigrateFormValues): APIActionRowComponent<APIButtonComponent> {
+  const newest = v.options?.newestFirst;
+  return row(button(id('form', formId, 'open-options'), 'Options…'), button(id('form', formId, 'newest'), newest ? 'Newest first: on' : 'Newest first: off'), button(id('form', formId, 'check'), 'Check first'));
+}
+
+/** The confirm step: everything but the passwords, with Start and Fix buttons (and, for a migration, Options and Check first). */
+export function confirmMessage(formId: string, v: MigrateFormValues, problems: Record<string, string> = {}, detected: string[] = [], offerPlan = true): { content: string; components: Array<APIActionRowComponent<APIButtonComponent>> } {
   const lines = [
     `**Source:** ${sideLine(v.source)}`,
     `**Destination:** ${sideLine(v.destination)}`,
@@ -160,7 +176,9 @@ export function confirmMessage(formId: string, v: MigrateFormValues, problems: R
     button(id('form', formId, 'fix-destination'), 'Fix destination'),
     button(id('form', formId, 'fix-items'), 'Fix items'),
   ];
-  // A PST import signs in with a password only (its destination must already be signed in for OAuth2).
-  const signIns = pst ? [] : [row(button(id('form', formId, 'signin-source'), 'Source sign-in…'), button(id('form', formId, 'signin-destination'), 'Destination sign-in…'))];
-  return { content, components: [row(...(issues.length ? [] : [button(id('form', formId, 'start'), 'Start', ButtonStyle.Primary)]), ...fixes), ...signIns] };
+  const options = describeOptions(safeOptions(v));
+  const shown = options.length ? `${content}\n**Options:** ${options.join(' · ')}` : content;
+  // How each side signs in (a PST import's destination takes a password, or is signed in already).
+  const signIns = offerPlan ? [row(button(id('form', formId, 'signin-source'), 'Source sign-in…'), button(id('form', formId, 'signin-destination'), 'Destination sign-in…'))] : [];
+  return { content: shown, components: [row(...(issues.length ? [] : [button(id('form', formId, 'start'), 'Start', ButtonStyle.Primary)]), ...fixes), ...(issues.length || !offerPlan ? [] : [planRow(formId, v)]), ...signIns] };
 }

@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { PendingPlans } from '../pending-plans';
+import { registerPlan } from './listeners/plan';
 import { App, LogLevel, webApi, type Logger as BoltLogger } from '@slack/bolt';
 import type { Config, SlackConfig } from '../../src/config';
 import type { Logger } from '../../src/log';
@@ -8,6 +10,7 @@ import type { CardKeeper } from '../cards/keeper';
 import type { SlackDeps } from './context';
 import { registerCommands } from './listeners/commands';
 import { registerActions } from './listeners/actions';
+import { registerBatchActions } from './listeners/batch';
 import { registerViews } from './listeners/views';
 import { registerEvents } from './listeners/events';
 import { registerWorkspaceGuard } from './listeners/workspace';
@@ -69,13 +72,16 @@ export function createSlackBot(
     uploadsDir: path.join(config.dataDir, 'uploads'),
     maxUploadBytes: config.maxUploadBytes,
     log,
+    plans: new PendingPlans(),
   };
   let ownTeam: string | undefined;
   registerWorkspaceGuard(app, deps, () => ownTeam);
   registerEvents(app, deps);
   registerCommands(app, deps);
   registerActions(app, deps);
+  registerBatchActions(app, deps, config.batchSecrets);
   registerViews(app, deps);
+  registerPlan(app, deps);
   app.error(async (err) => log.error({ err }, 'slack listener failed'));
   return {
     app,

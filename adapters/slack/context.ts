@@ -4,6 +4,7 @@ import type { Actor } from '../../src/service/actor';
 import type { TernService } from '../../src/service/service';
 import type { CardKeeper } from '../cards/keeper';
 import { slackTime } from './time';
+import type { PendingPlans } from '../pending-plans';
 
 /** What every Slack listener works with. */
 export interface SlackDeps {
@@ -14,6 +15,8 @@ export interface SlackDeps {
   uploadsDir: string;
   maxUploadBytes: number;
   log: Logger;
+  /** Forms waiting behind a plan card's Start ("Check first"). */
+  plans: PendingPlans;
 }
 
 export function actorOf(deps: SlackDeps, userId: string): Actor {

@@ -5,7 +5,7 @@ import { esc, escClip, person } from './mrkdwn';
 import { slackTime } from './time';
 
 /** Block Kit for a status card. Action IDs carry the verb; the button value carries the task ID. */
-export const ACTION_IDS = { cancel: 'tern_cancel', rollback: 'tern_rollback', refresh: 'tern_refresh' } as const;
+export const ACTION_IDS = { cancel: 'tern_cancel', rollback: 'tern_rollback', retry: 'tern_retry', refresh: 'tern_refresh' } as const;
 
 const STATE_ICONS: Record<string, string> = {
   pending: '⏳',

@@ -3,6 +3,8 @@ import { ITEM_CHOICES, PASSWORD_HINT, SERVER_TYPES, SIGN_IN_CHOICES, type Accoun
 import type { TaskView } from '../../src/task';
 import { esc } from './mrkdwn';
 import { accountLabel } from '../../commands/views';
+import type { PlanCard } from '../../commands/plan-view';
+import type { OptionsInput } from '../../src/options';
 
 /**
  * The /migrate modal. Block IDs are the form's field names ("source.host"), so the command's
@@ -24,6 +26,9 @@ export interface ModalMetadata {
 }
 
 export const DETECT_ACTION = 'tern_detect';
+/** "Check first": the plan of what the form would do, on a card with Start and Cancel. */
+export const CHECK_ACTION = 'tern_check_first';
+export const PLAN_CALLBACK = 'tern_plan';
 
 /** "source.host~2" → "source.host": the form's field name of a block. */
 export const fieldOfBlock = (blockId: string) => blockId.split('~')[0];
@@ -123,6 +128,9 @@ export function migrateModal(meta: ModalMetadata, values?: Partial<MigrateFormVa
     ...accountBlocks('source', values?.source ?? {}, errors, meta.revision, said.source),
     ...accountBlocks('destination', values?.destination ?? {}, errors, meta.revision, said.destination),
     ...itemsAndNotify(itemOptions.filter((o) => items.has(o.value ?? "")), itemOptions, values?.notify, errors),
+    ...optionBlocks(values?.options ?? {}, errors),
+    { type: 'actions', block_id: 'check', elements: [{ type: 'button', action_id: CHECK_ACTION, value: 'check', text: { type: 'plain_text', text: 'Check first' } }] },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: '*Check first* logs in to both accounts and shows what would be copied (sizes, quota, time) without writing anything; Start goes ahead at once.' }] },
   ];
   return {
     type: 'modal',
@@ -149,6 +157,51 @@ function itemsAndNotify(initial: PlainTextOption[], all: PlainTextOption[], noti
     ],
     errors,
   );
+}
+
+/** Date range, folders, newest first, size cap: all optional. */
+function optionBlocks(o: OptionsInput, errors: Record<string, string>): KnownBlock[] {
+  const list = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join(', ') : v);
+  const newest = option('newestFirst', "Newest first (this month's mail arrives first)");
+  return withErrors(
+    [
+      { type: 'header', text: { type: 'plain_text', text: 'Options' } },
+      input('options.since', 'Received on or after (YYYY-MM-DD)', { initial: o.since, optional: true, placeholder: '2024-01-01' }),
+      input('options.before', 'Received before (YYYY-MM-DD)', { initial: o.before, optional: true }),
+      input('options.folders', 'Only these folders (comma-separated, / between levels)', { initial: list(o.folders), optional: true, placeholder: 'INBOX, Projects/2024' }),
+      input('options.excludeFolders', 'Not these folders', { initial: list(o.excludeFolders), optional: true, placeholder: 'Spam, Trash' }),
+      input('options.maxSize', 'Leave out messages larger than', { initial: o.maxSize, optional: true, placeholder: '25MB' }),
+      {
+        type: 'input',
+        block_id: 'options.newestFirst',
+        optional: true,
+        label: { type: 'plain_text', text: 'Order' },
+        element: { type: 'checkboxes', action_id: 'value', options: [newest], ...(o.newestFirst ? { initial_options: [newest] } : {}) },
+      },
+    ],
+    errors,
+  );
+}
+
+/** The plan card: what the form would do, with Start (the modal's submit) and Cancel (its close). */
+export function planModal(meta: ModalMetadata & { planId: string }, card: PlanCard): View {
+  const lines = (items: string[]) => items.map((l) => `• ${esc(l)}`).join('\n');
+  const blocks: KnownBlock[] = [
+    { type: 'section', text: { type: 'mrkdwn', text: `*${esc(card.source)}* → *${esc(card.destination)}*\n${esc(card.summary)}` } },
+    ...(card.facts.length ? [{ type: 'section', text: { type: 'mrkdwn', text: lines(card.facts) } } as KnownBlock] : []),
+    ...(card.lines.length ? [{ type: 'section', text: { type: 'mrkdwn', text: lines(card.lines).slice(0, 2900) } } as KnownBlock] : []),
+    ...card.warnings.map((w) => ({ type: 'context', elements: [{ type: 'mrkdwn', text: `:warning: ${esc(w)}` }] }) as KnownBlock),
+  ];
+  return {
+    type: 'modal',
+    callback_id: PLAN_CALLBACK,
+    private_metadata: JSON.stringify(meta),
+    notify_on_close: true,
+    title: { type: 'plain_text', text: card.title },
+    submit: { type: 'plain_text', text: 'Start' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks,
+  };
 }
 
 /** The PST import form: a destination account and what to move. */
@@ -214,6 +267,14 @@ export function formValues(raw: Record<string, Record<string, { value?: string |
     destination: side('destination'),
     items: (state.items?.value?.selected_options ?? []).map((o) => o.value),
     notify: text('notify'),
+    options: {
+      since: text('options.since'),
+      before: text('options.before'),
+      folders: text('options.folders'),
+      excludeFolders: text('options.excludeFolders'),
+      maxSize: text('options.maxSize'),
+      newestFirst: (state['options.newestFirst']?.value?.selected_options ?? []).length > 0,
+    },
   };
 }
 

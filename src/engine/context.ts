@@ -6,6 +6,7 @@ import type { TaskStore } from '../store/tasks';
 import type { FolderSyncStore } from '../store/folder-sync';
 import type { ProgressThrottle } from './progress';
 import type { StepCounters } from '../task';
+import type { MigrationOptions } from '../options';
 
 /** How a step ended: cancelled part-way or not, and its exact counters. */
 export interface StepResult {
@@ -31,4 +32,6 @@ export interface StepContext {
   /** How connectors open ports: timeouts, pipelining. */
   open: OpenOptions;
   log: Logger;
+  /** What of the mailbox the task moves (date range, folders, size cap, order); see options.ts. */
+  options?: MigrationOptions;
 }

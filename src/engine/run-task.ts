@@ -17,6 +17,7 @@ import { leasedJournal } from './run-journal';
 import { runEmailStep } from './steps/emails';
 import { runPimStep } from './steps/pim';
 import { runOofStep, runRulesStep } from './steps/settings';
+import { boundedWords, categorize, factsOf } from '../failure-category';
 
 export interface EngineDeps {
   connectors: LoadConnector;
@@ -38,6 +39,8 @@ export interface EngineDeps {
   rollbackWindowHours: number;
   /** OAuth2 accounts' access tokens (from what the vault kept: a given token, or their sign-in). */
   tokens?: TokenSource;
+  /** A local file holding a stored upload (blob key), for the PST reader; unset: `file` is read as it is. */
+  blobFile?: (key: string) => Promise<string>;
   /** Tells of a task's moments (never throws). */
   notify?: (taskId: string, event: TaskEvent) => Promise<void>;
 }
@@ -99,7 +102,7 @@ async function runSteps(deps: EngineDeps, taskId: string, row: NonNullable<Retur
   try {
     const ctx: StepContext = {
       taskId,
-      source: withPassword(deps, taskId, 'source', JSON.parse(row.source)),
+      source: withPassword(deps, taskId, 'source', await withLocalFile(deps, JSON.parse(row.source))),
       destination: withPassword(deps, taskId, 'destination', JSON.parse(row.destination)),
       connectors: deps.connectors,
       tasks,
@@ -115,6 +118,7 @@ async function runSteps(deps: EngineDeps, taskId: string, row: NonNullable<Retur
       connectionsPerAccount: deps.connectionsPerAccount,
       open: { timeoutMs: deps.connectTimeoutMs, pipelining: deps.imapPipelining },
       log,
+      options: row.options ? JSON.parse(row.options) : undefined,
     };
     let cancelled = false;
     for (const step of tasks.steps(taskId)) {
@@ -156,7 +160,9 @@ async function runSteps(deps: EngineDeps, taskId: string, row: NonNullable<Retur
     if (isRetryable(err)) message += ` (tried again for ${spell(deps.retryWindowMs)} without getting further)`;
     if (!(err instanceof TernError)) log.error({ err, task: taskId }, 'task failed with an unexpected error');
     for (const step of tasks.steps(taskId)) {
-      if (step.status === 'running') tasks.updateStep(taskId, step.kind, { status: 'failed', endedAt: Date.now(), error: message });
+      if (step.status !== 'running') continue;
+      tasks.updateStep(taskId, step.kind, { status: 'failed', endedAt: Date.now(), error: message });
+      leftUncopied(deps, taskId, step.kind, err, message);
     }
     tasks.closeOpenSteps(taskId, 'skipped');
     await finish(deps, taskId, 'failed', message);
@@ -178,6 +184,20 @@ function waitFor(deps: EngineDeps, taskId: string, err: TernError): RetryLater |
   deps.tasks.audit(taskId, 'worker', 'task.waiting', err.userMessage);
   deps.log.warn({ task: taskId, code: err.code, retries, delayMs }, 'a server is unreachable or busy; the task will try again');
   return new RetryLater(taskId, delayMs);
+}
+
+/**
+ * A task that stops leaves the items of its unfinished folders uncopied: they are reported under
+ * the category of what stopped it (network, throttled, sign-in…), one line per folder.
+ */
+function leftUncopied(deps: EngineDeps, taskId: string, kind: ItemKind, err: unknown, message: string): void {
+  const facts = { ...factsOf(err), text: message };
+  for (const f of deps.tasks.folderReports(taskId)) {
+    if (f.status === 'done' || f.status === 'cancelled') continue;
+    const count = f.sourceCount - f.copied - f.alreadyPresent - f.failed;
+    if (count <= 0) continue;
+    deps.tasks.failed.add(taskId, { kind, category: categorize(facts), reason: boundedWords(`not copied, the task stopped: ${message}`), folder: f.sourceFolder, count });
+  }
 }
 
 /** How often a task paused for a sign-in looks again by itself (a new sign-in wakes it at once). */
@@ -207,6 +227,7 @@ function atLeast(counters: StepCounters, floor: StepCounters | undefined): StepC
     alreadyPresent: Math.max(counters.alreadyPresent, floor.alreadyPresent),
     failed: counters.failed,
     bytes: Math.max(counters.bytes, floor.bytes),
+    ...(counters.totalBytes !== undefined ? { totalBytes: counters.totalBytes } : {}),
   };
 }
 
@@ -226,6 +247,12 @@ async function finish(deps: EngineDeps, taskId: string, status: 'completed' | 'c
   });
   deps.tasks.audit(taskId, 'worker', `task.${status}`, error);
   await deps.notify?.(taskId, status);
+}
+
+/** A PST kept in the blob store is read from a local file (fetched on this machine when needed). */
+async function withLocalFile(deps: EngineDeps, endpoint: AccountEndpoint): Promise<AccountEndpoint> {
+  if (!endpoint.blob || !deps.blobFile) return endpoint;
+  return { ...endpoint, file: await deps.blobFile(endpoint.blob) };
 }
 
 function withPassword(deps: EngineDeps, taskId: string, side: 'source' | 'destination', endpoint: AccountEndpoint): AccountCredentials {

@@ -67,7 +67,7 @@ export class TaskMetrics {
     const key = `${s.taskId}\u0000${s.step}`;
     const before = this.last.get(key);
     this.last.set(key, { ...s.counters });
-    const grew = (field: keyof StepCounters) => Math.max(0, s.counters[field] - (before?.[field] ?? 0));
+    const grew = (field: 'copied' | 'bytes' | 'failed') => Math.max(0, s.counters[field] - (before?.[field] ?? 0));
     this.copied.inc({ kind: s.step }, grew('copied'));
     this.bytes.inc({ kind: s.step }, grew('bytes'));
     this.failed.inc({ kind: s.step }, grew('failed'));

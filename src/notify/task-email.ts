@@ -1,5 +1,6 @@
 import { itemLabel } from '../items';
 import { statusText, type TaskEvent, type TaskView } from '../task';
+import { failedItemLine, failureGroups, type FailureGroup } from '../outcome';
 
 const TITLES: Record<TaskEvent, string> = {
   started: 'started',
@@ -20,6 +21,8 @@ export function taskEmail(task: TaskView, event: TaskEvent): { subject: string; 
   const steps = task.steps.map((s) => `${itemLabel(s.kind)}: ${s.status} — ${s.copied} copied, ${s.alreadyPresent} already there, ${s.failed} failed of ${s.total}`);
   // Why items failed, in the servers' words, folder by folder.
   for (const f of task.folders) for (const x of f.failures ?? []) steps.push(`${f.sourceFolder}: ${x.count} failed — ${x.reason}`);
+  const groups = failureGroups(task);
+  const outcome = groups.flatMap((g) => [`${g.label}: ${g.count}`, ...g.items.slice(0, ITEMS_PER_GROUP).map((i) => `  ${failedItemLine(i)}`), ...more(g)]);
   const next = nextSteps(task, event);
   const lines = [
     `Migration ${task.id} ${TITLES[event]}.`,
@@ -32,6 +35,7 @@ export function taskEmail(task: TaskView, event: TaskEvent): { subject: string; 
     '',
     ...steps,
     '',
+    ...(outcome.length ? ['Failed items by category:', ...outcome, ''] : []),
     ...next,
   ];
   const html = [
@@ -41,16 +45,26 @@ export function taskEmail(task: TaskView, event: TaskEvent): { subject: string; 
     ...(task.rollbackError ? [`<tr><td>Rollback error</td><td>${esc(task.rollbackError)}</td></tr>`] : []),
     '</table>',
     `<ul>${steps.map((s) => `<li>${esc(s)}</li>`).join('')}</ul>`,
+    ...(groups.length ? ['<p>Failed items by category:</p>'] : []),
+    ...groups.map((g) => `<h4>${esc(g.label)}: ${g.count}</h4><ul>${[...g.items.slice(0, ITEMS_PER_GROUP).map(failedItemLine), ...more(g)].map((l) => `<li>${esc(l.trim())}</li>`).join('')}</ul>`),
     ...next.map((l) => `<p>${esc(l)}</p>`),
   ].join('\n');
   return { subject, text: lines.join('\n'), html };
 }
 
+/** Items listed per category in an e-mail; `tern status` lists them all. */
+const ITEMS_PER_GROUP = 20;
+const more = (g: FailureGroup) => {
+  const listed = g.items.slice(0, ITEMS_PER_GROUP).reduce((n, i) => n + i.count, 0);
+  return g.count > listed ? [`  …and ${g.count - listed} more`] : [];
+};
+
 function nextSteps(task: TaskView, event: TaskEvent): string[] {
   const follow = `Follow it: "/migrate status ${task.id} ${task.sourceEndpoint.user}" in chat, or "tern status ${task.id}".`;
   if (event === 'started') return [follow];
   if (task.canRollback && task.rollbackUntil) {
-    return [`It can be rolled back until ${task.rollbackUntil.replace('T', ' ').slice(0, 16)} UTC: the Rollback button on its card, "/migrate rollback ${task.id}", or "tern rollback ${task.id}".`];
+    const retry = task.canRetry && task.status !== 'completed' ? [`Retry what failed: the Retry failed button on its card, or "tern retry ${task.id}".`] : [];
+    return [...retry, `It can be rolled back until ${task.rollbackUntil.replace('T', ' ').slice(0, 16)} UTC: the Rollback button on its card, "/migrate rollback ${task.id}", or "tern rollback ${task.id}".`];
   }
   return [];
 }

@@ -15,7 +15,10 @@ export function taskNotifier(tasks: TaskStore, mailer: Mailer | undefined, log: 
   return async (taskId, event) => {
     const task = tasks.get(taskId);
     if (!task?.notify) return;
-    if (tasks.auditLog(taskId).some((a) => a.action === 'notify.sent' && a.detail === event)) return;
+    // Once per pass: a retry's end is told again.
+    const audit = tasks.auditLog(taskId);
+    const passBegan = audit.map((a) => a.action).lastIndexOf('task.retry');
+    if (audit.slice(passBegan + 1).some((a) => a.action === 'notify.sent' && a.detail === event)) return;
     if (!mailer) {
       tasks.audit(taskId, 'worker', 'notify.failed', `${event}: SMTP_URL is not set on the worker, so no e-mail could be sent.`);
       return;

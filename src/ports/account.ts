@@ -23,6 +23,8 @@ export interface AccountEndpoint {
   oauth?: OAuthIssuer;
   /** PST import (protocol "pst"): the stored file the task reads; `user` holds its original name. */
   file?: string;
+  /** PST import: the key of the file in the blob store (data folder or S3), which every worker reaches. */
+  blob?: string;
   /**
    * The account that carries this one's contacts, groups, calendars and tasks, when another does:
    * a CalDAV/CardDAV account next to an IMAP one, in one task.

@@ -43,10 +43,28 @@ export interface MessageSummary {
   categories?: string[];
 }
 
+/**
+ * A large message's source kept in a temporary file rather than in memory (see
+ * src/connectors/spooled-message.ts): streamed from there to a destination that can take a stream,
+ * read into memory for one that cannot. Its owner disposes of it once written.
+ */
+export interface SpooledMessage {
+  /** Bytes, as Buffer.length. */
+  readonly length: number;
+  /** The bytes, in pieces of at most a few hundred KB. */
+  stream(): AsyncIterable<Buffer>;
+  /** The bytes in one Buffer (for destinations that cannot stream). */
+  read(): Promise<Buffer>;
+  dispose(): Promise<void>;
+}
+
+/** A message's bytes: in memory, or spooled to disk (large messages). */
+export type MessageBytes = Buffer | SpooledMessage;
+
 export interface RawMessage {
   ref: string;
   /** The RFC 5322 source, byte for byte. */
-  raw: Buffer;
+  raw: MessageBytes;
 }
 
 /** What one STATUS tells of a folder: enough to know whether it changed since a pass (see FolderSyncStore). */
@@ -112,8 +130,8 @@ export interface FolderContents {
   messages: StoredMessage[];
 }
 
-export interface OutgoingMessage {
-  raw: Buffer;
+export interface OutgoingMessage<Bytes extends MessageBytes = Buffer> {
+  raw: Bytes;
   flags: string[];
   internalDate?: Date;
   /** Exchange sources: categories as they are. */
@@ -141,6 +159,11 @@ export interface WriteLane {
    * connection rejects (messages not yet answered may or may not have been written).
    */
   write(folder: DestinationFolder, messages: OutgoingMessage[], answered: (index: number, outcome: WriteOutcome) => void): Promise<void>;
+  /**
+   * The same, for a lane that streams spooled (large) messages from disk without holding them
+   * whole; a lane without it is given them read into memory.
+   */
+  writeStreamed?(folder: DestinationFolder, messages: Array<OutgoingMessage<MessageBytes>>, answered: (index: number, outcome: WriteOutcome) => void): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -158,8 +181,8 @@ export interface MailDestination {
   ensureFolder(path: string, created: (folder: DestinationFolder) => void): Promise<{ folder: DestinationFolder; note?: string }>;
   /** The folder at that path, if there is one; never creates. */
   findFolder(path: string): Promise<DestinationFolder | undefined>;
-  /** What the folder holds: every message with its dedupe key. */
-  scan(folder: DestinationFolder): Promise<FolderContents>;
+  /** What the folder holds: every message with its dedupe key. `readOnly`: for a plan, touching nothing (IMAP EXAMINE). */
+  scan(folder: DestinationFolder, options?: { readOnly?: boolean }): Promise<FolderContents>;
   /** A write lane on its own connection. */
   openLane(): Promise<WriteLane>;
   /** Ids of the messages with this key at or above `watermark`: how a write answered without an id is found. */
@@ -180,6 +203,8 @@ export interface MailDestination {
   removeFolderIfEmpty(folder: DestinationFolder): Promise<FolderRemoval>;
   /** The mailbox's storage quota, when the server tells (IMAP QUOTA). */
   quota?(): Promise<{ usedBytes: number; limitBytes: number } | undefined>;
+  /** The largest message the server takes (IMAP APPENDLIMIT), when it says; undefined: unknown. */
+  messageSizeLimit?(): Promise<number | undefined>;
   close(): Promise<void>;
 }
 

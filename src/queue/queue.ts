@@ -2,6 +2,9 @@ import { Queue, QueueEvents, type ConnectionOptions } from 'bullmq';
 
 export const QUEUE_NAME = 'migrations';
 
+/** BullMQ's highest priority number (the lowest priority). */
+const MAX_PRIORITY = 2_097_152;
+
 /** A job carries IDs only; credentials stay in the encrypted store. */
 export interface TaskJob {
   taskId: string;
@@ -28,9 +31,14 @@ export class TaskQueue {
     return this.connection.url;
   }
 
-  async enqueueMigration(taskId: string): Promise<void> {
+  /**
+   * Queues a task's run. A task started on its own has no priority, so it goes before every batch
+   * row (someone waits for it); a batch row has one (see batchPriorityBase), lower going first.
+   */
+  async enqueueMigration(taskId: string, priority?: number): Promise<void> {
     await this.queue.add('migrate', { taskId, action: 'migrate' }, {
       jobId: taskId,
+      ...(priority ? { priority: Math.min(priority, MAX_PRIORITY) } : {}),
       // The engine waits out failures that may pass itself (the job is delayed, no attempt used);
       // a worker that dies is the queue's to see (a stalled job), not an attempt either.
       attempts: 1,
@@ -58,6 +66,17 @@ export class TaskQueue {
     if (state === 'failed') return { state: 'failed', reason: job.failedReason ?? 'unknown', stalls: /stalled/i.test(job.failedReason ?? '') };
     if (state === 'completed' || state === 'unknown') return { state: 'done' };
     return { state: 'alive' };
+  }
+
+  /**
+   * Fair turns between batches: row i of a batch is queued at priority base + i, where base is the
+   * priority of the batch row queued next now. A new batch's first row thus ranks with the rows
+   * every earlier batch runs next, and batches take turns, one task each, instead of the newest
+   * waiting for hundreds of rows queued before it. Rows of equal priority run in the order queued.
+   */
+  async batchPriorityBase(): Promise<number> {
+    const [next] = await this.queue.getJobs(['prioritized'], 0, 0, true);
+    return Math.max(1, next?.priority ?? 1);
   }
 
   /** Removes an ended job of the task, so that the task can be queued again under its ID. */

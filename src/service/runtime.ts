@@ -15,6 +15,7 @@ import type { TaskQueue } from '../queue/queue';
 import type { Mailer } from '../notify/mailer';
 import { taskNotifier, type TaskNotifier } from '../notify/task-notifier';
 import { systemNetwork, type Network } from '../connectors/autodetect/network';
+import type { BlobStore } from '../blobs/store';
 
 /** The long-lived pieces one process shares: store, vault, queue. */
 export interface Runtime {
@@ -40,6 +41,8 @@ export interface Runtime {
   notify: TaskNotifier;
   /** DNS, HTTP and probes for autodetection. */
   network: Network;
+  /** Uploaded files every worker reaches: the data folder, or S3 (S3_URL), opened on first use. */
+  blobs(): Promise<BlobStore>;
   close(): Promise<void>;
 }
 
@@ -47,6 +50,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
   const db = openDb(path.join(config.dataDir, 'tern.db'));
   const vault = new Vault(db, loadSecretKey(config.secretKey, config.dataDir, log));
   let redis: ReturnType<typeof openQueue> | undefined;
+  let blobs: Promise<BlobStore> | undefined;
   const tasks = new TaskStore(db);
   const signIns = new SignIns(db, vault);
   const apps = new OAuthApps(db, vault);
@@ -67,6 +71,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     queue: async () => (await (redis ??= openQueue(config, log))).queue,
     notify: taskNotifier(tasks, mailer, log),
     network: systemNetwork({ dnsServers: config.dnsServers, timeoutMs: 5000 }),
+    blobs: () => (blobs ??= import('../blobs/open').then((m) => m.openBlobs(config))),
     close: async () => {
       mailer?.close();
       const opened = await redis?.catch(() => undefined);

@@ -10,6 +10,8 @@ import type { DeviceCode } from '../auth/device';
 import { domainOf } from '../auth/domain';
 import type { OAuthApp, OAuthAppListing } from '../store/oauth-apps';
 import type { ItemKind } from '../items';
+import type { MigrationOptions } from '../options';
+import type { PlanView } from '../plan';
 import { checkItemsSupported, loadConnector } from '../connectors/registry';
 import { newTaskId, normalizeTaskId } from '../ids';
 import { TernError } from '../errors';
@@ -24,14 +26,11 @@ import { withTokenProvider } from '../engine/credentials';
 import type { MessageRef } from '../store/messages';
 import { FolderSyncStore } from '../store/folder-sync';
 import { TaskFeed } from '../notify/task-feed';
-import { deleteStoredUpload, downloadPst, probePstFile } from './uploads';
+import { Batches } from './batches';
+import type { CheckedTask, CreateTaskInput } from './task-input';
+import { deleteStoredUpload, deleteUpload, downloadPst, probePstFile, storeUpload } from './uploads';
 
-export interface CreateTaskInput {
-  source: AccountCredentials;
-  destination: AccountCredentials;
-  items: ItemKind[];
-  notify?: string;
-}
+export type { CheckedTask, CreateTaskInput } from './task-input';
 
 /** Who runs tasks in this process, for their leases. */
 const WORKER_ID = `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -46,13 +45,59 @@ const RECONCILE_EVERY_MS = 60_000;
 export class TernService {
   constructor(private readonly rt: Runtime) {}
 
+  private batchService?: Batches;
+
+  /** Batches of tasks from a CSV (tern batch, a CSV shared in chat). */
+  get batches(): Batches {
+    return (this.batchService ??= new Batches(this.rt, this));
+  }
+
   /** Checks both logins, then stores and queues the task. Nothing is queued when a check fails. */
   async create(request: CreateTaskInput, actor: Actor): Promise<TaskView> {
-    this.checkNotify(request.notify);
-    refuseSameMailbox(request.source, request.destination);
     // The queue first: a task is never stored without one to run it.
     const queue = await this.rt.queue();
-    // Accounts given as "auto" get their detected server first; the task shows what was chosen.
+    const checked = await this.check(request);
+    const id = this.store(checked, actor);
+    await queue.enqueueMigration(id);
+    return this.rt.tasks.get(id)!;
+  }
+
+  /**
+   * What the migration would do, without creating a task or writing anything at the destination:
+   * both logins are checked, both sides read (see engine/plan). Needs no queue.
+   */
+  async plan(request: CreateTaskInput, actor: Actor): Promise<PlanView> {
+    this.checkNotify(request.notify);
+    refuseSameMailbox(request.source, request.destination);
+    const { input } = await this.resolveAccounts(request);
+    this.requireSignIn(input.source, 'source');
+    this.requireSignIn(input.destination, 'destination');
+    const [source, destination] = [this.withTokens(input.source), this.withTokens(input.destination)];
+    await checkAccounts(source, destination, this.rt.config.connectTimeoutMs);
+    const { planWithConnectors } = await import('./plan');
+    const plan = await planWithConnectors(this.rt.config, { source, destination, items: input.items, options: input.options });
+    this.rt.tasks.audit(null, actor.id, 'task.plan', `${plan.source} → ${plan.destination}: ${input.items.join(',')}`);
+    return plan;
+  }
+
+  /**
+   * Everything `create` checks before a task exists: the notification address, the accounts
+   * (servers given as "auto" detected), the item kinds both sides carry, the sign-ins and both
+   * logins. Returns the request with its detected servers; throws a TernError naming the field.
+   */
+  async check(request: CreateTaskInput): Promise<CheckedTask> {
+    this.checkNotify(request.notify);
+    refuseSameMailbox(request.source, request.destination);
+    const { input, detected } = await this.resolveAccounts(request);
+    checkItemsSupported(input.items, input.source.protocol, input.destination.protocol, { source: input.source.pim?.protocol, destination: input.destination.pim?.protocol });
+    this.requireSignIn(input.source, 'source');
+    this.requireSignIn(input.destination, 'destination');
+    await checkAccounts(this.withTokens(input.source), this.withTokens(input.destination), this.rt.config.connectTimeoutMs);
+    return { input, detected: detected.filter((d): d is string => !!d) };
+  }
+
+  /** Accounts given as "auto" get their detected server (the task shows what was chosen); never the source itself as destination. */
+  private async resolveAccounts(request: CreateTaskInput): Promise<{ input: CreateTaskInput; detected: Array<string | undefined> }> {
     const { resolveAuto } = await import('./resolve-auto');
     const [source, destination, sourcePim, destinationPim] = await Promise.all([
       resolveAuto(request.source, 'source', this.rt.network),
@@ -67,21 +112,21 @@ export class TernService {
       destination: { ...destination.account, ...(destinationPim ? { pim: destinationPim.account } : {}) },
     };
     refuseSameMailbox(input.source, input.destination);
-    checkItemsSupported(input.items, input.source.protocol, input.destination.protocol, { source: input.source.pim?.protocol, destination: input.destination.pim?.protocol });
-    this.requireSignIn(input.source, 'source');
-    this.requireSignIn(input.destination, 'destination');
-    await checkAccounts(this.withTokens(input.source), this.withTokens(input.destination), this.rt.config.connectTimeoutMs);
+    return { input, detected: [source.detected, destination.detected, sourcePim?.detected, destinationPim?.detected] };
+  }
+
+  /** Stores a checked task and its secrets (sealed); the caller queues it. Returns its ID. */
+  store({ input, detected }: CheckedTask, actor: Actor): string {
     const id = newTaskId();
-    this.rt.tasks.create({ id, requester: actor.id, source: endpointOf(input.source), destination: endpointOf(input.destination), items: input.items, notify: input.notify });
+    this.rt.tasks.create({ id, requester: actor.id, source: endpointOf(input.source), destination: endpointOf(input.destination), items: input.items, notify: input.notify, options: input.options });
     this.rt.vault.put(id, 'source', input.source.password);
     this.rt.vault.put(id, 'destination', input.destination.password);
     // A CalDAV/CardDAV account next to a side's mail account has its own secret.
     if (input.source.pim) this.rt.vault.put(id, 'source-pim', input.source.pim.password);
     if (input.destination.pim) this.rt.vault.put(id, 'destination-pim', input.destination.pim.password);
     this.rt.tasks.audit(id, actor.id, 'task.create', input.items.join(','));
-    for (const d of [source.detected, destination.detected, sourcePim?.detected, destinationPim?.detected]) if (d) this.rt.tasks.audit(id, actor.id, 'account.detected', d);
-    await queue.enqueueMigration(id);
-    return this.rt.tasks.get(id)!;
+    for (const d of detected) this.rt.tasks.audit(id, actor.id, 'account.detected', d);
+    return id;
   }
 
   /** Server settings for an address (presets, autoconfig, SRV, Exchange Autodiscover, probed guesses). */
@@ -155,6 +200,42 @@ export class TernService {
   }
 
   /**
+   * A new pass over what the task did not copy: the items that failed, the folders a stop left
+   * unfinished, plus what arrived at the source since (a delta). The same task runs again, so
+   * everything it copies is journaled under it and one rollback removes both passes' items;
+   * nothing is copied twice (the e-mail step claims this task's earlier copies from the journal,
+   * and folders that had no failure cost a STATUS each through their sync state).
+   * Allowed from an ended task (completed, with errors, failed, cancelled) within its rollback
+   * window, while its credentials and journal are kept; not while it runs or rolls back, nor
+   * once rolled back. Inbox rules and out-of-office that were set are not set again.
+   */
+  async retry(taskId: string, actor: Actor): Promise<TaskView> {
+    const task = this.authorised(taskId, actor, 'retry');
+    if (task.status === 'rolling_back') throw new TernError('INVALID_STATE', `${task.id} is being rolled back; there is nothing left to retry.`);
+    if (task.status === 'rolled_back') throw new TernError('INVALID_STATE', `${task.id} has been rolled back: start a new migration instead of a retry.`);
+    if (!isEnded(task.status)) throw new TernError('INVALID_STATE', `${task.id} is still ${statusText(task.status)}: a retry is for a task that has ended.`);
+    if (!task.canRetry) {
+      throw new TernError('ROLLBACK_EXPIRED', `${task.id} ended more than ${this.rt.config.rollbackWindowHours} h ago: its credentials and journal are deleted, so it cannot be retried. Start a new migration: it copies only what is missing.`);
+    }
+    const queue = await this.rt.queue();
+    // Where the pass starts from, for its own speed (progress-figures.ts).
+    const passStart = { done: task.steps.reduce((n, s) => n + s.copied + s.alreadyPresent + s.failed, 0), bytes: task.steps.reduce((n, s) => n + s.bytes, 0) };
+    const reset = { startedAt: null, endedAt: null, rollbackUntil: null, error: null, cancelRequestedAt: null, cancelledBy: null, waitingSince: null, waitingFor: null, nextTryAt: null, retries: 0 };
+    if (!this.rt.tasks.transition(task.id, [...END_STATUSES], 'queued', reset)) throw new TernError('INVALID_STATE', `${task.id} changed state meanwhile; try again.`);
+    for (const step of task.steps) {
+      // Settings steps that were set stay as they are: setting them again would replace their snapshot.
+      const again = step.status !== 'done' || step.failed > 0 || !['inboxRules', 'outOfOffice'].includes(step.kind);
+      if (again) this.rt.tasks.updateStep(task.id, step.kind, { status: 'pending', failed: 0, error: null, totalBytes: 0 });
+    }
+    this.rt.tasks.failed.clear(task.id);
+    this.rt.messages.reopen(task.id);
+    this.rt.tasks.audit(task.id, actor.id, 'task.retry', JSON.stringify(passStart));
+    await queue.removeEnded(task.id);
+    await queue.enqueueMigration(task.id);
+    return this.rt.tasks.get(task.id)!;
+  }
+
+  /**
    * Calls onUpdate as progress arrives (job progress through QueueEvents, plus a slow poll of the
    * store as a safety net) until `done(task)` holds; returns that last view.
    */
@@ -196,7 +277,7 @@ export class TernService {
    * destination login. `file` is read in place until the rollback window closes; a stored upload
    * (under TERN_DATA_DIR/uploads) is deleted then, or at once when the import is refused.
    */
-  async importPst(req: { file: string; fileName: string; destination: AccountCredentials; items: ItemKind[]; notify?: string }, actor: Actor): Promise<TaskView> {
+  async importPst(req: { file: string; fileName: string; destination: AccountCredentials; items: ItemKind[]; notify?: string; options?: MigrationOptions }, actor: Actor): Promise<TaskView> {
     // The queue first: a task is never stored without one to run it.
     const queue = await this.rt.queue();
     try {
@@ -210,9 +291,14 @@ export class TernService {
       this.rt.tasks.audit(null, actor.id, 'pst.import_refused', `${req.fileName}: ${err instanceof TernError ? err.code : 'error'}`);
       throw err;
     }
+    // Where every worker reaches it (the data folder, or S3); refused when the store is.
+    const blob = await storeUpload(await this.rt.blobs(), this.rt.config.dataDir, req.file, req.fileName).catch((err: unknown) => {
+      deleteStoredUpload(this.rt.config.dataDir, req.file);
+      throw err;
+    });
     const id = newTaskId();
-    const source = { protocol: 'pst' as const, host: 'file', port: 0, secure: false, insecure: false, user: req.fileName, file: path.resolve(req.file) };
-    this.rt.tasks.create({ id, requester: actor.id, source, destination: endpointOf(req.destination), items: req.items, notify: req.notify });
+    const source = { protocol: 'pst' as const, host: 'file', port: 0, secure: false, insecure: false, user: req.fileName, file: path.resolve(req.file), ...(blob ? { blob } : {}) };
+    this.rt.tasks.create({ id, requester: actor.id, source, destination: endpointOf(req.destination), items: req.items, notify: req.notify, options: req.options });
     // A PST has no password; the engine reads both sides' secrets the same way.
     this.rt.vault.put(id, 'source', '');
     this.rt.vault.put(id, 'destination', req.destination.password);
@@ -330,7 +416,17 @@ export class TernService {
     const ids = this.rt.tasks.expired(now);
     for (const id of ids) {
       // A PST import's stored upload goes with its rollback window.
-      deleteStoredUpload(this.rt.config.dataDir, this.rt.tasks.get(id)?.sourceEndpoint.file);
+      const source = this.rt.tasks.get(id)?.sourceEndpoint;
+      if (source?.protocol === 'pst') {
+        // The data folder's copy at once; the blob store's (S3) as soon as it answers.
+        deleteStoredUpload(this.rt.config.dataDir, source.file);
+        if (source.blob) {
+          void this.rt
+            .blobs()
+            .then((blobs) => deleteUpload(blobs, this.rt.config.dataDir, source))
+            .catch((err: unknown) => this.rt.log.warn({ task: id, err: err instanceof TernError ? err.userMessage : (err as Error).message }, 'could not delete the stored upload'));
+        }
+      }
       this.rt.vault.deleteTask(id);
       this.rt.journal.dropTask(id);
       this.rt.tasks.update(id, { purgedAt: now }, now);
@@ -358,6 +454,8 @@ export class TernService {
       rollbackWindowHours: config.rollbackWindowHours,
       notify: this.rt.notify,
       tokens: this.rt.tokens,
+      // A PST kept in S3 is read from this machine's copy, fetched on first use.
+      blobFile: async (key) => (await import('../blobs/local-copy')).localCopy(await this.rt.blobs(), config.dataDir, key),
     };
   }
 

@@ -6,6 +6,8 @@ import { pipeline } from 'node:stream/promises';
 import { TernError } from '../errors';
 import { inspectPstHeader } from '../connectors/pst/header';
 import { openPst } from '../connectors/pst/client';
+import type { BlobStore } from '../blobs/store';
+import { dropLocalCopy } from '../blobs/local-copy';
 
 /** Where received .pst files are kept until their task's rollback window closes. */
 export function uploadsDir(dataDir: string): string {
@@ -94,4 +96,27 @@ export async function downloadPst(url: string, dataDir: string, maxBytes: number
     throw err instanceof TernError ? err : new TernError('BAD_UPLOAD', `The download of ${fileName} from ${parsed.host} failed; try again.`, { field: 'url', cause: err });
   }
   return { file, fileName };
+}
+
+/**
+ * Puts a checked .pst where every worker reaches it, and returns its blob key (undefined: the
+ * file is read in place). A stored upload is already in the data folder store; with S3 it is
+ * streamed up and its local file kept as this machine's copy. A CLI user's own file is read in
+ * place with the data folder store, and copied to S3 (never moved) with S3.
+ */
+export async function storeUpload(blobs: BlobStore, dataDir: string, file: string, fileName: string): Promise<string | undefined> {
+  const stored = isStoredUpload(dataDir, file);
+  const key = stored ? path.relative(dataDir, path.resolve(file)).split(path.sep).join('/') : `uploads/${randomBytes(6).toString('hex')}-${fileName.replace(/[^\w.-]/g, '_')}`;
+  if (blobs.pathOf(key)) return stored ? key : undefined;
+  await blobs.put(key, fs.createReadStream(file));
+  return key;
+}
+
+/** Deletes a task's stored .pst: the blob (S3 or data folder), this machine's copy, or a legacy stored path. */
+export async function deleteUpload(blobs: BlobStore, dataDir: string, endpoint: { file?: string; blob?: string }): Promise<void> {
+  if (endpoint.blob) {
+    await blobs.delete(endpoint.blob);
+    await dropLocalCopy(blobs, dataDir, endpoint.blob);
+  }
+  deleteStoredUpload(dataDir, endpoint.file);
 }

@@ -40,6 +40,11 @@ export class MessageRefs {
     this.db.update(taskMessages).set({ announced: JSON.stringify(announced) }).where(and(eq(taskMessages.taskId, taskId), eq(taskMessages.surface, surface))).run();
   }
 
+  /** A task runs again (a retry): its cards on every surface are kept up to date again, and its thread hears the new pass. */
+  reopen(taskId: string): void {
+    this.db.update(taskMessages).set({ announced: null, finalPostedAt: null }).where(eq(taskMessages.taskId, taskId)).run();
+  }
+
   setFinalPosted(taskId: string, surface: string, posted: boolean, now = Date.now()): void {
     this.db
       .update(taskMessages)

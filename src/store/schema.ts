@@ -15,6 +15,8 @@ export const tasks = sqliteTable(
     destination: text('destination').notNull(),
     items: text('items').notNull(),
     notify: text('notify'),
+    /** MigrationOptions as JSON (date range, folders, size cap, order), or null for none. */
+    options: text('options'),
     cancelRequestedAt: integer('cancel_requested_at'),
     cancelledBy: text('cancelled_by'),
     error: text('error'),
@@ -60,6 +62,8 @@ export const steps = sqliteTable(
     alreadyPresent: integer('already_present').notNull().default(0),
     failed: integer('failed').notNull().default(0),
     bytes: integer('bytes').notNull().default(0),
+    /** Bytes the step has to move (what is known to need copying, plus an estimate for folders not scanned yet): the ETA's base. */
+    totalBytes: integer('total_bytes').notNull().default(0),
     startedAt: integer('started_at'),
     endedAt: integer('ended_at'),
     error: text('error'),
@@ -210,4 +214,34 @@ export const folderSync = sqliteTable(
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.pair, t.sourceFolder] })],
+);
+
+// Batches live in their own file (see schema-batches.ts).
+export * from './schema-batches';
+
+/**
+ * Items a task could not copy (issue 17): each with its category, the server's own words
+ * (bounded, secrets taken out) and where it is (folder, date, subject, source id). A row with
+ * `count` above 1 stands for items never tried one by one (a folder refused, a task stopped).
+ * Replaced by the next pass (a retry); kept, like the folder reports, after the rollback window.
+ */
+export const failedItems = sqliteTable(
+  'failed_items',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    taskId: text('task_id').notNull(),
+    /** The item kind (emails, contacts…). */
+    kind: text('kind').notNull(),
+    /** too_large, refused, malformed, throttled, sign_in, network (see src/failure-category.ts). */
+    category: text('category').notNull(),
+    reason: text('reason').notNull(),
+    folder: text('folder').notNull(),
+    itemDate: integer('item_date'),
+    subject: text('subject'),
+    /** The source's id of the item (IMAP UID, Exchange ItemId…). */
+    itemRef: text('item_ref'),
+    count: integer('count').notNull().default(1),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('failed_items_task').on(t.taskId)],
 );

@@ -2,10 +2,12 @@ import { and, asc, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { AccountEndpoint } from '../ports/account';
 import { formatAccount, mailboxOf } from '../accounts';
 import type { ItemKind } from '../items';
+import type { MigrationOptions } from '../options';
 import type { FolderReport, StepCounters, StepStatus, StepView, TaskStatus, TaskView } from '../task';
 import { isEnded } from '../task';
 import type { Db } from './db';
 import { audit, folderReports, steps, tasks } from './schema';
+import { FailedItemStore } from './failed-items';
 
 type TaskRow = typeof tasks.$inferSelect;
 /** The side a message is about, from the "Source: …" / "Destination: …" the engine puts in front. */
@@ -19,11 +21,17 @@ export interface NewTask {
   destination: AccountEndpoint;
   items: ItemKind[];
   notify?: string;
+  options?: MigrationOptions;
 }
 
 /** Tasks, their steps and per-folder reports, and the audit log. */
 export class TaskStore {
-  constructor(private readonly db: Db) {}
+  /** Each task's failed items, with their categories (issue 17). */
+  readonly failed: FailedItemStore;
+
+  constructor(private readonly db: Db) {
+    this.failed = new FailedItemStore(db);
+  }
 
   create(t: NewTask, now = Date.now()): void {
     this.db.transaction((tx) => {
@@ -37,6 +45,7 @@ export class TaskStore {
           destination: JSON.stringify(t.destination),
           items: JSON.stringify(t.items),
           notify: t.notify ?? null,
+          options: t.options ? JSON.stringify(t.options) : null,
           createdAt: now,
           updatedAt: now,
         })
@@ -150,6 +159,7 @@ export class TaskStore {
         alreadyPresent: s.alreadyPresent,
         failed: s.failed,
         bytes: s.bytes,
+        ...(s.totalBytes ? { totalBytes: s.totalBytes } : {}),
         startedAt: iso(s.startedAt),
         endedAt: iso(s.endedAt),
         error: s.error ?? undefined,
@@ -273,6 +283,7 @@ export class TaskStore {
       destinationEndpoint: destination,
       items: JSON.parse(row.items) as ItemKind[],
       notify: row.notify ?? undefined,
+      options: row.options ? (JSON.parse(row.options) as MigrationOptions) : undefined,
       steps: this.steps(row.id),
       folders: this.folderReports(row.id),
       error: row.error ?? undefined,
@@ -289,6 +300,26 @@ export class TaskStore {
       endedAt: iso(row.endedAt),
       rollbackUntil: iso(row.rollbackUntil),
       canRollback: isEnded(status) && row.purgedAt == null && row.rollbackUntil != null && row.rollbackUntil > now,
+      canRetry: isEnded(status) && row.purgedAt == null && row.rollbackUntil != null && row.rollbackUntil > now,
+      ...this.passOf(row.id),
+      failedItems: this.failedItemsOf(row.id),
     };
+  }
+
+  /** Which pass the task is at (one more per retry asked for) and where the last retry started from. */
+  private passOf(taskId: string): Pick<TaskView, 'pass' | 'passStart'> {
+    const retries = this.db.select({ detail: audit.detail }).from(audit).where(and(eq(audit.taskId, taskId), eq(audit.action, 'task.retry'))).orderBy(asc(audit.id)).all();
+    const last = retries.at(-1)?.detail;
+    const start = last ? (JSON.parse(last) as { done?: number; bytes?: number }) : undefined;
+    return { pass: 1 + retries.length, ...(start ? { passStart: { done: start.done ?? 0, bytes: start.bytes ?? 0 } } : {}) };
+  }
+
+  /** The failed items a task view carries: all counts, the first items (the CLI and --json show them; cards a few). */
+  private failedItemsOf(taskId: string, shown = 200): TaskView['failedItems'] {
+    const counts = this.failed.counts(taskId);
+    const total = Object.values(counts).reduce((n, c) => n + (c ?? 0), 0);
+    if (total === 0) return undefined;
+    const items = this.failed.list(taskId, shown);
+    return { counts, items, more: Math.max(0, total - items.reduce((n, i) => n + i.count, 0)) };
   }
 }

@@ -13,6 +13,7 @@ import { startLatencyProxy } from '../support/latency-proxy';
 import { MBSYNC_TUID_BYTES, mbsyncVersion, runMbsync, type ToolPass } from './mbsync';
 import { mbsyncRow, printTable, ternRow, type Row } from './report';
 import type { TernRunResult, TernRunSpec } from './tern-run';
+import { compileRunner } from './compile-runner';
 
 function intEnv(name: string, fallback: number, min = 1): number {
   const raw = process.env[name];
@@ -38,6 +39,10 @@ const options = {
   cpuProfileDir: process.env.BENCH_CPU_PROF || undefined,
   /** Another checkout of Tern (e.g. a git worktree of main) to run too, interleaved with this one: before/after in one session. */
   baseline: process.env.BENCH_BASELINE || undefined,
+  /** Runs Tern as compiled JavaScript (what users run), not through tsx; BENCH_COMPILED=0 for tsx. */
+  compiled: process.env.BENCH_COMPILED !== '0',
+  /** Node flags of the measured Tern process: by default those the Docker image sets (NODE_OPTIONS). */
+  nodeFlags: (process.env.BENCH_NODE_FLAGS ?? '--max-semi-space-size=2').split(' ').filter(Boolean),
 };
 if (options.huge.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('BENCH_HUGE_MB must be a list of whole numbers of MB, e.g. "22,100"');
 if (options.connections.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('BENCH_CONNECTIONS must be a list of whole numbers ≥ 1, e.g. "1,4"');
@@ -46,13 +51,21 @@ const MiB = 1024 * 1024;
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 process.once('SIGINT', () => process.exit(130)); // the harness's exit hook stops the Dovecots
 
-/** Forks tern-run.ts: a fresh process per run, so memory peaks are that run's own. */
-function runTern(spec: TernRunSpec, checkout?: string): Promise<TernRunResult> {
+const compiledRunners = new Map<string, Promise<string>>();
+
+/** Forks tern-run.ts (compiled, unless BENCH_COMPILED=0): a fresh process per run, so memory peaks are that run's own. */
+async function runTern(spec: TernRunSpec, checkout?: string): Promise<TernRunResult> {
   const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
-  const script = checkout ? path.resolve(checkout, 'test/bench/tern-run.ts') : fileURLToPath(new URL('./tern-run.ts', import.meta.url));
+  const root = checkout ? path.resolve(checkout) : fileURLToPath(new URL('../..', import.meta.url));
+  let script = path.join(root, 'test/bench/tern-run.ts');
+  if (options.compiled) {
+    if (!compiledRunners.has(root)) compiledRunners.set(root, compileRunner(root));
+    script = await compiledRunners.get(root)!;
+  }
   const child = fork(script, [], {
-    cwd: checkout ? path.resolve(checkout) : undefined,
-    execArgv: [...process.execArgv, '--expose-gc', ...profile],
+    cwd: root,
+    // Compiled: plain Node, without the tsx loader this process was started with.
+    execArgv: [...(options.compiled ? [] : process.execArgv), ...options.nodeFlags, '--expose-gc', ...profile],
     env: { ...process.env, BENCH_RUN: JSON.stringify(spec) },
   });
   return new Promise((resolve, reject) => {
@@ -162,5 +175,6 @@ try {
   }
 } finally {
   await Promise.all(servers.map((s) => s.stop().catch((err: unknown) => log(`cleanup: ${String(err)}`))));
+  for (const runner of compiledRunners.values()) await runner.then((file) => fs.rm(path.dirname(file), { recursive: true, force: true })).catch(() => {});
 }
 process.exitCode = failed ? 1 : 0;

@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { simpleParser } from 'mailparser';
 import { dedupeKey } from '../../src/ports/dedupe-key';
 import type { MailSource, MessageSummary, RawMessage } from '../../src/ports/mail';
+import { inMemory, release } from '../../src/ports/message-bytes';
 import { openSource, SOURCES, type SourceFixture } from './support/sources';
 import { stopServers } from './support/servers';
 
@@ -18,9 +19,13 @@ afterAll(async () => {
   expect(fake.internalErrors).toEqual([]);
 });
 
-async function readAll(source: MailSource, folder: string, refs: string[]): Promise<RawMessage[]> {
-  const out: RawMessage[] = [];
-  for await (const m of source.read(folder, refs)) out.push(m);
+/** What read() yields, with the bytes in memory (a large message may come spooled to disk). */
+async function readAll(source: MailSource, folder: string, refs: string[]): Promise<Array<RawMessage & { raw: Buffer }>> {
+  const out: Array<RawMessage & { raw: Buffer }> = [];
+  for await (const m of source.read(folder, refs)) {
+    out.push({ ref: m.ref, raw: await inMemory(m.raw) });
+    await release(m.raw);
+  }
   return out;
 }
 

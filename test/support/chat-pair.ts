@@ -20,6 +20,8 @@ export interface ChatPair {
   slackBot: SlackBot;
   discordBot: DiscordBot;
   slackEventsUrl: string;
+  /** The Tern both bots use (to read a task as the store has it). */
+  service: TestTern['service'];
   /** A queued task alice → bob, requested by `requester` ("slack:U…" or "discord:123…"). */
   createTask(requester: string): Promise<TaskView>;
   /** Ends a task as a worker would: folder reports, the e-mail step done, the status. */
@@ -53,6 +55,7 @@ export async function startChatPair(redisUrl: string, dovecot: DovecotServer, en
     slackBot,
     discordBot,
     slackEventsUrl: `http://127.0.0.1:${port}/slack/events`,
+    service: tern.service,
     createTask: (requester) => tern.service.create({ source: imap('alice'), destination: imap('bob'), items: ['emails'] }, { id: requester, label: requester, admin: false }),
     finish(taskId, folders, status = 'completed') {
       const tasks = tern.runtime.tasks;

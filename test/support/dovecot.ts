@@ -24,6 +24,8 @@ export interface DovecotServer {
   doveadm(args: string[]): Promise<string>;
   /** Stops the server (every connection dropped, new ones refused) for `ms`, then starts it again on the same ports with its mail. */
   down(ms: number): Promise<void>;
+  /** A server started with `maxMailKb`: takes messages up to this size from now on (restarted, mail kept). */
+  setMaxMailKb(kb: number): Promise<void>;
 }
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -195,10 +197,14 @@ interface Started { imapPort: number; pop3Port: number; master: Master }
  * A storage quota per user (Dovecot's quota plugin, with IMAP QUOTA): a full mailbox refuses
  * APPENDs with [OVERQUOTA], as a real provider's does.
  */
-function withQuota(conf: string, kb: number): string {
+function withQuota(conf: string, kb: number | undefined, maxMailKb?: number, advertise = true): string {
   const plugins = conf.replace(/^(instance_name = .*)$/m, '$1\nmail_plugins = $mail_plugins quota').replace('mail_plugins = $mail_plugins imap_zlib', 'mail_plugins = $mail_plugins imap_zlib imap_quota');
   if (plugins === conf || !plugins.includes('imap_quota')) throw new Error('dovecot.conf: could not add the quota plugin');
-  return `${plugins.trimEnd()}\nplugin {\n  quota = maildir:User quota\n  quota_rule = *:storage=${kb}k\n}\n`;
+  // quota_max_mail_size refuses larger messages; Dovecot 2.3 does not advertise it, so the
+  // capability says it too (RFC 7889 APPENDLIMIT), as providers that have a limit do.
+  const rules = [kb !== undefined ? `  quota_rule = *:storage=${kb}k` : '  quota_rule = *:storage=0', maxMailKb !== undefined ? `  quota_max_mail_size = ${maxMailKb}k` : ''].filter(Boolean);
+  const advertised = maxMailKb === undefined || !advertise ? '' : `imap_capability = +APPENDLIMIT=${maxMailKb * 1024}\n`;
+  return `${plugins.trimEnd()}\n${advertised}plugin {\n  quota = maildir:User quota\n${rules.join('\n')}\n}\n`;
 }
 
 /**
@@ -225,7 +231,20 @@ function withGmailLayout(conf: string): string {
   return conf.slice(0, start) + block + mailboxes + conf.slice(end);
 }
 
-interface StartOptions { users?: string; quotaKb?: number; oauth2?: DovecotOauth2; gmail?: boolean }
+/**
+ * `maxMailKb`: the largest message the server takes (Dovecot's quota_max_mail_size, advertised as
+ * APPENDLIMIT): a larger one is refused, as a provider's message-size limit does. Change it later
+ * with `setMaxMailKb`.
+ */
+interface StartOptions {
+  users?: string;
+  quotaKb?: number;
+  maxMailKb?: number;
+  /** false: the limit is not advertised (no APPENDLIMIT), so a larger message reaches the server and is refused in its words. */
+  advertiseAppendLimit?: boolean;
+  oauth2?: DovecotOauth2;
+  gmail?: boolean;
+}
 
 async function tryStart(dir: string, flavour: DovecotFlavour, users: string, opts: StartOptions): Promise<Started | 'port-taken'> {
   const [imapPort, pop3Port] = await freePortPair();
@@ -241,7 +260,7 @@ async function tryStart(dir: string, flavour: DovecotFlavour, users: string, opt
   await master.exited;
   let conf = withoutAuthDelay(await fs.readFile(confPath, 'utf8'));
   if (flavour === 'dot-inbox-prefix') conf = patchDotInboxPrefix(conf);
-  if (opts.quotaKb !== undefined) conf = withQuota(conf, opts.quotaKb);
+  if (opts.quotaKb !== undefined || opts.maxMailKb !== undefined) conf = withQuota(conf, opts.quotaKb, opts.maxMailKb, opts.advertiseAppendLimit !== false);
   if (opts.oauth2) conf = await withOauth2(conf, dir, opts.oauth2);
   if (opts.gmail) conf = withGmailLayout(conf);
   await fs.writeFile(confPath, conf);
@@ -271,7 +290,7 @@ export async function startDovecot(flavour: DovecotFlavour, opts: StartOptions =
   running.add(dir);
   const conf = path.join(dir, 'dovecot.conf');
 
-  return {
+  const server: DovecotServer = {
     dir,
     host: '127.0.0.1',
     imapPort,
@@ -310,6 +329,13 @@ export async function startDovecot(flavour: DovecotFlavour, opts: StartOptions =
       master = spawnMaster(dir, 'dovecot', ['-F', '-c', conf], {});
       if ((await waitReady(dir, master)) === 'exited') throw new Error(`dovecot did not come back:\n${await logTail(dir)}`);
     },
+    async setMaxMailKb(kb) {
+      const text = await fs.readFile(conf, 'utf8');
+      const changed = text.replace(/quota_max_mail_size = \d+k/, `quota_max_mail_size = ${kb}k`).replace(/APPENDLIMIT=\d+/, `APPENDLIMIT=${kb * 1024}`);
+      if (changed === text) throw new Error('dovecot.conf: no quota_max_mail_size to change (start with maxMailKb)');
+      await fs.writeFile(conf, changed);
+      await server.down(0);
+    },
     async stop() {
       if (!running.has(dir)) return;
       const r = await run(stopScript, [dir]);
@@ -319,4 +345,5 @@ export async function startDovecot(flavour: DovecotFlavour, opts: StartOptions =
       await fs.rm(dir, { recursive: true, force: true });
     },
   };
+  return server;
 }

@@ -5,7 +5,7 @@ import { DETECT_ACTION, formValues, importModal, migrateModal, withoutPasswords,
 import { detect, fillFromDetection } from '../../../commands/detect';
 import type { Side } from '../../../commands/migrate-form';
 import type { SlackDeps } from '../context';
-import { cancelTask, rollbackTask } from './task-actions';
+import { cancelTask, retryTask, rollbackTask } from './task-actions';
 import { esc } from '../mrkdwn';
 import { publishHome } from '../home';
 
@@ -37,6 +37,7 @@ export function registerActions(app: App, deps: SlackDeps): void {
 
   app.action<BlockAction<ButtonAction>>(ACTION_IDS.cancel, onTask((taskId, userId) => cancelTask(deps, taskId, userId)));
   app.action<BlockAction<ButtonAction>>(ACTION_IDS.rollback, onTask((taskId, userId) => rollbackTask(deps, taskId, userId)));
+  app.action<BlockAction<ButtonAction>>(ACTION_IDS.retry, onTask((taskId, userId) => retryTask(deps, taskId, userId)));
   app.action<BlockAction<ButtonAction>>(
     ACTION_IDS.refresh,
     onTask(async (taskId) => {

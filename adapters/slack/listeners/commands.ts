@@ -9,7 +9,7 @@ import { cardBlocks } from '../render-card';
 import { migrateModal } from '../render-modal';
 import { actorOf, type SlackDeps } from '../context';
 import { esc } from '../mrkdwn';
-import { cancelTask, rollbackTask } from './task-actions';
+import { cancelTask, retryTask, rollbackTask } from './task-actions';
 
 /**
  * `/migrate [status|cancel|rollback|list|help …]`. Answers other than the form are private, sent
@@ -51,6 +51,9 @@ export function registerCommands(app: App, deps: SlackDeps): void {
           return;
         case 'rollback':
           await reply(await rollbackTask(deps, req.taskId, command.user_id));
+          return;
+        case 'retry':
+          await reply(await retryTask(deps, req.taskId, command.user_id));
           return;
       }
     } catch (err) {

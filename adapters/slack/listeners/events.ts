@@ -4,6 +4,7 @@ import { IMPORT_ACTION } from './actions';
 import { bytes } from '../../../commands/views';
 import { esc } from '../mrkdwn';
 import { publishHome } from '../home';
+import { batchOffer } from './batch';
 
 /** Remembers the last N keys seen: Slack retries events. */
 class RecentKeys {
@@ -19,7 +20,8 @@ class RecentKeys {
 }
 
 /**
- * A .pst shared where the bot is gets a thread reply with an Import… button. Retried deliveries
+ * A .pst shared where the bot is gets a thread reply with an Import… button (a .csv: Check rows /
+ * Queue batch). Retried deliveries
  * (X-Slack-Retry-Num) are dropped by event ID, and a file is offered once.
  */
 export function registerEvents(app: App, deps: SlackDeps): void {
@@ -36,17 +38,23 @@ export function registerEvents(app: App, deps: SlackDeps): void {
     if (!files.add(fileId)) return;
     const info = await client.files.info({ file: fileId });
     const file = info.file;
-    if (!file?.name?.toLowerCase().endsWith('.pst')) return;
+    const name = file?.name?.toLowerCase() ?? '';
+    if (!file || !(name.endsWith('.pst') || name.endsWith('.csv'))) return;
     const value = JSON.stringify({ fileId, name: file.name, channel });
     // file_shared does not say which message shared the file; files.info does (shares).
     const shares = file.shares as { public?: Record<string, Array<{ ts?: string }>>; private?: Record<string, Array<{ ts?: string }>> } | undefined;
     const thread = shares?.public?.[channel]?.[0]?.ts ?? shares?.private?.[channel]?.[0]?.ts;
+    // A CSV is offered as a batch of migrations (see listeners/batch.ts).
+    if (name.endsWith('.csv')) {
+      await client.chat.postMessage({ channel, ...(thread ? { thread_ts: thread } : {}), ...batchOffer({ fileId, name: file.name!, channel, thread }, bytes(file.size ?? 0)) });
+      return;
+    }
     await client.chat.postMessage({
       channel,
       ...(thread ? { thread_ts: thread } : {}),
-      text: `${esc(file.name)} (${bytes(file.size ?? 0)}) can be imported into a mailbox.`,
+      text: `${esc(file.name!)} (${bytes(file.size ?? 0)}) can be imported into a mailbox.`,
       blocks: [
-        { type: 'section', text: { type: 'mrkdwn', text: `:inbox_tray: *${esc(file.name)}* (${bytes(file.size ?? 0)}) can be imported into a mailbox.` } },
+        { type: 'section', text: { type: 'mrkdwn', text: `:inbox_tray: *${esc(file.name!)}* (${bytes(file.size ?? 0)}) can be imported into a mailbox.` } },
         { type: 'actions', elements: [{ type: 'button', action_id: IMPORT_ACTION, text: { type: 'plain_text', text: 'Import…' }, value, style: 'primary' }] },
       ],
     });

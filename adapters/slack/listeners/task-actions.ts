@@ -1,5 +1,6 @@
 import { cancel } from '../../../commands/cancel';
 import { rollback } from '../../../commands/rollback';
+import { retry } from '../../../commands/retry';
 import { actorOf, clock, type SlackDeps } from '../context';
 
 /**
@@ -18,4 +19,12 @@ export async function rollbackTask(deps: SlackDeps, taskId: string, userId: stri
   await deps.cards.say(task.id, `↩ Rollback asked by <@${userId}> at ${clock()}`);
   deps.cards.refresh(task.id);
   return `Rolling back ${task.id}: what it created at the destination is being removed.`;
+}
+
+/** Retry failed: a new pass over what the task did not copy, on the same card and thread. */
+export async function retryTask(deps: SlackDeps, taskId: string, userId: string): Promise<string> {
+  const task = await retry(deps.service, { taskId }, actorOf(deps, userId));
+  await deps.cards.say(task.id, `🔁 Retry asked by <@${userId}> at ${clock()}: pass ${task.pass} copies what failed, plus what arrived since.`);
+  deps.cards.refresh(task.id);
+  return `Retrying ${task.id}: what failed is tried again (pass ${task.pass}); one rollback still removes everything it copied.`;
 }

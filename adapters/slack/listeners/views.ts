@@ -70,7 +70,7 @@ export function registerViews(app: App, deps: SlackDeps): void {
  * The task's card, and the view that tells where it is: in the channel, in the requester's DM
  * when the bot is not in the channel, or (Slack refused it) nowhere, with how to follow the task.
  */
-async function postCard(deps: SlackDeps, task: TaskView, channel: string) {
+export async function postCard(deps: SlackDeps, task: TaskView, channel: string) {
   try {
     const place = await deps.cards.post(task, channel);
     return createdModal(task, place.channel === channel ? undefined : `Tern is not in <#${channel}>: the status card is in your messages with Tern.`);
@@ -95,11 +95,11 @@ async function afterSignIn(deps: SlackDeps, client: App['client'], finished: Pro
 }
 
 /** The form again with its errors, or a plain message for anything that is not about a field. */
-function failureView(deps: SlackDeps, err: unknown, form: () => ReturnType<typeof migrateModal>) {
+export function failureView(deps: SlackDeps, err: unknown, form: () => ReturnType<typeof migrateModal>, title = 'Not started') {
   if (err instanceof FormErrors) return form();
-  if (err instanceof TernError) return messageModal('Not started', `:warning: ${esc(err.userMessage)}`);
+  if (err instanceof TernError) return messageModal(title, `:warning: ${esc(err.userMessage)}`);
   deps.log.error({ err }, 'form submission failed');
-  return messageModal('Not started', ':warning: Something went wrong on our side; it has been logged.');
+  return messageModal(title, ':warning: Something went wrong on our side; it has been logged.');
 }
 
 /** Slack's field errors must name the view's input blocks ("source.host", or "source.host~1" after Detect settings). */

@@ -3,6 +3,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import iconv from 'iconv-lite';
 import type { AccountCredentials } from '../../ports/account';
+import type { MessageBytes, SpooledMessage } from '../../ports/mail';
 import { connectionError } from '../errors';
 import { TernError } from '../../errors';
 import { responseCode, serverWords } from './server-words';
@@ -17,7 +18,7 @@ import { bearerToken, tokenRefused, usesOAuth, xoauth2 } from '../oauth';
  */
 export interface AppendPipe {
   /** Resolves with the APPENDUID when the server gave one; rejects with AppendRefused on NO/BAD. */
-  append(folder: string, raw: Buffer, flags: string[], internalDate?: Date): Promise<{ uid?: number; uidValidity?: string }>;
+  append(folder: string, raw: MessageBytes, flags: string[], internalDate?: Date): Promise<{ uid?: number; uidValidity?: string }>;
   close(): Promise<void>;
 }
 
@@ -107,6 +108,29 @@ function pipe(socket: net.Socket, reader: LineReader, fail: (err: unknown) => Te
   let bytesInFlight = 0;
   let broken: TernError | undefined;
   let room: Array<() => void> = [];
+  /** A spooled message being streamed (and the APPENDs queued behind it); undefined when the wire is free. */
+  let sending: Promise<void> | undefined;
+  /**
+   * A spooled message's literal, streamed from its file as the socket drains: never whole in
+   * memory. A read failure mid-literal leaves the command unfinishable, so the connection is
+   * closed (the batch fails and is retried; nothing was half-written, as the server discards it).
+   */
+  const streamLiteral = async (head: string, raw: SpooledMessage): Promise<void> => {
+    try {
+      socket.write(head);
+      let written = 0;
+      for await (const piece of raw.stream()) {
+        if (broken) return;
+        written += piece.length;
+        if (!socket.write(piece)) await drained(socket);
+      }
+      if (written !== raw.length) throw new Error(`the spooled message changed size (${written} of ${raw.length} bytes)`);
+      socket.write('\r\n');
+    } catch (err) {
+      breakAll(err);
+      socket.destroy();
+    }
+  };
   const wake = () => {
     const waiting = room;
     room = [];
@@ -149,9 +173,26 @@ function pipe(socket: net.Socket, reader: LineReader, fail: (err: unknown) => Te
       const head = `${tag} APPEND ${mailbox(folder)} (${flags.join(' ')})${internalDate ? ` "${imapDate(internalDate)}"` : ''} {${raw.length}+}\r\n`;
       const done = new Promise<{ uid?: number; uidValidity?: string }>((resolve, reject) => pending.set(tag, { resolve, reject, size: raw.length }));
       bytesInFlight += raw.length;
-      socket.write(head);
-      socket.write(raw);
-      socket.write('\r\n');
+      // One literal at a time on the wire: an APPEND asked while a spooled one streams goes after it.
+      const send = () => {
+        if (broken) return;
+        if (Buffer.isBuffer(raw)) {
+          // Corked: the three go out in one write (writev), not three.
+          socket.cork();
+          socket.write(head);
+          socket.write(raw);
+          socket.write('\r\n');
+          socket.uncork();
+          return;
+        }
+        return streamLiteral(head, raw);
+      };
+      sending = sending ? sending.then(send) : send() ?? undefined;
+      const current = sending;
+      // Settled: the chain ends, so later Buffer APPENDs are written at once again.
+      current?.finally(() => {
+        if (sending === current) sending = undefined;
+      });
       return done;
     },
     async close() {
@@ -160,6 +201,19 @@ function pipe(socket: net.Socket, reader: LineReader, fail: (err: unknown) => Te
       socket.destroy();
     },
   };
+}
+
+/** Until the socket has room again, or is gone (then the pipe is broken already). */
+function drained(socket: net.Socket): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      socket.off('drain', done);
+      socket.off('close', done);
+      resolve();
+    };
+    socket.once('drain', done);
+    socket.once('close', done);
+  });
 }
 
 function connect(account: AccountCredentials, timeoutMs: number): Promise<net.Socket> {

@@ -32,8 +32,8 @@ export async function openImapDestination(account: AccountCredentials, options: 
       const tree = await at(listFolders(client));
       return tree.folders.some((f) => f.path === path) ? { path, id: path } : undefined;
     },
-    scan: async (folder) => {
-      const scanned = await at(scanFolder(client, folder.path, { readOnly: false }));
+    scan: async (folder, scanOptions) => {
+      const scanned = await at(scanFolder(client, folder.path, { readOnly: scanOptions?.readOnly ?? false }));
       return {
         generation: scanned.uidValidity,
         watermark: scanned.uidNext,
@@ -83,6 +83,11 @@ export async function openImapDestination(account: AccountCredentials, options: 
       const found = await client.getQuota('INBOX').catch(() => false as const);
       const storage = found ? found.storage : undefined;
       return storage?.limit ? { usedBytes: storage.usage ?? 0, limitBytes: storage.limit } : undefined;
+    },
+    messageSizeLimit: async () => {
+      // RFC 7889; imapflow keeps APPENDLIMIT=N as the number N.
+      const limit = client.capabilities.get('APPENDLIMIT');
+      return typeof limit === 'number' && limit > 0 ? limit : undefined;
     },
     close: () => closeImap(client),
   };

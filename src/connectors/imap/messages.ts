@@ -1,5 +1,6 @@
 import { dedupeKey, DEDUPE_HEADER_FIELDS } from '../../ports/dedupe-key';
-import type { FolderChanges, FolderState, MessageSummary } from '../../ports/mail';
+import type { FolderChanges, FolderState, MessageBytes, MessageSummary } from '../../ports/mail';
+import { spoolMessage } from '../spooled-message';
 import type { ImapSession } from './session';
 
 export interface ImapMessage extends MessageSummary {
@@ -172,31 +173,40 @@ export async function setFlags(client: ImapSession, path: string, changes: Array
 
 /** Pieces a large message is read in: one partial FETCH (BODY.PEEK[]<start.length>) each. */
 const PIECE_BYTES = 1024 * 1024;
+/** Messages larger than this are spooled to a temporary file, not held in memory (issue 21: bounded memory). */
+export const SPOOL_BYTES = 2 * 1024 * 1024;
 
 /**
- * One message's source, read in pieces into a single buffer of its announced size (RFC822.SIZE).
- * Fetched whole, a message of 100 MB passes through two or three buffers of its size while the
- * answer is parsed; read this way it is held once, plus one piece.
+ * One message's source, read in pieces. Fetched whole, a message of 100 MB passes through two or
+ * three buffers of its size while the answer is parsed; read this way a message up to SPOOL_BYTES
+ * is held once, in a buffer of its announced size (RFC822.SIZE), and a larger one goes piece by
+ * piece to a temporary file (spooled-message.ts), from which the destination streams it.
  */
-export async function readOneSource(client: ImapSession, path: string, uid: number): Promise<Buffer | undefined> {
+export async function readOneSource(client: ImapSession, path: string, uid: number): Promise<MessageBytes | undefined> {
   const lock = await client.getMailboxLock(path, { readOnly: true });
   try {
     const download = await client.download(String(uid), undefined, { uid: true, chunkSize: PIECE_BYTES });
     if (!('content' in download) || !download.content) return undefined;
-    let out = Buffer.allocUnsafe(download.meta?.expectedSize ?? PIECE_BYTES);
-    let length = 0;
-    for await (const piece of download.content as AsyncIterable<Buffer>) {
-      if (length + piece.length > out.length) {
-        // More than announced (a server that counts sizes its own way): grown, never lost.
-        const grown = Buffer.allocUnsafe(Math.max(out.length * 2, length + piece.length));
-        out.copy(grown, 0, 0, length);
-        out = grown;
-      }
-      piece.copy(out, length);
-      length += piece.length;
-    }
-    return length === out.length ? out : out.subarray(0, length);
+    const pieces = download.content as AsyncIterable<Buffer>;
+    const expected = download.meta?.expectedSize ?? PIECE_BYTES;
+    return expected > SPOOL_BYTES ? await spoolMessage(pieces) : await intoBuffer(pieces, expected);
   } finally {
     lock.release();
   }
+}
+
+async function intoBuffer(pieces: AsyncIterable<Buffer>, expected: number): Promise<Buffer> {
+  let out = Buffer.allocUnsafe(expected);
+  let length = 0;
+  for await (const piece of pieces) {
+    if (length + piece.length > out.length) {
+      // More than announced (a server that counts sizes its own way): grown, never lost.
+      const grown = Buffer.allocUnsafe(Math.max(out.length * 2, length + piece.length));
+      out.copy(grown, 0, 0, length);
+      out = grown;
+    }
+    piece.copy(out, length);
+    length += piece.length;
+  }
+  return length === out.length ? out : out.subarray(0, length);
 }

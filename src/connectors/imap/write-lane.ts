@@ -13,24 +13,23 @@ import { isProviderLimit, providerLimit } from './provider-limits';
  * A refused message (NO/BAD) fails alone; a lost connection fails the batch.
  */
 export function pipelinedLane(pipe: AppendPipe, account: AccountCredentials): WriteLane {
-  return {
-    async write(folder, messages, answered) {
-      const sent = messages.map((m, i) =>
-        pipe.append(folder.path, m.raw, m.flags, m.internalDate).then(
-          (res) => answered(i, { id: res.uid === undefined ? undefined : String(res.uid), generation: res.uidValidity }),
-          (err: unknown) => {
-            if (!(err instanceof AppendRefused)) throw err;
-            // A provider's upload limit is not this message's fault: the batch waits and is tried again.
-            if (isProviderLimit(err.responseText, err.code)) throw providerLimit(account, err.responseText);
-            answered(i, { refused: err.responseText, code: err.code });
-          },
-        ),
-      );
-      const broken = (await Promise.allSettled(sent)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (broken) throw broken.reason;
-    },
-    close: () => pipe.close(),
+  // Spooled (large) messages are streamed from their files into the APPEND literal.
+  const writeStreamed: NonNullable<WriteLane['writeStreamed']> = async (folder, messages, answered) => {
+    const sent = messages.map((m, i) =>
+      pipe.append(folder.path, m.raw, m.flags, m.internalDate).then(
+        (res) => answered(i, { id: res.uid === undefined ? undefined : String(res.uid), generation: res.uidValidity }),
+        (err: unknown) => {
+          if (!(err instanceof AppendRefused)) throw err;
+          // A provider's upload limit is not this message's fault: the batch waits and is tried again.
+          if (isProviderLimit(err.responseText, err.code)) throw providerLimit(account, err.responseText);
+          answered(i, { refused: err.responseText, code: err.code });
+        },
+      ),
+    );
+    const broken = (await Promise.allSettled(sent)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (broken) throw broken.reason;
   };
+  return { write: writeStreamed, writeStreamed, close: () => pipe.close() };
 }
 
 /** One APPEND after the other on the session's own connection (servers without LITERAL+, or pipelining off). */

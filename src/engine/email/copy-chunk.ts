@@ -1,6 +1,8 @@
+import { sizeText } from '../../size-text';
 import type { StepCounters } from '../../task';
 import type { StepContext } from '../context';
-import { MAILBOX_FULL_CODES } from '../../ports/mail';
+import { MAILBOX_FULL_CODES, type MessageBytes, type WriteOutcome } from '../../ports/mail';
+import { inMemory, release } from '../../ports/message-bytes';
 import { TernError } from '../../errors';
 import { markOf } from '../claims';
 import type { Lane } from './lanes';
@@ -8,20 +10,33 @@ import type { CopyChunk } from './folder-job';
 import { storableFlags } from './match';
 import { recordFailure } from '../failures';
 import { AnswerBatch } from './answer-batch';
+import { subjectOf, subjectOfBytes } from './subject';
 
 /**
  * Writes one batch through the lane: every message is journaled as an intent before it is sent,
  * and the answers (ids) are journaled together in one transaction (AnswerBatch), so a worker
  * dying mid-batch loses nothing and copies nothing twice. A message the destination refuses fails alone.
  */
-export async function copyChunk(ctx: StepContext, lane: Lane, chunk: CopyChunk, raws: Map<string, Buffer>, counters: StepCounters, publish: () => void): Promise<void> {
+export async function copyChunk(ctx: StepContext, lane: Lane, chunk: CopyChunk, raws: Map<string, MessageBytes>, counters: StepCounters, publish: () => void): Promise<void> {
+  const spooled = [...raws.values()];
+  try {
+    await copyRead(ctx, lane, chunk, raws, counters, publish);
+  } finally {
+    // Large messages spooled to disk by the source: their files go once written (or failed).
+    await Promise.all(spooled.map((raw) => release(raw).catch(() => {})));
+  }
+}
+
+async function copyRead(ctx: StepContext, lane: Lane, chunk: CopyChunk, raws: Map<string, MessageBytes>, counters: StepCounters, publish: () => void): Promise<void> {
   const { job } = chunk;
   const folder = job.folder!;
   const contents = job.contents!;
   const batch = chunk.messages.flatMap((m) => {
     const raw = raws.get(m.ref);
     if (raw) return [{ summary: m, raw }];
-    recordFailure(job.report, 'could not be read from the source (gone since it was listed, or damaged)');
+    const why = 'could not be read from the source (gone since it was listed, or damaged)';
+    recordFailure(ctx, job.report, { kind: 'emails', reason: why, facts: { text: why, atSource: true }, item: { date: m.internalDate, id: m.ref } });
+    job.plannedBytes = Math.max(0, (job.plannedBytes ?? 0) - m.size);
     counters.failed++;
     ctx.log.warn({ task: ctx.taskId, folder: job.plan.source, ref: m.ref }, 'message vanished from the source before it could be copied');
     return [];
@@ -46,12 +61,23 @@ export async function copyChunk(ctx: StepContext, lane: Lane, chunk: CopyChunk, 
   // The folder's next sync state pairs each copy with its destination id.
   const synced = (i: number, id: string) => job.sync?.messages.push([batch[i].summary.ref, id, batch[i].summary.dedupeKey, batch[i].summary.flags]);
   const answers = new AnswerBatch(ctx.journal);
-  await lane.writer.write(folder, outgoing, (i, outcome) => {
+  // Answers are handled synchronously: a spooled (large) message's subject, for the report of a
+  // refusal, is read from its file beforehand (large messages are the ones refused as too large).
+  const spooledSubjects = new Map(await Promise.all(batch.flatMap((b, i) => (Buffer.isBuffer(b.raw) ? [] : [subjectOfBytes(b.raw).then((s) => [i, s] as const)]))));
+  const answered = (i: number, outcome: WriteOutcome) => {
     const size = batch[i].raw.length;
     if ('refused' in outcome) {
       full ||= outcome.code !== undefined && MAILBOX_FULL_CODES.has(outcome.code);
       answers.drop(ids[i]);
-      recordFailure(job.report, `refused by the destination: ${outcome.refused}`);
+      const summary = batch[i].summary;
+      recordFailure(ctx, job.report, {
+        kind: 'emails',
+        reason: `refused by the destination: ${outcome.refused}`,
+        facts: { serverCode: outcome.code, text: outcome.refused },
+        item: { date: summary.internalDate, subject: Buffer.isBuffer(batch[i].raw) ? subjectOf(batch[i].raw) : spooledSubjects.get(i), id: summary.ref },
+      });
+      // Not to be moved in this pass: the ETA counts without it.
+      job.plannedBytes = Math.max(0, (job.plannedBytes ?? 0) - size);
       counters.failed++;
       ctx.log.warn({ task: ctx.taskId, folder: folder.path, size, reason: outcome.refused }, 'the destination refused a message');
     } else {
@@ -65,7 +91,13 @@ export async function copyChunk(ctx: StepContext, lane: Lane, chunk: CopyChunk, 
       counters.bytes += size;
     }
     publish();
-  }).finally(() => answers.flush());
+  };
+  // A lane that cannot stream a spooled message from disk is given it in memory.
+  const { writer } = lane;
+  const written = writer.writeStreamed
+    ? writer.writeStreamed(folder, outgoing, answered)
+    : Promise.all(outgoing.map(async (m) => ({ ...m, raw: await inMemory(m.raw) }))).then((inMemoryOnes) => writer.write(folder, inMemoryOnes, answered));
+  await written.finally(() => answers.flush());
   // A full mailbox takes nothing more: the copy stops here rather than fail message after message.
   if (full) throw await mailboxFull(lane);
   // Destinations that do not say the new id (IMAP without UIDPLUS): found by key above the watermark, one after the other.
@@ -79,7 +111,7 @@ export async function copyChunk(ctx: StepContext, lane: Lane, chunk: CopyChunk, 
   }
 }
 
-const size = (n: number) => (n < 1024 ** 2 ? `${Math.round(n / 1024)} KB` : n < 1024 ** 3 ? `${(n / 1024 ** 2).toFixed(1)} MB` : `${(n / 1024 ** 3).toFixed(1)} GB`);
+const size = sizeText;
 
 /** "the destination mailbox is full (1.9 of 2.0 MB)", with the quota when the server tells it. */
 async function mailboxFull(lane: Lane): Promise<TernError> {

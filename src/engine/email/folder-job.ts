@@ -23,6 +23,8 @@ export interface FolderJob {
   listed?: { source?: FolderState; destination?: FolderState };
   /** The destination's state when the folder was found unchanged (nothing to ask it at the end). */
   unchangedAt?: FolderState;
+  /** Once scanned: the bytes this pass moves for the folder (copied before, plus still to copy, less what was refused). */
+  plannedBytes?: number;
 }
 
 export type CopyChunk = { job: FolderJob; messages: MessageSummary[] };
@@ -62,4 +64,23 @@ export function cancelPending(ctx: StepContext, jobs: FolderJob[]): void {
     job.report.status = 'cancelled';
     ctx.tasks.saveFolderReport(ctx.taskId, job.report);
   }
+}
+
+/**
+ * The bytes the step has to move, for a bytes-based ETA: what the scanned folders need, plus, for
+ * the folders not scanned yet, their message counts at the bytes per message seen so far. 0 while
+ * nothing is scanned (progress then falls back to counting items).
+ */
+export function plannedBytes(jobs: FolderJob[]): number {
+  let known = 0;
+  let knownMessages = 0;
+  let unscannedMessages = 0;
+  for (const job of jobs) {
+    if (job.plannedBytes === undefined) unscannedMessages += job.report.sourceCount;
+    else {
+      known += job.plannedBytes;
+      knownMessages += job.report.sourceCount;
+    }
+  }
+  return knownMessages ? Math.round(known + (unscannedMessages * known) / knownMessages) : 0;
 }

@@ -6,6 +6,7 @@ import type { Lane } from './lanes';
 import { chunkMessages, matchMessages } from './match';
 import type { FolderJob } from './folder-job';
 import { fromSyncState, pairedByScan } from './sync-state';
+import { leftOutNote, newestFirst, selectMessages } from './selection';
 
 /**
  * Batches: a read brings at most this many messages or bytes into memory per lane. Each batch
@@ -27,9 +28,16 @@ export async function scanFolderJob(ctx: StepContext, lane: Lane, ensure: (path:
   if (ensured.note && !job.report.note) job.report.note = ensured.note;
   // A re-run: an unchanged folder costs a STATUS a side, a changed one only what changed.
   const changed = await fromSyncState(ctx, lane, job, ensured.folder, counters);
-  if (changed) return chunkMessages(changed, CHUNK_MESSAGES, CHUNK_BYTES);
+  if (changed) {
+    job.plannedBytes = sizeOf(changed);
+    return chunkMessages(ctx.options?.newestFirst ? newestFirst(changed) : changed, CHUNK_MESSAGES, CHUNK_BYTES);
+  }
 
-  const sourceMessages = await lane.source.scan(job.plan.source);
+  // The task's options (date range, size cap, order) decide which source messages take part at all.
+  const selection = selectMessages(ctx.options, await lane.source.scan(job.plan.source));
+  const sourceMessages = selection.selected;
+  const leftOut = leftOutNote(selection);
+  if (leftOut && !job.report.note?.includes(leftOut)) job.report.note = job.report.note ? `${job.report.note}; ${leftOut}` : leftOut;
   // A source that could read only part of the folder (a damaged PST) says so in the report.
   const sourceNote = await lane.source.folderNote?.(job.plan.source);
   if (sourceNote && !job.report.note?.includes(sourceNote)) job.report.note = job.report.note ? `${job.report.note}; ${sourceNote}` : sourceNote;
@@ -50,5 +58,8 @@ export async function scanFolderJob(ctx: StepContext, lane: Lane, ensure: (path:
   counters.total += sourceMessages.length - report.sourceCount;
   Object.assign(report, { sourceCount: sourceMessages.length, copied: match.copiedBefore.length, alreadyPresent: match.alreadyPresent.length, bytes: bytesBefore });
   ctx.tasks.saveFolderReport(ctx.taskId, report);
+  job.plannedBytes = bytesBefore + sizeOf(match.toCopy);
   return chunkMessages(match.toCopy, CHUNK_MESSAGES, CHUNK_BYTES);
 }
+
+const sizeOf = (messages: Array<{ size: number }>) => messages.reduce((n, m) => n + m.size, 0);

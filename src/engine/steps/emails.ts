@@ -1,14 +1,19 @@
 import type { StepContext, StepResult } from '../context';
 import type { StepCounters } from '../../task';
-import type { DestinationFolder, FolderTree, RawMessage } from '../../ports/mail';
+import type { DestinationFolder, FolderTree, MessageBytes, RawMessage } from '../../ports/mail';
 import { TernError, isRetryable } from '../../errors';
 import { planFolders } from '../folder-map';
 import { closeLane, laneCount, openLane, openLanes, type Lane } from '../email/lanes';
-import { cancelPending, planJobs, verifyFolder, type CopyChunk, type FolderJob } from '../email/folder-job';
+import { cancelPending, planJobs, plannedBytes, verifyFolder, type CopyChunk, type FolderJob } from '../email/folder-job';
 import { WorkQueue } from '../email/work-queue';
 import { scanFolderJob } from '../email/scan-folder';
 import { copyChunk } from '../email/copy-chunk';
+import { release } from '../../ports/message-bytes';
 import { looksUnchanged, saveSyncState } from '../email/sync-state';
+import { selectFolders } from '../email/selection';
+import { selectsMessages } from '../../options';
+import { recordFailure } from '../failures';
+import { factsOf } from '../../failure-category';
 
 const SCAN_ATTEMPTS = 3;
 /**
@@ -25,14 +30,17 @@ const LANE_WINDOW_BYTES = 2 * 1024 * 1024;
  * shared among idle lanes, and each lane reads its next batch while earlier ones are being written.
  * Cancel lets folders already started finish and marks the others cancelled.
  */
-export async function runEmailStep(ctx: StepContext): Promise<StepResult> {
+export async function runEmailStep(step: StepContext): Promise<StepResult> {
+  // A folder's re-run state records every message on both sides: with messages left out by the
+  // task's options it would not hold, so such a task compares each folder in full.
+  const ctx: StepContext = selectsMessages(step.options) ? { ...step, syncStates: undefined } : step;
   const lanes: Lane[] = [await openLane(ctx)];
   // Lanes beyond the first, being opened; closed in `finally` whatever happens.
   let more: Promise<Lane[]> | undefined;
   try {
     const planner = lanes[0];
     const [sourceTree, destinationTree] = await Promise.all([planner.source.folders(), planner.destination.folders()]);
-    const plans = planFolders(sourceTree, destinationTree).filter((p) => p.copyMessages);
+    const plans = selectFolders(ctx.options, sourceTree, planFolders(sourceTree, destinationTree)).filter((p) => p.copyMessages);
     // Folders are made through one session, once each, and journaled as soon as they exist.
     const ensured = new Map<string, Promise<{ folder: DestinationFolder; note?: string }>>();
     const ensure = (path: string) => {
@@ -52,7 +60,10 @@ export async function runEmailStep(ctx: StepContext): Promise<StepResult> {
     more = laneCount(ctx, jobs.filter((job) => !looksUnchanged(ctx, job)).length).then((wanted) => openLanes(ctx, wanted - 1));
     more.catch(() => {});
     // Counters change with every message; the throttle persists and publishes them at most every 500 ms.
-    const publish = (current?: string) => ctx.progress.update({ taskId: ctx.taskId, step: 'emails', counters: { ...counters }, current, at: Date.now() });
+    const publish = (current?: string) => {
+      counters.totalBytes = plannedBytes(jobs);
+      ctx.progress.update({ taskId: ctx.taskId, step: 'emails', counters: { ...counters }, current, at: Date.now() });
+    };
     publish();
 
     const work = new WorkQueue(jobs);
@@ -164,8 +175,7 @@ export async function runEmailStep(ctx: StepContext): Promise<StepResult> {
 /** The destination will not have this folder: its messages fail, with the server's words, and the other folders go on. */
 function folderRefused(ctx: StepContext, job: FolderJob, err: TernError, counters: StepCounters): void {
   const unaccounted = job.report.sourceCount - job.report.copied - job.report.alreadyPresent - job.report.failed;
-  job.report.failed += unaccounted;
-  job.report.failures = [...(job.report.failures ?? []), { reason: err.userMessage, count: unaccounted }];
+  if (unaccounted > 0) recordFailure(ctx, job.report, { kind: 'emails', reason: err.userMessage, facts: factsOf(err), count: unaccounted });
   counters.failed += unaccounted;
   job.report.status = 'failed';
   job.report.warning = err.userMessage;
@@ -192,12 +202,18 @@ async function scanWithRetry(ctx: StepContext, lane: Lane, ensure: Parameters<ty
 }
 
 /** A batch's messages from the lane's source, by ref. */
-function read(lane: Lane, chunk: CopyChunk): Promise<Map<string, Buffer>> {
+function read(lane: Lane, chunk: CopyChunk): Promise<Map<string, MessageBytes>> {
   return collect(lane.source.read(chunk.job.plan.source, chunk.messages.map((m) => m.ref)));
 }
 
-async function collect(messages: AsyncIterable<RawMessage>): Promise<Map<string, Buffer>> {
-  const out = new Map<string, Buffer>();
-  for await (const m of messages) out.set(m.ref, m.raw);
+async function collect(messages: AsyncIterable<RawMessage>): Promise<Map<string, MessageBytes>> {
+  const out = new Map<string, MessageBytes>();
+  try {
+    for await (const m of messages) out.set(m.ref, m.raw);
+  } catch (err) {
+    // What was spooled to disk before the read failed is not left behind.
+    await Promise.all([...out.values()].map(release));
+    throw err;
+  }
   return out;
 }

@@ -8,6 +8,7 @@ import { pimOf } from '../../ports/account';
 import { TernError } from '../../errors';
 import { claimIntents } from '../claims';
 import { recordFailure } from '../failures';
+import { factsOf, type FailureFacts } from '../../failure-category';
 import { openOn } from '../sided';
 import { fingerprintOf, sourceKeyOf, stampOf } from '../pim/keys';
 import { verifyFolder } from '../email/folder-job';
@@ -90,7 +91,10 @@ async function copyFolders(ctx: StepContext, step: PimStep, source: PimSource, d
       await eachWithin(batch, ctx.connectionsPerAccount, async (item) => {
         const stamp = stampOf(account, kind, item.sourceId);
         const outcome = await copyItem(ctx, destination, target, item, stamp, present, ours, contacts && idsOfMembers(item, account, contacts));
-        if (outcome.counter === 'failed') recordFailure(report, outcome.reason ?? 'refused by the destination');
+        if (outcome.counter === 'failed') {
+          const why = outcome.reason ?? 'refused by the destination';
+          recordFailure(ctx, report, { kind: step, reason: why, facts: outcome.facts ?? { text: why }, item: { subject: item.subject ?? ('displayName' in item ? item.displayName : undefined), id: item.sourceId } });
+        }
         else report[outcome.counter]++;
         if (outcome.counter === 'copied' && outcome.bytes > 0) noteUnmapped(ctx, report, item, destination);
         counters[outcome.counter]++;
@@ -101,7 +105,7 @@ async function copyFolders(ctx: StepContext, step: PimStep, source: PimSource, d
     }
     // What the source had to skip (a malformed .ics or .vcf) fails by name; the rest went on.
     for (const reason of source.skipped?.(kind, folder) ?? []) {
-      recordFailure(report, reason);
+      recordFailure(ctx, report, { kind: step, reason, facts: { text: reason, atSource: true } });
       report.sourceCount++;
       counters.total++;
       counters.failed++;
@@ -140,7 +144,7 @@ async function presentAt(destination: PimDestination, kind: PimKind, folder: Des
   return present;
 }
 
-type Outcome = { counter: 'copied' | 'alreadyPresent' | 'failed'; bytes: number; reason?: string };
+type Outcome = { counter: 'copied' | 'alreadyPresent' | 'failed'; bytes: number; reason?: string; facts?: FailureFacts };
 
 async function copyItem(ctx: StepContext, destination: PimDestination, target: DestinationFolder, item: PimItem, stamp: string, present: Present, ours: Set<string>, contactIds: Map<string, string> | undefined): Promise<Outcome> {
   const bytes = JSON.stringify(item).length;
@@ -171,7 +175,7 @@ async function copyItem(ctx: StepContext, destination: PimDestination, target: D
     if (!(err instanceof TernError) || err.code !== 'ITEM_REFUSED') throw err;
     ctx.journal.drop(intent);
     ctx.log.warn({ task: ctx.taskId, folder: target.path, kind: item.kind, reason: err.userMessage }, 'the destination refused an item');
-    return { counter: 'failed', bytes: 0, reason: err.userMessage };
+    return { counter: 'failed', bytes: 0, reason: err.userMessage, facts: factsOf(err) };
   }
 }
 

@@ -1,0 +1,60 @@
+import type { App, BlockAction, ButtonAction, ViewClosedAction, ViewSubmitAction } from '@slack/bolt';
+import { FormErrors, parseMigrateForm, planMigrateForm, submitMigrateForm } from '../../../commands/migrate-form';
+import { planCard } from '../../../commands/plan-view';
+import { CHECK_ACTION, PLAN_CALLBACK, checkingModal, formValues, messageModal, migrateModal, planModal, withoutPasswords, type ModalMetadata } from '../render-modal';
+import { actorOf, type SlackDeps } from '../context';
+import { failureView, postCard } from './views';
+
+type PlanMetadata = ModalMetadata & { planId: string };
+
+/**
+ * "Check first" in the /migrate modal: the form is checked as for Start, both accounts are read,
+ * and the modal becomes the plan card, whose Start creates the task and whose Cancel drops it.
+ * The form's values (passwords included) wait in this process, never in the view.
+ */
+export function registerPlan(app: App, deps: SlackDeps): void {
+  app.action<BlockAction<ButtonAction>>(CHECK_ACTION, async ({ ack, body, client }) => {
+    await ack();
+    const view = body.view;
+    if (!view) return;
+    const meta = JSON.parse(view.private_metadata || '{}') as ModalMetadata;
+    const values = formValues(view.state.values as Parameters<typeof formValues>[0]);
+    const form = (errors: Record<string, string>) => migrateModal(meta, withoutPasswords(values), errors);
+    try {
+      parseMigrateForm(values);
+    } catch (err) {
+      if (!(err instanceof FormErrors)) throw err;
+      await client.views.update({ view_id: view.id, view: form(err.errors) });
+      return;
+    }
+    await client.views.update({ view_id: view.id, view: checkingModal() });
+    let next;
+    try {
+      const found = await planMigrateForm(deps.service, values, actorOf(deps, body.user.id));
+      next = planModal({ channel: meta.channel, planId: deps.plans.add(body.user.id, meta.channel, values) }, planCard(found));
+    } catch (err) {
+      next = failureView(deps, err, () => form((err as FormErrors).errors), 'Not checked');
+    }
+    await client.views.update({ view_id: view.id, view: next });
+  });
+
+  app.view<ViewSubmitAction>(PLAN_CALLBACK, async ({ ack, body, view, client }) => {
+    const meta = JSON.parse(view.private_metadata || '{}') as PlanMetadata;
+    const pending = deps.plans.take(meta.planId, body.user.id);
+    if (!pending) return ack({ response_action: 'update', view: messageModal('Not started', ':warning: This plan is no longer kept (plans wait 15 minutes): run `/migrate` again.') });
+    await ack({ response_action: 'update', view: checkingModal() });
+    let next;
+    try {
+      next = await postCard(deps, await submitMigrateForm(deps.service, pending.values, actorOf(deps, body.user.id)), pending.channel);
+    } catch (err) {
+      next = failureView(deps, err, () => migrateModal({ channel: pending.channel }, withoutPasswords(pending.values), (err as FormErrors).errors));
+    }
+    await client.views.update({ view_id: view.id, view: next });
+  });
+
+  // Cancel on the plan card: the waiting form, passwords included, goes at once.
+  app.view<ViewClosedAction>({ callback_id: PLAN_CALLBACK, type: 'view_closed' }, async ({ ack, body, view }) => {
+    await ack();
+    deps.plans.take((JSON.parse(view.private_metadata || '{}') as PlanMetadata).planId, body.user.id);
+  });
+}
