@@ -44,6 +44,11 @@ export async function spoolMessage(pieces: AsyncIterable<Buffer>): Promise<Spool
       }
       return out;
     },
+    async head(max) {
+      const out = Buffer.allocUnsafe(Math.min(max, length));
+      const { bytesRead } = await handle.read(out, 0, out.length, 0);
+      return out.subarray(0, bytesRead);
+    },
     dispose: () => handle.close().catch(() => {}),
   };
 }

@@ -55,6 +55,8 @@ export interface SpooledMessage {
   stream(): AsyncIterable<Buffer>;
   /** The bytes in one Buffer (for destinations that cannot stream). */
   read(): Promise<Buffer>;
+  /** Its first bytes, at most `max` (a header, say), without reading the rest. */
+  head(max: number): Promise<Buffer>;
   dispose(): Promise<void>;
 }
 

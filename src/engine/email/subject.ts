@@ -23,9 +23,7 @@ export function subjectOf(raw: Buffer): string | undefined {
   }
 }
 
-/** The same for a message kept whole or spooled to a file (large ones): only its first piece is read. */
+/** The same for a message kept whole or spooled to a file (large ones): only its header is read. */
 export async function subjectOfBytes(raw: MessageBytes): Promise<string | undefined> {
-  if (Buffer.isBuffer(raw)) return subjectOf(raw);
-  for await (const first of raw.stream()) return subjectOf(first);
-  return undefined;
+  return subjectOf(Buffer.isBuffer(raw) ? raw : await raw.head(HEADER_SCAN_BYTES));
 }
