@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDovecot, type DovecotServer } from './support/dovecot';
 import { startRedis, type TestRedis } from './support/redis';
 import { freePort } from './support/ports';
+import { until } from './support/until';
 import { makeMessage, seedMessage } from './support/mailbox';
 import { account, imapUrl, projectRoot, startTern, ternEnv, type TestTern } from './support/tern';
 import { migrate } from '../commands/migrate';
@@ -73,11 +74,18 @@ describe('health and metrics of tern worker (TERN_METRICS_PORT)', () => {
     const copied = done.steps[0].copied;
     expect(copied).toBe(12);
 
-    const res = await fetch(`${opsUrl}/metrics`);
+    // The task ends in the store a moment before BullMQ marks its job completed.
+    let res!: Response;
+    let text = '';
+    let m = new Map<string, number>();
+    await until('the queue counts the job as completed', async () => {
+      res = await fetch(`${opsUrl}/metrics`);
+      text = await res.text();
+      m = parseMetrics(text);
+      return (m.get('tern_queue_jobs{state="completed"}') ?? 0) >= 1;
+    }, 30_000, 200);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
-    const text = await res.text();
-    const m = parseMetrics(text);
     expect(m.get('tern_items_copied_total{kind="emails"}')).toBe(copied);
     expect(m.get('tern_bytes_copied_total{kind="emails"}')).toBe(done.steps[0].bytes);
     expect(m.get('tern_tasks{state="completed"}')).toBe(1);

@@ -73,8 +73,10 @@ describe('SIGTERM to tern start', () => {
     // not finish; the process leaves by its 9 s deadline, and the task resumes from its journal.
     if (!output.includes('"msg":"stopped"')) console.warn(`tern start left by its deadline after ${took} ms (the worker did not finish stopping)`);
     const paused = tern.service.view(task.id);
+    // Paused: not ended, not failed. How far it got is the machine's pace (batches already sent
+    // are answered before the run stops), so the count is not asserted; the resume below proves
+    // that nothing was lost or copied twice.
     expect(paused.status, 'paused, not failed').toBe('running');
-    expect(paused.steps[0].copied).toBeLessThan(40);
 
     await tern.startWorker();
     expect((await tern.waitFor(task.id)).status).toBe('completed');
