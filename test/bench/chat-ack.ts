@@ -15,13 +15,16 @@ import os from 'node:os';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40);
 const TASKS = Number(process.env.BENCH_TASKS ?? 20);
 
-const [dovecot, redis] = await Promise.all([startDovecot('slash'), startRedis()]);
-for (let i = 0; i < 40; i++) await seedMessage(account(dovecot, 'alice'), 'INBOX', makeMessage({ subject: `Bench ${i}` }));
+// Each task copies into a mailbox of its own, so none ends early by finding its messages already there.
+const users = ['alice:alicepass', ...Array.from({ length: TASKS }, (_, i) => `d${i}:d${i}pass`)].join(' ');
+const [dovecot, redis] = await Promise.all([startDovecot('slash', { users }), startRedis()]);
+// Enough mail that the 20 tasks are still copying when the last click is measured.
+for (let i = 0; i < 200; i++) await seedMessage(account(dovecot, 'alice'), 'INBOX', makeMessage({ subject: `Bench ${i}`, body: 'x'.repeat(20_000) }));
 const proxy = await startLatencyProxy(dovecot.imapPort, 100);
 const slack = await startSlackHarness(redis.url, { TERN_WORKER_CONCURRENCY: String(TASKS) });
 const imap = (user: string, port: number) => ({ protocol: 'imap' as const, host: '127.0.0.1', port, secure: false, insecure: false, user, password: `${user}pass` });
 const actor = { id: 'slack:U0BENCH', label: '<@U0BENCH>', admin: false };
-const tasks = await Promise.all(Array.from({ length: TASKS }, () => slack.tern.service.create({ source: imap('alice', dovecot.imapPort), destination: imap('bob', proxy.port), items: ['emails'] }, actor)));
+const tasks = await Promise.all(Array.from({ length: TASKS }, (_, i) => slack.tern.service.create({ source: imap('alice', dovecot.imapPort), destination: imap(`d${i}`, proxy.port), items: ['emails'] }, actor)));
 await Promise.all(tasks.map((t) => slack.bot.cards.post(t, 'C0BENCH')));
 
 const timed = async (f: () => Promise<{ status: number }>) => {
