@@ -6,7 +6,7 @@ import { openEws } from './open';
 import { ExchangeFolders, mailTree } from './folder-index';
 import { dedupeKeysOf } from './dedupe';
 import type { EwsMessageSummary, EwsSession } from './types';
-import { exchangeFlags } from '../exchange-mail';
+import { exchangeSummary } from '../exchange-mail';
 
 /** GetItem with MIME: a few messages per request (the answers carry whole messages). */
 const READ_BATCH = 20;
@@ -39,12 +39,5 @@ export async function openExchangeMailSource(account: AccountCredentials, option
 
 async function summariesOf(ews: EwsSession, messages: EwsMessageSummary[]): Promise<MessageSummary[]> {
   const keys = await dedupeKeysOf(ews, messages);
-  return messages.map((m) => ({
-    ref: m.id,
-    size: m.size,
-    flags: exchangeFlags(m),
-    internalDate: m.receivedAt ? new Date(m.receivedAt) : undefined,
-    dedupeKey: keys.get(m.id)!,
-    categories: m.categories,
-  }));
+  return messages.map((m) => exchangeSummary(m, keys.get(m.id)!));
 }

@@ -1,11 +1,11 @@
 import type { AccountCredentials } from '../../ports/account';
 import type { OpenOptions } from '../../ports/connector';
-import type { MailSource, MessageSummary } from '../../ports/mail';
+import type { MailSource } from '../../ports/mail';
 import { TernError } from '../../errors';
 import { GraphFolders } from './folders';
 import { GraphHttp } from './http';
 import { dedupeKeysOf, fetchMime, scanMessages } from './messages';
-import { exchangeFlags } from '../exchange-mail';
+import { exchangeSummary } from '../exchange-mail';
 
 /** $value reads in flight at once: the mailbox takes 4 requests at a time in all. */
 const READ_AHEAD = 4;
@@ -31,16 +31,7 @@ export async function openGraphMailSource(account: AccountCredentials, options: 
     scan: async (path) => {
       const listed = await scanMessages(http, (await folderAt(path)).id);
       const keys = await dedupeKeysOf(http, listed);
-      return listed.map(
-        (m): MessageSummary => ({
-          ref: m.id,
-          size: m.size,
-          flags: exchangeFlags(m),
-          internalDate: m.receivedAt ? new Date(m.receivedAt) : undefined,
-          dedupeKey: keys.get(m.id)!,
-          categories: m.categories,
-        }),
-      );
+      return listed.map((m) => exchangeSummary(m, keys.get(m.id)!));
     },
     read: async function* (_path, refs) {
       for (let i = 0; i < refs.length; i += READ_AHEAD) {
