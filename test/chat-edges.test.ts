@@ -202,23 +202,28 @@ describe('rate limits on Discord: 20 tasks at once, the stand-in answering 429s'
   });
 });
 
+/** SLACK_USER clicks a button of the card at `ts` in SLACK_CHANNEL, as Slack delivers it. */
+function clickOnCard(ts: string, actionId: string, taskId: string, label: string) {
+  return postInteraction(chat.slackEventsUrl, SIGNING_SECRET, {
+    type: 'block_actions',
+    team: { id: chat.slack.identity.teamId, domain: chat.slack.identity.teamDomain },
+    user: { id: SLACK_USER, username: 'edge', name: 'edge', team_id: chat.slack.identity.teamId },
+    api_app_id: chat.slack.identity.appId,
+    token: 'legacy-verification-token',
+    trigger_id: randomTriggerId(),
+    container: { type: 'message', message_ts: ts, channel_id: SLACK_CHANNEL, is_ephemeral: false },
+    channel: { id: SLACK_CHANNEL, name: 'edges' },
+    message: { type: 'message', ts, text: '' },
+    response_url: chat.slack.responseUrl(SLACK_USER),
+    actions: [{ type: 'button', action_id: actionId, block_id: 'tern_card', value: taskId, text: { type: 'plain_text', text: label }, action_ts: `${Date.now() / 1000}` }],
+  });
+}
+
 describe('people: mentions, time zones, who pressed what, no account URLs', () => {
   it('Rollback pressed in Slack: who and when on the card (in the reader\'s time zone) and in the thread', async () => {
     const { slackTask, slackTs } = await endedTask([folder('INBOX')]);
     await until('the final report', () => slackThread(slackTs).some((m) => m.text?.startsWith('Completed')));
-    const res = await postInteraction(chat.slackEventsUrl, SIGNING_SECRET, {
-      type: 'block_actions',
-      team: { id: chat.slack.identity.teamId, domain: chat.slack.identity.teamDomain },
-      user: { id: SLACK_USER, username: 'edge', name: 'edge', team_id: chat.slack.identity.teamId },
-      api_app_id: chat.slack.identity.appId,
-      token: 'legacy-verification-token',
-      trigger_id: randomTriggerId(),
-      container: { type: 'message', message_ts: slackTs, channel_id: SLACK_CHANNEL, is_ephemeral: false },
-      channel: { id: SLACK_CHANNEL, name: 'edges' },
-      message: { type: 'message', ts: slackTs, text: '' },
-      response_url: chat.slack.responseUrl(SLACK_USER),
-      actions: [{ type: 'button', action_id: ACTION_IDS.rollback, block_id: 'tern_card', value: slackTask.id, text: { type: 'plain_text', text: 'Rollback' }, action_ts: `${Date.now() / 1000}` }],
-    });
+    const res = await clickOnCard(slackTs, ACTION_IDS.rollback, slackTask.id, 'Rollback');
     expect(res.status).toBe(200);
     const line = await until('the rollback line in the thread', () => slackThread(slackTs).find((m) => m.text?.startsWith('↩ Rollback asked by')));
     expect(line.text).toMatch(new RegExp(`^↩ Rollback asked by <@${SLACK_USER}> at <!date\\^\\d+\\^\\{time\\}\\|\\d\\d:\\d\\d UTC>$`));
@@ -236,19 +241,7 @@ describe('people: mentions, time zones, who pressed what, no account URLs', () =
     chat.finish(slackTask.id, [folder('INBOX', { copied: 1, failed: 1, failures: [{ reason: 'refused by the destination: too big', count: 1 }] })], 'completed_with_errors');
     const slackTs = chat.slack.callsTo('chat.postMessage').find((c) => !c.body.thread_ts && json(c.body.blocks).includes(slackTask.id))!.response.ts as string;
     await until('the Retry failed button on the card', () => json(chat.slack.message(SLACK_CHANNEL, slackTs)?.blocks).includes(`"action_id":"${ACTION_IDS.retry}"`));
-    const res = await postInteraction(chat.slackEventsUrl, SIGNING_SECRET, {
-      type: 'block_actions',
-      team: { id: chat.slack.identity.teamId, domain: chat.slack.identity.teamDomain },
-      user: { id: SLACK_USER, username: 'edge', name: 'edge', team_id: chat.slack.identity.teamId },
-      api_app_id: chat.slack.identity.appId,
-      token: 'legacy-verification-token',
-      trigger_id: randomTriggerId(),
-      container: { type: 'message', message_ts: slackTs, channel_id: SLACK_CHANNEL, is_ephemeral: false },
-      channel: { id: SLACK_CHANNEL, name: 'edges' },
-      message: { type: 'message', ts: slackTs, text: '' },
-      response_url: chat.slack.responseUrl(SLACK_USER),
-      actions: [{ type: 'button', action_id: ACTION_IDS.retry, block_id: 'tern_card', value: slackTask.id, text: { type: 'plain_text', text: 'Retry failed' }, action_ts: `${Date.now() / 1000}` }],
-    });
+    const res = await clickOnCard(slackTs, ACTION_IDS.retry, slackTask.id, 'Retry failed');
     expect(res.status).toBe(200);
     const line = await until('the retry line in the thread', () => slackThread(slackTs).find((m) => m.text?.startsWith('🔁 Retry asked by')));
     expect(line.text).toMatch(new RegExp(`^🔁 Retry asked by <@${SLACK_USER}> at .+: pass 2 copies what failed, plus what arrived since\\.$`));
