@@ -30,3 +30,25 @@ export function exchangeFlags(m: { isRead: boolean; flagged: boolean; categories
 export function exchangeSummary(m: { id: string; size: number; isRead: boolean; flagged: boolean; categories: string[]; receivedAt?: string }, dedupeKey: string): MessageSummary {
   return { ref: m.id, size: m.size, flags: exchangeFlags(m), internalDate: m.receivedAt ? new Date(m.receivedAt) : undefined, dedupeKey, categories: m.categories };
 }
+
+/**
+ * The mailbox quota as both Exchange APIs reach it: MAPI properties of the message store, which
+ * Exchange also serves on the mailbox's root folder (msgfolderroot). Ids and units per [MS-OXPROPS].
+ */
+export const QUOTA_PROPERTIES = {
+  /** PidTagMessageSizeExtended: the mailbox's size, in bytes (PtypInteger64). */
+  usedBytes: { tag: 0x0e08, type: 'Long' },
+  /**
+   * PidTagProhibitReceiveQuota: the size, in kilobytes, past which nothing more is delivered to the
+   * mailbox (PtypInteger32; unset or -1: no limit). The limit a copy into it runs into.
+   */
+  limitKb: { tag: 0x666a, type: 'Integer' },
+} as const;
+
+/** The quota from the two properties' values as the server wrote them; undefined when it does not say (or sets no limit). */
+export function mapiQuota(usedBytes: string | undefined, limitKb: string | undefined): { usedBytes: number; limitBytes: number } | undefined {
+  const used = Number(usedBytes);
+  const limit = Number(limitKb);
+  if (usedBytes === undefined || limitKb === undefined || !Number.isFinite(used) || used < 0 || !Number.isFinite(limit) || limit <= 0) return undefined;
+  return { usedBytes: used, limitBytes: limit * 1024 };
+}

@@ -47,6 +47,7 @@ export async function openExchangeMailDestination(account: AccountCredentials, o
       return present.filter((m) => keys.get(m.id) === key).map((m) => m.id);
     },
     count: (folder) => ews.countItems(folder.id),
+    quota: () => ews.quota(),
     // ItemIds name a message wherever it is: a folder renamed or moved since does not matter.
     remove: async (_folder, _generation, ids) => {
       await ews.deleteItems(ids);

@@ -7,6 +7,7 @@ import { createMessages, fetchMime, scanMessages } from './messages';
 import { createItem, deleteItems, listItemIds, readItems } from './items';
 import { readRules, writeRules } from './rules';
 import { readOof, writeOof } from './oof';
+import { readQuota } from './quota';
 import { ewsCode } from './errors';
 import { fromTransport } from './xhr';
 
@@ -49,6 +50,7 @@ function session(ctx: EwsContext): EwsSession {
     createFolder: (parentId, displayName, folderClass) => createFolder(ctx, parentId, displayName, folderClass),
     deleteFolder: (id) => deleteFolder(ctx, id),
     countItems: (folderId) => countItems(ctx, folderId),
+    quota: () => readQuota(ctx),
     scanMessages: (folderId) => scanMessages(ctx, folderId),
     fetchMime: (ids) => fetchMime(ctx, ids),
     createMessages: (folderId, messages) => createMessages(ctx, folderId, messages),

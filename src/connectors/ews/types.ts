@@ -76,6 +76,8 @@ export interface EwsSession {
   deleteFolder(id: string): Promise<void>;
   /** The folder's item count now (for verification). */
   countItems(folderId: string): Promise<number>;
+  /** The mailbox's size and receive quota, when the server gives both. */
+  quota(): Promise<{ usedBytes: number; limitBytes: number } | undefined>;
 
   /** All messages of a mail folder (paged FindItem, no bodies). */
   scanMessages(folderId: string): Promise<EwsMessageSummary[]>;

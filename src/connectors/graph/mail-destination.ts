@@ -5,6 +5,7 @@ import { TernError } from '../../errors';
 import { enc, GraphFolders } from './folders';
 import { GraphHttp } from './http';
 import { dedupeKeysOf, deleteMessages, scanMessages, writeMessages } from './messages';
+import { readQuota } from './quota';
 
 /**
  * A Microsoft 365 mailbox as a mail destination, through Graph. Ids are Graph ids (they name a
@@ -43,6 +44,7 @@ export async function openGraphMailDestination(account: AccountCredentials, opti
       const res = await http.call('GET', `${http.userPath}/mailFolders/${enc(folder.id)}?$select=totalItemCount`);
       return Number(res.json?.totalItemCount ?? 0);
     },
+    quota: () => readQuota(http),
     // Graph ids name a message wherever it is: a folder renamed or moved since does not matter.
     remove: async (_folder, _generation, ids) => {
       await deleteMessages(http, ids);

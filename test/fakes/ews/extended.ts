@@ -31,6 +31,8 @@ export const TAG = {
   flagStatus: '0x1090',
   creationTime: '0x3007',
   lastModificationTime: '0x3008',
+  /** PidTagProhibitReceiveQuota (KB), a store property served on msgfolderroot. */
+  receiveQuota: '0x666A',
 } as const;
 
 export const MSGFLAG = { read: 0x1, unsent: 0x8, hasAttach: 0x10 } as const;

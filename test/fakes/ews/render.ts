@@ -394,7 +394,19 @@ export function folderView(mb: MailboxStore, f: StoredFolder): View {
   const ext = new Map(f.ext);
   if (!ext.has('0x3613')) ext.set('0x3613', { key: '0x3613', type: 'String', value: f.folderClass }); // PR_CONTAINER_CLASS
   if (!ext.has('0x3001')) ext.set('0x3001', { key: '0x3001', type: 'String', value: f.displayName }); // PR_DISPLAY_NAME
+  if (f.distinguishedId === 'msgfolderroot') storeProperties(mb, ext);
   return { element, props: p, ext };
+}
+
+/**
+ * Properties of the message store that Exchange also serves on the mailbox's root folder: its size
+ * (PidTagMessageSizeExtended, the items' sizes added up) and, when the test set one, the receive
+ * quota in KB (PidTagProhibitReceiveQuota).
+ */
+function storeProperties(mb: MailboxStore, ext: Map<string, ExtProp>): void {
+  const size = [...mb.itemMap.values()].reduce((n, item) => n + Number(itemView(mb, item).ext.get(TAG.messageSize)?.value ?? 0), 0);
+  ext.set(TAG.messageSize, { key: TAG.messageSize, type: 'Long', value: String(size) });
+  if (mb.quotaKb !== undefined) ext.set(TAG.receiveQuota, { key: TAG.receiveQuota, type: 'Integer', value: String(mb.quotaKb) });
 }
 
 export function renderFolder(mb: MailboxStore, f: StoredFolder, shape: Shape): string {

@@ -77,6 +77,8 @@ export interface FakeMailbox {
   set rules(list: Array<FakeRule | string>);
   oof: OofSettings;
   hasOutlookRuleBlob: boolean;
+  /** The receive quota in KB that msgfolderroot serves as PidTagProhibitReceiveQuota (0x666A); unset: none served. */
+  quotaKb?: number;
   snapshot(): MailboxSnapshot;
 }
 
@@ -112,6 +114,7 @@ export class MailboxStore implements FakeMailbox {
   storedRules: StoredRule[] = [];
   oof: OofSettings = { state: 'Disabled', externalAudience: 'All', internalReply: '', externalReply: '' };
   hasOutlookRuleBlob = false;
+  quotaKb?: number;
   private counter = 0;
   readonly root: StoredFolder;
   readonly top: StoredFolder;

@@ -30,11 +30,11 @@ function removableFolder(req: GraphRequest): FakeGraphFolder {
 const selected = (req: GraphRequest) => req.query.get('$select')?.split(',').map((s) => s.trim());
 
 /** The ids of `$expand=singleValueExtendedProperties($filter=id eq '…' or id eq '…')`. */
-function expandedIds(req: GraphRequest): string[] | undefined {
+function expandedIds(req: GraphRequest, type = MESSAGE): string[] | undefined {
   const expand = req.query.get('$expand');
   if (!expand) return undefined;
   const m = /^singleValueExtendedProperties\(\$filter=(.*)\)$/.exec(expand.trim());
-  if (!m) throw new GraphFault(400, 'BadRequest', `Parsing OData Select and Expand failed: could not find a property named '${expand.split('(')[0]}' on type '${MESSAGE}'.`);
+  if (!m) throw new GraphFault(400, 'BadRequest', `Parsing OData Select and Expand failed: could not find a property named '${expand.split('(')[0]}' on type '${type}'.`);
   const ids = [...m[1].matchAll(/id eq '([^']+)'/g)].map((x) => x[1]);
   if (ids.length === 0) throw new GraphFault(400, 'BadRequest', 'Invalid filter clause: only id eq comparisons are supported on extended properties.');
   return ids;
@@ -115,7 +115,7 @@ export function mailRoutes(options: PageOptions): Array<[string, string, Handler
   return [
     ['GET', 'users/{}/mailFolders', (req) => listFolders(req, root(req), options)],
     ['POST', 'users/{}/mailFolders', (req) => createFolder(req, root(req))],
-    ['GET', 'users/{}/mailFolders/{}', (req) => ({ status: 200, json: select(renderFolder(req.mailbox, folderOf(req, req.path.keys[1])), selected(req)), type: FOLDER })],
+    ['GET', 'users/{}/mailFolders/{}', (req) => ({ status: 200, json: select(renderFolder(req.mailbox, folderOf(req, req.path.keys[1]), expandedIds(req, FOLDER)), selected(req)), type: FOLDER })],
     ['PATCH', 'users/{}/mailFolders/{}', (req) => {
       const f = folderOf(req, req.path.keys[1]);
       if (typeof req.json?.displayName === 'string') f.displayName = req.json.displayName;

@@ -75,9 +75,22 @@ export function renderMessage(box: FakeGraphMailbox, m: FakeGraphMessage, expand
   return out;
 }
 
-export function renderFolder(box: FakeGraphMailbox, f: FakeGraphFolder): Record<string, unknown> {
+/**
+ * Properties of the message store that Exchange also serves on the mailbox's root folder
+ * (msgfolderroot): PidTagMessageSizeExtended 0x0E08 (the messages' sizes added up) and, when the
+ * test set one, PidTagProhibitReceiveQuota 0x666A (KB). Matched by tag, whatever type was asked.
+ */
+function folderExtendedValue(box: FakeGraphMailbox, f: FakeGraphFolder, key: string): string | undefined {
+  if (f.wellKnownName !== 'msgfolderroot') return undefined;
+  const tag = / 0x([0-9a-f]+)$/.exec(key)?.[1];
+  if (tag === '0e08') return String([...box.messages.values()].reduce((n, m) => n + messageSize(m), 0));
+  if (tag === '666a' && box.quotaKb !== undefined) return String(box.quotaKb);
+  return undefined;
+}
+
+export function renderFolder(box: FakeGraphMailbox, f: FakeGraphFolder, expandIds?: string[]): Record<string, unknown> {
   const messages = box.messagesIn(f.id);
-  return {
+  const out: Record<string, unknown> = {
     id: f.id,
     displayName: f.displayName,
     parentFolderId: f.parentFolderId,
@@ -86,6 +99,14 @@ export function renderFolder(box: FakeGraphMailbox, f: FakeGraphFolder): Record<
     totalItemCount: messages.length,
     isHidden: false,
   };
+  if (expandIds) {
+    out.singleValueExtendedProperties = expandIds.flatMap((asked) => {
+      const key = extendedKey(asked);
+      const value = folderExtendedValue(box, f, key);
+      return value === undefined ? [] : [{ id: extendedIdOut(key, asked), value }];
+    });
+  }
+  return out;
 }
 
 /** Keeps only the $select'ed properties (and id and annotations, as Graph does). */

@@ -70,6 +70,8 @@ export class FakeGraphMailbox {
   readonly entities = new Map<string, FakeGraphEntity>();
   /** Deleted items and folders, with the sequence of their deletion, for delta queries. */
   readonly tombstones: Array<{ id: string; parentId: string; set: string; seq: number }> = [];
+  /** The receive quota in KB msgfolderroot serves as PidTagProhibitReceiveQuota (`Integer 0x666A`); unset: none served. */
+  quotaKb?: number;
   mailboxSettings: Record<string, unknown> = {
     automaticRepliesSetting: {
       status: 'disabled',
