@@ -83,26 +83,32 @@ export function parseMigrateForm(v: MigrateFormValues): ParsedForm {
   const source = parseSide('source', v.source, errors);
   const destination = parseSide('destination', v.destination, errors);
   const { items, notify } = parseItemsAndNotify(v, errors, 'Choose at least one thing to move.');
-  let options: MigrationOptions | undefined;
-  try {
-    options = parseOptions(v.options);
-  } catch (err) {
-    if (!(err instanceof TernError)) throw err;
-    errors[`options.${err.field}`] = err.userMessage;
-  }
+  const options = parseFormOptions(v.options, errors);
   if (Object.keys(errors).length || !source || !destination) throw new FormErrors(errors);
   return { source, destination, items, notify, options };
 }
 
-/** The PST import form: the file takes the source's place, so only a destination, items and notify. */
-export type ImportFormValues = Pick<MigrateFormValues, 'destination' | 'items' | 'notify'>;
+/** The PST import form: the file takes the source's place, so a destination, items, notify and the same options. */
+export type ImportFormValues = Pick<MigrateFormValues, 'destination' | 'items' | 'notify' | 'options'>;
 
 export function parseImportForm(v: ImportFormValues): Omit<ParsedForm, 'source'> {
   const errors: Record<string, string> = {};
   const destination = parseSide('destination', v.destination, errors);
   const { items, notify } = parseItemsAndNotify(v, errors, 'Choose at least one thing to import.');
+  const options = parseFormOptions(v.options, errors);
   if (Object.keys(errors).length || !destination) throw new FormErrors(errors);
-  return { destination, items, notify };
+  return { destination, items, notify, options };
+}
+
+/** The form's options (date range, folders, newest first, size cap); a problem is keyed "options.since" and so on. */
+function parseFormOptions(input: OptionsInput | undefined, errors: Record<string, string>): MigrationOptions | undefined {
+  try {
+    return parseOptions(input);
+  } catch (err) {
+    if (!(err instanceof TernError)) throw err;
+    errors[`options.${err.field}`] = err.userMessage;
+    return undefined;
+  }
 }
 
 function parseItemsAndNotify(v: Pick<MigrateFormValues, 'items' | 'notify'>, errors: Record<string, string>, noneChosen: string): { items: ItemKind[]; notify?: string } {

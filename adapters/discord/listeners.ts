@@ -1,5 +1,5 @@
 import { ButtonStyle, MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction, type Interaction, type ModalSubmitInteraction, type RepliableInteraction } from 'discord.js';
-import { FormErrors, parseMigrateForm, planMigrateForm, type Side } from '../../commands/migrate-form';
+import { FormErrors, parseImportForm, parseMigrateForm, planMigrateForm, type Side } from '../../commands/migrate-form';
 import { signInCodeText, signingInText, startMigrateForm } from '../../commands/form-sign-in';
 import { planCard } from '../../commands/plan-view';
 import { optionsModal, planMessage } from './render-plan';
@@ -151,8 +151,9 @@ async function confirmView(deps: DiscordDeps, formId: string, values: Parameters
   const detected = await detectedLines(deps, values);
   // The form's own checks first (malformed fields, unsupported kinds); logins are checked at Start.
   try {
-    if (!pst) parseMigrateForm(values);
-    // A PST import has no source account to plan against: no Options or Check first there.
+    if (pst) parseImportForm(values);
+    else parseMigrateForm(values);
+    // A PST import has no source account to plan against: no Check first there (its options stay).
     return confirmMessage(formId, values, {}, detected, !pst);
   } catch (err) {
     if (err instanceof FormErrors) return confirmMessage(formId, values, err.errors, detected, !pst);
@@ -239,7 +240,7 @@ async function created(deps: DiscordDeps, i: ButtonInteraction, task: TaskView, 
 
 async function startPstImport(deps: DiscordDeps, draft: NonNullable<ReturnType<DiscordDeps['drafts']['get']>>, actor: Actor) {
   const pst = draft.pst!;
-  const values = { destination: draft.values.destination, items: draft.values.items, notify: draft.values.notify };
+  const values = { destination: draft.values.destination, items: draft.values.items, notify: draft.values.notify, options: draft.values.options };
   if (!pst.attachment) return importPstFromUrl(deps.service, { url: pst.url, values }, actor);
   const file = await downloadAttachment(pst.url, pst.fileName, deps.uploadsDir, deps.maxUploadBytes);
   return importPst(deps.service, { file, fileName: pst.fileName, values }, actor);

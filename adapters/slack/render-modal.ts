@@ -159,6 +159,9 @@ function itemsAndNotify(initial: PlainTextOption[], all: PlainTextOption[], noti
   );
 }
 
+/** Said in both chat forms: the options choose messages; other kinds move whole. */
+const OPTIONS_SCOPE = 'These choose *e-mails* only: contacts, calendars, tasks and the rest move whole.';
+
 /** Date range, folders, newest first, size cap: all optional. */
 function optionBlocks(o: OptionsInput, errors: Record<string, string>): KnownBlock[] {
   const list = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join(', ') : v);
@@ -166,6 +169,7 @@ function optionBlocks(o: OptionsInput, errors: Record<string, string>): KnownBlo
   return withErrors(
     [
       { type: 'header', text: { type: 'plain_text', text: 'Options' } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: OPTIONS_SCOPE } ] },
       input('options.since', 'Received on or after (YYYY-MM-DD)', { initial: o.since, optional: true, placeholder: '2024-01-01' }),
       input('options.before', 'Received before (YYYY-MM-DD)', { initial: o.before, optional: true }),
       input('options.folders', 'Only these folders (comma-separated, / between levels)', { initial: list(o.folders), optional: true, placeholder: 'INBOX, Projects/2024' }),
@@ -204,7 +208,7 @@ export function planModal(meta: ModalMetadata & { planId: string }, card: PlanCa
   };
 }
 
-/** The PST import form: a destination account and what to move. */
+/** The PST import form: a destination account, what to move and the same options as a migration. */
 export function importModal(meta: ModalMetadata, fileName: string, values?: Partial<MigrateFormValues>, errors: Record<string, string> = {}): View {
   const items = new Set(values?.items ?? ['emails']);
   const itemOptions = ITEM_CHOICES.map((c) => option(c.value, c.label));
@@ -220,6 +224,7 @@ export function importModal(meta: ModalMetadata, fileName: string, values?: Part
       ...(Object.keys(errors).length && errors.file ? [{ type: 'section', text: { type: 'mrkdwn', text: `:warning: ${errors.file}` } } as KnownBlock] : []),
       ...accountBlocks('destination', values?.destination ?? {}, errors, meta.revision, undefined, false),
       ...itemsAndNotify(itemOptions.filter((o) => items.has(o.value ?? "")), itemOptions, values?.notify, errors),
+      ...optionBlocks(values?.options ?? {}, errors),
     ],
   };
 }
