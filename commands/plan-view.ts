@@ -1,5 +1,5 @@
 import { itemLabel } from '../src/items';
-import { describeOptions } from '../src/options';
+import { describeOptions, optionsScopeNote } from '../src/options';
 import type { PlanView } from '../src/plan';
 import { accountLabel, bytes, duration, number } from './views';
 
@@ -29,6 +29,8 @@ export function planCard(p: PlanView, mostFolders = 25): PlanCard {
   if (p.messageSizeLimit) facts.push(`Largest message the destination takes: ${bytes(p.messageSizeLimit)}`);
   const options = describeOptions(p.options);
   if (options.length) facts.push(`Options: ${options.join(' · ')}`);
+  const scope = optionsScopeNote(p.options, p.items);
+  if (scope) facts.push(scope);
   const lines = p.folders.slice(0, mostFolders).map((f) => {
     const parts = [`${number(f.count)} (${bytes(f.bytes)})`, `${number(f.toCopy)} to copy`, `${number(f.alreadyPresent)} already there`];
     if (f.tooLarge) parts.push(`${number(f.tooLarge)} too large`);

@@ -1,4 +1,5 @@
 import { TernError } from './errors';
+import { itemLabel, type ItemKind } from './items';
 import { sizeText } from './size-text';
 
 /**
@@ -97,4 +98,18 @@ export function describeOptions(o: MigrationOptions | undefined): string[] {
     o.maxMessageBytes && `messages up to ${sizeText(o.maxMessageBytes)}`,
     o.newestFirst && 'newest first',
   ].filter((s): s is string => !!s);
+}
+
+/**
+ * The options choose messages only: contacts, groups, calendars, tasks, rules and out-of-office
+ * move whole (a calendar cut at a date breaks recurring series and meeting history; these kinds
+ * are small). When a task sets options and moves other kinds too, this says so (never a silent
+ * ignore); undefined otherwise.
+ */
+export function optionsScopeNote(o: MigrationOptions | undefined, items: ItemKind[]): string | undefined {
+  const others = items.filter((k) => k !== 'emails');
+  if (!o || others.length === 0) return undefined;
+  const names = others.map((k) => itemLabel(k).toLowerCase());
+  const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names[0];
+  return `The options apply to e-mails only: ${list} move whole.`;
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { FormErrors, parseMigrateForm, type AccountFields } from '../commands/migrate-form';
+import { FormErrors, parseImportForm, parseMigrateForm, type AccountFields } from '../commands/migrate-form';
+import { confirmMessage } from '../adapters/discord/render';
+import { optionsScopeNote } from '../src/options';
 
 const imap: AccountFields = { type: 'imap', login: 'bob@example.com', password: 'pw', host: 'imap.example.com' };
 const parse = (source: AccountFields, destination: AccountFields = imap) => parseMigrateForm({ source, destination, items: ['emails'] });
@@ -88,5 +90,33 @@ describe('the /migrate form, sign-in choice', () => {
   it('a password sign-in still needs the password, and says a sign-in is the other way', () => {
     expect(errorsOf(() => parse({ type: 'imap', login: 'a', host: 'mail.example.com', signIn: 'password' }))['source.password']).toMatch(/enter the password .*or choose a sign-in/);
     expect(parse(imap).source.auth).toBeUndefined();
+  });
+});
+
+describe('the PST import form, options', () => {
+  const values = { destination: imap, items: ['emails', 'calendars'], options: { since: '2024-01-01', excludeFolders: 'Spam' } };
+
+  it('parses the same options as the migrate form, and an error is keyed by its field', () => {
+    expect(parseImportForm(values).options).toEqual({ since: '2024-01-01', excludeFolders: ['Spam'] });
+    expect(errorsOf(() => parseImportForm({ ...values, options: { maxSize: 'big' } }))).toEqual({ 'options.maxSize': expect.stringMatching(/--max-size "big" is not a size/) });
+  });
+
+  it('Discord: the import confirm step offers Options… and Newest first (not Check first), and says the options choose e-mails only', () => {
+    const v = { source: {}, ...values };
+    const shown = confirmMessage('F1', v, {}, [], false);
+    const ids = shown.components.flatMap((r) => r.components.map((b) => ('custom_id' in b ? b.custom_id : '')));
+    expect(ids.some((id) => id.endsWith(':open-options'))).toBe(true);
+    expect(ids.some((id) => id.endsWith(':newest'))).toBe(true);
+    expect(ids.some((id) => id.endsWith(':check'))).toBe(false);
+    expect(shown.content).toContain('The options apply to e-mails only: calendars move whole.');
+    // A wrong option keeps Options… reachable to fix it.
+    const wrong = confirmMessage('F1', { ...v, options: { since: 'soon' } }, { 'options.since': 'bad day' }, [], false);
+    expect(wrong.components.flatMap((r) => r.components.map((b) => ('custom_id' in b ? b.custom_id : ''))).some((id) => id.endsWith(':open-options'))).toBe(true);
+  });
+
+  it('the plan says the options leave the other kinds whole', () => {
+    expect(optionsScopeNote({ since: '2024-01-01' }, ['emails', 'contacts', 'tasks'])).toBe('The options apply to e-mails only: contacts and tasks move whole.');
+    expect(optionsScopeNote({ since: '2024-01-01' }, ['emails'])).toBeUndefined();
+    expect(optionsScopeNote(undefined, ['emails', 'calendars'])).toBeUndefined();
   });
 });

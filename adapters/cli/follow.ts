@@ -1,4 +1,5 @@
 import { isEnded, type TaskView } from '../../src/task';
+import { optionsScopeNote } from '../../src/options';
 import type { CliSession } from './session';
 import type { CliIo } from './io';
 import { taskJson, taskText } from './render';
@@ -36,6 +37,8 @@ export async function followCreated(s: CliSession, task: TaskView, o: { json?: b
   const { io } = s;
   (o.json ? io.stderr : io.stdout)(`Task ${task.id} created: ${task.source} -> ${task.destination}\n`);
   for (const d of task.detected ?? []) io.stderr(`  ${d}\n`);
+  const scope = optionsScopeNote(task.options, task.items);
+  if (scope) io.stderr(`  ${scope}\n`);
   if (o.detach) {
     if (o.json) io.stdout(JSON.stringify(taskJson(task)) + '\n');
     return 0;

@@ -11,7 +11,8 @@ export function optionsModal(formId: string, v: MigrateFormValues): APIModalInte
   const list = (x: string | string[] | undefined) => (Array.isArray(x) ? x.join(', ') : x);
   return {
     custom_id: id('form', formId, 'options'),
-    title: 'Options (all optional)',
+    // The options choose messages only: other kinds move whole (the confirm step says so too).
+    title: 'E-mail options (all optional)',
     components: [
       label('Received on or after', 'YYYY-MM-DD', textInput('since', { value: o.since, required: false, placeholder: '2024-01-01' })),
       label('Received before', 'YYYY-MM-DD', textInput('before', { value: o.before, required: false })),

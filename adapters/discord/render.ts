@@ -2,7 +2,8 @@ import { ButtonStyle, ComponentType, TextInputStyle, type APIEmbed, type APIActi
 import { waitingNote, type StatusCard } from '../../commands/views';
 import { clip, fitLines } from '../cards/fit';
 import { md, person } from './markdown';
-import { describeOptions, parseOptions } from '../../src/options';
+import { describeOptions, optionsScopeNote, parseOptions } from '../../src/options';
+import { ITEM_KINDS, type ItemKind } from '../../src/items';
 
 /** The form's options in words, or none while they do not parse (the problems list says why). */
 const safeOptions = (v: MigrateFormValues) => {
@@ -154,10 +155,11 @@ export const row = (...buttons: APIButtonComponent[]): APIActionRowComponent<API
 const sideLine = (f: AccountFields) => `${f.login ?? '?'} — ${f.type === 'auto' || !f.type ? 'Autodetect' : `${f.type.toUpperCase()} ${f.host ?? ''}${f.port ? `:${f.port}` : ''}${f.tls === false ? ' (STARTTLS)' : ''}`}${f.dav ? `; calendars and contacts: ${f.dav}` : ''}${signInWords(f)}`;
 const signInWords = (f: AccountFields) => (!f.signIn || f.signIn === 'password' ? '' : `; ${f.signIn === 'other' ? `sign in at ${f.issuer ?? '?'}` : (SIGN_IN_CHOICES.find((c) => c.value === f.signIn)?.label.toLowerCase() ?? f.signIn)}`);
 
-/** The confirm step's second row: the options, newest first, and the plan before starting. */
-function planRow(formId: string, v: MigrateFormValues): APIActionRowComponent<APIButtonComponent> {
+/** The confirm step's second row: the options, newest first, and (for a migration) the plan before starting. */
+function optionsRow(formId: string, v: MigrateFormValues, offerPlan: boolean): APIActionRowComponent<APIButtonComponent> {
   const newest = v.options?.newestFirst;
-  return row(button(id('form', formId, 'open-options'), 'Options…'), button(id('form', formId, 'newest'), newest ? 'Newest first: on' : 'Newest first: off'), button(id('form', formId, 'check'), 'Check first'));
+  const check = offerPlan ? [button(id('form', formId, 'check'), 'Check first')] : [];
+  return row(button(id('form', formId, 'open-options'), 'Options…'), button(id('form', formId, 'newest'), newest ? 'Newest first: on' : 'Newest first: off'), ...check);
 }
 
 /** The confirm step: everything but the passwords, with Start and Fix buttons (and, for a migration, Options and Check first). */
@@ -177,8 +179,12 @@ export function confirmMessage(formId: string, v: MigrateFormValues, problems: R
     button(id('form', formId, 'fix-items'), 'Fix items'),
   ];
   const options = describeOptions(safeOptions(v));
-  const shown = options.length ? `${content}\n**Options:** ${options.join(' · ')}` : content;
+  const scope = options.length ? optionsScopeNote(safeOptions(v), v.items.filter((k): k is ItemKind => (ITEM_KINDS as readonly string[]).includes(k))) : undefined;
+  const shown = options.length ? `${content}\n**Options:** ${options.join(' · ')}${scope ? `\n${scope}` : ''}` : content;
   // How each side signs in (a PST import's destination takes a password, or is signed in already).
+  // Options stay reachable when one of them is the problem; Check first only when all is well.
+  const fixOptions = Object.keys(problems).some((k) => k.startsWith('options.'));
+  const optionRows = !issues.length || fixOptions ? [optionsRow(formId, v, offerPlan && !issues.length)] : [];
   const signIns = offerPlan ? [row(button(id('form', formId, 'signin-source'), 'Source sign-in…'), button(id('form', formId, 'signin-destination'), 'Destination sign-in…'))] : [];
-  return { content: shown, components: [row(...(issues.length ? [] : [button(id('form', formId, 'start'), 'Start', ButtonStyle.Primary)]), ...fixes), ...(issues.length || !offerPlan ? [] : [planRow(formId, v)]), ...signIns] };
+  return { content: shown, components: [row(...(issues.length ? [] : [button(id('form', formId, 'start'), 'Start', ButtonStyle.Primary)]), ...fixes), ...optionRows, ...signIns] };
 }
