@@ -162,7 +162,7 @@ async function runSteps(deps: EngineDeps, taskId: string, row: NonNullable<Retur
     for (const step of tasks.steps(taskId)) {
       if (step.status !== 'running') continue;
       tasks.updateStep(taskId, step.kind, { status: 'failed', endedAt: Date.now(), error: message });
-      leftUncopied(deps, taskId, step.kind, err, message);
+      await leftUncopied(deps, taskId, step.kind, err, message);
     }
     tasks.closeOpenSteps(taskId, 'skipped');
     await finish(deps, taskId, 'failed', message);
@@ -188,13 +188,18 @@ function waitFor(deps: EngineDeps, taskId: string, err: TernError): RetryLater |
 
 /**
  * A task that stops leaves the items of its unfinished folders uncopied: they are reported under
- * the category of what stopped it (network, throttled, sign-in…), one line per folder.
+ * the category of what stopped it (network, throttled, sign-in…), one line per folder. A folder's
+ * report starts again from nothing on each attempt, so what earlier attempts copied into it (its
+ * journaled messages) is not counted as left.
  */
-function leftUncopied(deps: EngineDeps, taskId: string, kind: ItemKind, err: unknown, message: string): void {
+async function leftUncopied(deps: EngineDeps, taskId: string, kind: ItemKind, err: unknown, message: string): Promise<void> {
   const facts = { ...factsOf(err), text: message };
+  const journaled = new Map<string, number>();
+  for (const e of await deps.journal.entries(taskId, { kind: 'message' })) if (e.ref !== null) journaled.set(e.folder, (journaled.get(e.folder) ?? 0) + 1);
   for (const f of deps.tasks.folderReports(taskId)) {
     if (f.status === 'done' || f.status === 'cancelled') continue;
-    const count = f.sourceCount - f.copied - f.alreadyPresent - f.failed;
+    const accounted = Math.max(f.copied + f.alreadyPresent, journaled.get(f.destinationFolder) ?? 0);
+    const count = f.sourceCount - accounted - f.failed;
     if (count <= 0) continue;
     deps.tasks.failed.add(taskId, { kind, category: categorize(facts), reason: boundedWords(`not copied, the task stopped: ${message}`), folder: f.sourceFolder, count });
   }
