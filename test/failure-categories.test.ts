@@ -12,7 +12,10 @@ import { account, imapUrl, startTern, type TestTern } from './support/tern';
 import { startLatencyProxy, type LatencyProxy } from './support/latency-proxy';
 import { startAnswerProxy, type AnswerProxy } from './support/answer-proxy';
 import { runCli } from './support/cli-run';
+import { DEVICE_CLIENT, startAuthServer, type AuthServer } from './support/oidc';
 import { migrate } from '../commands/migrate';
+import { cancel } from '../commands/cancel';
+import { login } from '../commands/login';
 import { taskText } from '../adapters/cli/render';
 import { until as waitUntil } from './support/until';
 import type { TaskView } from '../src/task';
@@ -110,4 +113,50 @@ describe('a source that answers its reads as a throttling provider, past the ret
     for (const i of json.failedItems!.items) expect(i.reason).toMatch(/is limiting theo for now \(Account exceeded command or bandwidth limits\. \(Failure\)\)/);
     expect(taskText(done)).toMatch(/failed items by category:\n {4}Throttled past retries: \d+\n/);
   });
+});
+
+describe('an OAuth2 sign-in revoked at the authorization server mid-run', () => {
+  let auth: AuthServer;
+  let oauthImap: DovecotServer;
+  let link: LatencyProxy;
+  beforeAll(async () => {
+    auth = await startAuthServer({ accessTokenTtl: 2 });
+    oauthImap = await startDovecot('slash', { oauth2: { introspectionUrl: auth.introspectionUrl } });
+    await oauthImap.addUser('sara', 'sarapass');
+    await withImap(account(oauthImap, 'sara'), async (c) => {
+      await c.mailboxCreate('Later');
+      for (const folder of ['INBOX', 'Later']) for (let i = 0; i < 60; i++) await c.append(folder, makeMessage({ subject: `${folder} ${i}`, bodyBytes: 20_000 }), ['\\Seen']);
+    });
+    link = await startLatencyProxy(oauthImap.imapPort, 2);
+  }, 120_000);
+  afterAll(async () => {
+    await link?.close();
+    await oauthImap?.stop();
+    await auth?.stop();
+  });
+
+  it('pauses the task; cancelled then, what it did not copy is reported under "Sign-in expired", with why', async () => {
+    const from = `imap://sara@127.0.0.1:${link.port}?auth=oauth2&issuer=${encodeURIComponent(auth.issuer)}&client_id=${DEVICE_CLIENT}&scope=${encodeURIComponent('openid offline_access mail')}`;
+    await login(tern.service, { url: from }, (code) => void auth.approve(code.userCode, 'sara'), tern.actor);
+    await destination.addUser('sara', 'sarapass');
+    const task = await migrate(tern.service, { from, to: slowTo('sara') }, tern.actor);
+    await poll('the first copies', () => tern.runtime.tasks.get(task.id)!.steps[0].copied >= 10);
+    // The source's next login needs a new token, and its sign-in is revoked meanwhile.
+    await link.cut();
+    await auth.revokeAll('sara');
+    await new Promise((r) => setTimeout(r, 3_000));
+    await link.restore();
+    await poll('the pause', () => /must sign in again/.test(tern.runtime.tasks.get(task.id)!.waiting?.reason ?? ''), 60_000);
+
+    const nextLook = Date.parse(tern.service.status(task.id, tern.actor).waiting!.nextTryAt);
+    await cancel(tern.service, { taskId: task.id }, tern.actor);
+    const done = await tern.waitFor(task.id);
+    expect(done.status).toBe('cancelled');
+    // Woken by the cancel, not ended at the paused task's next look (a minute after the pause).
+    expect(Date.parse(done.endedAt!)).toBeLessThan(nextLook);
+    const json = await statusJson(task.id);
+    expectAllUnder(json, 'sign_in');
+    for (const i of json.failedItems!.items) expect(i.reason).toMatch(/^not copied, the task stopped: Source account: sara must sign in again \(its sign-in at 127\.0\.0\.1:\d+ was revoked or has expired\)/);
+    expect(taskText(done)).toMatch(/failed items by category:\n {4}Sign-in expired: \d+\n/);
+  }, 120_000);
 });

@@ -124,6 +124,8 @@ async function runSteps(deps: EngineDeps, taskId: string, row: NonNullable<Retur
     for (const step of tasks.steps(taskId)) {
       if (step.status !== 'pending' && step.status !== 'running') continue;
       if (cancelled || cancelRequested()) {
+        // Cancelled while paused for a sign-in: what it had not copied is reported under "sign-in expired".
+        if (!cancelled && step.status === 'running' && pausedForSignIn(row)) await leftUncopied(deps, taskId, step.kind, new TernError('SIGN_IN_NEEDED', row.waitingFor!), row.waitingFor!);
         cancelled = true;
         tasks.updateStep(taskId, step.kind, { status: 'cancelled', endedAt: Date.now() });
         continue;
@@ -218,6 +220,9 @@ function waitForSignIn(deps: EngineDeps, taskId: string, err: TernError): RetryL
   deps.log.warn({ task: taskId, side: err.side }, 'an account must sign in again; the task is paused');
   return new RetryLater(taskId, SIGN_IN_RECHECK_MS);
 }
+
+/** Whether the task was paused by waitForSignIn (which, unlike an outage's wait, counts no waiting time). */
+const pausedForSignIn = (row: NonNullable<ReturnType<TaskStore['row']>>) => row.status === 'running' && row.waitingFor != null && row.waitingSince == null;
 
 const spell = (ms: number) => (ms >= 120_000 ? `${Math.round(ms / 60_000)} minutes` : `${Math.round(ms / 1000)} seconds`);
 

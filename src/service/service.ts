@@ -172,6 +172,8 @@ export class TernService {
       return this.rt.tasks.get(task.id)!;
     }
     this.rt.tasks.audit(task.id, actor.id, 'task.cancel');
+    // A task paused (for a sign-in, or waiting out a server) reads the cancel when it runs: now, not at its next try.
+    if (task.status === 'running' && task.waiting && !this.rt.tasks.leaseHolder(task.id)) await (await this.rt.queue()).wake(task.id);
     // A running task that no run holds and no job serves (its workers are gone) would never read
     // the cancel: it ends now.
     if (task.status === 'running' && !this.rt.tasks.leaseHolder(task.id) && (await (await this.rt.queue()).jobOf(task.id, 'migrate')).state !== 'alive') {
