@@ -57,10 +57,22 @@ describe('a batch CSV shared in Slack', () => {
     expect(tasks.map((t) => t.line)).toEqual([2, 3]);
     for (const t of tasks) await slack.tern.waitFor(t.id);
 
-    // Refresh redraws the card in place with the counts; someone else may not roll it back.
+    // No click on the card: it follows its tasks by itself, and its last edit shows the batch ended.
+    const cardNow = () => slack.fake.messages.get(`${CHANNEL}:${card.response.ts}`)!;
+    await until('the card showing the batch ended', () => cardNow().edits > 0 && String(cardNow().text).endsWith('· ended'));
+    await slack.bot.batchCards.idle();
+    const last = cardNow();
+    expect(blockText(last.blocks)).toContain('2 tasks: 2 completed');
+    expect(blockText(last.blocks)).toContain('4 items copied');
+    expect(blockText(last.blocks)).toContain('Not queued: line 4, column source_password');
+    expect(buttonsOf(last.blocks).map((b) => b.action_id)).toEqual([BATCH_ACTIONS.rollback, BATCH_ACTIONS.refresh]);
+    expect(slack.fake.calls.filter((c) => c.method === 'chat.update' && c.body.ts === card.response.ts).length).toBe(last.edits);
+
+    // Refresh redraws the card in place; someone else may not roll it back.
+    const edits = last.edits;
     await slack.click(REQUESTER, { channel: CHANNEL, ts: card.response.ts }, BATCH_ACTIONS.refresh, batchId);
-    const refreshed = await slack.fake.waitFor('chat.update', (c) => c.body.ts === card.response.ts && blockText(c.body.blocks).includes('2 completed'));
-    expect(buttonsOf(refreshed.body.blocks).map((b) => b.action_id)).toEqual([BATCH_ACTIONS.rollback, BATCH_ACTIONS.refresh]);
+    await until('the refreshed card', () => cardNow().edits > edits);
+    expect(blockText(cardNow().blocks)).toContain('2 tasks: 2 completed');
     await slack.click(STRANGER, { channel: CHANNEL, ts: card.response.ts }, BATCH_ACTIONS.rollback, batchId);
     await until('the refusal', () => slack.privateTo(STRANGER).some((t) => t.includes(`Only the person who started ${batchId}`)));
 

@@ -6,6 +6,7 @@ import { BatchStore } from '../store/batches';
 import type { Runtime } from './runtime';
 import type { Actor } from './actor';
 import type { CheckedTask, CreateTaskInput } from './task-input';
+import { BatchCardPlaces, type BatchCardPlace } from '../queue/batch-card-places';
 
 /** What batches need of the service: a task's checks, storing a checked task, cancel and rollback. */
 export interface TaskOps {
@@ -94,6 +95,30 @@ export class Batches {
   /** The batch a task belongs to (for its card), if any. */
   of(taskId: string): string | undefined {
     return this.store.of(taskId);
+  }
+
+  /** Where the batch's live card is on a chat surface (kept in Redis until the batch ends). */
+  async saveCard(batchId: string, surface: string, place: BatchCardPlace): Promise<void> {
+    await (await this.cardPlaces()).save(surface, batchId, place);
+  }
+
+  async card(batchId: string, surface: string): Promise<BatchCardPlace | undefined> {
+    return (await this.cardPlaces()).get(surface, batchId);
+  }
+
+  /** Batch cards on `surface` still to keep up to date (a restarted bot resumes them). */
+  async openCards(surface: string): Promise<string[]> {
+    return (await this.cardPlaces()).open(surface);
+  }
+
+  /** The card shows the batch ended: it is no longer followed. */
+  async closeCard(batchId: string, surface: string): Promise<void> {
+    await (await this.cardPlaces()).close(surface, batchId);
+  }
+
+  private places?: BatchCardPlaces;
+  private async cardPlaces(): Promise<BatchCardPlaces> {
+    return (this.places ??= new BatchCardPlaces(await this.rt.queue()));
   }
 
   /** Cancels every task of the batch still queued or running; the others are left as they are. */

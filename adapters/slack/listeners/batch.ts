@@ -5,7 +5,7 @@ import { batch, cancelBatch, rollbackBatch } from '../../../commands/batch';
 import { problemText } from '../../../commands/batch-card';
 import { actorOf, type SlackDeps } from '../context';
 import { downloadSlackFile } from '../download';
-import { batchBlocks, BATCH_ACTIONS } from '../render-batch';
+import { BATCH_ACTIONS } from '../render-batch';
 import { esc, escClip } from '../mrkdwn';
 
 /** A batch CSV larger than this is refused before it is downloaded. */
@@ -58,8 +58,8 @@ export function registerBatchActions(app: App, deps: SlackDeps, batchSecrets: Re
         await say([`${dryRun ? 'Checked' : 'Nothing queued from'} ${file.name}: ${outcome.good.length} row(s) ${dryRun ? 'would be queued' : 'good'}, ${outcome.refused.length} refused.${dryRun ? ' Nothing was queued.' : ''}`, ...refused].join('\n'));
         return;
       }
-      const card = batchBlocks(outcome.batch);
-      await client.chat.postMessage({ channel: file.channel, ...(file.thread ? { thread_ts: file.thread } : {}), ...card });
+      // The card follows the batch from here: counts, throughput, slowest and failures as tasks move.
+      await deps.batchCards.post(outcome.batch, file.channel, file.thread);
       if (refused.length) await say([`${outcome.refused.length} row(s) of ${file.name} were not queued:`, ...refused].join('\n'));
     } catch (err) {
       if (!(err instanceof TernError)) deps.log.error({ err }, 'batch from a shared CSV failed');
@@ -71,8 +71,8 @@ export function registerBatchActions(app: App, deps: SlackDeps, batchSecrets: Re
   app.action<BlockAction<ButtonAction>>(BATCH_ACTIONS.check, onCsv(true));
   app.action<BlockAction<ButtonAction>>(BATCH_ACTIONS.run, onCsv(false));
 
-  /** Card buttons: act on the batch, then redraw its card in place. */
-  const onCard = (run: (batchId: string, userId: string) => Promise<string | undefined>) => async ({ ack, body, action, respond, client }: { ack: () => Promise<void>; body: BlockAction; action: ButtonAction; respond: (m: object) => Promise<unknown>; client: App['client'] }) => {
+  /** Card buttons: act on the batch, then redraw its card in place (through its keeper, paced with every other edit). */
+  const onCard = (run: (batchId: string, userId: string) => Promise<string | undefined>) => async ({ ack, body, action, respond }: { ack: () => Promise<void>; body: BlockAction; action: ButtonAction; respond: (m: object) => Promise<unknown> }) => {
     await ack();
     const batchId = action.value ?? '';
     try {
@@ -80,7 +80,9 @@ export function registerBatchActions(app: App, deps: SlackDeps, batchSecrets: Re
       if (line) await respond({ response_type: 'ephemeral', replace_original: false, text: esc(line) });
       const channel = body.channel?.id ?? body.container?.channel_id;
       const ts = body.message?.ts ?? body.container?.message_ts;
-      if (channel && ts) await client.chat.update({ channel, ts, ...batchBlocks(deps.service.batches.summary(batchId)) });
+      deps.service.batches.summary(batchId); // an unknown batch: a clear answer
+      if (channel && ts) await deps.batchCards.adopt(batchId, { channel, messageId: ts });
+      deps.batchCards.refresh(batchId, true);
     } catch (err) {
       if (!(err instanceof TernError)) deps.log.error({ err }, 'batch button failed');
       await respond({ response_type: 'ephemeral', replace_original: false, text: esc(err instanceof TernError ? err.userMessage : 'Something went wrong on our side; it has been logged.') });
