@@ -1,4 +1,4 @@
-import { newBatchId, normalizeBatchId } from '../ids';
+import { newBatchId, normalizeBatchId, normalizeTaskId } from '../ids';
 import { TernError } from '../errors';
 import { summarizeBatch, type BatchView, type RowProblem } from '../batch';
 import { isEnded, type TaskView } from '../task';
@@ -129,6 +129,20 @@ export class Batches {
   /** Rolls back every ended task of the batch whose window is open (cancel the batch first to include the rest). */
   async rollback(batchId: string, actor: Actor): Promise<{ batch: BatchView; done: string[]; skipped: string[] }> {
     return this.forEach(batchId, actor, 'roll back', (t) => isEnded(t.status) && t.canRollback, (id) => this.service.rollback(id, actor));
+  }
+
+  /**
+   * One task of the batch, by its ID (from the batch card): the task's own cancel or rollback,
+   * with its own rules (who may, the rollback window). An ID from another batch is refused.
+   */
+  async onTask(batchId: string, taskId: string, what: 'cancel' | 'rollback', actor: Actor): Promise<string> {
+    const head = this.find(batchId);
+    const id = normalizeTaskId(taskId);
+    if (!id || this.store.of(id) !== head.id) {
+      throw new TernError('TASK_NOT_FOUND', `"${taskId.trim()}" is not a task of ${head.id}. Task IDs look like T-7K3M9QXA: /migrate list (or tern status ${head.id}) shows them.`, { field: 'task' });
+    }
+    await (what === 'cancel' ? this.service.cancel(id, actor) : this.service.rollback(id, actor));
+    return id;
   }
 
   private async forEach(batchId: string, actor: Actor, what: string, applies: (t: TaskView) => boolean, act: (taskId: string) => Promise<unknown>) {

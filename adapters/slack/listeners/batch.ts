@@ -3,13 +3,12 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { TernError } from '../../../src/errors';
 import { batch, cancelBatch, rollbackBatch } from '../../../commands/batch';
 import { problemText } from '../../../commands/batch-card';
+import { MAX_BATCH_CSV_BYTES } from '../../../commands/batch-csv';
 import { actorOf, type SlackDeps } from '../context';
 import { downloadSlackFile } from '../download';
 import { BATCH_ACTIONS } from '../render-batch';
 import { esc, escClip } from '../mrkdwn';
 
-/** A batch CSV larger than this is refused before it is downloaded. */
-const MAX_CSV_BYTES = 16 * 1024 * 1024;
 
 interface Offered {
   fileId: string;
@@ -49,8 +48,8 @@ export function registerBatchActions(app: App, deps: SlackDeps, batchSecrets: Re
     let local: string | undefined;
     try {
       const info = (await client.files.info({ file: file.fileId })).file!;
-      if ((info.size ?? 0) > MAX_CSV_BYTES) throw new TernError('BAD_BATCH', `${file.name} is larger than 16 MB: split it into several batches.`);
-      local = await downloadSlackFile(info.url_private_download!, deps.botToken, { id: file.fileId, name: file.name }, deps.uploadsDir, MAX_CSV_BYTES);
+      if ((info.size ?? 0) > MAX_BATCH_CSV_BYTES) throw new TernError('BAD_BATCH', `${file.name} is larger than 16 MB: split it into several batches.`);
+      local = await downloadSlackFile(info.url_private_download!, deps.botToken, { id: file.fileId, name: file.name }, deps.uploadsDir, MAX_BATCH_CSV_BYTES);
       const csv = fs.readFileSync(local, 'utf8');
       const outcome = await batch(deps.service, { csv, name: file.name, dryRun, secrets: { env: batchSecrets } }, actorOf(deps, body.user.id));
       const refused = outcome.refused.map((p) => `• ${problemText(p)}`);
