@@ -1,12 +1,13 @@
 import fs from 'node:fs';
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
 import { TernError } from '../../../src/errors';
-import { batch, cancelBatch, rollbackBatch } from '../../../commands/batch';
+import { actOnBatchTask, batch, cancelBatch, rollbackBatch } from '../../../commands/batch';
 import { problemText } from '../../../commands/batch-card';
 import { MAX_BATCH_CSV_BYTES } from '../../../commands/batch-csv';
 import { actorOf, type SlackDeps } from '../context';
 import { downloadSlackFile } from '../download';
-import { BATCH_ACTIONS } from '../render-batch';
+import { BATCH_ACTIONS, BATCH_TASK_CALLBACK, oneTaskModal } from '../render-batch';
+import { messageModal } from '../render-modal';
 import { esc, escClip } from '../mrkdwn';
 
 
@@ -102,4 +103,23 @@ export function registerBatchActions(app: App, deps: SlackDeps, batchSecrets: Re
     }),
   );
   app.action<BlockAction<ButtonAction>>(BATCH_ACTIONS.refresh, onCard(async () => undefined));
+
+  // One task…: which task of the batch, and cancel or roll back; refusals come back on the field.
+  app.action<BlockAction<ButtonAction>>(BATCH_ACTIONS.task, async ({ ack, body, action, client }) => {
+    await ack();
+    await client.views.open({ trigger_id: body.trigger_id, view: oneTaskModal(action.value ?? '') });
+  });
+  app.view<ViewSubmitAction>(BATCH_TASK_CALLBACK, async ({ ack, body, view }) => {
+    const batchId = view.private_metadata;
+    const values = view.state.values as Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null }>>;
+    const action = values.action?.value?.selected_option?.value === 'rollback' ? 'rollback' : 'cancel';
+    try {
+      const taskId = await actOnBatchTask(deps.service, { batchId, taskId: values.task?.value?.value ?? '', action }, actorOf(deps, body.user.id));
+      deps.batchCards.refresh(batchId);
+      await ack({ response_action: 'update', view: messageModal('One task of the batch', esc(action === 'cancel' ? `Cancel asked for ${taskId} of ${batchId}.` : `Rolling back ${taskId} of ${batchId}: what it created at the destination is being removed.`)) });
+    } catch (err) {
+      if (!(err instanceof TernError)) deps.log.error({ err }, 'batch task action failed');
+      await ack({ response_action: 'errors', errors: { task: err instanceof TernError ? err.userMessage : 'Something went wrong on our side; it has been logged.' } });
+    }
+  });
 }
