@@ -65,19 +65,9 @@ export function createDiscordBot(config: Config & { discord: DiscordConfig }, se
   };
 }
 
-/**
- * A .pst attached to a message that mentions the bot gets an Import… button (the import command
- * does the rest); a .csv, Check rows… (as /migrate batch).
- */
+/** A .pst attached to a message that mentions the bot gets an Import… button (the import command does the rest). */
 async function offerImport(message: Message, log: Logger): Promise<void> {
   if (message.author.bot || !message.client.user || !message.mentions.has(message.client.user)) return;
-  const csv = message.attachments.find((a) => a.name.toLowerCase().endsWith('.csv'));
-  if (csv) {
-    await message
-      .reply({ content: `${csv.name} can be run as a batch of migrations, one per row: run \`/migrate batch\` with it, or press Check rows….`, components: [row(button(id('batch', 'check-message', `${message.channelId}-${message.id}`), 'Check rows…'))] })
-      .catch((err: Error) => log.warn({ err: err.message }, 'could not offer a batch'));
-    return;
-  }
   const pst = message.attachments.find((a) => a.name.toLowerCase().endsWith('.pst'));
   if (!pst) return;
   await message
