@@ -1,26 +1,20 @@
 import fs from 'node:fs';
-import { MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction, type ModalSubmitInteraction, type RepliableInteraction } from 'discord.js';
+import { ButtonStyle, MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction, type ModalSubmitInteraction, type RepliableInteraction } from 'discord.js';
 import { actOnBatchTask, batch, cancelBatch, rollbackBatch } from '../../commands/batch';
 import { problemText } from '../../commands/batch-card';
 import { MAX_BATCH_CSV_BYTES } from '../../commands/batch-csv';
 import { TernError } from '../../src/errors';
-import type { DiscordDeps } from './context';
+import { actorOf, type DiscordDeps } from './context';
 import { downloadAttachment } from './download';
 import { batchId, checkedMessage, oneTaskModal } from './render-batch';
 import { button, row } from './render';
 import { md } from './markdown';
-import { actorOf } from './context';
-import { ButtonStyle } from 'discord-api-types/v10';
 
 const EPHEMERAL = MessageFlags.Ephemeral;
 
 /** /migrate batch file:<.csv>: checks every row (as `tern batch --dry-run`), privately, with Start / Cancel. */
 export async function onBatchCommand(deps: DiscordDeps, i: ChatInputCommandInteraction): Promise<void> {
   const file = i.options.getAttachment('file', true);
-  await checkCsv(deps, i, { url: file.url, name: file.name, size: file.size });
-}
-
-async function checkCsv(deps: DiscordDeps, i: ChatInputCommandInteraction, file: { url: string; name: string; size: number }): Promise<void> {
   if (!file.name.toLowerCase().endsWith('.csv')) throw new TernError('BAD_BATCH', `${file.name} is not a .csv file: attach the batch CSV (columns source, destination, items, notify, source_password, destination_password).`);
   if (file.size > MAX_BATCH_CSV_BYTES) throw new TernError('BAD_BATCH', `${file.name} is larger than 16 MB: split it into several batches.`);
   // Every row's logins are checked: longer than Discord's 3 s.
