@@ -22,6 +22,7 @@ let redis: TestRedis;
 let fake: FakeDiscord;
 let tern: TestTern;
 let bot: DiscordBot;
+let newBot: () => DiscordBot;
 
 beforeAll(async () => {
   [dovecot, redis, fake] = await Promise.all([startDovecot('slash'), startRedis(), startFakeDiscord()]);
@@ -30,7 +31,8 @@ beforeAll(async () => {
   const secrets = Object.fromEntries(['s1', 's2', 's3', 'd1', 'd2', 'd3'].map((u) => [`TERN_PW_${u.toUpperCase()}`, `${u}pass`]));
   tern = await startTern(redis.url, { DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: APP_ID, DISCORD_API_URL: fake.api, ...secrets });
   const config = loadConfig(tern.env);
-  bot = createDiscordBot({ ...config, discord: config.discord! }, tern.service, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', { pretty: false }), { editIntervalMs: 150 });
+  newBot = () => createDiscordBot({ ...config, discord: config.discord! }, tern.service, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', { pretty: false }), { editIntervalMs: 150 });
+  bot = newBot();
   await bot.start();
 }, 120_000);
 
@@ -57,7 +59,7 @@ const originalEdit = (interaction: any, n = 0) => fake.waitFor('the deferred ans
 const ephemeral = (body: any) => ({ ...fake.payload({ id: nextId(), channel_id: CHANNEL, content: body.content ?? '', embeds: [], components: body.components ?? [], edits: 0 }), flags: 64 });
 
 describe('/migrate batch with a CSV attached', () => {
-  it('checks every row, queues the good ones on Start, keeps the card live, acts on one task by ID and rolls back the rest', async () => {
+  it('checks every row, queues the good ones on Start, keeps the card live across a bot restart, acts on one task by ID and rolls back the rest', async () => {
     const url = (u: string) => `imap://${u}@127.0.0.1:${dovecot.imapPort}`;
     const row = (s: string, d: string, sp = `env:TERN_PW_${s.toUpperCase()}`) => `${url(s)},${url(d)},${sp},env:TERN_PW_${d.toUpperCase()}`;
     const csv = ['source,destination,source_password,destination_password', row('s1', 'd1'), row('s2', 'd2'), row('s3', 'd3'), row('s3', 'd1', 'hunter2'), row('s2', 'd3', 'env:TERN_PW_MISSING')].join('\n');
@@ -109,7 +111,11 @@ describe('/migrate batch with a CSV attached', () => {
     expect(await oneTask(REQUESTER, t3.toLowerCase(), 'cancel')).toBe(`Cancel asked for ${t3} of ${batchId}.`);
     expect((await tern.waitFor(t3)).status).toBe('cancelled');
 
-    // The worker runs the other two; the card follows them without any click and ends on the final state.
+    // The bot restarts (a new process would know nothing of the card but what is kept in Redis);
+    // the worker runs the other two; the card follows them without any click and ends on the final state.
+    await bot.stop();
+    bot = newBot();
+    await bot.start();
     await tern.startWorker();
     for (const t of [t1, t2]) expect((await tern.waitFor(t)).status).toBe('completed');
     await until('the card showing the batch ended', () => card().embeds[0].title.endsWith('· ended'));
