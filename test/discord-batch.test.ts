@@ -9,7 +9,7 @@ import { startRedis, type TestRedis } from './support/redis';
 import { account, startTern, type TestTern } from './support/tern';
 import { makeMessage, seedMessage, withImap } from './support/mailbox';
 import { until } from './support/until';
-import { APP_ID, CHANNEL, buttonInteraction, modalInteraction, nextId, slashInteraction, startFakeDiscord, type DiscordCall, type FakeDiscord } from './fakes/discord';
+import { APP_ID, BOT_ID, CHANNEL, buttonInteraction, modalInteraction, nextId, slashInteraction, startFakeDiscord, type DiscordCall, type FakeDiscord } from './fakes/discord';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/log';
 import { createDiscordBot, type DiscordBot } from '../adapters/discord/app';
@@ -29,7 +29,7 @@ beforeAll(async () => {
   for (const u of ['s1', 's2', 's3', 'd1', 'd2', 'd3']) await dovecot.addUser(u, `${u}pass`);
   for (const u of ['s1', 's2', 's3']) for (let i = 0; i < 2; i++) await seedMessage(account(dovecot, u), 'INBOX', makeMessage({ subject: `${u} ${i}`, messageId: `<${u}.${i}@discord-batch.test>` }));
   const secrets = Object.fromEntries(['s1', 's2', 's3', 'd1', 'd2', 'd3'].map((u) => [`TERN_PW_${u.toUpperCase()}`, `${u}pass`]));
-  tern = await startTern(redis.url, { DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: APP_ID, DISCORD_API_URL: fake.api, ...secrets });
+  tern = await startTern(redis.url, { DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: APP_ID, DISCORD_API_URL: fake.api, DISCORD_READ_MESSAGES: '1', ...secrets });
   const config = loadConfig(tern.env);
   newBot = () => createDiscordBot({ ...config, discord: config.discord! }, tern.service, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', { pretty: false }), { editIntervalMs: 150 });
   bot = newBot();
@@ -147,6 +147,21 @@ describe('/migrate batch with a CSV attached', () => {
     await until('the card showing every task rolled back', () => card().embeds[0].description.startsWith('3 tasks: 3 rolled back'));
     expect(json(fake.calls.map((c) => c.body))).not.toMatch(/hunter2|s1pass|d1pass/);
   }, 240_000);
+
+  it('a .csv in a message that mentions the bot gets Check rows…, which checks it as /migrate batch does', async () => {
+    const csv = ['source,destination,source_password,destination_password', `imap://s1@127.0.0.1:${dovecot.imapPort},imap://d2@127.0.0.1:${dovecot.imapPort},env:TERN_PW_S1,env:TERN_PW_D2`].join('\n');
+    fake.files.set('team.csv', Buffer.from(csv));
+    const posted = fake.postUserMessage(REQUESTER, `<@${BOT_ID}> the team's moves`, [{ filename: 'team.csv', size: csv.length, url: `${fake.origin}/cdn/team.csv`, content_type: 'text/csv' }]);
+    const offer = await fake.waitFor('the offer', () => fake.callsTo('POST', new RegExp(`^/channels/${CHANNEL}/messages$`)).find((c) => c.body.message_reference?.message_id === posted.id));
+    expect(offer.body.content).toBe('team.csv can be run as a batch of migrations, one per row: run `/migrate batch` with it, or press Check rows….');
+    const [checkId] = customIds(offer.body.components);
+    expect(checkId).toBe(`tern:batch:check-message:${CHANNEL}-${posted.id}`);
+    const click = buttonInteraction(REQUESTER, checkId, fake.payload(fake.messages.get(offer.response.id)!));
+    expect((await interact(click)).body).toMatchObject({ type: 5, data: { flags: 64 } });
+    const checked = (await originalEdit(click)).body;
+    expect(checked.content).toContain('**team.csv** checked: 1 row can be queued, 0 refused. Nothing is queued before Start.');
+    expect(customIds(checked.components)[0]).toMatch(/^tern:batch:start:/);
+  });
 
   it('refuses a file that is not a .csv, and says why a whole file cannot be read', async () => {
     const attId = nextId();

@@ -12,6 +12,7 @@ import { Drafts } from './drafts';
 import { onInteraction } from './listeners';
 import { COMMANDS } from './definitions';
 import { button, id, row } from './render';
+import { md } from './markdown';
 
 export interface DiscordBot {
   client: Client;
@@ -65,9 +66,19 @@ export function createDiscordBot(config: Config & { discord: DiscordConfig }, se
   };
 }
 
-/** A .pst attached to a message that mentions the bot gets an Import… button (the import command does the rest). */
+/**
+ * A .pst attached to a message that mentions the bot gets an Import… button (the import command
+ * does the rest); a .csv, Check rows… (as /migrate batch).
+ */
 async function offerImport(message: Message, log: Logger): Promise<void> {
   if (message.author.bot || !message.client.user || !message.mentions.has(message.client.user)) return;
+  const csv = message.attachments.find((a) => a.name.toLowerCase().endsWith('.csv'));
+  if (csv) {
+    await message
+      .reply({ content: `${md(csv.name)} can be run as a batch of migrations, one per row: run \`/migrate batch\` with it, or press Check rows….`, components: [row(button(id('batch', 'check-message', `${message.channelId}-${message.id}`), 'Check rows…'))] })
+      .catch((err: Error) => log.warn({ err: err.message }, 'could not offer a batch'));
+    return;
+  }
   const pst = message.attachments.find((a) => a.name.toLowerCase().endsWith('.pst'));
   if (!pst) return;
   await message

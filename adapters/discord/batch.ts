@@ -15,6 +15,20 @@ const EPHEMERAL = MessageFlags.Ephemeral;
 /** /migrate batch file:<.csv>: checks every row (as `tern batch --dry-run`), privately, with Start / Cancel. */
 export async function onBatchCommand(deps: DiscordDeps, i: ChatInputCommandInteraction): Promise<void> {
   const file = i.options.getAttachment('file', true);
+  await checkCsv(deps, i, { url: file.url, name: file.name, size: file.size });
+}
+
+/** Check rows…, offered under a message with a .csv that mentions the bot (DISCORD_READ_MESSAGES): the same check. */
+async function checkFromMessage(deps: DiscordDeps, i: ButtonInteraction, where: string): Promise<void> {
+  // Re-read the message: its attachment links are signed and expire.
+  const [channelId, messageId] = where.split('-');
+  const message = await i.client.channels.fetch(channelId).then((c) => (c && 'messages' in c ? c.messages.fetch(messageId) : undefined));
+  const csv = message?.attachments.find((a) => a.name.toLowerCase().endsWith('.csv'));
+  if (!csv) throw new TernError('BAD_BATCH', 'That message no longer has a .csv attachment.');
+  await checkCsv(deps, i, { url: csv.url, name: csv.name, size: csv.size });
+}
+
+async function checkCsv(deps: DiscordDeps, i: ChatInputCommandInteraction | ButtonInteraction, file: { url: string; name: string; size: number }): Promise<void> {
   if (!file.name.toLowerCase().endsWith('.csv')) throw new TernError('BAD_BATCH', `${file.name} is not a .csv file: attach the batch CSV (columns source, destination, items, notify, source_password, destination_password).`);
   if (file.size > MAX_BATCH_CSV_BYTES) throw new TernError('BAD_BATCH', `${file.name} is larger than 16 MB: split it into several batches.`);
   // Every row's logins are checked: longer than Discord's 3 s.
@@ -54,6 +68,8 @@ export async function onBatchButton(deps: DiscordDeps, i: ButtonInteraction): Pr
     deps.batchCards.refresh(of, true);
   };
   switch (verb) {
+    case 'check-message':
+      return checkFromMessage(deps, i, of);
     case 'start': {
       const check = deps.batchChecks.get(of, i.user.id);
       if (!check) throw expired();
