@@ -16,6 +16,9 @@ export const BATCH_COLUMNS = ['source', 'destination', 'items', 'notify', 'sourc
 type Column = (typeof BATCH_COLUMNS)[number];
 const ALIASES: Record<string, Column> = { from: 'source', to: 'destination', from_password: 'source_password', to_password: 'destination_password' };
 
+/** A CSV shared in chat larger than this is refused before it is downloaded. */
+export const MAX_BATCH_CSV_BYTES = 16 * 1024 * 1024;
+
 /** A CSV bigger than this is refused whole (tens of thousands of rows). */
 export const MAX_BATCH_ROWS = 20_000;
 

@@ -31,3 +31,8 @@ export function cancelBatch(service: TernService, req: { batchId: string }, acto
 export function rollbackBatch(service: TernService, req: { batchId: string }, actor: Actor) {
   return service.batches.rollback(req.batchId, actor);
 }
+
+/** Cancel or roll back one task of a batch, by its ID (the batch card's "One task…"). Returns the task's ID. */
+export function actOnBatchTask(service: TernService, req: { batchId: string; taskId: string; action: 'cancel' | 'rollback' }, actor: Actor): Promise<string> {
+  return service.batches.onTask(req.batchId, req.taskId, req.action, actor);
+}

@@ -131,7 +131,7 @@ describe('tern discord register', () => {
     expect(puts).toHaveLength(2);
     expect(puts[0].body).toEqual(puts[1].body);
     const subs = puts[0].body[0].options.map((o: { name: string }) => o.name);
-    expect(subs).toEqual(['start', 'status', 'cancel', 'rollback', 'retry', 'list', 'help', 'import-pst']);
+    expect(subs).toEqual(['start', 'status', 'cancel', 'rollback', 'retry', 'list', 'help', 'import-pst', 'batch']);
     expect(puts[0].authorization).toBe(`Bot ${fake.token}`);
   });
 });

@@ -6,7 +6,7 @@ import { startDovecot, type DovecotServer } from './support/dovecot';
 import { startRedis, type TestRedis } from './support/redis';
 import { account } from './support/tern';
 import { makeMessage, seedMessage, withImap } from './support/mailbox';
-import { CHANNEL, startSlackHarness, type SlackHarness } from './support/slack-harness';
+import { CHANNEL, select, startSlackHarness, text, type FakeView, type SlackHarness } from './support/slack-harness';
 import { BATCH_ACTIONS } from '../adapters/slack/render-batch';
 import { until } from './support/until';
 
@@ -31,7 +31,7 @@ const blockText = (blocks: unknown) => JSON.stringify(blocks ?? []);
 const buttonsOf = (blocks: unknown) => (blocks as Array<{ elements?: Array<{ action_id: string; value: string }> }>).flatMap((b) => b.elements ?? []);
 
 describe('a batch CSV shared in Slack', () => {
-  it('is checked row by row, queued as one batch with its card, and rolled back with Roll back all', async () => {
+  it('is checked row by row, queued as one batch with a live card, one task rolled back by ID and the rest with Roll back all', async () => {
     const url = (u: string) => `imap://${u}@127.0.0.1:${dovecot.imapPort}`;
     const csv = ['source,destination,source_password,destination_password', `${url('bs1')},${url('bd1')},env:TERN_PW_BS1,env:TERN_PW_BD`, `${url('bs2')},${url('bd2')},env:TERN_PW_BS2,env:TERN_PW_BD2`, `${url('bs2')},${url('bd1')},hunter2,env:TERN_PW_BD`].join('\n');
     slack.fake.addFile({ id: 'F0BATCHCSV', name: 'move.csv', mimetype: 'text/csv', content: Buffer.from(csv), sharedIn: { channel: CHANNEL, ts: '1795000000.000200' } });
@@ -57,12 +57,40 @@ describe('a batch CSV shared in Slack', () => {
     expect(tasks.map((t) => t.line)).toEqual([2, 3]);
     for (const t of tasks) await slack.tern.waitFor(t.id);
 
-    // Refresh redraws the card in place with the counts; someone else may not roll it back.
+    // No click on the card: it follows its tasks by itself, and its last edit shows the batch ended.
+    const cardNow = () => slack.fake.messages.get(`${CHANNEL}:${card.response.ts}`)!;
+    await until('the card showing the batch ended', () => cardNow().edits > 0 && String(cardNow().text).endsWith('· ended'));
+    await slack.bot.batchCards.idle();
+    const last = cardNow();
+    expect(blockText(last.blocks)).toContain('2 tasks: 2 completed');
+    expect(blockText(last.blocks)).toContain('4 items copied');
+    expect(blockText(last.blocks)).toContain('Not queued: line 4, column source_password');
+    expect(buttonsOf(last.blocks).map((b) => b.action_id)).toEqual([BATCH_ACTIONS.rollback, BATCH_ACTIONS.task, BATCH_ACTIONS.refresh]);
+    expect(slack.fake.calls.filter((c) => c.method === 'chat.update' && c.body.ts === card.response.ts).length).toBe(last.edits);
+
+    // Refresh redraws the card in place; someone else may not roll it back.
+    const edits = last.edits;
     await slack.click(REQUESTER, { channel: CHANNEL, ts: card.response.ts }, BATCH_ACTIONS.refresh, batchId);
-    const refreshed = await slack.fake.waitFor('chat.update', (c) => c.body.ts === card.response.ts && blockText(c.body.blocks).includes('2 completed'));
-    expect(buttonsOf(refreshed.body.blocks).map((b) => b.action_id)).toEqual([BATCH_ACTIONS.rollback, BATCH_ACTIONS.refresh]);
+    await until('the refreshed card', () => cardNow().edits > edits);
+    expect(blockText(cardNow().blocks)).toContain('2 tasks: 2 completed');
     await slack.click(STRANGER, { channel: CHANNEL, ts: card.response.ts }, BATCH_ACTIONS.rollback, batchId);
     await until('the refusal', () => slack.privateTo(STRANGER).some((t) => t.includes(`Only the person who started ${batchId}`)));
+
+    // One task…: the first task rolled back by its ID (an ID from elsewhere is refused on the field); the other stays.
+    const oneTask = async (task: string) => {
+      const before = slack.fake.callsTo('views.open').length;
+      await slack.click(REQUESTER, { channel: CHANNEL, ts: card.response.ts }, BATCH_ACTIONS.task, batchId);
+      const opened = await slack.fake.waitFor('views.open', () => slack.fake.callsTo('views.open').length > before);
+      const view = { ...(opened.body.view as FakeView), id: opened.response.view.id };
+      expect(view.private_metadata).toBe(batchId);
+      return (await slack.submit(view, REQUESTER, { task: text(task), action: select('rollback') })).body;
+    };
+    expect(await oneTask('T-00000000')).toEqual({ response_action: 'errors', errors: { task: expect.stringContaining(`"T-00000000" is not a task of ${batchId}`) } });
+    expect(JSON.stringify(await oneTask(tasks[0].id))).toContain(`Rolling back ${tasks[0].id} of ${batchId}`);
+    await slack.tern.waitFor(tasks[0].id, (x) => x.status === 'rolled_back');
+    expect(await withImap(account(dovecot, 'bd1'), async (c) => (await c.mailboxOpen('INBOX', { readOnly: true })).exists)).toBe(0);
+    expect(await withImap(account(dovecot, 'bd2'), async (c) => (await c.mailboxOpen('INBOX', { readOnly: true })).exists)).toBe(2);
+    await until('the card counting the rolled-back task', () => blockText(cardNow().blocks).includes('1 rolled back'));
 
     await slack.click(REQUESTER, { channel: CHANNEL, ts: card.response.ts }, BATCH_ACTIONS.rollback, batchId);
     for (const t of tasks) await slack.tern.waitFor(t.id, (x) => x.status === 'rolled_back');

@@ -5,14 +5,19 @@ import type { Logger } from '../../src/log';
 import type { TernService } from '../../src/service/service';
 import type { CardKeeper } from '../cards/keeper';
 import { discordCards, SURFACE } from './cards';
+import { discordBatchCards } from './batch-cards';
+import { BatchChecks } from './batch-checks';
+import type { BatchCardKeeper } from '../cards/batch-keeper';
 import { Drafts } from './drafts';
 import { onInteraction } from './listeners';
 import { COMMANDS } from './definitions';
 import { button, id, row } from './render';
+import { md } from './markdown';
 
 export interface DiscordBot {
   client: Client;
   cards: CardKeeper;
+  batchCards: BatchCardKeeper;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -34,31 +39,46 @@ export function createDiscordBot(config: Config & { discord: DiscordConfig }, se
   const intents = [GatewayIntentBits.Guilds, ...(discord.readMessages ? [GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent] : [])];
   // Answers never notify anyone unless a message names who (allowed_mentions).
   const client = new Client({ intents, partials: [Partials.Channel], rest: restOptions(discord), allowedMentions: { parse: [] } });
-  const cards = discordCards(client.rest, service, service.feed(SURFACE), log, options.editIntervalMs);
-  const deps = { service, cards, drafts: new Drafts(), config: discord, uploadsDir: path.join(config.dataDir, 'uploads'), maxUploadBytes: config.maxUploadBytes, log: log.child({ component: 'discord' }) };
+  const feed = service.feed(SURFACE);
+  const cards = discordCards(client.rest, service, feed, log, options.editIntervalMs);
+  const batchCards = discordBatchCards(client.rest, service, feed, log, options.editIntervalMs);
+  const deps = { service, cards, batchCards, batchChecks: new BatchChecks(), batchSecrets: config.batchSecrets, drafts: new Drafts(), config: discord, uploadsDir: path.join(config.dataDir, 'uploads'), maxUploadBytes: config.maxUploadBytes, log: log.child({ component: 'discord' }) };
   client.on(Events.InteractionCreate, onInteraction(deps));
   if (discord.readMessages) client.on(Events.MessageCreate, (m) => void offerImport(m, log));
   client.on(Events.Error, (err) => log.warn({ err: err.message }, 'discord client error'));
   return {
     client,
     cards,
+    batchCards,
     start: async () => {
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(discord.token);
       await ready;
+      batchCards.start();
       await cards.start();
       log.info({ user: client.user?.tag }, 'discord bot running');
     },
     stop: async () => {
+      batchCards.stop();
       await cards.stop();
       await client.destroy();
     },
   };
 }
 
-/** A .pst attached to a message that mentions the bot gets an Import… button (the import command does the rest). */
+/**
+ * A .pst attached to a message that mentions the bot gets an Import… button (the import command
+ * does the rest); a .csv, Check rows… (as /migrate batch).
+ */
 async function offerImport(message: Message, log: Logger): Promise<void> {
   if (message.author.bot || !message.client.user || !message.mentions.has(message.client.user)) return;
+  const csv = message.attachments.find((a) => a.name.toLowerCase().endsWith('.csv'));
+  if (csv) {
+    await message
+      .reply({ content: `${md(csv.name)} can be run as a batch of migrations, one per row: run \`/migrate batch\` with it, or press Check rows….`, components: [row(button(id('batch', 'check-message', `${message.channelId}-${message.id}`), 'Check rows…'))] })
+      .catch((err: Error) => log.warn({ err: err.message }, 'could not offer a batch'));
+    return;
+  }
   const pst = message.attachments.find((a) => a.name.toLowerCase().endsWith('.pst'));
   if (!pst) return;
   await message

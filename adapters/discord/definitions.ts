@@ -47,6 +47,12 @@ export const COMMANDS: RESTPutAPIApplicationCommandsJSONBody = [
           { type: ApplicationCommandOptionType.String, name: 'url', description: 'Or an https:// link, for files above the upload limit' },
         ],
       },
+      {
+        type: ApplicationCommandOptionType.Subcommand,
+        name: 'batch',
+        description: 'Check a .csv of migrations (one per row), then queue it as one batch',
+        options: [{ type: ApplicationCommandOptionType.Attachment, name: 'file', description: 'The .csv: source, destination, items, notify, source_password, destination_password', required: true }],
+      },
     ],
   },
 ];

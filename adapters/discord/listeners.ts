@@ -15,7 +15,8 @@ import { importPst, importPstFromUrl } from '../../commands/import-pst';
 import { TernError } from '../../src/errors';
 import type { Actor } from '../../src/service/actor';
 import type { TaskView } from '../../src/task';
-import type { DiscordDeps } from './context';
+import { actorOf, type DiscordDeps } from './context';
+import { onBatchButton, onBatchCommand, onBatchModal } from './batch';
 import { accountFields, accountModal, button, cardMessage, confirmMessage, id, itemsModal, row, signInModal } from './render';
 import { downloadAttachment } from './download';
 import { detect, fillFromDetection } from '../../commands/detect';
@@ -32,6 +33,8 @@ export function onInteraction(deps: DiscordDeps) {
     try {
       if (interaction.isChatInputCommand() && interaction.commandName === 'migrate') await onCommand(deps, interaction);
       else if (interaction.isModalSubmit() && interaction.customId.startsWith('tern:form:')) await onFormModal(deps, interaction);
+      else if (interaction.isModalSubmit() && interaction.customId.startsWith('tern:batch:')) await onBatchModal(deps, interaction);
+      else if (interaction.isButton() && interaction.customId.startsWith('tern:batch:')) await onBatchButton(deps, interaction);
       else if (interaction.isButton() && interaction.customId.startsWith('tern:form:')) await onFormButton(deps, interaction);
       else if (interaction.isButton() && interaction.customId.startsWith('tern:')) await onCardButton(deps, interaction);
     } catch (err) {
@@ -40,13 +43,6 @@ export function onInteraction(deps: DiscordDeps) {
       await answer(interaction, err instanceof TernError ? err.userMessage : 'Something went wrong on our side; it has been logged.').catch(() => {});
     }
   };
-}
-
-export function actorOf(deps: DiscordDeps, interaction: RepliableInteraction): Actor {
-  // A cached GuildMember has a role manager; an uncached one arrives as the raw API member.
-  const member = interaction.member as { roles?: string[] | { cache: Map<string, unknown> } } | null;
-  const roles = Array.isArray(member?.roles) ? member.roles : [...(member?.roles?.cache.keys() ?? [])];
-  return { id: `discord:${interaction.user.id}`, label: `<@${interaction.user.id}>`, admin: roles.some((r) => deps.config.adminRoles.includes(r)) };
 }
 
 /** An ephemeral answer, whatever state the interaction is in. */
@@ -85,11 +81,15 @@ async function onCommand(deps: DiscordDeps, i: ChatInputCommandInteraction): Pro
       return;
     }
     case 'help':
-      await answer(i, USAGE.map((l) => l.replace('`/migrate`', '`/migrate start`').replace(/`\/migrate status <task-id> <source-email>`/, '`/migrate status task:<id> email:<source>`')).join('\n') + '\n`/migrate import-pst file:<.pst> | url:<https link>` imports a PST file');
+      await answer(i, USAGE.map((l) => l.replace('`/migrate`', '`/migrate start`').replace(/`\/migrate status <task-id> <source-email>`/, '`/migrate status task:<id> email:<source>`')).join('\n') + '\n`/migrate import-pst file:<.pst> | url:<https link>` imports a PST file\n`/migrate batch file:<.csv>` checks a CSV of migrations (one per row), then queues it as one batch');
       return;
     case 'import-pst':
       checkCanPost(i);
       await startImport(deps, i);
+      return;
+    case 'batch':
+      checkCanPost(i);
+      await onBatchCommand(deps, i);
       return;
   }
 }

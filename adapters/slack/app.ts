@@ -7,6 +7,8 @@ import type { Logger } from '../../src/log';
 import type { TernService } from '../../src/service/service';
 import { slackCards, SURFACE } from './cards';
 import type { CardKeeper } from '../cards/keeper';
+import type { BatchCardKeeper } from '../cards/batch-keeper';
+import { slackBatchCards } from './batch-cards';
 import type { SlackDeps } from './context';
 import { registerCommands } from './listeners/commands';
 import { registerActions } from './listeners/actions';
@@ -20,6 +22,7 @@ import { pacedSlack, SLACK_PACING, type SlackPacing } from './paced-client';
 export interface SlackBot {
   app: App;
   cards: CardKeeper;
+  batchCards: BatchCardKeeper;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -63,10 +66,13 @@ export function createSlackBot(
   });
   const pacing = { ...SLACK_PACING, ...(options.editIntervalMs !== undefined ? { editMs: options.editIntervalMs } : {}), ...options.pacing };
   const paced = pacedSlack(cardClient, pacing, (lane, ms) => log.info({ lane, retryAfterMs: ms }, 'Slack rate limit: waiting'));
-  const cards = slackCards(paced, service, service.feed(SURFACE), log);
+  const feed = service.feed(SURFACE);
+  const cards = slackCards(paced, service, feed, log);
+  const batchCards = slackBatchCards(paced, service, feed, log, options.editIntervalMs ?? pacing.editMs);
   const deps: SlackDeps = {
     service,
     cards,
+    batchCards,
     config: slack,
     botToken: slack.botToken,
     uploadsDir: path.join(config.dataDir, 'uploads'),
@@ -86,14 +92,17 @@ export function createSlackBot(
   return {
     app,
     cards,
+    batchCards,
     start: async () => {
       // Which workspace this token serves: clicks from others are refused.
       ownTeam = (await app.client.auth.test()).team_id;
       await app.start(slack.port);
+      batchCards.start();
       await cards.start();
       log.info({ mode: slack.appToken ? 'socket' : `http:${slack.port}` }, 'slack bot running');
     },
     stop: async () => {
+      batchCards.stop();
       await cards.stop();
       await app.stop();
     },

@@ -3,6 +3,7 @@ import type { Logger } from '../../src/log';
 import type { Actor } from '../../src/service/actor';
 import type { TernService } from '../../src/service/service';
 import type { CardKeeper } from '../cards/keeper';
+import type { BatchCardKeeper } from '../cards/batch-keeper';
 import { slackTime } from './time';
 import type { PendingPlans } from '../pending-plans';
 
@@ -10,6 +11,8 @@ import type { PendingPlans } from '../pending-plans';
 export interface SlackDeps {
   service: TernService;
   cards: CardKeeper;
+  /** Live batch cards (a CSV shared in Slack). */
+  batchCards: BatchCardKeeper;
   config: SlackConfig;
   botToken: string;
   uploadsDir: string;

@@ -1,4 +1,4 @@
-import { newBatchId, normalizeBatchId } from '../ids';
+import { newBatchId, normalizeBatchId, normalizeTaskId } from '../ids';
 import { TernError } from '../errors';
 import { summarizeBatch, type BatchView, type RowProblem } from '../batch';
 import { isEnded, type TaskView } from '../task';
@@ -6,6 +6,7 @@ import { BatchStore } from '../store/batches';
 import type { Runtime } from './runtime';
 import type { Actor } from './actor';
 import type { CheckedTask, CreateTaskInput } from './task-input';
+import { BatchCardPlaces, type BatchCardPlace } from '../queue/batch-card-places';
 
 /** What batches need of the service: a task's checks, storing a checked task, cancel and rollback. */
 export interface TaskOps {
@@ -96,6 +97,30 @@ export class Batches {
     return this.store.of(taskId);
   }
 
+  /** Where the batch's live card is on a chat surface (kept in Redis until the batch ends). */
+  async saveCard(batchId: string, surface: string, place: BatchCardPlace): Promise<void> {
+    await (await this.cardPlaces()).save(surface, batchId, place);
+  }
+
+  async card(batchId: string, surface: string): Promise<BatchCardPlace | undefined> {
+    return (await this.cardPlaces()).get(surface, batchId);
+  }
+
+  /** Batch cards on `surface` still to keep up to date (a restarted bot resumes them). */
+  async openCards(surface: string): Promise<string[]> {
+    return (await this.cardPlaces()).open(surface);
+  }
+
+  /** The card shows the batch ended: it is no longer followed. */
+  async closeCard(batchId: string, surface: string): Promise<void> {
+    await (await this.cardPlaces()).close(surface, batchId);
+  }
+
+  private places?: BatchCardPlaces;
+  private async cardPlaces(): Promise<BatchCardPlaces> {
+    return (this.places ??= new BatchCardPlaces(await this.rt.queue()));
+  }
+
   /** Cancels every task of the batch still queued or running; the others are left as they are. */
   async cancel(batchId: string, actor: Actor): Promise<{ batch: BatchView; done: string[]; skipped: string[] }> {
     return this.forEach(batchId, actor, 'cancel', (t) => !isEnded(t.status) && t.status !== 'rolling_back' && t.status !== 'rolled_back' && !t.cancelling, (id) => this.service.cancel(id, actor));
@@ -104,6 +129,20 @@ export class Batches {
   /** Rolls back every ended task of the batch whose window is open (cancel the batch first to include the rest). */
   async rollback(batchId: string, actor: Actor): Promise<{ batch: BatchView; done: string[]; skipped: string[] }> {
     return this.forEach(batchId, actor, 'roll back', (t) => isEnded(t.status) && t.canRollback, (id) => this.service.rollback(id, actor));
+  }
+
+  /**
+   * One task of the batch, by its ID (from the batch card): the task's own cancel or rollback,
+   * with its own rules (who may, the rollback window). An ID from another batch is refused.
+   */
+  async onTask(batchId: string, taskId: string, what: 'cancel' | 'rollback', actor: Actor): Promise<string> {
+    const head = this.find(batchId);
+    const id = normalizeTaskId(taskId);
+    if (!id || this.store.of(id) !== head.id) {
+      throw new TernError('TASK_NOT_FOUND', `"${taskId.trim()}" is not a task of ${head.id}. Task IDs look like T-7K3M9QXA: /migrate list (or tern status ${head.id}) shows them.`, { field: 'task' });
+    }
+    await (what === 'cancel' ? this.service.cancel(id, actor) : this.service.rollback(id, actor));
+    return id;
   }
 
   private async forEach(batchId: string, actor: Actor, what: string, applies: (t: TaskView) => boolean, act: (taskId: string) => Promise<unknown>) {

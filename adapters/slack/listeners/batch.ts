@@ -1,15 +1,15 @@
 import fs from 'node:fs';
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
 import { TernError } from '../../../src/errors';
-import { batch, cancelBatch, rollbackBatch } from '../../../commands/batch';
+import { actOnBatchTask, batch, cancelBatch, rollbackBatch } from '../../../commands/batch';
 import { problemText } from '../../../commands/batch-card';
+import { MAX_BATCH_CSV_BYTES } from '../../../commands/batch-csv';
 import { actorOf, type SlackDeps } from '../context';
 import { downloadSlackFile } from '../download';
-import { batchBlocks, BATCH_ACTIONS } from '../render-batch';
+import { BATCH_ACTIONS, BATCH_TASK_CALLBACK, oneTaskModal } from '../render-batch';
+import { messageModal } from '../render-modal';
 import { esc, escClip } from '../mrkdwn';
 
-/** A batch CSV larger than this is refused before it is downloaded. */
-const MAX_CSV_BYTES = 16 * 1024 * 1024;
 
 interface Offered {
   fileId: string;
@@ -49,8 +49,8 @@ export function registerBatchActions(app: App, deps: SlackDeps, batchSecrets: Re
     let local: string | undefined;
     try {
       const info = (await client.files.info({ file: file.fileId })).file!;
-      if ((info.size ?? 0) > MAX_CSV_BYTES) throw new TernError('BAD_BATCH', `${file.name} is larger than 16 MB: split it into several batches.`);
-      local = await downloadSlackFile(info.url_private_download!, deps.botToken, { id: file.fileId, name: file.name }, deps.uploadsDir, MAX_CSV_BYTES);
+      if ((info.size ?? 0) > MAX_BATCH_CSV_BYTES) throw new TernError('BAD_BATCH', `${file.name} is larger than 16 MB: split it into several batches.`);
+      local = await downloadSlackFile(info.url_private_download!, deps.botToken, { id: file.fileId, name: file.name }, deps.uploadsDir, MAX_BATCH_CSV_BYTES);
       const csv = fs.readFileSync(local, 'utf8');
       const outcome = await batch(deps.service, { csv, name: file.name, dryRun, secrets: { env: batchSecrets } }, actorOf(deps, body.user.id));
       const refused = outcome.refused.map((p) => `• ${problemText(p)}`);
@@ -58,8 +58,8 @@ export function registerBatchActions(app: App, deps: SlackDeps, batchSecrets: Re
         await say([`${dryRun ? 'Checked' : 'Nothing queued from'} ${file.name}: ${outcome.good.length} row(s) ${dryRun ? 'would be queued' : 'good'}, ${outcome.refused.length} refused.${dryRun ? ' Nothing was queued.' : ''}`, ...refused].join('\n'));
         return;
       }
-      const card = batchBlocks(outcome.batch);
-      await client.chat.postMessage({ channel: file.channel, ...(file.thread ? { thread_ts: file.thread } : {}), ...card });
+      // The card follows the batch from here: counts, throughput, slowest and failures as tasks move.
+      await deps.batchCards.post(outcome.batch, file.channel, file.thread);
       if (refused.length) await say([`${outcome.refused.length} row(s) of ${file.name} were not queued:`, ...refused].join('\n'));
     } catch (err) {
       if (!(err instanceof TernError)) deps.log.error({ err }, 'batch from a shared CSV failed');
@@ -71,8 +71,8 @@ export function registerBatchActions(app: App, deps: SlackDeps, batchSecrets: Re
   app.action<BlockAction<ButtonAction>>(BATCH_ACTIONS.check, onCsv(true));
   app.action<BlockAction<ButtonAction>>(BATCH_ACTIONS.run, onCsv(false));
 
-  /** Card buttons: act on the batch, then redraw its card in place. */
-  const onCard = (run: (batchId: string, userId: string) => Promise<string | undefined>) => async ({ ack, body, action, respond, client }: { ack: () => Promise<void>; body: BlockAction; action: ButtonAction; respond: (m: object) => Promise<unknown>; client: App['client'] }) => {
+  /** Card buttons: act on the batch, then redraw its card in place (through its keeper, paced with every other edit). */
+  const onCard = (run: (batchId: string, userId: string) => Promise<string | undefined>) => async ({ ack, body, action, respond }: { ack: () => Promise<void>; body: BlockAction; action: ButtonAction; respond: (m: object) => Promise<unknown> }) => {
     await ack();
     const batchId = action.value ?? '';
     try {
@@ -80,7 +80,9 @@ export function registerBatchActions(app: App, deps: SlackDeps, batchSecrets: Re
       if (line) await respond({ response_type: 'ephemeral', replace_original: false, text: esc(line) });
       const channel = body.channel?.id ?? body.container?.channel_id;
       const ts = body.message?.ts ?? body.container?.message_ts;
-      if (channel && ts) await client.chat.update({ channel, ts, ...batchBlocks(deps.service.batches.summary(batchId)) });
+      deps.service.batches.summary(batchId); // an unknown batch: a clear answer
+      if (channel && ts) await deps.batchCards.adopt(batchId, { channel, messageId: ts });
+      deps.batchCards.refresh(batchId, true);
     } catch (err) {
       if (!(err instanceof TernError)) deps.log.error({ err }, 'batch button failed');
       await respond({ response_type: 'ephemeral', replace_original: false, text: esc(err instanceof TernError ? err.userMessage : 'Something went wrong on our side; it has been logged.') });
@@ -101,4 +103,23 @@ export function registerBatchActions(app: App, deps: SlackDeps, batchSecrets: Re
     }),
   );
   app.action<BlockAction<ButtonAction>>(BATCH_ACTIONS.refresh, onCard(async () => undefined));
+
+  // One task…: which task of the batch, and cancel or roll back; refusals come back on the field.
+  app.action<BlockAction<ButtonAction>>(BATCH_ACTIONS.task, async ({ ack, body, action, client }) => {
+    await ack();
+    await client.views.open({ trigger_id: body.trigger_id, view: oneTaskModal(action.value ?? '') });
+  });
+  app.view<ViewSubmitAction>(BATCH_TASK_CALLBACK, async ({ ack, body, view }) => {
+    const batchId = view.private_metadata;
+    const values = view.state.values as Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null }>>;
+    const action = values.action?.value?.selected_option?.value === 'rollback' ? 'rollback' : 'cancel';
+    try {
+      const taskId = await actOnBatchTask(deps.service, { batchId, taskId: values.task?.value?.value ?? '', action }, actorOf(deps, body.user.id));
+      deps.batchCards.refresh(batchId);
+      await ack({ response_action: 'update', view: messageModal('One task of the batch', esc(action === 'cancel' ? `Cancel asked for ${taskId} of ${batchId}.` : `Rolling back ${taskId} of ${batchId}: what it created at the destination is being removed.`)) });
+    } catch (err) {
+      if (!(err instanceof TernError)) deps.log.error({ err }, 'batch task action failed');
+      await ack({ response_action: 'errors', errors: { task: err instanceof TernError ? err.userMessage : 'Something went wrong on our side; it has been logged.' } });
+    }
+  });
 }

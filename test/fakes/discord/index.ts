@@ -120,6 +120,36 @@ export class FakeDiscord {
     }
   }
 
+  /** Messages people posted (postUserMessage), as Discord gives them to GET. */
+  private readonly userMessages = new Map<string, any>();
+
+  /** A person's message in the channel, dispatched as MESSAGE_CREATE (as Discord sends it) and readable afterwards with GET. */
+  postUserMessage(userId: string, content: string, attachments: Array<{ filename: string; size: number; url: string; content_type?: string }>, opts: { mentionBot?: boolean } = {}): any {
+    const user = userPayload(userId).member.user;
+    const message = {
+      id: nextId(),
+      channel_id: CHANNEL,
+      guild_id: GUILD,
+      author: user,
+      member: { ...userPayload(userId).member, user: undefined },
+      content,
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      tts: false,
+      mention_everyone: false,
+      mentions: opts.mentionBot === false ? [] : [{ id: BOT_ID, username: 'tern', discriminator: '0', global_name: null, avatar: null, bot: true }],
+      mention_roles: [],
+      attachments: attachments.map((a) => ({ id: nextId(), filename: a.filename, size: a.size, url: a.url, proxy_url: a.url, ...(a.content_type ? { content_type: a.content_type } : {}) })),
+      embeds: [],
+      pinned: false,
+      type: 0,
+      flags: 0,
+    };
+    this.userMessages.set(message.id, message);
+    this.dispatch(GatewayDispatchEvents.MessageCreate, message);
+    return message;
+  }
+
   /** Interactions must be answered within this long of their dispatch, or Discord forgets them (10062). */
   interactionWindowMs = 3_000;
   private readonly dispatched = new Map<string, number>();
@@ -221,6 +251,10 @@ export class FakeDiscord {
       if (method === 'DELETE') return [204, undefined];
     }
     if ((m = path.match(/^\/channels\/(\d+)\//)) && this.denied.has(m[1]) && method !== 'GET') return [403, { message: 'Missing Access', code: 50001 }];
+    if (method === 'GET' && (m = path.match(/^\/channels\/(\d+)\/messages\/(\d+)$/))) {
+      const msg = this.userMessages.get(m[2]) ?? (this.messages.has(m[2]) ? this.payload(this.messages.get(m[2])!) : undefined);
+      return msg ? [200, msg] : [404, { message: 'Unknown Message', code: 10008 }];
+    }
     if (method === 'POST' && (m = path.match(/^\/channels\/(\d+)\/messages$/))) return [200, this.message(m[1], body)];
     if (method === 'PATCH' && (m = path.match(/^\/channels\/(\d+)\/messages\/(\d+)$/))) {
       const msg = this.messages.get(m[2]);
