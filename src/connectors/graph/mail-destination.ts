@@ -4,6 +4,7 @@ import type { MailDestination } from '../../ports/mail';
 import { TernError } from '../../errors';
 import { enc, GraphFolders } from './folders';
 import { GraphHttp } from './http';
+import { writeLargeMessage } from './large-message';
 import { dedupeKeysOf, deleteMessages, scanMessages, writeMessages } from './messages';
 
 /**
@@ -35,7 +36,7 @@ export async function openGraphMailDestination(account: AccountCredentials, opti
     },
     scan: async (folder) => ({ generation: '', messages: await scan(folder.id) }),
     openLane: async () => ({
-      write: (folder, messages, answered) => writeMessages(http, folder.id, messages, answered),
+      write: (folder, messages, answered) => writeMessages(http, folder.id, messages, answered, (collection, m) => writeLargeMessage(http, collection, m)),
       close: async () => {},
     }),
     findByKey: async (folder, key) => (await scan(folder.id)).filter((m) => m.dedupeKey === key).map((m) => m.id),

@@ -13,7 +13,7 @@ export const RECEIVED_PROPERTY = 'SystemTime 0x0E06';
 /** Exchange Online refuses a message above 150 MB. */
 export const MAX_MESSAGE_BYTES = 150 * 1024 * 1024;
 /** A Graph request takes at most 4 MB; MIME travels in base64 (4/3 of its size) beside the batch's JSON. */
-const MAX_REQUEST_BYTES = 4 * 1024 * 1024 - 64 * 1024;
+export const MAX_REQUEST_BYTES = 4 * 1024 * 1024 - 64 * 1024;
 
 /** IMAP keywords that are client bookkeeping, not a user's labels: never made into categories. */
 const NOT_CATEGORIES = new Set(['junk', 'nonjunk', 'notjunk']);
@@ -98,17 +98,25 @@ export async function deleteMessages(http: GraphHttp, ids: string[]): Promise<vo
  * Writes messages into a folder, byte for byte: each is created from its MIME (Graph saves it as a
  * draft), then one PATCH sets PR_MESSAGE_FLAGS (clearing the draft state), the delivery time,
  * read state, flag, categories and Tern's write mark. Both go in $batch, 20 at a time and within
- * Graph's 4 MB request limit. A message Graph refuses is answered { refused }; a draft whose
- * PATCH failed is deleted again, never left behind.
+ * Graph's 4 MB request limit; a larger message goes alone by `writeLarge` (large-message.ts). A
+ * message Graph refuses is answered { refused }; a draft whose PATCH failed is deleted again.
  */
-export async function writeMessages(http: GraphHttp, folderId: string, messages: OutgoingMessage[], answered: (index: number, outcome: WriteOutcome) => void): Promise<void> {
+export async function writeMessages(
+  http: GraphHttp,
+  folderId: string,
+  messages: OutgoingMessage[],
+  answered: (index: number, outcome: WriteOutcome) => void,
+  writeLarge: (collection: string, m: OutgoingMessage) => Promise<WriteOutcome>,
+): Promise<void> {
   const groups: number[][] = [];
+  const large: number[] = [];
   let group: number[] = [];
   let bytes = 0;
   messages.forEach((m, i) => {
     const encoded = Math.ceil(m.raw.length / 3) * 4;
     if (m.raw.length > MAX_MESSAGE_BYTES) return answered(i, { refused: `the message is ${mb(m.raw.length)}: Microsoft 365 takes messages up to 150 MB`, code: 'MessageTooLarge' });
-    if (encoded > MAX_REQUEST_BYTES) return answered(i, { refused: `the message is ${mb(m.raw.length)}: Microsoft Graph takes at most 4 MB in one request (MIME in base64), and larger messages are not written through Graph yet`, code: 'RequestEntityTooLarge' });
+    // Above 4 MB in base64: its large files go by upload session, one message at a time.
+    if (encoded > MAX_REQUEST_BYTES) return void large.push(i);
     if (group.length === 20 || bytes + encoded > MAX_REQUEST_BYTES) {
       groups.push(group);
       group = [];
@@ -136,15 +144,16 @@ export async function writeMessages(http: GraphHttp, folderId: string, messages:
     });
     if (failed.length > 0) await deleteMessages(http, failed);
   }
+  for (const i of large) answered(i, await writeLarge(collection, messages[i]));
 }
 
 /** Graph's refusal of one message; its code is kept where the engine acts on it (a full mailbox stops the copy). */
-function refusedBy(a: BatchAnswer): WriteOutcome {
+export function refusedBy(a: BatchAnswer): WriteOutcome {
   const code = graphCode(a);
   return code && MAILBOX_FULL_CODES.has(code) ? { refused: graphMessage(a), code } : { refused: `${graphMessage(a)}${code ? ` (${code})` : ''}` };
 }
 
-function patchOf(http: GraphHttp, id: string, m: OutgoingMessage): BatchRequest {
+export function patchOf(http: GraphHttp, id: string, m: OutgoingMessage): BatchRequest {
   const isRead = m.flags.includes('\\Seen');
   const keywords = m.flags.filter((f) => !f.startsWith('\\') && !f.startsWith('$') && !NOT_CATEGORIES.has(f.toLowerCase()));
   const properties = [
@@ -160,4 +169,4 @@ function patchOf(http: GraphHttp, id: string, m: OutgoingMessage): BatchRequest 
   };
 }
 
-const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+export const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
