@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeGraph, type FakeGraph } from './fakes/graph';
 import { startDovecot, type DovecotServer } from './support/dovecot';
 import { startRedis, type TestRedis } from './support/redis';
-import { makeMessage, seedMessage } from './support/mailbox';
+import { makeMessage, seedMessage, snapshotMailbox } from './support/mailbox';
 import { account, imapUrl, startTern, type TestTern } from './support/tern';
 import { migrate } from '../commands/migrate';
 
@@ -77,5 +77,41 @@ describe('large messages by upload session', () => {
 
     const again = await run(imapUrl(dovecot, 'alice'), graphUrl('hal@m365.test'));
     expect(again.steps[0]).toMatchObject({ copied: 0, alreadyPresent: 2 });
+  });
+});
+
+describe('delta re-runs of a Graph source', () => {
+  it('Graph → IMAP: a second pass reads one delta page per folder and fetches nothing; after changes only the new message is read and the read state carried', async () => {
+    const ida = graph.mailbox('ida@m365.test');
+    ida.addMessage('Inbox', makeMessage({ subject: 'First', messageId: '<first@m365.test>' }));
+    const unread = ida.addMessage('Inbox', makeMessage({ subject: 'Unread yet', messageId: '<unread@m365.test>' }));
+    for (let i = 0; i < 7; i++) ida.addMessage('Projects', makeMessage({ subject: `Project ${i}`, messageId: `<project-${i}@m365.test>` }));
+    const target = imapUrl(dovecot, 'bob');
+
+    const first = await run(graphUrl('ida@m365.test'), target);
+    expect(first.steps[0]).toMatchObject({ status: 'done', copied: 9, failed: 0 });
+
+    const callsOf = (from: number) => graph.calls.slice(from).filter((c) => c.mailbox === 'ida@m365.test');
+    const before = graph.calls.length;
+    const second = await run(graphUrl('ida@m365.test'), target);
+    expect(second.steps[0]).toMatchObject({ status: 'done', copied: 0, alreadyPresent: 9 });
+    const deltas = callsOf(before).filter((c) => c.path.endsWith('/messages/delta'));
+    const folders = new Set(deltas.map((c) => c.path));
+    // One request per folder (pages of 5 would need two for Projects without a deltaLink), no message read or listed.
+    expect(deltas).toHaveLength(folders.size);
+    expect(folders.size).toBeGreaterThanOrEqual(2);
+    expect(callsOf(before).filter((c) => c.path.endsWith('/$value') || /\/messages$/.test(c.path))).toEqual([]);
+
+    ida.addMessage('Projects', makeMessage({ subject: 'Project new', messageId: '<project-new@m365.test>' }));
+    unread.extended.set('integer 0x0e07', '1');
+    ida.touch(unread);
+    const changedAt = graph.calls.length;
+    const third = await run(graphUrl('ida@m365.test'), target);
+    expect(third.steps[0]).toMatchObject({ status: 'done', copied: 1, alreadyPresent: 9, failed: 0 });
+    expect(callsOf(changedAt).filter((c) => c.path.endsWith('/$value'))).toHaveLength(1);
+    const after = await snapshotMailbox(account(dovecot, 'bob'));
+    const inbox = after.folders.find((f) => f.path === 'INBOX')!.messages;
+    expect(inbox.find((m) => m.sha256 === sha256(unread.mime))?.flags).toContain('\\Seen');
+    expect(after.folders.find((f) => f.path === 'Projects')?.messages).toHaveLength(8);
   });
 });

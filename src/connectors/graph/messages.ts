@@ -29,7 +29,7 @@ export interface GraphMessageSummary {
   mark?: string;
 }
 
-interface Listed {
+export interface ListedMessage {
   id: string;
   internetMessageId?: string | null;
   isRead?: boolean;
@@ -45,17 +45,16 @@ export function sameProperty(a: string, b: string): boolean {
   return norm(a) === norm(b);
 }
 
-const propertyOf = (m: Listed, id: string) => m.singleValueExtendedProperties?.find((p) => sameProperty(p.id, id))?.value;
+const propertyOf = (m: ListedMessage, id: string) => m.singleValueExtendedProperties?.find((p) => sameProperty(p.id, id))?.value;
 
-/** Every message of a folder, paged, with the properties a scan needs and no bodies. */
-export async function scanMessages(http: GraphHttp, folderId: string): Promise<GraphMessageSummary[]> {
-  const query = new URLSearchParams({
-    $select: 'id,internetMessageId,isRead,flag,categories,receivedDateTime',
-    $expand: `singleValueExtendedProperties($filter=id eq '${SIZE_PROPERTY}' or id eq '${MARK_PROPERTY}')`,
-    $top: '250',
-  });
-  const listed = await http.all<Listed>(`${http.userPath}/mailFolders/${enc(folderId)}/messages?${query}`);
-  return listed.map((m) => ({
+/** What a scan asks of each message ($select, $expand): no bodies. */
+export const SCAN_FIELDS = {
+  $select: 'id,internetMessageId,isRead,flag,categories,receivedDateTime',
+  $expand: `singleValueExtendedProperties($filter=id eq '${SIZE_PROPERTY}' or id eq '${MARK_PROPERTY}')`,
+};
+
+export function summaryOf(m: ListedMessage): GraphMessageSummary {
+  return {
     id: m.id,
     size: Number(propertyOf(m, SIZE_PROPERTY) ?? 0),
     isRead: m.isRead === true,
@@ -64,7 +63,14 @@ export async function scanMessages(http: GraphHttp, folderId: string): Promise<G
     internetMessageId: m.internetMessageId ?? undefined,
     receivedAt: m.receivedDateTime,
     mark: propertyOf(m, MARK_PROPERTY),
-  }));
+  };
+}
+
+/** Every message of a folder, paged, with the properties a scan needs and no bodies. */
+export async function scanMessages(http: GraphHttp, folderId: string): Promise<GraphMessageSummary[]> {
+  const query = new URLSearchParams({ ...SCAN_FIELDS, $top: '250' });
+  const listed = await http.all<ListedMessage>(`${http.userPath}/mailFolders/${enc(folderId)}/messages?${query}`);
+  return listed.map(summaryOf);
 }
 
 /** The MIME source of a message by $value, or undefined when it is gone. */
