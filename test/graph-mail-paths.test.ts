@@ -1,7 +1,9 @@
 // How mail reaches and leaves Microsoft 365, end to end through the service and the real queue,
 // against the fake Graph (CSDL-checked both ways) and a real Dovecot: a message above Graph's 4 MB
-// request limit written by MIME create plus upload sessions for its large files, and re-runs of a
-// Graph source that read only what `messages/delta` says changed.
+// request limit written by MIME create plus upload sessions for its large files; re-runs of a
+// Graph source that read only what `messages/delta` says changed; and mail written by IMAP with
+// XOAUTH2 where the tenant allows IMAP ("Exchange Online IMAP" being a Dovecot that checks the
+// token at oidc-provider), through Graph where it does not.
 import { createHash } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +13,8 @@ import { startRedis, type TestRedis } from './support/redis';
 import { makeMessage, seedMessage, snapshotMailbox } from './support/mailbox';
 import { account, imapUrl, startTern, type TestTern } from './support/tern';
 import { migrate } from '../commands/migrate';
+import { rollback } from '../commands/rollback';
+import { startAuthServer, type AuthServer } from './support/oidc';
 
 const TOKENS: Record<string, string> = { 'hal@m365.test': 'tok-hal', 'ida@m365.test': 'tok-ida' };
 
@@ -113,5 +117,59 @@ describe('delta re-runs of a Graph source', () => {
     const inbox = after.folders.find((f) => f.path === 'INBOX')!.messages;
     expect(inbox.find((m) => m.sha256 === sha256(unread.mime))?.flags).toContain('\\Seen');
     expect(after.folders.find((f) => f.path === 'Projects')?.messages).toHaveLength(8);
+  });
+});
+
+describe('write path: IMAP with XOAUTH2 where the tenant allows it, else Graph', () => {
+  let auth: AuthServer;
+  let exchangeImap: DovecotServer;
+  let tenant: FakeGraph;
+
+  beforeAll(async () => {
+    auth = await startAuthServer();
+    exchangeImap = await startDovecot('slash', { users: 'jim@m365.test:unused-password', oauth2: { introspectionUrl: auth.introspectionUrl, mechanisms: 'xoauth2' } });
+  }, 60_000);
+
+  afterAll(async () => {
+    await tenant?.close();
+    await exchangeImap?.stop();
+    await auth?.stop();
+    expect(tenant?.schemaErrors ?? []).toEqual([]);
+  });
+
+  it('IMAP → Microsoft 365 with IMAP allowed: APPENDed byte for byte with the Graph token, nothing written through Graph, the task says so; rollback by IMAP', async () => {
+    const token = await auth.mint('jim@m365.test', 'openid mail');
+    tenant = await startFakeGraph({ users: { 'jim@m365.test': token } });
+    const to = `graph+http://${encodeURIComponent('jim@m365.test')}:${encodeURIComponent(token)}@127.0.0.1:${new URL(tenant.url).port}?imap_host=127.0.0.1:${exchangeImap.imapPort}`;
+    const c = account(dovecot, 'carol');
+    const raws = [makeMessage({ subject: 'By IMAP one' }), makeMessage({ subject: 'By IMAP two', messageId: null })];
+    await seedMessage(c, 'INBOX', raws[0], { flags: ['\\Seen'] });
+    await seedMessage(c, 'Work', raws[1]);
+    const jim = account(exchangeImap, 'jim@m365.test', 'unused-password');
+    const before = await snapshotMailbox(jim);
+
+    const done = await run(imapUrl(dovecot, 'carol'), to);
+    expect(done.error).toBeUndefined();
+    expect(done.steps[0]).toMatchObject({ status: 'done', copied: 2, failed: 0 });
+    expect(done.detected).toEqual([`e-mails to jim@m365.test: writing by IMAP (127.0.0.1:${exchangeImap.imapPort}, XOAUTH2)`]);
+    const landed = await snapshotMailbox(jim);
+    expect(landed.folders.flatMap((f) => f.messages.map((m) => m.sha256)).sort()).toEqual(raws.map(sha256).sort());
+    expect(tenant.calls.filter((x) => x.method !== 'GET')).toEqual([]);
+
+    await rollback(tern.service, { taskId: done.id }, tern.actor);
+    expect((await tern.waitFor(done.id, (x) => x.status !== 'rolling_back')).status).toBe('rolled_back');
+    expect(await snapshotMailbox(jim)).toEqual(before);
+  });
+
+  it('IMAP turned off for the tenant (the login refused): written through Graph, and the task says why', async () => {
+    // The password-only Dovecot refuses an OAuth2 login, as Exchange Online does with IMAP disabled.
+    const to = `${graphUrl('hal@m365.test')}?imap_host=127.0.0.1:${dovecot.imapPort}`;
+    const c = account(dovecot, 'carol');
+    await seedMessage(c, 'Fallback', makeMessage({ subject: 'Through Graph', messageId: '<through-graph@example.test>' }));
+    const done = await run(imapUrl(dovecot, 'carol'), to);
+    expect(done.error).toBeUndefined();
+    expect(done.detected).toEqual(['e-mails to hal@m365.test: IMAP is turned off for this tenant: writing through Graph']);
+    const hal = graph.mailbox('hal@m365.test');
+    expect(hal.messagesIn(hal.folderByPath('Fallback')!.id).map((m) => m.mime.includes('Subject: Through Graph'))).toEqual([true]);
   });
 });

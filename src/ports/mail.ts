@@ -177,6 +177,8 @@ export interface WriteLane {
 export type FolderRemoval = { removed: true } | { removed: false; holds: string };
 
 export interface MailDestination {
+  /** How messages are written, for a connector with more than one way (Microsoft 365: by IMAP, by Graph): shown on the task. */
+  readonly writePath?: string;
   /** Whether scan() reports the marks messages were written with (then a lost answer is found by its mark, not by key and watermark). */
   readonly keepsMarks: boolean;
   folders(): Promise<FolderTree>;
