@@ -15,6 +15,10 @@ import { account, imapUrl, startTern, type TestTern } from './support/tern';
 import { migrate } from '../commands/migrate';
 import { rollback } from '../commands/rollback';
 import { startAuthServer, type AuthServer } from './support/oidc';
+import { formatAccount, parseAccountUrl } from '../src/accounts';
+import { imapAccountOf } from '../src/connectors/graph/url';
+import { openGraphMailSource } from '../src/connectors/graph/mail-source';
+import { TernError } from '../src/errors';
 
 const TOKENS: Record<string, string> = { 'hal@m365.test': 'tok-hal', 'ida@m365.test': 'tok-ida' };
 
@@ -117,6 +121,40 @@ describe('delta re-runs of a Graph source', () => {
     const inbox = after.folders.find((f) => f.path === 'INBOX')!.messages;
     expect(inbox.find((m) => m.sha256 === sha256(unread.mime))?.flags).toContain('\\Seen');
     expect(after.folders.find((f) => f.path === 'Projects')?.messages).toHaveLength(8);
+  });
+
+  it('a deltaLink Graph no longer knows (410) or none stored: changes() says it cannot tell, so the folder is compared in full', async () => {
+    graph.mailbox('ida@m365.test').addMessage('Expiring', makeMessage({ subject: 'Kept' }));
+    const source = await openGraphMailSource(parseAccountUrl(graphUrl('ida@m365.test'), 'source'), { timeoutMs: 10_000 });
+    try {
+      expect(await source.scan('Expiring')).toHaveLength(1);
+      const link = source.cursor!('Expiring')!;
+      expect(link).toMatch(/\$deltatoken=\d+/);
+      const state = await source.state!('Expiring');
+      expect(await source.changes!('Expiring', { ...state, cursor: link.replace(/\$deltatoken=\d+/, '$deltatoken=999999') })).toBeUndefined();
+      expect(await source.changes!('Expiring', state)).toBeUndefined();
+      expect(await source.changes!('Expiring', { ...state, cursor: link })).toEqual({ added: [], flags: [] });
+    } finally {
+      await source.close();
+    }
+  });
+});
+
+describe('?imap_host= on a Microsoft 365 URL', () => {
+  it('names the IMAP server writes go to (kept in the task URL); graph:// defaults to Exchange Online; a bad value is named', () => {
+    const a = parseAccountUrl('graph+http://jo%40m365.test:TOKEN@127.0.0.1:8080?imap_host=127.0.0.1:1143', 'destination');
+    expect(imapAccountOf(a)).toMatchObject({ protocol: 'imap', host: '127.0.0.1', port: 1143, secure: false, user: 'jo@m365.test', password: 'TOKEN', auth: 'oauth2' });
+    expect(formatAccount(a)).toBe('graph+http://jo%40m365.test@127.0.0.1:8080?imap_host=127.0.0.1:1143');
+    expect(imapAccountOf(parseAccountUrl('graph+http://jo%40m365.test:TOKEN@127.0.0.1:8080', 'destination'))).toBeUndefined();
+    expect(imapAccountOf(parseAccountUrl('graph://jo:TOKEN@contoso.com', 'destination'))).toMatchObject({ host: 'outlook.office365.com', port: 993, secure: true, user: 'jo@contoso.com' });
+    let message = '';
+    try {
+      parseAccountUrl('graph://jo:TOKEN@contoso.com?imap_host=imap.example.com:99999', 'destination');
+    } catch (err) {
+      message = (err as TernError).userMessage;
+    }
+    expect(message).toMatch(/\?imap_host= takes the IMAP server mail is written to, as host or host:port .*not "imap\.example\.com:99999"/);
+    expect(message).not.toContain('TOKEN');
   });
 });
 
