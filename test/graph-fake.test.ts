@@ -213,6 +213,33 @@ describe('fake Graph, driven by @microsoft/microsoft-graph-client', () => {
     expect(skipped.status).toBe(416);
   });
 
+  it('mailbox export/import (app-only): exportItems gives each item\'s data, createImportSession an importUrl that creates it in another mailbox', async () => {
+    const app = client('token-app');
+    const raw = makeMessage({ subject: 'Exported whole' });
+    const original = fake.mailbox(ALICE).addMessage('Inbox', raw, { isRead: true, categories: ['Blue'] });
+    const { primaryMailboxId: from } = (await app.api(`/users/${ALICE}/settings/exchange`).get()) as { primaryMailboxId: string };
+    const { primaryMailboxId: to } = (await app.api(`/users/${BOB}/settings/exchange`).get()) as { primaryMailboxId: string };
+    const folders = (await app.api(`/admin/exchange/mailboxes/${encodeURIComponent(from)}/folders`).get()) as { value: Array<{ id: string; displayName: string }> };
+    const inbox = folders.value.find((f) => f.displayName === 'Inbox')!;
+    const items = (await app.api(`/admin/exchange/mailboxes/${encodeURIComponent(from)}/folders/${inbox.id}/items`).get()) as { value: Array<{ id: string }> };
+    expect(items.value.map((i) => i.id)).toContain(original.id);
+    const exported = (await app.api(`/admin/exchange/mailboxes/${encodeURIComponent(from)}/exportItems`).post({ ItemIds: [original.id] })) as { value: Array<{ itemId: string; data: string }> };
+    expect(exported.value.map((e) => e.itemId)).toEqual([original.id]);
+
+    const session = (await app.api(`/admin/exchange/mailboxes/${encodeURIComponent(to)}/createImportSession`).post({})) as { importUrl: string };
+    const bobInbox = fake.mailbox(BOB).folder('inbox')!;
+    const imported = await fetch(session.importUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ FolderId: bobInbox.id, Mode: 'create', Data: exported.value[0].data }) });
+    expect(imported.status).toBe(200);
+    const { ItemId } = (await imported.json()) as { ItemId: string };
+    const copy = fake.mailbox(BOB).messages.get(ItemId)!;
+    expect([copy.mime.equals(raw), copy.folderId, copy.categories, fake.mailbox(BOB).flagsOf(copy) & 1]).toEqual([true, bobInbox.id, ['Blue'], 1]);
+
+    // Delegated tokens cannot use it; more than 20 items in one export are refused.
+    expect((await refused(() => client().api(`/admin/exchange/mailboxes/${encodeURIComponent(from)}/folders`).get())).statusCode).toBe(403);
+    expect((await refused(() => app.api(`/admin/exchange/mailboxes/${encodeURIComponent(from)}/exportItems`).post({ ItemIds: Array.from({ length: 21 }, () => original.id) }))).statusCode).toBe(400);
+    expect(fake.schemaErrors).toEqual([]);
+  });
+
   it('checks its own answers too: a response property the schema lacks is recorded', () => {
     expect(fake.check('microsoft.graph.message', { id: 'x', isRead: true, madeUp: 1 }, 'response')).toEqual(["message.madeUp: Property 'madeUp' does not exist on type 'microsoft.graph.message'"]);
     expect(fake.check('microsoft.graph.automaticRepliesSetting', { status: 'scheduled', scheduledStartDateTime: { dateTime: '2026-01-01T00:00:00', timeZone: 'UTC' } }, 'update')).toEqual([]);

@@ -10,6 +10,7 @@ import { errorBody, GraphFault, type GraphAnswer, type GraphRequest, type Handle
 import { mailRoutes } from './mail-routes';
 import { pimRoutes } from './pim-routes';
 import { attachmentRoutes, UploadSessions } from './upload-sessions';
+import { importExportRoutes, ImportSessions, mailboxIdOf } from './mailbox-import-export';
 import { PathError, resolvePath, type ResolvedPath } from './paths';
 import { FakeGraphMailbox } from './store';
 import { SchemaValidator } from './validate';
@@ -52,6 +53,7 @@ export class FakeGraph {
   private readonly mailboxes = new Map<string, FakeGraphMailbox>();
   private readonly routes: Array<[string, RegExp, Handler]>;
   private readonly uploads = new UploadSessions(() => this.url);
+  private readonly imports = new ImportSessions(() => this.url);
   private readonly injected = new Map<string, Injected[]>();
   private readonly inFlight = new Map<string, number>();
   /** The most requests each mailbox had in flight at once. */
@@ -64,7 +66,7 @@ export class FakeGraph {
   constructor(private readonly options: FakeGraphOptions) {
     for (const user of Object.keys(options.users)) this.mailboxes.set(user.toLowerCase(), new FakeGraphMailbox(user));
     const paging = { defaultSize: options.pageSize ?? 10, maxSize: options.maxPageSize ?? 1000 };
-    this.routes = [...mailRoutes(paging), ...pimRoutes(paging), ...attachmentRoutes(this.uploads)].map(([method, pattern, handler]) => [method, new RegExp(`^${pattern.replace(/[{}$]/g, (c) => (c === '$' ? '\\$' : c === '{' ? '\\{' : '\\}'))}$`), handler]);
+    this.routes = [...mailRoutes(paging), ...pimRoutes(paging), ...attachmentRoutes(this.uploads), ...importExportRoutes(this.imports)].map(([method, pattern, handler]) => [method, new RegExp(`^${pattern.replace(/[{}$]/g, (c) => (c === '$' ? '\\$' : c === '{' ? '\\{' : '\\}'))}$`), handler]);
     this.server = http.createServer((req, res) => void this.serve(req, res));
   }
 
@@ -104,6 +106,8 @@ export class FakeGraph {
     let answer: GraphAnswer;
     if ((this.options.maxRequestBytes ?? 4 * 1024 * 1024) < body.length) {
       answer = this.fault(new GraphFault(413, 'RequestEntityTooLarge', `The request body is ${body.length} bytes: Graph takes at most 4 MB in one request.`));
+    } else if (url.pathname === '/import/importItem' && req.method === 'POST') {
+      answer = this.outside('POST', url.pathname, () => this.imports.importItem(url, headers, body));
     } else if (url.pathname.startsWith('/upload/') && req.method === 'PUT') {
       answer = this.upload(url.pathname, headers, body);
     } else if (url.pathname === '/v1.0/$batch' && req.method === 'POST') {
@@ -119,10 +123,15 @@ export class FakeGraph {
 
   /** A byte range PUT to an upload session's pre-authenticated URL (outside /v1.0, as Outlook's are). */
   private upload(pathname: string, headers: Record<string, string>, body: Buffer): GraphAnswer {
-    const call: FakeGraphCall = { method: 'PUT', path: pathname, status: 0 };
+    return this.outside('PUT', pathname, () => this.uploads.put(pathname, headers, body));
+  }
+
+  /** A request to a pre-authenticated URL outside /v1.0 (upload and import sessions): recorded, its answer checked. */
+  private outside(method: string, pathname: string, handle: () => GraphAnswer): GraphAnswer {
+    const call: FakeGraphCall = { method, path: pathname, status: 0 };
     this.calls.push(call);
     try {
-      const answer = this.uploads.put(pathname, headers, body);
+      const answer = handle();
       if (answer.type && answer.json !== undefined) {
         const errors = this.validator.check(answer.type, answer.json, 'response', `PUT upload session response`);
         this.schemaErrors.push(...errors.map((e) => `response: ${e}`));
@@ -218,6 +227,13 @@ export class FakeGraph {
     const app = this.options.appTokens?.includes(token);
     const own = Object.entries(this.options.users).find(([, t]) => t === token)?.[0];
     if (!app && !own) throw new GraphFault(401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.');
+    if (path.pattern.startsWith('admin/exchange/mailboxes/{}')) {
+      // The import/export API is application-only (MailboxItem.ImportExport.All).
+      if (!app) throw new GraphFault(403, 'ErrorAccessDenied', 'Access is denied: the mailbox import/export API needs an application token with MailboxItem.ImportExport.All.');
+      const box = [...this.mailboxes.values()].find((b) => mailboxIdOf(b) === path.keys[0]);
+      if (!box) throw new GraphFault(404, 'ErrorMailboxNotFound', `The mailbox '${path.keys[0]}' was not found.`);
+      return box;
+    }
     if (path.pattern !== 'users' && !path.pattern.startsWith('users/{}')) throw new GraphFault(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
     const asked = path.keys[0] === 'me' ? own : path.keys[0];
     if (!asked) throw new GraphFault(400, 'BadRequest', '/me request is only valid with delegated authentication flow.');
