@@ -2,7 +2,7 @@
 // @microsoft/microsoft-graph-client: paths and bodies are checked against the v1.0 CSDL both ways,
 // what Graph refuses is refused, and paging, delta, $batch and throttling behave as Graph's do.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Client, GraphError, HTTPMessageHandler, PageIterator, ResponseType, RetryHandler, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
+import { Client, FileUpload, GraphError, HTTPMessageHandler, LargeFileUploadTask, PageIterator, ResponseType, RetryHandler, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
 import { startFakeGraph, type FakeGraph } from './fakes/graph';
 import { makeMessage } from './support/mailbox';
 
@@ -33,11 +33,12 @@ function client(token = TOKENS[ALICE]): Client {
   const bearer: Middleware = {
     next: undefined as Middleware | undefined,
     async execute(context: Context) {
-      const options = (context.options ??= {}) as { headers?: Record<string, string> };
-      options.headers = { ...options.headers, Authorization: `Bearer ${token}` };
       // The client parses absolute links (@odata.nextLink, deltaLink) for https hosts only, and
       // appends an http one to its base URL: undo that for the fake's plain-HTTP links.
-      if (typeof context.request === 'string') context.request = context.request.replace(`${fake.url}/v1.0/${fake.url}/v1.0/`, `${fake.url}/v1.0/`);
+      if (typeof context.request === 'string') context.request = context.request.replace(`${fake.url}/v1.0/${fake.url}/`, `${fake.url}/`);
+      // Like the client's AuthenticationHandler, no token for an upload session's pre-authenticated URL.
+      const options = (context.options ??= {}) as { headers?: Record<string, string> };
+      if (typeof context.request !== 'string' || !context.request.startsWith(`${fake.url}/upload/`)) options.headers = { ...options.headers, Authorization: `Bearer ${token}` };
       return this.next!.execute(context);
     },
     setNext(next: Middleware) {
@@ -183,6 +184,60 @@ describe('fake Graph, driven by @microsoft/microsoft-graph-client', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
     const statuses = fake.calls.filter((c) => c.mailbox === ALICE).slice(-3).map((c) => c.status);
     expect(statuses).toEqual([429, 503, 200]);
+  });
+
+  it("attaches a large file to a draft by upload session: the client's LargeFileUploadTask puts ranges until 201; a non-draft, a bad parameter and a wrong range are refused", async () => {
+    const c = client();
+    const draft = (await c.api(`/users/${ALICE}/mailFolders/inbox/messages`).header('Content-Type', 'text/plain').post(makeMessage({ subject: 'Big file' }).toString('base64'))) as { id: string };
+    const bytes = Buffer.from(Array.from({ length: 5 * 1024 * 1024 + 17 }, (_, i) => (i * 7) % 251));
+    const sessionUrl = `/users/${ALICE}/messages/${draft.id}/attachments/createUploadSession`;
+    const session = await LargeFileUploadTask.createUploadSession(c, sessionUrl, { AttachmentItem: { attachmentType: 'file', name: 'big.bin', size: bytes.length } });
+    expect(session.url).toMatch(/\/upload\//);
+    const task = new LargeFileUploadTask(c, new FileUpload(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer, 'big.bin', bytes.length), session, { rangeSize: 2 * 1024 * 1024 });
+    const result = await task.upload();
+    expect(result.location).toMatch(/\/attachments\//);
+    const puts = fake.calls.filter((x) => x.method === 'PUT' && x.path.startsWith('/upload/'));
+    expect(puts.map((x) => x.status)).toEqual([200, 200, 201]);
+    const listed = (await c.api(`/users/${ALICE}/messages/${draft.id}/attachments`).get()) as { value: Array<{ name: string; size: number; contentBytes: string }> };
+    expect(listed.value.map((a) => [a.name, a.size])).toEqual([['big.bin', bytes.length]]);
+    expect(Buffer.from(listed.value[0].contentBytes, 'base64').equals(bytes)).toBe(true);
+
+    // A misspelt parameter is refused by the schema; a message that is no draft takes no attachment.
+    expect((await refused(() => c.api(sessionUrl).post({ attachmentItem: { attachmentType: 'file', name: 'x', size: 5 } }))).statusCode).toBe(400);
+    expect(fake.schemaErrors.splice(0)).toEqual([expect.stringMatching(/'attachmentItem' is not a parameter of createUploadSession/), expect.stringMatching(/'AttachmentItem' of createUploadSession is missing/)]);
+    const delivered = fake.mailbox(ALICE).addMessage('Inbox', makeMessage({ subject: 'Delivered' }));
+    expect((await refused(() => c.api(`/users/${ALICE}/messages/${delivered.id}/attachments/createUploadSession`).post({ AttachmentItem: { attachmentType: 'file', name: 'x', size: 5 } }))).code).toBe('ErrorInvalidOperation');
+    // A range that does not start where the last one ended is refused with 416.
+    const other = await LargeFileUploadTask.createUploadSession(c, sessionUrl, { AttachmentItem: { attachmentType: 'file', name: 'b.bin', size: 10 } });
+    const skipped = await fetch(other.url, { method: 'PUT', headers: { 'content-range': 'bytes 5-9/10' }, body: Buffer.alloc(5) as unknown as BodyInit });
+    expect(skipped.status).toBe(416);
+  });
+
+  it('mailbox export/import (app-only): exportItems gives each item\'s data, createImportSession an importUrl that creates it in another mailbox', async () => {
+    const app = client('token-app');
+    const raw = makeMessage({ subject: 'Exported whole' });
+    const original = fake.mailbox(ALICE).addMessage('Inbox', raw, { isRead: true, categories: ['Blue'] });
+    const { primaryMailboxId: from } = (await app.api(`/users/${ALICE}/settings/exchange`).get()) as { primaryMailboxId: string };
+    const { primaryMailboxId: to } = (await app.api(`/users/${BOB}/settings/exchange`).get()) as { primaryMailboxId: string };
+    const folders = (await app.api(`/admin/exchange/mailboxes/${encodeURIComponent(from)}/folders`).get()) as { value: Array<{ id: string; displayName: string }> };
+    const inbox = folders.value.find((f) => f.displayName === 'Inbox')!;
+    const items = (await app.api(`/admin/exchange/mailboxes/${encodeURIComponent(from)}/folders/${inbox.id}/items`).get()) as { value: Array<{ id: string }> };
+    expect(items.value.map((i) => i.id)).toContain(original.id);
+    const exported = (await app.api(`/admin/exchange/mailboxes/${encodeURIComponent(from)}/exportItems`).post({ ItemIds: [original.id] })) as { value: Array<{ itemId: string; data: string }> };
+    expect(exported.value.map((e) => e.itemId)).toEqual([original.id]);
+
+    const session = (await app.api(`/admin/exchange/mailboxes/${encodeURIComponent(to)}/createImportSession`).post({})) as { importUrl: string };
+    const bobInbox = fake.mailbox(BOB).folder('inbox')!;
+    const imported = await fetch(session.importUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ FolderId: bobInbox.id, Mode: 'create', Data: exported.value[0].data }) });
+    expect(imported.status).toBe(200);
+    const { ItemId } = (await imported.json()) as { ItemId: string };
+    const copy = fake.mailbox(BOB).messages.get(ItemId)!;
+    expect([copy.mime.equals(raw), copy.folderId, copy.categories, fake.mailbox(BOB).flagsOf(copy) & 1]).toEqual([true, bobInbox.id, ['Blue'], 1]);
+
+    // Delegated tokens cannot use it; more than 20 items in one export are refused.
+    expect((await refused(() => client().api(`/admin/exchange/mailboxes/${encodeURIComponent(from)}/folders`).get())).statusCode).toBe(403);
+    expect((await refused(() => app.api(`/admin/exchange/mailboxes/${encodeURIComponent(from)}/exportItems`).post({ ItemIds: Array.from({ length: 21 }, () => original.id) }))).statusCode).toBe(400);
+    expect(fake.schemaErrors).toEqual([]);
   });
 
   it('checks its own answers too: a response property the schema lacks is recorded', () => {

@@ -108,7 +108,7 @@ export const CONNECTORS: Record<Protocol, ConnectorInfo> = {
     destination: GRAPH_KINDS,
     why: 'Microsoft 365 accounts carry e-mails, contacts, calendars, tasks, inbox rules and automatic replies',
     lacks: { contactGroups: 'Microsoft Graph v1.0 has no contact groups (distribution lists), so Microsoft 365 can neither give nor take them; their members can be moved as contacts' },
-    urlOptionNames: [],
+    urlOptionNames: ['imap_host'],
     urlOptions: graphOptions,
     formatUrl: formatGraphUrl,
     // Not in the chat forms yet: they ask for a password, and Graph takes an OAuth2 token (sign-in comes with the OAuth2 work).

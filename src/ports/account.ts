@@ -14,6 +14,8 @@ export interface AccountEndpoint {
   path?: string;
   /** Exchange: the mailbox an administrator account (`user`) acts for, by EWS impersonation. */
   impersonate?: string;
+  /** Microsoft 365 (protocol "graph"): the IMAP server ("host:port") mail is written to when the tenant allows IMAP (`?imap_host=`). */
+  imapHost?: string;
   /**
    * How to log in: a password (Exchange: Basic by default, NTLM for on-premises servers that refuse
    * Basic), or an OAuth2 bearer token (IMAP/POP3 SASL XOAUTH2 or OAUTHBEARER, Exchange Bearer).

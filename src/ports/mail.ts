@@ -78,11 +78,13 @@ export interface FolderState {
   count: number;
   /** IMAP HIGHESTMODSEQ (CONDSTORE), when the server keeps one: any flag change raises it. */
   modseq?: string;
+  /** Sources that read changes from a cursor (Graph's deltaLink): where the last pass ended. Not compared: changes() reads from it. */
+  cursor?: string;
 }
 
 /** What changed in a source folder since a pass that left it at a FolderState. */
 export interface FolderChanges {
-  /** Messages added since, as scan() lists them. */
+  /** Messages added since, as scan() lists them. A source that cannot tell new from changed (Graph's delta) lists changed ones here too. */
   added: MessageSummary[];
   /** The flags of messages that were there already and may have changed (all of them when the server keeps no modseq), by ref. */
   flags: Array<[ref: string, flags: string[]]>;
@@ -92,7 +94,10 @@ export interface MailSource {
   folders(): Promise<FolderTree>;
   /** Sources with stable refs (IMAP): the folder's state, and what changed since an earlier one (same generation). */
   state?(folder: string): Promise<FolderState>;
-  changes?(folder: string, since: FolderState): Promise<FolderChanges>;
+  /** Undefined when the source cannot tell (its cursor is missing or expired): the folder is compared in full. */
+  changes?(folder: string, since: FolderState): Promise<FolderChanges | undefined>;
+  /** Sources with a cursor: the one the folder's last scan() or changes() ended on, saved with its state for the next pass. */
+  cursor?(folder: string): string | undefined;
   count(folder: string): Promise<number>;
   scan(folder: string): Promise<MessageSummary[]>;
   /**
@@ -172,6 +177,8 @@ export interface WriteLane {
 export type FolderRemoval = { removed: true } | { removed: false; holds: string };
 
 export interface MailDestination {
+  /** How messages are written, for a connector with more than one way (Microsoft 365: by IMAP, by Graph): shown on the task. */
+  readonly writePath?: string;
   /** Whether scan() reports the marks messages were written with (then a lost answer is found by its mark, not by key and watermark). */
   readonly keepsMarks: boolean;
   folders(): Promise<FolderTree>;

@@ -11,6 +11,8 @@ export interface SideState {
   count: number;
   /** IMAP HIGHESTMODSEQ (CONDSTORE), when the server keeps one: any flag change raises it. */
   modseq?: string;
+  /** A source's change cursor (Graph's deltaLink), kept inside the JSON state: no column of its own. */
+  cursor?: string;
 }
 
 /** A message both sides hold: its source ref, its destination id, its dedupe key and its flags at the source. */

@@ -4,15 +4,28 @@ import type { MailDestination } from '../../ports/mail';
 import { TernError } from '../../errors';
 import { enc, GraphFolders } from './folders';
 import { GraphHttp } from './http';
+import { writeLargeMessage } from './large-message';
+import { openImapWrites } from './imap-writes';
+import { imapAccountOf } from './url';
 import { dedupeKeysOf, deleteMessages, scanMessages, writeMessages } from './messages';
 import { readQuota } from './quota';
 
 /**
- * A Microsoft 365 mailbox as a mail destination, through Graph. Ids are Graph ids (they name a
+ * A Microsoft 365 mailbox as a mail destination: by IMAP with XOAUTH2 where the tenant allows it
+ * (imap-writes.ts: an APPEND is byte-exact), else through Graph. Through Graph, ids are Graph ids (they name a
  * message wherever it is: generation ""); every message is written by MIME create plus a PATCH
  * carrying Tern's write mark, so a write whose answer was lost is recognised by it.
  */
 export async function openGraphMailDestination(account: AccountCredentials, options: OpenOptions): Promise<MailDestination> {
+  const imap = imapAccountOf(account);
+  if (!imap) return openGraphWrites(account, options, 'writing by Graph');
+  const byImap = await openImapWrites(imap, options);
+  if ('destination' in byImap) return byImap.destination;
+  return openGraphWrites(account, options, byImap.fallback);
+}
+
+/** The mailbox written through Graph: MIME create, upload sessions for large files, a PATCH that clears the draft state. */
+async function openGraphWrites(account: AccountCredentials, options: OpenOptions, writePath: string): Promise<MailDestination> {
   const http = new GraphHttp(account, options.timeoutMs);
   const folders = await GraphFolders.load(http);
   const scan = async (folderId: string) => {
@@ -21,6 +34,7 @@ export async function openGraphMailDestination(account: AccountCredentials, opti
     return present.map((m) => ({ id: m.id, dedupeKey: keys.get(m.id)!, mark: m.mark }));
   };
   return {
+    writePath,
     keepsMarks: true,
     folders: async () => folders.tree(),
     ensureFolder: async (path, created) => {
@@ -36,7 +50,7 @@ export async function openGraphMailDestination(account: AccountCredentials, opti
     },
     scan: async (folder) => ({ generation: '', messages: await scan(folder.id) }),
     openLane: async () => ({
-      write: (folder, messages, answered) => writeMessages(http, folder.id, messages, answered),
+      write: (folder, messages, answered) => writeMessages(http, folder.id, messages, answered, (collection, m) => writeLargeMessage(http, collection, m)),
       close: async () => {},
     }),
     findByKey: async (folder, key) => (await scan(folder.id)).filter((m) => m.dedupeKey === key).map((m) => m.id),

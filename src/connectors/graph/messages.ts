@@ -13,7 +13,7 @@ export const RECEIVED_PROPERTY = 'SystemTime 0x0E06';
 /** Exchange Online refuses a message above 150 MB. */
 export const MAX_MESSAGE_BYTES = 150 * 1024 * 1024;
 /** A Graph request takes at most 4 MB; MIME travels in base64 (4/3 of its size) beside the batch's JSON. */
-const MAX_REQUEST_BYTES = 4 * 1024 * 1024 - 64 * 1024;
+export const MAX_REQUEST_BYTES = 4 * 1024 * 1024 - 64 * 1024;
 
 /** IMAP keywords that are client bookkeeping, not a user's labels: never made into categories. */
 const NOT_CATEGORIES = new Set(['junk', 'nonjunk', 'notjunk']);
@@ -29,7 +29,7 @@ export interface GraphMessageSummary {
   mark?: string;
 }
 
-interface Listed {
+export interface ListedMessage {
   id: string;
   internetMessageId?: string | null;
   isRead?: boolean;
@@ -45,17 +45,16 @@ export function sameProperty(a: string, b: string): boolean {
   return norm(a) === norm(b);
 }
 
-const propertyOf = (m: Listed, id: string) => m.singleValueExtendedProperties?.find((p) => sameProperty(p.id, id))?.value;
+const propertyOf = (m: ListedMessage, id: string) => m.singleValueExtendedProperties?.find((p) => sameProperty(p.id, id))?.value;
 
-/** Every message of a folder, paged, with the properties a scan needs and no bodies. */
-export async function scanMessages(http: GraphHttp, folderId: string): Promise<GraphMessageSummary[]> {
-  const query = new URLSearchParams({
-    $select: 'id,internetMessageId,isRead,flag,categories,receivedDateTime',
-    $expand: `singleValueExtendedProperties($filter=id eq '${SIZE_PROPERTY}' or id eq '${MARK_PROPERTY}')`,
-    $top: '250',
-  });
-  const listed = await http.all<Listed>(`${http.userPath}/mailFolders/${enc(folderId)}/messages?${query}`);
-  return listed.map((m) => ({
+/** What a scan asks of each message ($select, $expand): no bodies. */
+export const SCAN_FIELDS = {
+  $select: 'id,internetMessageId,isRead,flag,categories,receivedDateTime',
+  $expand: `singleValueExtendedProperties($filter=id eq '${SIZE_PROPERTY}' or id eq '${MARK_PROPERTY}')`,
+};
+
+export function summaryOf(m: ListedMessage): GraphMessageSummary {
+  return {
     id: m.id,
     size: Number(propertyOf(m, SIZE_PROPERTY) ?? 0),
     isRead: m.isRead === true,
@@ -64,7 +63,14 @@ export async function scanMessages(http: GraphHttp, folderId: string): Promise<G
     internetMessageId: m.internetMessageId ?? undefined,
     receivedAt: m.receivedDateTime,
     mark: propertyOf(m, MARK_PROPERTY),
-  }));
+  };
+}
+
+/** Every message of a folder, paged, with the properties a scan needs and no bodies. */
+export async function scanMessages(http: GraphHttp, folderId: string): Promise<GraphMessageSummary[]> {
+  const query = new URLSearchParams({ ...SCAN_FIELDS, $top: '250' });
+  const listed = await http.all<ListedMessage>(`${http.userPath}/mailFolders/${enc(folderId)}/messages?${query}`);
+  return listed.map(summaryOf);
 }
 
 /** The MIME source of a message by $value, or undefined when it is gone. */
@@ -98,17 +104,25 @@ export async function deleteMessages(http: GraphHttp, ids: string[]): Promise<vo
  * Writes messages into a folder, byte for byte: each is created from its MIME (Graph saves it as a
  * draft), then one PATCH sets PR_MESSAGE_FLAGS (clearing the draft state), the delivery time,
  * read state, flag, categories and Tern's write mark. Both go in $batch, 20 at a time and within
- * Graph's 4 MB request limit. A message Graph refuses is answered { refused }; a draft whose
- * PATCH failed is deleted again, never left behind.
+ * Graph's 4 MB request limit; a larger message goes alone by `writeLarge` (large-message.ts). A
+ * message Graph refuses is answered { refused }; a draft whose PATCH failed is deleted again.
  */
-export async function writeMessages(http: GraphHttp, folderId: string, messages: OutgoingMessage[], answered: (index: number, outcome: WriteOutcome) => void): Promise<void> {
+export async function writeMessages(
+  http: GraphHttp,
+  folderId: string,
+  messages: OutgoingMessage[],
+  answered: (index: number, outcome: WriteOutcome) => void,
+  writeLarge: (collection: string, m: OutgoingMessage) => Promise<WriteOutcome>,
+): Promise<void> {
   const groups: number[][] = [];
+  const large: number[] = [];
   let group: number[] = [];
   let bytes = 0;
   messages.forEach((m, i) => {
     const encoded = Math.ceil(m.raw.length / 3) * 4;
     if (m.raw.length > MAX_MESSAGE_BYTES) return answered(i, { refused: `the message is ${mb(m.raw.length)}: Microsoft 365 takes messages up to 150 MB`, code: 'MessageTooLarge' });
-    if (encoded > MAX_REQUEST_BYTES) return answered(i, { refused: `the message is ${mb(m.raw.length)}: Microsoft Graph takes at most 4 MB in one request (MIME in base64), and larger messages are not written through Graph yet`, code: 'RequestEntityTooLarge' });
+    // Above 4 MB in base64: its large files go by upload session, one message at a time.
+    if (encoded > MAX_REQUEST_BYTES) return void large.push(i);
     if (group.length === 20 || bytes + encoded > MAX_REQUEST_BYTES) {
       groups.push(group);
       group = [];
@@ -136,15 +150,16 @@ export async function writeMessages(http: GraphHttp, folderId: string, messages:
     });
     if (failed.length > 0) await deleteMessages(http, failed);
   }
+  for (const i of large) answered(i, await writeLarge(collection, messages[i]));
 }
 
 /** Graph's refusal of one message; its code is kept where the engine acts on it (a full mailbox stops the copy). */
-function refusedBy(a: BatchAnswer): WriteOutcome {
+export function refusedBy(a: BatchAnswer): WriteOutcome {
   const code = graphCode(a);
   return code && MAILBOX_FULL_CODES.has(code) ? { refused: graphMessage(a), code } : { refused: `${graphMessage(a)}${code ? ` (${code})` : ''}` };
 }
 
-function patchOf(http: GraphHttp, id: string, m: OutgoingMessage): BatchRequest {
+export function patchOf(http: GraphHttp, id: string, m: OutgoingMessage): BatchRequest {
   const isRead = m.flags.includes('\\Seen');
   const keywords = m.flags.filter((f) => !f.startsWith('\\') && !f.startsWith('$') && !NOT_CATEGORIES.has(f.toLowerCase()));
   const properties = [
@@ -160,4 +175,4 @@ function patchOf(http: GraphHttp, id: string, m: OutgoingMessage): BatchRequest 
   };
 }
 
-const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+export const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;

@@ -13,7 +13,36 @@ export const GRAPH_HOST = 'graph.microsoft.com';
 export function graphOptions(account: AccountCredentials, url: URL, fail: (why: string) => Error): AccountCredentials {
   if (url.pathname && url.pathname !== '/') throw fail(`a Microsoft 365 URL has no path ("${url.pathname}"): remove it`);
   if (!account.secure && !account.user.includes('@')) throw fail(`graph+http:// talks to a server, not a tenant: give the whole mailbox address as the user (${account.user}%40example.com@${account.host})`);
-  return account;
+  const imapHost = url.searchParams.get('imap_host')?.trim();
+  if (imapHost === undefined) return account;
+  const m = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(?::(\d{1,5}))?$/i.exec(imapHost);
+  if (!m || Number(m[2] ?? 1) < 1 || Number(m[2] ?? 1) > 65535) throw fail(`?imap_host= takes the IMAP server mail is written to, as host or host:port (outlook.office365.com:993), not "${imapHost}"`);
+  return { ...account, imapHost: m[2] ? imapHost : `${imapHost}:${account.secure ? 993 : 143}` };
+}
+
+/** Exchange Online's IMAP server: where a graph:// account's mail is written when the tenant allows IMAP. */
+export const EXCHANGE_ONLINE_IMAP = 'outlook.office365.com:993';
+
+/**
+ * The IMAP account a Microsoft 365 mailbox is written through: the same mailbox and OAuth2 token,
+ * at `?imap_host=` or Exchange Online's server (graph:// only: graph+http:// names a test or proxy
+ * server and has no IMAP unless given one). TLS as the Graph URL has it.
+ */
+export function imapAccountOf(a: AccountCredentials): AccountCredentials | undefined {
+  const hostPort = a.imapHost ?? (a.secure ? EXCHANGE_ONLINE_IMAP : undefined);
+  if (!hostPort) return undefined;
+  const cut = hostPort.lastIndexOf(':');
+  return {
+    protocol: 'imap',
+    host: hostPort.slice(0, cut).replace(/^\[|\]$/g, ''),
+    port: Number(hostPort.slice(cut + 1)),
+    secure: a.secure,
+    insecure: a.insecure,
+    user: mailboxAddress(a),
+    password: a.password,
+    tokens: a.tokens,
+    auth: 'oauth2',
+  };
 }
 
 /** The mailbox's address: the user as given, or user@tenant for `graph://alice@contoso.com`. */
@@ -27,5 +56,6 @@ export function apiBase(a: AccountEndpoint): string {
 }
 
 export function formatGraphUrl(a: AccountEndpoint, host: string): string {
-  return a.secure ? `graph://${encodeURIComponent(a.user)}@${host}` : `graph+http://${encodeURIComponent(a.user)}@${host}:${a.port}`;
+  const query = a.imapHost ? `?imap_host=${a.imapHost}` : '';
+  return a.secure ? `graph://${encodeURIComponent(a.user)}@${host}${query}` : `graph+http://${encodeURIComponent(a.user)}@${host}:${a.port}${query}`;
 }

@@ -55,12 +55,16 @@ export async function fromSyncState(ctx: StepContext, lane: Lane, job: FolderJob
   // Without a modseq nothing tells whether flags changed: their FETCH is the one extra command.
   if (!sameState(stored.source, sourceNow) || sourceNow.modseq === undefined) {
     const changes = await source.changes(job.plan.source, stored.source);
-    // Messages gone from the source since (moved away, deleted): the full comparison sorts that out.
-    if (stored.source.count + changes.added.length !== sourceNow.count) return undefined;
+    if (!changes) return undefined;
     messages = [...messages];
     const byRef = new Map(messages.flatMap((m, i) => (m[0] ? [[m[0], i] as const] : [])));
+    // A source that lists changed messages with the new ones (Graph's delta): those paired already changed their flags.
+    const added = changes.added.filter((m) => !byRef.has(m.ref));
+    const changedFlags = [...changes.flags, ...changes.added.filter((m) => byRef.has(m.ref)).map((m): [string, string[]] => [m.ref, m.flags])];
+    // Messages gone from the source since (moved away, deleted): the full comparison sorts that out.
+    if (stored.source.count + added.length !== sourceNow.count) return undefined;
     const flagChanges: Array<[string, string[]]> = [];
-    for (const [ref, flags] of changes.flags) {
+    for (const [ref, flags] of changedFlags) {
       const i = byRef.get(ref);
       if (i === undefined || sameFlags(messages[i][3], flags)) continue;
       messages[i] = [messages[i][0], messages[i][1], messages[i][2], flags];
@@ -69,7 +73,7 @@ export async function fromSyncState(ctx: StepContext, lane: Lane, job: FolderJob
     if (flagChanges.length) await destination.setFlags(folder, flagChanges);
     // New source messages pair, by dedupe key, with destination messages no source message had.
     const unpaired = messages.flatMap((m, i) => (m[0] ? [] : [{ id: m[1], dedupeKey: m[2], i }]));
-    const match = matchMessages(changes.added, unpaired, new Set());
+    const match = matchMessages(added, unpaired, new Set());
     const at = new Map(unpaired.map((u) => [u.id, u.i]));
     for (const m of match.alreadyPresent) {
       const id = match.pairedWith.get(m.ref)!;
@@ -119,6 +123,9 @@ export async function saveSyncState(ctx: StepContext, lane: Lane, job: FolderJob
   // An unchanged folder's state stays as it is: nothing to write.
   if (job.unchangedAt && !sync.changed) return job.unchangedAt.count;
   const destinationNow = await lane.destination.state!(folder);
-  ctx.syncStates!.put(pairKey(ctx), job.plan.source, { destinationFolder: folder.path, source: sync.source, destination: destinationNow, permanentFlags: sync.permanentFlags, messages: sync.messages });
+  // A source with a change cursor: the next pass reads from where this one ended.
+  const cursor = lane.source.cursor?.(job.plan.source);
+  const source = cursor ? { ...sync.source, cursor } : sync.source;
+  ctx.syncStates!.put(pairKey(ctx), job.plan.source, { destinationFolder: folder.path, source, destination: destinationNow, permanentFlags: sync.permanentFlags, messages: sync.messages });
   return destinationNow.count;
 }

@@ -39,6 +39,7 @@ export async function runEmailStep(step: StepContext): Promise<StepResult> {
   let more: Promise<Lane[]> | undefined;
   try {
     const planner = lanes[0];
+    await noteWritePath(ctx, planner.destination.writePath);
     const [sourceTree, destinationTree] = await Promise.all([planner.source.folders(), planner.destination.folders()]);
     const plans = selectFolders(ctx.options, sourceTree, planFolders(sourceTree, destinationTree)).filter((p) => p.copyMessages);
     // Folders are made through one session, once each, and journaled as soon as they exist.
@@ -216,4 +217,15 @@ async function collect(messages: AsyncIterable<RawMessage>): Promise<Map<string,
     throw err;
   }
   return out;
+}
+
+/**
+ * A destination with more than one way to write (Microsoft 365: IMAP, Graph) says which it took:
+ * a note on the task's card and status, beside the servers autodetection chose; once per task.
+ */
+async function noteWritePath(ctx: StepContext, writePath: string | undefined): Promise<void> {
+  if (!writePath) return;
+  const note = `e-mails to ${ctx.destination.user}: ${writePath}`;
+  const log = await ctx.tasks.auditLog(ctx.taskId);
+  if (!log.some((e) => e.action === 'account.detected' && e.detail === note)) await ctx.tasks.audit(ctx.taskId, 'worker', 'account.detected', note);
 }

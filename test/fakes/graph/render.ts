@@ -52,7 +52,7 @@ export function renderMessage(box: FakeGraphMailbox, m: FakeGraphMessage, expand
     categories: m.categories,
     receivedDateTime: iso(new Date(received)),
     sentDateTime: sent ? iso(new Date(sent)) : null,
-    hasAttachments: /^content-type:\s*multipart\/mixed/im.test(m.mime.subarray(0, 8192).toString('latin1')),
+    hasAttachments: m.attachments.length > 0 || /^content-type:\s*multipart\/mixed/im.test(m.mime.subarray(0, 8192).toString('latin1')),
     internetMessageId: h.get('message-id') ?? null,
     subject: h.get('subject') ?? '',
     importance: 'normal',

@@ -42,6 +42,17 @@ export interface FakeGraphMessage {
   createdDateTime: string;
   lastModifiedDateTime: string;
   seq: number;
+  /** File attachments added after the message was created (by upload session), beside its MIME. */
+  attachments: FakeGraphAttachment[];
+}
+
+export interface FakeGraphAttachment {
+  id: string;
+  name: string;
+  contentType: string;
+  isInline: boolean;
+  contentId?: string;
+  bytes: Buffer;
 }
 
 export interface FakeGraphEntity {
@@ -187,6 +198,7 @@ export class FakeGraphMailbox {
       createdDateTime: at,
       lastModifiedDateTime: at,
       seq: this.nextSeq(),
+      attachments: [],
     };
     this.messages.set(m.id, m);
     return m;

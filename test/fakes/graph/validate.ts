@@ -59,6 +59,18 @@ export class SchemaValidator {
     return errors;
   }
 
+  /** Problems with an action's JSON body: each key one of its parameters, of its type; those not nullable present. */
+  checkParameters(action: string, parameters: PropertyDef[], body: Record<string, unknown>, where: string): string[] {
+    const errors: string[] = [];
+    for (const [key, v] of Object.entries(body)) {
+      const def = parameters.find((p) => p.name === key);
+      if (!def) errors.push(`${where}.${key}: '${key}' is not a parameter of ${short(action)}`);
+      else this.value(def, v, 'create', `${where}.${key}`, errors);
+    }
+    for (const p of parameters) if (!p.nullable && !(p.name in body)) errors.push(`${where}: the parameter '${p.name}' of ${short(action)} is missing`);
+    return errors;
+  }
+
   /** `contained`: an entity written inside its parent (an extended property): its key is the client's to give. */
   private value(def: PropertyDef, value: unknown, mode: Mode, where: string, errors: string[], contained = false): void {
     if (value === null) {
