@@ -30,6 +30,9 @@ afterAll(async () => {
 
 const credentials = (user: string, port = dovecot.imapPort): AccountCredentials => ({ protocol: 'imap', host: '127.0.0.1', port, secure: false, insecure: false, user, password: `${user}pass` });
 
+/** What the engine gives every write besides the bytes (not looked at by an IMAP lane). */
+const keyed = (k: string) => ({ dedupeKey: `key-${k}`, mark: `mark-${k}` });
+
 /** Every answer of a write, by index. */
 async function writeAll(write: (answered: (i: number, o: WriteOutcome) => void) => Promise<void>): Promise<WriteOutcome[]> {
   const outcomes: WriteOutcome[] = [];
@@ -71,8 +74,8 @@ describe('IMAP destination round trips', () => {
       const spooled = await spoolMessage((async function* () { yield large; })());
       const writing = writeAll((answered) =>
         lane.writeStreamed!({ path: 'INBOX', id: 'INBOX' }, [
-          { raw: small, flags: ['\\Seen'] },
-          { raw: spooled, flags: [] },
+          { raw: small, flags: ['\\Seen'], ...keyed('a') },
+          { raw: spooled, flags: [], ...keyed('b') },
         ], answered),
       );
       loggedIn();
@@ -93,7 +96,7 @@ describe('IMAP destination round trips', () => {
     try {
       const lane = pendingPipeLane(Promise.resolve(undefined), client, credentials('mara'));
       const spooled = await spoolMessage((async function* () { yield makeMessage({ subject: 'Serial spooled', bodyBytes: 3000 }); })());
-      const outcomes = await writeAll((answered) => lane.writeStreamed!({ path: 'INBOX', id: 'INBOX' }, [{ raw: spooled, flags: ['\\Flagged'] }], answered));
+      const outcomes = await writeAll((answered) => lane.writeStreamed!({ path: 'INBOX', id: 'INBOX' }, [{ raw: spooled, flags: ['\\Flagged'], ...keyed('c') }], answered));
       await spooled.dispose();
       await lane.close();
       expect(outcomes).toHaveLength(1);
@@ -108,7 +111,7 @@ describe('IMAP destination round trips', () => {
     try {
       const wrong = { ...credentials('mara'), password: 'not-the-password' };
       const lane = pendingPipeLane(openAppendPipe(wrong, 10_000), client, wrong);
-      const err = await lane.writeStreamed!({ path: 'INBOX', id: 'INBOX' }, [{ raw: makeMessage({ subject: 'Never sent' }), flags: [] }], () => {}).catch((e: unknown) => e);
+      const err = await lane.writeStreamed!({ path: 'INBOX', id: 'INBOX' }, [{ raw: makeMessage({ subject: 'Never sent' }), flags: [], ...keyed('d') }], () => {}).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(TernError);
       expect((err as TernError).userMessage).toContain(`imap server 127.0.0.1:${dovecot.imapPort} refused the login for mara`);
       await expect(lane.close()).resolves.toBeUndefined();

@@ -73,7 +73,7 @@ export function pendingPipeLane(opening: Promise<AppendPipe | undefined>, client
   const serial = serialLane(client, account);
   const writeStreamed: NonNullable<WriteLane['writeStreamed']> = async (folder, messages, answered) => {
     const pipelined = await lane;
-    if (pipelined) return pipelined.write(folder, messages, answered);
+    if (pipelined) return pipelined.writeStreamed!(folder, messages, answered);
     const inMemoryOnes = await Promise.all(messages.map(async (m) => ({ ...m, raw: await inMemory(m.raw) })));
     return serial.write(folder, inMemoryOnes, answered);
   };
