@@ -8,10 +8,16 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = fileURLToPath(new URL('../', import.meta.url));
 const built = path.join(root, 'dist/main.js');
 
-/** The newest modification time below a directory (a few hundred files: a few milliseconds). */
+/**
+ * The newest modification time below a directory (a few hundred files). Walked by hand: readdir's
+ * `recursive` with path.join cost ~0.1 s of every start, this ~0.01 s.
+ */
 function newest(dir) {
   let max = 0;
-  for (const name of fs.readdirSync(dir, { recursive: true })) max = Math.max(max, fs.statSync(path.join(dir, name)).mtimeMs);
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const file = `${dir}/${entry.name}`;
+    max = Math.max(max, entry.isDirectory() ? newest(file) : fs.statSync(file).mtimeMs);
+  }
   return max;
 }
 

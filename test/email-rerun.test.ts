@@ -2,48 +2,19 @@
 // pass left lets an unchanged folder be passed with a STATUS a side, a changed one with only its
 // new messages read, and source flag changes carried to the destination; a folder whose
 // UIDVALIDITY changed is compared in full again. Nothing is ever copied twice.
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDovecot, type DovecotServer } from './support/dovecot';
 import { startRedis, type TestRedis } from './support/redis';
 import { contentView, makeMessage, seedMessage, snapshotMailbox, withImap } from './support/mailbox';
 import { account, imapUrl, startTern, type TestTern } from './support/tern';
 import { migrate } from '../commands/migrate';
+import { commandSpy, type CommandSpy } from './support/command-spy';
 
 let source: DovecotServer;
 let destination: DovecotServer;
 let redis: TestRedis;
 let tern: TestTern;
 let spy: CommandSpy;
-
-/** A loopback relay to the source that records the IMAP commands the client sends (tag and name). */
-interface CommandSpy {
-  port: number;
-  commands: string[];
-  close(): Promise<void>;
-}
-
-async function commandSpy(targetPort: number): Promise<CommandSpy> {
-  const commands: string[] = [];
-  const server = net.createServer((client) => {
-    const upstream = net.connect(targetPort, '127.0.0.1');
-    let pending = '';
-    client.on('data', (chunk) => {
-      pending += chunk.toString('latin1');
-      const lines = pending.split('\r\n');
-      pending = lines.pop()!;
-      for (const line of lines) {
-        const m = /^\S+ (UID \S+|\S+)/i.exec(line);
-        if (m) commands.push(m[1].toUpperCase());
-      }
-    });
-    client.pipe(upstream).pipe(client);
-    client.on('error', () => upstream.destroy());
-    upstream.on('error', () => client.destroy());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { port: (server.address() as net.AddressInfo).port, commands, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
 
 beforeAll(async () => {
   [source, destination, redis] = await Promise.all([startDovecot('slash', { users: 'dora:dorapass' }), startDovecot('dot-inbox-prefix', { users: 'dora:dorapass' }), startRedis()]);

@@ -25,6 +25,21 @@ describe('progress throttle', () => {
     expect(seen).toEqual([1, 50, 52]);
   });
 
+  it('takes a snapshot given as a function only when it publishes it, with the counters as they are then', async () => {
+    const seen: number[] = [];
+    const throttle = new ProgressThrottle((s) => void seen.push(s.counters.copied), 500);
+    let copied = 0;
+    let taken = 0;
+    const take = () => (taken++, snap(copied));
+    for (copied = 1; copied <= 1000; copied++) throttle.update(take);
+    copied = 1000;
+    expect(seen).toEqual([1]);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(seen).toEqual([1, 1000]);
+    // Two publications, two snapshots: not one per update.
+    expect(taken).toBe(2);
+  });
+
   it('never lets a failing sink fail the migration', async () => {
     const throttle = new ProgressThrottle(() => {
       throw new Error('redis down');

@@ -20,14 +20,16 @@ export type ProgressSink = (snapshot: ProgressSnapshot) => void | Promise<void>;
 export class ProgressThrottle {
   private last = 0;
   private timer: NodeJS.Timeout | undefined;
-  private latest: ProgressSnapshot | undefined;
+  /** The latest snapshot, or how to take it: taken only when it is published, not at every update. */
+  private latest: ProgressSnapshot | (() => ProgressSnapshot) | undefined;
 
   constructor(
     private readonly sink: ProgressSink,
     private readonly intervalMs = 500,
   ) {}
 
-  update(snapshot: ProgressSnapshot): void {
+  /** A function is called once, when the snapshot is published (a step whose totals cost a loop). */
+  update(snapshot: ProgressSnapshot | (() => ProgressSnapshot)): void {
     this.latest = snapshot;
     const wait = this.last + this.intervalMs - Date.now();
     if (wait <= 0) {
@@ -40,12 +42,12 @@ export class ProgressThrottle {
   async flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    const snapshot = this.latest;
+    const latest = this.latest;
     this.latest = undefined;
-    if (!snapshot) return;
+    if (!latest) return;
     this.last = Date.now();
     try {
-      await this.sink(snapshot);
+      await this.sink(typeof latest === 'function' ? latest() : latest);
     } catch {
       // Progress is informative: a failed publication never fails a migration.
     }

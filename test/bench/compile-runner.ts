@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
+import { bundleOptions } from '../../scripts/bundle-options.mjs';
 
 /** Bundles `<checkout>/test/bench/tern-run.ts` into a temporary directory; returns the entry file. */
 export async function compileRunner(checkout: string): Promise<string> {
@@ -13,14 +14,8 @@ export async function compileRunner(checkout: string): Promise<string> {
     absWorkingDir: checkout,
     entryPoints: { 'tern-run': 'test/bench/tern-run.ts' },
     outdir: out,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    packages: 'external',
-    // Packages stay external: resolved from the checkout's node_modules through this link.
-    logLevel: 'warning',
+    ...bundleOptions,
+    // Packages left external are resolved from the checkout's node_modules through this link.
   });
   fs.writeFileSync(path.join(out, 'package.json'), '{ "type": "module" }\n');
   fs.symlinkSync(path.join(checkout, 'node_modules'), path.join(out, 'node_modules'), 'dir');

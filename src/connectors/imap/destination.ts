@@ -1,12 +1,12 @@
 import type { AccountCredentials } from '../../ports/account';
-import type { MailDestination } from '../../ports/mail';
+import type { FolderTree, MailDestination } from '../../ports/mail';
 import type { OpenOptions } from '../../ports/connector';
 import { closeImap, imapError, openImap } from './session';
 import { countMessages, deleteFolder, listFolders } from './folders';
 import { deleteMessages, findByKey, folderState, scanFolder, setFlags } from './messages';
 import { openAppendPipe } from './append-pipe';
 import { FolderMaker } from './ensure-folder';
-import { pipelinedLane, serialLane } from './write-lane';
+import { pendingPipeLane, serialLane } from './write-lane';
 
 /**
  * An IMAP account as a mail destination. Ids are UIDs (as text), valid for the folder's
@@ -19,11 +19,21 @@ export async function openImapDestination(account: AccountCredentials, options: 
     p.catch((err: unknown) => {
       throw imapError(err, account);
     });
+  // Folders are made from the first listing (the planner's, when it asked): no second LIST.
   let maker: Promise<FolderMaker> | undefined;
-  const folders = () => (maker ??= listFolders(client).then((tree) => new FolderMaker(client, tree)));
+  const makerFrom = (tree: Promise<FolderTree>) => {
+    maker = tree.then((t) => new FolderMaker(client, t));
+    maker.catch(() => (maker = undefined));
+    return maker;
+  };
+  const folders = () => maker ?? makerFrom(listFolders(client));
   return {
     keepsMarks: false,
-    folders: () => at(listFolders(client)),
+    folders: () => {
+      const tree = listFolders(client);
+      if (!maker) makerFrom(tree);
+      return at(tree);
+    },
     ensureFolder: async (path, created) => {
       const { path: real, note } = await at((await at(folders())).ensure(path, created));
       return { folder: { path: real, id: real }, note };
@@ -41,10 +51,7 @@ export async function openImapDestination(account: AccountCredentials, options: 
         messages: scanned.messages.map((m) => ({ id: String(m.uid), dedupeKey: m.dedupeKey, position: m.uid })),
       };
     },
-    openLane: async () => {
-      const pipe = options.pipelining ? await openAppendPipe(account, options.timeoutMs) : undefined;
-      return pipe ? pipelinedLane(pipe, account) : serialLane(client, account);
-    },
+    openLane: async () => (options.pipelining ? pendingPipeLane(openAppendPipe(account, options.timeoutMs), client, account) : serialLane(client, account)),
     findByKey: async (folder, key, watermark) => (await at(findByKey(client, folder.path, key, watermark))).map(String),
     count: async (folder) => {
       // Writes may have come through other connections: NOOP brings a selected folder's view up to date first.

@@ -1,5 +1,6 @@
 import type { AccountCredentials } from '../../ports/account';
 import type { WriteLane } from '../../ports/mail';
+import { inMemory } from '../../ports/message-bytes';
 import { TernError } from '../../errors';
 import type { ImapSession } from './session';
 import { imapError } from './session';
@@ -56,4 +57,32 @@ function isRefusal(err: unknown): boolean {
   if (err instanceof TernError) return false;
   const status = (err as { responseStatus?: string }).responseStatus;
   return status === 'NO' || status === 'BAD';
+}
+
+/**
+ * A lane whose append pipe is still logging in: returned at once, so the pipe's connection and
+ * login (three round trips) overlap the session's first commands instead of preceding them; a
+ * pass that writes nothing (a re-run) never waits for it. The first write waits for the pipe;
+ * a server without LITERAL+ (no pipe) gets the serial lane, given spooled messages in memory.
+ * A pipe that fails to open fails the first write, as it failed opening the lane before.
+ */
+export function pendingPipeLane(opening: Promise<AppendPipe | undefined>, client: ImapSession, account: AccountCredentials): WriteLane {
+  // Settled quietly here; the failure is thrown where the lane is used.
+  const lane = opening.then((pipe) => (pipe ? pipelinedLane(pipe, account) : undefined));
+  lane.catch(() => {});
+  const serial = serialLane(client, account);
+  const writeStreamed: NonNullable<WriteLane['writeStreamed']> = async (folder, messages, answered) => {
+    const pipelined = await lane;
+    if (pipelined) return pipelined.writeStreamed!(folder, messages, answered);
+    const inMemoryOnes = await Promise.all(messages.map(async (m) => ({ ...m, raw: await inMemory(m.raw) })));
+    return serial.write(folder, inMemoryOnes, answered);
+  };
+  return {
+    write: writeStreamed,
+    writeStreamed,
+    close: async () => {
+      const pipelined = await lane.catch(() => undefined);
+      await pipelined?.close();
+    },
+  };
 }

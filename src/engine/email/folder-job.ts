@@ -58,6 +58,16 @@ export async function planJobs(ctx: StepContext, source: MailSource, plans: Plan
   return jobs;
 }
 
+/**
+ * A finished folder keeps only its report: its sync state is saved, and the per-message lists
+ * (one entry per message of the folder) would otherwise stay in memory until the step ends,
+ * growing with the mailbox (50,000 messages in 500 folders) rather than with the folders under way.
+ */
+export function forgetMessages(job: FolderJob): void {
+  job.sync = undefined;
+  job.contents = undefined;
+}
+
 /** After a cancel: the folders never started are reported cancelled. */
 export function cancelPending(ctx: StepContext, jobs: FolderJob[]): void {
   for (const job of jobs.filter((j) => j.report.status === 'pending')) {

@@ -42,7 +42,8 @@ export async function scanFolderJob(ctx: StepContext, lane: Lane, ensure: (path:
   const sourceNote = await lane.source.folderNote?.(job.plan.source);
   if (sourceNote && !job.report.note?.includes(sourceNote)) job.report.note = job.report.note ? `${job.report.note}; ${sourceNote}` : sourceNote;
   const contents = await lane.destination.scan(ensured.folder);
-  job.contents = contents;
+  // The copies need the folder's generation, watermark and flags, not its list of messages (kept only while matching).
+  job.contents = { ...contents, messages: [] };
 
   const entries = ctx.journal.entries(ctx.taskId, { kind: 'message', folder: ensured.folder.path }).filter((e) => e.scope === contents.generation);
   const candidates = contents.messages.map((m) => ({ id: m.id, key: m.dedupeKey, position: m.position, mark: m.mark }));

@@ -4,7 +4,7 @@ import type { DestinationFolder, FolderTree, MessageBytes, RawMessage } from '..
 import { TernError, isRetryable } from '../../errors';
 import { planFolders } from '../folder-map';
 import { closeLane, laneCount, openLane, openLanes, type Lane } from '../email/lanes';
-import { cancelPending, planJobs, plannedBytes, verifyFolder, type CopyChunk, type FolderJob } from '../email/folder-job';
+import { cancelPending, forgetMessages, planJobs, plannedBytes, verifyFolder, type CopyChunk, type FolderJob } from '../email/folder-job';
 import { WorkQueue } from '../email/work-queue';
 import { scanFolderJob } from '../email/scan-folder';
 import { copyChunk } from '../email/copy-chunk';
@@ -60,11 +60,13 @@ export async function runEmailStep(step: StepContext): Promise<StepResult> {
     // The other lanes log in while the first one starts; only as many as folders that look changed (a re-run may need none).
     more = laneCount(ctx, jobs.filter((job) => !looksUnchanged(ctx, job)).length).then((wanted) => openLanes(ctx, wanted - 1));
     more.catch(() => {});
-    // Counters change with every message; the throttle persists and publishes them at most every 500 ms.
-    const publish = (current?: string) => {
-      counters.totalBytes = plannedBytes(jobs);
-      ctx.progress.update({ taskId: ctx.taskId, step: 'emails', counters: { ...counters }, current, at: Date.now() });
-    };
+    // Counters change with every message; the throttle persists and publishes them at most every
+    // 500 ms, and only then are they copied and the bytes to move added up (a loop over the folders).
+    const publish = (current?: string) =>
+      ctx.progress.update(() => {
+        counters.totalBytes = plannedBytes(jobs);
+        return { taskId: ctx.taskId, step: 'emails', counters: { ...counters }, current, at: Date.now() };
+      });
     publish();
 
     const work = new WorkQueue(jobs);
@@ -86,6 +88,7 @@ export async function runEmailStep(step: StepContext): Promise<StepResult> {
       job.report.warning = verifyFolder(job.report);
       job.report.status = 'done';
       ctx.tasks.saveFolderReport(ctx.taskId, job.report);
+      forgetMessages(job);
       publish(job.plan.source);
     };
     /** Takes work until there is none (or a lane failed); folders it scanned are finished in `finishing`. */
