@@ -1,10 +1,12 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
 import type { Logger } from '../../src/log';
 
 /**
  * `tern start`'s worker, in a process of its own (`tern worker`, forked from the same entry):
  * copying (TLS handshakes, MIME parsing, the store's synchronous writes) then never holds up the
- * event loop that answers chat within Slack's and Discord's few seconds. Supervised: a worker that
+ * event loop that answers chat within Slack's and Discord's few seconds, and it runs at a lower
+ * CPU priority than the bots. Supervised: a worker that
  * dies is started again; SIGTERM stops it; its logs go to the same stdout and stderr.
  */
 export interface SupervisedWorker {
@@ -16,6 +18,12 @@ export interface SupervisedWorker {
 
 /** What a supervised worker tells `tern start` over the fork's IPC channel. */
 export type WorkerMessage = { type: 'ready'; what: string };
+
+/**
+ * How much lower the worker's CPU priority is than the bots' (Unix niceness): on a busy machine
+ * the bots' short answers go first, the copying takes what is left. Lowering a priority needs no privilege.
+ */
+const WORKER_NICENESS = 10;
 
 /** Restart delays: a worker that keeps dying at start is not restarted in a tight loop. */
 const RESTART_FIRST_MS = 1_000;
@@ -44,6 +52,11 @@ export function superviseWorker(env: NodeJS.ProcessEnv, log: Logger): Supervised
     const startedAt = Date.now();
     const worker = fork(entry, ['worker', '--supervised'], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     child = worker;
+    try {
+      os.setPriority(worker.pid!, Math.min(19, os.getPriority() + WORKER_NICENESS));
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'could not lower the worker process priority; it runs at the bots\' priority');
+    }
     log.info({ pid: worker.pid }, 'worker process started');
     worker.on('message', (m: WorkerMessage) => {
       if (m?.type !== 'ready' || firstReady.settled) return;

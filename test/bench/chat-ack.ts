@@ -32,9 +32,12 @@ for (let i = 0; i < 200; i++) await seedMessage(account(dovecot, 'alice'), 'INBO
 const proxy = await startLatencyProxy(dovecot.imapPort, 100);
 const port = await freePort();
 // This process shares tern start's store and queue: it creates the tasks, as another process may.
-const tern = await startTern(redis.url, { SLACK_BOT_TOKEN: fake.botToken, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.url, PORT: String(port), TERN_WORKER_CONCURRENCY: String(TASKS) });
+// No per-server cap: all 20 tasks run at once (they share one Dovecot).
+const tern = await startTern(redis.url, { SLACK_BOT_TOKEN: fake.botToken, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.url, PORT: String(port), TERN_WORKER_CONCURRENCY: String(TASKS), TERN_MAX_TASKS_PER_SOURCE_HOST: '0', TERN_MAX_TASKS_PER_DESTINATION_HOST: '0' });
 const delays = fs.mkdtempSync(path.join(os.tmpdir(), 'tern-loop-'));
-const child = spawn(process.execPath, ['--import', path.join(projectRoot, 'test/bench/loop-delay.mjs'), 'bin/tern.js', 'start'], {
+// BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof': a CPU profile of each tern process (bots, worker).
+const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+const child = spawn(process.execPath, [...nodeArgs, '--import', path.join(projectRoot, 'test/bench/loop-delay.mjs'), 'bin/tern.js', 'start'], {
   cwd: projectRoot,
   env: { ...process.env, ...tern.env, LOG_LEVEL: 'warn', TERN_LOOP_DELAY_DIR: delays },
   stdio: ['ignore', 'inherit', 'pipe'],
@@ -67,7 +70,10 @@ const values = { 'source.type': select('imap'), 'source.login': text('alice'), '
 const samples: Record<string, number[]> = { '/migrate': [], 'form submit': [], 'button click': [] };
 const wall0 = performance.now();
 child.kill('SIGUSR2'); // the bot process's event loop delay from here on
-for (let i = 0; i < ROUNDS; i++) {
+// At least ROUNDS of each, and on until every task has started: the slow answers came while tasks logged in and started.
+const allStarted = () => tasks.every((t) => tern.service.view(t.id).startedAt !== undefined);
+let rounds = 0;
+for (let i = 0; i < ROUNDS || (i < 20 * ROUNDS && !allStarted()); i++, rounds++) {
   samples['/migrate'].push(await timed(() => slack.slash('U0BENCH', '', CHANNEL)));
   samples['form submit'].push(await timed(() => slack.submit(form, 'U0BENCH', values)));
   const card = tern.service.card(tasks[i % tasks.length].id, 'slack')!;
@@ -83,7 +89,7 @@ const counts = new Map<string, number>();
 for (const t of tern.service.list(actor)) counts.set(t.status, (counts.get(t.status) ?? 0) + 1);
 const states = [...counts].map(([state, n]) => `${n} ${state}`).join(', ');
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
-console.log(`Slack acknowledgements by tern start, ${ROUNDS} of each over ${(wall / 1000).toFixed(1)} s, ${TASKS} tasks (at the end: ${states}) (goal: p99 < 300 ms)`);
+console.log(`Slack acknowledgements by tern start, ${rounds} of each over ${(wall / 1000).toFixed(1)} s, ${TASKS} tasks (at the end: ${states}) (goal: p99 < 300 ms)`);
 for (const [what, xs] of Object.entries(samples)) console.log(`${what.padEnd(14)} p50 ${pct(xs, 50).toFixed(1)} ms   p99 ${pct(xs, 99).toFixed(1)} ms   max ${Math.max(...xs).toFixed(1)} ms (round ${xs.indexOf(Math.max(...xs)) + 1})`);
 console.log(`bot process event loop delay  p50 ${loop.p50} ms   p99 ${loop.p99} ms   max ${loop.max} ms · load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs`);
 const exited = new Promise((resolve) => child.once('exit', resolve));
