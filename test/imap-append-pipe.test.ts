@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDovecot, type DovecotServer } from './support/dovecot';
 import { makeMessage, snapshotMailbox, withImap } from './support/mailbox';
-import { AppendRefused, openAppendPipe } from '../src/connectors/imap/append-pipe';
+import { AppendRefused, NotSent, openAppendPipe } from '../src/connectors/imap/append-pipe';
 import { TernError } from '../src/errors';
 import { spoolMessage } from '../src/connectors/spooled-message';
 import { release } from '../src/ports/message-bytes';
@@ -67,6 +67,27 @@ describe('pipelined APPEND', () => {
     });
     // Each APPENDUID names the message that was sent with it, whole.
     for (const [i, a] of answers.entries()) expect(stored[a.uid! - 1].equals(bytesSent[i]), `message ${i}`).toBe(true);
+  });
+
+  it('once the run is told to stop, nothing more goes on the wire: what was sent is answered, what waited behind it is not sent', async () => {
+    await withImap({ host: '127.0.0.1', port: dovecot.imapPort, user: 'zoe', password: AWKWARD }, (c) => c.mailboxCreate('INBOX.Stopped'));
+    const large = makeMessage({ subject: 'On the wire', bodyBytes: 3 * 1024 * 1024 });
+    const spooled = await spoolMessage((async function* () {
+      for (let i = 0; i < large.length; i += 1024 * 1024) yield large.subarray(i, i + 1024 * 1024);
+    })());
+    const pipe = (await openAppendPipe(credentials('zoe', AWKWARD), 10_000))!;
+    const stop = new AbortController();
+    // The spooled literal streams first; the two asked meanwhile wait behind it, and the stop comes before it is through.
+    const asked = [spooled, makeMessage({ subject: 'Behind 1' }), makeMessage({ subject: 'Behind 2' })].map((raw) => pipe.append('INBOX.Stopped', raw, [], undefined, stop.signal).catch((err: unknown) => err));
+    stop.abort();
+    const [onTheWire, ...behind] = await Promise.all(asked);
+    expect(onTheWire).toMatchObject({ uid: 1 });
+    for (const answer of behind) expect(answer).toBeInstanceOf(NotSent);
+    expect(await pipe.append('INBOX.Stopped', makeMessage({ subject: 'After' }), [], undefined, stop.signal).catch((err: unknown) => err)).toBeInstanceOf(NotSent);
+    await pipe.close();
+    await release(spooled);
+    const snap = await snapshotMailbox({ host: '127.0.0.1', port: dovecot.imapPort, user: 'zoe', password: AWKWARD });
+    expect(snap.folders.find((f) => f.path === 'INBOX.Stopped')!.messages).toHaveLength(1);
   });
 
   it('a refused APPEND fails alone; the ones around it land', async () => {

@@ -381,6 +381,20 @@ describe('a .pst shared in the channel', () => {
     expect(slack.fake.callsTo('chat.postMessage').filter((c) => viewText(c.body.blocks).includes(IMPORT_ACTION))).toHaveLength(1);
   });
 
+  it('the event is acknowledged before the file is looked up (files.info held back by a slow Slack)', async () => {
+    slack.fake.addFile({ id: 'F0PSTSLOW1', name: 'slow.pst', mimetype: 'application/vnd.ms-outlook', content: pst, sharedIn: { channel: CHANNEL, ts: '1795000000.000200' } });
+    const release = slack.fake.hold('files.info');
+    try {
+      const shared = { type: 'file_shared', file_id: 'F0PSTSLOW1', user_id: REQUESTER, file: { id: 'F0PSTSLOW1' }, channel_id: CHANNEL, event_ts: `${Date.now() / 1000}` };
+      expect((await slack.event(shared)).status).toBe(200);
+      expect(slack.fake.callsTo('files.info').filter((c) => c.body.file === 'F0PSTSLOW1'), 'acknowledged while files.info was still unanswered').toHaveLength(0);
+    } finally {
+      release();
+    }
+    const offer = await slack.fake.waitFor('chat.postMessage', (c) => viewText(c.body.blocks).includes(IMPORT_ACTION) && String(c.body.text).includes('slow.pst'));
+    expect(offer.body).toMatchObject({ channel: CHANNEL, thread_ts: '1795000000.000200' });
+  });
+
   it('Import… opens the destination form; submitting imports the downloaded file as a task with its card', async () => {
     const offer = await slack.fake.waitFor('chat.postMessage', (c) => viewText(c.body.blocks).includes(IMPORT_ACTION));
     const button = (offer.body.blocks as Array<{ elements?: Array<{ action_id: string; value: string }> }>).flatMap((b) => b.elements ?? []).find((e) => e.action_id === IMPORT_ACTION)!;

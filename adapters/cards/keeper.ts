@@ -92,12 +92,25 @@ export class CardKeeper {
     this.queued.add(taskId);
     const previous = this.chains.get(taskId) ?? Promise.resolve();
     const next = previous
+      .then(() => this.nextTurn())
       .then(() => {
         this.queued.delete(taskId);
         return this.update(taskId);
       }).catch((err: Error) => this.log.warn({ task: taskId, err: err.message }, 'status card refresh failed'));
     this.chains.set(taskId, next);
     void next.finally(() => this.chains.get(taskId) === next && this.chains.delete(taskId));
+  }
+
+  /**
+   * A refresh reads its task from the store synchronously. Refreshes take turns, one per turn of
+   * the event loop (each waits for the previous one's setImmediate), so that a burst of 20 tasks'
+   * events never holds up an acknowledgement behind 20 reads.
+   */
+  private turns = Promise.resolve();
+  private nextTurn(): Promise<void> {
+    const turn = this.turns.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
+    this.turns = turn;
+    return turn;
   }
 
   /** Resolves when pending edits and replies are out (tests, shutdown). */

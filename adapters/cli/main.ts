@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { ITEM_NAMES, accountUrlForms } from '../../commands/help';
 import { TernError } from '../../src/errors';
 import { processIo, type CliIo } from './io';
@@ -292,12 +292,14 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   program
     .command('worker')
     .description('run a worker (add more on other machines against the same Redis)')
-    .action(act(async () => session(async (s) => (await import('./worker')).runWorkerUntilSignal(s, 'worker'))));
+    // Set by `tern start` for the worker it runs in a process of its own (see worker-process.ts).
+    .addOption(new Option('--supervised').hideHelp())
+    .action(act(async (o: { supervised?: boolean }) => session(async (s) => (await import('./worker')).runWorkerUntilSignal(s, o.supervised))));
 
   program
     .command('start')
-    .description('run the chat bots that have tokens, plus a worker')
-    .action(act(async () => session(async (s) => (await import('./worker')).runWorkerUntilSignal(s, 'start'))));
+    .description('run the chat bots that have tokens, plus a worker (in a process of its own)')
+    .action(act(async () => session(async (s) => (await import('./worker')).runStartUntilSignal(s))));
 
   return program;
 }

@@ -28,6 +28,10 @@ export interface StepContext {
   syncStates?: Pick<FolderSyncStore, 'get' | 'put' | 'drop'>;
   /** Read from the store: true once someone asked to cancel. */
   cancelRequested(): boolean;
+  /** Throws RUN_STOPPED once this run must stop (its worker shuts down, it lost its job or task): checked between batches. */
+  ensureRunning(): void;
+  /** Aborted when this run must stop: writers send nothing more and answer what they sent. */
+  stop?: AbortSignal;
   connectionsPerAccount: number;
   /** How connectors open ports: timeouts, pipelining. */
   open: OpenOptions;

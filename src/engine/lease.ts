@@ -36,11 +36,24 @@ export class RunLease {
     if (!this.lost && !this.tasks.renewLease(this.taskId, this.generation, this.ttlMs)) this.lost = 'another run took the task over';
   }
 
-  /** Throws (a RUN_STOPPED TernError) when this run must stop writing. */
-  check(): void {
-    if (this.signal?.aborted) this.lost ??= this.signal.reason === SHUTDOWN ? 'its worker is shutting down; it goes on when a worker runs again' : 'its worker lost the job (the queue gave it to another worker)';
+  /**
+   * Throws (a RUN_STOPPED TernError) when this run must stop writing. `answers`: the write is the
+   * journal's record of what the destination answered to messages already sent; a run whose
+   * worker shuts down still makes it (it holds the task until it returns), so that a resume finds
+   * every copy it made journaled rather than having to look for it.
+   */
+  check(answers = false): void {
+    const shuttingDown = this.signal?.aborted === true && this.signal.reason === SHUTDOWN;
+    // Lost for good (another run may hold the task now); a shutdown only stops what is not yet sent.
+    if (this.signal?.aborted && !shuttingDown) this.lost ??= 'its worker lost the job (the queue gave it to another worker)';
     if (!this.lost && !this.tasks.holdsLease(this.taskId, this.generation)) this.lost = 'another run took the task over';
     if (this.lost) throw new TernError('RUN_STOPPED', `This run of ${this.taskId} stopped: ${this.lost}.`);
+    if (shuttingDown && !answers) throw new TernError('RUN_STOPPED', `This run of ${this.taskId} stopped: its worker is shutting down; it goes on when a worker runs again.`);
+  }
+
+  /** Aborted once the run is told to stop (its worker shuts down or lost the job): writers send nothing more. */
+  get stopSignal(): AbortSignal | undefined {
+    return this.signal;
   }
 
   release(): void {

@@ -5,13 +5,15 @@ import type { RunLease } from './lease';
 export type RunJournal = Pick<Journal, 'intend' | 'intendAll' | 'confirm' | 'drop' | 'settle' | 'record' | 'entries'>;
 
 /** Every write first checks that the run still holds its task: a run that lost it writes nothing more. */
-export function leasedJournal(journal: Journal, lease: RunLease): RunJournal {
+export function leasedJournal(journal: Journal, lease: RunLease, opts: { answersWhileStopping?: boolean } = {}): RunJournal {
+  const answers = opts.answersWhileStopping ?? false;
   return {
     intend: (...a) => (lease.check(), journal.intend(...a)),
     intendAll: (...a) => (lease.check(), journal.intendAll(...a)),
-    confirm: (...a) => (lease.check(), journal.confirm(...a)),
-    drop: (...a) => (lease.check(), journal.drop(...a)),
-    settle: (...a) => (lease.check(), journal.settle(...a)),
+    // `answersWhileStopping`: the answers to what was already sent are journaled by a run whose worker shuts down too (see RunLease.check).
+    confirm: (...a) => (lease.check(answers), journal.confirm(...a)),
+    drop: (...a) => (lease.check(answers), journal.drop(...a)),
+    settle: (...a) => (lease.check(answers), journal.settle(...a)),
     record: (...a) => (lease.check(), journal.record(...a)),
     entries: (...a) => journal.entries(...a),
   };

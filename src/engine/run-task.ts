@@ -106,7 +106,8 @@ async function runSteps(deps: EngineDeps, taskId: string, row: NonNullable<Retur
       destination: withPassword(deps, taskId, 'destination', JSON.parse(row.destination)),
       connectors: deps.connectors,
       tasks,
-      journal: leasedJournal(deps.journal, lease),
+      // A copy stopped by a shutdown still journals the answers to what it sent (its next batch is never started).
+      journal: leasedJournal(deps.journal, lease, { answersWhileStopping: true }),
       // A run that lost its task writes no sync state either.
       syncStates: deps.syncStates && {
         get: (...a) => deps.syncStates!.get(...a),
@@ -115,6 +116,8 @@ async function runSteps(deps: EngineDeps, taskId: string, row: NonNullable<Retur
       },
       progress,
       cancelRequested,
+      ensureRunning: () => lease.check(),
+      stop: lease.stopSignal,
       connectionsPerAccount: deps.connectionsPerAccount,
       open: { timeoutMs: deps.connectTimeoutMs, pipelining: deps.imapPipelining },
       log,

@@ -163,14 +163,16 @@ export interface WriteLane {
   /**
    * Writes the messages into the folder; `answered(i, outcome)` is called as each is answered,
    * in any order. Resolves once all are answered. A refused message is an outcome; a lost
-   * connection rejects (messages not yet answered may or may not have been written).
+   * connection rejects (messages not yet answered may or may not have been written). Once `stop`
+   * is aborted (the run stops), a lane may send nothing more: it resolves when what it sent is
+   * answered, and the messages it never sent stay unanswered.
    */
-  write(folder: DestinationFolder, messages: OutgoingMessage[], answered: (index: number, outcome: WriteOutcome) => void): Promise<void>;
+  write(folder: DestinationFolder, messages: OutgoingMessage[], answered: (index: number, outcome: WriteOutcome) => void, stop?: AbortSignal): Promise<void>;
   /**
    * The same, for a lane that streams spooled (large) messages from disk without holding them
    * whole; a lane without it is given them read into memory.
    */
-  writeStreamed?(folder: DestinationFolder, messages: Array<OutgoingMessage<MessageBytes>>, answered: (index: number, outcome: WriteOutcome) => void): Promise<void>;
+  writeStreamed?(folder: DestinationFolder, messages: Array<OutgoingMessage<MessageBytes>>, answered: (index: number, outcome: WriteOutcome) => void, stop?: AbortSignal): Promise<void>;
   close(): Promise<void>;
 }
 

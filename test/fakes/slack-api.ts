@@ -169,6 +169,8 @@ export interface FakeSlack {
   enforceTiers(tiers: Record<string, FakeSlackTier>): void;
   /** The next `count` calls to `method` answer 429 with `Retry-After: retryAfterSeconds` (default 1). */
   rateLimit(method: string, opts: { count: number; retryAfterSeconds?: number }): void;
+  /** Calls to `method` wait, unanswered, until the returned function is called (a slow Slack). */
+  hold(method: string): () => void;
   /** Registers a file for files.info and download; returns the file object files.info will give. */
   addFile(file: FakeSlackFileInput): Body;
   message(channel: string, ts: string): FakeSlackMessage | undefined;
@@ -228,6 +230,7 @@ class FakeSlackServer implements FakeSlack {
 
   private readonly files = new Map<string, { input: FakeSlackFileInput; object: Body }>();
   private readonly rateLimits = new Map<string, { remaining: number; retryAfterSeconds: number }>();
+  private readonly holds = new Map<string, Promise<void>>();
   private readonly waiters = new Set<(call: FakeSlackCall) => void>();
   private readonly server: Server;
   private readonly ids = new IdMint();
@@ -327,6 +330,15 @@ class FakeSlackServer implements FakeSlack {
     this.buckets.clear();
   }
 
+  hold(method: string): () => void {
+    let release!: () => void;
+    this.holds.set(method, new Promise<void>((resolve) => (release = resolve)));
+    return () => {
+      this.holds.delete(method);
+      release();
+    };
+  }
+
   rateLimit(method: string, { count, retryAfterSeconds = 1 }: { count: number; retryAfterSeconds?: number }): void {
     this.rateLimits.set(method, { remaining: count, retryAfterSeconds });
   }
@@ -387,7 +399,8 @@ class FakeSlackServer implements FakeSlack {
     res.end('not found');
   }
 
-  private apiCall(method: string, req: IncomingMessage, raw: Buffer, query: URLSearchParams, res: ServerResponse): void {
+  private async apiCall(method: string, req: IncomingMessage, raw: Buffer, query: URLSearchParams, res: ServerResponse): Promise<void> {
+    await this.holds.get(method);
     const parsed = parseApiBody(req.headers['content-type'], raw, query);
     const body = parsed.body;
     // Slack reads a token from a form field, never from a JSON body.

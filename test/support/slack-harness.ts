@@ -69,9 +69,6 @@ export async function startSlackHarness(redisUrl: string, env: Record<string, st
   await bot.start();
   await tern.startWorker();
   const eventsUrl = `http://127.0.0.1:${port}/slack/events`;
-  const team = { id: fake.identity.teamId, domain: fake.identity.teamDomain };
-  const user = (id: string) => ({ id, username: id.toLowerCase(), name: id.toLowerCase(), team_id: team.id });
-  let events = 0;
 
   return {
     fake,
@@ -80,6 +77,33 @@ export async function startSlackHarness(redisUrl: string, env: Record<string, st
       return bot;
     },
     eventsUrl,
+    ...slackActions(fake, eventsUrl),
+    async stopBot() {
+      await bot.stop();
+      running = false;
+    },
+    async startBot() {
+      bot = newBot();
+      await bot.start();
+      running = true;
+    },
+    async close() {
+      if (running) await bot.stop();
+      await tern.close();
+      await fake.close();
+    },
+  };
+}
+
+/** What a person does in Slack (slash commands, form submits, clicks, events), as signed requests to a Bolt HTTP receiver. */
+export type SlackActions = Pick<SlackHarness, 'slash' | 'privateTo' | 'submit' | 'click' | 'clickInView' | 'event'>;
+
+/** Signed requests to the Bolt receiver at `eventsUrl` (in this process or another), answered through the fake's response URLs. */
+export function slackActions(fake: FakeSlack, eventsUrl: string): SlackActions {
+  const team = { id: fake.identity.teamId, domain: fake.identity.teamDomain };
+  const user = (id: string) => ({ id, username: id.toLowerCase(), name: id.toLowerCase(), team_id: team.id });
+  let events = 0;
+  return {
     slash: (userId, text, channel = CHANNEL) => postSlashCommand(eventsUrl, SIGNING_SECRET, { text, user_id: userId, channel_id: channel, response_url: fake.responseUrl(userId) }),
     privateTo: (userId) => fake.responses.filter((r) => r.user === userId).map((r) => String(r.body.text)),
     submit: (view, userId, values) =>
@@ -151,20 +175,6 @@ export async function startSlackHarness(redisUrl: string, env: Record<string, st
         },
         opts.retryNum === undefined ? {} : { retryNum: opts.retryNum },
       ),
-    async stopBot() {
-      await bot.stop();
-      running = false;
-    },
-    async startBot() {
-      bot = newBot();
-      await bot.start();
-      running = true;
-    },
-    async close() {
-      if (running) await bot.stop();
-      await tern.close();
-      await fake.close();
-    },
   };
 }
 

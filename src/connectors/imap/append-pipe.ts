@@ -17,8 +17,11 @@ import { bearerToken, tokenRefused, usesOAuth, xoauth2 } from '../oauth';
  * openAppendPipe and the caller keeps using imapflow.
  */
 export interface AppendPipe {
-  /** Resolves with the APPENDUID when the server gave one; rejects with AppendRefused on NO/BAD. */
-  append(folder: string, raw: MessageBytes, flags: string[], internalDate?: Date): Promise<{ uid?: number; uidValidity?: string }>;
+  /**
+   * Resolves with the APPENDUID when the server gave one; rejects with AppendRefused on NO/BAD,
+   * and with NotSent when `stop` was aborted before the message went on the wire.
+   */
+  append(folder: string, raw: MessageBytes, flags: string[], internalDate?: Date, stop?: AbortSignal): Promise<{ uid?: number; uidValidity?: string }>;
   close(): Promise<void>;
 }
 
@@ -31,6 +34,13 @@ export class AppendRefused extends Error {
     readonly code?: string,
   ) {
     super(`APPEND refused: ${responseStatus} ${responseText}`);
+  }
+}
+
+/** The run stopped before this message went on the wire (it waited for room, or behind a spooled one): nothing was written. */
+export class NotSent extends Error {
+  constructor() {
+    super('APPEND not sent: the run stopped');
   }
 }
 
@@ -161,7 +171,7 @@ function pipe(socket: net.Socket, reader: LineReader, fail: (err: unknown) => Te
     }
   });
   return {
-    async append(folder, raw, flags, internalDate) {
+    async append(folder, raw, flags, internalDate, stop) {
       if (limit !== undefined && raw.length > limit) {
         throw new AppendRefused('NO', `the message (${raw.length} bytes) is larger than the ${limit} bytes the server takes (APPENDLIMIT)`, 'TOOBIG');
       }
@@ -169,6 +179,7 @@ function pipe(socket: net.Socket, reader: LineReader, fail: (err: unknown) => Te
         await new Promise<void>((resolve) => room.push(resolve));
       }
       if (broken) throw broken;
+      if (stop?.aborted) throw new NotSent();
       const tag = `A${++counter}`;
       const head = `${tag} APPEND ${mailbox(folder)} (${flags.join(' ')})${internalDate ? ` "${imapDate(internalDate)}"` : ''} {${raw.length}+}\r\n`;
       const done = new Promise<{ uid?: number; uidValidity?: string }>((resolve, reject) => pending.set(tag, { resolve, reject, size: raw.length }));
@@ -176,6 +187,15 @@ function pipe(socket: net.Socket, reader: LineReader, fail: (err: unknown) => Te
       // One literal at a time on the wire: an APPEND asked while a spooled one streams goes after it.
       const send = () => {
         if (broken) return;
+        // Queued behind a spooled message while the run was told to stop: it never goes out.
+        if (stop?.aborted) {
+          const p = pending.get(tag);
+          pending.delete(tag);
+          bytesInFlight -= raw.length;
+          wake();
+          p?.reject(new NotSent());
+          return;
+        }
         if (Buffer.isBuffer(raw)) {
           // Corked: the three go out in one write (writev), not three.
           socket.cork();

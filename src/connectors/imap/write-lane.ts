@@ -5,7 +5,7 @@ import { TernError } from '../../errors';
 import type { ImapSession } from './session';
 import { imapError } from './session';
 import { appendMessage } from './messages';
-import { AppendRefused, type AppendPipe } from './append-pipe';
+import { AppendRefused, NotSent, type AppendPipe } from './append-pipe';
 import { serverWords } from './server-words';
 import { isProviderLimit, providerLimit } from './provider-limits';
 
@@ -15,11 +15,13 @@ import { isProviderLimit, providerLimit } from './provider-limits';
  */
 export function pipelinedLane(pipe: AppendPipe, account: AccountCredentials): WriteLane {
   // Spooled (large) messages are streamed from their files into the APPEND literal.
-  const writeStreamed: NonNullable<WriteLane['writeStreamed']> = async (folder, messages, answered) => {
+  const writeStreamed: NonNullable<WriteLane['writeStreamed']> = async (folder, messages, answered, stop) => {
     const sent = messages.map((m, i) =>
-      pipe.append(folder.path, m.raw, m.flags, m.internalDate).then(
+      pipe.append(folder.path, m.raw, m.flags, m.internalDate, stop).then(
         (res) => answered(i, { id: res.uid === undefined ? undefined : String(res.uid), generation: res.uidValidity }),
         (err: unknown) => {
+          // The run stopped before this one went on the wire: it stays unanswered.
+          if (err instanceof NotSent) return;
           if (!(err instanceof AppendRefused)) throw err;
           // A provider's upload limit is not this message's fault: the batch waits and is tried again.
           if (isProviderLimit(err.responseText, err.code)) throw providerLimit(account, err.responseText);
@@ -36,8 +38,10 @@ export function pipelinedLane(pipe: AppendPipe, account: AccountCredentials): Wr
 /** One APPEND after the other on the session's own connection (servers without LITERAL+, or pipelining off). */
 export function serialLane(client: ImapSession, account: AccountCredentials): WriteLane {
   return {
-    async write(folder, messages, answered) {
+    async write(folder, messages, answered, stop) {
       for (const [i, m] of messages.entries()) {
+        // The run stops: the rest stay unsent (and unanswered).
+        if (stop?.aborted) return;
         try {
           const res = await appendMessage(client, folder.path, m.raw, m.flags, m.internalDate);
           answered(i, { id: res.uid === undefined ? undefined : String(res.uid), generation: res.uidValidity });

@@ -64,7 +64,9 @@ async function copyRead(ctx: StepContext, lane: Lane, chunk: CopyChunk, raws: Ma
   // Answers are handled synchronously: a spooled (large) message's subject, for the report of a
   // refusal, is read from its file beforehand (large messages are the ones refused as too large).
   const spooledSubjects = new Map(await Promise.all(batch.flatMap((b, i) => (Buffer.isBuffer(b.raw) ? [] : [subjectOfBytes(b.raw).then((s) => [i, s] as const)]))));
+  const answeredOnes = new Set<number>();
   const answered = (i: number, outcome: WriteOutcome) => {
+    answeredOnes.add(i);
     const size = batch[i].raw.length;
     if ('refused' in outcome) {
       full ||= outcome.code !== undefined && MAILBOX_FULL_CODES.has(outcome.code);
@@ -95,9 +97,17 @@ async function copyRead(ctx: StepContext, lane: Lane, chunk: CopyChunk, raws: Ma
   // A lane that cannot stream a spooled message from disk is given it in memory.
   const { writer } = lane;
   const written = writer.writeStreamed
-    ? writer.writeStreamed(folder, outgoing, answered)
-    : Promise.all(outgoing.map(async (m) => ({ ...m, raw: await inMemory(m.raw) }))).then((inMemoryOnes) => writer.write(folder, inMemoryOnes, answered));
-  await written.finally(() => answers.flush());
+    ? writer.writeStreamed(folder, outgoing, answered, ctx.stop)
+    : Promise.all(outgoing.map(async (m) => ({ ...m, raw: await inMemory(m.raw) }))).then((inMemoryOnes) => writer.write(folder, inMemoryOnes, answered, ctx.stop));
+  try {
+    await written;
+    // Stopped part-way (the run was told to stop): what the lane never sent was not written, so
+    // its intent goes; the next run copies it.
+    outgoing.forEach((_, i) => answeredOnes.has(i) || answers.drop(ids[i]));
+  } finally {
+    answers.flush();
+  }
+  const unsent = outgoing.length - answeredOnes.size;
   // A full mailbox takes nothing more: the copy stops here rather than fail message after message.
   if (full) throw await mailboxFull(lane);
   // Destinations that do not say the new id (IMAP without UIDPLUS): found by key above the watermark, one after the other.
@@ -108,6 +118,10 @@ async function copyRead(ctx: StepContext, lane: Lane, chunk: CopyChunk, raws: Ma
       ctx.journal.confirm(ids[i], found[found.length - 1]);
       synced(i, found[found.length - 1]);
     } else if (job.sync) job.sync.complete = false;
+  }
+  if (unsent > 0) {
+    ctx.ensureRunning();
+    throw new Error(`the destination's write lane left ${unsent} message(s) unanswered without being told to stop (a bug)`);
   }
 }
 

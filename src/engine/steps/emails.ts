@@ -100,6 +100,9 @@ export async function runEmailStep(step: StepContext): Promise<StepResult> {
       try {
         while (!failure) {
           while (!failure && bytesWriting >= LANE_WINDOW_BYTES) await Promise.race(writing);
+          // Between batches: a run told to stop (its worker shuts down, it lost its task) starts
+          // nothing more; the batches on the wire are answered and journaled (the finally below).
+          ctx.ensureRunning();
           const next = await work.next(() => {
             cancelled ||= ctx.cancelRequested();
             return !cancelled;
@@ -107,6 +110,13 @@ export async function runEmailStep(step: StepContext): Promise<StepResult> {
           if (!next) return;
           if ('messages' in next) {
             const raws = await read(lane, next);
+            try {
+              ctx.ensureRunning();
+            } catch (err) {
+              // Told to stop while reading: the batch read is not sent, and its spooled files go.
+              await Promise.all([...raws.values()].map((raw) => release(raw).catch(() => {})));
+              throw err;
+            }
             const bytes = [...raws.values()].reduce((n, raw) => n + raw.length, 0);
             bytesWriting += bytes;
             const written: Promise<void> = copyChunk(ctx, lane, next, raws, counters, () => publish(next.job.plan.source))
