@@ -65,7 +65,7 @@ export class GraphHttp {
 
   constructor(
     private readonly account: AccountCredentials,
-    private readonly timeoutMs: number,
+    readonly timeoutMs: number,
   ) {
     this.base = apiBase(account);
     this.mailbox = mailboxAddress(account);

@@ -35,6 +35,8 @@ export interface Operation {
   boundTo: string;
   collection: boolean;
   returnType?: string;
+  /** The parameters after the binding one: an action's JSON body holds them by name. */
+  parameters: PropertyDef[];
 }
 
 export interface Csdl {
@@ -89,9 +91,11 @@ function parse(xml: string): Csdl {
     for (const [tag, kind] of [['Function', 'function'], ['Action', 'action']] as const) {
       for (const op of asArray(s[tag] as Node | Node[])) {
         if (op.IsBound !== 'true') continue;
-        const binding = typeOf(String(asArray(op.Parameter as Node | Node[])[0].Type));
+        const [bound, ...rest] = asArray(op.Parameter as Node | Node[]);
+        const binding = typeOf(String(bound.Type));
         const ret = op.ReturnType ? typeOf(String((op.ReturnType as Node).Type)).type : undefined;
-        operations.push({ name: `${ns}.${op.Name}`, kind, boundTo: binding.type, collection: binding.collection, returnType: ret });
+        const parameters = rest.map((p) => ({ name: String(p.Name), ...typeOf(String(p.Type)), nullable: p.Nullable !== 'false' }));
+        operations.push({ name: `${ns}.${op.Name}`, kind, boundTo: binding.type, collection: binding.collection, returnType: ret, parameters });
       }
     }
     const container = s.EntityContainer as Node | undefined;

@@ -3,7 +3,7 @@
 import { FakeGraph, type FakeGraphOptions } from './server';
 
 export { FakeGraph, MAX_BATCH, type FakeGraphCall, type FakeGraphOptions } from './server';
-export type { FakeGraphEntity, FakeGraphFolder, FakeGraphMailbox, FakeGraphMessage } from './store';
+export type { FakeGraphAttachment, FakeGraphEntity, FakeGraphFolder, FakeGraphMailbox, FakeGraphMessage } from './store';
 
 export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGraph> {
   const fake = new FakeGraph(options);

@@ -1,13 +1,13 @@
 // Resolves a request path against the CSDL the way Graph's router does: entity sets and
 // singletons, keys, navigation and structural properties, bound functions and actions, `$value`
 // of a media entity. What does not resolve is refused with Graph's own message.
-import type { Csdl } from './csdl';
+import type { Csdl, PropertyDef } from './csdl';
 
 export type Segment =
   | { kind: 'root' | 'nav'; name: string; type: string; collection: boolean }
   | { kind: 'key'; name: string; type: string }
   | { kind: 'prop'; name: string; type: string; collection: boolean }
-  | { kind: 'op'; name: string; type?: string; collection: boolean; action: boolean }
+  | { kind: 'op'; name: string; type?: string; collection: boolean; action: boolean; parameters: PropertyDef[] }
   | { kind: 'value' | 'count'; name: string };
 
 export interface ResolvedPath {
@@ -100,5 +100,5 @@ function boundOperation(csdl: Csdl, part: string, type: string | undefined, coll
   const op = csdl.operations.find((o) => o.name === full && o.collection === collection && bases.includes(o.boundTo));
   if (!op) return undefined;
   const returnsCollection = op.kind === 'function' && op.name.endsWith('.delta');
-  return { kind: 'op', name: full, type: op.returnType, collection: returnsCollection, action: op.kind === 'action' };
+  return { kind: 'op', name: full, type: op.returnType, collection: returnsCollection, action: op.kind === 'action', parameters: op.parameters };
 }

@@ -9,6 +9,8 @@ import { loadCsdl, type Csdl } from './csdl';
 import { errorBody, GraphFault, type GraphAnswer, type GraphRequest, type Handler } from './http';
 import { mailRoutes } from './mail-routes';
 import { pimRoutes } from './pim-routes';
+import { pimAttachmentRoutes } from './pim-attachment-routes';
+import { UploadSessions } from './upload-sessions';
 import { PathError, resolvePath, type ResolvedPath } from './paths';
 import { FakeGraphMailbox } from './store';
 import { SchemaValidator } from './validate';
@@ -50,6 +52,7 @@ export class FakeGraph {
   private readonly server: http.Server;
   private readonly mailboxes = new Map<string, FakeGraphMailbox>();
   private readonly routes: Array<[string, RegExp, Handler]>;
+  private readonly uploads = new UploadSessions(() => this.url);
   private readonly injected = new Map<string, Injected[]>();
   private readonly inFlight = new Map<string, number>();
   /** The most requests each mailbox had in flight at once. */
@@ -62,7 +65,7 @@ export class FakeGraph {
   constructor(private readonly options: FakeGraphOptions) {
     for (const user of Object.keys(options.users)) this.mailboxes.set(user.toLowerCase(), new FakeGraphMailbox(user));
     const paging = { defaultSize: options.pageSize ?? 10, maxSize: options.maxPageSize ?? 1000 };
-    this.routes = [...mailRoutes(paging), ...pimRoutes(paging)].map(([method, pattern, handler]) => [method, new RegExp(`^${pattern.replace(/[{}$]/g, (c) => (c === '$' ? '\\$' : c === '{' ? '\\{' : '\\}'))}$`), handler]);
+    this.routes = [...mailRoutes(paging), ...pimRoutes(paging), ...pimAttachmentRoutes(this.uploads)].map(([method, pattern, handler]) => [method, new RegExp(`^${pattern.replace(/[{}$]/g, (c) => (c === '$' ? '\\$' : c === '{' ? '\\{' : '\\}'))}$`), handler]);
     this.server = http.createServer((req, res) => void this.serve(req, res));
   }
 
@@ -102,6 +105,8 @@ export class FakeGraph {
     let answer: GraphAnswer;
     if ((this.options.maxRequestBytes ?? 4 * 1024 * 1024) < body.length) {
       answer = this.fault(new GraphFault(413, 'RequestEntityTooLarge', `The request body is ${body.length} bytes: Graph takes at most 4 MB in one request.`));
+    } else if (url.pathname.startsWith('/upload/') && req.method === 'PUT') {
+      answer = this.upload(url.pathname, headers, body);
     } else if (url.pathname === '/v1.0/$batch' && req.method === 'POST') {
       answer = await this.batch(headers, body);
     } else {
@@ -111,6 +116,25 @@ export class FakeGraph {
     const out = answer.raw ?? (answer.json === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(answer.json)));
     res.writeHead(answer.status, { ...(answer.json !== undefined ? { 'content-type': 'application/json; odata.metadata=minimal' } : {}), ...answer.headers, 'content-length': String(out.length) });
     res.end(out);
+  }
+
+  /** A byte range PUT to an upload session's pre-authenticated URL (outside /v1.0, as Outlook's are). */
+  private upload(pathname: string, headers: Record<string, string>, body: Buffer): GraphAnswer {
+    const call: FakeGraphCall = { method: 'PUT', path: pathname, status: 0 };
+    this.calls.push(call);
+    try {
+      const answer = this.uploads.put(pathname, headers, body);
+      if (answer.type && answer.json !== undefined) {
+        const errors = this.validator.check(answer.type, answer.json, 'response', `PUT upload session response`);
+        this.schemaErrors.push(...errors.map((e) => `response: ${e}`));
+      }
+      call.status = answer.status;
+      return answer;
+    } catch (err) {
+      if (!(err instanceof GraphFault)) throw err;
+      call.status = err.status;
+      return this.fault(err);
+    }
   }
 
   private fault(err: GraphFault): GraphAnswer {
@@ -223,8 +247,9 @@ export class FakeGraph {
       }
       const last = path.segments[path.segments.length - 1];
       const action = last.kind === 'op' && last.action;
-      if (!action && path.type) {
-        const errors = this.validator.check(path.type, req.json, method === 'POST' ? 'create' : 'update', `${method} /${path.pattern}`);
+      if (action || path.type) {
+        const where = `${method} /${path.pattern}`;
+        const errors = last.kind === 'op' && action ? this.validator.checkParameters(last.name, last.parameters, req.json, where) : this.validator.check(path.type!, req.json, method === 'POST' ? 'create' : 'update', where);
         if (errors.length > 0) {
           this.schemaErrors.push(...errors.map((e) => `request: ${e}`));
           throw new GraphFault(400, 'RequestBodyRead', errors[0].replace(/^[^:]*: /, ''));

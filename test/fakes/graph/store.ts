@@ -44,6 +44,15 @@ export interface FakeGraphMessage {
   seq: number;
 }
 
+export interface FakeGraphAttachment {
+  id: string;
+  name: string;
+  contentType: string;
+  isInline: boolean;
+  contentId?: string;
+  bytes: Buffer;
+}
+
 export interface FakeGraphEntity {
   id: string;
   /** "contacts", "contactFolders", "calendars", "events", "todoLists", "todoTasks", "messageRules". */
@@ -54,6 +63,10 @@ export interface FakeGraphEntity {
   seq: number;
   created: string;
   modified: string;
+  /** File attachments of an event or a To Do task. */
+  attachments?: FakeGraphAttachment[];
+  /** A contact's photo. */
+  photo?: { bytes: Buffer; contentType: string };
 }
 
 export const newId = (prefix = 'AAMkAG') => `${prefix}${randomBytes(33).toString('base64url')}=`;

@@ -26,6 +26,10 @@ const SERVER_SET = new Set([
   'microsoft.graph.contactFolder/parentFolderId',
   'microsoft.graph.todoTask/createdDateTime',
   'microsoft.graph.todoTask/lastModifiedDateTime',
+  'microsoft.graph.todoTask/hasAttachments',
+  'microsoft.graph.event/hasAttachments',
+  'microsoft.graph.attachment/size',
+  'microsoft.graph.attachmentBase/size',
   'microsoft.graph.messageRule/hasError',
 ]);
 
@@ -56,6 +60,18 @@ export class SchemaValidator {
   check(typeName: string, value: unknown, mode: Mode, where = ''): string[] {
     const errors: string[] = [];
     this.value({ name: where || typeName, type: typeName, collection: false, nullable: false }, value, mode, where || short(typeName), errors);
+    return errors;
+  }
+
+  /** Problems with an action's JSON body: each key one of its parameters, of its type; those not nullable present. */
+  checkParameters(action: string, parameters: PropertyDef[], body: Record<string, unknown>, where: string): string[] {
+    const errors: string[] = [];
+    for (const [key, v] of Object.entries(body)) {
+      const def = parameters.find((p) => p.name === key);
+      if (!def) errors.push(`${where}.${key}: '${key}' is not a parameter of ${short(action)}`);
+      else this.value(def, v, 'create', `${where}.${key}`, errors);
+    }
+    for (const p of parameters) if (!p.nullable && !(p.name in body)) errors.push(`${where}: the parameter '${p.name}' of ${short(action)} is missing`);
     return errors;
   }
 
