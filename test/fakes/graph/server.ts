@@ -27,6 +27,12 @@ export interface FakeGraphOptions {
   maxRequestBytes?: number;
   /** Added to every answer: lets concurrency show. */
   latencyMs?: number;
+  /**
+   * An OAuth2 introspection endpoint (RFC 7662; client credentials in the URL's userinfo): a
+   * token not in `users` is asked there, and an active one reaches the mailbox its `username`
+   * (or `sub`) names, as a delegated sign-in's token does at Microsoft.
+   */
+  introspectionUrl?: string;
 }
 
 export interface FakeGraphCall {
@@ -182,7 +188,7 @@ export class FakeGraph {
         this.schemaErrors.push(`${method} /${rawPath}: ${err.message}`);
         throw new GraphFault(400, 'BadRequest', err.message);
       }
-      const mailbox = this.authorise(headers, path);
+      const mailbox = await this.authorise(headers, path);
       mailboxKey = mailbox.user.toLowerCase();
       call.mailbox = mailbox.user;
       const throttled = this.takeInjected(mailboxKey);
@@ -213,11 +219,11 @@ export class FakeGraph {
     }
   }
 
-  private authorise(headers: Record<string, string>, path: ResolvedPath): FakeGraphMailbox {
+  private async authorise(headers: Record<string, string>, path: ResolvedPath): Promise<FakeGraphMailbox> {
     const token = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '')?.[1];
     if (!token) throw new GraphFault(401, 'InvalidAuthenticationToken', 'Access token is empty.');
     const app = this.options.appTokens?.includes(token);
-    const own = Object.entries(this.options.users).find(([, t]) => t === token)?.[0];
+    const own = Object.entries(this.options.users).find(([, t]) => t === token)?.[0] ?? (app ? undefined : await this.introspect(token));
     if (!app && !own) throw new GraphFault(401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.');
     if (path.pattern !== 'users' && !path.pattern.startsWith('users/{}')) throw new GraphFault(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
     const asked = path.keys[0] === 'me' ? own : path.keys[0];
@@ -226,6 +232,17 @@ export class FakeGraph {
     if (!box) throw new GraphFault(404, 'ErrorInvalidUser', `The requested user '${asked}' is invalid.`);
     if (!app && own!.toLowerCase() !== asked.toLowerCase()) throw new GraphFault(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
     return box;
+  }
+
+  /** The mailbox an issued token acts for, by introspection; undefined when it is not active. */
+  private async introspect(token: string): Promise<string | undefined> {
+    if (!this.options.introspectionUrl) return undefined;
+    const url = new URL(this.options.introspectionUrl);
+    const basic = Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64');
+    url.username = url.password = '';
+    const res = await fetch(url, { method: 'POST', headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token }).toString() });
+    const answer = (await res.json().catch(() => ({}))) as { active?: boolean; username?: string; sub?: string };
+    return answer.active ? (answer.username ?? answer.sub) : undefined;
   }
 
   private takeInjected(key: string): Injected | undefined {
