@@ -1,6 +1,5 @@
 import { TernError } from '../errors';
 import type { AccountEndpoint } from '../ports/account';
-import { GRAPH_PERMISSIONS } from '../connectors/graph/url';
 
 /** What Tern needs to reach an issuer for one account: endpoints (a preset's, or by discovery), client and scopes. */
 export interface ResolvedIssuer {
@@ -26,8 +25,12 @@ export interface OAuthConfig {
 
 const MICROSOFT_MAIL = 'https://outlook.office.com';
 const GRAPH = 'https://graph.microsoft.com';
-/** Microsoft Graph (a Microsoft 365 account): everything Tern moves, and a refresh token. A token is for one resource: Graph's is not Outlook's. */
-const MICROSOFT_GRAPH_SCOPE = `offline_access ${GRAPH_PERMISSIONS.map((s) => `${GRAPH}/${s}`).join(' ')}`;
+/**
+ * Microsoft Graph (a Microsoft 365 account): everything Tern moves (the Graph connector's
+ * NEEDED_SCOPES; auth may not import connectors), and a refresh token. A token is for one
+ * resource: Graph's is not Outlook's.
+ */
+const MICROSOFT_GRAPH_SCOPE = `offline_access ${['Mail.ReadWrite', 'Contacts.ReadWrite', 'Calendars.ReadWrite', 'Tasks.ReadWrite', 'MailboxSettings.ReadWrite'].map((s) => `${GRAPH}/${s}`).join(' ')}`;
 /** Microsoft: IMAP, POP3 and EWS mail access, and a refresh token. */
 const MICROSOFT_SCOPE = `offline_access ${MICROSOFT_MAIL}/IMAP.AccessAsUser.All ${MICROSOFT_MAIL}/POP.AccessAsUser.All ${MICROSOFT_MAIL}/EWS.AccessAsUser.All`;
 /** Google: full mail access is the only scope its IMAP and POP3 take. */

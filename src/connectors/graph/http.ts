@@ -3,7 +3,7 @@ import type { AccountCredentials } from '../../ports/account';
 import { connectionError } from '../errors';
 import { busyWait, retryAfterMs } from '../http-wait';
 import { limiterFor, type MailboxLimiter } from './limiter';
-import { apiBase, GRAPH_PERMISSIONS, mailboxAddress } from './url';
+import { apiBase, mailboxAddress } from './url';
 
 /** How often one request is tried again while Graph throttles it (429) or is busy (503, 504). */
 const MAX_BUSY_RETRIES = 8;
@@ -12,7 +12,7 @@ export const BATCH_LIMIT = 20;
 const BUSY = new Set([429, 503, 504]);
 
 /** Scopes a delegated or app-only sign-in needs for everything Tern moves. */
-export const NEEDED_SCOPES = GRAPH_PERMISSIONS.join(', ');
+export const NEEDED_SCOPES = 'Mail.ReadWrite, Contacts.ReadWrite, Calendars.ReadWrite, Tasks.ReadWrite, MailboxSettings.ReadWrite';
 
 export interface GraphResponse {
   status: number;

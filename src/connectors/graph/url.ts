@@ -4,9 +4,6 @@ import { oauthQuery } from '../oauth';
 /** Microsoft Graph's public endpoint: `graph://` accounts name their tenant in the host, not a server. */
 export const GRAPH_HOST = 'graph.microsoft.com';
 
-/** The delegated or application permissions everything Tern moves through Graph needs. */
-export const GRAPH_PERMISSIONS = ['Mail.ReadWrite', 'Contacts.ReadWrite', 'Calendars.ReadWrite', 'Tasks.ReadWrite', 'MailboxSettings.ReadWrite'];
-
 /**
  * The Graph parts of an account URL. `graph://alice@contoso.com` is the mailbox
  * alice@contoso.com of the tenant contoso.com, reached at https://graph.microsoft.com;
