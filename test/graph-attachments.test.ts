@@ -10,11 +10,9 @@ import { graphClient } from './fakes/graph/client';
 import { startFakeEws, type FakeEws } from './fakes/ews';
 import { startRedis, type TestRedis } from './support/redis';
 import { startTern, type TestTern } from './support/tern';
-import { openEws } from '../src/connectors/ews';
+import { readPim, withEws as withEwsAt } from './support/pim-accounts';
 import type { EwsSession } from '../src/connectors/ews/types';
-import { loadConnector } from '../src/connectors/registry';
 import type { ContactData, EventData, PimItem, TaskData } from '../src/ports/pim-items';
-import { parseAccountUrl } from '../src/accounts';
 import { migrate } from '../commands/migrate';
 
 const EWS_USERS: Record<string, string> = { 'alice@ex.test': 'alice-pw', 'bob@ex.test': 'bob-pw' };
@@ -45,22 +43,9 @@ const ewsUrl = (user: string) => `ews+http://${encodeURIComponent(user)}:${EWS_U
 const png = (size: number) => Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), randomBytes(size - 8)]);
 const b64 = (b: Buffer) => b.toString('base64');
 
-async function withEws<T>(user: string, fn: (s: EwsSession) => Promise<T>): Promise<T> {
-  const s = await openEws(parseAccountUrl(ewsUrl(user), 'source'), { timeoutMs: 20_000 });
-  try {
-    return await fn(s);
-  } finally {
-    await s.close();
-  }
-}
+const withEws = <T>(user: string, fn: (s: EwsSession) => Promise<T>) => withEwsAt(ewsUrl(user), fn);
 
-async function readGraph(user: string, kind: PimItem['kind']): Promise<PimItem[]> {
-  const source = await (await loadConnector('graph')).pimSource!(parseAccountUrl(graphUrl(user), 'source'), { timeoutMs: 20_000 });
-  const out: PimItem[] = [];
-  for (const folder of await source.folders(kind)) for await (const batch of source.read(kind, folder)) out.push(...batch);
-  await source.close();
-  return out;
-}
+const readGraph = (user: string, kind: PimItem['kind']) => readPim(graphUrl(user), kind);
 
 /** name → bytes (base64) of an item's attachments. */
 const byName = (list: PimItem['attachments']) => Object.fromEntries((list ?? []).map((a) => [a.name, a.base64]));

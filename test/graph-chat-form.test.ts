@@ -10,7 +10,7 @@ import { DEVICE_CLIENT, startAuthServer, type AuthServer } from './support/oidc'
 import { startRedis, type TestRedis } from './support/redis';
 import { account } from './support/tern';
 import { makeMessage, snapshotMailbox } from './support/mailbox';
-import { CHANNEL, checked, everythingSent, select, startSlackHarness, text, type FakeView, type SlackHarness } from './support/slack-harness';
+import { CHANNEL, checked, everythingSent, imapFormSide, select, startSlackHarness, text, type FakeView, type SlackHarness } from './support/slack-harness';
 
 const REQUESTER = 'U0GRAPHER';
 const ANN = 'ann@m365.test';
@@ -68,13 +68,7 @@ describe('Slack: Microsoft 365 as a side of the /migrate modal', () => {
       'source.host': text(graph.url),
       'source.port': text(null),
       'source.options': checked(),
-      'destination.type': select('imap'),
-      'destination.login': text('bob'),
-      'destination.signIn': select('password'),
-      'destination.password': text('bobpass'),
-      'destination.host': text('127.0.0.1'),
-      'destination.port': text(String(dovecot.imapPort)),
-      'destination.options': checked(),
+      ...imapFormSide('destination', 'bob', 'bobpass', dovecot.imapPort),
       items: checked('emails'),
       notify: text(null),
     });
