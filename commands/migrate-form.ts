@@ -132,7 +132,10 @@ function parseSide(side: Side, f: AccountFields, errors: Record<string, string>)
   if (!login) errors[`${side}.login`] = `${Side}: enter the e-mail address or login.`;
   else if (/[\x00-\x1f\x7f]/.test(login)) errors[`${side}.login`] = `${Side}: the login contains a line break or another control character; type it on one line.`;
   const oauth = signInOf(side, f, errors);
-  if (!f.password && (f.signIn ?? 'password') === 'password') errors[`${side}.password`] = `${Side}: enter the password (an app password if the account has two-factor sign-in), or choose a sign-in.`;
+  if (kind?.protocol === 'graph' && !oauth) {
+    // Graph takes an OAuth2 token, never a password.
+    if (!errors[`${side}.signIn`]) errors[`${side}.signIn`] = `${Side}: Microsoft 365 signs in with Microsoft (OAuth2), not a password: choose Sign in with Microsoft.`;
+  } else if (!f.password && (f.signIn ?? 'password') === 'password') errors[`${side}.password`] = `${Side}: enter the password (an app password if the account has two-factor sign-in), or choose a sign-in.`;
   if (!kind) {
     errors[`${side}.type`] = `${Side}: choose a server type (${SERVER_TYPES.map((t) => t.label).join(', ')}).`;
     return undefined;
@@ -142,7 +145,8 @@ function parseSide(side: Side, f: AccountFields, errors: Record<string, string>)
   if (auto && login && !login.includes('@')) errors[`${side}.login`] = `${Side}: autodetection needs the e-mail address (name@domain), or choose the server type and fill in the server.`;
   // Signing in with OAuth2: no password (the sign-in gives the tokens); a placeholder passes the password checks below.
   const fields = oauth ? { ...f, password: '-' } : f;
-  const account = kind.form?.server.kind === 'url' ? urlSide(side, kind, kind.form.server, fields, login, auto, errors) : hostSide(side, kind, fields, login, auto, errors);
+  const server = kind.form?.server;
+  const account = server?.kind === 'url' ? urlSide(side, kind, server, fields, login, auto, errors) : server?.kind === 'service' ? serviceSide(side, kind, fields, login, errors) : hostSide(side, kind, fields, login, auto, errors);
   return account && withDavField(side, oauth ? { ...account, password: '', ...oauth } : account, f.dav, errors);
 }
 
@@ -232,6 +236,21 @@ function urlSide(side: Side, kind: ConnectorInfo, server: { defaultPath: string;
   if (!login || !f.password) return undefined;
   const path = url && url.pathname !== '/' ? url.pathname : server.defaultPath;
   return { protocol: kind.protocol, host: url ? url.hostname.replace(/^\[|\]$/g, '') : AUTO_HOST, port, secure, insecure: Boolean(f.insecure), path, user: login, password: f.password };
+}
+
+/**
+ * A public service reached by the address alone (Microsoft 365: graph://user@domain). The server
+ * field stays empty; a plain-HTTP address there (http://host:port) names a proxy or test server.
+ */
+function serviceSide(side: Side, kind: ConnectorInfo, f: AccountFields, login: string, errors: Record<string, string>): AccountCredentials | undefined {
+  const Side = side === 'source' ? 'Source' : 'Destination';
+  const typed = f.host?.trim() ?? '';
+  if (login && !login.includes('@')) errors[`${side}.login`] = `${Side}: ${kind.label} needs the whole e-mail address (name@domain).`;
+  const proxy = typed ? /^http:\/\/([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})\/?$/.exec(typed) : undefined;
+  if (typed && !proxy) errors[`${side}.host`] = `${Side}: leave the server empty for ${kind.label} (it is reached at Microsoft by the address); only a proxy's http://host:port goes here.`;
+  if (!login.includes('@') || errors[`${side}.host`]) return undefined;
+  if (!proxy) return { protocol: kind.protocol, host: login.slice(login.lastIndexOf('@') + 1).toLowerCase(), port: defaultPort(kind, true), secure: true, insecure: false, user: login, password: f.password ?? '' };
+  return { protocol: kind.protocol, host: proxy[1].replace(/^\[|\]$/g, ''), port: Number(proxy[2]), secure: false, insecure: false, user: login, password: f.password ?? '' };
 }
 
 /** Where a service error belongs in the form: a refused login by the password, a dead server by the host. */

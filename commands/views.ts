@@ -14,6 +14,8 @@ export function accountLabel(a: AccountEndpoint): string {
   const pim = a.pim ? ` + calendars and contacts on ${a.pim.host}:${a.pim.port}` : '';
   if (a.protocol === 'pst') return `${a.user} (PST file)`;
   if (a.protocol === 'ews') return `${who} on Exchange ${a.host}${pim}`;
+  // graph:// names the tenant, not a server; graph+http:// a proxy or test server.
+  if (a.protocol === 'graph') return `${who} on Microsoft 365${a.secure ? '' : ` (Graph at ${a.host}:${a.port})`}`;
   return `${who} on ${a.protocol.toUpperCase()} ${a.host}:${a.port}${pim}`;
 }
 

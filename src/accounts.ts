@@ -52,9 +52,9 @@ export function parseAccountUrl(input: string, side: Side | 'account', fallbackP
   if (oauth && password) throw fail('it has a password and ?auth=oauth2: an OAuth2 account signs in with a token; remove the password');
   // OAuth2: a token a script gave, or none (a stored sign-in gives them).
   password ||= (oauth ? accessToken : fallbackPassword) ?? '';
-  if (!password && scheme.info.protocol === 'graph') {
+  if (!password && !oauth && scheme.info.protocol === 'graph') {
     const envName = side === 'source' ? 'TERN_FROM_ACCESS_TOKEN' : 'TERN_TO_ACCESS_TOKEN';
-    throw new TernError('BAD_ACCOUNT_URL', `No access token for the ${side} Microsoft 365 account ${user}: set ${envName} (until OAuth2 sign-in is available).`, { field: side });
+    throw new TernError('BAD_ACCOUNT_URL', `No access token for the ${side} Microsoft 365 account ${user}: add ?auth=oauth2 to sign in with Microsoft (tern login), or set ${envName}.`, { field: side });
   }
   // A server to be detected ("auto") may turn out to be Microsoft's or Google's, which sign in with OAuth2: checked once detected.
   if (!password && !oauth && url.hostname !== 'auto') throw noPassword(side, who, user);

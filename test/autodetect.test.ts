@@ -8,6 +8,8 @@ import { startDovecot, type DovecotServer } from './support/dovecot';
 import { freePort } from './support/ports';
 import { resolveAuto } from '../src/service/resolve-auto';
 import { TernError } from '../src/errors';
+import { formatAccount } from '../src/accounts';
+import { resolveIssuer } from '../src/auth/issuers';
 
 let dns: TestDns;
 let web: FakeWeb;
@@ -198,15 +200,32 @@ describe('an Exchange account given with the host "auto"', () => {
 describe('Microsoft and Google servers sign in with OAuth2', () => {
   const imapAuto = (user: string, password = '') => ({ protocol: 'imap' as const, host: 'auto', port: 993, secure: true, insecure: false, user, password });
 
-  it('a custom domain whose MX is Microsoft 365 gets OAuth2 at Microsoft, and the detection says so', async () => {
+  it('a custom domain whose MX is Microsoft 365 is reached through Microsoft Graph, signing in with Microsoft (Graph\'s scopes), and the detection says so', async () => {
     dns.add({ type: 'MX', name: 'firm365.test', exchange: 'firm365-test.mail.protection.outlook.com' });
     const d = await detectSettings('dana@firm365.test', { network });
     expect(d.candidates[0]).toMatchObject({ protocol: 'imap', host: 'outlook.office365.com', oauth: 'microsoft', detail: 'preset Outlook.com / Microsoft 365 (MX firm365-test.mail.protection.outlook.com)' });
     expect(d.notes.join('\n')).toMatch(/signs in with OAuth2 \(Sign in with Microsoft\)/);
-    const { account: chosen, detected } = await resolveAuto(imapAuto('dana@firm365.test'), 'source', network);
-    expect(chosen).toMatchObject({ host: 'outlook.office365.com', port: 993, auth: 'oauth2', oauth: { issuer: 'microsoft' } });
-    expect(chosen.oauth?.clientId).toBeUndefined();
-    expect(detected).toBe('source settings detected: IMAP outlook.office365.com:993 (TLS), from preset Outlook.com / Microsoft 365 (MX firm365-test.mail.protection.outlook.com); signs in with OAuth2 at Microsoft (no password needed)');
+    for (const side of ['source', 'destination'] as const) {
+      const { account: chosen, detected } = await resolveAuto(imapAuto('dana@firm365.test'), side, network);
+      expect(chosen).toMatchObject({ protocol: 'graph', host: 'firm365.test', port: 443, secure: true, user: 'dana@firm365.test', auth: 'oauth2', oauth: { issuer: 'microsoft' } });
+      expect(chosen.oauth?.clientId).toBeUndefined();
+      expect(formatAccount(chosen)).toBe('graph://dana%40firm365.test@firm365.test?auth=oauth2');
+      expect(detected).toBe(`${side} settings detected: Microsoft 365 (graph://dana%40firm365.test@firm365.test?auth=oauth2, through Microsoft Graph: e-mails, contacts, calendars, tasks, inbox rules and automatic replies), from preset Outlook.com / Microsoft 365 (MX firm365-test.mail.protection.outlook.com); signs in with OAuth2 at Microsoft (no password needed)`);
+      // A token is for one resource: the sign-in asks for Graph's permissions, not Outlook's IMAP.
+      const scope = resolveIssuer(chosen, { microsoft: { clientId: 'tern', tenant: 'organizations' } }, side).scope;
+      expect(scope.split(' ')).toEqual(expect.arrayContaining(['offline_access', 'https://graph.microsoft.com/Mail.ReadWrite', 'https://graph.microsoft.com/Calendars.ReadWrite', 'https://graph.microsoft.com/Tasks.ReadWrite']));
+      expect(scope).not.toMatch(/IMAP/);
+    }
+  });
+
+  it('Microsoft 365 stays on IMAP when a password is given or POP3 is asked for; Outlook.com\'s personal accounts stay on IMAP with OAuth2', async () => {
+    dns.add({ type: 'MX', name: 'firm365b.test', exchange: 'firm365b-test.mail.protection.outlook.com' });
+    const withPassword = await resolveAuto(imapAuto('gail@firm365b.test', 'app-pw-1234'), 'source', network);
+    expect(withPassword.account).toMatchObject({ protocol: 'imap', host: 'outlook.office365.com', password: 'app-pw-1234' });
+    const pop = await resolveAuto({ ...imapAuto('gail@firm365b.test'), protocol: 'pop3' }, 'source', network);
+    expect(pop.account).toMatchObject({ protocol: 'pop3', host: 'outlook.office365.com', auth: 'oauth2' });
+    const personal = await resolveAuto(imapAuto('hal@outlook.com'), 'destination', network);
+    expect(personal.account).toMatchObject({ protocol: 'imap', host: 'outlook.office365.com', auth: 'oauth2', oauth: { issuer: 'microsoft' } });
   });
 
   it('a Gmail address gets OAuth2 at Google; a password given is kept (an app password) and the choice is said', async () => {

@@ -12,10 +12,9 @@ import { startRedis, type TestRedis } from './support/redis';
 import { contentView, makeMessage, seedMessage, snapshotMailbox } from './support/mailbox';
 import { account, imapUrl, projectRoot, startTern, ternEnv, type TestTern } from './support/tern';
 import { startLatencyProxy, type LatencyProxy } from './support/latency-proxy';
-import { openEws } from '../src/connectors/ews';
+import { withEws } from './support/pim-accounts';
 import type { EwsSession, StoredItem } from '../src/connectors/ews/types';
 import type { ContactData, EventData, GroupData, OofData, PimItem, TaskData } from '../src/ports/pim-items';
-import { parseAccountUrl } from '../src/accounts';
 import { migrate } from '../commands/migrate';
 import { rollback } from '../commands/rollback';
 import { cancel } from '../commands/cancel';
@@ -58,14 +57,7 @@ const until = (what: string, probe: () => boolean, timeoutMs = 120_000) => waitU
 
 const ewsUrl = (user: string, password = USERS[user], port = fake.port) => `ews+http://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/EWS/Exchange.asmx`;
 
-async function withMailbox<T>(user: string, fn: (ews: EwsSession) => Promise<T>): Promise<T> {
-  const ews = await openEws(parseAccountUrl(ewsUrl(user), 'source'), { timeoutMs: 10_000 });
-  try {
-    return await fn(ews);
-  } finally {
-    await ews.close();
-  }
-}
+const withMailbox = <T>(user: string, fn: (ews: EwsSession) => Promise<T>) => withEws(ewsUrl(user), fn, 10_000);
 
 /** Every item of a kind in a mailbox's folders of that kind, without what differs between copies. */
 async function itemsOf(ews: EwsSession, kind: PimItem['kind']): Promise<Array<Omit<PimItem, 'sourceId'>>> {

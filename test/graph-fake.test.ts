@@ -2,7 +2,8 @@
 // @microsoft/microsoft-graph-client: paths and bodies are checked against the v1.0 CSDL both ways,
 // what Graph refuses is refused, and paging, delta, $batch and throttling behave as Graph's do.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Client, FileUpload, GraphError, HTTPMessageHandler, LargeFileUploadTask, PageIterator, ResponseType, RetryHandler, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
+import { FileUpload, GraphError, LargeFileUploadTask, PageIterator, ResponseType, type Client } from '@microsoft/microsoft-graph-client';
+import { graphClient } from './fakes/graph/client';
 import { startFakeGraph, type FakeGraph } from './fakes/graph';
 import { makeMessage } from './support/mailbox';
 
@@ -24,32 +25,8 @@ afterEach(() => {
   expect(fake.internalErrors.splice(0)).toEqual([]);
 });
 
-/**
- * The official client, pointed at the fake, with its own retry and HTTP handlers. Its
- * AuthenticationHandler adds the token only for https hosts, so a small middleware of the same
- * shape adds it here.
- */
-function client(token = TOKENS[ALICE]): Client {
-  const bearer: Middleware = {
-    next: undefined as Middleware | undefined,
-    async execute(context: Context) {
-      // The client parses absolute links (@odata.nextLink, deltaLink) for https hosts only, and
-      // appends an http one to its base URL: undo that for the fake's plain-HTTP links.
-      if (typeof context.request === 'string') context.request = context.request.replace(`${fake.url}/v1.0/${fake.url}/`, `${fake.url}/`);
-      // Like the client's AuthenticationHandler, no token for an upload session's pre-authenticated URL.
-      const options = (context.options ??= {}) as { headers?: Record<string, string> };
-      if (typeof context.request !== 'string' || !context.request.startsWith(`${fake.url}/upload/`)) options.headers = { ...options.headers, Authorization: `Bearer ${token}` };
-      return this.next!.execute(context);
-    },
-    setNext(next: Middleware) {
-      this.next = next;
-    },
-  } as Middleware & { next?: Middleware };
-  const retry = new RetryHandler();
-  bearer.setNext!(retry);
-  retry.setNext(new HTTPMessageHandler());
-  return Client.initWithMiddleware({ middleware: bearer, baseUrl: fake.url, defaultVersion: 'v1.0' });
-}
+/** The official client, pointed at the fake (fakes/graph/client.ts). */
+const client = (token = TOKENS[ALICE]): Client => graphClient(fake, token);
 
 /** Runs a request that must fail, returning Graph's error. */
 async function refused(run: () => Promise<unknown>): Promise<GraphError> {

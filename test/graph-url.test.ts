@@ -37,7 +37,13 @@ describe('graph:// account URLs', () => {
   it('a path, an unknown option or no token is refused in one sentence', () => {
     expect(refusal(() => parseAccountUrl('graph://alice:T@contoso.com/v1.0', 'source'))).toMatch(/has no path \("\/v1\.0"\)/);
     expect(refusal(() => parseAccountUrl('graph://alice:T@contoso.com?as=admin%40contoso.com', 'source'))).toMatch(/unknown option "\?as"/);
-    expect(refusal(() => parseAccountUrl('graph://alice@contoso.com', 'destination'))).toBe('No access token for the destination Microsoft 365 account alice: set TERN_TO_ACCESS_TOKEN (until OAuth2 sign-in is available).');
+    expect(refusal(() => parseAccountUrl('graph://alice@contoso.com', 'destination'))).toBe('No access token for the destination Microsoft 365 account alice: add ?auth=oauth2 to sign in with Microsoft (tern login), or set TERN_TO_ACCESS_TOKEN.');
+  });
+
+  it('?auth=oauth2 signs in with Microsoft (delegated), and the URL says so when shown', () => {
+    const a = parseAccountUrl('graph://alice%40contoso.com@contoso.com?auth=oauth2', 'source');
+    expect(a).toMatchObject({ protocol: 'graph', auth: 'oauth2', oauth: { issuer: 'microsoft' }, password: '' });
+    expect(formatAccount(a)).toBe('graph://alice%40contoso.com@contoso.com?auth=oauth2');
   });
 
   it('the CLI takes the access token variable for graph URLs, the password variable for the rest', () => {

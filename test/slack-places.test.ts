@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDovecot, type DovecotServer } from './support/dovecot';
 import { startRedis, type TestRedis } from './support/redis';
 import { postInteraction, randomTriggerId } from './support/slack-requests';
-import { SIGNING_SECRET, checked, select, startSlackHarness, text, type FakeView, type SlackHarness, type StateValue } from './support/slack-harness';
+import { SIGNING_SECRET, checked, imapFormSide, startSlackHarness, text, type FakeView, type SlackHarness, type StateValue } from './support/slack-harness';
 import { ACTION_IDS } from '../adapters/slack/render-card';
 import { until as waitUntil } from './support/until';
 
@@ -34,18 +34,8 @@ const taskIdIn = (s: string) => /T-[0-9A-HJKMNP-TV-Z]{8}/.exec(s)?.[0];
 const until = <T>(what: string, probe: () => T | undefined | false, timeoutMs = 30_000) => waitUntil(what, probe, timeoutMs, 50);
 
 const values = (): Record<string, StateValue> => ({
-  'source.type': select('imap'),
-  'source.login': text('alice'),
-  'source.password': text('alicepass'),
-  'source.host': text('127.0.0.1'),
-  'source.port': text(String(dovecot.imapPort)),
-  'source.options': checked(),
-  'destination.type': select('imap'),
-  'destination.login': text('bob'),
-  'destination.password': text('bobpass'),
-  'destination.host': text('127.0.0.1'),
-  'destination.port': text(String(dovecot.imapPort)),
-  'destination.options': checked(),
+  ...imapFormSide('source', 'alice', 'alicepass', dovecot.imapPort),
+  ...imapFormSide('destination', 'bob', 'bobpass', dovecot.imapPort),
   items: checked('emails'),
   notify: text(null),
 });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { FormErrors, parseImportForm, parseMigrateForm, type AccountFields } from '../commands/migrate-form';
+import { FormErrors, parseImportForm, parseMigrateForm, SERVER_TYPES, type AccountFields } from '../commands/migrate-form';
 import { confirmMessage } from '../adapters/discord/render';
 import { optionsScopeNote } from '../src/options';
+import { accountLabel } from '../commands/views';
+import { formatAccount } from '../src/accounts';
 
 const imap: AccountFields = { type: 'imap', login: 'bob@example.com', password: 'pw', host: 'imap.example.com' };
 const parse = (source: AccountFields, destination: AccountFields = imap) => parseMigrateForm({ source, destination, items: ['emails'] });
@@ -118,5 +120,29 @@ describe('the PST import form, options', () => {
     expect(optionsScopeNote({ since: '2024-01-01' }, ['emails', 'contacts', 'tasks'])).toBe('The options apply to e-mails only: contacts and tasks move whole.');
     expect(optionsScopeNote({ since: '2024-01-01' }, ['emails'])).toBeUndefined();
     expect(optionsScopeNote(undefined, ['emails', 'calendars'])).toBeUndefined();
+  });
+});
+
+describe('the /migrate form, Microsoft 365 side', () => {
+  it('is offered, named Microsoft 365; the address and "Sign in with Microsoft" make a delegated Graph account (graph://user@domain)', () => {
+    expect(SERVER_TYPES).toContainEqual({ value: 'graph', label: 'Microsoft 365' });
+    const { source } = parse({ type: 'graph', login: 'Ann@Contoso.com', signIn: 'microsoft', password: 'typed by mistake' });
+    expect(source).toMatchObject({ protocol: 'graph', host: 'contoso.com', port: 443, secure: true, user: 'Ann@Contoso.com', auth: 'oauth2', oauth: { issuer: 'microsoft' }, password: '' });
+    expect(formatAccount(source)).toBe('graph://Ann%40Contoso.com@contoso.com?auth=oauth2');
+    expect(accountLabel(source)).toBe('Ann@Contoso.com on Microsoft 365');
+  });
+
+  it('a proxy or test server goes in the server field as http://host:port', () => {
+    const { destination } = parseMigrateForm({ source: imap, destination: { type: 'graph', login: 'ann@contoso.com', signIn: 'other', issuer: 'http://127.0.0.1:9/', clientId: 'tern', host: 'http://127.0.0.1:8080' }, items: ['contacts'] });
+    expect(destination).toMatchObject({ protocol: 'graph', host: '127.0.0.1', port: 8080, secure: false, auth: 'oauth2', oauth: { issuer: 'http://127.0.0.1:9', clientId: 'tern' } });
+    expect(accountLabel(destination)).toBe('ann@contoso.com on Microsoft 365 (Graph at 127.0.0.1:8080)');
+  });
+
+  it('a password sign-in, a login that is not an address, or a server name: an error at that field', () => {
+    const errors = errorsOf(() => parse({ type: 'graph', login: 'ann', password: 'pw', host: 'graph.example.com' }));
+    expect(errors['source.signIn']).toBe('Source: Microsoft 365 signs in with Microsoft (OAuth2), not a password: choose Sign in with Microsoft.');
+    expect(errors['source.login']).toBe('Source: Microsoft 365 needs the whole e-mail address (name@domain).');
+    expect(errors['source.host']).toMatch(/^Source: leave the server empty for Microsoft 365/);
+    expect(errors['source.password']).toBeUndefined();
   });
 });

@@ -86,7 +86,7 @@ export function accountModal(formId: string, side: Side, f: AccountFields): APIM
       // Discord cannot mask an input either: say so, and never echo it back.
       // Empty when the account signs in with a provider (the confirm step's "sign-in…" buttons).
       label('Password', 'Chat cannot hide it: not masked, prefer an app password. Empty to sign in with a provider.', textInput('password', { required: false })),
-      label('Server', 'Empty with Autodetect; for Exchange the EWS URL, or empty for Autodiscover', textInput('host', { value: f.host, required: false, placeholder: 'imap.example.com' })),
+      label('Server', 'Empty with Autodetect and Microsoft 365; Exchange: EWS URL or empty', textInput('host', { value: f.host, required: false, placeholder: 'imap.example.com' })),
       label('Port', 'Empty for the usual port; add "+plain" for STARTTLS, e.g. 143+plain', textInput('port', { value: portText(f), required: false })),
     ],
   } as unknown as APIModalInteractionResponseCallbackData;

@@ -80,7 +80,7 @@ function accountBlocks(side: Side, f: AccountFields, errors: Record<string, stri
     ...(said ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: esc(said) }] } as KnownBlock] : []),
     ...signInBlocks(id, f),
     input(`${side}.password`, 'Password', { hint: `${PASSWORD_HINT} Leave it empty when signing in with a provider.`, optional: true }),
-    input(id('host'), 'Server', { initial: f.host, optional: true, placeholder: 'imap.example.com', hint: 'Empty with Autodetect (found from the address). Exchange: the EWS URL, or empty for Autodiscover.' }),
+    input(id('host'), 'Server', { initial: f.host, optional: true, placeholder: 'imap.example.com', hint: 'Empty with Autodetect (found from the address) and with Microsoft 365. Exchange: the EWS URL, or empty for Autodiscover.' }),
     input(id('port'), 'Port', { initial: f.port, optional: true, hint: 'Leave empty for the usual port (993 / 143, 995 / 110).' }),
     input(id('dav'), 'Calendars and contacts server (CalDAV/CardDAV)', { initial: f.dav, optional: true, placeholder: 'auto, dav.example.com or https://dav.example.com/dav/', hint: 'Only when they are not on the mail server (iCloud, Fastmail, Nextcloud…). Same login and password. "auto" finds it from the address.' }),
     {

@@ -24,6 +24,13 @@ export interface OAuthConfig {
 }
 
 const MICROSOFT_MAIL = 'https://outlook.office.com';
+const GRAPH = 'https://graph.microsoft.com';
+/**
+ * Microsoft Graph (a Microsoft 365 account): everything Tern moves (the Graph connector's
+ * NEEDED_SCOPES; auth may not import connectors), and a refresh token. A token is for one
+ * resource: Graph's is not Outlook's.
+ */
+const MICROSOFT_GRAPH_SCOPE = `offline_access ${['Mail.ReadWrite', 'Contacts.ReadWrite', 'Calendars.ReadWrite', 'Tasks.ReadWrite', 'MailboxSettings.ReadWrite'].map((s) => `${GRAPH}/${s}`).join(' ')}`;
 /** Microsoft: IMAP, POP3 and EWS mail access, and a refresh token. */
 const MICROSOFT_SCOPE = `offline_access ${MICROSOFT_MAIL}/IMAP.AccessAsUser.All ${MICROSOFT_MAIL}/POP.AccessAsUser.All ${MICROSOFT_MAIL}/EWS.AccessAsUser.All`;
 /** Google: full mail access is the only scope its IMAP and POP3 take. */
@@ -46,7 +53,7 @@ export function resolveIssuer(account: AccountEndpoint, config: OAuthConfig, sid
       label: 'Microsoft',
       issuer: `${base}/v2.0`,
       clientId,
-      scope: oauth.scope ?? MICROSOFT_SCOPE,
+      scope: oauth.scope ?? (account.protocol === 'graph' ? MICROSOFT_GRAPH_SCOPE : MICROSOFT_SCOPE),
       metadata: { issuer: `${base}/v2.0`, token_endpoint: `${base}/oauth2/v2.0/token`, device_authorization_endpoint: `${base}/oauth2/v2.0/devicecode` },
     };
   }

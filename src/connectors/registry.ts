@@ -32,9 +32,10 @@ export interface ConnectorInfo {
   formatUrl?(a: AccountEndpoint, host: string): string;
   /**
    * How the chat forms offer it: the server-type value, and what the server field takes (a host
-   * name, or a URL with a default path).
+   * name, a URL with a default path, or nothing for a public service: then only a plain-HTTP
+   * address of a proxy or test server).
    */
-  form?: { type: string; server: { kind: 'host' } | { kind: 'url'; defaultPath: string; name: string; example: string } };
+  form?: { type: string; server: { kind: 'host' } | { kind: 'url'; defaultPath: string; name: string; example: string } | { kind: 'service'; name: string } };
   /** How autodetection finds its server from an address: DNS and presets, Exchange Autodiscover (which needs the password), or RFC 6764 DNS records (DAV). */
   detect?: 'server' | 'autodiscover' | 'dav';
   load(): Promise<Connector>;
@@ -108,10 +109,11 @@ export const CONNECTORS: Record<Protocol, ConnectorInfo> = {
     destination: GRAPH_KINDS,
     why: 'Microsoft 365 accounts carry e-mails, contacts, calendars, tasks, inbox rules and automatic replies',
     lacks: { contactGroups: 'Microsoft Graph v1.0 has no contact groups (distribution lists), so Microsoft 365 can neither give nor take them; their members can be moved as contacts' },
-    urlOptionNames: ['imap_host'],
+    urlOptionNames: [...OAUTH_OPTIONS, 'imap_host'],
     urlOptions: graphOptions,
     formatUrl: formatGraphUrl,
-    // Not in the chat forms yet: they ask for a password, and Graph takes an OAuth2 token (sign-in comes with the OAuth2 work).
+    // The forms take the address and an OAuth2 sign-in (Microsoft's, delegated), never a password.
+    form: { type: 'graph', server: { kind: 'service', name: 'Microsoft Graph' } },
     load: async () => (await import('./graph/index')).connector,
   },
   pst: {

@@ -1,7 +1,8 @@
 import type { AccountCredentials } from '../ports/account';
-import { noPassword, type Side } from '../accounts';
+import { formatAccount, noPassword, type Side } from '../accounts';
 import { bestOf, detectSettings, type Network } from '../connectors/autodetect';
 import { detectDav } from '../connectors/autodetect/dav';
+import { presetsForDomain } from '../connectors/autodetect/presets';
 import { CONNECTORS, detectableFor } from '../connectors/registry';
 import { TernError } from '../errors';
 
@@ -39,8 +40,32 @@ async function resolveAutoHost(account: AccountCredentials, side: Side, network:
     throw new TernError('BAD_ACCOUNT_URL', `${label} account: no ${kinds} server was found for ${detection.domain}. ${detection.notes.join(' ')} Give the server instead of "auto" (e.g. imaps://user@imap.${detection.domain}).`.replace(/\s+/g, ' ').trim(), { field: side });
   }
   const chosen: AccountCredentials = { ...account, protocol: best.protocol, host: best.host, port: best.port, secure: best.secure, user: best.username ?? account.user };
+  const withOAuth = withDetectedOAuth(chosen, best.oauth);
+  if (account.protocol === 'imap' && withOAuth.auth === 'oauth2' && isMicrosoft365(best, detection.domain)) return asGraph(withOAuth, side, detection.domain, best.detail);
   const detected = `${side} settings detected: ${best.protocol.toUpperCase()} ${best.host}:${best.port}${best.secure ? ' (TLS)' : ''}, from ${best.detail}`;
-  return { account: withDetectedOAuth(chosen, best.oauth), detected: detected + oauthSaid(chosen, best.oauth) };
+  return { account: withOAuth, detected: detected + oauthSaid(chosen, best.oauth) };
+}
+
+/**
+ * A Microsoft 365 tenant: Microsoft's servers for a domain of its own (found by its MX, autoconfig
+ * or SRV), not one of Outlook.com's consumer domains (hotmail.com, outlook.com…), whose personal
+ * accounts stay on IMAP.
+ */
+function isMicrosoft365(best: { oauth?: string }, domain: string): boolean {
+  return best.oauth === 'microsoft' && !presetsForDomain(domain).some((p) => p.oauth === 'microsoft');
+}
+
+/**
+ * A Microsoft 365 address signing in with Microsoft is reached through Microsoft Graph, whatever is
+ * moved: Exchange Online switched EWS off on 1 October 2026, and Graph carries e-mails and every
+ * other kind Tern moves but contact groups (IMAP would carry e-mails only).
+ */
+function asGraph(account: AccountCredentials, side: Side, domain: string, how: string): { account: AccountCredentials; detected: string } {
+  const graph: AccountCredentials = { ...account, protocol: 'graph', host: domain, port: 443, secure: true, path: undefined };
+  return {
+    account: graph,
+    detected: `${side} settings detected: Microsoft 365 (${formatAccount(graph)}, through Microsoft Graph: e-mails, contacts, calendars, tasks, inbox rules and automatic replies), from ${how}; signs in with OAuth2 at Microsoft (no password needed)`,
+  };
 }
 
 const ISSUER_NAMES = { microsoft: 'Microsoft', google: 'Google' } as const;

@@ -51,6 +51,16 @@ export const text = (value: string | null): StateValue => ({ type: 'plain_text_i
 export const select = (value: string): StateValue => ({ type: 'static_select', selected_option: { value, text: { type: 'plain_text', text: value } } });
 export const checked = (...values: string[]): StateValue => ({ type: 'checkboxes', selected_options: values.map((value) => ({ value, text: { type: 'plain_text', text: value } })) });
 
+/** One side of the /migrate modal filled for an IMAP account on 127.0.0.1 (plain, the port given) that logs in with a password. */
+export const imapFormSide = (side: 'source' | 'destination', login: string, password: string, port: number): Record<string, StateValue> => ({
+  [`${side}.type`]: select('imap'),
+  [`${side}.login`]: text(login),
+  [`${side}.password`]: text(password),
+  [`${side}.host`]: text('127.0.0.1'),
+  [`${side}.port`]: text(String(port)),
+  [`${side}.options`]: checked(),
+});
+
 export async function startSlackHarness(redisUrl: string, env: Record<string, string> = {}): Promise<SlackHarness> {
   const fake = await startFakeSlack();
   const port = await freePort();

@@ -3,6 +3,7 @@ import type { AttachmentCollection, BodyType, Item } from 'ews-javascript-api';
 import type { PimBase } from '../../ports/pim-items';
 import type { EwsContext } from './session';
 import { prop } from './messages';
+import { base64Bytes, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENT_BYTES_PER_ITEM } from '../attachment-limits';
 
 /**
  * File attachments of contacts, events and tasks (PimBase.attachments). GetItem already lists
@@ -11,22 +12,11 @@ import { prop } from './messages';
  * GetAttachment call. Item attachments (embedded Outlook items) and reference attachments are not
  * carried, nor the contact photo (ContactData.photo has it).
  *
- * Bounds, so one huge item cannot take the run's memory: an attachment larger than 25 MB is
- * skipped, and an item carries at most 50 MB of them (in list order; the next one that would
- * pass the total is skipped, smaller later ones may still fit). Skipped attachments are left out
- * in silence: nothing is counted or reported for them. The size is checked on the listing
- * (before any download) and again on the content.
+ * Bounds (src/connectors/attachment-limits.ts): attachments over them are left out in silence:
+ * nothing is counted or reported for them. The size is checked on the listing (before any
+ * download) and again on the content.
  */
-export const MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;
-export const MAX_ATTACHMENT_BYTES_PER_ITEM = 50 * 1024 * 1024;
-
 export type PimAttachment = NonNullable<PimBase['attachments']>[number];
-
-/** Bytes a base64 string decodes to (without decoding it). */
-export function base64Bytes(b64: string): number {
-  const clean = b64.replace(/\s+/g, '');
-  return Math.floor((clean.length * 3) / 4) - (clean.endsWith('==') ? 2 : clean.endsWith('=') ? 1 : 0);
-}
 
 /** The item's file attachments (never the contact photo), with their content, within the bounds above. */
 export async function readAttachments(ctx: EwsContext, item: Item): Promise<PimAttachment[] | undefined> {

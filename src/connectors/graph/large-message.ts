@@ -24,7 +24,7 @@ export async function writeLargeMessage(http: GraphHttp, collection: string, m: 
   const id = created.body?.id;
   if (created.status !== 201 || typeof id !== 'string') return refusedBy(created);
   try {
-    for (const file of files) await uploadAttachment(http, id, file, http.timeoutMs);
+    for (const file of files) await uploadAttachment(http, id, file);
     const [patched] = await http.batch([patchOf(http, id, m)]);
     if (patched.status === 200) return { id };
     await deleteMessages(http, [id]);

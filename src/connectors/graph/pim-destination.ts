@@ -8,6 +8,7 @@ import { enc } from './folders';
 import { DEFAULT_CONTACTS, GraphPimFolders, type PimPlace } from './pim-folders';
 import { createItem, readPlace, removeItems } from './pim-items';
 import { todoCannotHold } from './todo-map';
+import { contentCannotHold } from './pim-attachments';
 
 const KINDS: PimKind[] = ['contact', 'event', 'task'];
 
@@ -49,12 +50,8 @@ export async function openGraphPimDestination(account: AccountCredentials, optio
       return out;
     },
     create: async (folder, item, { stamp }) => createItem(http, await placeOf(item.kind, folder), item, stamp),
-    // Photos and attachments are not written through Graph yet; To Do lacks several task fields.
-    cannotHold: (item: PimItem) => [
-      ...(item.kind === 'task' ? todoCannotHold(item) : []),
-      ...(item.kind === 'contact' && item.photo ? ['photo'] : []),
-      ...(item.attachments?.length ? ['attachments'] : []),
-    ],
+    // To Do lacks several task fields; a contact takes no attachments, nor a photo over 4 MB.
+    cannotHold: (item: PimItem) => [...(item.kind === 'task' ? todoCannotHold(item) : []), ...contentCannotHold(item)],
     count: async (folder) => {
       const found = await anyPlace(folder);
       return found ? countOf(found.kind, found.place) : 0;

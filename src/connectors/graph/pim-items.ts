@@ -9,6 +9,7 @@ import { fromGraphTask, toGraphTask, type GraphTask } from './todo-map';
 import { expandOf } from './extended';
 import { noGroups, type PimPlace } from './pim-folders';
 import { writeOccurrences } from './occurrences';
+import { HAS_PICTURE_PROPERTY, readContent, writeContent } from './pim-attachments';
 
 /**
  * Contacts, events and To Do tasks of one place, read as neutral items (with Tern's stamp when the
@@ -18,23 +19,32 @@ import { writeOccurrences } from './occurrences';
 const PAGE: Record<PimKind, number> = { contact: 100, group: 100, event: 50, task: 100 };
 
 function query(kind: PimKind): string {
-  if (kind === 'contact') return `$top=${PAGE.contact}&$expand=${expandOf(CONTACT_PROPERTIES)}`;
+  if (kind === 'contact') return `$top=${PAGE.contact}&$expand=${expandOf([...CONTACT_PROPERTIES, HAS_PICTURE_PROPERTY])}`;
   if (kind === 'event') return `$top=${PAGE.event}&$expand=${expandOf(EVENT_PROPERTIES)},exceptionOccurrences`;
   return `$top=${PAGE.task}&$expand=linkedResources`;
 }
 
 const idOf = (kind: PimKind, place: PimPlace, graphId: string) => (kind === 'task' ? `task:${place.id}:${graphId}` : `${kind}:${graphId}`);
 
-/** The place's items of the kind, page by page. */
-export async function* readPlace(http: GraphHttp, kind: PimKind, place: PimPlace): AsyncGenerator<StoredPimItem[]> {
+/** Where one item of the place is. */
+const pathIn = (http: GraphHttp, kind: PimKind, place: PimPlace, graphId: string) => (kind === 'event' ? `${http.userPath}/events/${enc(graphId)}` : `${place.items}/${enc(graphId)}`);
+
+/**
+ * The place's items of the kind, page by page. With `content`, each carries its photo or file
+ * attachments (a migration's read); without, not (dedupe scans and counts).
+ */
+export async function* readPlace(http: GraphHttp, kind: PimKind, place: PimPlace, options: { content?: boolean } = {}): AsyncGenerator<StoredPimItem[]> {
   if (kind === 'group') return;
   for (let next: string | undefined = `${place.items}?${query(kind)}`; next; ) {
     const res = await http.call('GET', next);
     const value = (res.json?.value as Array<Record<string, unknown>>) ?? [];
-    yield value.map((g) => {
+    const items = value.map((g) => {
       const item = kind === 'contact' ? fromGraphContact(g as GraphContact, place.path) : kind === 'event' ? fromGraphEvent(g as GraphEvent, place.path) : fromGraphTask(g as GraphTask, place.path);
       return { ...item, id: idOf(kind, place, String(g.id)) } as StoredPimItem;
     });
+    // At most 4 go at once: the mailbox's limiter holds the rest.
+    if (options.content) await Promise.all(items.map((item, i) => readContent(http, item, value[i], pathIn(http, kind, place, String(value[i].id)))));
+    yield items;
     next = res.json?.['@odata.nextLink'] as string | undefined;
   }
 }
@@ -55,13 +65,16 @@ export async function createItem(http: GraphHttp, place: PimPlace, item: PimItem
   }
   const res = await http.call('POST', place.items, { body }).catch(refused);
   const graphId = String(res.json?.id);
-  if (item.kind === 'event' && (item.modifiedOccurrences.length || item.deletedOccurrences.length)) {
-    // The series is made; its exceptions go onto its occurrences. A series left half-made is taken away again.
-    await writeOccurrences(http, graphId, item).catch(async (err: unknown) => {
-      await http.call('DELETE', `${http.userPath}/events/${enc(graphId)}`, { accept: [404] }).catch(() => {});
-      return refused(err);
-    });
-  }
+  const at = pathIn(http, item.kind, place, graphId);
+  // The item is made; its photo or attachments, then a series' exceptions, go onto it. An item left half-made is taken away again.
+  const finish = async () => {
+    await writeContent(http, item, at);
+    if (item.kind === 'event' && (item.modifiedOccurrences.length || item.deletedOccurrences.length)) await writeOccurrences(http, graphId, item);
+  };
+  await finish().catch(async (err: unknown) => {
+    await http.call('DELETE', at, { accept: [404] }).catch(() => {});
+    return refused(err);
+  });
   return idOf(item.kind, place, graphId);
 }
 

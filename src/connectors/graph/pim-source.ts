@@ -30,7 +30,7 @@ export async function openGraphPimSource(account: AccountCredentials, options: O
     read: async function* (kind, folder) {
       const place = await places.find(kind, folder.path);
       if (!place) throw new TernError('PROTOCOL_ERROR', `The folder "${folder.path}" of ${http.mailbox} disappeared during the migration.`, { retryable: true });
-      for await (const batch of readPlace(http, kind, place)) yield batch.map(({ id: _id, stamp: _stamp, ...item }) => item as PimItem);
+      for await (const batch of readPlace(http, kind, place, { content: true })) yield batch.map(({ id: _id, stamp: _stamp, ...item }) => item as PimItem);
     },
     unreadable: async () => 0,
     close: async () => {},

@@ -1,4 +1,5 @@
 import type { AccountCredentials, AccountEndpoint } from '../../ports/account';
+import { oauthQuery } from '../oauth';
 
 /** Microsoft Graph's public endpoint: `graph://` accounts name their tenant in the host, not a server. */
 export const GRAPH_HOST = 'graph.microsoft.com';
@@ -8,11 +9,14 @@ export const GRAPH_HOST = 'graph.microsoft.com';
  * alice@contoso.com of the tenant contoso.com, reached at https://graph.microsoft.com;
  * `graph://alice%40contoso.com@contoso.onmicrosoft.com` names the mailbox in full. The plain-HTTP
  * form `graph+http://alice%40contoso.com@127.0.0.1:8080` talks to that host itself (tests, proxies):
- * the user must then be a whole address.
+ * the user must then be a whole address. `?auth=oauth2` signs in (delegated) at Microsoft, or at
+ * the `?issuer=` given.
  */
 export function graphOptions(account: AccountCredentials, url: URL, fail: (why: string) => Error): AccountCredentials {
   if (url.pathname && url.pathname !== '/') throw fail(`a Microsoft 365 URL has no path ("${url.pathname}"): remove it`);
   if (!account.secure && !account.user.includes('@')) throw fail(`graph+http:// talks to a server, not a tenant: give the whole mailbox address as the user (${account.user}%40example.com@${account.host})`);
+  // ?auth=oauth2 alone: Microsoft 365 signs in at Microsoft.
+  if (account.auth === 'oauth2' && !account.oauth) account = { ...account, oauth: { issuer: 'microsoft' } };
   const imapHost = url.searchParams.get('imap_host')?.trim();
   if (imapHost === undefined) return account;
   const m = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(?::(\d{1,5}))?$/i.exec(imapHost);
@@ -56,6 +60,9 @@ export function apiBase(a: AccountEndpoint): string {
 }
 
 export function formatGraphUrl(a: AccountEndpoint, host: string): string {
-  const query = a.imapHost ? `?imap_host=${a.imapHost}` : '';
-  return a.secure ? `graph://${encodeURIComponent(a.user)}@${host}${query}` : `graph+http://${encodeURIComponent(a.user)}@${host}:${a.port}${query}`;
+  const url = a.secure ? `graph://${encodeURIComponent(a.user)}@${host}` : `graph+http://${encodeURIComponent(a.user)}@${host}:${a.port}`;
+  // Microsoft is the issuer ?auth=oauth2 means on its own: not repeated.
+  const query = oauthQuery(a).filter((q) => q !== 'issuer=microsoft');
+  if (a.imapHost) query.push(`imap_host=${a.imapHost}`);
+  return query.length ? `${url}?${query.join('&')}` : url;
 }

@@ -8,6 +8,7 @@ import { attachmentCount } from './tables';
 import { distListEntries, oneOffMembers, type PstDistListEntry } from './dist-list';
 import { itemKindOf } from './folders';
 import { iso, namedBinary, namedBool, namedDate, namedMultiString, namedString, PSETID_ADDRESS, PSETID_COMMON, PSETID_TASK, safe, tagBool } from './props';
+import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENT_BYTES_PER_ITEM } from '../attachment-limits';
 
 export type { PstAttendee, PstDistListEntry, PstException };
 
@@ -177,13 +178,8 @@ export function readItem(msg: PSTMessage, folder: string): PstItem | undefined {
 
 const ATTACH_BY_VALUE = 1;
 const PR_ATTACHMENT_HIDDEN = 0x7ffe;
-/**
- * Bounds, as the Exchange connector keeps them: an attachment larger than 25 MB is skipped, and
- * an item carries at most 50 MB of them (in order; one that would pass the total is skipped, a
- * smaller later one may still fit). Skipped attachments are left out in silence.
- */
-export const MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;
-export const MAX_ATTACHMENT_BYTES_PER_ITEM = 50 * 1024 * 1024;
+/** Bounds, as every connector keeps them (attachment-limits.ts); skipped attachments are left out in silence. */
+export { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENT_BYTES_PER_ITEM } from '../attachment-limits';
 /** PidTagAttachSize counts the attachment object's properties too: a little slack before reading. */
 const SIZE_SLACK = 64 * 1024;
 

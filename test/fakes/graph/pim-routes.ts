@@ -9,6 +9,8 @@ import type { FakeGraphEntity, FakeGraphMailbox } from './store';
 import { occurrenceDates, occurrenceId, occurrenceOf, parseOccurrenceId } from './occurrences';
 
 const T = (name: string) => `microsoft.graph.${name}`;
+/** PidLidHasPicture: Exchange sets it on a contact with a photo. */
+const HAS_PICTURE = 'Boolean {00062004-0000-0000-C000-000000000046} Id 0x8015';
 
 /** The sets holding PIM entities, with their CSDL type and the parent property Graph reports. */
 const SETS: Record<string, { type: string; parentProperty?: string; outlookItem?: boolean }> = {
@@ -58,15 +60,18 @@ export function renderEntity(req: GraphRequest, entity: FakeGraphEntity): Record
   if (e.set === 'events' && !master) Object.assign(out, eventExtras(req.mailbox, e));
   const { extended, linked, exceptions } = expansions(req);
   if (exceptions && e.set === 'events') out.exceptionOccurrences = req.mailbox.exceptionsOf(e.id).map((x) => renderEntity(req, x));
+  // Server-set: whether an event or task has attachments, whether a contact has a photo.
+  if (e.set === 'events' || e.set === 'todoTasks') out.hasAttachments = (e.attachments?.length ?? 0) > 0;
+  const computed = e.photo ? [{ id: HAS_PICTURE, value: 'true' }] : [];
   if (extended) {
     const asked = new Set(extended.map(extendedKey));
-    out.singleValueExtendedProperties = (singleValueExtendedProperties ?? []).filter((p) => asked.has(extendedKey(p.id)));
+    out.singleValueExtendedProperties = [...(singleValueExtendedProperties ?? []), ...computed].filter((p) => asked.has(extendedKey(p.id)));
   }
   if (linked) out.linkedResources = linkedResources ?? [];
   return out;
 }
 
-function entityOf(req: GraphRequest, set: string, id: string, parentId?: string): FakeGraphEntity {
+export function entityOf(req: GraphRequest, set: string, id: string, parentId?: string): FakeGraphEntity {
   const e = req.mailbox.entities.get(id);
   if (!e || e.set !== set || (parentId !== undefined && e.parentId !== parentId)) throw notFound();
   return e;

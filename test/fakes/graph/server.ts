@@ -9,8 +9,10 @@ import { loadCsdl, type Csdl } from './csdl';
 import { errorBody, GraphFault, type GraphAnswer, type GraphRequest, type Handler } from './http';
 import { mailRoutes } from './mail-routes';
 import { pimRoutes } from './pim-routes';
-import { attachmentRoutes, UploadSessions } from './upload-sessions';
 import { importExportRoutes, ImportSessions, mailboxIdOf } from './mailbox-import-export';
+import { messageAttachmentRoutes } from './message-attachment-routes';
+import { pimAttachmentRoutes } from './pim-attachment-routes';
+import { UploadSessions } from './upload-sessions';
 import { PathError, resolvePath, type ResolvedPath } from './paths';
 import { FakeGraphMailbox } from './store';
 import { SchemaValidator } from './validate';
@@ -27,6 +29,12 @@ export interface FakeGraphOptions {
   maxRequestBytes?: number;
   /** Added to every answer: lets concurrency show. */
   latencyMs?: number;
+  /**
+   * An OAuth2 introspection endpoint (RFC 7662; client credentials in the URL's userinfo): a
+   * token not in `users` is asked there, and an active one reaches the mailbox its `username`
+   * (or `sub`) names, as a delegated sign-in's token does at Microsoft.
+   */
+  introspectionUrl?: string;
 }
 
 export interface FakeGraphCall {
@@ -66,7 +74,7 @@ export class FakeGraph {
   constructor(private readonly options: FakeGraphOptions) {
     for (const user of Object.keys(options.users)) this.mailboxes.set(user.toLowerCase(), new FakeGraphMailbox(user));
     const paging = { defaultSize: options.pageSize ?? 10, maxSize: options.maxPageSize ?? 1000 };
-    this.routes = [...mailRoutes(paging), ...pimRoutes(paging), ...attachmentRoutes(this.uploads), ...importExportRoutes(this.imports)].map(([method, pattern, handler]) => [method, new RegExp(`^${pattern.replace(/[{}$]/g, (c) => (c === '$' ? '\\$' : c === '{' ? '\\{' : '\\}'))}$`), handler]);
+    this.routes = [...mailRoutes(paging), ...pimRoutes(paging), ...messageAttachmentRoutes(this.uploads, () => this.url), ...pimAttachmentRoutes(this.uploads), ...importExportRoutes(this.imports)].map(([method, pattern, handler]) => [method, new RegExp(`^${pattern.replace(/[{}$]/g, (c) => (c === '$' ? '\\$' : c === '{' ? '\\{' : '\\}'))}$`), handler]);
     this.server = http.createServer((req, res) => void this.serve(req, res));
   }
 
@@ -133,7 +141,7 @@ export class FakeGraph {
     try {
       const answer = handle();
       if (answer.type && answer.json !== undefined) {
-        const errors = this.validator.check(answer.type, answer.json, 'response', `PUT upload session response`);
+        const errors = this.validator.check(answer.type, answer.json, 'response', `${method} ${pathname} response`);
         this.schemaErrors.push(...errors.map((e) => `response: ${e}`));
       }
       call.status = answer.status;
@@ -190,7 +198,7 @@ export class FakeGraph {
         this.schemaErrors.push(`${method} /${rawPath}: ${err.message}`);
         throw new GraphFault(400, 'BadRequest', err.message);
       }
-      const mailbox = this.authorise(headers, path);
+      const mailbox = await this.authorise(headers, path);
       mailboxKey = mailbox.user.toLowerCase();
       call.mailbox = mailbox.user;
       const throttled = this.takeInjected(mailboxKey);
@@ -221,11 +229,11 @@ export class FakeGraph {
     }
   }
 
-  private authorise(headers: Record<string, string>, path: ResolvedPath): FakeGraphMailbox {
+  private async authorise(headers: Record<string, string>, path: ResolvedPath): Promise<FakeGraphMailbox> {
     const token = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '')?.[1];
     if (!token) throw new GraphFault(401, 'InvalidAuthenticationToken', 'Access token is empty.');
     const app = this.options.appTokens?.includes(token);
-    const own = Object.entries(this.options.users).find(([, t]) => t === token)?.[0];
+    const own = Object.entries(this.options.users).find(([, t]) => t === token)?.[0] ?? (app ? undefined : await this.introspect(token));
     if (!app && !own) throw new GraphFault(401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.');
     if (path.pattern.startsWith('admin/exchange/mailboxes/{}')) {
       // The import/export API is application-only (MailboxItem.ImportExport.All).
@@ -241,6 +249,17 @@ export class FakeGraph {
     if (!box) throw new GraphFault(404, 'ErrorInvalidUser', `The requested user '${asked}' is invalid.`);
     if (!app && own!.toLowerCase() !== asked.toLowerCase()) throw new GraphFault(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
     return box;
+  }
+
+  /** The mailbox an issued token acts for, by introspection; undefined when it is not active. */
+  private async introspect(token: string): Promise<string | undefined> {
+    if (!this.options.introspectionUrl) return undefined;
+    const url = new URL(this.options.introspectionUrl);
+    const basic = Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64');
+    url.username = url.password = '';
+    const res = await fetch(url, { method: 'POST', headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token }).toString() });
+    const answer = (await res.json().catch(() => ({}))) as { active?: boolean; username?: string; sub?: string };
+    return answer.active ? (answer.username ?? answer.sub) : undefined;
   }
 
   private takeInjected(key: string): Injected | undefined {

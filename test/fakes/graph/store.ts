@@ -55,6 +55,15 @@ export interface FakeGraphAttachment {
   bytes: Buffer;
 }
 
+export interface FakeGraphAttachment {
+  id: string;
+  name: string;
+  contentType: string;
+  isInline: boolean;
+  contentId?: string;
+  bytes: Buffer;
+}
+
 export interface FakeGraphEntity {
   id: string;
   /** "contacts", "contactFolders", "calendars", "events", "todoLists", "todoTasks", "messageRules". */
@@ -65,6 +74,10 @@ export interface FakeGraphEntity {
   seq: number;
   created: string;
   modified: string;
+  /** File attachments of an event or a To Do task. */
+  attachments?: FakeGraphAttachment[];
+  /** A contact's photo. */
+  photo?: { bytes: Buffer; contentType: string };
 }
 
 export const newId = (prefix = 'AAMkAG') => `${prefix}${randomBytes(33).toString('base64url')}=`;

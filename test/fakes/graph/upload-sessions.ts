@@ -1,26 +1,32 @@
-// Large attachments as Outlook takes them: `POST …/messages/{id}/attachments/createUploadSession`
-// with an AttachmentItem answers an uploadSession (uploadUrl, expirationDateTime,
-// nextExpectedRanges); the bytes then go by PUTs to that pre-authenticated URL (no Authorization
-// header), each with Content-Range "bytes a-b/total" starting where the last ended and under 4 MB;
-// every PUT but the last answers 200 with the next expected range, the last 201 Created with the
-// attachment's Location. Only a draft takes attachments (Tern clears the draft state afterwards).
-import { GraphFault, notFound, type GraphAnswer, type GraphRequest, type Handler } from './http';
-import { newId, MSGFLAG_UNSENT, type FakeGraphAttachment, type FakeGraphMailbox, type FakeGraphMessage } from './store';
+// Upload sessions as Outlook and To Do take large attachments: a `createUploadSession` action
+// answers an uploadSession (uploadUrl, expirationDateTime, nextExpectedRanges); the bytes then go
+// by PUTs to that pre-authenticated URL (no Authorization header), each with Content-Range
+// "bytes a-b/total" starting where the last ended and under 4 MB; every PUT but the last answers
+// 200 with the next expected range, the last 201 Created with the attachment's Location. What the
+// bytes are attached to is the caller's: it gets the finished file and gives its Location.
+import { GraphFault, type GraphAnswer } from './http';
+import { newId, type FakeGraphAttachment } from './store';
 
 const UPLOAD_SESSION = 'microsoft.graph.uploadSession';
 /** Graph: "the maximum bytes in any given request is less than 4 MB". */
 const MAX_RANGE = 4 * 1024 * 1024;
-/** Exchange Online's limit for a file attached by upload session. */
-const MAX_ATTACHMENT = 150 * 1024 * 1024;
 const LIFETIME_MS = 15 * 60 * 1000;
 
+export interface UploadItem {
+  name: string;
+  size: number;
+  contentType?: string;
+  isInline?: boolean;
+  contentId?: string;
+}
+
 interface Session {
-  mailbox: FakeGraphMailbox;
-  message: FakeGraphMessage;
-  item: { name: string; size: number; contentType?: string; isInline?: boolean; contentId?: string };
+  item: UploadItem;
   parts: Buffer[];
   received: number;
   expires: number;
+  /** Keeps the finished attachment; answers its Location. */
+  finish: (attachment: FakeGraphAttachment) => string;
 }
 
 export class UploadSessions {
@@ -28,15 +34,13 @@ export class UploadSessions {
 
   constructor(private readonly baseUrl: () => string) {}
 
-  /** The action on a message's attachments. */
-  create(req: GraphRequest, message: FakeGraphMessage): GraphAnswer {
-    const item = req.json?.AttachmentItem as Session['item'] & { attachmentType?: string };
-    if (item.attachmentType !== 'file') throw new GraphFault(400, 'ErrorInvalidRequest', `attachmentType must be 'file' for an upload session, not '${item.attachmentType}'.`);
-    if (!item.name || !Number.isInteger(Number(item.size)) || Number(item.size) <= 0) throw new GraphFault(400, 'ErrorInvalidRequest', 'An upload session needs the attachment name and its size in bytes.');
-    if (Number(item.size) > MAX_ATTACHMENT) throw new GraphFault(400, 'ErrorAttachmentSizeLimitExceeded', 'The attachment exceeds the maximum size of 150 MB.');
-    if ((req.mailbox.flagsOf(message) & MSGFLAG_UNSENT) === 0) throw new GraphFault(400, 'ErrorInvalidOperation', 'Attachments can be added to draft items only.');
+  /** Opens a session for a file of at most `maxBytes`. */
+  open(item: UploadItem, maxBytes: number, finish: Session['finish']): GraphAnswer {
+    const size = Number(item.size);
+    if (!item.name || !Number.isInteger(size) || size <= 0) throw new GraphFault(400, 'ErrorInvalidRequest', 'An upload session needs the attachment name and its size in bytes.');
+    if (size > maxBytes) throw new GraphFault(400, 'ErrorAttachmentSizeLimitExceeded', `The attachment exceeds the maximum size of ${maxBytes / 1024 / 1024} MB.`);
     const id = newId('AAMkAGUpload');
-    const session: Session = { mailbox: req.mailbox, message, item: { ...item, size: Number(item.size) }, parts: [], received: 0, expires: Date.now() + LIFETIME_MS };
+    const session: Session = { item: { ...item, size }, parts: [], received: 0, expires: Date.now() + LIFETIME_MS, finish };
     this.sessions.set(id, session);
     const json = {
       uploadUrl: `${this.baseUrl()}/upload/AttachmentSessions/${encodeURIComponent(id)}?authtoken=${newId('eyJ')}`,
@@ -64,41 +68,8 @@ export class UploadSessions {
     s.received = end + 1;
     if (s.received < total) return { status: 200, json: { expirationDateTime: new Date(s.expires).toISOString(), nextExpectedRanges: [`${s.received}-`] }, type: UPLOAD_SESSION };
     this.sessions.delete(id);
-    const attachment = { id: newId('AAMkAGAtt'), name: s.item.name, contentType: s.item.contentType ?? 'application/octet-stream', isInline: s.item.isInline ?? false, contentId: s.item.contentId, bytes: Buffer.concat(s.parts) };
-    s.message.attachments.push(attachment);
-    s.mailbox.touch(s.message);
-    const location = `${this.baseUrl()}/v1.0/users/${encodeURIComponent(s.mailbox.user)}/messages/${encodeURIComponent(s.message.id)}/attachments/${encodeURIComponent(attachment.id)}`;
+    const { name, contentType, isInline, contentId } = s.item;
+    const location = s.finish({ id: newId('AAMkAGAtt'), name, contentType: contentType ?? 'application/octet-stream', isInline: isInline ?? false, ...(contentId ? { contentId } : {}), bytes: Buffer.concat(s.parts) });
     return { status: 201, headers: { location } };
   }
-}
-
-/** The routes: the action on a message's attachments, and the attachments listed as fileAttachments. */
-export function attachmentRoutes(sessions: UploadSessions): Array<[string, string, Handler]> {
-  const messageOf = (req: GraphRequest) => {
-    const m = req.mailbox.messages.get(req.path.keys[1]);
-    if (!m) throw notFound();
-    return m;
-  };
-  return [
-    ['POST', 'users/{}/messages/{}/attachments/createUploadSession', (req) => sessions.create(req, messageOf(req))],
-    ['GET', 'users/{}/messages/{}/attachments', (req) => ({
-      status: 200,
-      json: { value: messageOf(req).attachments.map(renderAttachment) },
-      type: 'microsoft.graph.attachment',
-      collection: true,
-    })],
-  ];
-}
-
-function renderAttachment(a: FakeGraphAttachment): Record<string, unknown> {
-  return {
-    '@odata.type': '#microsoft.graph.fileAttachment',
-    id: a.id,
-    name: a.name,
-    contentType: a.contentType,
-    size: a.bytes.length,
-    isInline: a.isInline,
-    ...(a.contentId ? { contentId: a.contentId } : {}),
-    contentBytes: a.bytes.toString('base64'),
-  };
 }

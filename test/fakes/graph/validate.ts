@@ -26,6 +26,10 @@ const SERVER_SET = new Set([
   'microsoft.graph.contactFolder/parentFolderId',
   'microsoft.graph.todoTask/createdDateTime',
   'microsoft.graph.todoTask/lastModifiedDateTime',
+  'microsoft.graph.todoTask/hasAttachments',
+  'microsoft.graph.event/hasAttachments',
+  'microsoft.graph.attachment/size',
+  'microsoft.graph.attachmentBase/size',
   'microsoft.graph.messageRule/hasError',
 ]);
 
