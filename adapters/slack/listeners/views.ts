@@ -32,7 +32,7 @@ export function registerViews(app: App, deps: SlackDeps): void {
     const user = body.user.id;
     try {
       const started = await startMigrateForm(deps.service, values, actorOf(deps, user), (side, code) => sayPrivately(client, meta.channel, user, signInCodeText(side, values[side].login, code)));
-      if ('task' in started) next = await postCard(deps, started.task, meta.channel);
+      if ('now' in started) next = await postCard(deps, started.now, meta.channel);
       else {
         next = messageModal('Sign in first', `:key: ${esc(signingInText(started.signingIn))}`);
         finished = started.finished;
