@@ -80,6 +80,7 @@ const schema = z.object({
   TERN_TO_ACCESS_TOKEN: z.string().optional(),
   TERN_MICROSOFT_CLIENT_ID: z.string().optional(),
   TERN_MICROSOFT_TENANT: z.string().regex(/^[A-Za-z0-9.-]+$/, 'TERN_MICROSOFT_TENANT must be a tenant id or domain (or organizations, common)').default('organizations'),
+  TERN_MICROSOFT_LOGIN_URL: z.string().regex(/^https?:\/\/[^/?#]+\/?$/, 'TERN_MICROSOFT_LOGIN_URL must be the sign-in host as a URL, e.g. https://login.microsoftonline.us').optional(),
   TERN_GOOGLE_CLIENT_ID: z.string().optional(),
   TERN_GOOGLE_CLIENT_SECRET: z.string().optional(),
   LOG_LEVEL: z
@@ -176,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
     accessTokens: { from: c.TERN_FROM_ACCESS_TOKEN, to: c.TERN_TO_ACCESS_TOKEN },
     oauth: {
       microsoft: c.TERN_MICROSOFT_CLIENT_ID ? { clientId: c.TERN_MICROSOFT_CLIENT_ID, tenant: c.TERN_MICROSOFT_TENANT } : undefined,
+      microsoftLogin: c.TERN_MICROSOFT_LOGIN_URL,
       google: c.TERN_GOOGLE_CLIENT_ID ? { clientId: c.TERN_GOOGLE_CLIENT_ID, clientSecret: c.TERN_GOOGLE_CLIENT_SECRET } : undefined,
     },
   };

@@ -3,7 +3,7 @@ import { TernError } from '../errors';
 import type { AccountEndpoint, TokenProvider } from '../ports/account';
 import type { OAuthApp } from '../store/oauth-apps';
 import { issuerConfig, oauthErrorCode, reason, unreachable } from './client';
-import type { ResolvedIssuer } from './issuers';
+import { microsoftBase, type OAuthConfig, type ResolvedIssuer } from './issuers';
 import { serviceAccountAssertion } from './assertions';
 import { domainOf } from './domain';
 
@@ -12,7 +12,7 @@ const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const GOOGLE_MAIL_SCOPE = 'https://mail.google.com/';
 
 /** Where an app registration gets its tokens: Microsoft's token endpoint for its tenant, Google's (the key file's) for a service account, or any issuer by discovery. */
-export function appIssuer(app: OAuthApp, config: { microsoft?: { tenant: string } }): ResolvedIssuer {
+export function appIssuer(app: OAuthApp, config: OAuthConfig): ResolvedIssuer {
   const credential = app.credential;
   const auth = credential.kind === 'secret' ? { clientSecret: credential.secret } : credential.kind === 'certificate' ? { certificate: credential } : {};
   if (credential.kind === 'service-account') {
@@ -28,7 +28,7 @@ export function appIssuer(app: OAuthApp, config: { microsoft?: { tenant: string 
   if (app.issuer === 'microsoft') {
     // App-only tokens come from the mailbox's own tenant: its domain names it.
     const tenant = config.microsoft?.tenant && config.microsoft.tenant !== 'organizations' && config.microsoft.tenant !== 'common' ? config.microsoft.tenant : app.domain;
-    const base = `https://login.microsoftonline.com/${encodeURIComponent(tenant)}`;
+    const base = microsoftBase(config, tenant);
     return {
       label: 'Microsoft',
       issuer: `${base}/v2.0`,

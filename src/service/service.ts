@@ -129,6 +129,15 @@ export class TernService {
     return id;
   }
 
+  /**
+   * An account given as "auto" with its detected server, OAuth2 chosen when that is Microsoft's or
+   * Google's; not refused for want of a password (the CLI asks for one next, once it knows it is needed).
+   */
+  async detectAccount(account: AccountCredentials, side: Side): Promise<{ account: AccountCredentials; detected?: string }> {
+    const { resolveAuto } = await import('./resolve-auto');
+    return resolveAuto(account, side, this.rt.network, { passwordLater: true });
+  }
+
   /** Server settings for an address (presets, autoconfig, SRV, Exchange Autodiscover, probed guesses). */
   async detect(email: string, password?: string): Promise<Detection> {
     const { detectSettings } = await import('../connectors/autodetect');
@@ -466,6 +475,8 @@ export class TernService {
    * token sealed. Tasks paused for this sign-in go on. `retry`: what a refused sign-in tells the person to run again.
    */
   async signIn(account: AccountCredentials, side: Side | 'account', show: (code: DeviceCode) => void | Promise<void>, actor: Actor, signal?: AbortSignal, retry?: string): Promise<{ issuer: string }> {
+    // A server to be detected ("auto"): the sign-in is the detected server's (Microsoft's, Google's).
+    if (account.host === 'auto') account = (await this.detectAccount(account, side === 'account' ? 'source' : side)).account;
     if (account.auth !== 'oauth2') {
       throw new TernError('BAD_ACCOUNT_URL', `${formatAccount(account)} logs in with a password, not OAuth2: add ?auth=oauth2 to sign in.`, { field: side });
     }
@@ -528,7 +539,8 @@ export class TernService {
     if (account.auth !== 'oauth2' || account.password || this.rt.apps.has(domainOf(account))) return;
     resolveIssuer(account, this.rt.config.oauth, side);
     if (this.rt.signIns.updatedAt(signInKey(account)) === undefined) {
-      throw new TernError('SIGN_IN_NEEDED', `The ${side} account ${account.user} has not signed in yet: run tern login '${formatAccount(account)}' first (on a terminal, tern migrate signs in itself).`, { field: side });
+      const token = side === 'source' ? ' or set TERN_FROM_ACCESS_TOKEN' : side === 'destination' ? ' or set TERN_TO_ACCESS_TOKEN' : '';
+      throw new TernError('SIGN_IN_NEEDED', `The ${side} account ${account.user} has not signed in yet: run tern login '${formatAccount(account)}' first${token} (on a terminal, tern migrate signs in itself).`, { field: side });
     }
   }
 

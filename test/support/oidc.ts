@@ -19,6 +19,8 @@ export const MAIL_SCOPE = 'mail';
 
 export interface AuthServer {
   issuer: string;
+  /** The tenants named in requests made at Microsoft's endpoint paths (/TENANT/oauth2/v2.0/…), which this server answers too. */
+  microsoftTenants: string[];
   /** The JOSE headers of the client assertions received (private_key_jwt). */
   assertionHeaders: Array<Record<string, unknown>>;
   /** The mailboxes service-account assertions asked to act for (their `sub`). */
@@ -134,7 +136,14 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
     );
   }
   const callback = provider.callback();
+  const microsoftTenants: string[] = [];
   server.on('request', (req, res) => {
+    // Microsoft's endpoint layout (TERN_MICROSOFT_LOGIN_URL pointed here): /TENANT/oauth2/v2.0/token and …/devicecode.
+    const ms = /^\/([^/]+)\/oauth2\/v2\.0\/(token|devicecode)(\?.*)?$/.exec(req.url ?? '');
+    if (ms) {
+      microsoftTenants.push(decodeURIComponent(ms[1]));
+      req.url = `${ms[2] === 'token' ? '/token' : '/device/auth'}${ms[3] ?? ''}`;
+    }
     const m = /^\/interaction\/([^/?]+)/.exec(req.url ?? '');
     if (!m) return callback(req, res);
     void (async () => {
@@ -154,6 +163,7 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
   const browser = () => new Browser(issuer);
   return {
     issuer,
+    microsoftTenants,
     assertionHeaders,
     assertionSubjects,
     introspectionUrl: `http://${INTROSPECTOR}:${INTROSPECTOR_SECRET}@127.0.0.1:${(server.address() as AddressInfo).port}/token/introspection`,
