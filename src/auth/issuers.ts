@@ -13,6 +13,8 @@ export interface ResolvedIssuer {
   metadata?: { issuer: string; token_endpoint: string; device_authorization_endpoint?: string; revocation_endpoint?: string };
   /** App-only with a certificate: the client authenticates with an assertion signed by its key (private_key_jwt), naming the certificate (x5t). */
   certificate?: { privateKeyPem: string; thumbprint: string };
+  /** App-only access configured in the environment: its variables (TERN_APP_MICROSOFT_*), named when it is refused. */
+  configuredBy?: string;
   /** A Google service account: tokens by the JWT bearer grant, for each mailbox. */
   serviceAccount?: { clientEmail: string; privateKeyPem: string; keyId?: string; tokenUri: string };
 }
