@@ -5,7 +5,7 @@ import type { TernService } from '../src/service/service';
 import type { Actor } from '../src/service/actor';
 import type { TaskView } from '../src/task';
 import type { PlanView } from '../src/plan';
-import { FormErrors, parseMigrateForm, planMigrateForm, submitMigrateForm, type MigrateFormValues, type Side } from './migrate-form';
+import { FormErrors, createFromForm, parseMigrateForm, planFromForm, type MigrateFormValues, type Side } from './migrate-form';
 
 /**
  * The chat forms with OAuth2 sign-ins: a side that chose "Sign in with …" and has no stored
@@ -72,13 +72,13 @@ export async function signInThen<T>(service: TernService, accounts: Partial<Reco
 /** Start on the /migrate form: the task, once the sides that chose a provider have signed in. */
 export async function startMigrateForm(service: TernService, values: MigrateFormValues, actor: Actor, show: ShowCode): Promise<SignedIn<TaskView>> {
   const parsed = parseMigrateForm(values);
-  return signInThen(service, parsed, actor, show, () => submitMigrateForm(service, values, actor));
+  return signInThen(service, parsed, actor, show, () => createFromForm(service, parsed, actor));
 }
 
 /** "Check first" on the /migrate form: the plan, once the sides that chose a provider have signed in. */
 export async function planMigrateFormSignedIn(service: TernService, values: MigrateFormValues, actor: Actor, show: ShowCode): Promise<SignedIn<PlanView>> {
   const parsed = parseMigrateForm(values);
-  return signInThen(service, parsed, actor, show, () => planMigrateForm(service, values, actor));
+  return signInThen(service, parsed, actor, show, () => planFromForm(service, parsed, actor));
 }
 
 /** The private message with the sign-in link and code, platform-neutral (the adapter escapes it). */
