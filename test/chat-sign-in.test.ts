@@ -8,6 +8,7 @@ import { startDovecot, type DovecotServer } from './support/dovecot';
 import { DEVICE_CLIENT, startAuthServer, type AuthServer } from './support/oidc';
 import { startRedis, type TestRedis } from './support/redis';
 import { until } from './support/until';
+import { CHECK_ACTION, PLAN_CALLBACK } from '../adapters/slack/render-modal';
 import { makeMessage, seedMessage, snapshotMailbox } from './support/mailbox';
 import { account, startTern, type TestTern } from './support/tern';
 import { CHANNEL as SLACK_CHANNEL, checked, everythingSent, select, startSlackHarness, text, type FakeView, type SlackHarness, type StateValue } from './support/slack-harness';
@@ -161,6 +162,21 @@ describe('Slack: sign in with another provider from the modal', () => {
     const after = ephemerals().filter((t) => t.includes('dora') || t.includes('emil'));
     expect(after.filter((t) => !codeIn(t))).toEqual([sentence]);
     expect(tasksIn(slack.tern)).toBe(before);
+  }, 90_000);
+
+  it('"Check first" signs the side in first (its code sent privately), then shows the plan card; nothing is queued', async () => {
+    await dovecot.addUser('dave', 'davepass');
+    const before = tasksIn(slack.tern);
+    const view = await openForm();
+    await slack.clickInView(REQUESTER, view, values('dave', 'bob'), CHECK_ACTION, 'check');
+    const code = await codeFor('source', 'dave');
+    expect(ephemerals().find((t) => t.includes('source account dave,'))).toContain('the check runs once you have signed in');
+    await slack.fake.waitFor('views.update', (c) => c.body.view_id === view.id && JSON.stringify(c.body.view).includes('The check runs once you have signed in'));
+    await auth.approve(code, 'dave');
+    const plan = await slack.fake.waitFor('views.update', (c) => c.body.view_id === view.id && (c.body.view as FakeView & { callback_id?: string }).callback_id === PLAN_CALLBACK, 30_000);
+    expect(JSON.stringify(plan.body.view)).toContain('dave');
+    expect(tasksIn(slack.tern)).toBe(before);
+    expect(everythingSent(slack.fake)).not.toMatch(/access_token|refresh_token|bobpass/);
   }, 90_000);
 
   it('a code that expires before anyone signs in: one private sentence saying to start again in time, nothing queued', async () => {
