@@ -12,7 +12,7 @@ import { DEVICE_CLIENT, startAuthServer, type AuthServer } from './support/oidc'
 import { startRedis, type TestRedis } from './support/redis';
 import { account, ternEnv } from './support/tern';
 import { makeMessage, seedMessage, snapshotMailbox } from './support/mailbox';
-import { runCli } from './support/cli-run';
+import { runCli, runCliAnsweringCodes } from './support/cli-run';
 
 let auth: AuthServer;
 let dns: TestDns;
@@ -37,19 +37,7 @@ afterAll(async () => {
   await auth?.stop();
 });
 
-/** Runs the CLI; when it shows a sign-in code, `answer` acts on it (as the person at the browser). */
-async function withCode(args: string[], env: Record<string, string>, answer: (code: string) => Promise<void>, interactive: boolean) {
-  const answered: Promise<void>[] = [];
-  const r = await runCli(args, env, {
-    interactive,
-    onStderr: (text) => {
-      const code = /enter the code (\S+?)[ .(]/.exec(text)?.[1];
-      if (code) answered.push(answer(code));
-    },
-  });
-  await Promise.all(answered);
-  return { ...r, codes: answered.length };
-}
+const withCode = runCliAnsweringCodes;
 
 const envFor = () => ternEnv(redis.url, { TERN_DNS_SERVERS: dns.address, TERN_MICROSOFT_CLIENT_ID: DEVICE_CLIENT, TERN_MICROSOFT_LOGIN_URL: auth.issuer });
 const carol = () => `imap://carol:carolpass@127.0.0.1:${dovecot.imapPort}`;
