@@ -3,7 +3,7 @@ import { TernError } from '../src/errors';
 import type { TernService } from '../src/service/service';
 import type { Actor } from '../src/service/actor';
 import type { AppCredential } from '../src/store/oauth-apps';
-import { certificateCredential, serviceAccountCredential } from './app-credentials';
+import { certificateCredential, serviceAccountCredential } from '../src/auth/credential-files';
 
 export interface AddAppRequest {
   domain: string;

@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { parseAccountUrl } from '../src/accounts';
+import { accountUrlOf, parseAccountUrl } from '../src/accounts';
 import { parseItems } from '../src/items';
 import { TernError } from '../src/errors';
 import type { RowProblem } from '../src/batch';
@@ -82,7 +82,7 @@ function rowRequest(cell: (c: Column) => string, secrets: SecretSources): BatchR
 /** A URL, or a bare address whose server is detected (as the chat forms' Autodetect). */
 function account(text: string, side: 'source' | 'destination', reference: string, secrets: SecretSources) {
   if (!text) throw new TernError('BAD_ACCOUNT_URL', `The ${side} is empty: give an account URL or an e-mail address.`, { field: side });
-  const url = /^[^\s@:/]+@[^\s@:/]+\.[^\s@:/]+$/.test(text) ? `imaps://${encodeURIComponent(text)}@auto` : text;
+  const url = accountUrlOf(text);
   if (/^[a-z][\w+.-]*:\/\/[^/@]*:[^/@]*@/i.test(url)) {
     throw new TernError('BAD_ACCOUNT_URL', `The ${side} URL carries a password: a CSV is copied and shared, so take it out and put a reference in ${side}_password (env:TERN_PW_NAME or file:PATH).`, { field: side });
   }

@@ -1,4 +1,4 @@
-import { parseAccountUrl } from '../src/accounts';
+import { accountUrlOf, parseAccountUrl } from '../src/accounts';
 import type { TernService } from '../src/service/service';
 import type { Actor } from '../src/service/actor';
 import type { DeviceCode } from '../src/auth/device';
@@ -11,13 +11,8 @@ export interface LoginRequest {
 
 /** Parse → sign in with the device code (shown through `show`) → the issuer it signed in at. */
 export async function login(service: TernService, req: LoginRequest, show: (code: DeviceCode) => void | Promise<void>, actor: Actor, signal?: AbortSignal): Promise<{ issuer: string; account: string }> {
-  const account = parseAccountUrl(req.url, req.side ?? 'account');
+  // A bare address, or a server to be detected: the sign-in is the detected server's (Microsoft's, Google's).
+  const account = parseAccountUrl(accountUrlOf(req.url), req.side ?? 'account');
   const { issuer } = await service.signIn(account, req.side ?? 'account', show, actor, signal);
   return { issuer, account: account.user };
-}
-
-/** Whether the account URL needs a sign-in before a migration (OAuth2, no given token, none stored). */
-export function needsSignIn(service: TernService, url: string, side: 'source' | 'destination', accessToken?: string): boolean {
-  const account = parseAccountUrl(url, side, undefined, accessToken);
-  return !service.hasSignIn(account);
 }

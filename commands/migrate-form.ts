@@ -264,15 +264,19 @@ export function fieldOf(err: TernError): string {
 
 /** Checks the form, then the accounts (slow: the caller shows a "checking" state), then creates the task. */
 export async function submitMigrateForm(service: TernService, values: MigrateFormValues, actor: Actor): Promise<TaskView> {
-  const parsed = parseMigrateForm(values);
-  return onFields(() => service.create(parsed, actor));
+  return createFromForm(service, parseMigrateForm(values), actor);
 }
 
 /** "Check first": the form checked as for Start, then the plan of what it would do; nothing is created. */
 export async function planMigrateForm(service: TernService, values: MigrateFormValues, actor: Actor): Promise<PlanView> {
-  const parsed = parseMigrateForm(values);
-  return onFields(() => service.plan(parsed, actor));
+  return planFromForm(service, parseMigrateForm(values), actor);
 }
+
+/** The task from a parsed form (kept while sign-ins ran: the form's values may be wiped by then), errors put in their fields. */
+export const createFromForm = (service: TernService, parsed: ParsedForm, actor: Actor) => onFields(() => service.create(parsed, actor));
+
+/** The plan from a parsed form, errors put in their fields. */
+export const planFromForm = (service: TernService, parsed: ParsedForm, actor: Actor) => onFields(() => service.plan(parsed, actor));
 
 /** A service error put where it belongs in the form. */
 async function onFields<T>(run: () => Promise<T>): Promise<T> {

@@ -52,6 +52,9 @@ export function parseAccountUrl(input: string, side: Side | 'account', fallbackP
   if (oauth && password) throw fail('it has a password and ?auth=oauth2: an OAuth2 account signs in with a token; remove the password');
   // OAuth2: a token a script gave, or none (a stored sign-in gives them).
   password ||= (oauth ? accessToken : fallbackPassword) ?? '';
+  // A server to be detected, given a token and no password: OAuth2, at the issuer detection finds.
+  const tokenForAuto = !password && !oauth && url.hostname === 'auto' && accessToken ? { auth: 'oauth2' as const } : undefined;
+  if (tokenForAuto) password = accessToken!;
   if (!password && !oauth && scheme.info.protocol === 'graph') {
     const envName = side === 'source' ? 'TERN_FROM_ACCESS_TOKEN' : 'TERN_TO_ACCESS_TOKEN';
     throw new TernError('BAD_ACCOUNT_URL', `No access token for the ${side} Microsoft 365 account ${user}: add ?auth=oauth2 to sign in with Microsoft (tern login), or set ${envName}.`, { field: side });
@@ -67,9 +70,15 @@ export function parseAccountUrl(input: string, side: Side | 'account', fallbackP
     insecure,
     user,
     password,
-    ...oauth,
+    ...(oauth ?? tokenForAuto),
   };
   return scheme.info.urlOptions ? scheme.info.urlOptions(account, url, fail) : account;
+}
+
+/** A bare e-mail address stands for its detected server: `imaps://alice%40example.com@auto` (the URL otherwise, as given). */
+export function accountUrlOf(text: string): string {
+  const t = text.trim();
+  return /^[^\s@:/]+@[^\s@:/]+\.[^\s@:/]+$/.test(t) ? `imaps://${encodeURIComponent(t)}@auto` : text;
 }
 
 /**

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import dotenv from 'dotenv';
 import { TernError } from './errors';
 import type { OAuthConfig } from './auth/issuers';
+import { configuredApps, type ConfiguredApp } from './auth/configured-apps';
 import { parseS3Url, type S3Location } from './blobs/s3-url';
 import type { AccountEndpoint } from './ports/account';
 import { oauthOptions } from './accounts';
@@ -80,6 +81,7 @@ const schema = z.object({
   TERN_TO_ACCESS_TOKEN: z.string().optional(),
   TERN_MICROSOFT_CLIENT_ID: z.string().optional(),
   TERN_MICROSOFT_TENANT: z.string().regex(/^[A-Za-z0-9.-]+$/, 'TERN_MICROSOFT_TENANT must be a tenant id or domain (or organizations, common)').default('organizations'),
+  TERN_MICROSOFT_LOGIN_URL: z.string().regex(/^https?:\/\/[^/?#]+\/?$/, 'TERN_MICROSOFT_LOGIN_URL must be the sign-in host as a URL, e.g. https://login.microsoftonline.us').optional(),
   TERN_GOOGLE_CLIENT_ID: z.string().optional(),
   TERN_GOOGLE_CLIENT_SECRET: z.string().optional(),
   LOG_LEVEL: z
@@ -133,6 +135,8 @@ export interface Config {
   accessTokens: { from?: string; to?: string };
   /** The built-in OAuth2 issuers' client registrations. */
   oauth: OAuthConfig;
+  /** App-only access configured in the environment (TERN_APP_*), one per mail domain; it wins over `tern app add`'s. Holds secrets: never logged. */
+  oauthApps: ConfiguredApp[];
 }
 
 /** Reads `.env` (when present) and the environment; throws CONFIG_INVALID naming each bad variable. */
@@ -145,8 +149,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
   // Treat empty strings as unset, as shells and .env files often leave them.
   for (const key of Object.keys(merged)) if (merged[key] === '') delete merged[key];
   const result = schema.safeParse(merged);
-  if (!result.success) {
-    const lines = result.error.issues.map((i) => `${String(i.path[0] ?? 'environment')}: ${i.message}`);
+  // App-only access configured in the environment: its files are read now, its problems said with the rest.
+  const apps = configuredApps(merged);
+  if (!result.success || apps.issues.length) {
+    const lines = [...(result.error?.issues.map((i) => `${String(i.path[0] ?? 'environment')}: ${i.message}`) ?? []), ...apps.issues];
     throw new TernError('CONFIG_INVALID', `Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const c = result.data;
@@ -176,8 +182,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
     accessTokens: { from: c.TERN_FROM_ACCESS_TOKEN, to: c.TERN_TO_ACCESS_TOKEN },
     oauth: {
       microsoft: c.TERN_MICROSOFT_CLIENT_ID ? { clientId: c.TERN_MICROSOFT_CLIENT_ID, tenant: c.TERN_MICROSOFT_TENANT } : undefined,
+      microsoftLogin: c.TERN_MICROSOFT_LOGIN_URL,
       google: c.TERN_GOOGLE_CLIENT_ID ? { clientId: c.TERN_GOOGLE_CLIENT_ID, clientSecret: c.TERN_GOOGLE_CLIENT_SECRET } : undefined,
     },
+    oauthApps: apps.apps,
   };
 }
 

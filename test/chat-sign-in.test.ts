@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDovecot, type DovecotServer } from './support/dovecot';
 import { DEVICE_CLIENT, startAuthServer, type AuthServer } from './support/oidc';
 import { startRedis, type TestRedis } from './support/redis';
+import { until } from './support/until';
+import { CHECK_ACTION, PLAN_CALLBACK } from '../adapters/slack/render-modal';
 import { makeMessage, seedMessage, snapshotMailbox } from './support/mailbox';
 import { account, startTern, type TestTern } from './support/tern';
 import { CHANNEL as SLACK_CHANNEL, checked, everythingSent, select, startSlackHarness, text, type FakeView, type SlackHarness, type StateValue } from './support/slack-harness';
@@ -115,6 +117,66 @@ describe('Slack: sign in with another provider from the modal', () => {
     await slack.fake.waitFor('chat.postEphemeral', (c) => c.body.user === REQUESTER && String(c.body.text) === sentence, 30_000);
     expect(ephemerals().filter((t) => t === sentence)).toHaveLength(1);
     expect(tasksIn(slack.tern)).toBe(before);
+  }, 90_000);
+
+  /** Both sides chose another provider: the destination's fields as the source's. */
+  const bothSignIn = (sourceUser: string, destinationUser: string): Record<string, StateValue> => ({
+    ...values(sourceUser, destinationUser),
+    'destination.signIn': select('other'),
+    'destination.issuer': text(auth.issuer),
+    'destination.clientId': text(DEVICE_CLIENT),
+    'destination.scope': text(SCOPE),
+    'destination.password': text(null),
+  });
+  const codeFor = (side: string, user: string) =>
+    slack.fake.waitFor('chat.postEphemeral', (c) => c.body.user === REQUESTER && String(c.body.text).includes(`${side} account ${user},`) && !!codeIn(String(c.body.text)), 20_000).then((c) => codeIn(String(c.body.text))!);
+
+  it('both sides sign in at once: both codes are sent together, and the task starts only once both are approved', async () => {
+    const before = tasksIn(slack.tern);
+    const view = await openForm();
+    await slack.submit(view, REQUESTER, bothSignIn('carol', 'bob'));
+    // Both codes arrive before either is approved: the sign-ins run side by side.
+    const [sourceCode, destinationCode] = await Promise.all([codeFor('source', 'carol'), codeFor('destination', 'bob')]);
+    await slack.fake.waitFor('views.update', (c) => c.body.view_id === view.id && JSON.stringify(c.body.view).includes('Waiting for you to sign in the source and destination accounts'));
+    await auth.approve(sourceCode, 'carol');
+    // One side signed in is not enough: nothing is queued while the destination waits.
+    await until('the source sign-in stored', () => slack.tern.service.hasSignIn({ protocol: 'imap', host: '127.0.0.1', port: dovecot.imapPort, secure: false, insecure: false, user: 'carol', password: '', auth: 'oauth2', oauth: { issuer: auth.issuer, clientId: DEVICE_CLIENT, scope: SCOPE } }));
+    expect(tasksIn(slack.tern)).toBe(before);
+    await auth.approve(destinationCode, 'bob');
+    const done = await slack.fake.waitFor('views.update', (c) => c.body.view_id === view.id && !!taskIdIn(JSON.stringify(c.body.view)), 30_000);
+    const task = await slack.tern.waitFor(taskIdIn(JSON.stringify(done.body.view))!);
+    expect(task).toMatchObject({ status: 'completed', sourceEndpoint: { user: 'carol', auth: 'oauth2' }, destinationEndpoint: { user: 'bob', auth: 'oauth2' } });
+    expect(tasksIn(slack.tern)).toBe(before + 1);
+    expect(everythingSent(slack.fake)).not.toMatch(/access_token|refresh_token/);
+  }, 90_000);
+
+  it('both sides signing in, one denied: one private sentence naming that side, the other code dropped, nothing queued', async () => {
+    const before = tasksIn(slack.tern);
+    const view = await openForm();
+    await slack.submit(view, REQUESTER, bothSignIn('dora', 'emil'));
+    const [, destinationCode] = await Promise.all([codeFor('source', 'dora'), codeFor('destination', 'emil')]);
+    await auth.deny(destinationCode);
+    const sentence = `Destination account emil: the sign-in at 127.0.0.1:${new URL(auth.issuer).port} was denied: nothing was started. Run /migrate again and approve it.`;
+    await slack.fake.waitFor('chat.postEphemeral', (c) => c.body.user === REQUESTER && String(c.body.text) === sentence, 30_000);
+    // Only that sentence: the source's waiting sign-in was stopped without a word of its own.
+    const after = ephemerals().filter((t) => t.includes('dora') || t.includes('emil'));
+    expect(after.filter((t) => !codeIn(t))).toEqual([sentence]);
+    expect(tasksIn(slack.tern)).toBe(before);
+  }, 90_000);
+
+  it('"Check first" signs the side in first (its code sent privately), then shows the plan card; nothing is queued', async () => {
+    await dovecot.addUser('dave', 'davepass');
+    const before = tasksIn(slack.tern);
+    const view = await openForm();
+    await slack.clickInView(REQUESTER, view, values('dave', 'bob'), CHECK_ACTION, 'check');
+    const code = await codeFor('source', 'dave');
+    expect(ephemerals().find((t) => t.includes('source account dave,'))).toContain('the check runs once you have signed in');
+    await slack.fake.waitFor('views.update', (c) => c.body.view_id === view.id && JSON.stringify(c.body.view).includes('The check runs once you have signed in'));
+    await auth.approve(code, 'dave');
+    const plan = await slack.fake.waitFor('views.update', (c) => c.body.view_id === view.id && (c.body.view as FakeView & { callback_id?: string }).callback_id === PLAN_CALLBACK, 30_000);
+    expect(JSON.stringify(plan.body.view)).toContain('dave');
+    expect(tasksIn(slack.tern)).toBe(before);
+    expect(everythingSent(slack.fake)).not.toMatch(/access_token|refresh_token|bobpass/);
   }, 90_000);
 
   it('a code that expires before anyone signs in: one private sentence saying to start again in time, nothing queued', async () => {

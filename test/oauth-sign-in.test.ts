@@ -12,7 +12,7 @@ import { DEVICE_CLIENT, startAuthServer, type AuthServer } from './support/oidc'
 import { startRedis, type TestRedis } from './support/redis';
 import { makeMessage, seedMessage, snapshotMailbox } from './support/mailbox';
 import { account, ternEnv } from './support/tern';
-import { runCli } from './support/cli-run';
+import { runCli, runCliAnsweringCodes } from './support/cli-run';
 import { freePort } from './support/ports';
 
 let auth: AuthServer;
@@ -33,19 +33,7 @@ afterAll(async () => {
 const SCOPE = encodeURIComponent('openid offline_access mail');
 const oauthUrl = (user: string, extra = '') => `imap://${user}@127.0.0.1:${dovecot.imapPort}?auth=oauth2&issuer=${encodeURIComponent(auth.issuer)}&client_id=${DEVICE_CLIENT}&scope=${SCOPE}${extra}`;
 
-/** Runs the CLI; when it shows a sign-in code, `answer` acts on it (as the person at the browser). */
-async function withCode(args: string[], env: Record<string, string>, answer: (code: string, said: string) => Promise<void>, interactive = false) {
-  const answered: Promise<void>[] = [];
-  const r = await runCli(args, env, {
-    interactive,
-    onStderr: (text) => {
-      const code = /enter the code (\S+?)[ .(]/.exec(text)?.[1];
-      if (code) answered.push(answer(code, text));
-    },
-  });
-  await Promise.all(answered);
-  return { ...r, codes: answered.length };
-}
+const withCode = runCliAnsweringCodes;
 
 const signInRows = (env: Record<string, string>) => {
   const db = new Database(path.join(env.TERN_DATA_DIR, 'tern.db'), { readonly: true });

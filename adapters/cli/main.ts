@@ -134,7 +134,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       act(async () =>
         session(async (s) => {
           const apps = s.service.listApps();
-          out(apps.length ? apps.map((a) => `${a.domain}\t${a.issuer}\t${a.clientId}${a.scope ? `\t${a.scope}` : ''}${a.credentialKind === 'secret' ? '' : `\t(${a.credentialKind})`}`).join('\n') : 'No app-only access set up.');
+          out(apps.length ? apps.map((a) => `${a.domain}\t${a.issuer}\t${a.clientId}${a.scope ? `\t${a.scope}` : ''}${a.credentialKind === 'secret' ? '' : `\t(${a.credentialKind})`}${a.configuredBy ? `\t(configured: ${a.configuredBy})` : ''}`).join('\n') : 'No app-only access set up.');
           return 0;
         }),
       ),

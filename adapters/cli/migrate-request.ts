@@ -3,6 +3,7 @@ import { ITEM_NAMES, accountUrlForms } from '../../commands/help';
 import type { MigrateRequest } from '../../commands/migrate';
 import type { CliSession } from './session';
 import type { OptionsInput } from '../../src/options';
+import { accountUrlOf } from '../../src/accounts';
 
 /** The options `migrate` and `plan` share: both accounts, what to move, and which part of the mailbox. */
 export function withMigrateOptions(command: Command): Command {
@@ -40,17 +41,22 @@ export type MigrateFlags = Record<string, string | boolean | undefined>;
 export async function migrateRequestOf(s: CliSession, o: MigrateFlags): Promise<{ request: MigrateRequest; warn: () => void }> {
   const { envSecretFor, passwordFor, warnPasswordInUrl } = await import('./passwords');
   const str = (k: string) => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
-  const from = str('from')!;
-  const to = str('to')!;
+  // A bare address stands for its detected server.
+  const from = accountUrlOf(str('from')!);
+  const to = accountUrlOf(str('to')!);
   const { passwords: env, accessTokens: tokens } = s.config;
-  const fromPassword = await passwordFor(s.io, 'source', from, { file: str('fromPasswordFile'), env: envSecretFor(from, env.from, tokens.from) });
-  const toPassword = await passwordFor(s.io, 'destination', to, { file: str('toPasswordFile'), env: envSecretFor(to, env.to, tokens.to) });
+  const { signInFirst } = await import('./sign-in');
+  // Each side signs in first when it needs to (an "auto" one is detected first): an OAuth2 account is not asked a password.
+  const secretOf = async (side: 'source' | 'destination', url: string, file: string | undefined, envPassword: string | undefined, token: string | undefined) => {
+    const envSecret = envSecretFor(url, envPassword, token);
+    if (await signInFirst(s.io, s, url, side, { accessToken: token, password: Boolean(file || envSecret) })) return undefined;
+    return passwordFor(s.io, side, url, { file, env: envSecret });
+  };
+  const fromPassword = await secretOf('source', from, str('fromPasswordFile'), env.from, tokens.from);
+  const toPassword = await secretOf('destination', to, str('toPasswordFile'), env.to, tokens.to);
   const warn = () => {
     for (const [side, url] of [['source', from], ['destination', to], ['source', str('fromDav')], ['destination', str('toDav')]] as const) if (url) warnPasswordInUrl(s.io, side, url);
   };
-  const { signInFirst } = await import('./sign-in');
-  await signInFirst(s.io, s, from, 'source', tokens.from);
-  await signInFirst(s.io, s, to, 'destination', tokens.to);
   const request: MigrateRequest = {
     from,
     to,

@@ -1,4 +1,6 @@
 import type { DeviceCode } from '../../src/auth/device';
+import { parseAccountUrl, type Side } from '../../src/accounts';
+import type { AccountCredentials } from '../../src/ports/account';
 import type { CliIo } from './io';
 import type { CliSession } from './session';
 
@@ -11,20 +13,42 @@ export function showCode(io: CliIo, who: string): (code: DeviceCode) => void {
   };
 }
 
+const PASSWORD_GIVEN = '(given)';
+
+/** What a detected issuer's servers are, for the sentence that says what was detected. */
+const PROVIDERS: Record<string, { product: string; label: string }> = {
+  microsoft: { product: 'Microsoft 365', label: 'Microsoft' },
+  google: { product: 'Google (Gmail / Google Workspace)', label: 'Google' },
+};
+
 /**
- * `tern migrate` on a terminal signs an OAuth2 account in first when it has no sign-in yet (a
- * script gets the one-line refusal from the service instead).
+ * `tern migrate` / `plan` sign an OAuth2 account in first when it has no sign-in yet: on a
+ * terminal with the device flow, in a script with the one-line refusal naming tern login and the
+ * access-token variable. An account to be detected ("…@auto", or a bare address) given without a
+ * password is detected first, so a Microsoft or Google one signs in rather than being asked a
+ * password. Returns true when the account signs in with OAuth2 (no password to ask for).
  */
-export async function signInFirst(io: CliIo, s: CliSession, url: string, side: 'source' | 'destination', accessToken: string | undefined): Promise<void> {
-  if (!io.askSecret) return;
-  const { login, needsSignIn } = await import('../../commands/login');
-  let needed: boolean;
+export async function signInFirst(io: CliIo, s: CliSession, url: string, side: Side, given: { accessToken?: string; password?: boolean }): Promise<boolean> {
+  let account: AccountCredentials;
   try {
-    needed = needsSignIn(s.service, url, side, accessToken);
+    // Parsed as migrate will parse it: a password given (its value does not matter here) keeps the account a password one.
+    account = parseAccountUrl(url, side, given.password ? PASSWORD_GIVEN : undefined, given.accessToken);
   } catch {
-    return; // a bad URL is reported by migrate, with the other side's problems
+    return false; // a bad URL is reported by migrate, with the other side's problems
   }
-  if (!needed) return;
-  const done = await login(s.service, { url, side }, showCode(io, `the ${side} account`), s.actor);
-  io.stderr(`Signed in the ${side} account ${done.account} at ${done.issuer}.\n`);
+  if (account.host === 'auto') {
+    // A password given is kept (an app password): nothing to detect first.
+    if (account.password === PASSWORD_GIVEN) return false;
+    account = (await s.service.detectAccount(account, side)).account;
+    if (account.auth !== 'oauth2') return false;
+    const provider = account.oauth && PROVIDERS[account.oauth.issuer];
+    const domain = account.user.slice(account.user.lastIndexOf('@') + 1);
+    if (provider) io.stderr(`${domain} is ${provider.product}: signing in with ${provider.label}${account.password ? ` (with the access token in ${side === 'source' ? 'TERN_FROM_ACCESS_TOKEN' : 'TERN_TO_ACCESS_TOKEN'})` : ''}.\n`);
+  }
+  if (account.auth !== 'oauth2' || s.service.hasSignIn(account)) return account.auth === 'oauth2';
+  // Not a terminal: said now, before anything is checked or queued.
+  if (!io.askSecret) s.service.requireSignIn(account, side);
+  const { issuer } = await s.service.signIn(account, side, showCode(io, `the ${side} account`), s.actor);
+  io.stderr(`Signed in the ${side} account ${account.user} at ${issuer}.\n`);
+  return true;
 }

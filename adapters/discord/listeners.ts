@@ -212,9 +212,9 @@ async function onFormButton(deps: DiscordDeps, i: ButtonInteraction): Promise<vo
     const actor = actorOf(deps, i);
     // The sign-in link and code: an ephemeral follow-up, seen only by the person signing in.
     const show = (side: Side, code: Parameters<typeof signInCodeText>[2]) => i.followUp({ content: signInCodeText(side, md(v[side].login ?? ''), code), flags: EPHEMERAL }).then(() => {});
-    const started = draft.pst ? { task: await startPstImport(deps, draft, actor) } : await startMigrateForm(deps.service, v, actor, show);
+    const started = draft.pst ? { now: await startPstImport(deps, draft, actor) } : await startMigrateForm(deps.service, v, actor, show);
     deps.drafts.drop(formId);
-    if ('task' in started) return void (await created(deps, i, started.task, draft.channelId));
+    if ('now' in started) return void (await created(deps, i, started.now, draft.channelId));
     await i.editReply({ content: `🔑 ${md(signingInText(started.signingIn))}`, components: [] });
     // The sign-ins take minutes; then the task and its card, or one private sentence saying what failed.
     void started.finished.then(

@@ -3,16 +3,21 @@ import { TernError } from '../errors';
 import type { AccountEndpoint, TokenProvider } from '../ports/account';
 import type { OAuthApp } from '../store/oauth-apps';
 import { issuerConfig, oauthErrorCode, reason, unreachable } from './client';
-import type { ResolvedIssuer } from './issuers';
+import { microsoftBase, type OAuthConfig, type ResolvedIssuer } from './issuers';
 import { serviceAccountAssertion } from './assertions';
 import { domainOf } from './domain';
+import type { ConfiguredApp } from './configured-apps';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 /** Google: full mail access, the one scope its IMAP and POP3 take. */
 const GOOGLE_MAIL_SCOPE = 'https://mail.google.com/';
 
 /** Where an app registration gets its tokens: Microsoft's token endpoint for its tenant, Google's (the key file's) for a service account, or any issuer by discovery. */
-export function appIssuer(app: OAuthApp, config: { microsoft?: { tenant: string } }): ResolvedIssuer {
+export function appIssuer(app: OAuthApp & Partial<Pick<ConfiguredApp, 'tenant' | 'variables'>>, config: OAuthConfig): ResolvedIssuer {
+  return { ...issuerOf(app, config), ...(app.variables ? { configuredBy: app.variables } : {}) };
+}
+
+function issuerOf(app: OAuthApp & { tenant?: string }, config: OAuthConfig): ResolvedIssuer {
   const credential = app.credential;
   const auth = credential.kind === 'secret' ? { clientSecret: credential.secret } : credential.kind === 'certificate' ? { certificate: credential } : {};
   if (credential.kind === 'service-account') {
@@ -27,8 +32,8 @@ export function appIssuer(app: OAuthApp, config: { microsoft?: { tenant: string 
   }
   if (app.issuer === 'microsoft') {
     // App-only tokens come from the mailbox's own tenant: its domain names it.
-    const tenant = config.microsoft?.tenant && config.microsoft.tenant !== 'organizations' && config.microsoft.tenant !== 'common' ? config.microsoft.tenant : app.domain;
-    const base = `https://login.microsoftonline.com/${encodeURIComponent(tenant)}`;
+    const tenant = app.tenant ?? (config.microsoft?.tenant && config.microsoft.tenant !== 'organizations' && config.microsoft.tenant !== 'common' ? config.microsoft.tenant : app.domain);
+    const base = microsoftBase(config, tenant);
     return {
       label: 'Microsoft',
       issuer: `${base}/v2.0`,
@@ -81,9 +86,12 @@ function refused(issuer: ResolvedIssuer, account: AccountEndpoint, err: unknown)
   const bad = code === 'invalid_client' || code === 'unauthorized_client';
   if (issuer.serviceAccount) {
     const what = bad || code === 'invalid_grant' ? `refused the service account ${issuer.clientId}` : 'refused a token for the service account';
-    return new TernError('SIGN_IN_NEEDED', `${issuer.label} ${what} for ${domainOf(account)} (${reason(err)}): check its key file and that domain-wide delegation allows it the mail scope, with tern app add.`);
+    return new TernError('SIGN_IN_NEEDED', `${issuer.label} ${what} for ${domainOf(account)} (${reason(err)}): check its key file and that domain-wide delegation allows it the mail scope, ${fixWith(issuer)}.`);
   }
   const proof = issuer.certificate ? 'certificate' : 'secret';
   const what = bad ? `refused the app client id or ${proof}` : 'refused an app token';
-  return new TernError('SIGN_IN_NEEDED', `${issuer.label} ${what} for ${domainOf(account)} (${reason(err)}): check it with tern app add (client id, ${proof}, admin consent).`);
+  return new TernError('SIGN_IN_NEEDED', `${issuer.label} ${what} for ${domainOf(account)} (${reason(err)}): check ${issuer.configuredBy ?? 'it with tern app add'} (client id, ${proof}, admin consent).`);
 }
+
+/** Where the app's registration is corrected: the configuration's variables, or tern app add. */
+const fixWith = (issuer: ResolvedIssuer) => (issuer.configuredBy ? `in ${issuer.configuredBy}` : 'with tern app add');

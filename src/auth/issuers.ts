@@ -13,6 +13,8 @@ export interface ResolvedIssuer {
   metadata?: { issuer: string; token_endpoint: string; device_authorization_endpoint?: string; revocation_endpoint?: string };
   /** App-only with a certificate: the client authenticates with an assertion signed by its key (private_key_jwt), naming the certificate (x5t). */
   certificate?: { privateKeyPem: string; thumbprint: string };
+  /** App-only access configured in the environment: its variables (TERN_APP_MICROSOFT_*), named when it is refused. */
+  configuredBy?: string;
   /** A Google service account: tokens by the JWT bearer grant, for each mailbox. */
   serviceAccount?: { clientEmail: string; privateKeyPem: string; keyId?: string; tokenUri: string };
 }
@@ -20,6 +22,8 @@ export interface ResolvedIssuer {
 /** The built-in issuers' client registrations, from the configuration (TERN_MICROSOFT_*, TERN_GOOGLE_*). */
 export interface OAuthConfig {
   microsoft?: { clientId: string; tenant: string };
+  /** Microsoft's sign-in host (a national cloud's, or a proxy); unset: https://login.microsoftonline.com. */
+  microsoftLogin?: string;
   google?: { clientId: string; clientSecret?: string };
 }
 
@@ -48,7 +52,7 @@ export function resolveIssuer(account: AccountEndpoint, config: OAuthConfig, sid
     const clientId = oauth.clientId ?? config.microsoft?.clientId;
     if (!clientId) throw missingClient(side, 'Microsoft', 'TERN_MICROSOFT_CLIENT_ID');
     const tenant = config.microsoft?.tenant ?? 'organizations';
-    const base = `https://login.microsoftonline.com/${encodeURIComponent(tenant)}`;
+    const base = microsoftBase(config, tenant);
     return {
       label: 'Microsoft',
       issuer: `${base}/v2.0`,
@@ -79,6 +83,11 @@ export function resolveIssuer(account: AccountEndpoint, config: OAuthConfig, sid
     throw new TernError('BAD_ACCOUNT_URL', `${theAccount(side)} ${account.user} names the issuer ${oauth.issuer} but no client: add &client_id=… (the application registered there for Tern).`, { field: side });
   }
   return { label: new URL(oauth.issuer).host, issuer: oauth.issuer, clientId: oauth.clientId, scope: oauth.scope ?? DEFAULT_SCOPE };
+}
+
+/** Microsoft's endpoints for a tenant, at its sign-in host. */
+export function microsoftBase(config: OAuthConfig, tenant: string): string {
+  return `${(config.microsoftLogin ?? 'https://login.microsoftonline.com').replace(/\/+$/, '')}/${encodeURIComponent(tenant)}`;
 }
 
 const theAccount = (side: string) => (side === 'account' ? 'The account' : `The ${side} account`);

@@ -3,7 +3,8 @@ import { TernError } from '../errors';
 import { formatAccount } from '../accounts';
 import type { AccountEndpoint, TokenProvider, TokenSource } from '../ports/account';
 import type { SignIns } from '../store/sign-ins';
-import type { OAuthApps } from '../store/oauth-apps';
+import type { OAuthApp, OAuthApps } from '../store/oauth-apps';
+import type { ConfiguredApp } from './configured-apps';
 import { appIssuer, appTokens } from './app';
 import { domainOf } from './domain';
 import { issuerConfig, oauthErrorCode, reason, unreachable } from './client';
@@ -13,6 +14,8 @@ export interface TokenDeps {
   signIns: SignIns;
   /** App-only access per mail domain, used for accounts without a sign-in of their own. */
   apps: OAuthApps;
+  /** App-only access configured in the environment (TERN_APP_*): it wins over the stored one. */
+  configuredApps: ConfiguredApp[];
   oauth: OAuthConfig;
   timeoutMs: number;
 }
@@ -29,9 +32,14 @@ export function tokenSource(deps: TokenDeps): TokenSource {
   return (account, secret) => {
     if (secret) return givenToken(account, secret);
     // A user's own sign-in first; else the administrator's app for the mailbox's domain.
-    const app = deps.signIns.updatedAt(signInKey(account)) === undefined ? deps.apps.get(domainOf(account)) : undefined;
+    const app = deps.signIns.updatedAt(signInKey(account)) === undefined ? appFor(deps, domainOf(account)) : undefined;
     return app ? appTokens(account, appIssuer(app, deps.oauth), deps.timeoutMs) : signedIn(account, deps);
   };
+}
+
+/** The app-only access for a mail domain: the configuration's (TERN_APP_*), else the one `tern app add` stored. */
+export function appFor(deps: Pick<TokenDeps, 'apps' | 'configuredApps'>, domain: string): OAuthApp | ConfiguredApp | undefined {
+  return deps.configuredApps.find((a) => a.domain === domain) ?? deps.apps.get(domain);
 }
 
 function givenToken(account: AccountEndpoint, token: string): TokenProvider {

@@ -13,11 +13,11 @@ export const AUTO_HOST = 'auto';
  * Replaces an account given as `…@auto` by the best detected server of its protocol (a source may
  * fall back from IMAP to POP3). Returns what was chosen, and why, for the task.
  */
-export async function resolveAuto(account: AccountCredentials, side: Side, network: Network): Promise<{ account: AccountCredentials; detected?: string }> {
+export async function resolveAuto(account: AccountCredentials, side: Side, network: Network, options: { passwordLater?: boolean } = {}): Promise<{ account: AccountCredentials; detected?: string }> {
   if (account.host !== AUTO_HOST) return { account };
   const resolved = await resolveAutoHost(account, side, network);
-  // Given without a password, as a Microsoft or Google account needs none: any other server does.
-  if (!resolved.account.password && resolved.account.auth !== 'oauth2') {
+  // Given without a password, as a Microsoft or Google account needs none: any other server does (unless the caller asks for it next).
+  if (!resolved.account.password && resolved.account.auth !== 'oauth2' && !options.passwordLater) {
     const found = resolved.detected ? ` (${resolved.detected.replace(/^\w+ /, '')})` : '';
     throw noPassword(side, `${side} `, account.user, found);
   }

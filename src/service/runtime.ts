@@ -55,7 +55,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
   const signIns = new SignIns(db, vault);
   const apps = new OAuthApps(db, vault);
   // nodemailer loads only where notifications are set up.
-  const tokens = lazyTokenSource({ signIns, apps, oauth: config.oauth, timeoutMs: config.connectTimeoutMs });
+  const tokens = lazyTokenSource({ signIns, apps, configuredApps: config.oauthApps, oauth: config.oauth, timeoutMs: config.connectTimeoutMs });
   const mailer: Mailer | undefined = config.smtp ? (await import('../notify/mailer')).createMailer(config.smtp, tokens) : undefined;
   return {
     config,

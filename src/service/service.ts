@@ -129,6 +129,15 @@ export class TernService {
     return id;
   }
 
+  /**
+   * An account given as "auto" with its detected server, OAuth2 chosen when that is Microsoft's or
+   * Google's; not refused for want of a password (the CLI asks for one next, once it knows it is needed).
+   */
+  async detectAccount(account: AccountCredentials, side: Side): Promise<{ account: AccountCredentials; detected?: string }> {
+    const { resolveAuto } = await import('./resolve-auto');
+    return resolveAuto(account, side, this.rt.network, { passwordLater: true });
+  }
+
   /** Server settings for an address (presets, autoconfig, SRV, Exchange Autodiscover, probed guesses). */
   async detect(email: string, password?: string): Promise<Detection> {
     const { detectSettings } = await import('../connectors/autodetect');
@@ -468,6 +477,8 @@ export class TernService {
    * token sealed. Tasks paused for this sign-in go on. `retry`: what a refused sign-in tells the person to run again.
    */
   async signIn(account: AccountCredentials, side: Side | 'account', show: (code: DeviceCode) => void | Promise<void>, actor: Actor, signal?: AbortSignal, retry?: string): Promise<{ issuer: string }> {
+    // A server to be detected ("auto"): the sign-in is the detected server's (Microsoft's, Google's).
+    if (account.host === 'auto') account = (await this.detectAccount(account, side === 'account' ? 'source' : side)).account;
     if (account.auth !== 'oauth2') {
       throw new TernError('BAD_ACCOUNT_URL', `${formatAccount(account)} logs in with a password, not OAuth2: add ?auth=oauth2 to sign in.`, { field: side });
     }
@@ -491,6 +502,10 @@ export class TernService {
     if (app.issuer === 'google' && app.credential.kind !== 'service-account') {
       throw new TernError('BAD_ACCOUNT_URL', "Google app-only access is a service account with domain-wide delegation: give its key file with --service-account-file (the JSON key from Google Cloud's console).", { field: 'issuer' });
     }
+    const configured = this.rt.config.oauthApps.find((a) => a.domain === app.domain.toLowerCase());
+    if (configured) {
+      throw new TernError('BAD_ACCOUNT_URL', `App-only access for ${configured.domain} is configured in ${configured.variables}, which wins over tern app add: change it there (and restart Tern).`, { field: 'domain' });
+    }
     const { appIssuer, appTokens } = await import('../auth/app');
     const issuer = appIssuer(app, this.rt.config.oauth);
     // A service account's key is checked without acting for a mailbox (the token is its own).
@@ -502,8 +517,10 @@ export class TernService {
   }
 
   /** The domains with app-only access, without their credentials. */
-  listApps(): OAuthAppListing[] {
-    return this.rt.apps.list();
+  listApps(): Array<OAuthAppListing & { configuredBy?: string }> {
+    const configured = this.rt.config.oauthApps.map(({ credential, tenant: _tenant, variables, ...app }) => ({ ...app, credentialKind: credential.kind, configuredBy: variables }));
+    // A domain configured in the environment hides the stored one (the configuration wins).
+    return [...configured, ...this.rt.apps.list().filter((a) => !configured.some((c) => c.domain === a.domain))];
   }
 
   removeApp(domain: string, actor: Actor): boolean {
@@ -527,16 +544,22 @@ export class TernService {
 
   /** An OAuth2 account without a given token needs a stored sign-in: said before anything is checked or queued. */
   requireSignIn(account: AccountCredentials, side: Side | 'account'): void {
-    if (account.auth !== 'oauth2' || account.password || this.rt.apps.has(domainOf(account))) return;
+    if (account.auth !== 'oauth2' || account.password || this.hasApp(domainOf(account))) return;
     resolveIssuer(account, this.rt.config.oauth, side);
     if (this.rt.signIns.updatedAt(signInKey(account)) === undefined) {
-      throw new TernError('SIGN_IN_NEEDED', `The ${side} account ${account.user} has not signed in yet: run tern login '${formatAccount(account)}' first (on a terminal, tern migrate signs in itself).`, { field: side });
+      const token = side === 'source' ? ' or set TERN_FROM_ACCESS_TOKEN' : side === 'destination' ? ' or set TERN_TO_ACCESS_TOKEN' : '';
+      throw new TernError('SIGN_IN_NEEDED', `The ${side} account ${account.user} has not signed in yet: run tern login '${formatAccount(account)}' first${token} (on a terminal, tern migrate signs in itself).`, { field: side });
     }
   }
 
   /** Whether an OAuth2 account has a stored sign-in (or needs none: a token was given). */
   hasSignIn(account: AccountCredentials): boolean {
-    return account.auth !== 'oauth2' || !!account.password || this.rt.signIns.updatedAt(signInKey(account)) !== undefined || this.rt.apps.has(domainOf(account));
+    return account.auth !== 'oauth2' || !!account.password || this.rt.signIns.updatedAt(signInKey(account)) !== undefined || this.hasApp(domainOf(account));
+  }
+
+  /** App-only access for the domain: configured in the environment (TERN_APP_*), or stored by tern app add. */
+  private hasApp(domain: string): boolean {
+    return this.rt.config.oauthApps.some((a) => a.domain === domain) || this.rt.apps.has(domain);
   }
 
   /** An OAuth2 account with its tokens: the one given, or its stored sign-in's. */

@@ -25,3 +25,17 @@ export async function runCli(args: string[], env: Record<string, string>, opts: 
   const code = await main(['node', 'tern', ...args], io);
   return { code, stdout, stderr };
 }
+
+/** Runs the CLI; when it shows a sign-in code, `answer` acts on it (as the person at the browser). */
+export async function runCliAnsweringCodes(args: string[], env: Record<string, string>, answer: (code: string, said: string) => Promise<void>, interactive = false): Promise<CliRun & { codes: number }> {
+  const answered: Promise<void>[] = [];
+  const r = await runCli(args, env, {
+    interactive,
+    onStderr: (text) => {
+      const code = /enter the code (\S+?)[ .(]/.exec(text)?.[1];
+      if (code) answered.push(answer(code, text));
+    },
+  });
+  await Promise.all(answered);
+  return { ...r, codes: answered.length };
+}

@@ -16,9 +16,13 @@ export const APP_SECRET = 'tern-app-secret-0123456789';
 export const INTROSPECTOR = 'dovecot';
 export const INTROSPECTOR_SECRET = 'dovecot-introspects-0123456789';
 export const MAIL_SCOPE = 'mail';
+/** The scope Microsoft's app-only tokens for Outlook's IMAP/POP/EWS are asked with (Tern's default for Microsoft apps). */
+export const OUTLOOK_APP_SCOPE = 'https://outlook.office365.com/.default';
 
 export interface AuthServer {
   issuer: string;
+  /** The tenants named in requests made at Microsoft's endpoint paths (/TENANT/oauth2/v2.0/…), which this server answers too. */
+  microsoftTenants: string[];
   /** The JOSE headers of the client assertions received (private_key_jwt). */
   assertionHeaders: Array<Record<string, unknown>>;
   /** The mailboxes service-account assertions asked to act for (their `sub`). */
@@ -64,7 +68,7 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
   const provider = new Provider(issuer, {
     clients: [
       { client_id: DEVICE_CLIENT, token_endpoint_auth_method: 'none', grant_types: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'], response_types: [], redirect_uris: [] },
-      { client_id: APP_CLIENT, client_secret: APP_SECRET, grant_types: ['client_credentials'], response_types: [], redirect_uris: [], scope: MAIL_SCOPE },
+      { client_id: APP_CLIENT, client_secret: APP_SECRET, grant_types: ['client_credentials'], response_types: [], redirect_uris: [], scope: `${MAIL_SCOPE} ${OUTLOOK_APP_SCOPE}` },
       { client_id: INTROSPECTOR, client_secret: INTROSPECTOR_SECRET, grant_types: [], response_types: [], redirect_uris: [] },
       ...(options.certificateClient
         ? [{ client_id: options.certificateClient.clientId, token_endpoint_auth_method: 'private_key_jwt' as const, jwks: { keys: [{ ...createPublicKey(options.certificateClient.certificatePem).export({ format: 'jwk' }), alg: 'RS256', use: 'sig' }] }, grant_types: ['client_credentials'], response_types: [], redirect_uris: [], scope: MAIL_SCOPE }]
@@ -72,7 +76,7 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
       // Google's token endpoint takes a service account's assertion alone; oidc-provider wants a client: the account's e-mail, without a secret.
       ...(options.serviceAccount ? [{ client_id: options.serviceAccount.clientEmail, token_endpoint_auth_method: 'none' as const, grant_types: [JWT_BEARER], response_types: [], redirect_uris: [] }] : []),
     ],
-    scopes: ['openid', 'offline_access', MAIL_SCOPE],
+    scopes: ['openid', 'offline_access', MAIL_SCOPE, OUTLOOK_APP_SCOPE],
     features: {
       devInteractions: { enabled: false },
       deviceFlow: { enabled: true },
@@ -134,7 +138,14 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
     );
   }
   const callback = provider.callback();
+  const microsoftTenants: string[] = [];
   server.on('request', (req, res) => {
+    // Microsoft's endpoint layout (TERN_MICROSOFT_LOGIN_URL pointed here): /TENANT/oauth2/v2.0/token and …/devicecode.
+    const ms = /^\/([^/]+)\/oauth2\/v2\.0\/(token|devicecode)(\?.*)?$/.exec(req.url ?? '');
+    if (ms) {
+      microsoftTenants.push(decodeURIComponent(ms[1]));
+      req.url = `${ms[2] === 'token' ? '/token' : '/device/auth'}${ms[3] ?? ''}`;
+    }
     const m = /^\/interaction\/([^/?]+)/.exec(req.url ?? '');
     if (!m) return callback(req, res);
     void (async () => {
@@ -154,6 +165,7 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
   const browser = () => new Browser(issuer);
   return {
     issuer,
+    microsoftTenants,
     assertionHeaders,
     assertionSubjects,
     introspectionUrl: `http://${INTROSPECTOR}:${INTROSPECTOR_SECRET}@127.0.0.1:${(server.address() as AddressInfo).port}/token/introspection`,

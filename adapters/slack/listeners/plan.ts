@@ -1,9 +1,14 @@
 import type { App, BlockAction, ButtonAction, ViewClosedAction, ViewSubmitAction } from '@slack/bolt';
-import { FormErrors, parseMigrateForm, planMigrateForm, submitMigrateForm } from '../../../commands/migrate-form';
+import { FormErrors, parseMigrateForm, submitMigrateForm, type Side } from '../../../commands/migrate-form';
+import { planMigrateFormSignedIn, signInCodeText, signingInText } from '../../../commands/form-sign-in';
+import type { DeviceCode } from '../../../src/auth/device';
+import type { PlanView } from '../../../src/plan';
+import { sayPrivately } from '../say-privately';
+import { esc } from '../mrkdwn';
 import { planCard } from '../../../commands/plan-view';
 import { CHECK_ACTION, PLAN_CALLBACK, checkingModal, formValues, messageModal, migrateModal, planModal, withoutPasswords, type ModalMetadata } from '../render-modal';
 import { actorOf, type SlackDeps } from '../context';
-import { failureView, postCard } from './views';
+import { afterSignIn, failureView, postCard } from './views';
 
 type PlanMetadata = ModalMetadata & { planId: string };
 
@@ -28,14 +33,25 @@ export function registerPlan(app: App, deps: SlackDeps): void {
       return;
     }
     await client.views.update({ view_id: view.id, view: checkingModal() });
+    const user = body.user.id;
+    const planned = (found: PlanView) => planModal({ channel: meta.channel, planId: deps.plans.add(user, meta.channel, values) }, planCard(found));
     let next;
+    let finished: Promise<PlanView> | undefined;
     try {
-      const found = await planMigrateForm(deps.service, values, actorOf(deps, body.user.id));
-      next = planModal({ channel: meta.channel, planId: deps.plans.add(body.user.id, meta.channel, values) }, planCard(found));
+      // A side that chose a provider signs in first (its code sent privately); the check runs once it has.
+      const show = (side: Side, code: DeviceCode) => sayPrivately(client, meta.channel, user, signInCodeText(side, values[side].login, code, 'the check runs'));
+      const started = await planMigrateFormSignedIn(deps.service, values, actorOf(deps, user), show);
+      if ('now' in started) next = planned(started.now);
+      else {
+        next = messageModal('Sign in first', `:key: ${esc(signingInText(started.signingIn, 'The check runs'))}`);
+        finished = started.finished;
+      }
     } catch (err) {
       next = failureView(deps, err, () => form((err as FormErrors).errors), 'Not checked');
     }
     await client.views.update({ view_id: view.id, view: next });
+    // The sign-ins take minutes: then the plan card, or the one sentence saying which side failed.
+    if (finished) void afterSignIn(deps, client, finished, { viewId: view.id, channel: meta.channel, user }, async (found) => planned(found), 'Not checked');
   });
 
   app.view<ViewSubmitAction>(PLAN_CALLBACK, async ({ ack, body, view, client }) => {

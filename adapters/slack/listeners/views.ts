@@ -32,7 +32,7 @@ export function registerViews(app: App, deps: SlackDeps): void {
     const user = body.user.id;
     try {
       const started = await startMigrateForm(deps.service, values, actorOf(deps, user), (side, code) => sayPrivately(client, meta.channel, user, signInCodeText(side, values[side].login, code)));
-      if ('task' in started) next = await postCard(deps, started.task, meta.channel);
+      if ('now' in started) next = await postCard(deps, started.now, meta.channel);
       else {
         next = messageModal('Sign in first', `:key: ${esc(signingInText(started.signingIn))}`);
         finished = started.finished;
@@ -42,7 +42,7 @@ export function registerViews(app: App, deps: SlackDeps): void {
     }
     await client.views.update({ view_id: view.id, view: next });
     // The sign-ins take minutes: their outcome is told when they end (the modal may be closed by then).
-    if (finished) void afterSignIn(deps, client, finished, { viewId: view.id, channel: meta.channel, user });
+    if (finished) void afterSignIn(deps, client, finished, { viewId: view.id, channel: meta.channel, user }, (task) => postCard(deps, task, meta.channel));
   });
 
   app.view<ViewSubmitAction>(IMPORT_CALLBACK, async ({ ack, body, view, client }) => {
@@ -80,17 +80,19 @@ export async function postCard(deps: SlackDeps, task: TaskView, channel: string)
   }
 }
 
-/** The card once the sign-ins are done; otherwise the one sentence saying which side failed and what to do, privately. */
-async function afterSignIn(deps: SlackDeps, client: App['client'], finished: Promise<TaskView>, where: { viewId: string; channel: string; user: string }) {
+/**
+ * What the form asked for once the sign-ins are done (the task's card, the plan); otherwise the one
+ * sentence saying which side failed and what to do, privately and in the modal.
+ */
+export async function afterSignIn<T>(deps: SlackDeps, client: App['client'], finished: Promise<T>, where: { viewId: string; channel: string; user: string }, render: (done: T) => Promise<ReturnType<typeof messageModal>>, title = 'Not started') {
   const update = (view: ReturnType<typeof messageModal>) => client.views.update({ view_id: where.viewId, view }).catch(() => {}); // closed by now: fine
   try {
-    const task = await finished;
-    await update(await postCard(deps, task, where.channel));
+    await update(await render(await finished));
   } catch (err) {
     if (!(err instanceof TernError)) deps.log.error({ err }, 'form sign-in failed');
-    const said = err instanceof TernError ? err.userMessage : 'Something went wrong on our side; it has been logged.';
+    const said = err instanceof FormErrors ? Object.values(err.errors).join(' ') : err instanceof TernError ? err.userMessage : 'Something went wrong on our side; it has been logged.';
     await sayPrivately(client, where.channel, where.user, said).catch((e: Error) => deps.log.warn({ err: e.message }, 'could not say a sign-in failed'));
-    await update(messageModal('Not started', `:warning: ${esc(said)}`));
+    await update(messageModal(title, `:warning: ${esc(said)}`));
   }
 }
 
