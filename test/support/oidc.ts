@@ -16,6 +16,9 @@ export const APP_SECRET = 'tern-app-secret-0123456789';
 export const INTROSPECTOR = 'dovecot';
 export const INTROSPECTOR_SECRET = 'dovecot-introspects-0123456789';
 export const MAIL_SCOPE = 'mail';
+/** Exchange Online IMAP's own audience (Microsoft's names): a token for it is not a Graph token, and the reverse. */
+export const OUTLOOK_IMAP_SCOPE = 'https://outlook.office.com/IMAP.AccessAsUser.All';
+export const OUTLOOK_APP_SCOPE = 'https://outlook.office365.com/.default';
 
 export interface AuthServer {
   issuer: string;
@@ -64,7 +67,7 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
   const provider = new Provider(issuer, {
     clients: [
       { client_id: DEVICE_CLIENT, token_endpoint_auth_method: 'none', grant_types: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'], response_types: [], redirect_uris: [] },
-      { client_id: APP_CLIENT, client_secret: APP_SECRET, grant_types: ['client_credentials'], response_types: [], redirect_uris: [], scope: MAIL_SCOPE },
+      { client_id: APP_CLIENT, client_secret: APP_SECRET, grant_types: ['client_credentials'], response_types: [], redirect_uris: [], scope: `${MAIL_SCOPE} ${OUTLOOK_APP_SCOPE}` },
       { client_id: INTROSPECTOR, client_secret: INTROSPECTOR_SECRET, grant_types: [], response_types: [], redirect_uris: [] },
       ...(options.certificateClient
         ? [{ client_id: options.certificateClient.clientId, token_endpoint_auth_method: 'private_key_jwt' as const, jwks: { keys: [{ ...createPublicKey(options.certificateClient.certificatePem).export({ format: 'jwk' }), alg: 'RS256', use: 'sig' }] }, grant_types: ['client_credentials'], response_types: [], redirect_uris: [], scope: MAIL_SCOPE }]
@@ -72,7 +75,7 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
       // Google's token endpoint takes a service account's assertion alone; oidc-provider wants a client: the account's e-mail, without a secret.
       ...(options.serviceAccount ? [{ client_id: options.serviceAccount.clientEmail, token_endpoint_auth_method: 'none' as const, grant_types: [JWT_BEARER], response_types: [], redirect_uris: [] }] : []),
     ],
-    scopes: ['openid', 'offline_access', MAIL_SCOPE],
+    scopes: ['openid', 'offline_access', MAIL_SCOPE, OUTLOOK_IMAP_SCOPE, OUTLOOK_APP_SCOPE],
     features: {
       devInteractions: { enabled: false },
       deviceFlow: { enabled: true },
