@@ -3,14 +3,12 @@ import { connectionError } from '../errors';
 import { busyWait, retryAfterMs } from '../http-wait';
 import type { ItemExport, ItemImport, OutgoingMessage, WriteLane, WriteOutcome } from '../../ports/mail';
 import { enc } from './folders';
-import { graphCode, graphMessage, type GraphHttp } from './http';
+import { BUSY, graphCode, graphMessage, MAX_BUSY_RETRIES, type GraphHttp } from './http';
 
 /** Items exported by one Exchange Online mailbox import into another: the format both sides name. */
 const FORMAT = 'exchange-online';
 /** exportItems takes at most this many ItemIds in one request. */
 const EXPORT_LIMIT = 20;
-const BUSY = new Set([429, 503, 504]);
-const MAX_BUSY_RETRIES = 8;
 /** An import session is made again this long before it expires. */
 const SESSION_MARGIN_MS = 5 * 60 * 1000;
 
