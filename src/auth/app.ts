@@ -7,6 +7,7 @@ import { microsoftBase, type OAuthConfig, type ResolvedIssuer } from './issuers'
 import { serviceAccountAssertion } from './assertions';
 import { domainOf } from './domain';
 import type { ConfiguredApp } from './configured-apps';
+import { audienceScope } from './audiences';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 /** Google: full mail access, the one scope its IMAP and POP3 take. */
@@ -52,16 +53,17 @@ function issuerOf(app: OAuthApp & { tenant?: string }, config: OAuthConfig): Res
  * none when only checking the key). Renewed before they expire and when a server refused one.
  */
 export function appTokens(account: AccountEndpoint, issuer: ResolvedIssuer, timeoutMs: number, subject: string | undefined = account.user): TokenProvider {
-  let current: { token: string; expiresAt: number } | undefined;
-  let fetching: Promise<string> | undefined;
-  const fetch = async () => {
+  // One cache per scope: the app's own, and another resource's (Exchange Online's IMAP) by its ".default".
+  const current = new Map<string, { token: string; expiresAt: number }>();
+  const fetching = new Map<string, Promise<string>>();
+  const fetch = async (scope: string) => {
     let tokens: oc.TokenEndpointResponse;
     try {
       const config = await issuerConfig(issuer, timeoutMs);
       if (issuer.serviceAccount) {
-        tokens = await oc.genericGrantRequest(config, JWT_BEARER, { assertion: await serviceAccountAssertion(issuer.serviceAccount, issuer.scope, subject) });
+        tokens = await oc.genericGrantRequest(config, JWT_BEARER, { assertion: await serviceAccountAssertion(issuer.serviceAccount, scope, subject) });
       } else {
-        tokens = await oc.clientCredentialsGrant(config, issuer.scope ? { scope: issuer.scope } : {});
+        tokens = await oc.clientCredentialsGrant(config, scope ? { scope } : {});
       }
     } catch (err) {
       if (err instanceof TernError) throw err;
@@ -69,14 +71,21 @@ export function appTokens(account: AccountEndpoint, issuer: ResolvedIssuer, time
       throw refused(issuer, account, err);
     }
     const lifetimeMs = (tokens.expires_in ?? 3600) * 1000;
-    current = { token: tokens.access_token, expiresAt: Date.now() + lifetimeMs - Math.min(60_000, lifetimeMs / 4) };
-    return current.token;
+    current.set(scope, { token: tokens.access_token, expiresAt: Date.now() + lifetimeMs - Math.min(60_000, lifetimeMs / 4) });
+    return tokens.access_token;
   };
   return {
     async accessToken(options) {
-      if (!options?.renew && current && current.expiresAt > Date.now()) return current.token;
-      fetching ??= fetch().finally(() => (fetching = undefined));
-      return fetching;
+      // Google's service accounts have one scope for all mail: no other audience to ask for.
+      const scope = (!issuer.serviceAccount && audienceScope(options?.audience, 'appOnly')) || issuer.scope;
+      const held = current.get(scope);
+      if (!options?.renew && held && held.expiresAt > Date.now()) return held.token;
+      let pending = fetching.get(scope);
+      if (!pending) {
+        pending = fetch(scope).finally(() => fetching.delete(scope));
+        fetching.set(scope, pending);
+      }
+      return pending;
     },
   };
 }

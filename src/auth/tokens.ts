@@ -9,6 +9,7 @@ import { appIssuer, appTokens } from './app';
 import { domainOf } from './domain';
 import { issuerConfig, oauthErrorCode, reason, unreachable } from './client';
 import { resolveIssuer, signInKey, type OAuthConfig } from './issuers';
+import { audienceScope } from './audiences';
 
 export interface TokenDeps {
   signIns: SignIns;
@@ -51,35 +52,44 @@ function givenToken(account: AccountEndpoint, token: string): TokenProvider {
   };
 }
 
+/** A stored sign-in's tokens, one cache per audience: the sign-in's own, and others by the refresh grant with their scope. */
 function signedIn(account: AccountEndpoint, deps: TokenDeps): TokenProvider {
   const key = signInKey(account);
-  let current: { token: string; expiresAt: number } | undefined;
-  let refreshing: Promise<string> | undefined;
-  const refresh = async (): Promise<string> => {
+  const current = new Map<string, { token: string; expiresAt: number }>();
+  const refreshing = new Map<string, Promise<string>>();
+  const refresh = async (scope: string | undefined): Promise<string> => {
     const stored = deps.signIns.get(key);
     if (!stored) throw signInNeeded(account, 'Tern has no sign-in for it');
     const issuer = resolveIssuer(account, deps.oauth, 'account');
     let tokens: oc.TokenEndpointResponse;
     try {
-      tokens = await oc.refreshTokenGrant(await issuerConfig(issuer, deps.timeoutMs), stored.refreshToken);
+      tokens = await oc.refreshTokenGrant(await issuerConfig(issuer, deps.timeoutMs), stored.refreshToken, scope ? { scope } : undefined);
     } catch (err) {
       if (unreachable(err)) throw new TernError('UNREACHABLE', `Cannot reach ${issuer.label} to renew the sign-in of ${account.user} (${reason(err)}).`, { retryable: true });
       const code = oauthErrorCode(err);
+      if (scope && code === 'invalid_scope') throw new TernError('AUTH_FAILED', `${issuer.label} gives no token for ${scope} from the sign-in of ${account.user} (${reason(err)}).`);
       if (code === 'invalid_grant') throw signInNeeded(account, `its sign-in at ${issuer.label} was revoked or has expired`);
       throw signInNeeded(account, `${issuer.label} refused to renew its sign-in: ${reason(err)}`);
     }
     // An issuer that rotates refresh tokens gives a new one with each use: keep it.
-    if (tokens.refresh_token && tokens.refresh_token !== stored.refreshToken) deps.signIns.put(key, { refreshToken: tokens.refresh_token, scope: tokens.scope ?? stored.scope });
+    if (tokens.refresh_token && tokens.refresh_token !== stored.refreshToken) deps.signIns.put(key, { refreshToken: tokens.refresh_token, scope: scope ? stored.scope : (tokens.scope ?? stored.scope) });
     const lifetimeMs = (tokens.expires_in ?? 3600) * 1000;
-    current = { token: tokens.access_token, expiresAt: Date.now() + lifetimeMs - Math.min(EARLY_MS, lifetimeMs / 4) };
-    return current.token;
+    current.set(scope ?? '', { token: tokens.access_token, expiresAt: Date.now() + lifetimeMs - Math.min(EARLY_MS, lifetimeMs / 4) });
+    return tokens.access_token;
   };
   return {
     async accessToken(options) {
-      if (!options?.renew && current && current.expiresAt > Date.now()) return current.token;
-      if (options?.renew) current = undefined;
-      refreshing ??= refresh().finally(() => (refreshing = undefined));
-      return refreshing;
+      const scope = audienceScope(options?.audience, 'delegated');
+      const slot = scope ?? '';
+      const held = current.get(slot);
+      if (!options?.renew && held && held.expiresAt > Date.now()) return held.token;
+      if (options?.renew) current.delete(slot);
+      let pending = refreshing.get(slot);
+      if (!pending) {
+        pending = refresh(scope).finally(() => refreshing.delete(slot));
+        refreshing.set(slot, pending);
+      }
+      return pending;
     },
   };
 }

@@ -52,7 +52,16 @@ export interface OAuthIssuer {
  * again) when none can be had. Connectors get this, never the store the tokens come from.
  */
 export interface TokenProvider {
-  accessToken(options?: { renew?: boolean }): Promise<string>;
+  accessToken(options?: TokenOptions): Promise<string>;
+}
+
+export interface TokenOptions {
+  renew?: boolean;
+  /**
+   * A token for another resource from the same sign-in: "outlook" for Exchange Online's IMAP,
+   * which refuses a Graph token. Unset: the sign-in's own (Graph for a Microsoft 365 account).
+   */
+  audience?: 'outlook';
 }
 
 export interface AccountCredentials extends Omit<AccountEndpoint, 'pim'> {

@@ -107,7 +107,29 @@ export interface MailSource {
   read(folder: string, refs: string[]): AsyncIterable<RawMessage>;
   /** After scan: what of the folder could not be read, when the source knows (a damaged PST). */
   folderNote?(folder: string): Promise<string | undefined>;
+  /** Sources whose server exports items whole in its own format (Microsoft 365's mailbox export API); why not, when it will not. */
+  itemExport?(): Promise<ItemExport | { unavailable: string }>;
   close(): Promise<void>;
+}
+
+/**
+ * Items exported whole by the source's server, in its own opaque format (not MIME): only a
+ * destination importing the same format can take them. `raw` of each RawMessage is that data.
+ */
+export interface ItemExport {
+  /** E.g. "exchange-online": a destination's ItemImport of the same format takes these items. */
+  format: string;
+  /** The items of a folder by ref, in groups as the server allows; an item gone meanwhile is left out. */
+  read(folder: string, refs: string[]): AsyncIterable<RawMessage>;
+}
+
+/** A destination that imports items exported by a source of the same format (see ItemExport). */
+export interface ItemImport {
+  format: string;
+  /** How messages are then written, shown on the task ("by mailbox import"). */
+  writePath: string;
+  /** A write lane whose messages carry exported data in `raw`, not MIME; ids journaled as for any write. */
+  openLane(): Promise<WriteLane>;
 }
 
 /** A folder at a destination: its path (as the destination's folder tree names it) and the id it is known by. */
@@ -216,6 +238,8 @@ export interface MailDestination {
   quota?(): Promise<{ usedBytes: number; limitBytes: number } | undefined>;
   /** The largest message the server takes (IMAP APPENDLIMIT), when it says; undefined: unknown. */
   messageSizeLimit?(): Promise<number | undefined>;
+  /** Destinations that import items a source exported whole (see ItemExport); why not, when the server will not. */
+  itemImport?(): Promise<ItemImport | { unavailable: string }>;
   close(): Promise<void>;
 }
 

@@ -16,6 +16,8 @@ export const APP_SECRET = 'tern-app-secret-0123456789';
 export const INTROSPECTOR = 'dovecot';
 export const INTROSPECTOR_SECRET = 'dovecot-introspects-0123456789';
 export const MAIL_SCOPE = 'mail';
+/** Exchange Online IMAP's own audience (Microsoft's names): a token for it is not a Graph token, and the reverse. */
+export const OUTLOOK_IMAP_SCOPE = 'https://outlook.office.com/IMAP.AccessAsUser.All';
 /** The scope Microsoft's app-only tokens for Outlook's IMAP/POP/EWS are asked with (Tern's default for Microsoft apps). */
 export const OUTLOOK_APP_SCOPE = 'https://outlook.office365.com/.default';
 
@@ -76,7 +78,7 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
       // Google's token endpoint takes a service account's assertion alone; oidc-provider wants a client: the account's e-mail, without a secret.
       ...(options.serviceAccount ? [{ client_id: options.serviceAccount.clientEmail, token_endpoint_auth_method: 'none' as const, grant_types: [JWT_BEARER], response_types: [], redirect_uris: [] }] : []),
     ],
-    scopes: ['openid', 'offline_access', MAIL_SCOPE, OUTLOOK_APP_SCOPE],
+    scopes: ['openid', 'offline_access', MAIL_SCOPE, OUTLOOK_IMAP_SCOPE, OUTLOOK_APP_SCOPE],
     features: {
       devInteractions: { enabled: false },
       deviceFlow: { enabled: true },

@@ -6,10 +6,10 @@ import { limiterFor, type MailboxLimiter } from './limiter';
 import { apiBase, mailboxAddress } from './url';
 
 /** How often one request is tried again while Graph throttles it (429) or is busy (503, 504). */
-const MAX_BUSY_RETRIES = 8;
+export const MAX_BUSY_RETRIES = 8;
 /** Graph's JSON batching takes at most this many requests in one $batch. */
 export const BATCH_LIMIT = 20;
-const BUSY = new Set([429, 503, 504]);
+export const BUSY = new Set([429, 503, 504]);
 
 /** Scopes a delegated or app-only sign-in needs for everything Tern moves. */
 export const NEEDED_SCOPES = 'Mail.ReadWrite, Contacts.ReadWrite, Calendars.ReadWrite, Tasks.ReadWrite, MailboxSettings.ReadWrite';

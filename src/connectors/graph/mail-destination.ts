@@ -9,6 +9,7 @@ import { openImapWrites } from './imap-writes';
 import { imapAccountOf } from './url';
 import { dedupeKeysOf, deleteMessages, scanMessages, writeMessages } from './messages';
 import { readQuota } from './quota';
+import { openItemImport } from './mailbox-import-export';
 
 /**
  * A Microsoft 365 mailbox as a mail destination: by IMAP with XOAUTH2 where the tenant allows it
@@ -75,6 +76,8 @@ async function openGraphWrites(account: AccountCredentials, options: OpenOptions
       folders.forget(folder.id);
       return { removed: true };
     },
+    // From another Microsoft 365 mailbox: items imported whole (app-only sign-ins); ids are Graph ids as above.
+    itemImport: () => openItemImport(http),
     close: async () => {},
   };
 }

@@ -7,6 +7,7 @@ import { GraphHttp } from './http';
 import { readDelta } from './delta';
 import { dedupeKeysOf, fetchMime, type GraphMessageSummary } from './messages';
 import { exchangeSummary } from '../exchange-mail';
+import { openItemExport } from './mailbox-import-export';
 
 /** $value reads in flight at once: the mailbox takes 4 requests at a time in all. */
 const READ_AHEAD = 4;
@@ -64,6 +65,8 @@ export async function openGraphMailSource(account: AccountCredentials, options: 
         for (let k = 0; k < batch.length; k++) if (bytes[k]) yield { ref: batch[k], raw: bytes[k]! };
       }
     },
+    // Between two Microsoft 365 mailboxes: items exported whole (app-only sign-ins).
+    itemExport: () => openItemExport(http),
     close: async () => {},
   };
 }

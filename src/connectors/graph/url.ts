@@ -28,7 +28,7 @@ export function graphOptions(account: AccountCredentials, url: URL, fail: (why: 
 export const EXCHANGE_ONLINE_IMAP = 'outlook.office365.com:993';
 
 /**
- * The IMAP account a Microsoft 365 mailbox is written through: the same mailbox and OAuth2 token,
+ * The IMAP account a Microsoft 365 mailbox is written through: the same mailbox and sign-in (its token for Outlook),
  * at `?imap_host=` or Exchange Online's server (graph:// only: graph+http:// names a test or proxy
  * server and has no IMAP unless given one). TLS as the Graph URL has it.
  */
@@ -44,7 +44,8 @@ export function imapAccountOf(a: AccountCredentials): AccountCredentials | undef
     insecure: a.insecure,
     user: mailboxAddress(a),
     password: a.password,
-    tokens: a.tokens,
+    // Exchange Online's IMAP refuses a Graph token: the same sign-in gives one for Outlook.
+    tokens: a.tokens && { accessToken: (options) => a.tokens!.accessToken({ ...options, audience: 'outlook' }) },
     auth: 'oauth2',
   };
 }

@@ -1,12 +1,17 @@
-import type { MailDestination, MailSource, WriteLane } from '../../ports/mail';
+import type { MailDestination, MailSource, RawMessage, WriteLane } from '../../ports/mail';
 import type { StepContext } from '../context';
 import { openOn } from '../sided';
+import { itemTransfer } from './item-transfer';
 
 /** One source connection and one destination session with its write lane: a unit of parallel copying. */
 export interface Lane {
   source: MailSource;
   destination: MailDestination;
   writer: WriteLane;
+  /** A folder's messages by ref: their MIME, or their exported data when the lane copies items whole. */
+  read(folder: string, refs: string[]): AsyncIterable<RawMessage>;
+  /** How messages are written, shown on the task: the destination's own path, or "by mailbox import". */
+  writePath?: string;
 }
 
 /** Both logins at once (on a distant server each costs several round trips), then the write lane. */
@@ -20,7 +25,14 @@ export async function openLane(ctx: StepContext): Promise<Lane> {
     throw source.status === 'rejected' ? source.reason : (destination as PromiseRejectedResult).reason;
   }
   try {
-    return { source: source.value, destination: destination.value, writer: await destination.value.openLane() };
+    const from = source.value;
+    const to = destination.value;
+    const transfer = await itemTransfer(from, to);
+    if (transfer && 'export' in transfer) {
+      return { source: from, destination: to, writer: await transfer.import.openLane(), read: (folder, refs) => transfer.export.read(folder, refs), writePath: transfer.import.writePath };
+    }
+    const writePath = transfer ? `${to.writePath ?? 'writing as MIME'} (not by mailbox import: ${transfer.unavailable})` : to.writePath;
+    return { source: from, destination: to, writer: await to.openLane(), read: (folder, refs) => from.read(folder, refs), writePath };
   } catch (err) {
     await closeOpened();
     throw err;

@@ -39,7 +39,7 @@ export async function runEmailStep(step: StepContext): Promise<StepResult> {
   let more: Promise<Lane[]> | undefined;
   try {
     const planner = lanes[0];
-    await noteWritePath(ctx, planner.destination.writePath);
+    await noteWritePath(ctx, planner.writePath);
     const [sourceTree, destinationTree] = await Promise.all([planner.source.folders(), planner.destination.folders()]);
     const plans = selectFolders(ctx.options, sourceTree, planFolders(sourceTree, destinationTree)).filter((p) => p.copyMessages);
     // Folders are made through one session, once each, and journaled as soon as they exist.
@@ -217,7 +217,7 @@ async function scanWithRetry(ctx: StepContext, lane: Lane, ensure: Parameters<ty
 
 /** A batch's messages from the lane's source, by ref. */
 function read(lane: Lane, chunk: CopyChunk): Promise<Map<string, MessageBytes>> {
-  return collect(lane.source.read(chunk.job.plan.source, chunk.messages.map((m) => m.ref)));
+  return collect(lane.read(chunk.job.plan.source, chunk.messages.map((m) => m.ref)));
 }
 
 async function collect(messages: AsyncIterable<RawMessage>): Promise<Map<string, MessageBytes>> {
