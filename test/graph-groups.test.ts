@@ -72,7 +72,7 @@ function expectGroupSpread(contacts: ContactData[], group: string, noAddress: st
 
 describe('contact groups into Microsoft 365: members as contacts with a category', () => {
   it('Exchange → Graph: said up front (plan, card, CLI); members arrive with the category; a re-run adds nothing; rollback removes exactly what was made', async () => {
-    await withEws('alice@ex.test', async (s) => {
+    await withEws(ewsUrl('alice@ex.test'), async (s) => {
       const contacts = (await s.folders()).find((f) => f.wellKnown === 'contacts')!;
       const danaId = await s.createItem(contacts.id, person('Dana Example', 'dana@example.org'), { stamp: 'seed' });
       const receptionId = await s.createItem(contacts.id, person('Reception'), { stamp: 'seed' });
