@@ -22,7 +22,7 @@ export interface ConnectorInfo {
   destination: readonly ItemKind[];
   /** Why it carries only what it carries, for refusals. */
   why: string;
-  /** Kinds its ports would suggest but that it cannot carry, each with its own reason (said instead of `why`). */
+  /** Kinds its ports would suggest but that it cannot carry (as a destination: unless `reshapes` names them), each with its own reason (said instead of `why`). */
   lacks?: Partial<Record<ItemKind, string>>;
   /** Kinds it takes as a destination only in another shape, each with what they become (said up front: plan, form, CLI, card). */
   reshapes?: Partial<Record<ItemKind, string>>;
