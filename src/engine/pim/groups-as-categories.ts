@@ -36,13 +36,13 @@ export async function spreadGroups(ctx: StepContext, source: PimSource, destinat
   const target = await destination.defaultFolder('contact');
   const { byAddress, ours, untouchable } = await contactsAt(ctx, destination);
   const reports = folders.map((f): FolderReport => ({ sourceFolder: `${itemLabel('contactGroups')}: ${f.path}`, destinationFolder: target.path, status: 'pending', sourceCount: 0, copied: 0, alreadyPresent: 0, failed: 0, bytes: 0 }));
-  for (const r of reports) ctx.tasks.saveFolderReport(ctx.taskId, r);
+  for (const r of reports) await ctx.tasks.saveFolderReport(ctx.taskId, r);
   let cancelled = false;
   for (const [i, folder] of folders.entries()) {
     const report = reports[i];
     if ((cancelled ||= ctx.cancelRequested())) {
       report.status = 'cancelled';
-      ctx.tasks.saveFolderReport(ctx.taskId, report);
+      await ctx.tasks.saveFolderReport(ctx.taskId, report);
       continue;
     }
     report.status = 'running';
@@ -61,7 +61,7 @@ export async function spreadGroups(ctx: StepContext, source: PimSource, destinat
     }
     report.destinationCount = await destination.count(target);
     report.status = 'done';
-    ctx.tasks.saveFolderReport(ctx.taskId, report);
+    await ctx.tasks.saveFolderReport(ctx.taskId, report);
   }
   publish();
   await ctx.progress.flush();
@@ -91,7 +91,7 @@ async function placeMember(ctx: StepContext, destination: PimDestination, catego
   if (found) {
     if (found.categories.some((c) => norm(c) === norm(category))) return 'alreadyPresent';
     // A contact this task made goes with the rollback anyway; any other keeps its pre-image.
-    if (!place.ours.has(found.id)) recordCategoryPreImage(ctx.journal, ctx.taskId, found.id, { before: [...found.categories], added: category });
+    if (!place.ours.has(found.id)) await recordCategoryPreImage(ctx.journal, ctx.taskId, found.id, { before: [...found.categories], added: category });
     await categorising.add(found.id, category);
     found.categories.push(category);
     return 'copied';
@@ -102,12 +102,12 @@ async function placeMember(ctx: StepContext, destination: PimDestination, catego
   }
   const contact: ContactData = { kind: 'contact', sourceId: `group-member:${key}`, folder: place.target.path, categories: [category], displayName: member.name || address, emails: [{ key: 'EmailAddress1', address, ...(member.name ? { name: member.name } : {}) }], phones: {}, addresses: {}, imAddresses: {} };
   const stamp = stampOf(place.account, 'contact', contact.sourceId);
-  const intent = ctx.journal.intend(ctx.taskId, 'contact', { folder: place.target.path, key: stamp });
-  const id = await destination.create(place.target, contact, { stamp }).catch((err: unknown) => {
-    ctx.journal.drop(intent);
+  const intent = await ctx.journal.intend(ctx.taskId, 'contact', { folder: place.target.path, key: stamp });
+  const id = await destination.create(place.target, contact, { stamp }).catch(async (err: unknown) => {
+    await ctx.journal.drop(intent);
     throw err;
   });
-  ctx.journal.confirm(intent, id);
+  await ctx.journal.confirm(intent, id);
   place.ours.add(id);
   place.byAddress.set(key, { ...contact, id, stamp });
   return 'copied';
@@ -129,15 +129,15 @@ async function contactsAt(ctx: StepContext, destination: PimDestination): Promis
     }
   }
   // A resumed task: its contacts (and intents whose answer never came) are its own.
-  const ours = claimIntents(ctx.journal, ctx.taskId, ctx.journal.entries(ctx.taskId, { kind: 'contact' }), candidates, false);
+  const ours = claimIntents(ctx.journal, ctx.taskId, await ctx.journal.entries(ctx.taskId, { kind: 'contact' }), candidates, false);
   return { byAddress, ours, untouchable };
 }
 
 /** Once per contact and category: a resumed task keeps the first pre-image. */
-function recordCategoryPreImage(journal: RunJournal, taskId: string, id: string, snapshot: CategorySnapshot): void {
+async function recordCategoryPreImage(journal: RunJournal, taskId: string, id: string, snapshot: CategorySnapshot): Promise<void> {
   const folder = `${id}\n${snapshot.added}`;
-  if (journal.entries(taskId, { kind: 'snapshot', folder }).length) return;
-  journal.record(taskId, 'snapshot', { folder, key: CATEGORY_SNAPSHOT, ref: id, payload: snapshot });
+  if ((await journal.entries(taskId, { kind: 'snapshot', folder })).length) return;
+  await journal.record(taskId, 'snapshot', { folder, key: CATEGORY_SNAPSHOT, ref: id, payload: snapshot });
 }
 
 function note(report: FolderReport, line: string): void {
@@ -152,7 +152,7 @@ export async function removeAddedCategories(journal: RunJournal, entries: Journa
   for (const entry of entries) {
     const { added } = entry.payload as CategorySnapshot;
     await pim.groupsAsCategories.remove(entry.ref!, added);
-    journal.drop(entry.id);
+    await journal.drop(entry.id);
   }
   return [];
 }
