@@ -40,7 +40,8 @@ export function planCard(p: PlanView, mostFolders = 25): PlanCard {
   });
   if (p.folders.length > mostFolders) lines.push(`…and ${p.folders.length - mostFolders} more folders (tern plan --json lists them all)`);
   for (const k of p.kinds.filter((k) => k.kind !== 'emails')) {
-    lines.push(k.carried ? `${itemLabel(k.kind)}: ${k.count === undefined ? 'moved as they are' : `${number(k.count)} at the source`}` : `${itemLabel(k.kind)}: cannot be carried — ${k.reason}`);
+    const carried = `${itemLabel(k.kind)}: ${k.count === undefined ? 'moved as they are' : `${number(k.count)} at the source`}${k.reshaped ? ` — ${k.reshaped}` : ''}`;
+    lines.push(k.carried ? carried : `${itemLabel(k.kind)}: cannot be carried — ${k.reason}`);
   }
   return {
     title: 'Migration plan',

@@ -3,6 +3,7 @@ import type { StepView, TaskStatus, TaskView } from '../src/task';
 import type { AccountEndpoint } from '../src/ports/account';
 import { perSecond, progressFigures } from './progress-figures';
 import { outcomeLines } from '../src/outcome';
+import { reshapedKinds } from '../src/connectors/registry';
 
 /**
  * An account as chat shows it: who, on which server. Never as a URL: a URL with userinfo
@@ -131,7 +132,7 @@ export function statusCard(t: TaskView, now = Date.now()): StatusCard {
         ? 'Queued: waiting for a free slot…'
         : `Waiting for the ${t.waiting.side ?? 'mail'} server…`
       : HEADLINES[t.status];
-  const notes: string[] = [];
+  const notes: string[] = [...upFrontNotes(t)];
   if (t.error) notes.push(`Error: ${t.error}`);
   if (t.rollbackError) notes.push(`Rollback failed: ${t.rollbackError}`);
   if (t.notifyError) notes.push(`Notification e-mail not sent: ${t.notifyError}`);
@@ -216,4 +217,9 @@ export function finalReport(t: TaskView): string[] {
   const outcome = outcomeLines(t, 10);
   if (outcome.length) lines.push('Failed items by category:', ...outcome);
   return lines;
+}
+
+/** What the destination does with kinds it takes in another shape (contact groups into Microsoft 365), said from the start. */
+export function upFrontNotes(t: Pick<TaskView, 'items' | 'destinationEndpoint'>): string[] {
+  return reshapedKinds(t.items, t.destinationEndpoint.protocol, t.destinationEndpoint.pim?.protocol);
 }

@@ -33,6 +33,8 @@ export interface PlanKind {
   /** False: the source or destination cannot carry this kind (`reason` says why); the migration would be refused. */
   carried: boolean;
   reason?: string;
+  /** Carried in another shape by the destination: what it becomes (contact groups into Microsoft 365). */
+  reshaped?: string;
   /** Items the source holds of this kind, when it can tell (e-mails: see the folders). */
   count?: number;
 }

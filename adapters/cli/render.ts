@@ -2,7 +2,7 @@ import { statusText, type TaskView } from '../../src/task';
 import { itemLabel } from '../../src/items';
 import { outcomeLines } from '../../src/outcome';
 import { perSecond, progressFigures } from '../../commands/progress-figures';
-import { duration } from '../../commands/views';
+import { duration, upFrontNotes } from '../../commands/views';
 
 /** The task as one JSON object, for scripts: no secret can be in it, the store holds none. */
 export function taskJson(t: TaskView) {
@@ -14,6 +14,8 @@ export function taskJson(t: TaskView) {
     source: t.source,
     destination: t.destination,
     items: t.items,
+    // Kinds the destination takes in another shape, and what they become (contact groups into Microsoft 365).
+    ...(upFrontNotes(t).length ? { reshaped: upFrontNotes(t) } : {}),
     ...(t.options ? { options: t.options } : {}),
     steps: t.steps.map((s) => ({ kind: s.kind, status: s.status, total: s.total, copied: s.copied, alreadyPresent: s.alreadyPresent, failed: s.failed, bytes: s.bytes })),
     folders: t.folders,
@@ -71,6 +73,7 @@ export function taskText(t: TaskView): string {
     `  ${t.source} -> ${t.destination}`,
     `  created ${t.createdAt}${t.endedAt ? `, ended ${t.endedAt}` : ''}${t.rollbackUntil && t.canRollback ? `, rollback possible until ${t.rollbackUntil}` : ''}`,
   ];
+  for (const n of upFrontNotes(t)) lines.push(`  ${n}`);
   if (t.pass > 1) lines.push(`  pass ${t.pass} (retried)`);
   if (t.startedAt) lines.push(`  ${progressLine(t)}`);
   if (t.waiting) lines.push(`  waiting since ${clock(t.waiting.since)}: ${t.waiting.reason}; next try at ${clock(t.waiting.nextTryAt)}`);

@@ -22,8 +22,10 @@ export interface ConnectorInfo {
   destination: readonly ItemKind[];
   /** Why it carries only what it carries, for refusals. */
   why: string;
-  /** Kinds its ports would suggest but that it cannot carry, each with its own reason (said instead of `why`). */
+  /** Kinds its ports would suggest but that it cannot carry (as a destination: unless `reshapes` names them), each with its own reason (said instead of `why`). */
   lacks?: Partial<Record<ItemKind, string>>;
+  /** Kinds it takes as a destination only in another shape, each with what they become (said up front: plan, form, CLI, card). */
+  reshapes?: Partial<Record<ItemKind, string>>;
   /** The query options its URLs take beyond `?insecure=` (any other is refused by name). */
   urlOptionNames?: readonly string[];
   /** What the URL adds beyond user, password, host and port. */
@@ -43,7 +45,7 @@ export interface ConnectorInfo {
 
 const MAIL: readonly ItemKind[] = ['emails'];
 const PIM: readonly ItemKind[] = ['contacts', 'contactGroups', 'calendars', 'tasks'];
-/** Graph v1.0 has every kind but contact groups. */
+/** Graph v1.0 has every kind but contact groups: it gives none, and takes them only as categorised contacts. */
 const GRAPH_KINDS: readonly ItemKind[] = ITEM_KINDS.filter((k) => k !== 'contactGroups');
 /** How an account signs in with OAuth2 (src/accounts.ts reads them). */
 const OAUTH_OPTIONS = ['auth', 'issuer', 'client_id', 'scope'];
@@ -106,9 +108,10 @@ export const CONNECTORS: Record<Protocol, ConnectorInfo> = {
     // graph:// names the tenant and goes to graph.microsoft.com; graph+http:// names a server (tests, proxies).
     schemes: { 'graph:': { secure: true, port: 443 }, 'graph+http:': { secure: false, port: 80 } },
     source: GRAPH_KINDS,
-    destination: GRAPH_KINDS,
+    destination: ITEM_KINDS,
     why: 'Microsoft 365 accounts carry e-mails, contacts, calendars, tasks, inbox rules and automatic replies',
-    lacks: { contactGroups: 'Microsoft Graph v1.0 has no contact groups (distribution lists), so Microsoft 365 can neither give nor take them; their members can be moved as contacts' },
+    lacks: { contactGroups: 'Microsoft Graph v1.0 has no contact groups (distribution lists), so Microsoft 365 cannot give them' },
+    reshapes: { contactGroups: 'Microsoft 365 has no contact groups: each group\'s members become contacts with the category "<group name>"' },
     urlOptionNames: [...OAUTH_OPTIONS, 'imap_host'],
     urlOptions: graphOptions,
     formatUrl: formatGraphUrl,
@@ -185,4 +188,17 @@ export function checkItemsSupported(items: ItemKind[], source: Protocol, destina
     if (!src.source.includes(kind)) throw new TernError('UNSUPPORTED_ITEMS', `${itemLabel(kind)} cannot be migrated from this source: ${src.lacks?.[kind] ?? src.why}.`, { field: 'items' });
     if (!dst.destination.includes(kind)) throw new TernError('UNSUPPORTED_ITEMS', `${itemLabel(kind)} cannot be migrated to this destination: ${dst.lacks?.[kind] ?? dst.why}.`, { field: 'items' });
   }
+}
+
+/**
+ * What the destination does with the kinds it takes only in another shape, one sentence each, to
+ * say up front (contact groups into Microsoft 365). `pim` names a CalDAV/CardDAV companion of the
+ * destination, which then takes the PIM kinds.
+ */
+export function reshapedKinds(items: ItemKind[], destination: Protocol, pimDestination?: Protocol): string[] {
+  return items.flatMap((kind) => {
+    const taker = PIM_KINDS.includes(kind) && pimDestination ? pimDestination : destination;
+    const said = CONNECTORS[taker].reshapes?.[kind];
+    return said ? [said] : [];
+  });
 }

@@ -11,6 +11,7 @@ import { TernError } from '../errors';
 import type { EngineDeps } from './run-task';
 import { claimIntents } from './claims';
 import { restoreSettings } from './steps/settings';
+import { CATEGORY_SNAPSHOT, removeAddedCategories } from './pim/groups-as-categories';
 
 const REMOVE_BATCH = 500;
 const PIM_KINDS: PimKind[] = ['contact', 'group', 'event', 'task'];
@@ -90,7 +91,10 @@ async function undo(deps: EngineDeps, journal: RunJournal, taskId: string, accou
     const of = (kinds: string[]) => entries.filter((e) => kinds.includes(e.kind));
     kept.push(...(await removeMessages(journal, taskId, of(['message']), ports.mail)));
     kept.push(...(await removeItems(journal, taskId, of([...PIM_KINDS, 'item']), ports.pim)));
-    const snapshots = of(['snapshot']);
+    // Categories added to contacts for contact groups (Microsoft 365) come off; the other snapshots are settings.
+    const categories = of(['snapshot']).filter((e) => e.key === CATEGORY_SNAPSHOT);
+    kept.push(...(await removeAddedCategories(journal, categories, ports.pim)));
+    const snapshots = of(['snapshot']).filter((e) => e.key !== CATEGORY_SNAPSHOT);
     if (snapshots.length) kept.push(...(await restoreSettings(journal, snapshots, await ports.settings())));
     kept.push(...(await removeFolders(journal, of(['folder']), ports)));
     return kept;

@@ -33,6 +33,15 @@ export interface PimDestination {
   readonly keepsNative?: ReadonlyArray<'icalendar' | 'vcard'>;
   /** The fields of a neutral item this destination's format has no place for (named in the report). */
   cannotHold?(item: PimItem): string[];
+  /**
+   * A destination with no contact groups (Microsoft 365) takes each group as its members: contacts
+   * carrying the group's name as a category. Adds that category to a contact (by id), or takes it
+   * off again (rollback; a contact gone since is not an error).
+   */
+  readonly groupsAsCategories?: {
+    add(id: string, category: string): Promise<void>;
+    remove(id: string, category: string): Promise<void>;
+  };
   /** The destination's default folder of the kind (its address book, calendar, task list). */
   defaultFolder(kind: PimKind): Promise<DestinationFolder>;
   /** Every folder that holds items of the kind. */

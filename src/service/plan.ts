@@ -1,6 +1,6 @@
 import type { ItemKind } from '../items';
 import type { PlanKind, PlanView } from '../plan';
-import { checkItemsSupported, loadConnector } from '../connectors/registry';
+import { checkItemsSupported, loadConnector, reshapedKinds } from '../connectors/registry';
 import { TernError } from '../errors';
 import { planMigration, type PlanInput } from '../engine/plan/plan-migration';
 import type { Config } from '../config';
@@ -10,7 +10,8 @@ export function kindsCarried(items: ItemKind[], input: Pick<PlanInput, 'source' 
   return items.map((kind) => {
     try {
       checkItemsSupported([kind], input.source.protocol, input.destination.protocol, { source: input.source.pim?.protocol, destination: input.destination.pim?.protocol });
-      return { kind, carried: true };
+      const [reshaped] = reshapedKinds([kind], input.destination.protocol, input.destination.pim?.protocol);
+      return { kind, carried: true, ...(reshaped ? { reshaped } : {}) };
     } catch (err) {
       if (!(err instanceof TernError)) throw err;
       return { kind, carried: false, reason: err.userMessage };

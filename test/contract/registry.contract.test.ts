@@ -24,9 +24,11 @@ describe.each(Object.keys(CONNECTORS) as Protocol[])('registry entry %s', (proto
   it('declares as a source and as a destination exactly the kinds its connector\'s ports carry', async () => {
     const connector = await loadConnector(protocol);
     expect(typeof connector.check).toBe('function');
-    // Kinds a connector's ports would suggest but it declares it cannot carry (Graph's contact groups), each with its reason.
+    // Kinds a connector's ports would suggest but it declares it cannot carry (Graph's contact groups), each with its reason;
+    // a destination still takes those it reshapes (Graph: groups as categorised contacts).
     const lacks = Object.keys(CONNECTORS[protocol].lacks ?? {});
-    const carried = (side: 'source' | 'destination') => offered(connector, side).filter((k) => !lacks.includes(k)).sort();
+    const reshapes = Object.keys(CONNECTORS[protocol].reshapes ?? {});
+    const carried = (side: 'source' | 'destination') => offered(connector, side).filter((k) => !lacks.includes(k) || (side === 'destination' && reshapes.includes(k))).sort();
     expect([...CONNECTORS[protocol].source].sort()).toEqual(carried('source'));
     expect([...CONNECTORS[protocol].destination].sort()).toEqual(carried('destination'));
   });

@@ -9,13 +9,15 @@ import { DEFAULT_CONTACTS, GraphPimFolders, type PimPlace } from './pim-folders'
 import { createItem, readPlace, removeItems } from './pim-items';
 import { todoCannotHold } from './todo-map';
 import { contentCannotHold } from './pim-attachments';
+import { contactCategories } from './contact-categories';
 
 const KINDS: PimKind[] = ['contact', 'event', 'task'];
 
 /**
  * A Microsoft 365 mailbox as the destination of contacts, calendars and To Do tasks, through
  * Graph. Every item carries Tern's stamp (a named MAPI property; a linked resource on To Do tasks).
- * Contact groups cannot be written: Graph v1.0 has none (the registry refuses them up front).
+ * Graph v1.0 has no contact groups: the groups step writes their members as contacts with the
+ * group's name as a category (groupsAsCategories), as the plan says up front.
  */
 export async function openGraphPimDestination(account: AccountCredentials, options: OpenOptions): Promise<PimDestination> {
   const http = new GraphHttp(account, options.timeoutMs);
@@ -37,6 +39,7 @@ export async function openGraphPimDestination(account: AccountCredentials, optio
   };
   await places.defaultOf('contact');
   return {
+    groupsAsCategories: contactCategories(http),
     defaultFolder: async (kind) => asFolder(await places.defaultOf(kind === 'group' ? 'contact' : kind)),
     folders: async (kind) => (await places.all(kind)).map(asFolder),
     ensureFolder: async (kind, path, created) => asFolder(await places.ensure(kind, path, created)),

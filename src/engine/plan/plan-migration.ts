@@ -85,6 +85,7 @@ export async function planMigration(deps: PlanDeps, input: PlanInput): Promise<P
   if (quota && !quota.fits) warnings.push(`The destination mailbox would be over its quota: ${mb(quota.afterBytes)} of ${mb(quota.limitBytes)} after the copy. Free some space or raise the quota first.`);
   if (totals.tooLarge) warnings.push(`${totals.tooLarge} message(s) are larger than the ${mb(messageSizeLimit!)} the destination takes: they would fail.`);
   for (const k of kinds) if (!k.carried) warnings.push(k.reason!);
+  for (const k of kinds) if (k.reshaped) warnings.push(k.reshaped);
   const from = await deps.connectors(input.source.protocol);
   const lanes = Math.min(from.maxSourceConnections ?? deps.connectionsPerAccount, deps.connectionsPerAccount, Math.max(1, folders.filter((f) => f.folder.toCopy > 0).length));
   const batches = folders.reduce((n, f) => n + Math.ceil(f.folder.toCopy / BATCH_MESSAGES), 0);

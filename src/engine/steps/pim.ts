@@ -12,6 +12,7 @@ import { factsOf, type FailureFacts } from '../../failure-category';
 import { openOn } from '../sided';
 import { fingerprintOf, sourceKeyOf, stampOf } from '../pim/keys';
 import { verifyFolder } from '../email/folder-job';
+import { spreadGroups } from '../pim/groups-as-categories';
 
 export type PimStep = 'contacts' | 'contactGroups' | 'calendars' | 'tasks';
 const KIND_OF: Record<PimStep, PimKind> = { contacts: 'contact', contactGroups: 'group', calendars: 'event', tasks: 'task' };
@@ -42,6 +43,8 @@ export async function runPimStep(ctx: StepContext, step: PimStep): Promise<StepR
   try {
     const destination = await openOn('destination', to.pimDestination!(destinationAccount, ctx.open));
     try {
+      // Microsoft 365 has no contact groups: their members become contacts with a category.
+      if (step === 'contactGroups' && destination.groupsAsCategories) return await spreadGroups(ctx, source, destination, destination.groupsAsCategories, sourceKeyOf(sourceAccount));
       return await copyFolders(ctx, step, source, destination);
     } finally {
       await destination.close().catch(() => {});
