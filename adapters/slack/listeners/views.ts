@@ -8,6 +8,7 @@ import { checkingModal, createdModal, fieldOfBlock, formValues, importModal, mes
 import { actorOf, type SlackDeps } from '../context';
 import { downloadSlackFile } from '../download';
 import { esc } from '../mrkdwn';
+import { SURFACE } from '../cards';
 import type { TaskView } from '../../../src/task';
 
 type State = Parameters<typeof formValues>[0];
@@ -31,7 +32,9 @@ export function registerViews(app: App, deps: SlackDeps): void {
     let finished: Promise<TaskView> | undefined;
     const user = body.user.id;
     try {
-      const started = await startMigrateForm(deps.service, values, actorOf(deps, user), (side, code) => sayPrivately(client, meta.channel, user, signInCodeText(side, values[side].login, code)));
+      const actor = actorOf(deps, user);
+      const keeping = { kept: { surface: SURFACE, user, channel: meta.channel, viewId: view.id, values, actor }, botStopping: deps.stopping };
+      const started = await startMigrateForm(deps.service, values, actor, (side, code) => sayPrivately(client, meta.channel, user, signInCodeText(side, values[side].login, code)), keeping);
       if ('now' in started) next = await postCard(deps, started.now, meta.channel);
       else {
         next = messageModal('Sign in first', `:key: ${esc(signingInText(started.signingIn))}`);
@@ -89,6 +92,8 @@ export async function afterSignIn<T>(deps: SlackDeps, client: App['client'], fin
   try {
     await update(await render(await finished));
   } catch (err) {
+    // The bot is stopping: the sign-in is kept, and the next start tells the outcome.
+    if (deps.stopping.aborted && err instanceof TernError && err.code === 'INTERRUPTED') return;
     if (!(err instanceof TernError)) deps.log.error({ err }, 'form sign-in failed');
     const said = err instanceof FormErrors ? Object.values(err.errors).join(' ') : err instanceof TernError ? err.userMessage : 'Something went wrong on our side; it has been logged.';
     await sayPrivately(client, where.channel, where.user, said).catch((e: Error) => deps.log.warn({ err: e.message }, 'could not say a sign-in failed'));
