@@ -16,6 +16,7 @@ import { ADMIN_ROLE, APP_ID, buttonInteraction, modalInteraction, nextId, CHANNE
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/log';
 import { createDiscordBot, type DiscordBot } from '../adapters/discord/app';
+import { keptInRedis } from './support/chat-keeps';
 
 const SCOPE = 'openid offline_access mail';
 const REQUESTER = 'U0SIGNER';
@@ -177,6 +178,35 @@ describe('Slack: sign in with another provider from the modal', () => {
     expect(JSON.stringify(plan.body.view)).toContain('dave');
     expect(tasksIn(slack.tern)).toBe(before);
     expect(everythingSent(slack.fake)).not.toMatch(/access_token|refresh_token|bobpass/);
+  }, 90_000);
+
+  it('survives a bot restart: the code approved while the bot is down, the new bot finishes the sign-in, starts the task and tells the user', async () => {
+    await dovecot.addUser('gina', 'ginapass');
+    await seedMessage(account(dovecot, 'gina'), 'INBOX', makeMessage({ subject: 'gina 1', body: 'g1' }));
+    const before = tasksIn(slack.tern);
+    const view = await openForm();
+    await slack.submit(view, REQUESTER, values('gina', 'bob'));
+    const code = await codeFor('source', 'gina');
+    // Kept in Redis while it waits, sealed whole: no password, code or login in clear.
+    const kept = await until('the sign-in kept in Redis', async () => {
+      const found = (await keptInRedis(redis.url, slack.tern.env.TERN_REDIS_PREFIX)).filter((k) => k.key.includes(':chat-keep:sign-in:slack:'));
+      return found.length ? found : undefined;
+    });
+    expect(kept).toHaveLength(1);
+    expect(Object.keys(JSON.parse(kept[0].value)).sort()).toEqual(['ciphertext', 'iv', 'tag']);
+    for (const clear of ['bobpass', code, 'gina', 'device']) expect(kept[0].value).not.toContain(clear);
+
+    await slack.stopBot();
+    await auth.approve(code, 'gina');
+    expect(tasksIn(slack.tern)).toBe(before);
+    await slack.startBot();
+    const told = await slack.fake.waitFor('chat.postEphemeral', (c) => c.body.user === REQUESTER && String(c.body.text).startsWith('You have signed in: task '), 30_000);
+    const taskId = taskIdIn(String(told.body.text))!;
+    expect(await slack.tern.waitFor(taskId)).toMatchObject({ status: 'completed', sourceEndpoint: { user: 'gina', auth: 'oauth2' } });
+    expect(slack.fake.callsTo('chat.postMessage').some((c) => c.body.channel === SLACK_CHANNEL && JSON.stringify(c.body.blocks ?? '').includes(taskId))).toBe(true);
+    expect(tasksIn(slack.tern)).toBe(before + 1);
+    // Done: no longer kept.
+    expect((await keptInRedis(redis.url, slack.tern.env.TERN_REDIS_PREFIX)).filter((k) => k.key.includes(':chat-keep:sign-in:'))).toEqual([]);
   }, 90_000);
 
   it('a code that expires before anyone signs in: one private sentence saying to start again in time, nothing queued', async () => {
