@@ -6,7 +6,7 @@ import type { TernService } from '../src/service/service';
 import type { Actor } from '../src/service/actor';
 import type { TaskView } from '../src/task';
 import type { PlanView } from '../src/plan';
-import { FormErrors, createFromForm, parseMigrateForm, planFromForm, type MigrateFormValues, type Side } from './migrate-form';
+import { FormErrors, createFromForm, parseImportForm, parseMigrateForm, planFromForm, type ImportFormValues, type MigrateFormValues, type Side } from './migrate-form';
 
 /**
  * The chat forms with OAuth2 sign-ins: a side that chose "Sign in with …" and has no stored
@@ -149,6 +149,14 @@ export async function startMigrateForm(service: TernService, values: MigrateForm
 /** "Check first" on the /migrate form: the plan, once the sides that chose a provider have signed in. */
 export async function planMigrateFormSignedIn(service: TernService, values: MigrateFormValues, actor: Actor, show: ShowCode, keeping?: FormKeeping): Promise<SignedIn<PlanView>> {
   return formSignIn(service, values, actor, show, 'plan', keeping && { ...keeping, kept: { ...keeping.kept, what: 'plan' } }) as Promise<SignedIn<PlanView>>;
+}
+
+/**
+ * A PST import from the chat: `run` (which makes the task) once the destination, when it chose a
+ * provider, has signed in. The form is checked first, so a malformed field is said before any code.
+ */
+export async function importPstSignedIn(service: TernService, values: ImportFormValues, actor: Actor, show: ShowCode, run: () => Promise<TaskView>): Promise<SignedIn<TaskView>> {
+  return signInThen(service, { destination: parseImportForm(values).destination }, actor, show, run);
 }
 
 /**

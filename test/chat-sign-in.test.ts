@@ -252,8 +252,8 @@ describe('Discord: sign in with another provider from the form', () => {
   const followUps = () => fake.callsTo('POST', /^\/webhooks\/\d+\/[^/]+$/).map((c) => ({ content: String(c.body.content ?? ''), flags: c.body.flags }));
   const originals = () => fake.callsTo('PATCH', /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/).map((c) => String(c.body.content ?? ''));
 
-  /** /migrate start → source (no password) → destination → items → source sign-in → Start. */
-  async function startWithSignIn(sourceUser: string, destinationUser: string): Promise<void> {
+  /** /migrate start → source (no password) → destination → items → source sign-in → Start (or Check first). */
+  async function startWithSignIn(sourceUser: string, destinationUser: string, action: 'start' | 'check' = 'start'): Promise<void> {
     const opened = await interact(slashInteraction(DISCORD_USER, 'start'));
     const formId = opened.body.data.custom_id.split(':')[2];
     const account = (login: string, password: string) => ({ type: ['imap'], login, password, host: '127.0.0.1', port: `${dovecot.imapPort}+plain` });
@@ -271,7 +271,8 @@ describe('Discord: sign in with another provider from the form', () => {
     const ready = await interact(modalInteraction(DISCORD_USER, `tern:form:${formId}:signin-source`, { signIn: ['other'], issuer: auth.issuer, clientId: DEVICE_CLIENT, scope: SCOPE }, [], messageOf(confirm)));
     expect(ready.body.data.content).toContain('Ready to start');
     expect(ready.body.data.content).toContain(`sign in at ${auth.issuer}`);
-    const ack = await interact(buttonInteraction(DISCORD_USER, `tern:form:${formId}:start`, messageOf(ready)));
+    expect(customIds(ready.body.data.components)).toContain(`tern:form:${formId}:${action}`);
+    const ack = await interact(buttonInteraction(DISCORD_USER, `tern:form:${formId}:${action}`, messageOf(ready)));
     expect(ack.body.type).toBe(6);
   }
 
@@ -299,5 +300,19 @@ describe('Discord: sign in with another provider from the form', () => {
     expect(denied.flags).toBe(64);
     expect(denied.content).toMatch(/^Source account bob: the sign-in at 127\.0\.0\.1:\d+ was denied: nothing was started\. Run \/migrate again and approve it\.$/);
     expect(tasksIn(tern)).toBe(before);
+  }, 90_000);
+
+  it('"Check first" signs the side in first (its code in an ephemeral follow-up), then shows the plan; nothing is queued', async () => {
+    const before = tasksIn(tern);
+    await startWithSignIn('carol', 'bob', 'check');
+    const codeMsg = await fake.waitFor('the sign-in code', () => followUps().find((f) => f.content.includes('source account carol') && codeIn(f.content)), 20_000);
+    expect(codeMsg.flags).toBe(64);
+    expect(codeMsg.content).toContain('the check runs once you have signed in');
+    await fake.waitFor('the waiting line', () => originals().find((c) => c.includes('Waiting for you to sign in the source account') && c.includes('The check runs once you have signed in')));
+    await auth.approve(codeIn(codeMsg.content)!, 'carol');
+    const plan = await fake.waitFor('the plan', () => fake.callsTo('PATCH', /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/).find((c) => String(c.body.content ?? '').includes('carol') && customIds(c.body.components ?? []).some((id) => id.endsWith(':start'))), 30_000);
+    expect(String(plan.body.content)).toContain('bob');
+    expect(tasksIn(tern)).toBe(before);
+    expect(JSON.stringify(fake.calls.map((c) => c.body))).not.toMatch(/bobpass|access_token|refresh_token/);
   }, 90_000);
 });
