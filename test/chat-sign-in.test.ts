@@ -17,6 +17,9 @@ import { loadConfig } from '../src/config';
 import { createLogger } from '../src/log';
 import { createDiscordBot, type DiscordBot } from '../adapters/discord/app';
 import { keptInRedis } from './support/chat-keeps';
+import fs from 'node:fs';
+import path from 'node:path';
+import { IMPORT_ACTION } from '../adapters/slack/listeners/actions';
 
 const SCOPE = 'openid offline_access mail';
 const REQUESTER = 'U0SIGNER';
@@ -207,6 +210,33 @@ describe('Slack: sign in with another provider from the modal', () => {
     expect(tasksIn(slack.tern)).toBe(before + 1);
     // Done: no longer kept.
     expect((await keptInRedis(redis.url, slack.tern.env.TERN_REDIS_PREFIX)).filter((k) => k.key.includes(':chat-keep:sign-in:'))).toEqual([]);
+  }, 90_000);
+
+  it('a PST import whose destination chose a provider: the code is sent privately, the import starts once it is approved', async () => {
+    await dovecot.addUser('hana', 'hanapass');
+    const pst = fs.readFileSync(path.resolve('../shared/fixtures/pst/aspose-outlook.pst'));
+    slack.fake.addFile({ id: 'F0PSTSIGN1', name: 'signed.pst', mimetype: 'application/vnd.ms-outlook', content: pst, sharedIn: { channel: SLACK_CHANNEL, ts: '1795000000.000900' } });
+    await slack.click(REQUESTER, { channel: SLACK_CHANNEL, ts: '1795000000.000901' }, IMPORT_ACTION, JSON.stringify({ fileId: 'F0PSTSIGN1', name: 'signed.pst', channel: SLACK_CHANNEL }));
+    const open = await slack.fake.waitFor('views.open', (c) => c.body.view.callback_id === 'tern_import_pst' && JSON.stringify(c.body.view).includes('signed.pst'));
+    const view: FakeView = { ...(open.body.view as FakeView), id: open.response.view.id };
+    const destination = Object.fromEntries(Object.entries(values('x', 'hana')).filter(([k]) => k.startsWith('destination.') || k === 'items' || k === 'notify'));
+    await slack.submit(view, REQUESTER, {
+      ...destination,
+      'destination.signIn': select('other'),
+      'destination.issuer': text(auth.issuer),
+      'destination.clientId': text(DEVICE_CLIENT),
+      'destination.scope': text(SCOPE),
+      'destination.password': text(null),
+    });
+    const said = String((await slack.fake.waitFor('chat.postEphemeral', (c) => c.body.user === REQUESTER && String(c.body.text).includes('destination account hana,') && !!codeIn(String(c.body.text)), 30_000)).body.text);
+    expect(said).toContain('the import starts once you have signed in');
+    await slack.fake.waitFor('views.update', (c) => c.body.view_id === view.id && JSON.stringify(c.body.view).includes('The import starts once you have signed in'));
+    await auth.approve(codeIn(said)!, 'hana');
+    const done = await slack.fake.waitFor('views.update', (c) => c.body.view_id === view.id && !!taskIdIn(JSON.stringify(c.body.view)), 30_000);
+    const task = await slack.tern.waitFor(taskIdIn(JSON.stringify(done.body.view))!);
+    expect(task).toMatchObject({ status: 'completed', source: 'pst:signed.pst', destinationEndpoint: { user: 'hana', auth: 'oauth2' } });
+    expect(task.steps[0]).toMatchObject({ kind: 'emails', copied: 14, failed: 0 });
+    expect(everythingSent(slack.fake)).not.toMatch(/access_token|refresh_token/);
   }, 90_000);
 
   it('a code that expires before anyone signs in: one private sentence saying to start again in time, nothing queued', async () => {
