@@ -1,11 +1,12 @@
 import { TernError } from '../src/errors';
 import type { AccountCredentials } from '../src/ports/account';
-import type { DeviceCode } from '../src/auth/device';
+import { randomBytes } from 'node:crypto';
+import type { DeviceCode, PendingDevice } from '../src/auth/device';
 import type { TernService } from '../src/service/service';
 import type { Actor } from '../src/service/actor';
 import type { TaskView } from '../src/task';
 import type { PlanView } from '../src/plan';
-import { FormErrors, createFromForm, parseMigrateForm, planFromForm, type MigrateFormValues, type Side } from './migrate-form';
+import { FormErrors, createFromForm, parseImportForm, parseMigrateForm, planFromForm, type ImportFormValues, type MigrateFormValues, type Side } from './migrate-form';
 
 /**
  * The chat forms with OAuth2 sign-ins: a side that chose "Sign in with …" and has no stored
@@ -22,6 +23,37 @@ export type SignedIn<T> =
 /** Where to sign in and the code, for a private message (never a token). */
 export type ShowCode = (side: Side, code: DeviceCode) => Promise<void>;
 
+/**
+ * A chat sign-in waiting for approval, kept sealed in Redis until its codes expire, so that a
+ * restarted bot goes on polling and finishes what the form asked for.
+ */
+export interface KeptSignIn {
+  surface: string;
+  user: string;
+  channel: string;
+  /** The modal to update with the outcome (Slack), if still open. */
+  viewId?: string;
+  what: 'task' | 'plan';
+  values: MigrateFormValues;
+  actor: Actor;
+  /** The codes handed out so far, per side (device_code included: the record is sealed). */
+  devices: Partial<Record<Side, PendingDevice>>;
+}
+
+/** Where a form's sign-in is kept, and the bot's own stop (which leaves it kept, for the next start). */
+export interface Keeping {
+  kept: Omit<KeptSignIn, 'devices'> & { devices?: KeptSignIn['devices'] };
+  /** Aborted when the bot stops: the sign-in stays kept and nobody is told it failed. */
+  botStopping: AbortSignal;
+  /** Set when resuming a kept sign-in. */
+  id?: string;
+}
+
+/** What an adapter gives to keep a /migrate form's sign-in (what it asks for is known from the call). */
+export type FormKeeping = { kept: Omit<KeptSignIn, 'devices' | 'what'>; botStopping: AbortSignal };
+
+const keptKind = (surface: string) => `sign-in:${surface}`;
+
 const SIDES: Side[] = ['source', 'destination'];
 const Sided = (side: Side) => (side === 'source' ? 'Source' : 'Destination');
 
@@ -29,7 +61,7 @@ const Sided = (side: Side) => (side === 'source' ? 'Source' : 'Destination');
  * Signs in the sides that need it, all at once (each shows its own code), then runs `then`. When
  * one sign-in fails, the others are stopped and only that one's sentence is told: nothing runs.
  */
-export async function signInThen<T>(service: TernService, accounts: Partial<Record<Side, AccountCredentials>>, actor: Actor, show: ShowCode, then: () => Promise<T>): Promise<SignedIn<T>> {
+export async function signInThen<T>(service: TernService, accounts: Partial<Record<Side, AccountCredentials>>, actor: Actor, show: ShowCode, then: () => Promise<T>, keeping?: Keeping): Promise<SignedIn<T>> {
   const needed: Side[] = [];
   const errors: Record<string, string> = {};
   for (const side of SIDES) {
@@ -45,11 +77,16 @@ export async function signInThen<T>(service: TernService, accounts: Partial<Reco
     }
   }
   if (Object.keys(errors).length) throw new FormErrors(errors);
-  if (!needed.length) return { now: await then() };
+  const keep = keeping && (await formKeeper(service, keeping));
+  if (!needed.length) {
+    await keep?.drop();
+    return { now: await then() };
+  }
   const stop = new AbortController();
+  const signal = keeping ? AbortSignal.any([stop.signal, keeping.botStopping]) : stop.signal;
   const signIn = async (side: Side) => {
     try {
-      await service.signIn(accounts[side]!, side, (code) => show(side, code), actor, stop.signal, '/migrate');
+      await service.signIn(accounts[side]!, side, (code) => show(side, code), actor, signal, '/migrate', keep?.device(side) ?? {});
     } catch (err) {
       if (!(err instanceof TernError)) throw err;
       throw new TernError(err.code, `${Sided(side)} account ${accounts[side]!.user}: ${lowerFirst(err.userMessage)}`, { field: side });
@@ -58,10 +95,16 @@ export async function signInThen<T>(service: TernService, accounts: Partial<Reco
   const finished = (async () => {
     try {
       await Promise.all(needed.map(signIn));
+    } catch (err) {
+      // The bot is stopping: the sign-in stays kept, and the next start goes on with it.
+      if (keeping?.botStopping.aborted) throw new TernError('INTERRUPTED', 'The bot stopped; the sign-in goes on when it starts again.');
+      await keep?.drop();
+      throw err;
     } finally {
       // The first failure is the one told; the other side's code is no longer waited for.
       stop.abort();
     }
+    await keep?.drop();
     return then();
   })();
   // Told by the adapter when it settles; never an unhandled rejection meanwhile.
@@ -69,16 +112,75 @@ export async function signInThen<T>(service: TernService, accounts: Partial<Reco
   return { signingIn: needed, finished };
 }
 
-/** Start on the /migrate form: the task, once the sides that chose a provider have signed in. */
-export async function startMigrateForm(service: TernService, values: MigrateFormValues, actor: Actor, show: ShowCode): Promise<SignedIn<TaskView>> {
+/** Keeps the form's record as each code is handed out (one write at a time), and drops it at the end. */
+async function formKeeper(service: TernService, keeping: Keeping) {
+  const keeps = await service.chatKeeps();
+  const id = keeping.id ?? randomBytes(9).toString('base64url');
+  const record: KeptSignIn = { ...keeping.kept, devices: { ...keeping.kept.devices } };
+  const kind = keptKind(record.surface);
+  let writes = Promise.resolve();
+  const save = () => (writes = writes.then(() => keeps.put(kind, id, record, Math.max(...Object.values(record.devices).map((d) => d!.expiresAt)))));
+  return {
+    device: (side: Side) => ({
+      resume: record.devices[side],
+      started: async (pending: PendingDevice) => {
+        record.devices[side] = pending;
+        await save();
+      },
+    }),
+    drop: async () => {
+      await writes.catch(() => {});
+      await keeps.delete(kind, id);
+    },
+  };
+}
+
+/** What a /migrate form asks for once its sides have signed in: the task, or the plan. */
+async function formSignIn(service: TernService, values: MigrateFormValues, actor: Actor, show: ShowCode, what: 'task' | 'plan', keeping?: Keeping): Promise<SignedIn<TaskView | PlanView>> {
   const parsed = parseMigrateForm(values);
-  return signInThen(service, parsed, actor, show, () => createFromForm(service, parsed, actor));
+  return signInThen<TaskView | PlanView>(service, parsed, actor, show, () => (what === 'task' ? createFromForm(service, parsed, actor) : planFromForm(service, parsed, actor)), keeping);
+}
+
+/** Start on the /migrate form: the task, once the sides that chose a provider have signed in. */
+export async function startMigrateForm(service: TernService, values: MigrateFormValues, actor: Actor, show: ShowCode, keeping?: FormKeeping): Promise<SignedIn<TaskView>> {
+  return formSignIn(service, values, actor, show, 'task', keeping && { ...keeping, kept: { ...keeping.kept, what: 'task' } }) as Promise<SignedIn<TaskView>>;
 }
 
 /** "Check first" on the /migrate form: the plan, once the sides that chose a provider have signed in. */
-export async function planMigrateFormSignedIn(service: TernService, values: MigrateFormValues, actor: Actor, show: ShowCode): Promise<SignedIn<PlanView>> {
-  const parsed = parseMigrateForm(values);
-  return signInThen(service, parsed, actor, show, () => planFromForm(service, parsed, actor));
+export async function planMigrateFormSignedIn(service: TernService, values: MigrateFormValues, actor: Actor, show: ShowCode, keeping?: FormKeeping): Promise<SignedIn<PlanView>> {
+  return formSignIn(service, values, actor, show, 'plan', keeping && { ...keeping, kept: { ...keeping.kept, what: 'plan' } }) as Promise<SignedIn<PlanView>>;
+}
+
+/**
+ * A PST import from the chat: `run` (which makes the task) once the destination, when it chose a
+ * provider, has signed in. The form is checked first, so a malformed field is said before any code.
+ */
+export async function importPstSignedIn(service: TernService, values: ImportFormValues, actor: Actor, show: ShowCode, run: () => Promise<TaskView>): Promise<SignedIn<TaskView>> {
+  return signInThen(service, { destination: parseImportForm(values).destination }, actor, show, run);
+}
+
+/**
+ * On a bot's start: every form sign-in of `surface` kept from before a restart is taken up again
+ * (its codes polled for what is left of their lifetime); `resumed` tells the adapter, which tells
+ * the person the outcome as for a fresh one.
+ */
+export async function resumeFormSignIns(service: TernService, surface: string, botStopping: AbortSignal, show: (kept: KeptSignIn) => ShowCode, resumed: (kept: KeptSignIn, started: SignedIn<TaskView | PlanView>) => void): Promise<void> {
+  const keeps = await service.chatKeeps();
+  const kind = keptKind(surface);
+  for (const id of await keeps.ids(kind)) {
+    const kept = await keeps.get<KeptSignIn>(kind, id);
+    if (!kept) continue;
+    const keeping = { kept, botStopping, id };
+    try {
+      resumed(kept, await formSignIn(service, kept.values, kept.actor, show(kept), kept.what, keeping));
+    } catch (err) {
+      // The form no longer passes (a setting changed meanwhile): told as a failed sign-in would be.
+      await keeps.delete(kind, id);
+      const finished = Promise.reject(err);
+      finished.catch(() => {});
+      resumed(kept, { signingIn: [], finished });
+    }
+  }
 }
 
 /** The private message with the sign-in link and code, platform-neutral (the adapter escapes it). */

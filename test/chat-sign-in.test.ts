@@ -16,6 +16,10 @@ import { ADMIN_ROLE, APP_ID, buttonInteraction, modalInteraction, nextId, CHANNE
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/log';
 import { createDiscordBot, type DiscordBot } from '../adapters/discord/app';
+import { keptInRedis } from './support/chat-keeps';
+import fs from 'node:fs';
+import path from 'node:path';
+import { IMPORT_ACTION } from '../adapters/slack/listeners/actions';
 
 const SCOPE = 'openid offline_access mail';
 const REQUESTER = 'U0SIGNER';
@@ -179,6 +183,62 @@ describe('Slack: sign in with another provider from the modal', () => {
     expect(everythingSent(slack.fake)).not.toMatch(/access_token|refresh_token|bobpass/);
   }, 90_000);
 
+  it('survives a bot restart: the code approved while the bot is down, the new bot finishes the sign-in, starts the task and tells the user', async () => {
+    await dovecot.addUser('gina', 'ginapass');
+    await seedMessage(account(dovecot, 'gina'), 'INBOX', makeMessage({ subject: 'gina 1', body: 'g1' }));
+    const before = tasksIn(slack.tern);
+    const view = await openForm();
+    await slack.submit(view, REQUESTER, values('gina', 'bob'));
+    const code = await codeFor('source', 'gina');
+    // Kept in Redis while it waits, sealed whole: no password, code or login in clear.
+    const kept = await until('the sign-in kept in Redis', async () => {
+      const found = (await keptInRedis(redis.url, slack.tern.env.TERN_REDIS_PREFIX)).filter((k) => k.key.includes(':chat-keep:sign-in:slack:'));
+      return found.length ? found : undefined;
+    });
+    expect(kept).toHaveLength(1);
+    expect(Object.keys(JSON.parse(kept[0].value)).sort()).toEqual(['ciphertext', 'iv', 'tag']);
+    for (const clear of ['bobpass', code, 'gina', 'device']) expect(kept[0].value).not.toContain(clear);
+
+    await slack.stopBot();
+    await auth.approve(code, 'gina');
+    expect(tasksIn(slack.tern)).toBe(before);
+    await slack.startBot();
+    const told = await slack.fake.waitFor('chat.postEphemeral', (c) => c.body.user === REQUESTER && String(c.body.text).startsWith('You have signed in: task '), 30_000);
+    const taskId = taskIdIn(String(told.body.text))!;
+    expect(await slack.tern.waitFor(taskId)).toMatchObject({ status: 'completed', sourceEndpoint: { user: 'gina', auth: 'oauth2' } });
+    expect(slack.fake.callsTo('chat.postMessage').some((c) => c.body.channel === SLACK_CHANNEL && JSON.stringify(c.body.blocks ?? '').includes(taskId))).toBe(true);
+    expect(tasksIn(slack.tern)).toBe(before + 1);
+    // Done: no longer kept.
+    expect((await keptInRedis(redis.url, slack.tern.env.TERN_REDIS_PREFIX)).filter((k) => k.key.includes(':chat-keep:sign-in:'))).toEqual([]);
+  }, 90_000);
+
+  it('a PST import whose destination chose a provider: the code is sent privately, the import starts once it is approved', async () => {
+    await dovecot.addUser('hana', 'hanapass');
+    const pst = fs.readFileSync(path.resolve('../shared/fixtures/pst/aspose-outlook.pst'));
+    slack.fake.addFile({ id: 'F0PSTSIGN1', name: 'signed.pst', mimetype: 'application/vnd.ms-outlook', content: pst, sharedIn: { channel: SLACK_CHANNEL, ts: '1795000000.000900' } });
+    await slack.click(REQUESTER, { channel: SLACK_CHANNEL, ts: '1795000000.000901' }, IMPORT_ACTION, JSON.stringify({ fileId: 'F0PSTSIGN1', name: 'signed.pst', channel: SLACK_CHANNEL }));
+    const open = await slack.fake.waitFor('views.open', (c) => c.body.view.callback_id === 'tern_import_pst' && JSON.stringify(c.body.view).includes('signed.pst'));
+    const view: FakeView = { ...(open.body.view as FakeView), id: open.response.view.id };
+    const destination = Object.fromEntries(Object.entries(values('x', 'hana')).filter(([k]) => k.startsWith('destination.') || k === 'items' || k === 'notify'));
+    await slack.submit(view, REQUESTER, {
+      ...destination,
+      'destination.signIn': select('other'),
+      'destination.issuer': text(auth.issuer),
+      'destination.clientId': text(DEVICE_CLIENT),
+      'destination.scope': text(SCOPE),
+      'destination.password': text(null),
+    });
+    const said = String((await slack.fake.waitFor('chat.postEphemeral', (c) => c.body.user === REQUESTER && String(c.body.text).includes('destination account hana,') && !!codeIn(String(c.body.text)), 30_000)).body.text);
+    expect(said).toContain('the import starts once you have signed in');
+    await slack.fake.waitFor('views.update', (c) => c.body.view_id === view.id && JSON.stringify(c.body.view).includes('The import starts once you have signed in'));
+    await auth.approve(codeIn(said)!, 'hana');
+    const done = await slack.fake.waitFor('views.update', (c) => c.body.view_id === view.id && !!taskIdIn(JSON.stringify(c.body.view)), 30_000);
+    const task = await slack.tern.waitFor(taskIdIn(JSON.stringify(done.body.view))!);
+    expect(task).toMatchObject({ status: 'completed', source: 'pst:signed.pst', destinationEndpoint: { user: 'hana', auth: 'oauth2' } });
+    expect(task.steps[0]).toMatchObject({ kind: 'emails', copied: 14, failed: 0 });
+    expect(everythingSent(slack.fake)).not.toMatch(/access_token|refresh_token/);
+  }, 90_000);
+
   it('a code that expires before anyone signs in: one private sentence saying to start again in time, nothing queued', async () => {
     // An issuer whose device codes live 2 s: the first poll finds the code expired.
     const quick = await startAuthServer({ deviceCodeTtl: 2 });
@@ -222,8 +282,8 @@ describe('Discord: sign in with another provider from the form', () => {
   const followUps = () => fake.callsTo('POST', /^\/webhooks\/\d+\/[^/]+$/).map((c) => ({ content: String(c.body.content ?? ''), flags: c.body.flags }));
   const originals = () => fake.callsTo('PATCH', /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/).map((c) => String(c.body.content ?? ''));
 
-  /** /migrate start → source (no password) → destination → items → source sign-in → Start. */
-  async function startWithSignIn(sourceUser: string, destinationUser: string): Promise<void> {
+  /** /migrate start → source (no password) → destination → items → source sign-in → Start (or Check first). */
+  async function startWithSignIn(sourceUser: string, destinationUser: string, action: 'start' | 'check' = 'start'): Promise<void> {
     const opened = await interact(slashInteraction(DISCORD_USER, 'start'));
     const formId = opened.body.data.custom_id.split(':')[2];
     const account = (login: string, password: string) => ({ type: ['imap'], login, password, host: '127.0.0.1', port: `${dovecot.imapPort}+plain` });
@@ -241,7 +301,8 @@ describe('Discord: sign in with another provider from the form', () => {
     const ready = await interact(modalInteraction(DISCORD_USER, `tern:form:${formId}:signin-source`, { signIn: ['other'], issuer: auth.issuer, clientId: DEVICE_CLIENT, scope: SCOPE }, [], messageOf(confirm)));
     expect(ready.body.data.content).toContain('Ready to start');
     expect(ready.body.data.content).toContain(`sign in at ${auth.issuer}`);
-    const ack = await interact(buttonInteraction(DISCORD_USER, `tern:form:${formId}:start`, messageOf(ready)));
+    expect(customIds(ready.body.data.components)).toContain(`tern:form:${formId}:${action}`);
+    const ack = await interact(buttonInteraction(DISCORD_USER, `tern:form:${formId}:${action}`, messageOf(ready)));
     expect(ack.body.type).toBe(6);
   }
 
@@ -269,5 +330,19 @@ describe('Discord: sign in with another provider from the form', () => {
     expect(denied.flags).toBe(64);
     expect(denied.content).toMatch(/^Source account bob: the sign-in at 127\.0\.0\.1:\d+ was denied: nothing was started\. Run \/migrate again and approve it\.$/);
     expect(tasksIn(tern)).toBe(before);
+  }, 90_000);
+
+  it('"Check first" signs the side in first (its code in an ephemeral follow-up), then shows the plan; nothing is queued', async () => {
+    const before = tasksIn(tern);
+    await startWithSignIn('carol', 'bob', 'check');
+    const codeMsg = await fake.waitFor('the sign-in code', () => followUps().find((f) => f.content.includes('source account carol') && codeIn(f.content)), 20_000);
+    expect(codeMsg.flags).toBe(64);
+    expect(codeMsg.content).toContain('the check runs once you have signed in');
+    await fake.waitFor('the waiting line', () => originals().find((c) => c.includes('Waiting for you to sign in the source account') && c.includes('The check runs once you have signed in')));
+    await auth.approve(codeIn(codeMsg.content)!, 'carol');
+    const plan = await fake.waitFor('the plan', () => fake.callsTo('PATCH', /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/).find((c) => String(c.body.content ?? '').includes('carol') && customIds(c.body.components ?? []).some((id) => id.endsWith(':start'))), 30_000);
+    expect(String(plan.body.content)).toContain('bob');
+    expect(tasksIn(tern)).toBe(before);
+    expect(JSON.stringify(fake.calls.map((c) => c.body))).not.toMatch(/bobpass|access_token|refresh_token/);
   }, 90_000);
 });

@@ -8,6 +8,7 @@ import { makeMessage, seedMessage, snapshotMailbox } from './support/mailbox';
 import { account } from './support/tern';
 import { checked, everythingSent, select, startSlackHarness, text, type FakeView, type SlackHarness, type StateValue } from './support/slack-harness';
 import { CHECK_ACTION } from '../adapters/slack/render-modal';
+import { keptInRedis } from './support/chat-keeps';
 
 const REQUESTER = 'U0PLANNER';
 const SECRET = 'Plan-Secret-77';
@@ -114,5 +115,28 @@ describe('Check first in the Slack form', () => {
     const res = await slack.submit(card, REQUESTER, {});
     expect(JSON.stringify(res.body)).toContain('This plan is no longer kept');
     expect(slack.fake.callsTo('views.update').length).toBe(again);
+  });
+
+  it("a plan card's Start works after the bot restarted; its form is kept sealed in Redis meanwhile", async () => {
+    const view = await openForm();
+    const since = slack.fake.callsTo('views.update').length;
+    await slack.clickInView(REQUESTER, view, filled(), CHECK_ACTION, 'check');
+    const card = await nextView(view, 'Migration plan', since);
+    // Kept in Redis, sealed whole: neither password nor login in clear.
+    const kept = (await keptInRedis(redis.url, slack.tern.env.TERN_REDIS_PREFIX)).filter((k) => k.key.includes(':chat-keep:plan:slack:'));
+    expect(kept).toHaveLength(1);
+    expect(Object.keys(JSON.parse(kept[0].value)).sort()).toEqual(['ciphertext', 'iv', 'tag']);
+    expect(kept[0].value).not.toContain(SECRET);
+    expect(kept[0].value).not.toContain('bobpass');
+
+    await slack.stopBot();
+    await slack.startBot();
+    const started = slack.fake.callsTo('views.update').length;
+    expect((await slack.submit(card, REQUESTER, {})).status).toBe(200);
+    const created = await nextView(card, 'Migration started', started);
+    const taskId = /T-[0-9A-HJKMNP-TV-Z]{8}/.exec(JSON.stringify(created.blocks))![0];
+    expect((await slack.tern.waitFor(taskId)).status).toBe('completed');
+    // Start took the form out of Redis.
+    expect((await keptInRedis(redis.url, slack.tern.env.TERN_REDIS_PREFIX)).filter((k) => k.key.includes(':chat-keep:plan:'))).toEqual([]);
   });
 });

@@ -110,6 +110,8 @@ describe('the PST import form, options', () => {
     expect(ids.some((id) => id.endsWith(':open-options'))).toBe(true);
     expect(ids.some((id) => id.endsWith(':newest'))).toBe(true);
     expect(ids.some((id) => id.endsWith(':check'))).toBe(false);
+    // Only the destination signs in (a PST has no source account).
+    expect(ids.filter((id) => id.includes(':signin-'))).toEqual(['tern:form:F1:signin-destination']);
     expect(shown.content).toContain('The options apply to e-mails only: calendars move whole.');
     // A wrong option keeps Options… reachable to fix it.
     const wrong = confirmMessage('F1', { ...v, options: { since: 'soon' } }, { 'options.since': 'bad day' }, [], false);

@@ -1,6 +1,6 @@
 import { ButtonStyle, MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction, type Interaction, type ModalSubmitInteraction, type RepliableInteraction } from 'discord.js';
-import { FormErrors, parseImportForm, parseMigrateForm, planMigrateForm, type Side } from '../../commands/migrate-form';
-import { signInCodeText, signingInText, startMigrateForm } from '../../commands/form-sign-in';
+import { FormErrors, parseImportForm, parseMigrateForm, type MigrateFormValues, type Side } from '../../commands/migrate-form';
+import { importPstSignedIn, planMigrateFormSignedIn, signInCodeText, signingInText, startMigrateForm, type ShowCode } from '../../commands/form-sign-in';
 import { planCard } from '../../commands/plan-view';
 import { optionsModal, planMessage } from './render-plan';
 import { status } from '../../commands/status';
@@ -15,6 +15,7 @@ import { importPst, importPstFromUrl } from '../../commands/import-pst';
 import { TernError } from '../../src/errors';
 import type { Actor } from '../../src/service/actor';
 import type { TaskView } from '../../src/task';
+import type { PlanView } from '../../src/plan';
 import { actorOf, type DiscordDeps } from './context';
 import { onBatchButton, onBatchCommand, onBatchModal } from './batch';
 import { accountFields, accountModal, button, cardMessage, confirmMessage, id, itemsModal, row, signInModal } from './render';
@@ -197,7 +198,12 @@ async function onFormButton(deps: DiscordDeps, i: ButtonInteraction): Promise<vo
     // Reading both mailboxes takes longer than Discord's 3 s: acknowledge first.
     await i.deferUpdate();
     try {
-      await i.editReply(planMessage(formId, planCard(await planMigrateForm(deps.service, v, actorOf(deps, i)))));
+      // A side that chose a provider signs in first (its code in an ephemeral follow-up); the check runs once it has.
+      const started = await planMigrateFormSignedIn(deps.service, v, actorOf(deps, i), privateCode(i, v, 'the check runs'));
+      const planned = (found: PlanView) => i.editReply(planMessage(formId, planCard(found))).then(() => {});
+      if ('now' in started) return void (await planned(started.now));
+      await i.editReply({ content: `🔑 ${md(signingInText(started.signingIn, 'The check runs'))}`, components: [] });
+      afterSignIn(deps, i, started.finished, planned, 'Not checked');
     } catch (err) {
       if (!(err instanceof FormErrors)) throw err;
       for (const side of ['source', 'destination'] as const) if (err.errors[`${side}.password`]) v[side].password = undefined;
@@ -210,22 +216,14 @@ async function onFormButton(deps: DiscordDeps, i: ButtonInteraction): Promise<vo
   await i.deferUpdate();
   try {
     const actor = actorOf(deps, i);
-    // The sign-in link and code: an ephemeral follow-up, seen only by the person signing in.
-    const show = (side: Side, code: Parameters<typeof signInCodeText>[2]) => i.followUp({ content: signInCodeText(side, md(v[side].login ?? ''), code), flags: EPHEMERAL }).then(() => {});
-    const started = draft.pst ? { now: await startPstImport(deps, draft, actor) } : await startMigrateForm(deps.service, v, actor, show);
+    const after = draft.pst ? 'the import starts' : 'the migration starts';
+    const started = draft.pst
+      ? await importPstSignedIn(deps.service, pstValues(draft), actor, privateCode(i, v, after), () => startPstImport(deps, draft, actor))
+      : await startMigrateForm(deps.service, v, actor, privateCode(i, v, after));
     deps.drafts.drop(formId);
     if ('now' in started) return void (await created(deps, i, started.now, draft.channelId));
-    await i.editReply({ content: `🔑 ${md(signingInText(started.signingIn))}`, components: [] });
-    // The sign-ins take minutes; then the task and its card, or one private sentence saying what failed.
-    void started.finished.then(
-      (task) => created(deps, i, task, draft.channelId),
-      async (err) => {
-        if (!(err instanceof TernError)) deps.log.error({ err }, 'form sign-in failed');
-        const said = err instanceof TernError ? err.userMessage : 'Something went wrong on our side; it has been logged.';
-        await i.followUp({ content: md(said), flags: EPHEMERAL });
-        await i.editReply({ content: `Not started: ${md(said)}`, components: [] });
-      },
-    ).catch((err: Error) => deps.log.warn({ err: err.message }, 'could not tell the outcome of a form sign-in'));
+    await i.editReply({ content: `🔑 ${md(signingInText(started.signingIn, draft.pst ? 'The import starts' : 'The migration starts'))}`, components: [] });
+    afterSignIn(deps, i, started.finished, (task) => created(deps, i, task, draft.channelId), 'Not started');
   } catch (err) {
     if (!(err instanceof FormErrors)) throw err;
     for (const side of ['source', 'destination'] as const) if (err.errors[`${side}.password`]) v[side].password = undefined;
@@ -233,14 +231,36 @@ async function onFormButton(deps: DiscordDeps, i: ButtonInteraction): Promise<vo
   }
 }
 
+/** The sign-in link and code: an ephemeral follow-up, seen only by the person signing in. */
+function privateCode(i: ButtonInteraction, v: MigrateFormValues, after: string): ShowCode {
+  return (side, code) => i.followUp({ content: signInCodeText(side, md(v[side].login ?? ''), code, after), flags: EPHEMERAL }).then(() => {});
+}
+
+/** The sign-ins take minutes; then what the form asked for, or one private sentence saying what failed. */
+function afterSignIn<T>(deps: DiscordDeps, i: ButtonInteraction, finished: Promise<T>, done: (result: T) => Promise<void>, failed: string): void {
+  void finished
+    .then(done, async (err) => {
+      if (!(err instanceof TernError) && !(err instanceof FormErrors)) deps.log.error({ err }, 'form sign-in failed');
+      const said = err instanceof FormErrors ? Object.values(err.errors).join(' ') : err instanceof TernError ? err.userMessage : 'Something went wrong on our side; it has been logged.';
+      await i.followUp({ content: md(said), flags: EPHEMERAL });
+      await i.editReply({ content: `${failed}: ${md(said)}`, components: [] });
+    })
+    .catch((err: Error) => deps.log.warn({ err: err.message }, 'could not tell the outcome of a form sign-in'));
+}
+
 async function created(deps: DiscordDeps, i: ButtonInteraction, task: TaskView, channelId: string): Promise<void> {
   await i.editReply({ content: `✅ Task **\`${task.id}\`** created: ${md(accountLabel(task.sourceEndpoint))} → ${md(accountLabel(task.destinationEndpoint))}. Note the task ID; the status card below follows it.`, components: [] });
   await deps.cards.post(task, channelId);
 }
 
-async function startPstImport(deps: DiscordDeps, draft: NonNullable<ReturnType<DiscordDeps['drafts']['get']>>, actor: Actor) {
+type Draft = NonNullable<ReturnType<DiscordDeps['drafts']['get']>>;
+
+/** The import form's part of a draft (a PST import has no source). */
+const pstValues = (draft: Draft) => ({ destination: draft.values.destination, items: draft.values.items, notify: draft.values.notify, options: draft.values.options });
+
+async function startPstImport(deps: DiscordDeps, draft: Draft, actor: Actor) {
   const pst = draft.pst!;
-  const values = { destination: draft.values.destination, items: draft.values.items, notify: draft.values.notify, options: draft.values.options };
+  const values = pstValues(draft);
   if (!pst.attachment) return importPstFromUrl(deps.service, { url: pst.url, values }, actor);
   const file = await downloadAttachment(pst.url, pst.fileName, deps.uploadsDir, deps.maxUploadBytes);
   return importPst(deps.service, { file, fileName: pst.fileName, values }, actor);

@@ -185,6 +185,8 @@ export function confirmMessage(formId: string, v: MigrateFormValues, problems: R
   // Options stay reachable when one of them is the problem; Check first only when all is well.
   const fixOptions = Object.keys(problems).some((k) => k.startsWith('options.'));
   const optionRows = !issues.length || fixOptions ? [optionsRow(formId, v, offerPlan && !issues.length)] : [];
-  const signIns = offerPlan ? [row(button(id('form', formId, 'signin-source'), 'Source sign-in…'), button(id('form', formId, 'signin-destination'), 'Destination sign-in…'))] : [];
+  // A PST import has only a destination to sign in.
+  const destinationSignIn = button(id('form', formId, 'signin-destination'), 'Destination sign-in…');
+  const signIns = [offerPlan ? row(button(id('form', formId, 'signin-source'), 'Source sign-in…'), destinationSignIn) : row(destinationSignIn)];
   return { content: shown, components: [row(...(issues.length ? [] : [button(id('form', formId, 'start'), 'Start', ButtonStyle.Primary)]), ...fixes), ...optionRows, ...signIns] };
 }

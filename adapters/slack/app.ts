@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { PendingPlans } from '../pending-plans';
 import { registerPlan } from './listeners/plan';
+import { resumeSignIns } from './listeners/resume-sign-ins';
 import { App, LogLevel, webApi, type Logger as BoltLogger } from '@slack/bolt';
 import type { Config, SlackConfig } from '../../src/config';
 import type { Logger } from '../../src/log';
@@ -69,6 +70,7 @@ export function createSlackBot(
   const feed = service.feed(SURFACE);
   const cards = slackCards(paced, service, feed, log);
   const batchCards = slackBatchCards(paced, service, feed, log, options.editIntervalMs ?? pacing.editMs);
+  const stopping = new AbortController();
   const deps: SlackDeps = {
     service,
     cards,
@@ -78,7 +80,8 @@ export function createSlackBot(
     uploadsDir: path.join(config.dataDir, 'uploads'),
     maxUploadBytes: config.maxUploadBytes,
     log,
-    plans: new PendingPlans(),
+    plans: new PendingPlans(service, SURFACE),
+    stopping: stopping.signal,
   };
   let ownTeam: string | undefined;
   registerWorkspaceGuard(app, deps, () => ownTeam);
@@ -99,9 +102,12 @@ export function createSlackBot(
       await app.start(slack.port);
       batchCards.start();
       await cards.start();
+      // Sign-ins that were waiting for approval when the bot last stopped go on.
+      await resumeSignIns(app.client, deps);
       log.info({ mode: slack.appToken ? 'socket' : `http:${slack.port}` }, 'slack bot running');
     },
     stop: async () => {
+      stopping.abort();
       batchCards.stop();
       await cards.stop();
       await app.stop();

@@ -20,6 +20,8 @@ export interface SlackDeps {
   log: Logger;
   /** Forms waiting behind a plan card's Start ("Check first"). */
   plans: PendingPlans;
+  /** Aborted when the bot stops: form sign-ins waiting for approval stay kept for the next start. */
+  stopping: AbortSignal;
 }
 
 export function actorOf(deps: SlackDeps, userId: string): Actor {

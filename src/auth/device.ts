@@ -12,6 +12,17 @@ export interface DeviceCode {
   expiresInSeconds: number;
 }
 
+/** A code handed out and not yet approved: enough to go on polling after a restart (device_code is a secret). */
+export interface PendingDevice {
+  deviceCode: string;
+  userCode: string;
+  verificationUri: string;
+  /** Seconds between polls, as the issuer asked. */
+  interval?: number;
+  /** When the code expires (ms since the epoch). */
+  expiresAt: number;
+}
+
 export interface DeviceSignIn {
   refreshToken: string;
   accessToken: string;
@@ -24,15 +35,23 @@ export interface DeviceSignIn {
  * until the person has signed in (or denied it, or the code expired). Every failure is one
  * sentence naming the issuer and what to do.
  */
-export async function deviceSignIn(issuer: ResolvedIssuer, show: (code: DeviceCode) => void | Promise<void>, options: { timeoutMs: number; signal?: AbortSignal; retry?: string }): Promise<DeviceSignIn> {
+export async function deviceSignIn(issuer: ResolvedIssuer, show: (code: DeviceCode) => void | Promise<void>, options: DeviceOptions): Promise<DeviceSignIn> {
   const config = await issuerConfig(issuer, options.timeoutMs);
   let handle: oc.DeviceAuthorizationResponse;
-  try {
-    handle = await oc.initiateDeviceAuthorization(config, { scope: issuer.scope });
-  } catch (err) {
-    throw startRefused(issuer, err);
+  if (options.resume) {
+    // A code handed out before a restart: polled again for what is left of its lifetime, not shown again.
+    const { deviceCode, userCode, verificationUri, interval, expiresAt } = options.resume;
+    handle = { device_code: deviceCode, user_code: userCode, verification_uri: verificationUri, interval, expires_in: Math.max(1, Math.ceil((expiresAt - Date.now()) / 1000)) };
+  } else {
+    try {
+      handle = await oc.initiateDeviceAuthorization(config, { scope: issuer.scope });
+    } catch (err) {
+      throw startRefused(issuer, err);
+    }
+    const pending = { deviceCode: handle.device_code, userCode: handle.user_code, verificationUri: handle.verification_uri, interval: handle.interval, expiresAt: Date.now() + handle.expires_in * 1000 };
+    await options.started?.(pending);
+    await show({ verificationUri: handle.verification_uri, verificationUriComplete: handle.verification_uri_complete, userCode: handle.user_code, expiresInSeconds: handle.expires_in });
   }
-  await show({ verificationUri: handle.verification_uri, verificationUriComplete: handle.verification_uri_complete, userCode: handle.user_code, expiresInSeconds: handle.expires_in });
   let tokens: oc.TokenEndpointResponse;
   try {
     tokens = await oc.pollDeviceAuthorizationGrant(config, handle, undefined, { signal: options.signal });
@@ -43,6 +62,16 @@ export async function deviceSignIn(issuer: ResolvedIssuer, show: (code: DeviceCo
     throw new TernError('SIGN_IN_FAILED', `${issuer.label} signed you in but gave no refresh token, so Tern could not keep the sign-in: ask for offline_access in ?scope= (or allow refresh tokens for client ${issuer.clientId}).`);
   }
   return { refreshToken: tokens.refresh_token, accessToken: tokens.access_token, expiresInSeconds: tokens.expires_in, scope: tokens.scope };
+}
+
+export interface DeviceOptions {
+  timeoutMs: number;
+  signal?: AbortSignal;
+  retry?: string;
+  /** Told the code before it is shown, to keep it (a chat sign-in survives a restart). */
+  started?: (pending: PendingDevice) => Promise<void>;
+  /** A code kept from before a restart: polled again instead of asking for a new one. */
+  resume?: PendingDevice;
 }
 
 function startRefused(issuer: ResolvedIssuer, err: unknown): TernError {

@@ -6,7 +6,7 @@ import { endpointOf, formatAccount, mailboxOf, refuseSameMailbox, type Side } fr
 import type { RunObserver } from '../queue/worker';
 import type { Operations } from './operations';
 import { resolveIssuer, signInKey } from '../auth/issuers';
-import type { DeviceCode } from '../auth/device';
+import type { DeviceCode, DeviceOptions } from '../auth/device';
 import { domainOf } from '../auth/domain';
 import type { OAuthApp, OAuthAppListing } from '../store/oauth-apps';
 import type { ItemKind } from '../items';
@@ -27,6 +27,7 @@ import type { MessageRef } from '../store/messages';
 import { FolderSyncStore } from '../store/folder-sync';
 import { TaskFeed } from '../notify/task-feed';
 import { Batches } from './batches';
+import { SealedKeeps } from '../queue/sealed-keeps';
 import type { CheckedTask, CreateTaskInput } from './task-input';
 import { deleteStoredUpload, deleteUpload, downloadPst, probePstFile, storeUpload } from './uploads';
 
@@ -46,6 +47,12 @@ export class TernService {
   constructor(private readonly rt: Runtime) {}
 
   private batchService?: Batches;
+
+  private keeps?: SealedKeeps;
+  /** Chat state kept across bot restarts (waiting sign-ins, plan cards' forms), sealed, in the queue's Redis. */
+  async chatKeeps(): Promise<SealedKeeps> {
+    return (this.keeps ??= new SealedKeeps(await this.rt.queue(), this.rt.vault));
+  }
 
   /** Batches of tasks from a CSV (tern batch, a CSV shared in chat). */
   get batches(): Batches {
@@ -476,7 +483,7 @@ export class TernService {
    * without mail access is said now, not at the first task) and the sign-in is stored, its refresh
    * token sealed. Tasks paused for this sign-in go on. `retry`: what a refused sign-in tells the person to run again.
    */
-  async signIn(account: AccountCredentials, side: Side | 'account', show: (code: DeviceCode) => void | Promise<void>, actor: Actor, signal?: AbortSignal, retry?: string): Promise<{ issuer: string }> {
+  async signIn(account: AccountCredentials, side: Side | 'account', show: (code: DeviceCode) => void | Promise<void>, actor: Actor, signal?: AbortSignal, retry?: string, device: Pick<DeviceOptions, 'started' | 'resume'> = {}): Promise<{ issuer: string }> {
     // A server to be detected ("auto"): the sign-in is the detected server's (Microsoft's, Google's).
     if (account.host === 'auto') account = (await this.detectAccount(account, side === 'account' ? 'source' : side)).account;
     if (account.auth !== 'oauth2') {
@@ -484,7 +491,7 @@ export class TernService {
     }
     const issuer = resolveIssuer(account, this.rt.config.oauth, side);
     const { deviceSignIn } = await import('../auth/device');
-    const signedIn = await deviceSignIn(issuer, show, { timeoutMs: this.rt.config.connectTimeoutMs, signal, retry });
+    const signedIn = await deviceSignIn(issuer, show, { timeoutMs: this.rt.config.connectTimeoutMs, signal, retry, ...device });
     const fresh = { ...account, password: signedIn.accessToken, tokens: undefined };
     await checkAccount(fresh, side, this.rt.config.connectTimeoutMs);
     this.rt.signIns.put(signInKey(account), { refreshToken: signedIn.refreshToken, scope: signedIn.scope });

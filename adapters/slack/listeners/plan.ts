@@ -1,5 +1,6 @@
 import type { App, BlockAction, ButtonAction, ViewClosedAction, ViewSubmitAction } from '@slack/bolt';
-import { FormErrors, parseMigrateForm, submitMigrateForm, type Side } from '../../../commands/migrate-form';
+import { FormErrors, parseMigrateForm, submitMigrateForm, type MigrateFormValues, type Side } from '../../../commands/migrate-form';
+import { SURFACE } from '../cards';
 import { planMigrateFormSignedIn, signInCodeText, signingInText } from '../../../commands/form-sign-in';
 import type { DeviceCode } from '../../../src/auth/device';
 import type { PlanView } from '../../../src/plan';
@@ -34,14 +35,16 @@ export function registerPlan(app: App, deps: SlackDeps): void {
     }
     await client.views.update({ view_id: view.id, view: checkingModal() });
     const user = body.user.id;
-    const planned = (found: PlanView) => planModal({ channel: meta.channel, planId: deps.plans.add(user, meta.channel, values) }, planCard(found));
+    const planned = (found: PlanView) => planCardView(deps, user, meta.channel, values, found);
     let next;
     let finished: Promise<PlanView> | undefined;
     try {
       // A side that chose a provider signs in first (its code sent privately); the check runs once it has.
       const show = (side: Side, code: DeviceCode) => sayPrivately(client, meta.channel, user, signInCodeText(side, values[side].login, code, 'the check runs'));
-      const started = await planMigrateFormSignedIn(deps.service, values, actorOf(deps, user), show);
-      if ('now' in started) next = planned(started.now);
+      const actor = actorOf(deps, user);
+      const keeping = { kept: { surface: SURFACE, user, channel: meta.channel, viewId: view.id, values, actor }, botStopping: deps.stopping };
+      const started = await planMigrateFormSignedIn(deps.service, values, actor, show, keeping);
+      if ('now' in started) next = await planned(started.now);
       else {
         next = messageModal('Sign in first', `:key: ${esc(signingInText(started.signingIn, 'The check runs'))}`);
         finished = started.finished;
@@ -51,12 +54,12 @@ export function registerPlan(app: App, deps: SlackDeps): void {
     }
     await client.views.update({ view_id: view.id, view: next });
     // The sign-ins take minutes: then the plan card, or the one sentence saying which side failed.
-    if (finished) void afterSignIn(deps, client, finished, { viewId: view.id, channel: meta.channel, user }, async (found) => planned(found), 'Not checked');
+    if (finished) void afterSignIn(deps, client, finished, { viewId: view.id, channel: meta.channel, user }, planned, 'Not checked');
   });
 
   app.view<ViewSubmitAction>(PLAN_CALLBACK, async ({ ack, body, view, client }) => {
     const meta = JSON.parse(view.private_metadata || '{}') as PlanMetadata;
-    const pending = deps.plans.take(meta.planId, body.user.id);
+    const pending = await deps.plans.take(meta.planId, body.user.id);
     if (!pending) return ack({ response_action: 'update', view: messageModal('Not started', ':warning: This plan is no longer kept (plans wait 15 minutes): run `/migrate` again.') });
     await ack({ response_action: 'update', view: checkingModal() });
     let next;
@@ -71,6 +74,11 @@ export function registerPlan(app: App, deps: SlackDeps): void {
   // Cancel on the plan card: the waiting form, passwords included, goes at once.
   app.view<ViewClosedAction>({ callback_id: PLAN_CALLBACK, type: 'view_closed' }, async ({ ack, body, view }) => {
     await ack();
-    deps.plans.take((JSON.parse(view.private_metadata || '{}') as PlanMetadata).planId, body.user.id);
+    await deps.plans.take((JSON.parse(view.private_metadata || '{}') as PlanMetadata).planId, body.user.id);
   });
+}
+
+/** The plan card in the modal; the checked form waits (sealed, in Redis) behind its Start. */
+export async function planCardView(deps: SlackDeps, user: string, channel: string, values: MigrateFormValues, found: PlanView) {
+  return planModal({ channel, planId: await deps.plans.add(user, channel, values) }, planCard(found));
 }

@@ -1,6 +1,7 @@
 import type { App, ViewSubmitAction } from '@slack/bolt';
-import { FormErrors, parseMigrateForm } from '../../../commands/migrate-form';
-import { signInCodeText, signingInText, startMigrateForm } from '../../../commands/form-sign-in';
+import { FormErrors, parseMigrateForm, type Side } from '../../../commands/migrate-form';
+import { importPstSignedIn, signInCodeText, signingInText, startMigrateForm } from '../../../commands/form-sign-in';
+import type { DeviceCode } from '../../../src/auth/device';
 import { sayPrivately } from '../say-privately';
 import { importPst } from '../../../commands/import-pst';
 import { TernError } from '../../../src/errors';
@@ -8,6 +9,7 @@ import { checkingModal, createdModal, fieldOfBlock, formValues, importModal, mes
 import { actorOf, type SlackDeps } from '../context';
 import { downloadSlackFile } from '../download';
 import { esc } from '../mrkdwn';
+import { SURFACE } from '../cards';
 import type { TaskView } from '../../../src/task';
 
 type State = Parameters<typeof formValues>[0];
@@ -31,7 +33,9 @@ export function registerViews(app: App, deps: SlackDeps): void {
     let finished: Promise<TaskView> | undefined;
     const user = body.user.id;
     try {
-      const started = await startMigrateForm(deps.service, values, actorOf(deps, user), (side, code) => sayPrivately(client, meta.channel, user, signInCodeText(side, values[side].login, code)));
+      const actor = actorOf(deps, user);
+      const keeping = { kept: { surface: SURFACE, user, channel: meta.channel, viewId: view.id, values, actor }, botStopping: deps.stopping };
+      const started = await startMigrateForm(deps.service, values, actor, (side, code) => sayPrivately(client, meta.channel, user, signInCodeText(side, values[side].login, code)), keeping);
       if ('now' in started) next = await postCard(deps, started.now, meta.channel);
       else {
         next = messageModal('Sign in first', `:key: ${esc(signingInText(started.signingIn))}`);
@@ -51,18 +55,28 @@ export function registerViews(app: App, deps: SlackDeps): void {
     // Acknowledged first: files.info is a network call, and Slack allows 3 s for the answer.
     await ack({ response_action: 'update', view: messageModal('Import a PST file', `:hourglass_flowing_sand: Fetching *${esc(meta.fileName ?? 'the file')}* and checking the account…`) });
     let next;
+    let finished: Promise<TaskView> | undefined;
+    const user = body.user.id;
     let fileName = meta.fileName ?? 'the file';
     try {
       const file = (await client.files.info({ file: meta.fileId! })).file!;
       fileName = file.name ?? fileName;
       if ((file.size ?? 0) > deps.maxUploadBytes) throw new TernError('BAD_UPLOAD', `${file.name} is larger than the ${deps.maxUploadBytes} bytes allowed (TERN_MAX_UPLOAD_BYTES).`);
       const local = await downloadSlackFile(file.url_private_download!, deps.botToken, { id: file.id!, name: file.name! }, deps.uploadsDir, deps.maxUploadBytes);
-      const task = await importPst(deps.service, { file: local, fileName: file.name!, values }, actorOf(deps, body.user.id));
-      next = await postCard(deps, task, meta.channel);
+      const actor = actorOf(deps, user);
+      // A destination that chose a provider signs in first (its code sent privately); the import starts once it has.
+      const show = (side: Side, code: DeviceCode) => sayPrivately(client, meta.channel, user, signInCodeText(side, values[side].login, code, 'the import starts'));
+      const started = await importPstSignedIn(deps.service, values, actor, show, () => importPst(deps.service, { file: local, fileName: file.name!, values }, actor));
+      if ('now' in started) next = await postCard(deps, started.now, meta.channel);
+      else {
+        next = messageModal('Sign in first', `:key: ${esc(signingInText(started.signingIn, 'The import starts'))}`);
+        finished = started.finished;
+      }
     } catch (err) {
       next = failureView(deps, err, () => importModal(meta, fileName, withoutPasswords(values), (err as FormErrors).errors));
     }
     await client.views.update({ view_id: view.id, view: next });
+    if (finished) void afterSignIn(deps, client, finished, { viewId: view.id, channel: meta.channel, user }, (task) => postCard(deps, task, meta.channel));
   });
 }
 
@@ -89,6 +103,8 @@ export async function afterSignIn<T>(deps: SlackDeps, client: App['client'], fin
   try {
     await update(await render(await finished));
   } catch (err) {
+    // The bot is stopping: the sign-in is kept, and the next start tells the outcome.
+    if (deps.stopping.aborted && err instanceof TernError && err.code === 'INTERRUPTED') return;
     if (!(err instanceof TernError)) deps.log.error({ err }, 'form sign-in failed');
     const said = err instanceof FormErrors ? Object.values(err.errors).join(' ') : err instanceof TernError ? err.userMessage : 'Something went wrong on our side; it has been logged.';
     await sayPrivately(client, where.channel, where.user, said).catch((e: Error) => deps.log.warn({ err: e.message }, 'could not say a sign-in failed'));
