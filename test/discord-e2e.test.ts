@@ -235,7 +235,7 @@ describe('Autodetect in the form', () => {
   it('the server type select offers Autodetect, and the confirm step shows what was detected', async () => {
     const opened = await interact(slashInteraction(REQUESTER, 'start'));
     const select = opened.body.data.components.find((c: any) => c.component.custom_id === 'type').component;
-    expect(select.options.map((o: any) => o.value)).toEqual(['auto', 'imap', 'pop3', 'exchange', 'dav']);
+    expect(select.options.map((o: any) => o.value)).toEqual(['auto', 'imap', 'pop3', 'exchange', 'dav', 'graph']);
     expect(select.options.find((o: any) => o.default).value).toBe('auto');
     const afterSource = await interact(modalInteraction(REQUESTER, opened.body.data.custom_id, { type: ['auto'], login: 'someone@fastmail.com', password: 'x', host: '', port: '' }));
     const openDest = await interact(buttonInteraction(REQUESTER, customIds(afterSource.body.data.components)[0], messageOf(afterSource)));

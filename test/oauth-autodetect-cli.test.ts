@@ -81,7 +81,7 @@ describe('a detected account without a password, in a script', () => {
     const r = await withCode(['migrate', '--from', `imap://${encodeURIComponent(M365_USER)}@auto`, '--to', carol()], env, async () => {}, false);
     expect(r.codes).toBe(0);
     expect(r.stderr).toContain('firm365-cli.test is Microsoft 365: signing in with Microsoft.\n');
-    expect(r.stderr).toContain(`tern: The source account ${M365_USER} has not signed in yet: run tern login 'imaps://${encodeURIComponent(M365_USER)}@outlook.office365.com:993?auth=oauth2' first or set TERN_FROM_ACCESS_TOKEN (on a terminal, tern migrate signs in itself).`);
+    expect(r.stderr).toContain(`tern: The source account ${M365_USER} has not signed in yet: run tern login 'graph://${encodeURIComponent(M365_USER)}@firm365-cli.test?auth=oauth2' first or set TERN_FROM_ACCESS_TOKEN (on a terminal, tern migrate signs in itself).`);
     expect(r.code).toBe(1);
     expect(await listed(env)).toEqual([]);
     fs.rmSync(env.TERN_DATA_DIR, { recursive: true, force: true });
