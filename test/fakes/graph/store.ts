@@ -55,15 +55,6 @@ export interface FakeGraphAttachment {
   bytes: Buffer;
 }
 
-export interface FakeGraphAttachment {
-  id: string;
-  name: string;
-  contentType: string;
-  isInline: boolean;
-  contentId?: string;
-  bytes: Buffer;
-}
-
 export interface FakeGraphEntity {
   id: string;
   /** "contacts", "contactFolders", "calendars", "events", "todoLists", "todoTasks", "messageRules". */
