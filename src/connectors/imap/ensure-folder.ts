@@ -69,8 +69,12 @@ export class FolderMaker {
 
   private async createOnce(path: string, created: (folder: DestinationFolder) => void): Promise<void> {
     if (this.existing.has(path)) return;
-    // CREATE of a folder that exists (made by another lane or process) says so: it is not ours then.
-    if ((await createFolder(this.client, path)).created) created({ path, id: path });
+    // The folder was not in the listing the task started from, so once it exists it is the task's,
+    // even when CREATE answers ALREADYEXISTS: Dovecot has been seen to create the folder and still
+    // answer so while other sessions of the user log in. Rollback removes it only when it is empty
+    // and holds no one else's folders, so a folder another process made meanwhile loses nothing.
+    await createFolder(this.client, path);
+    created({ path, id: path });
     this.existing.add(path);
   }
 }

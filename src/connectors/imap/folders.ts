@@ -25,14 +25,12 @@ export async function listFolders(client: ImapSession): Promise<FolderTree> {
   return { prefix: ns?.prefix ?? '', delimiter, folders };
 }
 
-/** Creates a folder; `created` is false when it was already there. */
-export async function createFolder(client: ImapSession, path: string): Promise<{ created: boolean }> {
+/** CREATE; a folder that is there already (ALREADYEXISTS, which imapflow mostly answers itself) is fine. */
+export async function createFolder(client: ImapSession, path: string): Promise<void> {
   try {
-    return { created: (await client.mailboxCreate(path)).created };
+    await client.mailboxCreate(path);
   } catch (err) {
-    // imapflow answers ALREADYEXISTS itself, but not every time (seen intermittently with Dovecot): the folder is there.
-    if ((err as { serverResponseCode?: string }).serverResponseCode === 'ALREADYEXISTS') return { created: false };
-    throw err;
+    if ((err as { serverResponseCode?: string }).serverResponseCode !== 'ALREADYEXISTS') throw err;
   }
 }
 
