@@ -19,7 +19,13 @@ export async function startLatencyProxy(targetPort: number, rttMs: number): Prom
     from.on('data', (chunk) => setTimeout(() => to.writable && to.write(chunk), rttMs / 2));
     from.on('end', () => setTimeout(() => to.end(), rttMs / 2));
   };
+  let conns = 0;
+  const t0 = Date.now();
   const server = net.createServer((client) => {
+    const id = `${targetPort % 100}:${++conns}`;
+    if (process.env.TRACE_PROXY) {
+      client.on('data', (c: Buffer) => process.stderr.write(`TR ${Date.now() - t0} ${id} > ${c.length} ${JSON.stringify(c.subarray(0, 70).toString('latin1'))}\n`));
+    }
     const upstream = net.connect(targetPort, '127.0.0.1');
     for (const s of [client, upstream]) {
       sockets.add(s);
@@ -27,6 +33,7 @@ export async function startLatencyProxy(targetPort: number, rttMs: number): Prom
       s.on('error', () => (s === client ? upstream : client).destroy());
       s.on('close', () => sockets.delete(s));
     }
+    if (process.env.TRACE_PROXY) upstream.on('data', (c: Buffer) => process.stderr.write(`TR ${Date.now() - t0} ${id} < ${c.length} ${JSON.stringify(c.subarray(0, 50).toString('latin1'))}\n`));
     delayed(client, upstream);
     delayed(upstream, client);
   });

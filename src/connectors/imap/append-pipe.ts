@@ -22,6 +22,8 @@ export interface AppendPipe {
    * and with NotSent when `stop` was aborted before the message went on the wire.
    */
   append(folder: string, raw: MessageBytes, flags: string[], internalDate?: Date, stop?: AbortSignal): Promise<{ uid?: number; uidValidity?: string }>;
+  /** A folder command on the same wire, pipelined with the rest; rejects with AppendRefused on NO/BAD. */
+  folderCommand(verb: 'CREATE' | 'SUBSCRIBE', folder: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -214,6 +216,22 @@ function pipe(socket: net.Socket, reader: LineReader, fail: (err: unknown) => Te
         if (sending === current) sending = undefined;
       });
       return done;
+    },
+    async folderCommand(verb, folder) {
+      if (broken) throw broken;
+      const tag = `A${++counter}`;
+      const done = new Promise<{ uid?: number; uidValidity?: string }>((resolve, reject) => pending.set(tag, { resolve, reject, size: 0 }));
+      // Never inside a literal being streamed: after it, like an APPEND.
+      const send = () => {
+        if (!broken) socket.write(`${tag} ${verb} ${mailbox(folder)}\r\n`);
+      };
+      if (sending) {
+        const current = (sending = sending.then(send));
+        void current.finally(() => {
+          if (sending === current) sending = undefined;
+        });
+      } else send();
+      await done;
     },
     async close() {
       if (!broken && !socket.destroyed) socket.write(`Z1 LOGOUT\r\n`);

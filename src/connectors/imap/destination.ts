@@ -1,10 +1,10 @@
 import type { AccountCredentials } from '../../ports/account';
 import type { FolderTree, MailDestination } from '../../ports/mail';
 import type { OpenOptions } from '../../ports/connector';
-import { closeImap, imapError, openImap } from './session';
-import { countMessages, deleteFolder, listFolders } from './folders';
+import { assumeListed, closeImap, imapError, openImap } from './session';
+import { countMessages, createFolder, deleteFolder, listFolders } from './folders';
 import { deleteMessages, findByKey, folderState, scanFolder, setFlags } from './messages';
-import { openAppendPipe } from './append-pipe';
+import { AppendRefused, openAppendPipe, type AppendPipe } from './append-pipe';
 import { FolderMaker } from './ensure-folder';
 import { pendingPipeLane, serialLane } from './write-lane';
 
@@ -19,10 +19,19 @@ export async function openImapDestination(account: AccountCredentials, options: 
     p.catch((err: unknown) => {
       throw imapError(err, account);
     });
+  // The lane's append pipe, once asked for: folders are created on it too, pipelined (one round
+  // trip for all the folders of one depth rather than two per folder on the session).
+  let pipe: Promise<AppendPipe | undefined> | undefined;
+  const create = async (path: string) => {
+    const pipelined = await pipe?.catch(() => undefined);
+    if (pipelined) await createOnPipe(pipelined, path);
+    else await createFolder(client, path);
+    assumeListed(client, path);
+  };
   // Folders are made from the first listing (the planner's, when it asked): no second LIST.
   let maker: Promise<FolderMaker> | undefined;
   const makerFrom = (tree: Promise<FolderTree>) => {
-    maker = tree.then((t) => new FolderMaker(client, t));
+    maker = tree.then((t) => new FolderMaker(t, create));
     maker.catch(() => (maker = undefined));
     return maker;
   };
@@ -43,6 +52,7 @@ export async function openImapDestination(account: AccountCredentials, options: 
       return tree.folders.some((f) => f.path === path) ? { path, id: path } : undefined;
     },
     scan: async (folder, scanOptions) => {
+      assumeListed(client, folder.path);
       const scanned = await at(scanFolder(client, folder.path, { readOnly: scanOptions?.readOnly ?? false }));
       return {
         generation: scanned.uidValidity,
@@ -51,20 +61,35 @@ export async function openImapDestination(account: AccountCredentials, options: 
         messages: scanned.messages.map((m) => ({ id: String(m.uid), dedupeKey: m.dedupeKey, position: m.uid })),
       };
     },
-    openLane: async () => (options.pipelining ? pendingPipeLane(openAppendPipe(account, options.timeoutMs), client, account) : serialLane(client, account)),
-    findByKey: async (folder, key, watermark) => (await at(findByKey(client, folder.path, key, watermark))).map(String),
+    openLane: async () => {
+      if (!options.pipelining) return serialLane(client, account);
+      const opening = openAppendPipe(account, options.timeoutMs);
+      pipe ??= opening;
+      return pendingPipeLane(opening, client, account);
+    },
+    findByKey: async (folder, key, watermark) => {
+      assumeListed(client, folder.path);
+      return (await at(findByKey(client, folder.path, key, watermark))).map(String);
+    },
     count: async (folder) => {
       // Writes may have come through other connections: NOOP brings a selected folder's view up to date first.
       await at(client.noop());
       return at(countMessages(client, folder.path));
     },
     state: async (folder) => {
+      assumeListed(client, folder.path);
       // As for count: a folder selected here is brought up to date with writes from other connections first.
       if (client.mailbox && client.mailbox.path === folder.path) await at(client.noop());
       return at(folderState(client, folder.path));
     },
-    setFlags: (folder, changes) => at(setFlags(client, folder.path, changes.map(([id, flags]) => [Number(id), flags]))),
-    remove: (folder, generation, ids) => at(deleteMessages(client, folder.path, generation, ids.map(Number))),
+    setFlags: (folder, changes) => {
+      assumeListed(client, folder.path);
+      return at(setFlags(client, folder.path, changes.map(([id, flags]) => [Number(id), flags])));
+    },
+    remove: (folder, generation, ids) => {
+      assumeListed(client, folder.path);
+      return at(deleteMessages(client, folder.path, generation, ids.map(Number)));
+    },
     removeFolderIfEmpty: (folder) =>
       at(
         (async () => {
@@ -98,4 +123,16 @@ export async function openImapDestination(account: AccountCredentials, options: 
     },
     close: () => closeImap(client),
   };
+}
+
+/** CREATE on the pipe, then SUBSCRIBE behind it unawaited (a courtesy to mail clients that show only subscribed folders). */
+async function createOnPipe(pipe: AppendPipe, path: string): Promise<void> {
+  try {
+    await pipe.folderCommand('CREATE', path);
+  } catch (err) {
+    if (!(err instanceof AppendRefused)) throw err;
+    // Answered as imapflow's refusals are, so FolderMaker tells a refused name from the rest.
+    if (err.code !== 'ALREADYEXISTS') throw Object.assign(new Error(`CREATE refused: ${err.responseText}`), { responseStatus: err.responseStatus, responseText: err.responseText, serverResponseCode: err.code });
+  }
+  pipe.folderCommand('SUBSCRIBE', path).catch(() => {});
 }

@@ -1,8 +1,7 @@
 import type { DestinationFolder, FolderTree } from '../../ports/mail';
 import { segmentsOf } from '../../ports/folder-paths';
 import { TernError } from '../../errors';
-import type { ImapSession } from './session';
-import { createFolder, isInvalidNameError } from './folders';
+import { isInvalidNameError } from './folders';
 import { serverWords } from './server-words';
 
 /**
@@ -16,8 +15,9 @@ export class FolderMaker {
   private readonly existing: Set<string>;
 
   constructor(
-    private readonly client: ImapSession,
     private readonly tree: FolderTree,
+    /** CREATE (and subscribe); a folder there already is no error. NO/BAD rejects with the server's words. */
+    private readonly createFolder: (path: string) => Promise<void>,
   ) {
     this.existing = new Set(tree.folders.map((f) => f.path));
   }
@@ -73,7 +73,7 @@ export class FolderMaker {
     // even when CREATE answers ALREADYEXISTS: Dovecot has been seen to create the folder and still
     // answer so while other sessions of the user log in. Rollback removes it only when it is empty
     // and holds no one else's folders, so a folder another process made meanwhile loses nothing.
-    await createFolder(this.client, path);
+    await this.createFolder(path);
     created({ path, id: path });
     this.existing.add(path);
   }

@@ -101,3 +101,15 @@ export function imapError(err: unknown, account: AccountEndpoint): TernError {
   }
   return connectionError(err, 'imap', account);
 }
+
+/**
+ * Before SELECTing a folder it has not listed, imapflow LISTs it (LIST, LIST INBOX and LSUB: three
+ * round trips) only to learn its special use and subscription, which a destination's SELECT does
+ * not need. A folder the task listed or created is recorded as listed instead (imapflow's
+ * `folders` cache; without it, the lookup simply happens).
+ */
+export function assumeListed(client: ImapSession, path: string): void {
+  const cache = (client as unknown as { folders?: Map<string, unknown> }).folders;
+  if (!(cache instanceof Map) || cache.has(path)) return;
+  cache.set(path, { path, delimiter: client.namespace?.delimiter ?? '/', flags: new Set<string>(), listed: true });
+}

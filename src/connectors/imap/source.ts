@@ -1,5 +1,5 @@
 import type { AccountCredentials } from '../../ports/account';
-import type { MailSource } from '../../ports/mail';
+import type { FolderTree, MailSource } from '../../ports/mail';
 import type { OpenOptions } from '../../ports/connector';
 import { closeImap, imapError, openImap } from './session';
 import { countMessages, listFolders } from './folders';
@@ -14,8 +14,14 @@ export async function openImapSource(account: AccountCredentials, options: OpenO
     p.catch((err: unknown) => {
       throw imapError(err, account);
     });
+  // The listing taken at open (to recognise Gmail) answers the first folders() too: the planner asks right away.
+  let opening: Promise<FolderTree> | undefined;
   const source: MailSource = {
-    folders: () => at(listFolders(client)),
+    folders: () => {
+      const listed = opening ?? listFolders(client);
+      opening = undefined;
+      return at(listed);
+    },
     count: (folder) => at(countMessages(client, folder)),
     scan: async (folder) => (await at(scanFolder(client, folder))).messages,
     state: (folder) => at(folderState(client, folder)),
@@ -53,7 +59,8 @@ export async function openImapSource(account: AccountCredentials, options: OpenO
     close: () => closeImap(client),
   };
   // Gmail lists labels as folders: its own view copies each message once per label, not once more from All Mail.
-  const gmail = gmailLayout(await source.folders().catch(async (err) => {
+  opening = listFolders(client);
+  const gmail = gmailLayout(await at(opening).catch(async (err) => {
     await closeImap(client);
     throw err;
   }));

@@ -9,7 +9,7 @@ import { WorkQueue } from '../email/work-queue';
 import { scanFolderJob } from '../email/scan-folder';
 import { copyChunk } from '../email/copy-chunk';
 import { release } from '../../ports/message-bytes';
-import { looksUnchanged, saveSyncState } from '../email/sync-state';
+import { looksUnchanged, pairKey, saveSyncState } from '../email/sync-state';
 import { selectFolders } from '../email/selection';
 import { selectsMessages } from '../../options';
 import { recordFailure } from '../failures';
@@ -34,11 +34,14 @@ export async function runEmailStep(step: StepContext): Promise<StepResult> {
   // A folder's re-run state records every message on both sides: with messages left out by the
   // task's options it would not hold, so such a task compares each folder in full.
   const ctx: StepContext = selectsMessages(step.options) ? { ...step, syncStates: undefined } : step;
-  const lanes: Lane[] = [await openLane(ctx)];
-  // Lanes beyond the first, being opened; closed in `finally` whatever happens.
-  let more: Promise<Lane[]> | undefined;
+  // Lanes beyond the first, being opened; closed in `finally` whatever happens. A first pass
+  // between these accounts copies every folder, so they log in alongside the first one.
+  let more: Promise<Lane[]> | undefined = (await isFirstPass(ctx)) ? laneCount(ctx, Infinity).then((wanted) => openLanes(ctx, wanted - 1)) : undefined;
+  more?.catch(() => {});
+  const lanes: Lane[] = [];
   try {
-    const planner = lanes[0];
+    const planner = await openLane(ctx);
+    lanes.push(planner);
     await noteWritePath(ctx, planner.writePath);
     const [sourceTree, destinationTree] = await Promise.all([planner.source.folders(), planner.destination.folders()]);
     const plans = selectFolders(ctx.options, sourceTree, planFolders(sourceTree, destinationTree)).filter((p) => p.copyMessages);
@@ -58,7 +61,7 @@ export async function runEmailStep(step: StepContext): Promise<StepResult> {
     const listedStates = (tree: FolderTree) => new Map(tree.folders.flatMap((f) => (f.state ? [[f.path, f.state] as const] : [])));
     const jobs = await planJobs(ctx, planner.source, plans, counters, { source: listedStates(sourceTree), destination: listedStates(destinationTree) });
     // The other lanes log in while the first one starts; only as many as folders that look changed (a re-run may need none).
-    more = laneCount(ctx, jobs.filter((job) => !looksUnchanged(ctx, job)).length).then((wanted) => openLanes(ctx, wanted - 1));
+    more ??= laneCount(ctx, jobs.filter((job) => !looksUnchanged(ctx, job)).length).then((wanted) => openLanes(ctx, wanted - 1));
     more.catch(() => {});
     // Counters change with every message; the throttle persists and publishes them at most every
     // 500 ms, and only then are they copied and the bytes to move added up (a loop over the folders).
@@ -241,4 +244,9 @@ async function noteWritePath(ctx: StepContext, writePath: string | undefined): P
   const note = `e-mails to ${ctx.destination.user}: ${writePath}`;
   const log = await ctx.tasks.auditLog(ctx.taskId);
   if (!log.some((e) => e.action === 'account.detected' && e.detail === note)) await ctx.tasks.audit(ctx.taskId, 'worker', 'account.detected', note);
+}
+
+/** No state from an earlier pass between the same accounts (INBOX is on every pass): every folder will be read. */
+async function isFirstPass(ctx: StepContext): Promise<boolean> {
+  return !ctx.syncStates || !(await ctx.syncStates.get(pairKey(ctx), 'INBOX'));
 }
