@@ -7,7 +7,8 @@ import type { MessageBytes, SpooledMessage } from '../../ports/mail';
 import { connectionError } from '../errors';
 import { TernError } from '../../errors';
 import { responseCode, serverWords } from './server-words';
-import { bearerToken, tokenRefused, usesOAuth, xoauth2 } from '../oauth';
+import { bearerToken, usesOAuth, xoauth2 } from '../oauth';
+import { imapError } from './session';
 
 /**
  * APPENDs pipelined on one connection. imapflow keeps one command in flight per connection, so
@@ -61,9 +62,11 @@ interface Pending {
 }
 
 export async function openAppendPipe(account: AccountCredentials, timeoutMs: number): Promise<AppendPipe | undefined> {
-  let socket: net.Socket = await connect(account, timeoutMs);
-  const reader = new LineReader(socket);
   const fail = (err: unknown) => connectionError(err, 'imap', account);
+  let socket: net.Socket = await connect(account, timeoutMs).catch((err: unknown) => {
+    throw fail(err);
+  });
+  const reader = new LineReader(socket);
   let caps: Set<string>;
   try {
     // A greeting that lists the capabilities (Dovecot's does) saves a round trip.
@@ -92,9 +95,8 @@ export async function openAppendPipe(account: AccountCredentials, timeoutMs: num
     if (oauth && !login.ok && account.tokens) login = await authenticate('L2', true);
     if (!login.ok) {
       socket.destroy();
-      // The account was checked when the task was created: a refusal now is worth a clear error.
-      if (oauth) throw tokenRefused('imap', account, login.text);
-      throw new TernError('AUTH_FAILED', `imap server ${account.host}:${account.port} refused the login for ${account.user}: ${login.text}.`);
+      // Said as a refusal on imapflow's session is: the same words whichever connection heard it.
+      throw imapError({ authenticationFailed: true, responseText: serverWords(login.text), serverResponseCode: responseCode(login.text) }, account);
     }
     // Some (APPENDLIMIT among them) are only told once logged in.
     caps = capabilitiesIn(login.text) ?? caps;
