@@ -23,6 +23,8 @@ export interface FolderJob {
   listed?: { source?: FolderState; destination?: FolderState };
   /** The destination's state when the folder was found unchanged (nothing to ask it at the end). */
   unchangedAt?: FolderState;
+  /** The destination's state when it is known without asking: an empty source folder's, as listed. */
+  knownDestination?: FolderState;
   /** Once scanned: the bytes this pass moves for the folder (copied before, plus still to copy, less what was refused). */
   plannedBytes?: number;
 }

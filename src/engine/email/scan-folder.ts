@@ -26,6 +26,17 @@ export async function scanFolderJob(ctx: StepContext, lane: Lane, ensure: (path:
   job.folder = ensured.folder;
   job.report.destinationFolder = ensured.folder.path;
   if (ensured.note && !job.report.note) job.report.note = ensured.note;
+  // An empty source folder, as listed, has nothing to copy or compare: neither side is read (four
+  // round trips saved), and the destination's state is the listed one when there is one.
+  const listed = job.listed ?? {};
+  if (listed.source?.count === 0) {
+    job.knownDestination = ensured.folder.path === job.plan.destination ? listed.destination : undefined;
+    // Both sides empty: that is the whole state, and the next pass finds the folder unchanged. A
+    // destination holding messages gets no state from here (it would not know them to match against).
+    if (job.knownDestination?.count === 0 && lane.source.state && lane.source.changes) job.sync = { source: listed.source, messages: [], complete: true };
+    job.plannedBytes = 0;
+    return [];
+  }
   // A re-run: an unchanged folder costs a STATUS a side, a changed one only what changed.
   const changed = await fromSyncState(ctx, lane, job, ensured.folder, counters);
   if (changed) {

@@ -118,11 +118,11 @@ export async function saveSyncState(ctx: StepContext, lane: Lane, job: FolderJob
   if (!usable) {
     // A state this pass could not renew would be stale: the next pass compares in full.
     if (sync) ctx.syncStates?.drop(pairKey(ctx), job.plan.source);
-    return job.unchangedAt?.count ?? lane.destination.count(folder);
+    return job.unchangedAt?.count ?? job.knownDestination?.count ?? lane.destination.count(folder);
   }
   // An unchanged folder's state stays as it is: nothing to write.
   if (job.unchangedAt && !sync.changed) return job.unchangedAt.count;
-  const destinationNow = await lane.destination.state!(folder);
+  const destinationNow = job.knownDestination ?? (await lane.destination.state!(folder));
   // A source with a change cursor: the next pass reads from where this one ended.
   const cursor = lane.source.cursor?.(job.plan.source);
   const source = cursor ? { ...sync.source, cursor } : sync.source;

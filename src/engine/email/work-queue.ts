@@ -13,7 +13,8 @@ export class WorkQueue {
   private wake: Array<() => void> = [];
 
   constructor(jobs: FolderJob[]) {
-    this.folders = [...jobs];
+    // Largest folders first: the last to finish is then a small one, and lanes do not idle on a big tail.
+    this.folders = [...jobs].sort((a, b) => b.report.sourceCount - a.report.sourceCount);
   }
 
   /** A batch that is ready now, without waiting (for reading ahead). */
