@@ -44,15 +44,16 @@ export async function scanFolderJob(ctx: StepContext, lane: Lane, ensure: (path:
     return chunkMessages(ctx.options?.newestFirst ? newestFirst(changed) : changed, CHUNK_MESSAGES, CHUNK_BYTES);
   }
 
+  // Both sides at once, on their own connections (a round trip saved per folder at a distance).
+  const [scanned, contents] = await Promise.all([lane.source.scan(job.plan.source), lane.destination.scan(ensured.folder)]);
   // The task's options (date range, size cap, order) decide which source messages take part at all.
-  const selection = selectMessages(ctx.options, await lane.source.scan(job.plan.source));
+  const selection = selectMessages(ctx.options, scanned);
   const sourceMessages = selection.selected;
   const leftOut = leftOutNote(selection);
   if (leftOut && !job.report.note?.includes(leftOut)) job.report.note = job.report.note ? `${job.report.note}; ${leftOut}` : leftOut;
   // A source that could read only part of the folder (a damaged PST) says so in the report.
   const sourceNote = await lane.source.folderNote?.(job.plan.source);
   if (sourceNote && !job.report.note?.includes(sourceNote)) job.report.note = job.report.note ? `${job.report.note}; ${sourceNote}` : sourceNote;
-  const contents = await lane.destination.scan(ensured.folder);
   // The copies need the folder's generation, watermark and flags, not its list of messages (kept only while matching).
   job.contents = { ...contents, messages: [] };
 

@@ -33,10 +33,12 @@ export class WorkQueue {
     this.notify();
   }
 
-  async next(mayStart: () => boolean): Promise<CopyChunk | FolderJob | undefined> {
+  /** `sameFolder`: the folder the lane read last; its batches come first (another costs the lane a SELECT). */
+  async next(mayStart: () => boolean, sameFolder?: FolderJob): Promise<CopyChunk | FolderJob | undefined> {
     for (;;) {
       if (this.stopped) return undefined;
-      const chunk = this.chunks.shift();
+      const at = sameFolder ? this.chunks.findIndex((c) => c.job === sameFolder) : -1;
+      const chunk = at > 0 ? this.chunks.splice(at, 1)[0] : this.chunks.shift();
       if (chunk) return chunk;
       if (this.folders.length > 0 && mayStart()) {
         this.scanning++;

@@ -100,6 +100,8 @@ export async function runEmailStep(step: StepContext): Promise<StepResult> {
       // while these are on the wire, once they are fewer than the window.
       const writing = new Set<Promise<void>>();
       let bytesWriting = 0;
+      // The folder this lane's source has open: its batches are taken first.
+      let lastFolder: FolderJob | undefined;
       try {
         while (!failure) {
           while (!failure && bytesWriting >= LANE_WINDOW_BYTES) await Promise.race(writing);
@@ -109,8 +111,9 @@ export async function runEmailStep(step: StepContext): Promise<StepResult> {
           const next = await work.next(() => {
             cancelled ||= ctx.cancelRequested();
             return !cancelled;
-          });
+          }, lastFolder);
           if (!next) return;
+          lastFolder = 'messages' in next ? next.job : next;
           if ('messages' in next) {
             const raws = await read(lane, next);
             try {
