@@ -25,9 +25,18 @@ export async function openImap(account: AccountCredentials, options: { timeoutMs
   }
 }
 
-async function connect(account: AccountCredentials, auth: { user: string; pass?: string; accessToken?: string }, options: { timeoutMs?: number }): Promise<ImapSession> {
+async function connect(account: AccountCredentials, credentials: { user: string; pass?: string; accessToken?: string }, options: { timeoutMs?: number }): Promise<ImapSession> {
   const timeoutMs = options.timeoutMs ?? 20_000;
-  const client = new ImapFlow({
+  const auth = {
+    ...credentials,
+    // A password goes with LOGIN (one round trip) rather than AUTHENTICATE PLAIN, which waits for
+    // the server's go-ahead (imapflow sends no initial response), unless the server disabled LOGIN.
+    // imapflow reads this when it logs in, once the capabilities are known.
+    get loginMethod(): string | undefined {
+      return credentials.pass !== undefined && !client.capabilities.has('LOGINDISABLED') ? 'LOGIN' : undefined;
+    },
+  };
+  const client: ImapFlow = new ImapFlow({
     host: account.host,
     port: account.port,
     secure: account.secure,
