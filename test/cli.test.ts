@@ -753,15 +753,16 @@ describe('no REDIS_URL: a private redis-server under TERN_DATA_DIR', () => {
   it('Ctrl-C while following stops following and the private Redis; a later worker resumes the task, without duplicates', async () => {
     const grace = account(slash, 'grace', PASSWORDS.grace);
     for (let i = 0; i < 30; i++) await seedMessage(grace, 'INBOX', makeMessage({ subject: `Grace ${i}`, date: day(1 + (i % 27)) }), { internalDate: day(1 + (i % 27)) });
-    // A slow link to the destination keeps the task running long enough to interrupt it mid-copy.
-    const proxy = await startLatencyProxy(dotted.imapPort, 150);
+    // A slow link to the destination keeps the task running long enough to interrupt it: a pass
+    // takes a dozen round trips or more (about 5 s at 400 ms), so at 3 s it is still under way.
+    const proxy = await startLatencyProxy(dotted.imapPort, 400);
     const slowTo = `imap://grace:${encodeURIComponent(PASSWORDS.grace)}@127.0.0.1:${proxy.port}`;
     const fast = { TERN_JOB_LOCK_MS: '1500' };
     try {
       let createdAt: number | undefined;
       const { r, urls } = await runWatchingRedis(['migrate', '--from', imapUrl(slash, 'grace', PASSWORDS.grace), '--to', slowTo, '--json'], ({ child, stderr }) => {
         if (createdAt === undefined && stderr.includes('created')) createdAt = Date.now();
-        if (createdAt !== undefined && Date.now() - createdAt > 1500 && child.exitCode === null && !child.killed) child.kill('SIGINT');
+        if (createdAt !== undefined && Date.now() - createdAt > 3000 && child.exitCode === null && !child.killed) child.kill('SIGINT');
       }, fast);
       expect(r.code, show(r)).toBe(130);
       expect(r.stderr).toMatch(/tern: Stopped following T-[\w-]+; the task goes on in a worker/);
