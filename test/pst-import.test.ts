@@ -227,12 +227,12 @@ describe('refusals, before any task exists', () => {
 
   async function refused(file: string, items = 'emails') {
     const user = await newUser();
-    const before = tern.service.list(tern.actor).length;
+    const before = (await tern.service.list(tern.actor)).length;
     const err = await importPstFile(tern.service, { file, to: imapUrl(dovecot, user), items }, tern.actor).then(
       () => undefined,
       (e: unknown) => e as { code: string; userMessage: string },
     );
-    expect(tern.service.list(tern.actor)).toHaveLength(before);
+    expect(await tern.service.list(tern.actor)).toHaveLength(before);
     return err!;
   }
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/log';
-import { openDb } from '../src/store/db';
+import { openStore } from '../src/store/db';
 import { Vault, loadSecretKey } from '../src/store/vault';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'tern-unit-'));
@@ -58,24 +58,26 @@ describe('credential vault', () => {
     expect(() => loadSecretKey('c2hvcnQ=', tmp())).toThrow(/32 bytes.*openssl rand -base64 32/);
   });
 
-  it('stores passwords encrypted, reads them back, and forgets them', () => {
+  it('stores passwords encrypted, reads them back, and forgets them', async () => {
     const dir = tmp();
-    const db = openDb(path.join(dir, 'tern.db'));
+    const db = await openStore({ dataDir: dir });
     const vault = new Vault(db, loadSecretKey(undefined, dir));
-    vault.put('T-AAAAAAAA', 'source', 'hunter2-très-secret');
-    expect(vault.get('T-AAAAAAAA', 'source')).toBe('hunter2-très-secret');
+    await vault.put('T-AAAAAAAA', 'source', 'hunter2-très-secret');
+    expect(await vault.get('T-AAAAAAAA', 'source')).toBe('hunter2-très-secret');
     const raw = fs.readFileSync(path.join(dir, 'tern.db'));
     const wal = fs.existsSync(path.join(dir, 'tern.db-wal')) ? fs.readFileSync(path.join(dir, 'tern.db-wal')) : Buffer.alloc(0);
     expect(Buffer.concat([raw, wal]).includes(Buffer.from('hunter2'))).toBe(false);
-    vault.deleteTask('T-AAAAAAAA');
-    expect(vault.get('T-AAAAAAAA', 'source')).toBeUndefined();
+    await vault.deleteTask('T-AAAAAAAA');
+    expect(await vault.get('T-AAAAAAAA', 'source')).toBeUndefined();
+    await db.close();
   });
 
-  it('says so when the key changed', () => {
+  it('says so when the key changed', async () => {
     const dir = tmp();
-    const db = openDb(path.join(dir, 'tern.db'));
-    new Vault(db, Buffer.alloc(32, 1)).put('T-BBBBBBBB', 'destination', 'pw');
-    expect(() => new Vault(db, Buffer.alloc(32, 2)).get('T-BBBBBBBB', 'destination')).toThrow(/not the key they were saved with/);
+    const db = await openStore({ dataDir: dir });
+    await new Vault(db, Buffer.alloc(32, 1)).put('T-BBBBBBBB', 'destination', 'pw');
+    await expect(new Vault(db, Buffer.alloc(32, 2)).get('T-BBBBBBBB', 'destination')).rejects.toThrow(/not the key they were saved with/);
+    await db.close();
   });
 });
 

@@ -32,7 +32,7 @@ export class FolderMaker {
   }
 
   /** The real path of a planned folder (it may have been renamed), created when missing. */
-  ensure(plannedPath: string, created: (folder: DestinationFolder) => void): Promise<{ path: string; note?: string }> {
+  ensure(plannedPath: string, created: (folder: DestinationFolder) => Promise<void> | void): Promise<{ path: string; note?: string }> {
     let pending = this.ensured.get(plannedPath);
     if (!pending) {
       pending = this.create(plannedPath, created);
@@ -42,7 +42,7 @@ export class FolderMaker {
     return pending;
   }
 
-  private async create(plannedPath: string, created: (folder: DestinationFolder) => void): Promise<{ path: string; note?: string }> {
+  private async create(plannedPath: string, created: (folder: DestinationFolder) => Promise<void> | void): Promise<{ path: string; note?: string }> {
     if (this.has(plannedPath)) return { path: plannedPath };
     const segments = segmentsOf(plannedPath, this.tree);
     const name = segments[segments.length - 1];
@@ -67,10 +67,10 @@ export class FolderMaker {
     throw refused(undefined, parent + name);
   }
 
-  private async createOnce(path: string, created: (folder: DestinationFolder) => void): Promise<void> {
+  private async createOnce(path: string, created: (folder: DestinationFolder) => Promise<void> | void): Promise<void> {
     if (this.existing.has(path)) return;
     // CREATE of a folder that exists (made by another lane or process) says so: it is not ours then.
-    if ((await createFolder(this.client, path)).created) created({ path, id: path });
+    if ((await createFolder(this.client, path)).created) await created({ path, id: path });
     this.existing.add(path);
   }
 }

@@ -32,14 +32,17 @@ export class WorkQueue {
     this.notify();
   }
 
-  async next(mayStart: () => boolean): Promise<CopyChunk | FolderJob | undefined> {
+  async next(mayStart: () => Promise<boolean>): Promise<CopyChunk | FolderJob | undefined> {
     for (;;) {
       if (this.stopped) return undefined;
       const chunk = this.chunks.shift();
       if (chunk) return chunk;
-      if (this.folders.length > 0 && mayStart()) {
+      if (this.folders.length > 0 && (await mayStart())) {
+        // Another lane may have taken the last folder while mayStart was asked.
+        const folder = this.folders.shift();
+        if (!folder) continue;
         this.scanning++;
-        return this.folders.shift()!;
+        return folder;
       }
       if (this.scanning === 0) return undefined;
       await new Promise<void>((resolve) => this.wake.push(resolve));

@@ -40,7 +40,7 @@ export async function spreadGroups(ctx: StepContext, source: PimSource, destinat
   let cancelled = false;
   for (const [i, folder] of folders.entries()) {
     const report = reports[i];
-    if ((cancelled ||= ctx.cancelRequested())) {
+    if ((cancelled ||= await ctx.cancelRequested())) {
       report.status = 'cancelled';
       await ctx.tasks.saveFolderReport(ctx.taskId, report);
       continue;
@@ -129,7 +129,7 @@ async function contactsAt(ctx: StepContext, destination: PimDestination): Promis
     }
   }
   // A resumed task: its contacts (and intents whose answer never came) are its own.
-  const ours = claimIntents(ctx.journal, ctx.taskId, await ctx.journal.entries(ctx.taskId, { kind: 'contact' }), candidates, false);
+  const ours = await claimIntents(ctx.journal, ctx.taskId, await ctx.journal.entries(ctx.taskId, { kind: 'contact' }), candidates, false);
   return { byAddress, ours, untouchable };
 }
 
