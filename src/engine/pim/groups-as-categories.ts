@@ -83,7 +83,7 @@ async function placeMember(ctx: StepContext, destination: PimDestination, catego
   const address = member.address?.trim();
   if (!address || (member.routingType && member.routingType.toUpperCase() !== 'SMTP')) {
     const reason = `"${member.name ?? '(no name)'}" of the group "${category}" has no e-mail address, so it cannot become a contact`;
-    recordFailure(ctx, report, { kind: 'contactGroups', reason, facts: { text: reason, atSource: true }, item: { subject: member.name } });
+    await recordFailure(ctx, report, { kind: 'contactGroups', reason, facts: { text: reason, atSource: true }, item: { subject: member.name } });
     return 'failed';
   }
   const key = norm(address);
