@@ -6,6 +6,7 @@ import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import * as sqliteTables from './schema';
 import * as pgTables from './schema-pg';
 import { gatedOrm } from './sqlite-gate';
+import { TernError } from '../errors';
 
 /** The store's tables; schema.ts (SQLite) and schema-pg.ts have the same names and columns. */
 export type Tables = typeof pgTables;
@@ -44,6 +45,17 @@ export function inTransaction<T>(db: Db, fn: (tx: Query) => Promise<T>): Promise
   return db.transaction(fn);
 }
 
+/** DATABASE_URL as shown in errors: the password masked. */
+export function shownDatabaseUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'the DATABASE_URL given';
+  }
+}
+
 async function openPostgres(url: string): Promise<Db> {
   const [{ default: pg }, { drizzle }, { migrate }] = await Promise.all([import('pg'), import('drizzle-orm/node-postgres'), import('drizzle-orm/node-postgres/migrator')]);
   const pool = new pg.Pool({ connectionString: url });
@@ -54,7 +66,8 @@ async function openPostgres(url: string): Promise<Db> {
     await migrate(orm, { migrationsFolder: PG_MIGRATIONS });
   } catch (err) {
     await pool.end().catch(() => undefined);
-    throw err;
+    const why = (err as Error).message?.split('\n')[0] ?? String(err);
+    throw new TernError('STORE_UNAVAILABLE', `Cannot open the PostgreSQL store at ${shownDatabaseUrl(url)} (${why}). Check DATABASE_URL, or unset it to use SQLite in TERN_DATA_DIR.`, { cause: err });
   }
   return {
     dialect: 'postgres',
