@@ -1,32 +1,16 @@
 // One run per task: the lease in the store (compare-and-set, renewed, taken over only once it ran
-// out) and the journal that refuses the writes of a run that lost it. Real SQLite, no queue.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { openStore } from '../src/store/db';
+// out) and the journal that refuses the writes of a run that lost it. Real SQLite and PostgreSQL,
+// no queue.
+import { beforeAll, describe, expect, it } from 'vitest';
 import { TaskStore } from '../src/store/tasks';
 import { Journal } from '../src/store/journal';
 import { RunLease } from '../src/engine/lease';
 import { leasedJournal } from '../src/engine/run-journal';
 import { TernError } from '../src/errors';
-
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tern-lease-'));
-const db = await openStore({ dataDir: dir });
-const tasks = new TaskStore(db);
-const journal = new Journal(db);
-afterAll(async () => {
-  await db.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+import { storeKinds, useTestStore } from './support/stores';
 
 const endpoint = { protocol: 'imap' as const, host: 'h', port: 143, secure: false, insecure: false, user: 'u' };
 let n = 0;
-async function newTask(): Promise<string> {
-  const id = `T-LEASE${++n}`;
-  await tasks.create({ id, requester: 'r', source: endpoint, destination: endpoint, items: ['emails'] });
-  return id;
-}
 
 const stopped = async (fn: () => unknown) => {
   try {
@@ -37,7 +21,20 @@ const stopped = async (fn: () => unknown) => {
   return false;
 };
 
-describe('run lease', () => {
+describe.each(storeKinds)('run lease (%s)', (kind) => {
+  const opened = useTestStore(kind);
+  let tasks: TaskStore;
+  let journal: Journal;
+  beforeAll(() => {
+    tasks = new TaskStore(opened.db);
+    journal = new Journal(opened.db);
+  });
+  async function newTask(): Promise<string> {
+    const id = `T-LEASE${++n}`;
+    await tasks.create({ id, requester: 'r', source: endpoint, destination: endpoint, items: ['emails'] });
+    return id;
+  }
+
   it('one run at a time: a second run cannot take a live lease, and takes it once it is released', async () => {
     const id = await newTask();
     const first = (await RunLease.take(tasks, id, 'worker-a', 60_000))!;
@@ -86,5 +83,24 @@ describe('run lease', () => {
     abort.abort();
     expect(await stopped(() => lease.check())).toBe(true);
     await lease.release();
+  });
+
+  it('8 claimers racing for the same task, each on its own connection: exactly one wins, 50 times over', async () => {
+    const id = await newTask();
+    // Eight connections to the one store, as eight worker processes (or machines) would have.
+    const claimers = await Promise.all(Array.from({ length: 8 }, async () => new TaskStore(await opened.store.openAnother())));
+    const ttl = 1_000;
+    const base = Date.now();
+    let generation = 0;
+    for (let round = 1; round <= 50; round++) {
+      // Each round the last round's lease has run out (its `now` is past it): everyone may take it over.
+      const now = base + round * 2 * ttl;
+      const won = await Promise.all(claimers.map((c, i) => c.takeLease(id, `claimer-${i}`, ttl, now)));
+      const winners = won.flatMap((g, i) => (g === undefined ? [] : [{ i, g }]));
+      expect(winners, `round ${round}`).toHaveLength(1);
+      expect(winners[0]!.g, `round ${round}: one new generation`).toBe(generation + 1);
+      generation = winners[0]!.g;
+      expect(await tasks.leaseHolder(id, now)).toBe(`claimer-${winners[0]!.i}`);
+    }
   });
 });
