@@ -66,7 +66,10 @@ async function openPostgres(url: string): Promise<Db> {
     await migrate(orm, { migrationsFolder: PG_MIGRATIONS });
   } catch (err) {
     await pool.end().catch(() => undefined);
-    const why = (err as Error).message?.split('\n')[0] ?? String(err);
+    // drizzle wraps the driver's error ("Failed query: …"): the driver's own words say why.
+    let root = err as Error & { cause?: unknown };
+    while (root.cause instanceof Error) root = root.cause;
+    const why = root.message?.split('\n')[0] ?? String(err);
     throw new TernError('STORE_UNAVAILABLE', `Cannot open the PostgreSQL store at ${shownDatabaseUrl(url)} (${why}). Check DATABASE_URL, or unset it to use SQLite in TERN_DATA_DIR.`, { cause: err });
   }
   return {
