@@ -78,9 +78,9 @@ describe.each(storeKinds)('store (%s)', (kind) => {
 
     it('closes open steps only', async () => {
       const id = await newTask();
-      await tasks.updateStep(id, 'emails', { status: 'completed' });
+      await tasks.updateStep(id, 'emails', { status: 'done' });
       await tasks.closeOpenSteps(id, 'cancelled', 9);
-      expect((await tasks.steps(id)).map((s) => s.status)).toEqual(['completed', 'cancelled']);
+      expect((await tasks.steps(id)).map((s) => s.status)).toEqual(['done', 'cancelled']);
     });
 
     it('upserts folder reports, with their failures', async () => {
