@@ -1,5 +1,3 @@
-import type { Orm } from './db';
-
 /**
  * SQLite has one connection: while a hand-made BEGIN IMMEDIATE … COMMIT is open, any query on it
  * joins that transaction, and a rollback would undo another caller's write. So every query made
@@ -7,7 +5,7 @@ import type { Orm } from './db';
  * open waits until it ends (and checks again: the next transaction may have begun). With no
  * transaction open the query runs at once, as before (the copy's hot path pays no round trip).
  */
-export function gatedOrm(orm: Orm, openTransaction: () => Promise<unknown> | undefined): Orm {
+export function gatedOrm<O extends object>(orm: O, openTransaction: () => Promise<unknown> | undefined): O {
   const gate = <T extends object>(builder: T): T =>
     new Proxy(builder, {
       get(target, prop) {
