@@ -385,7 +385,7 @@ describe('chat: a stored upload and the import form', () => {
     expect(done.steps[0]).toMatchObject({ copied: 14 });
     expect(fs.existsSync(file)).toBe(true);
 
-    const closed = tern.service.purgeExpired(Date.parse(done.rollbackUntil!) + 1);
+    const closed = await tern.service.purgeExpired(Date.parse(done.rollbackUntil!) + 1);
     expect(closed).toContain(done.id);
     expect(fs.existsSync(file)).toBe(false);
   });
