@@ -165,3 +165,27 @@ export function testPostgres(): Promise<TestPostgres> {
   }
   return shared;
 }
+
+/**
+ * `TEST_STORE=postgres npx vitest run` runs the tests that start Tern (test/support/tern.ts) on
+ * PostgreSQL: vitest's global setup (postgres-global.ts) starts one server for the run and passes
+ * its URL down in TEST_POSTGRES_URL. Each data folder gets its own database, made synchronously
+ * (ternEnv is synchronous) and the same again for the same folder (a Tern restarted on it).
+ */
+const databasesByDir = new Map<string, string>();
+
+export function databaseForDataDir(dataDir: string): string | undefined {
+  const server = process.env.TEST_POSTGRES_URL;
+  if (!server) return undefined;
+  let url = databasesByDir.get(dataDir);
+  if (!url) {
+    const name = `d_${process.pid}_${databasesByDir.size + 1}_${crypto.randomBytes(3).toString('hex')}`;
+    execFileSync(path.join(binDir(), 'createdb'), [`--maintenance-db=${server}`, name], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const u = new URL(server);
+    u.pathname = `/${name}`;
+    url = u.toString();
+    databasesByDir.set(dataDir, url);
+  }
+  return url;
+}
+
