@@ -10,5 +10,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     maxWorkers: 4,
     pool: 'forks',
+    // TEST_STORE=postgres: every Tern the tests start keeps its store in PostgreSQL (DATABASE_URL).
+    globalSetup: process.env.TEST_STORE === 'postgres' ? ['test/support/postgres-global.ts'] : [],
   },
 });

@@ -20,7 +20,7 @@ export async function batch(service: TernService, req: { csv: string; name: stri
 /** Whether what a user typed is a batch ID (B-…) rather than a task ID. */
 export const isBatchId = (id: string): boolean => normalizeBatchId(id) !== undefined;
 
-export function batchStatus(service: TernService, req: { batchId: string }, actor: Actor): BatchView {
+export function batchStatus(service: TernService, req: { batchId: string }, actor: Actor): Promise<BatchView> {
   return service.batches.view(req.batchId, actor);
 }
 

@@ -68,7 +68,7 @@ export async function signInThen<T>(service: TernService, accounts: Partial<Reco
     const account = accounts[side];
     if (!account) continue;
     try {
-      service.requireSignIn(account, side);
+      await service.requireSignIn(account, side);
     } catch (err) {
       if (!(err instanceof TernError)) throw err;
       // No stored sign-in: one is made below. Anything else (no client id configured…) is said at the choice.

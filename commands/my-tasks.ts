@@ -9,7 +9,7 @@ export const MY_TASKS_SHOWN = 10;
  * A person's recent tasks as cards (state, counts, the buttons that apply now), newest first:
  * what `/migrate list` and Slack's App Home show, so a task can be found without scrolling.
  */
-export function myTasks(service: TernService, actor: Actor, limit = MY_TASKS_SHOWN): { cards: StatusCard[]; more: number } {
-  const tasks = service.list(actor);
+export async function myTasks(service: TernService, actor: Actor, limit = MY_TASKS_SHOWN): Promise<{ cards: StatusCard[]; more: number }> {
+  const tasks = await service.list(actor);
   return { cards: tasks.slice(0, limit).map((t) => statusCard(t)), more: Math.max(0, tasks.length - limit) };
 }

@@ -27,5 +27,6 @@ await build({
   sourcemap: true,
   sourcesContent: false,
 });
-// src/store/db.ts applies the SQL migrations from next to itself.
+// src/store/db.ts applies the SQL migrations (SQLite's, PostgreSQL's) from next to itself.
 fs.cpSync(path.join(root, 'src/store/migrations'), path.join(dist, 'migrations'), { recursive: true });
+fs.cpSync(path.join(root, 'src/store/migrations-pg'), path.join(dist, 'migrations-pg'), { recursive: true });

@@ -25,6 +25,10 @@ const schema = z.object({
     .string()
     .regex(/^(redis|rediss):\/\//, 'REDIS_URL must start with redis:// or rediss://')
     .optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql:// (unset: SQLite in TERN_DATA_DIR)')
+    .optional(),
   TERN_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]+$/, 'TERN_REDIS_PREFIX may hold letters, digits and _.:- only').default('tern'),
   TERN_SECRET_KEY: z.string().optional(),
   TERN_ROLLBACK_WINDOW_HOURS: z.coerce
@@ -101,6 +105,8 @@ export interface SlackConfig {
 
 export interface Config {
   dataDir: string;
+  /** PostgreSQL store (postgres://…); unset: SQLite at dataDir/tern.db. Holds a password: never logged. */
+  databaseUrl?: string;
   redisUrl?: string;
   redisPrefix: string;
   secretKey?: string;
@@ -158,6 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
   const c = result.data;
   return {
     dataDir: path.resolve(c.TERN_DATA_DIR),
+    databaseUrl: c.DATABASE_URL,
     redisUrl: c.REDIS_URL,
     redisPrefix: c.TERN_REDIS_PREFIX,
     secretKey: c.TERN_SECRET_KEY,

@@ -21,6 +21,8 @@ export type ErrorCode =
   | 'INVALID_STATE'
   | 'ROLLBACK_EXPIRED'
   | 'REDIS_UNAVAILABLE'
+  /** The PostgreSQL store (DATABASE_URL) cannot be reached or migrated. */
+  | 'STORE_UNAVAILABLE'
   | 'NOT_AVAILABLE'
   | 'BAD_UPLOAD'
   | 'BAD_NOTIFY'

@@ -29,6 +29,8 @@ export const REDACT_PATHS = [
   '*.smtp',
   'redisUrl',
   '*.redisUrl',
+  'databaseUrl',
+  '*.databaseUrl',
 ];
 
 export type { Logger };

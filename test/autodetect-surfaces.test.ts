@@ -53,26 +53,26 @@ describe('an account URL with the host "auto"', () => {
   });
 
   it('nothing found: a clear error on that side, nothing created', async () => {
-    const before = tern.service.list(tern.actor).length;
+    const before = (await tern.service.list(tern.actor)).length;
     const err = (await migrate(tern.service, { from: imapUrl(slash, 'alice'), to: 'imap://zed%40nowhere-auto.test:pw@auto' }, tern.actor).catch((e: unknown) => e)) as TernError;
     expect(err).toBeInstanceOf(TernError);
     expect(err).toMatchObject({ code: 'BAD_ACCOUNT_URL', field: 'destination' });
     expect(err.userMessage).toMatch(/^Destination account: no IMAP server was found for nowhere-auto\.test\./);
     expect(err.userMessage).toContain('instead of "auto"');
-    expect(tern.service.list(tern.actor)).toHaveLength(before);
+    expect(await tern.service.list(tern.actor)).toHaveLength(before);
   });
 });
 
 describe('an "auto" address at Microsoft 365, without a password', () => {
   it('is taken as an OAuth2 account at Microsoft, and the one-line refusal says how to sign it in; nothing is queued', async () => {
     dns.add({ type: 'MX', name: 'firm365-auto.test', exchange: 'firm365-auto-test.mail.protection.outlook.com' });
-    const before = tern.service.list(tern.actor).length;
+    const before = (await tern.service.list(tern.actor)).length;
     const err = (await migrate(tern.service, { from: 'imap://gus%40firm365-auto.test@auto', to: imapUrl(dotted, 'bob') }, tern.actor).catch((e: unknown) => e)) as TernError;
     expect(err).toBeInstanceOf(TernError);
     // This Tern has no Microsoft client id: the sentence says so, for the OAuth2 account autodetect chose.
     expect(err).toMatchObject({ code: 'CONFIG_INVALID', field: 'source' });
     expect(err.userMessage).toBe('The source account signs in with Microsoft, but no client id is set: register Tern as an application with Microsoft and set TERN_MICROSOFT_CLIENT_ID (or add &client_id=… to the URL).');
-    expect(tern.service.list(tern.actor)).toHaveLength(before);
+    expect(await tern.service.list(tern.actor)).toHaveLength(before);
   });
 });
 

@@ -171,7 +171,7 @@ describe('batches against Dovecot', () => {
       expect(cancelled.done.sort()).toEqual(c.good.map((g) => g.taskId).sort());
       const final = await Promise.all(c.good.map((g) => tern.waitFor(g.taskId!)));
       expect(final.map((t) => t.status)).toEqual(['cancelled', 'cancelled']);
-      expect(tern.service.batches.summary(c.batch!.id).counts).toEqual({ cancelled: 2 });
+      expect((await tern.service.batches.summary(c.batch!.id)).counts).toEqual({ cancelled: 2 });
       // Someone else may not roll it back.
       await expect(rollbackBatch(tern.service, { batchId: c.batch!.id }, { id: 'test:other', label: 'other', admin: false })).rejects.toThrow(/Only the person who started B-/);
     } finally {

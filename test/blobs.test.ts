@@ -141,7 +141,7 @@ describe('PST import with S3_URL', () => {
       expect(inDestination).toBe(copied);
       // The worker fetched its own copy into its data folder.
       expect(fs.existsSync(path.join(tern.env.TERN_DATA_DIR, key))).toBe(true);
-      expect(tern.service.purgeExpired(Date.now() + 49 * 3_600_000)).toEqual([queued.id]);
+      expect(await tern.service.purgeExpired(Date.now() + 49 * 3_600_000)).toEqual([queued.id]);
       await expect.poll(() => blobs.has(key)).toBe(false);
       await expect.poll(() => fs.existsSync(path.join(tern.env.TERN_DATA_DIR, key))).toBe(false);
     } finally {

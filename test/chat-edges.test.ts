@@ -41,8 +41,8 @@ async function endedTask(folders: ReturnType<typeof folder>[]) {
   await chat.slackBot.cards.post(slackTask, SLACK_CHANNEL);
   const discordTask = await chat.createTask(`discord:${DISCORD_USER}`);
   await chat.discordBot.cards.post(discordTask, DISCORD_CHANNEL);
-  chat.finish(slackTask.id, folders);
-  chat.finish(discordTask.id, folders);
+  await chat.finish(slackTask.id, folders);
+  await chat.finish(discordTask.id, folders);
   const slackCard = chat.slack.callsTo('chat.postMessage').find((c) => !c.body.thread_ts && json(c.body.blocks).includes(slackTask.id))!;
   const discordCard = chat.discord.callsTo('POST', new RegExp(`^/channels/${DISCORD_CHANNEL}/messages$`)).find((c) => json(c.body.embeds).includes(discordTask.id))!;
   return { slackTask, discordTask, slackTs: slackCard.response.ts as string, discordCardId: discordCard.response.id as string };
@@ -143,10 +143,10 @@ describe('rate limits: 20 tasks at once in one channel', () => {
       const tasks = await Promise.all(Array.from({ length: 20 }, () => chat.createTask(`slack:${SLACK_USER}`)));
       const places = await Promise.all(tasks.map((t) => chat.slackBot.cards.post(t, SLACK_CHANNEL)));
       for (const t of tasks) {
-        chat.tern.runtime.tasks.updateStep(t.id, 'emails', { status: 'running', total: 2, startedAt: Date.now() });
+        await chat.tern.runtime.tasks.updateStep(t.id, 'emails', { status: 'running', total: 2, startedAt: Date.now() });
         chat.slackBot.cards.refresh(t.id);
       }
-      for (const t of tasks) chat.finish(t.id, [folder(`INBOX-${t.id}`)]);
+      for (const t of tasks) await chat.finish(t.id, [folder(`INBOX-${t.id}`)]);
       await until('every final report', () => places.every((p) => slackThread(p.messageId).some((m) => m.text?.startsWith('Completed'))), 120_000);
       await chat.slackBot.cards.idle();
 
@@ -178,10 +178,10 @@ describe('rate limits on Discord: 20 tasks at once, the stand-in answering 429s'
     chat.discord.rateLimit(/^POST \/channels\/\d+\/messages$/, 30, 0.3);
     chat.discord.rateLimit(/^PATCH \/channels\/\d+\/messages\/\d+$/, 30, 0.3);
     for (const t of tasks) {
-      chat.tern.runtime.tasks.updateStep(t.id, 'emails', { status: 'running', total: 2, startedAt: Date.now() });
+      await chat.tern.runtime.tasks.updateStep(t.id, 'emails', { status: 'running', total: 2, startedAt: Date.now() });
       chat.discordBot.cards.refresh(t.id);
     }
-    for (const t of tasks) chat.finish(t.id, [folder(`INBOX-${t.id}`)]);
+    for (const t of tasks) await chat.finish(t.id, [folder(`INBOX-${t.id}`)]);
     await until('every final report', () => places.every((p) => discordThread(p.threadId).some((m) => m.content.startsWith('Completed'))), 120_000);
     await chat.discordBot.cards.idle();
 
@@ -238,14 +238,14 @@ describe('people: mentions, time zones, who pressed what, no account URLs', () =
   it('Retry failed pressed in Slack: a new pass of the same task, said in the thread; the button goes', async () => {
     const slackTask = await chat.createTask(`slack:${SLACK_USER}`);
     await chat.slackBot.cards.post(slackTask, SLACK_CHANNEL);
-    chat.finish(slackTask.id, [folder('INBOX', { copied: 1, failed: 1, failures: [{ reason: 'refused by the destination: too big', count: 1 }] })], 'completed_with_errors');
+    await chat.finish(slackTask.id, [folder('INBOX', { copied: 1, failed: 1, failures: [{ reason: 'refused by the destination: too big', count: 1 }] })], 'completed_with_errors');
     const slackTs = chat.slack.callsTo('chat.postMessage').find((c) => !c.body.thread_ts && json(c.body.blocks).includes(slackTask.id))!.response.ts as string;
     await until('the Retry failed button on the card', () => json(chat.slack.message(SLACK_CHANNEL, slackTs)?.blocks).includes(`"action_id":"${ACTION_IDS.retry}"`));
     const res = await clickOnCard(slackTs, ACTION_IDS.retry, slackTask.id, 'Retry failed');
     expect(res.status).toBe(200);
     const line = await until('the retry line in the thread', () => slackThread(slackTs).find((m) => m.text?.startsWith('🔁 Retry asked by')));
     expect(line.text).toMatch(new RegExp(`^🔁 Retry asked by <@${SLACK_USER}> at .+: pass 2 copies what failed, plus what arrived since\\.$`));
-    expect(chat.service.view(slackTask.id)).toMatchObject({ status: 'queued', pass: 2 });
+    expect(await chat.service.view(slackTask.id)).toMatchObject({ status: 'queued', pass: 2 });
     await until('the card without Retry failed', () => {
       const blocks = json(chat.slack.message(SLACK_CHANNEL, slackTs)?.blocks);
       return blocks.includes('Queued') && !blocks.includes(ACTION_IDS.retry);
@@ -274,8 +274,8 @@ describe('a task paused by the server: when it resumes, in the reader\'s time zo
     const since = Date.now();
     const next = since + 5 * 60_000;
     for (const t of [slackTask, discordTask]) {
-      chat.tern.runtime.tasks.transition(t.id, ['queued'], 'running', { startedAt: since });
-      chat.tern.runtime.tasks.update(t.id, { waitingSince: since, waitingFor: 'Source: imap.example.com is throttling <us>.', nextTryAt: next });
+      await chat.tern.runtime.tasks.transition(t.id, ['queued'], 'running', { startedAt: since });
+      await chat.tern.runtime.tasks.update(t.id, { waitingSince: since, waitingFor: 'Source: imap.example.com is throttling <us>.', nextTryAt: next });
     }
     chat.slackBot.cards.refresh(slackTask.id);
     chat.discordBot.cards.refresh(discordTask.id);

@@ -43,7 +43,7 @@ afterAll(async () => {
 const codeIn = (s: string) => /enter the code (\S+?)[ .(]/.exec(s)?.[1];
 const taskIdIn = (s: string) => /T-[0-9A-HJKMNP-TV-Z]{8}/.exec(s)?.[0];
 const ADMIN = { id: 'test:admin', label: 'admin', admin: true };
-const tasksIn = (t: TestTern) => t.service.list(ADMIN, { all: true }).length;
+const tasksIn = async (t: TestTern) => (await t.service.list(ADMIN, { all: true })).length;
 const inbox = async (user: string) => (await snapshotMailbox(account(dovecot, user))).folders.find((f) => f.path === 'INBOX')?.messages.length ?? 0;
 
 describe('Slack: sign in with another provider from the modal', () => {
@@ -112,7 +112,7 @@ describe('Slack: sign in with another provider from the modal', () => {
   }, 90_000);
 
   it('a denied code: one private sentence naming the side and what to do, nothing queued', async () => {
-    const before = tasksIn(slack.tern);
+    const before = await tasksIn(slack.tern);
     const view = await openForm();
     await slack.submit(view, REQUESTER, values('bob', 'carol'));
     const codeCall = await slack.fake.waitFor('chat.postEphemeral', (c) => c.body.user === REQUESTER && String(c.body.text).includes('source account bob') && !!codeIn(String(c.body.text)), 20_000);
@@ -120,7 +120,7 @@ describe('Slack: sign in with another provider from the modal', () => {
     const sentence = `Source account bob: the sign-in at 127.0.0.1:${new URL(auth.issuer).port} was denied: nothing was started. Run /migrate again and approve it.`;
     await slack.fake.waitFor('chat.postEphemeral', (c) => c.body.user === REQUESTER && String(c.body.text) === sentence, 30_000);
     expect(ephemerals().filter((t) => t === sentence)).toHaveLength(1);
-    expect(tasksIn(slack.tern)).toBe(before);
+    expect(await tasksIn(slack.tern)).toBe(before);
   }, 90_000);
 
   /** Both sides chose another provider: the destination's fields as the source's. */
@@ -136,7 +136,7 @@ describe('Slack: sign in with another provider from the modal', () => {
     slack.fake.waitFor('chat.postEphemeral', (c) => c.body.user === REQUESTER && String(c.body.text).includes(`${side} account ${user},`) && !!codeIn(String(c.body.text)), 20_000).then((c) => codeIn(String(c.body.text))!);
 
   it('both sides sign in at once: both codes are sent together, and the task starts only once both are approved', async () => {
-    const before = tasksIn(slack.tern);
+    const before = await tasksIn(slack.tern);
     const view = await openForm();
     await slack.submit(view, REQUESTER, bothSignIn('carol', 'bob'));
     // Both codes arrive before either is approved: the sign-ins run side by side.
@@ -145,17 +145,17 @@ describe('Slack: sign in with another provider from the modal', () => {
     await auth.approve(sourceCode, 'carol');
     // One side signed in is not enough: nothing is queued while the destination waits.
     await until('the source sign-in stored', () => slack.tern.service.hasSignIn({ protocol: 'imap', host: '127.0.0.1', port: dovecot.imapPort, secure: false, insecure: false, user: 'carol', password: '', auth: 'oauth2', oauth: { issuer: auth.issuer, clientId: DEVICE_CLIENT, scope: SCOPE } }));
-    expect(tasksIn(slack.tern)).toBe(before);
+    expect(await tasksIn(slack.tern)).toBe(before);
     await auth.approve(destinationCode, 'bob');
     const done = await slack.fake.waitFor('views.update', (c) => c.body.view_id === view.id && !!taskIdIn(JSON.stringify(c.body.view)), 30_000);
     const task = await slack.tern.waitFor(taskIdIn(JSON.stringify(done.body.view))!);
     expect(task).toMatchObject({ status: 'completed', sourceEndpoint: { user: 'carol', auth: 'oauth2' }, destinationEndpoint: { user: 'bob', auth: 'oauth2' } });
-    expect(tasksIn(slack.tern)).toBe(before + 1);
+    expect(await tasksIn(slack.tern)).toBe(before + 1);
     expect(everythingSent(slack.fake)).not.toMatch(/access_token|refresh_token/);
   }, 90_000);
 
   it('both sides signing in, one denied: one private sentence naming that side, the other code dropped, nothing queued', async () => {
-    const before = tasksIn(slack.tern);
+    const before = await tasksIn(slack.tern);
     const view = await openForm();
     await slack.submit(view, REQUESTER, bothSignIn('dora', 'emil'));
     const [, destinationCode] = await Promise.all([codeFor('source', 'dora'), codeFor('destination', 'emil')]);
@@ -165,12 +165,12 @@ describe('Slack: sign in with another provider from the modal', () => {
     // Only that sentence: the source's waiting sign-in was stopped without a word of its own.
     const after = ephemerals().filter((t) => t.includes('dora') || t.includes('emil'));
     expect(after.filter((t) => !codeIn(t))).toEqual([sentence]);
-    expect(tasksIn(slack.tern)).toBe(before);
+    expect(await tasksIn(slack.tern)).toBe(before);
   }, 90_000);
 
   it('"Check first" signs the side in first (its code sent privately), then shows the plan card; nothing is queued', async () => {
     await dovecot.addUser('dave', 'davepass');
-    const before = tasksIn(slack.tern);
+    const before = await tasksIn(slack.tern);
     const view = await openForm();
     await slack.clickInView(REQUESTER, view, values('dave', 'bob'), CHECK_ACTION, 'check');
     const code = await codeFor('source', 'dave');
@@ -179,14 +179,14 @@ describe('Slack: sign in with another provider from the modal', () => {
     await auth.approve(code, 'dave');
     const plan = await slack.fake.waitFor('views.update', (c) => c.body.view_id === view.id && (c.body.view as FakeView & { callback_id?: string }).callback_id === PLAN_CALLBACK, 30_000);
     expect(JSON.stringify(plan.body.view)).toContain('dave');
-    expect(tasksIn(slack.tern)).toBe(before);
+    expect(await tasksIn(slack.tern)).toBe(before);
     expect(everythingSent(slack.fake)).not.toMatch(/access_token|refresh_token|bobpass/);
   }, 90_000);
 
   it('survives a bot restart: the code approved while the bot is down, the new bot finishes the sign-in, starts the task and tells the user', async () => {
     await dovecot.addUser('gina', 'ginapass');
     await seedMessage(account(dovecot, 'gina'), 'INBOX', makeMessage({ subject: 'gina 1', body: 'g1' }));
-    const before = tasksIn(slack.tern);
+    const before = await tasksIn(slack.tern);
     const view = await openForm();
     await slack.submit(view, REQUESTER, values('gina', 'bob'));
     const code = await codeFor('source', 'gina');
@@ -201,13 +201,13 @@ describe('Slack: sign in with another provider from the modal', () => {
 
     await slack.stopBot();
     await auth.approve(code, 'gina');
-    expect(tasksIn(slack.tern)).toBe(before);
+    expect(await tasksIn(slack.tern)).toBe(before);
     await slack.startBot();
     const told = await slack.fake.waitFor('chat.postEphemeral', (c) => c.body.user === REQUESTER && String(c.body.text).startsWith('You have signed in: task '), 30_000);
     const taskId = taskIdIn(String(told.body.text))!;
     expect(await slack.tern.waitFor(taskId)).toMatchObject({ status: 'completed', sourceEndpoint: { user: 'gina', auth: 'oauth2' } });
     expect(slack.fake.callsTo('chat.postMessage').some((c) => c.body.channel === SLACK_CHANNEL && JSON.stringify(c.body.blocks ?? '').includes(taskId))).toBe(true);
-    expect(tasksIn(slack.tern)).toBe(before + 1);
+    expect(await tasksIn(slack.tern)).toBe(before + 1);
     // Done: no longer kept.
     expect((await keptInRedis(redis.url, slack.tern.env.TERN_REDIS_PREFIX)).filter((k) => k.key.includes(':chat-keep:sign-in:'))).toEqual([]);
   }, 90_000);
@@ -243,12 +243,12 @@ describe('Slack: sign in with another provider from the modal', () => {
     // An issuer whose device codes live 2 s: the first poll finds the code expired.
     const quick = await startAuthServer({ deviceCodeTtl: 2 });
     try {
-      const before = tasksIn(slack.tern);
+      const before = await tasksIn(slack.tern);
       const view = await openForm();
       await slack.submit(view, REQUESTER, { ...values('bob', 'carol'), 'source.issuer': text(quick.issuer) });
       const sentence = `Source account bob: the sign-in code expired before the sign-in at 127.0.0.1:${new URL(quick.issuer).port} was completed: run /migrate again and enter the new code in time.`;
       await slack.fake.waitFor('chat.postEphemeral', (c) => c.body.user === REQUESTER && String(c.body.text) === sentence, 30_000);
-      expect(tasksIn(slack.tern)).toBe(before);
+      expect(await tasksIn(slack.tern)).toBe(before);
     } finally {
       await quick.stop();
     }
@@ -322,18 +322,18 @@ describe('Discord: sign in with another provider from the form', () => {
   }, 90_000);
 
   it('a denied code: one ephemeral sentence naming the side, nothing queued', async () => {
-    const before = tasksIn(tern);
+    const before = await tasksIn(tern);
     await startWithSignIn('bob', 'alice');
     const codeMsg = await fake.waitFor('the sign-in code', () => followUps().find((f) => f.content.includes('source account bob') && codeIn(f.content)), 20_000);
     await auth.deny(codeIn(codeMsg.content)!);
     const denied = await fake.waitFor('the denied sentence', () => followUps().find((f) => f.content.includes('was denied')), 30_000);
     expect(denied.flags).toBe(64);
     expect(denied.content).toMatch(/^Source account bob: the sign-in at 127\.0\.0\.1:\d+ was denied: nothing was started\. Run \/migrate again and approve it\.$/);
-    expect(tasksIn(tern)).toBe(before);
+    expect(await tasksIn(tern)).toBe(before);
   }, 90_000);
 
   it('"Check first" signs the side in first (its code in an ephemeral follow-up), then shows the plan; nothing is queued', async () => {
-    const before = tasksIn(tern);
+    const before = await tasksIn(tern);
     await startWithSignIn('carol', 'bob', 'check');
     const codeMsg = await fake.waitFor('the sign-in code', () => followUps().find((f) => f.content.includes('source account carol') && codeIn(f.content)), 20_000);
     expect(codeMsg.flags).toBe(64);
@@ -342,7 +342,7 @@ describe('Discord: sign in with another provider from the form', () => {
     await auth.approve(codeIn(codeMsg.content)!, 'carol');
     const plan = await fake.waitFor('the plan', () => fake.callsTo('PATCH', /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/).find((c) => String(c.body.content ?? '').includes('carol') && customIds(c.body.components ?? []).some((id) => id.endsWith(':start'))), 30_000);
     expect(String(plan.body.content)).toContain('bob');
-    expect(tasksIn(tern)).toBe(before);
+    expect(await tasksIn(tern)).toBe(before);
     expect(JSON.stringify(fake.calls.map((c) => c.body))).not.toMatch(/bobpass|access_token|refresh_token/);
   }, 90_000);
 });

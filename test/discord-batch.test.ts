@@ -78,7 +78,7 @@ describe('/migrate batch with a CSV attached', () => {
     const [startId, dropId] = customIds(checked.components);
     expect(startId).toMatch(/^tern:batch:start:/);
     expect(dropId).toMatch(/^tern:batch:drop:/);
-    expect(tern.service.list(tern.actor, { all: true })).toEqual([]);
+    expect(await tern.service.list(tern.actor, { all: true })).toEqual([]);
 
     // Someone else cannot start another person's check.
     const theirs = await interact(buttonInteraction(STRANGER, startId, ephemeral(checked)));
@@ -97,7 +97,7 @@ describe('/migrate batch with a CSV attached', () => {
     expect(card().embeds[0].description).toContain('3 tasks: 3 queued');
     expect(card().embeds[0].description).toContain('Not queued: line 5, column source\\_password');
     expect(customIds(card().components)).toEqual([`tern:batch:cancel:${batchId}`, `tern:batch:task:${batchId}`, `tern:batch:refresh:${batchId}`]);
-    const tasks = tern.service.batches.summary(batchId!).tasks;
+    const tasks = (await tern.service.batches.summary(batchId!)).tasks;
     expect(tasks.map((t) => t.line)).toEqual([2, 3, 4]);
     const [t1, t2, t3] = tasks.map((t) => t.id);
 

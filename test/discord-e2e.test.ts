@@ -195,7 +195,7 @@ describe('/migrate start: modals → wrong password (Fix) → task → embed, th
     expect(refused.body.data.content).toMatch(/Only the person who started/);
     const question = await interact(buttonInteraction(REQUESTER, `tern:rollback:${taskId}`, message));
     expect(customIds(question.body.data.components)).toEqual([`tern:rollback-yes:${taskId}`]);
-    expect(tern.service.view(taskId).status).toBe('completed');
+    expect((await tern.service.view(taskId)).status).toBe('completed');
     const yes = await interact(buttonInteraction(REQUESTER, `tern:rollback-yes:${taskId}`, messageOf(question)));
     expect(yes.body.type).toBe(7);
     await tern.waitFor(taskId, (t) => t.status === 'rolled_back');
@@ -214,7 +214,7 @@ describe('Cancel from the embed', () => {
     const message = fake.payload(fake.messages.get(card.id)!);
     const refused = await interact(buttonInteraction(STRANGER, `tern:cancel:${taskId}`, message));
     expect(refused.body.data.flags).toBe(64);
-    expect(tern.service.view(taskId).cancelling).toBe(false);
+    expect((await tern.service.view(taskId)).cancelling).toBe(false);
     // A member with an admin role may follow it without the source address; the requester cancels.
     const asAdmin = await interact(slashInteraction(ADMIN, 'status', [{ name: 'task', type: 3, value: taskId }], { roles: [ADMIN_ROLE] }));
     expect(json(asAdmin.body.data.embeds)).toContain(taskId);
@@ -282,7 +282,7 @@ describe('rate limits', () => {
 
 describe('subcommands answer ephemerally', () => {
   it('status needs the source address for someone else; list; help; unknown task', async () => {
-    const [task] = tern.service.list({ id: `discord:${REQUESTER}`, label: '', admin: false });
+    const [task] = await tern.service.list({ id: `discord:${REQUESTER}`, label: '', admin: false });
     const noEmail = await interact(slashInteraction(STRANGER, 'status', [{ name: 'task', type: 3, value: task.id }]));
     expect(noEmail.body.data).toMatchObject({ flags: 64, content: expect.stringContaining('give its source e-mail address') });
     const withEmail = await interact(slashInteraction(STRANGER, 'status', [{ name: 'task', type: 3, value: task.id }, { name: 'email', type: 3, value: task.sourceEndpoint.user }]));

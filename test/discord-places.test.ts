@@ -74,12 +74,12 @@ describe('intents', () => {
 describe('a channel where the bot may not post', () => {
   it('/migrate start says which permissions are missing and what to do; no form, no task', async () => {
     fake.denied.add(LOCKED);
-    const tasks = tern.service.list({ id: `discord:${USER}`, label: '', admin: false }).length;
+    const tasks = (await tern.service.list({ id: `discord:${USER}`, label: '', admin: false })).length;
     const answer = await interact(slashInteraction(USER, 'start', [], { channel: LOCKED, appPermissions: VIEW_ONLY_PERMISSIONS }));
     expect(answer.body.type).toBe(4);
     expect(answer.body.data.flags).toBe(64);
     expect(answer.body.data.content).toContain('Tern cannot post in this channel (it lacks Send Messages, Embed Links, Create Public Threads, Send Messages in Threads)');
-    expect(tern.service.list({ id: `discord:${USER}`, label: '', admin: false })).toHaveLength(tasks);
+    expect(await tern.service.list({ id: `discord:${USER}`, label: '', admin: false })).toHaveLength(tasks);
   });
 });
 
@@ -117,16 +117,16 @@ describe('bad input on buttons: one private sentence, nothing changed', () => {
     expect(unknown.body).toMatchObject({ type: 4, data: { flags: 64, content: 'There is no task T-ZZZZZZZZ. Check the ID: `/migrate list` in chat or `tern list` in a terminal shows yours.' } });
     const garbage = await interact(buttonInteraction(USER, 'tern:refresh:garbage', msg, [], { dm: true }));
     expect(garbage.body.data).toMatchObject({ flags: 64, content: '"garbage" is not a task ID: task IDs look like T-7K3M9QXA.' });
-    const [done] = tern.service.list({ id: `discord:${USER}`, label: '', admin: false }).filter((t) => t.status === 'rolled_back');
+    const [done] = (await tern.service.list({ id: `discord:${USER}`, label: '', admin: false })).filter((t) => t.status === 'rolled_back');
     const late = await interact(buttonInteraction(USER, `tern:cancel:${done.id}`, msg, [], { dm: true }));
     expect(late.body.data).toMatchObject({ flags: 64, content: `${done.id} has already ended (rolled back); there is nothing to cancel.` });
-    expect(tern.service.view(done.id).status).toBe('rolled_back');
+    expect((await tern.service.view(done.id)).status).toBe('rolled_back');
   });
 });
 
 describe('my tasks: /migrate list', () => {
   it('lists the person\'s recent tasks with state, counts and the buttons that apply', async () => {
-    const mine = tern.service.list({ id: `discord:${USER}`, label: '', admin: false });
+    const mine = await tern.service.list({ id: `discord:${USER}`, label: '', admin: false });
     const list = await interact(slashInteraction(USER, 'list', [], { dm: true }));
     expect(list.body.data.flags).toBe(64);
     for (const t of mine) expect(list.body.data.content).toContain(t.id);

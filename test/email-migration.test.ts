@@ -196,6 +196,6 @@ describe('rollback after the destination changed', () => {
     // Nothing left behind, and nothing to say about it.
     expect(rolled.rollbackNotes ?? []).toEqual([]);
     expect(await snapshotMailbox(dst)).toEqual(before);
-    expect(tern.runtime.journal.entries(done.id)).toEqual([]);
+    expect(await tern.runtime.journal.entries(done.id)).toEqual([]);
   });
 });

@@ -53,7 +53,7 @@ afterAll(async () => {
 });
 
 // Looks every 5 ms: the worker is killed soon after its first copies, well before it is done.
-const until = (what: string, probe: () => boolean, timeoutMs = 120_000) => waitUntil(what, probe, timeoutMs, 5);
+const until = (what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 120_000) => waitUntil(what, probe, timeoutMs, 5);
 
 const ewsUrl = (user: string, password = USERS[user], port = fake.port) => `ews+http://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/EWS/Exchange.asmx`;
 
@@ -408,11 +408,11 @@ describe('resume', () => {
     const spawnWorker = () => spawn(process.execPath, [path.join(projectRoot, 'bin/tern.js'), 'worker'], { env: { ...process.env, ...env }, stdio: 'ignore' });
     worker = spawnWorker();
     const created = await migrate(own.service, { from: ewsUrl('alice@ex.test', USERS['alice@ex.test'], bulk.port), to: ewsUrl('dave@ex.test', USERS['dave@ex.test'], slow.port), items: 'emails' }, own.actor);
-    await until('the first 20 copies', () => own!.service.status(created.id, own!.actor).steps[0].copied >= 20);
-    expect(own.service.status(created.id, own.actor).status).toBe('running');
+    await until('the first 20 copies', async () => (await own!.service.status(created.id, own!.actor)).steps[0].copied >= 20);
+    expect((await own.service.status(created.id, own.actor)).status).toBe('running');
     worker.kill('SIGKILL');
     await new Promise((r) => worker!.once('exit', r));
-    expect(own.service.status(created.id, own.actor).steps[0].copied).toBeLessThan(300);
+    expect((await own.service.status(created.id, own.actor)).steps[0].copied).toBeLessThan(300);
 
     worker = spawnWorker();
     const done = await own.waitFor(created.id);
@@ -420,7 +420,7 @@ describe('resume', () => {
     const report = done.folders.find((f) => f.sourceFolder === 'Bulk')!;
     expect(report).toMatchObject({ sourceCount: 400, copied: 400, failed: 0, destinationCount: 400 });
     expect(bulk.mailbox('dave@ex.test').items('Bulk')).toHaveLength(400);
-    const journaled = own.runtime.journal.entries(created.id, { kind: 'message', folder: 'Bulk' });
+    const journaled = await own.runtime.journal.entries(created.id, { kind: 'message', folder: 'Bulk' });
     expect(journaled).toHaveLength(400);
     expect(new Set(journaled.map((r) => r.ref)).size).toBe(400);
     worker.kill('SIGKILL');
@@ -435,11 +435,11 @@ describe('resume', () => {
     const spawnWorker = () => spawn(process.execPath, [path.join(projectRoot, 'bin/tern.js'), 'worker'], { env: { ...process.env, ...own!.env }, stdio: 'ignore' });
     worker = spawnWorker();
     const created = await migrate(own!.service, { from: ewsUrl('erin@ex.test', USERS['erin@ex.test'], bulk!.port), to: ewsUrl('frank@ex.test', USERS['frank@ex.test'], slow!.port), items: 'contacts' }, own!.actor);
-    await until('the first 10 contacts', () => own!.service.status(created.id, own!.actor).steps[0].copied >= 10);
-    expect(own!.service.status(created.id, own!.actor).status).toBe('running');
+    await until('the first 10 contacts', async () => (await own!.service.status(created.id, own!.actor)).steps[0].copied >= 10);
+    expect((await own!.service.status(created.id, own!.actor)).status).toBe('running');
     worker.kill('SIGKILL');
     await new Promise((r) => worker!.once('exit', r));
-    expect(own!.service.status(created.id, own!.actor).steps[0].copied).toBeLessThan(150);
+    expect((await own!.service.status(created.id, own!.actor)).steps[0].copied).toBeLessThan(150);
 
     worker = spawnWorker();
     const done = await own!.waitFor(created.id);
@@ -448,7 +448,7 @@ describe('resume', () => {
     const names = bulk!.mailbox('frank@ex.test').items('Contacts').map((i) => /<t:DisplayName>([^<]*)</.exec(i.xml)?.[1]);
     expect(names).toHaveLength(150);
     expect(new Set(names).size).toBe(150);
-    const journaled = own!.runtime.journal.entries(created.id, { kind: 'contact' });
+    const journaled = await own!.runtime.journal.entries(created.id, { kind: 'contact' });
     expect(journaled).toHaveLength(150);
     expect(journaled.every((r) => r.ref)).toBe(true);
   });
@@ -466,7 +466,7 @@ describe('cancel, refusals', () => {
     for (let i = 0; i < 30; i++) mb.addMessage('Inbox', makeMessage({ subject: `Mail ${i}` }), { receivedAt: new Date(day(1 + (i % 20))) });
     const created = await migrate(tern.service, { from: ewsUrl('erin@ex.test'), to: ewsUrl('frank@ex.test', USERS['frank@ex.test'], slow.port), items: 'emails,contacts,calendars' }, tern.actor);
     // Once the first batch is in, Inbox is the folder in progress: it must be finished, the rest not started.
-    await until('the first batch', () => tern.service.status(created.id, tern.actor).steps[0].copied > 0);
+    await until('the first batch', async () => (await tern.service.status(created.id, tern.actor)).steps[0].copied > 0);
     await cancel(tern.service, { taskId: created.id }, tern.actor);
     const done = await tern.waitFor(created.id);
     expect(done.status).toBe('cancelled');

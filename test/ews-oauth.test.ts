@@ -63,13 +63,13 @@ describe('EWS with ?auth=oauth2', () => {
   }, 120_000);
 
   it('a token the server refuses (a script gave it) is one sentence saying what to do; nothing is queued', async () => {
-    const before = tern.service.list(tern.actor).length;
+    const before = (await tern.service.list(tern.actor)).length;
     const err = (await migrate(tern.service, { from: annUrl(), to: benUrl(), fromAccessToken: 'not-a-token-at-all' }, tern.actor).catch((e: unknown) => e)) as TernError;
     expect(err).toBeInstanceOf(TernError);
     // The server answered 401; a given token cannot be renewed, so the sentence says what to do.
     expect(err.userMessage).toBe('Source account: The access token given for ann@oauth.test was refused (expired, or without mail access), and a given token cannot be renewed: give a fresh one, or sign in with tern login.');
     expect(err.userMessage).not.toContain('not-a-token-at-all');
     expect(bearerSeen).toContain('not-a-token-at-all');
-    expect(tern.service.list(tern.actor)).toHaveLength(before);
+    expect(await tern.service.list(tern.actor)).toHaveLength(before);
   });
 });

@@ -27,7 +27,7 @@ let redis: TestRedis;
 let slow: LatencyProxy;
 let tern: TestTern;
 
-const poll = (what: string, fn: () => boolean, timeoutMs = 60_000) => waitUntil(what, fn, timeoutMs, 20);
+const poll = (what: string, fn: () => boolean | Promise<boolean>, timeoutMs = 60_000) => waitUntil(what, fn, timeoutMs, 20);
 
 beforeAll(async () => {
   [source, destination, redis] = await Promise.all([startDovecot('slash'), startDovecot('slash'), startRedis()]);
@@ -76,7 +76,7 @@ describe('a source link cut mid-copy for longer than the retry window', () => {
   it('fails the task; what it did not copy is reported under "Network", with the words of the failure', async () => {
     cut = await startLatencyProxy(source.imapPort, 2);
     const task = await migrate(tern.service, { from: `imap://nina:ninapass@127.0.0.1:${cut.port}`, to: slowTo('nina') }, tern.actor);
-    await poll('the first copies', () => tern.runtime.tasks.get(task.id)!.steps[0].copied >= 10);
+    await poll('the first copies', async () => (await tern.runtime.tasks.get(task.id))!.steps[0].copied >= 10);
     await cut.cut();
     const done = await tern.waitFor(task.id);
     expect(done.status).toBe('failed');
@@ -102,7 +102,7 @@ describe('a source that answers its reads as a throttling provider, past the ret
       return m && throttling ? `${m[1]} NO [THROTTLED] Account exceeded command or bandwidth limits. (Failure)` : line;
     });
     const task = await migrate(tern.service, { from: `imap://theo:theopass@127.0.0.1:${proxy.port}`, to: slowTo('theo') }, tern.actor);
-    await poll('the first copies', () => tern.runtime.tasks.get(task.id)!.steps[0].copied >= 10);
+    await poll('the first copies', async () => (await tern.runtime.tasks.get(task.id))!.steps[0].copied >= 10);
     throttling = true;
     const done = await tern.waitFor(task.id);
     expect(done.status).toBe('failed');
@@ -140,15 +140,15 @@ describe('an OAuth2 sign-in revoked at the authorization server mid-run', () => 
     await login(tern.service, { url: from }, (code) => void auth.approve(code.userCode, 'sara'), tern.actor);
     await destination.addUser('sara', 'sarapass');
     const task = await migrate(tern.service, { from, to: slowTo('sara') }, tern.actor);
-    await poll('the first copies', () => tern.runtime.tasks.get(task.id)!.steps[0].copied >= 10);
+    await poll('the first copies', async () => (await tern.runtime.tasks.get(task.id))!.steps[0].copied >= 10);
     // The source's next login needs a new token, and its sign-in is revoked meanwhile.
     await link.cut();
     await auth.revokeAll('sara');
     await new Promise((r) => setTimeout(r, 3_000));
     await link.restore();
-    await poll('the pause', () => /must sign in again/.test(tern.runtime.tasks.get(task.id)!.waiting?.reason ?? ''), 60_000);
+    await poll('the pause', async () => /must sign in again/.test((await tern.runtime.tasks.get(task.id))!.waiting?.reason ?? ''), 60_000);
 
-    const nextLook = Date.parse(tern.service.status(task.id, tern.actor).waiting!.nextTryAt);
+    const nextLook = Date.parse((await tern.service.status(task.id, tern.actor)).waiting!.nextTryAt);
     await cancel(tern.service, { taskId: task.id }, tern.actor);
     const done = await tern.waitFor(task.id);
     expect(done.status).toBe('cancelled');

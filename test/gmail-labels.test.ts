@@ -96,7 +96,7 @@ describe("Gmail's upload limit", () => {
       expect(proxy.rewritten()).toBe(2);
       expect(done.status).toBe('completed');
       expect(done.steps[0]).toMatchObject({ failed: 0 });
-      const waited = tern.runtime.tasks.auditLog(task.id).filter((e) => e.action === 'task.waiting');
+      const waited = (await tern.runtime.tasks.auditLog(task.id)).filter((e) => e.action === 'task.waiting');
       expect(waited[0]?.detail).toMatch(/is limiting ann|is limiting carl/);
       expect(waited[0]?.detail).toMatch(/Account exceeded command or bandwidth limits.*Tern waits and goes on/);
       const limited = (await snapshotMailbox({ host: '127.0.0.1', port: stock.imapPort, user: 'carl', password: 'carlpass' })).folders.find((f) => f.path === 'Limited');

@@ -83,7 +83,7 @@ describe('an Outlook-audience token from a delegated sign-in', () => {
     const endpoint: AccountEndpoint = { ...parseAccountUrl(`graph+http://${encodeURIComponent(JIM)}:given-token-unused@127.0.0.1:1?imap_host=127.0.0.1:${delegatedImap.imapPort}`, 'destination'), auth: 'oauth2', oauth };
     // A real device sign-in at the authorization server, stored as `tern login` stores it.
     const signedIn = await deviceSignIn({ label: 'test issuer', issuer: auth.issuer, clientId: DEVICE_CLIENT, scope: oauth.scope }, (code) => void auth.approve(code.userCode, JIM), { timeoutMs: 30_000 });
-    tern.runtime.signIns.put(signInKey(endpoint), { refreshToken: signedIn.refreshToken, scope: signedIn.scope });
+    await tern.runtime.signIns.put(signInKey(endpoint), { refreshToken: signedIn.refreshToken, scope: signedIn.scope });
     const tokens = tern.runtime.tokens(endpoint, '');
     const account = { ...(endpoint as AccountCredentials), password: '', tokens };
 

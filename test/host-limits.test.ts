@@ -47,13 +47,13 @@ describe('caps on running tasks per server', () => {
     let mostRunning = 0;
     const reasons = new Set<string>();
     for (let i = 0; i < 6000; i++) {
-      const views = created.map((t) => first.service.status(t.id, first.actor));
+      const views = await Promise.all(created.map((t) => first.service.status(t.id, first.actor)));
       mostRunning = Math.max(mostRunning, views.filter((v) => v.status === 'running').length);
       for (const v of views) if (v.status === 'queued' && v.waiting) reasons.add(v.waiting.reason);
       if (views.every((v) => v.status === 'completed' || v.status === 'failed')) break;
       await new Promise((r) => setTimeout(r, 20));
     }
-    const ended = created.map((t) => first.service.status(t.id, first.actor));
+    const ended = await Promise.all(created.map((t) => first.service.status(t.id, first.actor)));
     expect(ended.map((v) => v.status)).toEqual(['completed', 'completed', 'completed']);
     expect(mostRunning).toBe(1);
     expect([...reasons]).toContain('Source: 1 task already runs against 127.0.0.1, the most TERN_MAX_TASKS_PER_SOURCE_HOST allows; this one starts when one of them ends.');

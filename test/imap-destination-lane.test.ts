@@ -53,7 +53,7 @@ describe('IMAP destination round trips', () => {
       expect(listing).toBeGreaterThan(0);
       await destination.ensureFolder('INBOX', () => {});
       const created: string[] = [];
-      const made = await destination.ensureFolder('INBOX.Projects', (f) => created.push(f.path));
+      const made = await destination.ensureFolder('INBOX.Projects', (f) => void created.push(f.path));
       expect(made.folder.path).toBe('INBOX.Projects');
       expect(created).toEqual(['INBOX.Projects']);
       expect(spy.commands.filter((c) => c === 'LIST')).toHaveLength(listing);

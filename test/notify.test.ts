@@ -109,11 +109,11 @@ describe('with SMTP_URL: a mail at each moment of a task', () => {
     expect(done.mail.html).toContain(`<b>${task.id}</b>`);
     expect(mails[0].mail.text).toContain(`tern status ${task.id}`);
     for (const m of mails) expectNoSecret(m);
-    expect(tern.service.view(task.id).notifyError).toBeUndefined();
+    expect((await tern.service.view(task.id)).notifyError).toBeUndefined();
   });
 
   it('rolled back: one more mail when the rollback ends', async () => {
-    const [task] = tern.service.list(tern.actor);
+    const [task] = await tern.service.list(tern.actor);
     await rollback(tern.service, { taskId: task.id }, tern.actor);
     expect((await tern.waitFor(task.id, (t) => t.status === 'rolled_back')).status).toBe('rolled_back');
     const mails = await mailsFor(task.id, 3);
@@ -140,7 +140,7 @@ describe('cancelled while queued, and failed', () => {
 
   it('a task that fails gets its "failed" mail with the error', async () => {
     const task = await migrate(tern.service, { from: imapUrl(slash, 'alice'), to: imapUrl(dotted, 'carol'), notify: TO }, tern.actor);
-    tern.runtime.vault.deleteTask(task.id); // as if its credentials had been purged: the task cannot run
+    await tern.runtime.vault.deleteTask(task.id); // as if its credentials had been purged: the task cannot run
     await tern.startWorker();
     expect((await tern.waitFor(task.id)).status).toBe('failed');
     const mails = await mailsFor(task.id, 2);
@@ -180,7 +180,7 @@ describe('without SMTP_URL', () => {
     expect(err).toBeInstanceOf(TernError);
     expect(err).toMatchObject({ code: 'BAD_NOTIFY', field: 'notify' });
     expect((err as TernError).userMessage).toContain('SMTP_URL');
-    expect(tern.service.list(tern.actor)).toHaveLength(0);
+    expect(await tern.service.list(tern.actor)).toHaveLength(0);
   });
 
   it('the chat form shows it on the notification field', async () => {
@@ -199,7 +199,7 @@ describe('without SMTP_URL', () => {
   it('a PST import with a notification address is refused the same way', async () => {
     const err = await importPstFile(tern.service, { file: '../shared/fixtures/pst/aspose-outlook.pst', to: imapUrl(dotted, 'bob'), notify: TO }, tern.actor).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'BAD_NOTIFY', field: 'notify' });
-    expect(tern.service.list(tern.actor)).toHaveLength(0);
+    expect(await tern.service.list(tern.actor)).toHaveLength(0);
   });
 
   it('a malformed address is refused whatever the SMTP set-up', async () => {

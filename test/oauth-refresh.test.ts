@@ -23,7 +23,7 @@ let slow: LatencyProxy;
 let tern: TestTern;
 const refreshes: string[] = [];
 
-const poll = (what: string, fn: () => boolean, timeoutMs = 60_000) => waitUntil(what, fn, timeoutMs, 20);
+const poll = (what: string, fn: () => boolean | Promise<boolean>, timeoutMs = 60_000) => waitUntil(what, fn, timeoutMs, 20);
 
 beforeAll(async () => {
   auth = await startAuthServer({ accessTokenTtl: 2 });
@@ -68,7 +68,7 @@ describe('access tokens that run out mid-migration', () => {
   it('are renewed from the sign-in: the migration outlives many tokens and copies each message once', async () => {
     await signIn();
     const task = await migrate(tern.service, { from: sourceUrl(), to: `${imapUrl(dovecot, 'carol').replace(String(dovecot.imapPort), String(slow.port))}` }, tern.actor);
-    await poll('the first copies', () => tern.runtime.tasks.get(task.id)!.steps[0].copied >= 20);
+    await poll('the first copies', async () => (await tern.runtime.tasks.get(task.id))!.steps[0].copied >= 20);
     const before = refreshes.length;
     // The link goes for longer than a token lives: the next login needs a fresh one.
     await link.cut();
@@ -83,13 +83,13 @@ describe('access tokens that run out mid-migration', () => {
 
   it('a revoked sign-in pauses the task with "sign in again"; a new sign-in resumes it, nothing copied twice', async () => {
     const task = await migrate(tern.service, { from: sourceUrl(), to: `${imapUrl(dovecot, 'bob').replace(String(dovecot.imapPort), String(slow.port))}` }, tern.actor);
-    await poll('the first copies', () => tern.runtime.tasks.get(task.id)!.steps[0].copied >= 20);
+    await poll('the first copies', async () => (await tern.runtime.tasks.get(task.id))!.steps[0].copied >= 20);
     await link.cut();
     await auth.revokeAll('alice');
     await new Promise((r) => setTimeout(r, 3_000));
     await link.restore();
-    await poll('the pause', () => /must sign in again/.test(tern.runtime.tasks.get(task.id)!.waiting?.reason ?? ''), 60_000);
-    const paused = tern.service.status(task.id, tern.actor);
+    await poll('the pause', async () => /must sign in again/.test((await tern.runtime.tasks.get(task.id))!.waiting?.reason ?? ''), 60_000);
+    const paused = await tern.service.status(task.id, tern.actor);
     expect(paused.status).toBe('running');
     expect(paused.waiting).toMatchObject({ side: 'source' });
     expect(paused.waiting!.reason).toMatch(/^Source account: alice must sign in again \(its sign-in at 127\.0\.0\.1:\d+ was revoked or has expired\): run tern login 'imap:\/\/alice@127\.0\.0\.1:\d+\?auth=oauth2&issuer=/);
@@ -97,9 +97,9 @@ describe('access tokens that run out mid-migration', () => {
     expect(shown.stdout).toContain('must sign in again');
     const asJson = await runCli(['status', task.id, '--json'], tern.env);
     expect(JSON.parse(asJson.stdout).waiting.reason).toContain('must sign in again');
-    const copiedWhilePaused = tern.runtime.tasks.get(task.id)!.steps[0].copied;
+    const copiedWhilePaused = (await tern.runtime.tasks.get(task.id))!.steps[0].copied;
     await new Promise((r) => setTimeout(r, 1_000));
-    expect(tern.runtime.tasks.get(task.id)!.steps[0].copied).toBe(copiedWhilePaused);
+    expect((await tern.runtime.tasks.get(task.id))!.steps[0].copied).toBe(copiedWhilePaused);
 
     const t0 = Date.now();
     await signIn();
@@ -111,6 +111,6 @@ describe('access tokens that run out mid-migration', () => {
     expect(done.steps[0]).toMatchObject({ total: 240, failed: 0 });
     expect(done.steps[0].copied + done.steps[0].alreadyPresent).toBe(240);
     await expectCopiedOnce('bob');
-    expect(tern.runtime.tasks.auditLog(task.id).some((a) => a.action === 'task.waiting_sign_in')).toBe(true);
+    expect((await tern.runtime.tasks.auditLog(task.id)).some((a) => a.action === 'task.waiting_sign_in')).toBe(true);
   });
 });

@@ -4,8 +4,6 @@
 // Bad input: a denied or expired code, an unknown issuer, a wrong client id, a sign-in without the
 // mail scope: one sentence each, nothing stored or queued.
 import fs from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDovecot, type DovecotServer } from './support/dovecot';
 import { DEVICE_CLIENT, startAuthServer, type AuthServer } from './support/oidc';
@@ -14,6 +12,7 @@ import { makeMessage, seedMessage, snapshotMailbox } from './support/mailbox';
 import { account, ternEnv } from './support/tern';
 import { runCli, runCliAnsweringCodes } from './support/cli-run';
 import { freePort } from './support/ports';
+import { storeRows } from './support/store-rows';
 
 let auth: AuthServer;
 let dovecot: DovecotServer;
@@ -35,14 +34,7 @@ const oauthUrl = (user: string, extra = '') => `imap://${user}@127.0.0.1:${dovec
 
 const withCode = runCliAnsweringCodes;
 
-const signInRows = (env: Record<string, string>) => {
-  const db = new Database(path.join(env.TERN_DATA_DIR, 'tern.db'), { readonly: true });
-  try {
-    return db.prepare('SELECT * FROM sign_ins').all() as Array<Record<string, string>>;
-  } finally {
-    db.close();
-  }
-};
+const signInRows = (env: Record<string, string>) => storeRows(env, 'sign_ins') as Promise<Array<Record<string, string>>>;
 
 describe('tern login (device code)', () => {
   it('shows the code, waits for the approval, keeps the sign-in sealed; migrate then uses it without a password', async () => {
@@ -52,7 +44,7 @@ describe('tern login (device code)', () => {
     expect(r.codes).toBe(1);
     expect(r.stderr).toMatch(new RegExp(`^To sign in the account, open ${auth.issuer}/device and enter the code [A-Z]{4}-[A-Z]{4} \\(or open ${auth.issuer}/device\\?user_code=`));
     expect(r.stdout.trim()).toBe('Signed in alice at 127.0.0.1:' + new URL(auth.issuer).port + ': its tasks use this sign-in from now on.');
-    const rows = signInRows(env);
+    const rows = await signInRows(env);
     expect(rows).toHaveLength(1);
     expect(rows[0].account).toBe(`${auth.issuer}\n${DEVICE_CLIENT}\nalice`);
     expect(rows[0].scope).toContain('mail');
@@ -92,7 +84,7 @@ describe('tern login (device code)', () => {
     const unknown = await runCli(['login', `imap://alice@127.0.0.1:${dovecot.imapPort}?auth=oauth2&issuer=${encodeURIComponent(nowhere)}&client_id=x`], env);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(new RegExp(`^tern: ${nowhere} is not an OAuth2 issuer Tern can use: its metadata \\(/.well-known/openid-configuration\\) could not be read \\(.*\\)\\. Check \\?issuer= in the account URL\\.\\n$`));
-    expect(signInRows(env)).toEqual([]);
+    expect(await signInRows(env)).toEqual([]);
     fs.rmSync(env.TERN_DATA_DIR, { recursive: true, force: true });
   });
 
@@ -106,7 +98,7 @@ describe('tern login (device code)', () => {
       expect(r.codes).toBe(1);
       expect(r.code).toBe(1);
       expect(r.stderr.trim().split('\n').pop()).toBe(`tern: The sign-in code expired before the sign-in at 127.0.0.1:${new URL(quick.issuer).port} was completed: run tern login again and enter the new code in time.`);
-      expect(signInRows(env)).toEqual([]);
+      expect(await signInRows(env)).toEqual([]);
       fs.rmSync(env.TERN_DATA_DIR, { recursive: true, force: true });
     } finally {
       await quick.stop();
@@ -119,7 +111,7 @@ describe('tern login (device code)', () => {
     const r = await withCode(['login', url], env, (code) => auth.approve(code, 'alice'));
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n').pop()).toMatch(/^tern: imap server 127\.0\.0\.1:\d+ refused the OAuth2 token for alice: .*lack the mail scope: sign in again with `tern login` \(asking for mail access\)\.$/);
-    expect(signInRows(env)).toEqual([]);
+    expect(await signInRows(env)).toEqual([]);
     fs.rmSync(env.TERN_DATA_DIR, { recursive: true, force: true });
   });
 });

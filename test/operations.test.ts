@@ -102,13 +102,13 @@ describe('health and metrics of tern worker (TERN_METRICS_PORT)', () => {
     // The store is the truth the gauge reads: a task marked running there is counted per host.
     const created = await migrate(tern.service, { from: imapUrl(source, 'carol'), to: imapUrl(destination, 'carol'), items: 'emails' }, tern.actor);
     await tern.waitFor(created.id);
-    tern.runtime.tasks.update(created.id, { status: 'running' });
+    await tern.runtime.tasks.update(created.id, { status: 'running' });
     try {
       const m = parseMetrics(await (await fetch(`${opsUrl}/metrics`)).text());
       expect(m.get('tern_tasks_running_per_host{side="source",host="127.0.0.1"}')).toBe(1);
       expect(m.get('tern_tasks_running_per_host{side="destination",host="127.0.0.1"}')).toBe(1);
     } finally {
-      tern.runtime.tasks.update(created.id, { status: 'completed' });
+      await tern.runtime.tasks.update(created.id, { status: 'completed' });
     }
   }, 120_000);
 });

@@ -32,7 +32,7 @@ afterAll(async () => {
   await Promise.all([source?.stop(), destination?.stop(), redis?.stop()]);
 });
 
-const poll = (what: string, fn: () => boolean, timeoutMs = 60_000) => waitUntil(what, fn, timeoutMs, 20);
+const poll = (what: string, fn: () => boolean | Promise<boolean>, timeoutMs = 60_000) => waitUntil(what, fn, timeoutMs, 20);
 
 describe('Redis down for longer than the job lock', () => {
   it('the task still runs once: no duplicate, nothing lost, every copy journaled once', async () => {
@@ -51,9 +51,9 @@ describe('Redis down for longer than the job lock', () => {
     for (let i = 0; i < 2; i++) workers.push(spawn(process.execPath, [path.join(projectRoot, 'bin/tern.js'), 'worker'], { env: { ...process.env, ...env }, stdio: 'ignore' }));
 
     const task = await migrate(tern.service, { from: imapUrl(source, 'alice'), to: `imap://alice:alicepass@127.0.0.1:${slow.port}` }, tern.actor);
-    await poll('the first copies', () => tern.runtime.tasks.get(task.id)!.steps[0].copied >= 40);
+    await poll('the first copies', async () => (await tern.runtime.tasks.get(task.id))!.steps[0].copied >= 40);
     await redis.down(6_000);
-    expect(tern.runtime.tasks.get(task.id)!.status).toBe('running');
+    expect((await tern.runtime.tasks.get(task.id))!.status).toBe('running');
 
     const done = await tern.waitFor(task.id);
     expect(done.status).toBe('completed');
@@ -62,7 +62,7 @@ describe('Redis down for longer than the job lock', () => {
     const dst = contentView(await snapshotMailbox(account(destination, 'alice')));
     expect(dst.INBOX).toEqual(src.INBOX);
     expect(dst['INBOX.A']).toEqual(src.A);
-    const journaled = tern.runtime.journal.entries(task.id, { kind: 'message' });
+    const journaled = await tern.runtime.journal.entries(task.id, { kind: 'message' });
     expect(journaled).toHaveLength(400);
     expect(new Set(journaled.map((e) => `${e.folder}:${e.ref}`)).size).toBe(400);
   }, 300_000);
@@ -93,10 +93,10 @@ describe('a source server that goes away for a while', () => {
 
   it('is waited out: the task says it waits for the source and when it tries again, then goes on to the end, each message once', async () => {
     const task = await migrate(own.service, { from: `imap://bob:bobpass@127.0.0.1:${cut.port}`, to: `imap://bob:bobpass@127.0.0.1:${slow.port}` }, own.actor);
-    await poll('the first copies', () => own.runtime.tasks.get(task.id)!.steps[0].copied >= 30);
+    await poll('the first copies', async () => (await own.runtime.tasks.get(task.id))!.steps[0].copied >= 30);
     await cut.cut();
-    await poll('the task to wait', () => own.runtime.tasks.get(task.id)!.waiting !== undefined, 30_000);
-    const waiting = own.service.status(task.id, own.actor);
+    await poll('the task to wait', async () => (await own.runtime.tasks.get(task.id))!.waiting !== undefined, 30_000);
+    const waiting = await own.service.status(task.id, own.actor);
     expect(waiting.status).toBe('running');
     expect(waiting.waiting!.side).toBe('source');
     expect(waiting.waiting!.reason).toMatch(/^Source: .*127\.0\.0\.1:\d+/);
@@ -112,7 +112,7 @@ describe('a source server that goes away for a while', () => {
     const dst = contentView(await snapshotMailbox(account(destination, 'bob')));
     expect(dst.INBOX).toEqual(src.INBOX);
     expect(dst['INBOX.Later']).toEqual(src.Later);
-    expect(own.runtime.tasks.auditLog(task.id).some((a) => a.action === 'task.waiting')).toBe(true);
+    expect((await own.runtime.tasks.auditLog(task.id)).some((a) => a.action === 'task.waiting')).toBe(true);
   });
 
   it('fails once it has waited the whole window without getting further, naming the side and the server', async () => {

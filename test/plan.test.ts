@@ -128,7 +128,7 @@ describe('tern plan', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^tern: --max-size "12 parsecs" is not a size/);
     expect(await fullState(dst)).toEqual(before);
-    expect(tern.service.list({ ...tern.actor, admin: true }, { all: true })).toEqual([]);
+    expect(await tern.service.list({ ...tern.actor, admin: true }, { all: true })).toEqual([]);
   });
 });
 

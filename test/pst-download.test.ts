@@ -65,7 +65,7 @@ describe('a .pst from an HTTPS link', () => {
     const [file] = stored();
     expect(file).toMatch(/^[0-9a-f]{12}-aspose-outlook\.pst$/);
     expect(fs.readFileSync(path.join(uploads(), file)).equals(PST)).toBe(true);
-    tern.service.purgeExpired(Date.parse(done.rollbackUntil!) + 1);
+    await tern.service.purgeExpired(Date.parse(done.rollbackUntil!) + 1);
     expect(stored()).toEqual([]);
   });
 

@@ -227,12 +227,12 @@ describe('refusals, before any task exists', () => {
 
   async function refused(file: string, items = 'emails') {
     const user = await newUser();
-    const before = tern.service.list(tern.actor).length;
+    const before = (await tern.service.list(tern.actor)).length;
     const err = await importPstFile(tern.service, { file, to: imapUrl(dovecot, user), items }, tern.actor).then(
       () => undefined,
       (e: unknown) => e as { code: string; userMessage: string },
     );
-    expect(tern.service.list(tern.actor)).toHaveLength(before);
+    expect(await tern.service.list(tern.actor)).toHaveLength(before);
     return err!;
   }
 
@@ -385,7 +385,7 @@ describe('chat: a stored upload and the import form', () => {
     expect(done.steps[0]).toMatchObject({ copied: 14 });
     expect(fs.existsSync(file)).toBe(true);
 
-    const closed = tern.service.purgeExpired(Date.parse(done.rollbackUntil!) + 1);
+    const closed = await tern.service.purgeExpired(Date.parse(done.rollbackUntil!) + 1);
     expect(closed).toContain(done.id);
     expect(fs.existsSync(file)).toBe(false);
   });

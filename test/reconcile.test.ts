@@ -31,7 +31,7 @@ afterAll(async () => {
 /** A task that a worker had started ("running"), its job left to `what`. */
 async function runningTask(to: string): Promise<string> {
   const task = await migrate(tern.service, { from: imapUrl(dovecot, 'alice'), to: imapUrl(dovecot, to) }, tern.actor);
-  expect(tern.runtime.tasks.transition(task.id, ['queued'], 'running', { startedAt: Date.now() })).toBe(true);
+  expect(await tern.runtime.tasks.transition(task.id, ['queued'], 'running', { startedAt: Date.now() })).toBe(true);
   return task.id;
 }
 
@@ -53,7 +53,7 @@ describe('the queue gave up on a running task', () => {
     const id = await runningTask('bob');
     await queueGivesUp(id);
     expect(await tern.service.reconcile()).toEqual([id]);
-    const task = tern.service.status(id, tern.actor);
+    const task = await tern.service.status(id, tern.actor);
     expect(task.status).toBe('failed');
     expect(task.error).toMatch(/stopped again and again/);
     expect(task.error).toMatch(/run the same migration again/);

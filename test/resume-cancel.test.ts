@@ -36,10 +36,10 @@ async function seedFolders(user: string, folders: string[], perFolder: number, b
   );
 }
 
-const poll = async <T>(fn: () => T | undefined, what: string, timeoutMs = 60_000, everyMs = 5): Promise<T> => {
+const poll = async <T>(fn: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 60_000, everyMs = 5): Promise<T> => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const v = fn();
+    const v = await fn();
     if (v !== undefined) return v;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
@@ -68,14 +68,14 @@ describe('resume after the worker process is killed', () => {
 
     const task = await migrate(tern.service, { from: imapUrl(source, 'alice'), to: imapUrl(destination, 'bob') }, tern.actor);
     // Kill it once it has really started writing, long before it is done.
-    const copiedAtKill = await poll(() => {
-      const copied = tern.service.status(task.id, tern.actor).steps[0].copied;
+    const copiedAtKill = await poll(async () => {
+      const copied = (await tern.service.status(task.id, tern.actor)).steps[0].copied;
       return copied >= 50 ? copied : undefined;
     }, 'the first copies');
     worker.kill('SIGKILL');
     await new Promise((r) => worker!.once('exit', r));
     expect(copiedAtKill).toBeLessThan(1200);
-    expect(tern.service.status(task.id, tern.actor).status).toBe('running');
+    expect((await tern.service.status(task.id, tern.actor)).status).toBe('running');
 
     worker = spawnWorker(env);
     const done = await tern.waitFor(task.id);
@@ -88,7 +88,7 @@ describe('resume after the worker process is killed', () => {
     expect(dst['INBOX.Work']).toEqual(src.Work);
     expect(dst['INBOX.Work.Deep']).toEqual(src['Work/Deep']);
     // Every copy is journaled once, so a rollback would remove exactly these.
-    const journaled = tern.runtime.journal.entries(task.id, { kind: 'message' });
+    const journaled = await tern.runtime.journal.entries(task.id, { kind: 'message' });
     expect(journaled.length).toBe(1200);
     expect(journaled.every((r) => r.ref !== null)).toBe(true);
     expect(new Set(journaled.map((r) => `${r.folder}:${r.ref}`)).size).toBe(1200);
@@ -116,7 +116,7 @@ describe('cancel', () => {
     await tern.startWorker();
     const before = contentView(await snapshotMailbox(account(destination, 'carol')));
     const task = await migrate(tern.service, { from: imapUrl(source, 'carol'), to: `imap://carol:carolpass@127.0.0.1:${slowLink.port}` }, tern.actor);
-    await poll(() => (tern.service.status(task.id, tern.actor).steps[0].copied > 0 ? true : undefined), 'the first copy');
+    await poll(async () => ((await tern.service.status(task.id, tern.actor)).steps[0].copied > 0 ? true : undefined), 'the first copy');
     const cancelling = await cancel(tern.service, { taskId: task.id }, tern.actor);
     // The status says so at once, before the worker has stopped.
     expect(cancelling).toMatchObject({ status: 'running', cancelling: true, cancelledBy: 'owner' });
@@ -140,7 +140,7 @@ describe('cancel', () => {
     }
     for (const f of cancelled) expect(after[f.destinationFolder], f.destinationFolder).toEqual(before[f.destinationFolder]);
     expect(cancelled.some((f) => before[f.destinationFolder] === undefined)).toBe(true);
-    expect(tern.runtime.tasks.auditLog(task.id).map((a) => a.action)).toContain('task.cancel');
+    expect((await tern.runtime.tasks.auditLog(task.id)).map((a) => a.action)).toContain('task.cancel');
   });
 
   it('ends a queued task at once', async () => {
@@ -154,7 +154,7 @@ describe('cancel', () => {
       // A worker that starts afterwards does nothing with it.
       await queuedOnly.startWorker();
       await new Promise((r) => setTimeout(r, 500));
-      expect(queuedOnly.service.status(task.id, queuedOnly.actor).status).toBe('cancelled');
+      expect((await queuedOnly.service.status(task.id, queuedOnly.actor)).status).toBe('cancelled');
       await expect(cancel(queuedOnly.service, { taskId: task.id }, queuedOnly.actor)).rejects.toThrow(/already ended/);
     } finally {
       await queuedOnly.close();

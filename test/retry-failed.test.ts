@@ -100,7 +100,7 @@ describe('messages the destination refuses as too large', () => {
     expect(cli.code, cli.stderr).toBe(0);
     expect(cli.stderr).toContain(`Retrying ${first.id} (pass 2)…`);
     expect(lastJson(cli.stdout)).toMatchObject({ id: first.id, status: 'completed', pass: 2, failedItems: null, progress: { etaSeconds: null } });
-    const second = tern.service.view(first.id);
+    const second = await tern.service.view(first.id);
     expect(second.status, second.error).toBe('completed');
     expect(second.failedItems).toBeUndefined();
     expect(second.steps[0]).toMatchObject({ failed: 0, total: 6 });
@@ -108,7 +108,7 @@ describe('messages the destination refuses as too large', () => {
     expect(await subjects(dst, 'INBOX')).toEqual(['Arrived since', 'Big report', 'Small 1', 'Small 2', 'Small 3', 'Was there before']);
     expect(await subjects(dst, 'Archive')).toEqual(['Big scan']);
     expect(statusCard(second).buttons.map((b) => b.action)).toEqual(['rollback', 'refresh']);
-    expect(tern.service.view(first.id).pass).toBe(2);
+    expect((await tern.service.view(first.id)).pass).toBe(2);
 
     // A retry is for an ended task only.
     await expect(rollback(tern.service, { taskId: first.id }, tern.actor)).resolves.toMatchObject({ status: 'rolling_back' });

@@ -48,8 +48,8 @@ describe('SIGTERM to tern start', () => {
 
     const imap = (port: number) => ({ protocol: 'imap' as const, host: '127.0.0.1', port, secure: false, insecure: false, user: 'alice', password: 'alicepass' });
     const task = await tern.service.create({ source: imap(src.imapPort), destination: imap(proxy.port), items: ['emails'] }, tern.actor);
-    await until('copying under way', () => {
-      const t = tern.service.view(task.id);
+    await until('copying under way', async () => {
+      const t = await tern.service.view(task.id);
       return t.status === 'running' && t.steps[0].copied >= 3;
     }, 120_000);
     const signalled = Date.now();
@@ -72,12 +72,12 @@ describe('SIGTERM to tern start', () => {
     expect(start.logs().find((r) => r.msg === 'stopped'), out).toMatchObject({ clean: true });
     expect(out).not.toContain('shutdown took too long');
     expect(out).not.toContain('did not stop in time');
-    const paused = tern.service.view(task.id);
+    const paused = await tern.service.view(task.id);
     // Paused: not ended, not failed; what was on the wire is journaled with its id. The resume
     // below proves that nothing was lost or copied twice.
     expect(paused.status, 'paused, not failed').toBe('running');
     expect(paused.steps[0].copied).toBeLessThan(40);
-    expect(tern.runtime.journal.entries(task.id, { kind: 'message' }).filter((e) => !e.ref), 'no intent left without its id').toEqual([]);
+    expect((await tern.runtime.journal.entries(task.id, { kind: 'message' })).filter((e) => !e.ref), 'no intent left without its id').toEqual([]);
 
     await tern.startWorker();
     expect((await tern.waitFor(task.id)).status).toBe('completed');

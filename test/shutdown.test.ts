@@ -38,8 +38,8 @@ describe('SIGTERM', () => {
     // To the destination through the slow link: the copy takes far longer than the 10 s allowed.
     const task = await tern.service.create({ source: imap(src.imapPort), destination: imap(proxy.port), items: ['emails'] }, tern.actor);
     const worker = spawnTern(['worker'], { ...tern.env, LOG_LEVEL: 'info' });
-    await until('copying under way', () => {
-      const t = tern.service.view(task.id);
+    await until('copying under way', async () => {
+      const t = await tern.service.view(task.id);
       return t.status === 'running' && t.steps[0].copied >= 3;
     }, 120_000);
     const signalled = Date.now();
@@ -53,11 +53,11 @@ describe('SIGTERM', () => {
     const stopped = worker.logs().find((r) => r.msg === 'stopped');
     expect(stopped, `the worker finished stopping before its deadline:\n${output}`).toMatchObject({ clean: true });
     expect(output).not.toContain('shutdown took too long');
-    const paused = tern.service.view(task.id);
+    const paused = await tern.service.view(task.id);
     expect(paused.status, 'paused, not failed').toBe('running');
     expect(paused.steps[0].copied).toBeLessThan(60);
     // What was on the wire when it stopped was answered and journaled: no intent is left without its message's id.
-    const journaled = tern.runtime.journal.entries(task.id, { kind: 'message' });
+    const journaled = await tern.runtime.journal.entries(task.id, { kind: 'message' });
     expect(journaled.filter((e) => !e.ref), 'every message sent before the stop journaled with its id').toEqual([]);
     const atDestination = contentView(await snapshotMailbox(account(dst, 'carol'))).INBOX ?? [];
     expect(journaled.length, 'the journal holds every message the destination got').toBe(atDestination.length);

@@ -46,14 +46,14 @@ describe('a batch CSV shared in Slack', () => {
     expect(checked).toContain('2 row(s) would be queued, 1 refused. Nothing was queued.');
     expect(checked).toMatch(/line 4, column source_password: source_password must be a reference/);
     expect(checked).not.toContain('hunter2');
-    expect(slack.tern.service.list(slack.tern.actor, { all: true })).toEqual([]);
+    expect(await slack.tern.service.list(slack.tern.actor, { all: true })).toEqual([]);
 
     await slack.click(REQUESTER, { channel: CHANNEL, ts: offer.response.ts }, BATCH_ACTIONS.run, value);
     const card = await slack.fake.waitFor('chat.postMessage', (c) => String(c.body.text).startsWith('Batch B-'), 30_000);
     expect(card.body).toMatchObject({ channel: CHANNEL, thread_ts: '1795000000.000200' });
     expect(blockText(card.body.blocks)).toContain('Not queued: line 4, column source_password');
     const batchId = /Batch (B-[0-9A-Z]{8})/.exec(String(card.body.text))![1];
-    const tasks = slack.tern.service.batches.summary(batchId).tasks;
+    const tasks = (await slack.tern.service.batches.summary(batchId)).tasks;
     expect(tasks.map((t) => t.line)).toEqual([2, 3]);
     for (const t of tasks) await slack.tern.waitFor(t.id);
 

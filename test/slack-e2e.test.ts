@@ -197,11 +197,11 @@ describe('/migrate: modal → wrong password → corrected → card, progress, t
     await slack.click(STRANGER, card, ACTION_IDS.rollback, taskId);
     await until('the refusal', () => ephemeralsTo(STRANGER).length > 0);
     expect(ephemeralsTo(STRANGER).at(-1)).toMatch(/only|not allowed|started it|may/i);
-    expect(slack.tern.service.view(taskId).status).toBe('completed');
+    expect((await slack.tern.service.view(taskId)).status).toBe('completed');
 
     await slack.click(REQUESTER, card, ACTION_IDS.rollback, taskId);
     await slack.tern.waitFor(taskId, (t) => t.status === 'rolled_back' || (t.status !== 'rolling_back' && !!t.rollbackError));
-    expect(slack.tern.service.view(taskId).status).toBe('rolled_back');
+    expect((await slack.tern.service.view(taskId)).status).toBe('rolled_back');
     expect(contentView(await snapshotMailbox(account(dotted, 'bob')))).toEqual(contentView(bobBefore));
     const thread = await until('the rollback in the thread', () => {
       const t = threadOf(card);
@@ -255,7 +255,7 @@ describe('Cancel from the card', () => {
 
     await slack.click(STRANGER, card, ACTION_IDS.cancel, taskId);
     await until('the refusal', () => ephemeralsTo(STRANGER).length > 1);
-    expect(slack.tern.service.view(taskId).cancelling).toBe(false);
+    expect((await slack.tern.service.view(taskId)).cancelling).toBe(false);
 
     await slack.click(REQUESTER, card, ACTION_IDS.cancel, taskId);
     const final = await slack.tern.waitFor(taskId);
@@ -327,7 +327,7 @@ describe('rate limits', () => {
 describe('/migrate subcommands answer in ephemeral messages', () => {
   it('help, list, bad syntax, unknown and malformed IDs, a wrong source address', async () => {
     const before = ephemeralsTo(STRANGER).length;
-    const tasks = slack.tern.service.list({ id: 'admin', label: 'admin', admin: true }, { all: true });
+    const tasks = await slack.tern.service.list({ id: 'admin', label: 'admin', admin: true }, { all: true });
     const someone = tasks.find((t) => t.source.includes('alice'))!;
     for (const t of ['help', 'list', 'frobnicate', 'status T-ZZZZZZZZ', 'cancel xyz', `status ${someone.id} nobody@example.com`, `status ${someone.id}`]) {
       const res = await slack.slash(STRANGER, t);

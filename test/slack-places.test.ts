@@ -69,7 +69,7 @@ describe('a channel the bot is not in', () => {
     // Buttons of the DM card answer privately (response URL), never by chat.postEphemeral.
     await slack.click(USER, card, ACTION_IDS.cancel, taskId);
     await until('the answer to a click on a finished task', () => slack.privateTo(USER).some((t) => t.includes(`${taskId} has already ended`)));
-    expect(slack.tern.service.view(taskId).status).toBe('completed');
+    expect((await slack.tern.service.view(taskId)).status).toBe('completed');
   });
 
   it('subcommands answer there privately through the response URL', async () => {
@@ -138,15 +138,15 @@ describe('bad input on buttons: one private sentence, nothing changed', () => {
     expect(await answers(1, () => click('garbage', { action: ACTION_IDS.refresh }))).toEqual(['"garbage" is not a task ID: task IDs look like T-7K3M9QXA.']);
     const other = await answers(1, () => click(taskId, { team: 'T0OTHERTEAM' }));
     expect(other).toEqual(['This Tern belongs to another Slack workspace: its tasks can only be followed and changed from there. Nothing was changed.']);
-    const after = slack.tern.service.view(taskId);
+    const after = await slack.tern.service.view(taskId);
     expect(after.cancelling).toBe(false);
-    expect(slack.tern.runtime.tasks.auditLog(taskId).some((a) => a.action === 'task.cancel')).toBe(false);
+    expect((await slack.tern.runtime.tasks.auditLog(taskId)).some((a) => a.action === 'task.cancel')).toBe(false);
   });
 });
 
 describe('my tasks: /migrate list and the App Home', () => {
   it('lists the person\'s recent tasks with state, counts and the buttons that apply', async () => {
-    const mine = slack.tern.service.list({ id: `slack:${USER}`, label: '', admin: false });
+    const mine = await slack.tern.service.list({ id: `slack:${USER}`, label: '', admin: false });
     expect(mine.length).toBeGreaterThan(0);
     const before = slack.fake.responses.length;
     await slack.slash(USER, 'list', DM);

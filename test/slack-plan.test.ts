@@ -97,7 +97,7 @@ describe('Check first in the Slack form', () => {
     expect(shown).toContain('Options: received since 2024-01-01 · not folders: Spam');
     expect(shown).not.toContain('Spam →');
     expect(await snapshotMailbox(account(destination, 'bob'))).toEqual(before);
-    expect(slack.tern.service.list({ id: 'x', label: 'x', admin: true }, { all: true })).toEqual([]);
+    expect(await slack.tern.service.list({ id: 'x', label: 'x', admin: true }, { all: true })).toEqual([]);
 
     // Start: the modal's submit.
     const started = slack.fake.callsTo('views.update').length;

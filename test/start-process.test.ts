@@ -55,9 +55,9 @@ describe('tern start: the worker in a process of its own', () => {
 
     const imap = (port: number) => ({ protocol: 'imap' as const, host: '127.0.0.1', port, secure: false, insecure: false, user: 'carol', password: 'carolpass' });
     const task = await tern.service.create({ source: imap(src.imapPort), destination: imap(proxy.port), items: ['emails'] }, tern.actor);
-    await until('copying under way', () => tern.service.view(task.id).steps[0].copied >= 2, 120_000);
+    await until('copying under way', async () => (await tern.service.view(task.id)).steps[0].copied >= 2, 120_000);
     // The run's lease names the process that copies: the worker's, not the bots'.
-    expect(tern.runtime.tasks.leaseHolder(task.id)).toContain(`:${first}:`);
+    expect(await tern.runtime.tasks.leaseHolder(task.id)).toContain(`:${first}:`);
 
     process.kill(first, 'SIGKILL');
     await until('a new worker process', () => workers().length === 2, 30_000);

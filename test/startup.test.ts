@@ -30,7 +30,7 @@ beforeAll(async () => {
   // A queued Exchange task (no worker runs): `status` shows it, `cancel` takes its job off the queue.
   queuedTask = newTaskId();
   const ews = (user: string) => ({ protocol: 'ews' as const, host: 'ex.startup.test', port: 443, secure: true, insecure: false, user, path: '/EWS/Exchange.asmx' });
-  tern.runtime.tasks.create({ id: queuedTask, requester: 'test:owner', source: ews('alice@startup.test'), destination: ews('bob@startup.test'), items: ['emails', 'contacts'] });
+  await tern.runtime.tasks.create({ id: queuedTask, requester: 'test:owner', source: ews('alice@startup.test'), destination: ews('bob@startup.test'), items: ['emails', 'contacts'] });
   await (await tern.runtime.queue()).enqueueMigration(queuedTask);
 });
 

@@ -4,8 +4,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/log';
-import { openDb } from '../src/store/db';
+import pg from 'pg';
 import { Vault, loadSecretKey } from '../src/store/vault';
+import { openTestStore, storeKinds, type TestStore } from './support/stores';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'tern-unit-'));
 
@@ -57,25 +58,42 @@ describe('credential vault', () => {
   it('refuses a key of the wrong size with a hint', () => {
     expect(() => loadSecretKey('c2hvcnQ=', tmp())).toThrow(/32 bytes.*openssl rand -base64 32/);
   });
+});
 
-  it('stores passwords encrypted, reads them back, and forgets them', () => {
-    const dir = tmp();
-    const db = openDb(path.join(dir, 'tern.db'));
-    const vault = new Vault(db, loadSecretKey(undefined, dir));
-    vault.put('T-AAAAAAAA', 'source', 'hunter2-très-secret');
-    expect(vault.get('T-AAAAAAAA', 'source')).toBe('hunter2-très-secret');
-    const raw = fs.readFileSync(path.join(dir, 'tern.db'));
-    const wal = fs.existsSync(path.join(dir, 'tern.db-wal')) ? fs.readFileSync(path.join(dir, 'tern.db-wal')) : Buffer.alloc(0);
-    expect(Buffer.concat([raw, wal]).includes(Buffer.from('hunter2'))).toBe(false);
-    vault.deleteTask('T-AAAAAAAA');
-    expect(vault.get('T-AAAAAAAA', 'source')).toBeUndefined();
+/** Every byte the store keeps: the SQLite file and its WAL, or every PostgreSQL row of the table. */
+async function storedBytes(store: TestStore, table: string): Promise<Buffer> {
+  if (store.kind === 'sqlite') {
+    const file = path.join(store.dataDir, 'tern.db');
+    return Buffer.concat([fs.readFileSync(file), fs.existsSync(`${file}-wal`) ? fs.readFileSync(`${file}-wal`) : Buffer.alloc(0)]);
+  }
+  const client = new pg.Client({ connectionString: store.databaseUrl });
+  await client.connect();
+  try {
+    return Buffer.from(JSON.stringify((await client.query(`select * from ${table}`)).rows));
+  } finally {
+    await client.end();
+  }
+}
+
+describe.each(storeKinds)('credential vault (%s)', (kind) => {
+  it('stores passwords encrypted, reads them back, and forgets them', async () => {
+    const store = await openTestStore(kind);
+    const vault = new Vault(store.db, loadSecretKey(undefined, store.dataDir));
+    await vault.put('T-AAAAAAAA', 'source', 'hunter2-très-secret');
+    expect(await vault.get('T-AAAAAAAA', 'source')).toBe('hunter2-très-secret');
+    const bytes = await storedBytes(store, 'credentials');
+    expect(bytes.includes(Buffer.from('T-AAAAAAAA'))).toBe(true); // the row is there…
+    expect(bytes.includes(Buffer.from('hunter2'))).toBe(false); // …sealed
+    await vault.deleteTask('T-AAAAAAAA');
+    expect(await vault.get('T-AAAAAAAA', 'source')).toBeUndefined();
+    await store.close();
   });
 
-  it('says so when the key changed', () => {
-    const dir = tmp();
-    const db = openDb(path.join(dir, 'tern.db'));
-    new Vault(db, Buffer.alloc(32, 1)).put('T-BBBBBBBB', 'destination', 'pw');
-    expect(() => new Vault(db, Buffer.alloc(32, 2)).get('T-BBBBBBBB', 'destination')).toThrow(/not the key they were saved with/);
+  it('says so when the key changed', async () => {
+    const store = await openTestStore(kind);
+    await new Vault(store.db, Buffer.alloc(32, 1)).put('T-BBBBBBBB', 'destination', 'pw');
+    await expect(new Vault(store.db, Buffer.alloc(32, 2)).get('T-BBBBBBBB', 'destination')).rejects.toThrow(/not the key they were saved with/);
+    await store.close();
   });
 });
 
@@ -84,13 +102,13 @@ describe('logs', () => {
     const file = path.join(tmp(), 'log.jsonl');
     const fd = fs.openSync(file, 'w');
     const log = createLogger('info', { pretty: false, destination: fd });
-    const config = loadConfig({ SMTP_URL: 'smtp://u%40x.com:Smtp-Secret-1@mail.x.com', SLACK_BOT_TOKEN: 'xoxb-Bot-Secret-2', SLACK_SIGNING_SECRET: 'Sign-Secret-3', DISCORD_TOKEN: 'Discord-Secret-6', DISCORD_APPLICATION_ID: '123456789012345678', TERN_FROM_PASSWORD: 'From-Secret-7', REDIS_URL: 'redis://:Redis-Secret-4@r:6379' });
+    const config = loadConfig({ SMTP_URL: 'smtp://u%40x.com:Smtp-Secret-1@mail.x.com', SLACK_BOT_TOKEN: 'xoxb-Bot-Secret-2', SLACK_SIGNING_SECRET: 'Sign-Secret-3', DISCORD_TOKEN: 'Discord-Secret-6', DISCORD_APPLICATION_ID: '123456789012345678', TERN_FROM_PASSWORD: 'From-Secret-7', REDIS_URL: 'redis://:Redis-Secret-4@r:6379', DATABASE_URL: 'postgres://tern:Db-Secret-8@db:5432/tern' });
     log.info({ config, account: { user: 'alice', password: 'Pw-Secret-5' } }, 'hello');
     log.flush();
     fs.closeSync(fd);
     const written = fs.readFileSync(file, 'utf8');
     expect(written).toContain('[redacted]');
     expect(written).toContain('alice');
-    for (const secret of ['Smtp-Secret-1', 'xoxb-Bot-Secret-2', 'Sign-Secret-3', 'Redis-Secret-4', 'Pw-Secret-5', 'Discord-Secret-6', 'From-Secret-7']) expect(written).not.toContain(secret);
+    for (const secret of ['Smtp-Secret-1', 'xoxb-Bot-Secret-2', 'Sign-Secret-3', 'Redis-Secret-4', 'Pw-Secret-5', 'Discord-Secret-6', 'From-Secret-7', 'Db-Secret-8']) expect(written).not.toContain(secret);
   });
 });

@@ -41,7 +41,7 @@ export class BatchCardKeeper {
 
   /** Listens to the feed (call before the feed starts, or after: it only adds a listener) and catches up with open cards. */
   start(): void {
-    this.feed.onChange((taskId) => this.onTask(taskId));
+    this.feed.onChange((taskId) => void this.onTask(taskId).catch((err) => this.log.warn({ err: (err as Error).message, task: taskId }, 'could not find the batch of a task')));
     // The feed's poll covers task cards only; a batch's tasks have none, so its card polls itself.
     this.timer = setInterval(() => void this.refreshOpen(), this.pollMs);
     this.timer.unref();
@@ -77,10 +77,10 @@ export class BatchCardKeeper {
     return this.edits.flushed();
   }
 
-  private onTask(taskId: string): void {
+  private async onTask(taskId: string): Promise<void> {
     let batchId = this.batchOf.get(taskId);
     if (batchId === undefined) {
-      batchId = this.service.batches.of(taskId) ?? null;
+      batchId = (await this.service.batches.of(taskId)) ?? null;
       if (this.batchOf.size >= REMEMBERED_TASKS) this.batchOf.delete(this.batchOf.keys().next().value!);
       this.batchOf.set(taskId, batchId);
     }
@@ -99,7 +99,7 @@ export class BatchCardKeeper {
     const place = await this.service.batches.card(batchId, this.surface);
     if (!place) return;
     // Rendered from the freshest state: the coalescer may have waited.
-    const batch = this.service.batches.summary(batchId);
+    const batch = await this.service.batches.summary(batchId);
     const key = shown(batch);
     if (this.lastSent.get(batchId) !== key) {
       await this.transport.edit(place, batch);

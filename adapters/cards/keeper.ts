@@ -63,7 +63,7 @@ export class CardKeeper {
     this.feed.onChange((taskId) => this.refresh(taskId));
     await this.feed.start();
     // A restarted bot catches up with what happened while it was away.
-    for (const card of this.service.openCards(this.surface)) this.refresh(card.taskId);
+    for (const card of await this.service.openCards(this.surface)) this.refresh(card.taskId);
   }
 
   async stop(): Promise<void> {
@@ -73,14 +73,14 @@ export class CardKeeper {
   /** Posts a new task's card in the channel (or where the platform could put it) and starts following it. */
   async post(task: TaskView, channel: string): Promise<CardPlace> {
     const place = await this.transport.post(statusCard(task), channel);
-    this.service.saveCard({ taskId: task.id, surface: this.surface, ...place });
+    await this.service.saveCard({ taskId: task.id, surface: this.surface, ...place });
     this.refresh(task.id);
     return place;
   }
 
   /** A line in the task's thread (who pressed what), already in the platform's markup. */
   async say(taskId: string, text: string): Promise<void> {
-    const place = this.place(taskId);
+    const place = await this.place(taskId);
     if (!place) return;
     await this.transport.reply(place, { lines: [text], plain: false }).catch((err: Error) => this.log.warn({ task: taskId, err: err.message }, 'thread reply failed'));
   }
@@ -119,16 +119,16 @@ export class CardKeeper {
     await this.edits.flushed();
   }
 
-  private place(taskId: string): CardPlace | undefined {
-    const ref = this.service.card(taskId, this.surface);
+  private async place(taskId: string): Promise<CardPlace | undefined> {
+    const ref = await this.service.card(taskId, this.surface);
     return ref && { channel: ref.channel, messageId: ref.messageId, threadId: ref.threadId ?? ref.messageId };
   }
 
   private async update(taskId: string): Promise<void> {
-    const ref = this.service.card(taskId, this.surface);
+    const ref = await this.service.card(taskId, this.surface);
     if (!ref) return;
     const place = { channel: ref.channel, messageId: ref.messageId, threadId: ref.threadId ?? ref.messageId };
-    const task = this.service.view(taskId);
+    const task = await this.service.view(taskId);
     const { milestones, announced } = pendingMilestones(task, ref.announced);
     const final = milestones.some((m) => m.final);
     this.edits.push(taskId, task, final || statusCard(task).final);
@@ -138,20 +138,20 @@ export class CardKeeper {
     for (const m of milestones) {
       await this.transport.reply(place, { lines: m.lines, plain: true, final: m.final, requester: task.requester });
       done = { ...done, ...m.marks };
-      this.service.recordAnnounced(taskId, this.surface, done, false);
+      await this.service.recordAnnounced(taskId, this.surface, done, false);
     }
     const finalPosted = settled && announced.task === task.status;
     // Nothing new to record (most progress events): no write.
     if (milestones.length || finalPosted !== ref.finalPosted || JSON.stringify(announced) !== JSON.stringify(ref.announced)) {
-      this.service.recordAnnounced(taskId, this.surface, announced, finalPosted);
+      await this.service.recordAnnounced(taskId, this.surface, announced, finalPosted);
     }
   }
 
   private async edit(taskId: string): Promise<void> {
-    const place = this.place(taskId);
+    const place = await this.place(taskId);
     if (!place) return;
     // Rendered from the freshest state: the coalescer may have waited.
-    const card = statusCard(this.service.view(taskId));
+    const card = statusCard(await this.service.view(taskId));
     // The same card again (a poll, a second event for one change) is not sent: it would only spend the rate limit.
     const key = JSON.stringify(card);
     if (this.lastSent.get(taskId) === key) return;

@@ -133,7 +133,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .action(
       act(async () =>
         session(async (s) => {
-          const apps = s.service.listApps();
+          const apps = await s.service.listApps();
           out(apps.length ? apps.map((a) => `${a.domain}\t${a.issuer}\t${a.clientId}${a.scope ? `\t${a.scope}` : ''}${a.credentialKind === 'secret' ? '' : `\t(${a.credentialKind})`}${a.configuredBy ? `\t(configured: ${a.configuredBy})` : ''}`).join('\n') : 'No app-only access set up.');
           return 0;
         }),
@@ -145,7 +145,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .action(
       act(async (domain) =>
         session(async (s) => {
-          out(s.service.removeApp(domain, s.actor) ? `Removed app-only access for ${domain.toLowerCase()}.` : `No app-only access for ${domain.toLowerCase()}.`);
+          out((await s.service.removeApp(domain, s.actor)) ? `Removed app-only access for ${domain.toLowerCase()}.` : `No app-only access for ${domain.toLowerCase()}.`);
           return 0;
         }),
       ),
@@ -181,11 +181,11 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
         const [{ status }, { printTask }, { isBatchId, batchStatus }] = await Promise.all([import('../../commands/status'), import('./follow'), import('../../commands/batch')]);
         return session(async (s) => {
           if (isBatchId(id)) {
-            const b = batchStatus(s.service, { batchId: id }, s.actor);
+            const b = await batchStatus(s.service, { batchId: id }, s.actor);
             out(o.json ? JSON.stringify(b) : (await import('./render-batch')).batchText(b));
             return 0;
           }
-          printTask(io, status(s.service, { taskId: id, sourceEmail: o.email }, s.actor), Boolean(o.json));
+          printTask(io, await status(s.service, { taskId: id, sourceEmail: o.email }, s.actor), Boolean(o.json));
           return 0;
         });
       }),
@@ -199,7 +199,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       act(async (o) => {
         const [{ list }, { taskJson, taskLine }] = await Promise.all([import('../../commands/list'), import('./render')]);
         return session(async (s) => {
-          const tasks = list(s.service, { all: true }, s.actor);
+          const tasks = await list(s.service, { all: true }, s.actor);
           if (o.json) out(JSON.stringify(tasks.map(taskJson)));
           else out(tasks.length ? tasks.map(taskLine).join('\n') : 'No tasks yet.');
           return 0;

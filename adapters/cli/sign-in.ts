@@ -45,9 +45,9 @@ export async function signInFirst(io: CliIo, s: CliSession, url: string, side: S
     const domain = account.user.slice(account.user.lastIndexOf('@') + 1);
     if (provider) io.stderr(`${domain} is ${provider.product}: signing in with ${provider.label}${account.password ? ` (with the access token in ${side === 'source' ? 'TERN_FROM_ACCESS_TOKEN' : 'TERN_TO_ACCESS_TOKEN'})` : ''}.\n`);
   }
-  if (account.auth !== 'oauth2' || s.service.hasSignIn(account)) return account.auth === 'oauth2';
+  if (account.auth !== 'oauth2' || (await s.service.hasSignIn(account))) return account.auth === 'oauth2';
   // Not a terminal: said now, before anything is checked or queued.
-  if (!io.askSecret) s.service.requireSignIn(account, side);
+  if (!io.askSecret) await s.service.requireSignIn(account, side);
   const { issuer } = await s.service.signIn(account, side, showCode(io, `the ${side} account`), s.actor);
   io.stderr(`Signed in the ${side} account ${account.user} at ${issuer}.\n`);
   return true;

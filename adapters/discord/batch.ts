@@ -96,7 +96,7 @@ export async function onBatchButton(deps: DiscordDeps, i: ButtonInteraction): Pr
     }
     case 'rollback': {
       // A stranger is refused before the question (the service checks again at "yes").
-      const b = deps.service.batches.summary(of);
+      const b = await deps.service.batches.summary(of);
       if (b.requester !== actor.id && !actor.admin) throw new TernError('FORBIDDEN', `Only the person who started ${b.id} or an admin can roll it back.`);
       return void (await i.reply({
         content: `Roll back every ended task of \`${b.id}\`? What they created at the destinations is removed; what was there before stays. Tasks still running are left alone (Cancel all first).`,
@@ -111,10 +111,10 @@ export async function onBatchButton(deps: DiscordDeps, i: ButtonInteraction): Pr
       return;
     }
     case 'task':
-      deps.service.batches.summary(of); // an unknown batch: a clear answer
+      await deps.service.batches.summary(of); // an unknown batch: a clear answer
       return void (await i.showModal(oneTaskModal(of)));
     case 'refresh':
-      deps.service.batches.summary(of);
+      await deps.service.batches.summary(of);
       await i.deferUpdate();
       return follow();
   }

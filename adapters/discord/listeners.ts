@@ -62,7 +62,7 @@ async function onCommand(deps: DiscordDeps, i: ChatInputCommandInteraction): Pro
       return;
     }
     case 'status': {
-      const card = statusCard(status(deps.service, { taskId: i.options.getString('task', true), sourceEmail: i.options.getString('email') ?? undefined }, actor));
+      const card = statusCard(await status(deps.service, { taskId: i.options.getString('task', true), sourceEmail: i.options.getString('email') ?? undefined }, actor));
       await i.reply({ ...cardMessage({ ...card, buttons: [] }), flags: EPHEMERAL });
       return;
     }
@@ -76,7 +76,7 @@ async function onCommand(deps: DiscordDeps, i: ChatInputCommandInteraction): Pro
       await i.reply({ content: await retryTask(deps, i.options.getString('task', true), i), flags: EPHEMERAL });
       return;
     case 'list': {
-      const { cards, more } = myTasks(deps.service, actor);
+      const { cards, more } = await myTasks(deps.service, actor);
       if (!cards.length) return void (await answer(i, 'You have no tasks yet. `/migrate start` starts one.'));
       await i.reply({ ...taskListMessage(cards, more), flags: EPHEMERAL });
       return;
@@ -297,7 +297,7 @@ async function onCardButton(deps: DiscordDeps, i: ButtonInteraction): Promise<vo
   if (action === 'rollback') {
     // A stranger is refused before the question (the service checks again at "yes").
     const actor = actorOf(deps, i);
-    if (deps.service.view(taskId).requester !== actor.id && !actor.admin) {
+    if ((await deps.service.view(taskId)).requester !== actor.id && !actor.admin) {
       throw new TernError('FORBIDDEN', `Only the person who started ${taskId} or an admin can roll it back.`);
     }
     return void (await i.reply(rollbackQuestion(taskId)));
@@ -318,7 +318,7 @@ async function onCardButton(deps: DiscordDeps, i: ButtonInteraction): Promise<vo
     return void (await i.showModal(accountModal(draft.id, 'destination', draft.values.destination)));
   }
   if (action === 'refresh') {
-    deps.service.view(taskId);
+    await deps.service.view(taskId);
     await i.deferUpdate();
     deps.cards.refresh(taskId);
   }

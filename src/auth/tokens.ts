@@ -32,15 +32,28 @@ const EARLY_MS = 60_000;
 export function tokenSource(deps: TokenDeps): TokenSource {
   return (account, secret) => {
     if (secret) return givenToken(account, secret);
-    // A user's own sign-in first; else the administrator's app for the mailbox's domain.
-    const app = deps.signIns.updatedAt(signInKey(account)) === undefined ? appFor(deps, domainOf(account)) : undefined;
-    return app ? appTokens(account, appIssuer(app, deps.oauth), deps.timeoutMs) : signedIn(account, deps);
+    // A user's own sign-in first; else the administrator's app for the mailbox's domain. Chosen
+    // on first use (the store answers asynchronously); a store error is retried on the next use.
+    const choose = async (): Promise<TokenProvider> => {
+      const app = (await deps.signIns.updatedAt(signInKey(account))) === undefined ? await appFor(deps, domainOf(account)) : undefined;
+      return app ? appTokens(account, appIssuer(app, deps.oauth), deps.timeoutMs) : signedIn(account, deps);
+    };
+    let chosen: Promise<TokenProvider> | undefined;
+    return {
+      async accessToken(options) {
+        chosen ??= choose().catch((err: unknown) => {
+          chosen = undefined;
+          throw err;
+        });
+        return (await chosen).accessToken(options);
+      },
+    };
   };
 }
 
 /** The app-only access for a mail domain: the configuration's (TERN_APP_*), else the one `tern app add` stored. */
-export function appFor(deps: Pick<TokenDeps, 'apps' | 'configuredApps'>, domain: string): OAuthApp | ConfiguredApp | undefined {
-  return deps.configuredApps.find((a) => a.domain === domain) ?? deps.apps.get(domain);
+export async function appFor(deps: Pick<TokenDeps, 'apps' | 'configuredApps'>, domain: string): Promise<OAuthApp | ConfiguredApp | undefined> {
+  return deps.configuredApps.find((a) => a.domain === domain) ?? (await deps.apps.get(domain));
 }
 
 function givenToken(account: AccountEndpoint, token: string): TokenProvider {
@@ -58,7 +71,7 @@ function signedIn(account: AccountEndpoint, deps: TokenDeps): TokenProvider {
   const current = new Map<string, { token: string; expiresAt: number }>();
   const refreshing = new Map<string, Promise<string>>();
   const refresh = async (scope: string | undefined): Promise<string> => {
-    const stored = deps.signIns.get(key);
+    const stored = await deps.signIns.get(key);
     if (!stored) throw signInNeeded(account, 'Tern has no sign-in for it');
     const issuer = resolveIssuer(account, deps.oauth, 'account');
     let tokens: oc.TokenEndpointResponse;
@@ -72,7 +85,7 @@ function signedIn(account: AccountEndpoint, deps: TokenDeps): TokenProvider {
       throw signInNeeded(account, `${issuer.label} refused to renew its sign-in: ${reason(err)}`);
     }
     // An issuer that rotates refresh tokens gives a new one with each use: keep it.
-    if (tokens.refresh_token && tokens.refresh_token !== stored.refreshToken) deps.signIns.put(key, { refreshToken: tokens.refresh_token, scope: scope ? stored.scope : (tokens.scope ?? stored.scope) });
+    if (tokens.refresh_token && tokens.refresh_token !== stored.refreshToken) await deps.signIns.put(key, { refreshToken: tokens.refresh_token, scope: scope ? stored.scope : (tokens.scope ?? stored.scope) });
     const lifetimeMs = (tokens.expires_in ?? 3600) * 1000;
     current.set(scope ?? '', { token: tokens.access_token, expiresAt: Date.now() + lifetimeMs - Math.min(EARLY_MS, lifetimeMs / 4) });
     return tokens.access_token;

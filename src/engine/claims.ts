@@ -22,7 +22,7 @@ export const markOf = (taskId: string, entryId: number) => `${taskId}/${entryId}
  * destination keeps marks, else by its key at or above its watermark — which confirms it; an
  * intent that found nothing never landed and is dropped. `entries` get their refs filled in.
  */
-export function claimIntents(journal: RunJournal, taskId: string, entries: JournalEntry[], present: Candidate[], byMark: boolean): Set<string> {
+export async function claimIntents(journal: RunJournal, taskId: string, entries: JournalEntry[], present: Candidate[], byMark: boolean): Promise<Set<string>> {
   const ours = new Set(entries.flatMap((e) => (e.ref ? [e.ref] : [])));
   const confirmed: Array<[number, string]> = [];
   const dropped: number[] = [];
@@ -40,6 +40,6 @@ export function claimIntents(journal: RunJournal, taskId: string, entries: Journ
     }
   }
   // One transaction: a resumed folder may hold thousands of unanswered intents.
-  journal.settle({ confirmed, dropped });
+  await journal.settle({ confirmed, dropped });
   return ours;
 }

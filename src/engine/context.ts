@@ -27,9 +27,9 @@ export interface StepContext {
   /** Where earlier passes between the same accounts left each folder (instant re-runs); absent: every folder is compared in full. */
   syncStates?: Pick<FolderSyncStore, 'get' | 'put' | 'drop'>;
   /** Read from the store: true once someone asked to cancel. */
-  cancelRequested(): boolean;
+  cancelRequested(): Promise<boolean>;
   /** Throws RUN_STOPPED once this run must stop (its worker shuts down, it lost its job or task): checked between batches. */
-  ensureRunning(): void;
+  ensureRunning(): Promise<void>;
   /** Aborted when this run must stop: writers send nothing more and answer what they sent. */
   stop?: AbortSignal;
   connectionsPerAccount: number;

@@ -7,15 +7,15 @@ import type { Vault } from '../store/vault';
  * account's tokens come from, and the CalDAV/CardDAV account next to it when it has one. A sign-in
  * that is needed again says which account of the task it is.
  */
-export function credentialsOf(deps: { vault: Vault; tokens?: TokenSource }, taskId: string, side: 'source' | 'destination', endpoint: AccountEndpoint): AccountCredentials {
-  const password = deps.vault.get(taskId, side);
+export async function credentialsOf(deps: { vault: Vault; tokens?: TokenSource }, taskId: string, side: 'source' | 'destination', endpoint: AccountEndpoint): Promise<AccountCredentials> {
+  const password = await deps.vault.get(taskId, side);
   if (password === undefined) {
     throw new TernError('INVALID_STATE', `The ${side} credentials of task ${taskId} are no longer stored; start a new migration.`);
   }
   const { pim, ...own } = endpoint;
   const account = withTokens(deps, own, password, side);
   if (!pim) return account;
-  const pimPassword = deps.vault.get(taskId, `${side}-pim`);
+  const pimPassword = await deps.vault.get(taskId, `${side}-pim`);
   if (pimPassword === undefined) {
     throw new TernError('INVALID_STATE', `The ${side} CalDAV/CardDAV credentials of task ${taskId} are no longer stored; start a new migration.`);
   }

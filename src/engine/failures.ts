@@ -23,7 +23,7 @@ export interface ItemFailure {
  * Counts an item's failure in its folder's report, under the server's own words, and keeps the
  * item in the task's failed items with its category (bounded, without the task's secrets).
  */
-export function recordFailure(ctx: Pick<StepContext, 'taskId' | 'tasks' | 'source' | 'destination'>, report: FolderReport, failure: ItemFailure): void {
+export async function recordFailure(ctx: Pick<StepContext, 'taskId' | 'tasks' | 'source' | 'destination'>, report: FolderReport, failure: ItemFailure): Promise<void> {
   const count = failure.count ?? 1;
   report.failed += count;
   const failures = (report.failures ??= []);
@@ -34,7 +34,7 @@ export function recordFailure(ctx: Pick<StepContext, 'taskId' | 'tasks' | 'sourc
   const secrets = [ctx.source.password, ctx.destination.password, ctx.source.pim?.password, ctx.destination.pim?.password];
   const { item } = failure;
   const date = item?.date && !Number.isNaN(item.date.getTime()) ? item.date.toISOString() : undefined;
-  ctx.tasks.failed.add(ctx.taskId, {
+  await ctx.tasks.failed.add(ctx.taskId, {
     kind: failure.kind,
     category: categorize(failure.facts),
     reason: boundedWords(failure.facts.text, secrets),

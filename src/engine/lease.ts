@@ -22,18 +22,20 @@ export class RunLease {
     private readonly signal?: AbortSignal,
   ) {
     // Renewed well before it runs out; a worker frozen past it finds it taken and stops.
-    this.timer = setInterval(() => this.renew(), Math.max(100, Math.floor(ttlMs / 3)));
+    this.timer = setInterval(() => void this.renew(), Math.max(100, Math.floor(ttlMs / 3)));
     this.timer.unref();
   }
 
   /** The lease, or undefined while another run holds it. */
-  static take(tasks: TaskStore, taskId: string, holder: string, ttlMs: number, signal?: AbortSignal): RunLease | undefined {
-    const generation = tasks.takeLease(taskId, holder, ttlMs);
+  static async take(tasks: TaskStore, taskId: string, holder: string, ttlMs: number, signal?: AbortSignal): Promise<RunLease | undefined> {
+    const generation = await tasks.takeLease(taskId, holder, ttlMs);
     return generation === undefined ? undefined : new RunLease(tasks, taskId, generation, ttlMs, signal);
   }
 
-  private renew(): void {
-    if (!this.lost && !this.tasks.renewLease(this.taskId, this.generation, this.ttlMs)) this.lost = 'another run took the task over';
+  private async renew(): Promise<void> {
+    // A store that does not answer is not a lost lease: check() finds out when it answers again.
+    const renewed = this.lost ? true : await this.tasks.renewLease(this.taskId, this.generation, this.ttlMs).catch(() => true);
+    if (!renewed) this.lost ??= 'another run took the task over';
   }
 
   /**
@@ -42,11 +44,11 @@ export class RunLease {
    * worker shuts down still makes it (it holds the task until it returns), so that a resume finds
    * every copy it made journaled rather than having to look for it.
    */
-  check(answers = false): void {
+  async check(answers = false): Promise<void> {
     const shuttingDown = this.signal?.aborted === true && this.signal.reason === SHUTDOWN;
     // Lost for good (another run may hold the task now); a shutdown only stops what is not yet sent.
     if (this.signal?.aborted && !shuttingDown) this.lost ??= 'its worker lost the job (the queue gave it to another worker)';
-    if (!this.lost && !this.tasks.holdsLease(this.taskId, this.generation)) this.lost = 'another run took the task over';
+    if (!this.lost && !(await this.tasks.holdsLease(this.taskId, this.generation))) this.lost = 'another run took the task over';
     if (this.lost) throw new TernError('RUN_STOPPED', `This run of ${this.taskId} stopped: ${this.lost}.`);
     if (shuttingDown && !answers) throw new TernError('RUN_STOPPED', `This run of ${this.taskId} stopped: its worker is shutting down; it goes on when a worker runs again.`);
   }
@@ -56,9 +58,9 @@ export class RunLease {
     return this.signal;
   }
 
-  release(): void {
+  async release(): Promise<void> {
     clearInterval(this.timer);
-    this.tasks.releaseLease(this.taskId, this.generation);
+    await this.tasks.releaseLease(this.taskId, this.generation);
   }
 }
 

@@ -24,18 +24,18 @@ const PIM_KINDS: PimKind[] = ['contact', 'group', 'event', 'task'];
  */
 export async function runRollback(deps: EngineDeps, taskId: string, signal?: AbortSignal): Promise<void> {
   const { tasks, log } = deps;
-  const row = tasks.row(taskId);
+  const row = await tasks.row(taskId);
   if (!row || row.status !== 'rolling_back') return;
-  const lease = RunLease.take(tasks, taskId, deps.workerId, deps.leaseMs, signal);
-  if (!lease) throw new RunningElsewhere(taskId, tasks.leaseHolder(taskId));
+  const lease = await RunLease.take(tasks, taskId, deps.workerId, deps.leaseMs, signal);
+  if (!lease) throw new RunningElsewhere(taskId, await tasks.leaseHolder(taskId));
   try {
-    if (deps.vault.get(taskId, 'destination') === undefined) throw new TernError('ROLLBACK_EXPIRED', `The rollback window of ${taskId} has closed.`);
+    if (await deps.vault.get(taskId, 'destination') === undefined) throw new TernError('ROLLBACK_EXPIRED', `The rollback window of ${taskId} has closed.`);
     const endpoint = JSON.parse(row.destination) as AccountEndpoint;
-    const kept = await undo(deps, leasedJournal(deps.journal, lease), taskId, credentialsOf(deps, taskId, 'destination', endpoint));
-    lease.check();
+    const kept = await undo(deps, leasedJournal(deps.journal, lease), taskId, await credentialsOf(deps, taskId, 'destination', endpoint));
+    await lease.check();
     // The notes first: whoever sees "rolled_back" reads them with it (the CLI prints at once).
-    tasks.audit(taskId, 'worker', 'rollback.done', kept.length ? kept.join('\n') : undefined);
-    tasks.transition(taskId, ['rolling_back'], 'rolled_back', { rollbackError: null, leaseHolder: null, leaseUntil: null });
+    await tasks.audit(taskId, 'worker', 'rollback.done', kept.length ? kept.join('\n') : undefined);
+    await tasks.transition(taskId, ['rolling_back'], 'rolled_back', { rollbackError: null, leaseHolder: null, leaseUntil: null });
     await deps.notify?.(taskId, 'rolled_back');
   } catch (err) {
     if (err instanceof TernError && err.code === 'RUN_STOPPED') {
@@ -44,11 +44,11 @@ export async function runRollback(deps: EngineDeps, taskId: string, signal?: Abo
     }
     const message = err instanceof TernError ? err.userMessage : 'Internal error during the rollback; the details are in the worker log.';
     if (!(err instanceof TernError)) log.error({ err, task: taskId }, 'rollback failed');
-    tasks.transition(taskId, ['rolling_back'], (row.endStatus as 'completed') ?? 'failed', { rollbackError: message, leaseHolder: null, leaseUntil: null });
-    tasks.audit(taskId, 'worker', 'rollback.failed', message);
+    await tasks.transition(taskId, ['rolling_back'], (row.endStatus as 'completed') ?? 'failed', { rollbackError: message, leaseHolder: null, leaseUntil: null });
+    await tasks.audit(taskId, 'worker', 'rollback.failed', message);
     await deps.notify?.(taskId, 'rollback_failed');
   } finally {
-    lease.release();
+    await lease.release();
   }
 }
 
@@ -87,7 +87,7 @@ async function undo(deps: EngineDeps, journal: RunJournal, taskId: string, accou
   const ports = new DestinationPorts(await deps.connectors(account.protocol), account, deps.connectTimeoutMs, await deps.connectors(pimOf(account).protocol));
   try {
     const kept: string[] = [];
-    const entries = journal.entries(taskId);
+    const entries = await journal.entries(taskId);
     const of = (kinds: string[]) => entries.filter((e) => kinds.includes(e.kind));
     kept.push(...(await removeMessages(journal, taskId, of(['message']), ports.mail)));
     kept.push(...(await removeItems(journal, taskId, of([...PIM_KINDS, 'item']), ports.pim)));
@@ -115,9 +115,9 @@ async function removeMessages(journal: RunJournal, taskId: string, entries: Jour
     for (const [generation, list] of groupBy(inFolder, (e) => e.scope)) {
       if (contents && generation === contents.generation) {
         const candidates = contents.messages.map((m) => ({ id: m.id, key: m.dedupeKey, position: m.position, mark: m.mark }));
-        claimIntents(journal, taskId, list, candidates, mail.keepsMarks);
+        await claimIntents(journal, taskId, list, candidates, mail.keepsMarks);
       }
-      list.filter((e) => !e.ref).forEach((e) => journal.drop(e.id));
+      await journal.settle({ dropped: list.filter((e) => !e.ref).map((e) => e.id) });
       const confirmed = list.filter((e) => e.ref);
       for (let i = 0; i < confirmed.length; i += REMOVE_BATCH) {
         const batch = confirmed.slice(i, i + REMOVE_BATCH);
@@ -125,10 +125,10 @@ async function removeMessages(journal: RunJournal, taskId: string, entries: Jour
         if (outcome !== 'removed') {
           // Gone: the messages went with their folder. Stale: the ids would name other messages now.
           if (outcome === 'stale') kept.push(`${path}: the folder was recreated since the migration, ${confirmed.length - i} message(s) left alone`);
-          confirmed.slice(i).forEach((e) => journal.drop(e.id));
+          await journal.settle({ dropped: confirmed.slice(i).map((e) => e.id) });
           break;
         }
-        batch.forEach((e) => journal.drop(e.id));
+        await journal.settle({ dropped: batch.map((e) => e.id) });
       }
     }
   }
@@ -150,7 +150,7 @@ async function removeItems(journal: RunJournal, taskId: string, entries: Journal
       const folder = await pim.findFolder(kind, path);
       if (folder) candidates.push(...(await pim.scan(kind, folder)).flatMap((item) => (item.stamp ? [{ id: item.id, key: item.stamp }] : [])));
     }
-    claimIntents(journal, taskId, inFolder, candidates, false);
+    await claimIntents(journal, taskId, inFolder, candidates, false);
   }
   const confirmed = entries.filter((e) => e.ref);
   const kept: string[] = [];
@@ -158,7 +158,7 @@ async function removeItems(journal: RunJournal, taskId: string, entries: Journal
     const batch = confirmed.slice(i, i + REMOVE_BATCH);
     const outcome = await pim.remove(batch.map((e) => e.ref!));
     if (outcome) kept.push(...outcome.kept);
-    batch.forEach((e) => journal.drop(e.id));
+    await journal.settle({ dropped: batch.map((e) => e.id) });
   }
   return kept;
 }
@@ -171,7 +171,7 @@ async function removeFolders(journal: RunJournal, entries: JournalEntry[], ports
     const folder: DestinationFolder = { path: entry.folder, id: entry.ref ?? entry.folder };
     const removal = entry.key === 'mail' ? await (await ports.mail()).removeFolderIfEmpty(folder) : await (await ports.pim()).removeFolderIfEmpty(folder);
     if (!removal.removed) kept.push(`${entry.folder}: kept, it holds ${removal.holds} that were not created by this task`);
-    journal.drop(entry.id);
+    await journal.drop(entry.id);
   }
   return kept;
 }

@@ -8,13 +8,13 @@ export type RunJournal = Pick<Journal, 'intend' | 'intendAll' | 'confirm' | 'dro
 export function leasedJournal(journal: Journal, lease: RunLease, opts: { answersWhileStopping?: boolean } = {}): RunJournal {
   const answers = opts.answersWhileStopping ?? false;
   return {
-    intend: (...a) => (lease.check(), journal.intend(...a)),
-    intendAll: (...a) => (lease.check(), journal.intendAll(...a)),
+    intend: async (...a) => (await lease.check(), journal.intend(...a)),
+    intendAll: async (...a) => (await lease.check(), journal.intendAll(...a)),
     // `answersWhileStopping`: the answers to what was already sent are journaled by a run whose worker shuts down too (see RunLease.check).
-    confirm: (...a) => (lease.check(answers), journal.confirm(...a)),
-    drop: (...a) => (lease.check(answers), journal.drop(...a)),
-    settle: (...a) => (lease.check(answers), journal.settle(...a)),
-    record: (...a) => (lease.check(), journal.record(...a)),
+    confirm: async (...a) => (await lease.check(answers), journal.confirm(...a)),
+    drop: async (...a) => (await lease.check(answers), journal.drop(...a)),
+    settle: async (...a) => (await lease.check(answers), journal.settle(...a)),
+    record: async (...a) => (await lease.check(), journal.record(...a)),
     entries: (...a) => journal.entries(...a),
   };
 }

@@ -3,7 +3,7 @@ import type { TaskStore } from '../store/tasks';
 import type { Journal } from '../store/journal';
 import type { FolderSyncStore } from '../store/folder-sync';
 import type { Vault } from '../store/vault';
-import type { AccountCredentials, AccountEndpoint, TokenSource } from '../ports/account';
+import type { AccountEndpoint, TokenSource } from '../ports/account';
 import { credentialsOf } from './credentials';
 import type { LoadConnector } from '../ports/connector';
 import type { ItemKind } from '../items';
@@ -66,44 +66,44 @@ const STEP_RUNNERS: Record<ItemKind, StepRunner> = {
  */
 export async function runTask(deps: EngineDeps, taskId: string, sink: ProgressSink, signal?: AbortSignal): Promise<void> {
   const { tasks } = deps;
-  const row = tasks.row(taskId);
+  const row = await tasks.row(taskId);
   if (!row || !['queued', 'running'].includes(row.status)) return; // ended already: nothing to do
-  const lease = RunLease.take(tasks, taskId, deps.workerId, deps.leaseMs, signal);
-  if (!lease) throw new RunningElsewhere(taskId, tasks.leaseHolder(taskId));
+  const lease = await RunLease.take(tasks, taskId, deps.workerId, deps.leaseMs, signal);
+  if (!lease) throw new RunningElsewhere(taskId, await tasks.leaseHolder(taskId));
   try {
     await runSteps(deps, taskId, row, lease, sink);
   } finally {
-    lease.release();
+    await lease.release();
   }
 }
 
-async function runSteps(deps: EngineDeps, taskId: string, row: NonNullable<ReturnType<TaskStore['row']>>, lease: RunLease, sink: ProgressSink): Promise<void> {
+async function runSteps(deps: EngineDeps, taskId: string, row: NonNullable<Awaited<ReturnType<TaskStore['row']>>>, lease: RunLease, sink: ProgressSink): Promise<void> {
   const { tasks, log } = deps;
   // Trying again: no longer waiting, though the outage counts on until something moves.
-  if (!tasks.transition(taskId, ['queued', 'running'], 'running', { startedAt: row.startedAt ?? Date.now(), waitingFor: null, nextTryAt: null })) return;
+  if (!await tasks.transition(taskId, ['queued', 'running'], 'running', { startedAt: row.startedAt ?? Date.now(), waitingFor: null, nextTryAt: null })) return;
   if (row.startedAt == null) await deps.notify?.(taskId, 'started');
-  const cancelRequested = () => tasks.row(taskId)?.cancelRequestedAt != null;
+  const cancelRequested = async () => (await tasks.row(taskId))?.cancelRequestedAt != null;
   // A resumed step recounts from what is really there; until it is done, its progress never shows less than before.
-  const floors = new Map(tasks.steps(taskId).map((s) => [s.kind, s]));
+  const floors = new Map((await tasks.steps(taskId)).map((s) => [s.kind, s]));
   let progressed = false;
   const progress = new ProgressThrottle(async (snapshot) => {
     const counters = atLeast(snapshot.counters, floors.get(snapshot.step));
     const before = floors.get(snapshot.step);
-    if (!progressed && (!before || handled(counters) > handled(before))) markProgress();
-    tasks.updateStep(taskId, snapshot.step, counters);
+    if (!progressed && (!before || handled(counters) > handled(before))) await markProgress();
+    await tasks.updateStep(taskId, snapshot.step, counters);
     await sink({ ...snapshot, counters });
   });
   // Moving again: an outage later on starts its own waiting time.
-  const markProgress = () => {
+  const markProgress = async () => {
     progressed = true;
-    tasks.update(taskId, { waitingSince: null, retries: 0 });
+    await tasks.update(taskId, { waitingSince: null, retries: 0 });
   };
 
   try {
     const ctx: StepContext = {
       taskId,
-      source: withPassword(deps, taskId, 'source', await withLocalFile(deps, JSON.parse(row.source))),
-      destination: withPassword(deps, taskId, 'destination', JSON.parse(row.destination)),
+      source: await credentialsOf(deps, taskId, 'source', await withLocalFile(deps, JSON.parse(row.source))),
+      destination: await credentialsOf(deps, taskId, 'destination', JSON.parse(row.destination)),
       connectors: deps.connectors,
       tasks,
       // A copy stopped by a shutdown still journals the answers to what it sent (its next batch is never started).
@@ -111,8 +111,8 @@ async function runSteps(deps: EngineDeps, taskId: string, row: NonNullable<Retur
       // A run that lost its task writes no sync state either.
       syncStates: deps.syncStates && {
         get: (...a) => deps.syncStates!.get(...a),
-        put: (...a) => (lease.check(), deps.syncStates!.put(...a)),
-        drop: (...a) => (lease.check(), deps.syncStates!.drop(...a)),
+        put: async (...a) => (await lease.check(), deps.syncStates!.put(...a)),
+        drop: async (...a) => (await lease.check(), deps.syncStates!.drop(...a)),
       },
       progress,
       cancelRequested,
@@ -124,33 +124,33 @@ async function runSteps(deps: EngineDeps, taskId: string, row: NonNullable<Retur
       options: row.options ? JSON.parse(row.options) : undefined,
     };
     let cancelled = false;
-    for (const step of tasks.steps(taskId)) {
+    for (const step of await tasks.steps(taskId)) {
       if (step.status !== 'pending' && step.status !== 'running') continue;
-      if (cancelled || cancelRequested()) {
+      if (cancelled || (await cancelRequested())) {
         // Cancelled while paused for a sign-in: what it had not copied is reported under "sign-in expired".
         if (!cancelled && step.status === 'running' && pausedForSignIn(row)) await leftUncopied(deps, taskId, step.kind, new TernError('SIGN_IN_NEEDED', row.waitingFor!), row.waitingFor!);
         cancelled = true;
-        tasks.updateStep(taskId, step.kind, { status: 'cancelled', endedAt: Date.now() });
+        await tasks.updateStep(taskId, step.kind, { status: 'cancelled', endedAt: Date.now() });
         continue;
       }
       const runner = STEP_RUNNERS[step.kind];
-      lease.check();
-      tasks.updateStep(taskId, step.kind, { status: 'running', startedAt: Date.now(), error: null });
-      tasks.audit(taskId, 'worker', 'step.start', step.kind);
+      await lease.check();
+      await tasks.updateStep(taskId, step.kind, { status: 'running', startedAt: Date.now(), error: null });
+      await tasks.audit(taskId, 'worker', 'step.start', step.kind);
       const result = await runner(ctx);
       await progress.flush();
-      lease.check();
+      await lease.check();
       const status = result.cancelled ? 'cancelled' : 'done';
       // The step's own counters, exact now that it has recounted everything.
-      tasks.updateStep(taskId, step.kind, { ...result.counters, status, endedAt: Date.now() });
-      tasks.audit(taskId, 'worker', 'step.end', `${step.kind}: ${status}`);
-      if (!progressed) markProgress();
+      await tasks.updateStep(taskId, step.kind, { ...result.counters, status, endedAt: Date.now() });
+      await tasks.audit(taskId, 'worker', 'step.end', `${step.kind}: ${status}`);
+      if (!progressed) await markProgress();
       cancelled ||= result.cancelled;
     }
-    lease.check();
+    await lease.check();
     // Every step ran to its end; items that failed (each folder says which and why) make it so.
-    const failed = tasks.steps(taskId).some((s) => s.failed > 0);
-    await finish(deps, taskId, cancelled || cancelRequested() ? 'cancelled' : failed ? 'completed_with_errors' : 'completed');
+    const failed = (await tasks.steps(taskId)).some((s) => s.failed > 0);
+    await finish(deps, taskId, cancelled || (await cancelRequested()) ? 'cancelled' : failed ? 'completed_with_errors' : 'completed');
   } catch (err) {
     await progress.flush();
     if (err instanceof TernError && err.code === 'RUN_STOPPED') {
@@ -158,18 +158,18 @@ async function runSteps(deps: EngineDeps, taskId: string, row: NonNullable<Retur
       log.warn({ task: taskId }, err.userMessage);
       return;
     }
-    if (err instanceof TernError && err.code === 'SIGN_IN_NEEDED') throw waitForSignIn(deps, taskId, err);
-    const waited = isRetryable(err) && waitFor(deps, taskId, err as TernError);
+    if (err instanceof TernError && err.code === 'SIGN_IN_NEEDED') throw await waitForSignIn(deps, taskId, err);
+    const waited = isRetryable(err) && (await waitFor(deps, taskId, err as TernError));
     if (waited) throw waited;
     let message = err instanceof TernError ? err.userMessage : 'Internal error while migrating; the details are in the worker log.';
     if (isRetryable(err)) message += ` (tried again for ${spell(deps.retryWindowMs)} without getting further)`;
     if (!(err instanceof TernError)) log.error({ err, task: taskId }, 'task failed with an unexpected error');
-    for (const step of tasks.steps(taskId)) {
+    for (const step of await tasks.steps(taskId)) {
       if (step.status !== 'running') continue;
-      tasks.updateStep(taskId, step.kind, { status: 'failed', endedAt: Date.now(), error: message });
+      await tasks.updateStep(taskId, step.kind, { status: 'failed', endedAt: Date.now(), error: message });
       await leftUncopied(deps, taskId, step.kind, err, message);
     }
-    tasks.closeOpenSteps(taskId, 'skipped');
+    await tasks.closeOpenSteps(taskId, 'skipped');
     await finish(deps, taskId, 'failed', message);
   }
 }
@@ -178,15 +178,15 @@ async function runSteps(deps: EngineDeps, taskId: string, row: NonNullable<Retur
  * A failure that may pass: the task waits (it says what for and until when) and is tried again
  * later, unless it has waited the whole window since it last moved; then undefined.
  */
-function waitFor(deps: EngineDeps, taskId: string, err: TernError): RetryLater | undefined {
+async function waitFor(deps: EngineDeps, taskId: string, err: TernError): Promise<RetryLater | undefined> {
   const now = Date.now();
-  const row = deps.tasks.row(taskId)!;
+  const row = (await deps.tasks.row(taskId))!;
   const since = row.waitingSince ?? now;
   if (now - since >= deps.retryWindowMs) return undefined;
   const retries = row.retries + 1;
   const delayMs = backoffMs(retries);
-  deps.tasks.update(taskId, { waitingSince: since, waitingFor: err.userMessage, nextTryAt: now + delayMs, retries });
-  deps.tasks.audit(taskId, 'worker', 'task.waiting', err.userMessage);
+  await deps.tasks.update(taskId, { waitingSince: since, waitingFor: err.userMessage, nextTryAt: now + delayMs, retries });
+  await deps.tasks.audit(taskId, 'worker', 'task.waiting', err.userMessage);
   deps.log.warn({ task: taskId, code: err.code, retries, delayMs }, 'a server is unreachable or busy; the task will try again');
   return new RetryLater(taskId, delayMs);
 }
@@ -201,12 +201,12 @@ async function leftUncopied(deps: EngineDeps, taskId: string, kind: ItemKind, er
   const facts = { ...factsOf(err), text: message };
   const journaled = new Map<string, number>();
   for (const e of await deps.journal.entries(taskId, { kind: 'message' })) if (e.ref !== null) journaled.set(e.folder, (journaled.get(e.folder) ?? 0) + 1);
-  for (const f of deps.tasks.folderReports(taskId)) {
+  for (const f of await deps.tasks.folderReports(taskId)) {
     if (f.status === 'done' || f.status === 'cancelled') continue;
     const accounted = Math.max(f.copied + f.alreadyPresent, journaled.get(f.destinationFolder) ?? 0);
     const count = f.sourceCount - accounted - f.failed;
     if (count <= 0) continue;
-    deps.tasks.failed.add(taskId, { kind, category: categorize(facts), reason: boundedWords(`not copied, the task stopped: ${message}`), folder: f.sourceFolder, count });
+    await deps.tasks.failed.add(taskId, { kind, category: categorize(facts), reason: boundedWords(`not copied, the task stopped: ${message}`), folder: f.sourceFolder, count });
   }
 }
 
@@ -217,15 +217,15 @@ export const SIGN_IN_RECHECK_MS = 60_000;
  * An OAuth2 account must sign in again (its sign-in revoked or expired): the task pauses, saying so,
  * however long it takes; what it copied stays, and it goes on from there after the new sign-in.
  */
-function waitForSignIn(deps: EngineDeps, taskId: string, err: TernError): RetryLater {
-  deps.tasks.update(taskId, { waitingSince: null, waitingFor: err.userMessage, nextTryAt: Date.now() + SIGN_IN_RECHECK_MS, retries: 0 });
-  deps.tasks.audit(taskId, 'worker', 'task.waiting_sign_in', err.userMessage);
+async function waitForSignIn(deps: EngineDeps, taskId: string, err: TernError): Promise<RetryLater> {
+  await deps.tasks.update(taskId, { waitingSince: null, waitingFor: err.userMessage, nextTryAt: Date.now() + SIGN_IN_RECHECK_MS, retries: 0 });
+  await deps.tasks.audit(taskId, 'worker', 'task.waiting_sign_in', err.userMessage);
   deps.log.warn({ task: taskId, side: err.side }, 'an account must sign in again; the task is paused');
   return new RetryLater(taskId, SIGN_IN_RECHECK_MS);
 }
 
 /** Whether the task was paused by waitForSignIn (which, unlike an outage's wait, counts no waiting time). */
-const pausedForSignIn = (row: NonNullable<ReturnType<TaskStore['row']>>) => row.status === 'running' && row.waitingFor != null && row.waitingSince == null;
+const pausedForSignIn = (row: NonNullable<Awaited<ReturnType<TaskStore['row']>>>) => row.status === 'running' && row.waitingFor != null && row.waitingSince == null;
 
 const spell = (ms: number) => (ms >= 120_000 ? `${Math.round(ms / 60_000)} minutes` : `${Math.round(ms / 1000)} seconds`);
 
@@ -247,7 +247,7 @@ function atLeast(counters: StepCounters, floor: StepCounters | undefined): StepC
 async function finish(deps: EngineDeps, taskId: string, status: 'completed' | 'completed_with_errors' | 'cancelled' | 'failed', error?: string): Promise<void> {
   const now = Date.now();
   // The lease goes with the end, in the same write: a rollback asked for at once finds the task free.
-  deps.tasks.transition(taskId, ['running'], status, {
+  await deps.tasks.transition(taskId, ['running'], status, {
     endedAt: now,
     rollbackUntil: now + deps.rollbackWindowHours * 3_600_000,
     error: error ?? null,
@@ -258,7 +258,7 @@ async function finish(deps: EngineDeps, taskId: string, status: 'completed' | 'c
     nextTryAt: null,
     retries: 0,
   });
-  deps.tasks.audit(taskId, 'worker', `task.${status}`, error);
+  await deps.tasks.audit(taskId, 'worker', `task.${status}`, error);
   await deps.notify?.(taskId, status);
 }
 
@@ -268,6 +268,3 @@ async function withLocalFile(deps: EngineDeps, endpoint: AccountEndpoint): Promi
   return { ...endpoint, file: await deps.blobFile(endpoint.blob) };
 }
 
-function withPassword(deps: EngineDeps, taskId: string, side: 'source' | 'destination', endpoint: AccountEndpoint): AccountCredentials {
-  return credentialsOf(deps, taskId, side, endpoint);
-}

@@ -4,9 +4,9 @@ import type { StepCounters } from '../task';
 
 /** What the metrics read at scrape time (the store and the queue are the truth, not this process's memory). */
 export interface MetricSources {
-  tasksByState(): Record<string, number>;
+  tasksByState(): Promise<Record<string, number>>;
   /** Running tasks per server and side: how many tasks are talking to each host now. */
-  runningByHost(): Array<{ side: 'source' | 'destination'; host: string; tasks: number }>;
+  runningByHost(): Promise<Array<{ side: 'source' | 'destination'; host: string; tasks: number }>>;
   queueJobs(): Promise<Record<string, number>>;
 }
 
@@ -31,9 +31,10 @@ export class TaskMetrics {
       help: 'Tasks in the store, by state',
       labelNames: ['state'],
       registers: [this.registry],
-      collect() {
+      async collect() {
+        const byState = await sources.tasksByState();
         this.reset();
-        for (const [state, n] of Object.entries(sources.tasksByState())) this.set({ state }, n);
+        for (const [state, n] of Object.entries(byState)) this.set({ state }, n);
       },
     });
     new Gauge({
@@ -41,9 +42,10 @@ export class TaskMetrics {
       help: 'Running tasks per server, by side',
       labelNames: ['side', 'host'],
       registers: [this.registry],
-      collect() {
+      async collect() {
+        const running = await sources.runningByHost();
         this.reset();
-        for (const r of sources.runningByHost()) this.set({ side: r.side, host: r.host }, r.tasks);
+        for (const r of running) this.set({ side: r.side, host: r.host }, r.tasks);
       },
     });
     new Gauge({

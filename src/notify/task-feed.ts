@@ -14,7 +14,7 @@ export class TaskFeed {
     /** Opens the queue's events, where workers publish progress (the queue's Redis is opened on first use). */
     private readonly openEvents: () => Promise<QueueEvents>,
     /** The tasks to poll (those with an open card). */
-    private readonly watched: () => string[],
+    private readonly watched: () => Promise<string[]>,
     private readonly pollMs = 2_000,
   ) {}
 
@@ -28,7 +28,8 @@ export class TaskFeed {
     const emit = ({ jobId }: { jobId: string }) => this.emit(taskIdOfJob(jobId));
     for (const event of ['progress', 'active', 'completed', 'failed'] as const) this.events.on(event, emit);
     await this.events.waitUntilReady();
-    this.timer = setInterval(() => this.watched().forEach((id) => this.emit(id)), this.pollMs);
+    // A store that does not answer skips a poll; the next one tries again.
+    this.timer = setInterval(() => void this.watched().then((ids) => ids.forEach((id) => this.emit(id)), () => undefined), this.pollMs);
     this.timer.unref();
   }
 

@@ -13,23 +13,23 @@ export type TaskNotifier = (taskId: string, event: TaskEvent) => Promise<void>;
  */
 export function taskNotifier(tasks: TaskStore, mailer: Mailer | undefined, log: Logger): TaskNotifier {
   return async (taskId, event) => {
-    const task = tasks.get(taskId);
+    const task = await tasks.get(taskId);
     if (!task?.notify) return;
     // Once per pass: a retry's end is told again.
-    const audit = tasks.auditLog(taskId);
+    const audit = await tasks.auditLog(taskId);
     const passBegan = audit.map((a) => a.action).lastIndexOf('task.retry');
     if (audit.slice(passBegan + 1).some((a) => a.action === 'notify.sent' && a.detail === event)) return;
     if (!mailer) {
-      tasks.audit(taskId, 'worker', 'notify.failed', `${event}: SMTP_URL is not set on the worker, so no e-mail could be sent.`);
+      await tasks.audit(taskId, 'worker', 'notify.failed', `${event}: SMTP_URL is not set on the worker, so no e-mail could be sent.`);
       return;
     }
     try {
       await mailer.send({ to: task.notify, ...taskEmail(task, event) });
-      tasks.audit(taskId, 'worker', 'notify.sent', event);
+      await tasks.audit(taskId, 'worker', 'notify.sent', event);
     } catch (err) {
       const reason = (err as Error).message?.split('\n')[0] ?? String(err);
       log.warn({ task: taskId, event, err: reason }, 'notification e-mail failed');
-      tasks.audit(taskId, 'worker', 'notify.failed', `${event}: ${reason}`);
+      await tasks.audit(taskId, 'worker', 'notify.failed', `${event}: ${reason}`);
     }
   };
 }

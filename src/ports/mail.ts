@@ -211,7 +211,7 @@ export interface MailDestination {
    * called for each folder this call created, as soon as it exists. A name the destination
    * refuses is changed, and `note` says how.
    */
-  ensureFolder(path: string, created: (folder: DestinationFolder) => void): Promise<{ folder: DestinationFolder; note?: string }>;
+  ensureFolder(path: string, created: (folder: DestinationFolder) => Promise<void> | void): Promise<{ folder: DestinationFolder; note?: string }>;
   /** The folder at that path, if there is one; never creates. */
   findFolder(path: string): Promise<DestinationFolder | undefined>;
   /** What the folder holds: every message with its dedupe key. `readOnly`: for a plan, touching nothing (IMAP EXAMINE). */

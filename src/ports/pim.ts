@@ -47,7 +47,7 @@ export interface PimDestination {
   /** Every folder that holds items of the kind. */
   folders(kind: PimKind): Promise<DestinationFolder[]>;
   /** The folder of the kind at that path, created with its parents when missing; `created` hears of each folder made. */
-  ensureFolder(kind: PimKind, path: string, created: (folder: DestinationFolder) => void): Promise<DestinationFolder>;
+  ensureFolder(kind: PimKind, path: string, created: (folder: DestinationFolder) => Promise<void> | void): Promise<DestinationFolder>;
   /** The folder at that path holding that kind, if any; never creates. */
   findFolder(kind: PimKind, path: string): Promise<DestinationFolder | undefined>;
   /** The folder's items of the kind, for dedupe (stamps and content), without their attachments. */

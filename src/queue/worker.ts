@@ -20,14 +20,14 @@ type Claimed = 'full' | { release(): Promise<void> };
  */
 async function claimSlots(deps: EngineDeps, options: WorkerOptions, taskId: string): Promise<Claimed | undefined> {
   const slots = options.slots;
-  const row = deps.tasks.row(taskId);
+  const row = await deps.tasks.row(taskId);
   if (!slots?.active || !row || !['queued', 'running'].includes(row.status)) return undefined;
   const source = JSON.parse(row.source) as AccountEndpoint;
   const destination = JSON.parse(row.destination) as AccountEndpoint;
   const hosts = { source: source.protocol === 'pst' ? undefined : source.host, destination: destination.host };
   const claim = await slots.acquire(taskId, hosts);
   if (claim.full) {
-    deps.tasks.update(taskId, { waitingFor: slotWaitReason(claim.full), nextTryAt: Date.now() + SLOT_RETRY_MS });
+    await deps.tasks.update(taskId, { waitingFor: slotWaitReason(claim.full), nextTryAt: Date.now() + SLOT_RETRY_MS });
     return 'full';
   }
   const renewing = setInterval(() => void slots.renew(taskId, hosts).catch(() => {}), Math.max(1_000, Math.floor(options.lockMs / 2)));
@@ -55,7 +55,7 @@ export interface WorkerOptions {
 }
 
 export interface RunObserver {
-  started(taskId: string): void;
+  started(taskId: string): Promise<void> | void;
   progress(snapshot: ProgressSnapshot): void;
   /** The run ended: with the error it threw, if any (a delayed run is not an end). */
   ended(taskId: string, err?: unknown): void;
@@ -81,7 +81,7 @@ export function startWorker(deps: EngineDeps, options: WorkerOptions): Worker<Ta
           await job.moveToDelayed(Date.now() + SLOT_RETRY_MS + Math.floor(Math.random() * SLOT_RETRY_MS), token);
           throw new DelayedError();
         }
-        observer?.started(taskId);
+        await observer?.started(taskId);
         await runTask(
           deps,
           taskId,

@@ -11,7 +11,7 @@ import { BatchCardPlaces, type BatchCardPlace } from '../queue/batch-card-places
 /** What batches need of the service: a task's checks, storing a checked task, cancel and rollback. */
 export interface TaskOps {
   check(request: CreateTaskInput): Promise<CheckedTask>;
-  store(checked: CheckedTask, actor: Actor): string;
+  store(checked: CheckedTask, actor: Actor): Promise<string>;
   cancel(taskId: string, actor: Actor): Promise<unknown>;
   rollback(taskId: string, actor: Actor): Promise<unknown>;
 }
@@ -67,33 +67,32 @@ export class Batches {
     refused.sort((a, b) => a.line - b.line);
     if (options.dryRun || good.length === 0) return { good: good.map((g) => ({ line: g.line, detected: g.checked.detected })), refused };
     const id = newBatchId();
-    const stored = good.map((g) => ({ line: g.line, taskId: this.service.store(g.checked, actor), detected: g.checked.detected }));
-    this.store.create({ id, requester: actor.id, name: options.name, refused, createdAt: Date.now() }, stored);
-    this.rt.tasks.audit(null, actor.id, 'batch.create', `${id} ${options.name}: ${stored.length} queued, ${refused.length} refused`);
+    const stored: Array<{ line: number; taskId: string; detected: CheckedTask['detected'] }> = [];
+    for (const g of good) stored.push({ line: g.line, taskId: await this.service.store(g.checked, actor), detected: g.checked.detected });
+    await this.store.create({ id, requester: actor.id, name: options.name, refused, createdAt: Date.now() }, stored);
+    await this.rt.tasks.audit(null, actor.id, 'batch.create', `${id} ${options.name}: ${stored.length} queued, ${refused.length} refused`);
     const base = await queue!.batchPriorityBase();
     for (const [i, s] of stored.entries()) await queue!.enqueueMigration(s.taskId, base + i);
-    return { batch: this.view(id, actor), good: stored, refused };
+    return { batch: await this.view(id, actor), good: stored, refused };
   }
 
   /** The batch card: anyone who may see it (its requester, an admin). */
-  view(batchId: string, actor: Actor): BatchView {
-    const head = this.find(batchId);
+  async view(batchId: string, actor: Actor): Promise<BatchView> {
+    const head = await this.find(batchId);
     if (!actor.admin && head.requester !== actor.id) throw new TernError('FORBIDDEN', `Only the person who started ${head.id} or an administrator may see it.`);
     return this.summary(head.id);
   }
 
   /** The batch as it is now, for its card (public in its channel already). */
-  summary(batchId: string): BatchView {
-    const head = this.find(batchId);
-    const tasks = this.store.tasks(head.id).flatMap(({ taskId, line }) => {
-      const task = this.rt.tasks.get(taskId);
-      return task ? [{ line, task }] : [];
-    });
-    return summarizeBatch(head, tasks);
+  async summary(batchId: string): Promise<BatchView> {
+    const head = await this.find(batchId);
+    const rows = await this.store.tasks(head.id);
+    const found = await Promise.all(rows.map(async ({ taskId, line }) => ({ line, task: await this.rt.tasks.get(taskId) })));
+    return summarizeBatch(head, found.flatMap(({ line, task }) => (task ? [{ line, task }] : [])));
   }
 
   /** The batch a task belongs to (for its card), if any. */
-  of(taskId: string): string | undefined {
+  async of(taskId: string): Promise<string | undefined> {
     return this.store.of(taskId);
   }
 
@@ -136,9 +135,9 @@ export class Batches {
    * with its own rules (who may, the rollback window). An ID from another batch is refused.
    */
   async onTask(batchId: string, taskId: string, what: 'cancel' | 'rollback', actor: Actor): Promise<string> {
-    const head = this.find(batchId);
+    const head = await this.find(batchId);
     const id = normalizeTaskId(taskId);
-    if (!id || this.store.of(id) !== head.id) {
+    if (!id || (await this.store.of(id)) !== head.id) {
       throw new TernError('TASK_NOT_FOUND', `"${taskId.trim()}" is not a task of ${head.id}. Task IDs look like T-7K3M9QXA: /migrate list (or tern status ${head.id}) shows them.`, { field: 'task' });
     }
     await (what === 'cancel' ? this.service.cancel(id, actor) : this.service.rollback(id, actor));
@@ -146,12 +145,12 @@ export class Batches {
   }
 
   private async forEach(batchId: string, actor: Actor, what: string, applies: (t: TaskView) => boolean, act: (taskId: string) => Promise<unknown>) {
-    const head = this.find(batchId);
+    const head = await this.find(batchId);
     if (!actor.admin && head.requester !== actor.id) throw new TernError('FORBIDDEN', `Only the person who started ${head.id} or an administrator may ${what} it.`);
     const done: string[] = [];
     const skipped: string[] = [];
-    for (const { taskId } of this.store.tasks(head.id)) {
-      const task = this.rt.tasks.get(taskId);
+    for (const { taskId } of await this.store.tasks(head.id)) {
+      const task = await this.rt.tasks.get(taskId);
       if (!task || !applies(task)) {
         skipped.push(taskId);
         continue;
@@ -165,14 +164,14 @@ export class Batches {
         skipped.push(taskId);
       }
     }
-    this.rt.tasks.audit(null, actor.id, `batch.${what.replace(' ', '')}`, `${head.id}: ${done.length} tasks`);
-    return { batch: this.summary(head.id), done, skipped };
+    await this.rt.tasks.audit(null, actor.id, `batch.${what.replace(' ', '')}`, `${head.id}: ${done.length} tasks`);
+    return { batch: await this.summary(head.id), done, skipped };
   }
 
-  private find(batchId: string) {
+  private async find(batchId: string) {
     const id = normalizeBatchId(batchId);
     if (!id) throw new TernError('BATCH_NOT_FOUND', `"${batchId}" is not a batch ID: batch IDs look like B-7K3M9QXA.`);
-    const head = this.store.get(id);
+    const head = await this.store.get(id);
     if (!head) throw new TernError('BATCH_NOT_FOUND', `There is no batch ${id}. Check the ID: tern batch prints it when the batch is queued.`);
     return head;
   }

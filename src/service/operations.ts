@@ -45,7 +45,7 @@ export class Operations {
   /** Feeds the metrics from the worker's runs. */
   observer(): RunObserver {
     return {
-      started: (taskId) => this.metrics.started(taskId, this.rt.tasks.steps(taskId)),
+      started: async (taskId) => this.metrics.started(taskId, await this.rt.tasks.steps(taskId)),
       progress: (snapshot) => this.metrics.progress(snapshot),
       ended: (taskId, err) => this.metrics.ended(taskId, err === undefined ? undefined : err instanceof TernError ? err.code : 'INTERNAL'),
     };
@@ -57,7 +57,7 @@ export class Operations {
 
   async health(): Promise<HealthReport> {
     const [store, redis] = await Promise.all([
-      timed(async () => void this.rt.tasks.countByStatus()),
+      timed(async () => void (await this.rt.tasks.countByStatus())),
       // One round trip to Redis through the queue itself.
       timed(async () => void (await (await this.rt.queue()).queue.getJobCounts('waiting'))),
     ]);
@@ -75,9 +75,9 @@ export class Operations {
   }
 }
 
-function runningByHost(rt: Runtime): Array<{ side: 'source' | 'destination'; host: string; tasks: number }> {
+async function runningByHost(rt: Runtime): Promise<Array<{ side: 'source' | 'destination'; host: string; tasks: number }>> {
   const counts = new Map<string, { side: 'source' | 'destination'; host: string; tasks: number }>();
-  for (const t of rt.tasks.runningEndpoints()) {
+  for (const t of await rt.tasks.runningEndpoints()) {
     for (const side of ['source', 'destination'] as const) {
       const host = t[side].host;
       const key = `${side} ${host}`;

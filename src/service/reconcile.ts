@@ -22,24 +22,24 @@ export interface ReconcileDeps {
 
 export async function reconcile({ tasks, queue, log, rollbackWindowMs, notify }: ReconcileDeps, now = Date.now()): Promise<string[]> {
   const acted: string[] = [];
-  for (const task of tasks.unfinished()) {
-    if (tasks.leaseHolder(task.id, now)) continue; // a run holds it: alive
+  for (const task of await tasks.unfinished()) {
+    if (await tasks.leaseHolder(task.id, now)) continue; // a run holds it: alive
     const action = task.status === 'rolling_back' ? 'rollback' : 'migrate';
     const job = await queue.jobOf(task.id, action);
     if (job.state === 'alive') continue;
     // Looked at again: the task may have moved on while the queue was asked.
-    if (tasks.row(task.id)?.status !== task.status || tasks.leaseHolder(task.id)) continue;
+    if ((await tasks.row(task.id))?.status !== task.status || (await tasks.leaseHolder(task.id))) continue;
     if (job.state === 'failed' && action === 'migrate') {
       const why = job.stalls
         ? 'the workers running it stopped again and again before it finished (killed, or out of memory on this mailbox)'
         : `the queue gave up on it (${job.reason})`;
       const message = `Stopped: ${why}. What was copied stays and is journaled: run the same migration again to go on from there, or roll it back.`;
-      if (tasks.transition(task.id, ['queued', 'running'], 'failed', { endedAt: now, rollbackUntil: now + rollbackWindowMs, error: message })) {
-        for (const step of tasks.steps(task.id)) {
-          if (step.status === 'running') tasks.updateStep(task.id, step.kind, { status: 'failed', endedAt: now, error: message });
+      if (await tasks.transition(task.id, ['queued', 'running'], 'failed', { endedAt: now, rollbackUntil: now + rollbackWindowMs, error: message })) {
+        for (const step of await tasks.steps(task.id)) {
+          if (step.status === 'running') await tasks.updateStep(task.id, step.kind, { status: 'failed', endedAt: now, error: message });
         }
-        tasks.closeOpenSteps(task.id, 'skipped', now);
-        tasks.audit(task.id, 'system', 'task.failed', message);
+        await tasks.closeOpenSteps(task.id, 'skipped', now);
+        await tasks.audit(task.id, 'system', 'task.failed', message);
         log.warn({ task: task.id, reason: job.reason }, 'the queue gave up on a task: marked failed');
         await notify(task.id, 'failed');
         acted.push(task.id);
@@ -53,7 +53,7 @@ export async function reconcile({ tasks, queue, log, rollbackWindowMs, notify }:
     } else {
       await queue.enqueueRollback(task.id);
     }
-    tasks.audit(task.id, 'system', 'task.requeued', `${task.status} with no live job`);
+    await tasks.audit(task.id, 'system', 'task.requeued', `${task.status} with no live job`);
     acted.push(task.id);
   }
   return acted;

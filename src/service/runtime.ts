@@ -1,8 +1,7 @@
-import path from 'node:path';
 import type { ConnectionOptions } from 'bullmq';
 import type { Config } from '../config';
 import type { Logger } from '../log';
-import { openDb, type Db } from '../store/db';
+import { openStore, type Db } from '../store/db';
 import { TaskStore } from '../store/tasks';
 import { Journal } from '../store/journal';
 import { Vault, loadSecretKey } from '../store/vault';
@@ -47,7 +46,7 @@ export interface Runtime {
 }
 
 export async function openRuntime(config: Config, log: Logger): Promise<Runtime> {
-  const db = openDb(path.join(config.dataDir, 'tern.db'));
+  const db = await openStore(config);
   const vault = new Vault(db, loadSecretKey(config.secretKey, config.dataDir, log));
   let redis: ReturnType<typeof openQueue> | undefined;
   let blobs: Promise<BlobStore> | undefined;
@@ -77,7 +76,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       const opened = await redis?.catch(() => undefined);
       await opened?.queue.close();
       await opened?.privateRedis?.stop();
-      db.$client.close();
+      await db.close();
     },
   };
 }

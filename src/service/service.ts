@@ -64,9 +64,9 @@ export class TernService {
     // The queue first: a task is never stored without one to run it.
     const queue = await this.rt.queue();
     const checked = await this.check(request);
-    const id = this.store(checked, actor);
+    const id = await this.store(checked, actor);
     await queue.enqueueMigration(id);
-    return this.rt.tasks.get(id)!;
+    return (await this.rt.tasks.get(id))!;
   }
 
   /**
@@ -77,13 +77,13 @@ export class TernService {
     this.checkNotify(request.notify);
     refuseSameMailbox(request.source, request.destination);
     const { input } = await this.resolveAccounts(request);
-    this.requireSignIn(input.source, 'source');
-    this.requireSignIn(input.destination, 'destination');
+    await this.requireSignIn(input.source, 'source');
+    await this.requireSignIn(input.destination, 'destination');
     const [source, destination] = [this.withTokens(input.source), this.withTokens(input.destination)];
     await checkAccounts(source, destination, this.rt.config.connectTimeoutMs);
     const { planWithConnectors } = await import('./plan');
     const plan = await planWithConnectors(this.rt.config, { source, destination, items: input.items, options: input.options });
-    this.rt.tasks.audit(null, actor.id, 'task.plan', `${plan.source} → ${plan.destination}: ${input.items.join(',')}`);
+    await this.rt.tasks.audit(null, actor.id, 'task.plan', `${plan.source} → ${plan.destination}: ${input.items.join(',')}`);
     return plan;
   }
 
@@ -97,8 +97,8 @@ export class TernService {
     refuseSameMailbox(request.source, request.destination);
     const { input, detected } = await this.resolveAccounts(request);
     checkItemsSupported(input.items, input.source.protocol, input.destination.protocol, { source: input.source.pim?.protocol, destination: input.destination.pim?.protocol });
-    this.requireSignIn(input.source, 'source');
-    this.requireSignIn(input.destination, 'destination');
+    await this.requireSignIn(input.source, 'source');
+    await this.requireSignIn(input.destination, 'destination');
     await checkAccounts(this.withTokens(input.source), this.withTokens(input.destination), this.rt.config.connectTimeoutMs);
     return { input, detected: detected.filter((d): d is string => !!d) };
   }
@@ -123,16 +123,16 @@ export class TernService {
   }
 
   /** Stores a checked task and its secrets (sealed); the caller queues it. Returns its ID. */
-  store({ input, detected }: CheckedTask, actor: Actor): string {
+  async store({ input, detected }: CheckedTask, actor: Actor): Promise<string> {
     const id = newTaskId();
-    this.rt.tasks.create({ id, requester: actor.id, source: endpointOf(input.source), destination: endpointOf(input.destination), items: input.items, notify: input.notify, options: input.options });
-    this.rt.vault.put(id, 'source', input.source.password);
-    this.rt.vault.put(id, 'destination', input.destination.password);
+    await this.rt.tasks.create({ id, requester: actor.id, source: endpointOf(input.source), destination: endpointOf(input.destination), items: input.items, notify: input.notify, options: input.options });
+    await this.rt.vault.put(id, 'source', input.source.password);
+    await this.rt.vault.put(id, 'destination', input.destination.password);
     // A CalDAV/CardDAV account next to a side's mail account has its own secret.
-    if (input.source.pim) this.rt.vault.put(id, 'source-pim', input.source.pim.password);
-    if (input.destination.pim) this.rt.vault.put(id, 'destination-pim', input.destination.pim.password);
-    this.rt.tasks.audit(id, actor.id, 'task.create', input.items.join(','));
-    for (const d of detected) this.rt.tasks.audit(id, actor.id, 'account.detected', d);
+    if (input.source.pim) await this.rt.vault.put(id, 'source-pim', input.source.pim.password);
+    if (input.destination.pim) await this.rt.vault.put(id, 'destination-pim', input.destination.pim.password);
+    await this.rt.tasks.audit(id, actor.id, 'task.create', input.items.join(','));
+    for (const d of detected) await this.rt.tasks.audit(id, actor.id, 'account.detected', d);
     return id;
   }
 
@@ -155,8 +155,8 @@ export class TernService {
    * A task as its requester or an admin sees it; anyone else must also give the source address
    * the task was started with.
    */
-  status(taskId: string, actor: Actor, sourceEmail?: string): TaskView {
-    const task = this.find(taskId);
+  async status(taskId: string, actor: Actor, sourceEmail?: string): Promise<TaskView> {
+    const task = await this.find(taskId);
     const mayFollow = actor.admin || task.requester === actor.id || (sourceEmail !== undefined && sourceEmail.trim().toLowerCase() === mailboxOf(task.sourceEndpoint).toLowerCase());
     if (!mayFollow) {
       throw new TernError('FORBIDDEN', `To follow ${task.id}, give its source e-mail address as well.`);
@@ -164,13 +164,13 @@ export class TernService {
     return task;
   }
 
-  list(actor: Actor, options: { all?: boolean } = {}): TaskView[] {
-    return this.rt.tasks.list({ requester: options.all && actor.admin ? undefined : actor.id });
+  async list(actor: Actor, options: { all?: boolean } = {}): Promise<TaskView[]> {
+    return await this.rt.tasks.list({ requester: options.all && actor.admin ? undefined : actor.id });
   }
 
   /** Cancel: a queued task ends at once; a running one finishes the folder in progress, then stops. */
   async cancel(taskId: string, actor: Actor): Promise<TaskView> {
-    const task = this.authorised(taskId, actor, 'cancel');
+    const task = await this.authorised(taskId, actor, 'cancel');
     if (task.cancelling) throw new TernError('INVALID_STATE', `${task.id} is already being cancelled.`);
     if (task.status !== 'queued' && task.status !== 'running') {
       throw new TernError('INVALID_STATE', `${task.id} has already ended (${statusText(task.status)}); there is nothing to cancel.`);
@@ -179,42 +179,42 @@ export class TernService {
     // store), so only then is Redis needed.
     const queue = task.status === 'queued' ? await this.rt.queue() : undefined;
     const now = Date.now();
-    this.rt.tasks.update(task.id, { cancelRequestedAt: now, cancelledBy: actor.label }, now);
-    if (queue && this.rt.tasks.transition(task.id, ['queued'], 'cancelled', { endedAt: now, rollbackUntil: now + this.rollbackWindowMs() })) {
-      this.rt.tasks.closeOpenSteps(task.id, 'cancelled', now);
+    await this.rt.tasks.update(task.id, { cancelRequestedAt: now, cancelledBy: actor.label }, now);
+    if (queue && (await this.rt.tasks.transition(task.id, ['queued'], 'cancelled', { endedAt: now, rollbackUntil: now + this.rollbackWindowMs() }))) {
+      await this.rt.tasks.closeOpenSteps(task.id, 'cancelled', now);
       await queue.removeWaiting(task.id);
-      this.rt.tasks.audit(task.id, actor.id, 'task.cancel');
+      await this.rt.tasks.audit(task.id, actor.id, 'task.cancel');
       await this.rt.notify(task.id, 'cancelled');
-      return this.rt.tasks.get(task.id)!;
+      return (await this.rt.tasks.get(task.id))!;
     }
-    this.rt.tasks.audit(task.id, actor.id, 'task.cancel');
+    await this.rt.tasks.audit(task.id, actor.id, 'task.cancel');
     // A task paused (for a sign-in, or waiting out a server) reads the cancel when it runs: now, not at its next try.
-    if (task.status === 'running' && task.waiting && !this.rt.tasks.leaseHolder(task.id)) await (await this.rt.queue()).wake(task.id);
+    if (task.status === 'running' && task.waiting && !(await this.rt.tasks.leaseHolder(task.id))) await (await this.rt.queue()).wake(task.id);
     // A running task that no run holds and no job serves (its workers are gone) would never read
     // the cancel: it ends now.
-    if (task.status === 'running' && !this.rt.tasks.leaseHolder(task.id) && (await (await this.rt.queue()).jobOf(task.id, 'migrate')).state !== 'alive') {
-      if (this.rt.tasks.transition(task.id, ['running'], 'cancelled', { endedAt: now, rollbackUntil: now + this.rollbackWindowMs() })) {
-        this.rt.tasks.closeOpenSteps(task.id, 'cancelled', now);
+    if (task.status === 'running' && !(await this.rt.tasks.leaseHolder(task.id)) && (await (await this.rt.queue()).jobOf(task.id, 'migrate')).state !== 'alive') {
+      if (await this.rt.tasks.transition(task.id, ['running'], 'cancelled', { endedAt: now, rollbackUntil: now + this.rollbackWindowMs() })) {
+        await this.rt.tasks.closeOpenSteps(task.id, 'cancelled', now);
         await this.rt.notify(task.id, 'cancelled');
       }
     }
-    return this.rt.tasks.get(task.id)!;
+    return (await this.rt.tasks.get(task.id))!;
   }
 
   /** Queues the removal of what the task created; allowed within the rollback window after it ended. */
   async rollback(taskId: string, actor: Actor): Promise<TaskView> {
-    const task = this.authorised(taskId, actor, 'roll back');
+    const task = await this.authorised(taskId, actor, 'roll back');
     if (task.status === 'rolling_back') throw new TernError('INVALID_STATE', `${task.id} is already being rolled back.`);
     if (task.status === 'rolled_back') throw new TernError('INVALID_STATE', `${task.id} has already been rolled back.`);
     if (!isEnded(task.status)) throw new TernError('INVALID_STATE', `${task.id} is still ${task.status}: cancel it first, then roll it back.`);
     if (!task.canRollback) throw new TernError('ROLLBACK_EXPIRED', `The rollback window of ${task.id} has closed (${this.rt.config.rollbackWindowHours} h after it ended).`);
     const queue = await this.rt.queue();
-    if (!this.rt.tasks.transition(task.id, [...END_STATUSES], 'rolling_back', { endStatus: task.status, rollbackError: null })) {
+    if (!(await this.rt.tasks.transition(task.id, [...END_STATUSES], 'rolling_back', { endStatus: task.status, rollbackError: null }))) {
       throw new TernError('INVALID_STATE', `${task.id} changed state meanwhile; try again.`);
     }
-    this.rt.tasks.audit(task.id, actor.id, 'task.rollback');
+    await this.rt.tasks.audit(task.id, actor.id, 'task.rollback');
     await queue.enqueueRollback(task.id);
-    return this.rt.tasks.get(task.id)!;
+    return (await this.rt.tasks.get(task.id))!;
   }
 
   /**
@@ -228,7 +228,7 @@ export class TernService {
    * once rolled back. Inbox rules and out-of-office that were set are not set again.
    */
   async retry(taskId: string, actor: Actor): Promise<TaskView> {
-    const task = this.authorised(taskId, actor, 'retry');
+    const task = await this.authorised(taskId, actor, 'retry');
     if (task.status === 'rolling_back') throw new TernError('INVALID_STATE', `${task.id} is being rolled back; there is nothing left to retry.`);
     if (task.status === 'rolled_back') throw new TernError('INVALID_STATE', `${task.id} has been rolled back: start a new migration instead of a retry.`);
     if (!isEnded(task.status)) throw new TernError('INVALID_STATE', `${task.id} is still ${statusText(task.status)}: a retry is for a task that has ended.`);
@@ -239,18 +239,18 @@ export class TernService {
     // Where the pass starts from, for its own speed (progress-figures.ts).
     const passStart = { done: task.steps.reduce((n, s) => n + s.copied + s.alreadyPresent + s.failed, 0), bytes: task.steps.reduce((n, s) => n + s.bytes, 0) };
     const reset = { startedAt: null, endedAt: null, rollbackUntil: null, error: null, cancelRequestedAt: null, cancelledBy: null, waitingSince: null, waitingFor: null, nextTryAt: null, retries: 0 };
-    if (!this.rt.tasks.transition(task.id, [...END_STATUSES], 'queued', reset)) throw new TernError('INVALID_STATE', `${task.id} changed state meanwhile; try again.`);
+    if (!(await this.rt.tasks.transition(task.id, [...END_STATUSES], 'queued', reset))) throw new TernError('INVALID_STATE', `${task.id} changed state meanwhile; try again.`);
     for (const step of task.steps) {
       // Settings steps that were set stay as they are: setting them again would replace their snapshot.
       const again = step.status !== 'done' || step.failed > 0 || !['inboxRules', 'outOfOffice'].includes(step.kind);
-      if (again) this.rt.tasks.updateStep(task.id, step.kind, { status: 'pending', failed: 0, error: null, totalBytes: 0 });
+      if (again) await this.rt.tasks.updateStep(task.id, step.kind, { status: 'pending', failed: 0, error: null, totalBytes: 0 });
     }
-    this.rt.tasks.failed.clear(task.id);
-    this.rt.messages.reopen(task.id);
-    this.rt.tasks.audit(task.id, actor.id, 'task.retry', JSON.stringify(passStart));
+    await this.rt.tasks.failed.clear(task.id);
+    await this.rt.messages.reopen(task.id);
+    await this.rt.tasks.audit(task.id, actor.id, 'task.retry', JSON.stringify(passStart));
     await queue.removeEnded(task.id);
     await queue.enqueueMigration(task.id);
-    return this.rt.tasks.get(task.id)!;
+    return (await this.rt.tasks.get(task.id))!;
   }
 
   /**
@@ -258,7 +258,7 @@ export class TernService {
    * store as a safety net) until `done(task)` holds; returns that last view.
    */
   async follow(taskId: string, done: (t: TaskView) => boolean, onUpdate: (t: TaskView) => void = () => {}, signal?: AbortSignal): Promise<TaskView> {
-    const id = this.find(taskId).id;
+    const id = (await this.find(taskId)).id;
     const events = (await this.rt.queue()).events();
     let poll: NodeJS.Timeout | undefined;
     try {
@@ -267,9 +267,9 @@ export class TernService {
         const onAbort = () => reject(new TernError('INTERRUPTED', `Stopped following ${id}; the task goes on in a worker (tern status ${id}).`));
         if (signal?.aborted) return onAbort();
         signal?.addEventListener('abort', onAbort, { once: true });
-        const check = () => {
+        const check = async () => {
           try {
-            const view = this.rt.tasks.get(id)!;
+            const view = (await this.rt.tasks.get(id))!;
             onUpdate(view);
             if (done(view)) resolve(view);
           } catch (err) {
@@ -302,11 +302,11 @@ export class TernService {
       this.checkNotify(req.notify);
       checkItemsSupported(req.items, 'pst', req.destination.protocol);
       await probePstFile(req.file, req.fileName);
-      this.requireSignIn(req.destination, 'destination');
+      await this.requireSignIn(req.destination, 'destination');
       await checkAccount(this.withTokens(req.destination), 'destination', this.rt.config.connectTimeoutMs);
     } catch (err) {
       deleteStoredUpload(this.rt.config.dataDir, req.file);
-      this.rt.tasks.audit(null, actor.id, 'pst.import_refused', `${req.fileName}: ${err instanceof TernError ? err.code : 'error'}`);
+      await this.rt.tasks.audit(null, actor.id, 'pst.import_refused', `${req.fileName}: ${err instanceof TernError ? err.code : 'error'}`);
       throw err;
     }
     // Where every worker reaches it (the data folder, or S3); refused when the store is.
@@ -316,13 +316,13 @@ export class TernService {
     });
     const id = newTaskId();
     const source = { protocol: 'pst' as const, host: 'file', port: 0, secure: false, insecure: false, user: req.fileName, file: path.resolve(req.file), ...(blob ? { blob } : {}) };
-    this.rt.tasks.create({ id, requester: actor.id, source, destination: endpointOf(req.destination), items: req.items, notify: req.notify, options: req.options });
+    await this.rt.tasks.create({ id, requester: actor.id, source, destination: endpointOf(req.destination), items: req.items, notify: req.notify, options: req.options });
     // A PST has no password; the engine reads both sides' secrets the same way.
-    this.rt.vault.put(id, 'source', '');
-    this.rt.vault.put(id, 'destination', req.destination.password);
-    this.rt.tasks.audit(id, actor.id, 'pst.import', `${req.fileName}: ${req.items.join(',')}`);
+    await this.rt.vault.put(id, 'source', '');
+    await this.rt.vault.put(id, 'destination', req.destination.password);
+    await this.rt.tasks.audit(id, actor.id, 'pst.import', `${req.fileName}: ${req.items.join(',')}`);
     await queue.enqueueMigration(id);
-    return this.rt.tasks.get(id)!;
+    return (await this.rt.tasks.get(id))!;
   }
 
   /** Fetches a .pst from an HTTPS link (files above a chat's upload limit) into the uploads directory. */
@@ -331,37 +331,37 @@ export class TernService {
   }
 
   /** Where a task's status card lives on a chat surface. */
-  saveCard(ref: Omit<MessageRef, 'announced' | 'finalPosted'>): void {
-    this.rt.messages.save(ref);
+  async saveCard(ref: Omit<MessageRef, 'announced' | 'finalPosted'>): Promise<void> {
+    await this.rt.messages.save(ref);
   }
 
-  card(taskId: string, surface: string): MessageRef | undefined {
-    return this.rt.messages.get(taskId, surface);
+  async card(taskId: string, surface: string): Promise<MessageRef | undefined> {
+    return await this.rt.messages.get(taskId, surface);
   }
 
   /** Cards still to keep up to date (a restarted bot resumes them). */
-  openCards(surface: string): MessageRef[] {
-    return this.rt.messages.open(surface);
+  async openCards(surface: string): Promise<MessageRef[]> {
+    return await this.rt.messages.open(surface);
   }
 
-  recordAnnounced(taskId: string, surface: string, announced: Record<string, string>, finalPosted: boolean): void {
-    this.rt.messages.setAnnounced(taskId, surface, announced);
-    this.rt.messages.setFinalPosted(taskId, surface, finalPosted);
+  async recordAnnounced(taskId: string, surface: string, announced: Record<string, string>, finalPosted: boolean): Promise<void> {
+    await this.rt.messages.setAnnounced(taskId, surface, announced);
+    await this.rt.messages.setFinalPosted(taskId, surface, finalPosted);
   }
 
   /** Changes of the tasks whose cards `surface` keeps up to date. */
   feed(surface: string): TaskFeed {
-    return new TaskFeed(async () => (await this.rt.queue()).events(), () => this.openCards(surface).map((c) => c.taskId));
+    return new TaskFeed(async () => (await this.rt.queue()).events(), async () => (await this.openCards(surface)).map((c) => c.taskId));
   }
 
   /** A task for its status card: the card is public in its channel already, so no follow rule applies. */
-  view(taskId: string): TaskView {
-    return this.find(taskId);
+  async view(taskId: string): Promise<TaskView> {
+    return await this.find(taskId);
   }
 
   /** Records who did what from a chat surface. */
-  audit(taskId: string, actor: Actor, action: string, detail?: string): void {
-    this.rt.tasks.audit(taskId, actor.id, action, detail);
+  async audit(taskId: string, actor: Actor, action: string, detail?: string): Promise<void> {
+    await this.rt.tasks.audit(taskId, actor.id, action, detail);
   }
 
   /**
@@ -381,11 +381,14 @@ export class TernService {
       observer,
       slots,
     });
-    const purge = () => {
-      const ids = this.purgeExpired();
+    const purge = async () => {
+      const ids = await this.purgeExpired().catch((err: unknown) => {
+        this.rt.log.warn({ err: (err as Error).message }, 'closing rollback windows failed; trying again later');
+        return [];
+      });
       if (ids.length) this.rt.log.info({ tasks: ids }, 'rollback windows closed: journals and credentials deleted');
     };
-    purge();
+    await purge();
     const timer = setInterval(purge, PURGE_EVERY_MS);
     timer.unref();
     // A task the store and the queue disagree on is settled when a worker starts, then every minute.
@@ -430,11 +433,11 @@ export class TernService {
   }
 
   /** Closes rollback windows that have passed: the journal and the credentials go. */
-  purgeExpired(now = Date.now()): string[] {
-    const ids = this.rt.tasks.expired(now);
+  async purgeExpired(now = Date.now()): Promise<string[]> {
+    const ids = await this.rt.tasks.expired(now);
     for (const id of ids) {
       // A PST import's stored upload goes with its rollback window.
-      const source = this.rt.tasks.get(id)?.sourceEndpoint;
+      const source = (await this.rt.tasks.get(id))?.sourceEndpoint;
       if (source?.protocol === 'pst') {
         // The data folder's copy at once; the blob store's (S3) as soon as it answers.
         deleteStoredUpload(this.rt.config.dataDir, source.file);
@@ -445,10 +448,10 @@ export class TernService {
             .catch((err: unknown) => this.rt.log.warn({ task: id, err: err instanceof TernError ? err.userMessage : (err as Error).message }, 'could not delete the stored upload'));
         }
       }
-      this.rt.vault.deleteTask(id);
-      this.rt.journal.dropTask(id);
-      this.rt.tasks.update(id, { purgedAt: now }, now);
-      this.rt.tasks.audit(id, 'system', 'rollback.window_closed');
+      await this.rt.vault.deleteTask(id);
+      await this.rt.journal.dropTask(id);
+      await this.rt.tasks.update(id, { purgedAt: now }, now);
+      await this.rt.tasks.audit(id, 'system', 'rollback.window_closed');
     }
     return ids;
   }
@@ -494,8 +497,8 @@ export class TernService {
     const signedIn = await deviceSignIn(issuer, show, { timeoutMs: this.rt.config.connectTimeoutMs, signal, retry, ...device });
     const fresh = { ...account, password: signedIn.accessToken, tokens: undefined };
     await checkAccount(fresh, side, this.rt.config.connectTimeoutMs);
-    this.rt.signIns.put(signInKey(account), { refreshToken: signedIn.refreshToken, scope: signedIn.scope });
-    this.rt.tasks.audit(null, actor.id, 'sign_in', `${formatAccount(account)} at ${issuer.label}`);
+    await this.rt.signIns.put(signInKey(account), { refreshToken: signedIn.refreshToken, scope: signedIn.scope });
+    await this.rt.tasks.audit(null, actor.id, 'sign_in', `${formatAccount(account)} at ${issuer.label}`);
     await this.resumeSignedIn(account);
     return { issuer: issuer.label };
   }
@@ -518,55 +521,55 @@ export class TernService {
     // A service account's key is checked without acting for a mailbox (the token is its own).
     const probe = { protocol: 'imap' as const, host: '', port: 0, secure: true, insecure: false, user: `app@${app.domain}` };
     await appTokens(probe, issuer, this.rt.config.connectTimeoutMs, app.credential.kind === 'service-account' ? undefined : probe.user).accessToken();
-    this.rt.apps.put(app);
-    this.rt.tasks.audit(null, actor.id, 'oauth_app.add', `${app.domain} at ${issuer.label} (${app.credential.kind})`);
+    await this.rt.apps.put(app);
+    await this.rt.tasks.audit(null, actor.id, 'oauth_app.add', `${app.domain} at ${issuer.label} (${app.credential.kind})`);
     return { issuer: issuer.label };
   }
 
   /** The domains with app-only access, without their credentials. */
-  listApps(): Array<OAuthAppListing & { configuredBy?: string }> {
+  async listApps(): Promise<Array<OAuthAppListing & { configuredBy?: string }>> {
     const configured = this.rt.config.oauthApps.map(({ credential, tenant: _tenant, variables, ...app }) => ({ ...app, credentialKind: credential.kind, configuredBy: variables }));
     // A domain configured in the environment hides the stored one (the configuration wins).
-    return [...configured, ...this.rt.apps.list().filter((a) => !configured.some((c) => c.domain === a.domain))];
+    return [...configured, ...(await this.rt.apps.list()).filter((a) => !configured.some((c) => c.domain === a.domain))];
   }
 
-  removeApp(domain: string, actor: Actor): boolean {
+  async removeApp(domain: string, actor: Actor): Promise<boolean> {
     if (!actor.admin) throw new TernError('FORBIDDEN', 'Only an administrator may remove app-only access.');
-    const removed = this.rt.apps.delete(domain);
-    if (removed) this.rt.tasks.audit(null, actor.id, 'oauth_app.remove', domain.toLowerCase());
+    const removed = await this.rt.apps.delete(domain);
+    if (removed) await this.rt.tasks.audit(null, actor.id, 'oauth_app.remove', domain.toLowerCase());
     return removed;
   }
 
   /** Tasks paused until this account signed in again go on now. */
   private async resumeSignedIn(account: AccountCredentials): Promise<void> {
     const key = signInKey(account);
-    const paused = this.rt.tasks.list({ limit: 10_000 }).filter((t) => t.status === 'running' && t.waiting && [t.sourceEndpoint, t.destinationEndpoint].some((e) => e.auth === 'oauth2' && signInKey(e) === key));
+    const paused = (await this.rt.tasks.list({ limit: 10_000 })).filter((t) => t.status === 'running' && t.waiting && [t.sourceEndpoint, t.destinationEndpoint].some((e) => e.auth === 'oauth2' && signInKey(e) === key));
     if (paused.length === 0) return;
     const queue = await this.rt.queue();
     for (const t of paused) {
-      this.rt.tasks.update(t.id, { nextTryAt: Date.now() });
+      await this.rt.tasks.update(t.id, { nextTryAt: Date.now() });
       await queue.wake(t.id);
     }
   }
 
   /** An OAuth2 account without a given token needs a stored sign-in: said before anything is checked or queued. */
-  requireSignIn(account: AccountCredentials, side: Side | 'account'): void {
-    if (account.auth !== 'oauth2' || account.password || this.hasApp(domainOf(account))) return;
+  async requireSignIn(account: AccountCredentials, side: Side | 'account'): Promise<void> {
+    if (account.auth !== 'oauth2' || account.password || (await this.hasApp(domainOf(account)))) return;
     resolveIssuer(account, this.rt.config.oauth, side);
-    if (this.rt.signIns.updatedAt(signInKey(account)) === undefined) {
+    if ((await this.rt.signIns.updatedAt(signInKey(account))) === undefined) {
       const token = side === 'source' ? ' or set TERN_FROM_ACCESS_TOKEN' : side === 'destination' ? ' or set TERN_TO_ACCESS_TOKEN' : '';
       throw new TernError('SIGN_IN_NEEDED', `The ${side} account ${account.user} has not signed in yet: run tern login '${formatAccount(account)}' first${token} (on a terminal, tern migrate signs in itself).`, { field: side });
     }
   }
 
   /** Whether an OAuth2 account has a stored sign-in (or needs none: a token was given). */
-  hasSignIn(account: AccountCredentials): boolean {
-    return account.auth !== 'oauth2' || !!account.password || this.rt.signIns.updatedAt(signInKey(account)) !== undefined || this.hasApp(domainOf(account));
+  async hasSignIn(account: AccountCredentials): Promise<boolean> {
+    return account.auth !== 'oauth2' || !!account.password || (await this.rt.signIns.updatedAt(signInKey(account))) !== undefined || (await this.hasApp(domainOf(account)));
   }
 
   /** App-only access for the domain: configured in the environment (TERN_APP_*), or stored by tern app add. */
-  private hasApp(domain: string): boolean {
-    return this.rt.config.oauthApps.some((a) => a.domain === domain) || this.rt.apps.has(domain);
+  private async hasApp(domain: string): Promise<boolean> {
+    return this.rt.config.oauthApps.some((a) => a.domain === domain) || (await this.rt.apps.has(domain));
   }
 
   /** An OAuth2 account with its tokens: the one given, or its stored sign-in's. */
@@ -589,16 +592,16 @@ export class TernService {
     return this.rt.config.rollbackWindowHours * 3_600_000;
   }
 
-  private find(taskId: string): TaskView {
+  private async find(taskId: string): Promise<TaskView> {
     const id = normalizeTaskId(taskId);
     if (!id) throw new TernError('TASK_NOT_FOUND', `"${taskId}" is not a task ID: task IDs look like T-7K3M9QXA.`);
-    const task = this.rt.tasks.get(id);
+    const task = await this.rt.tasks.get(id);
     if (!task) throw new TernError('TASK_NOT_FOUND', `There is no task ${id}. Check the ID: \`/migrate list\` in chat or \`tern list\` in a terminal shows yours.`);
     return task;
   }
 
-  private authorised(taskId: string, actor: Actor, what: string): TaskView {
-    const task = this.find(taskId);
+  private async authorised(taskId: string, actor: Actor, what: string): Promise<TaskView> {
+    const task = await this.find(taskId);
     if (!actor.admin && task.requester !== actor.id) {
       throw new TernError('FORBIDDEN', `Only the person who started ${task.id} or an administrator may ${what} it.`);
     }

@@ -1,6 +1,5 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from './db';
-import { batches, batchTasks } from './schema-batches';
 import type { RowProblem } from '../batch';
 
 export interface BatchHead {
@@ -15,29 +14,34 @@ export interface BatchHead {
 export class BatchStore {
   constructor(private readonly db: Db) {}
 
-  create(head: BatchHead, rows: Array<{ taskId: string; line: number }>): void {
-    this.db.transaction((tx) => {
-      tx.insert(batches).values({ id: head.id, requester: head.requester, name: head.name, refused: JSON.stringify(head.refused), createdAt: head.createdAt }).run();
-      for (const r of rows) tx.insert(batchTasks).values({ batchId: head.id, taskId: r.taskId, line: r.line }).run();
+  async create(head: BatchHead, rows: Array<{ taskId: string; line: number }>): Promise<void> {
+    const { batches, batchTasks } = this.db.t;
+    await this.db.transaction(async (tx) => {
+      await tx.insert(batches).values({ id: head.id, requester: head.requester, name: head.name, refused: JSON.stringify(head.refused), createdAt: head.createdAt });
+      if (rows.length) await tx.insert(batchTasks).values(rows.map((r) => ({ batchId: head.id, taskId: r.taskId, line: r.line })));
     });
   }
 
   /** Adds one task (queued after the batch was created, row by row). */
-  add(batchId: string, taskId: string, line: number): void {
-    this.db.insert(batchTasks).values({ batchId, taskId, line }).run();
+  async add(batchId: string, taskId: string, line: number): Promise<void> {
+    await this.db.orm.insert(this.db.t.batchTasks).values({ batchId, taskId, line });
   }
 
-  get(id: string): BatchHead | undefined {
-    const row = this.db.select().from(batches).where(eq(batches.id, id)).get();
+  async get(id: string): Promise<BatchHead | undefined> {
+    const { batches } = this.db.t;
+    const [row] = await this.db.orm.select().from(batches).where(eq(batches.id, id));
     return row && { id: row.id, requester: row.requester, name: row.name, refused: JSON.parse(row.refused) as RowProblem[], createdAt: row.createdAt };
   }
 
-  tasks(id: string): Array<{ taskId: string; line: number }> {
-    return this.db.select({ taskId: batchTasks.taskId, line: batchTasks.line }).from(batchTasks).where(eq(batchTasks.batchId, id)).orderBy(asc(batchTasks.line)).all();
+  async tasks(id: string): Promise<Array<{ taskId: string; line: number }>> {
+    const { batchTasks } = this.db.t;
+    return this.db.orm.select({ taskId: batchTasks.taskId, line: batchTasks.line }).from(batchTasks).where(eq(batchTasks.batchId, id)).orderBy(asc(batchTasks.line));
   }
 
   /** The batch a task belongs to, if any. */
-  of(taskId: string): string | undefined {
-    return this.db.select({ batchId: batchTasks.batchId }).from(batchTasks).where(eq(batchTasks.taskId, taskId)).get()?.batchId;
+  async of(taskId: string): Promise<string | undefined> {
+    const { batchTasks } = this.db.t;
+    const [row] = await this.db.orm.select({ batchId: batchTasks.batchId }).from(batchTasks).where(eq(batchTasks.taskId, taskId));
+    return row?.batchId;
   }
 }

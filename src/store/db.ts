@@ -1,24 +1,132 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
-import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import * as schema from './schema';
+import { sql } from 'drizzle-orm';
+import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
+import * as sqliteTables from './schema';
+import * as pgTables from './schema-pg';
+import { gatedOrm } from './sqlite-gate';
+import { TernError } from '../errors';
 
-export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+/** The store's tables; schema.ts (SQLite) and schema-pg.ts have the same names and columns. */
+export type Tables = typeof pgTables;
+/**
+ * The ORM every store class writes its queries with, in the awaited form both drivers run. It is
+ * typed as the PostgreSQL one; on SQLite the same calls reach drizzle's better-sqlite3 driver.
+ */
+export type Orm = NodePgDatabase<Tables>;
+/** What a query runs on: the ORM, or a transaction of it. */
+export type Query = Pick<Orm, 'select' | 'insert' | 'update' | 'delete'>;
 
-const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+/** An open store: PostgreSQL (DATABASE_URL) or the SQLite file in the data folder. */
+export interface Db {
+  dialect: 'sqlite' | 'postgres';
+  orm: Orm;
+  t: Tables;
+  /** Runs `fn` in one transaction (committed when it resolves, rolled back when it throws). */
+  transaction<T>(fn: (tx: Query) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
 
-/** Opens (creating when needed) the SQLite store and applies pending migrations. */
-export function openDb(file: string): Db {
+const here = path.dirname(fileURLToPath(import.meta.url));
+const SQLITE_MIGRATIONS = path.join(here, 'migrations');
+const PG_MIGRATIONS = path.join(here, 'migrations-pg');
+
+/**
+ * Opens the store and applies pending migrations: PostgreSQL when `databaseUrl` is set
+ * (postgres://…), otherwise SQLite at DATA_DIR/tern.db. The drivers load only for their dialect.
+ */
+export async function openStore(options: { dataDir: string; databaseUrl?: string }): Promise<Db> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl) : openSqlite(path.join(options.dataDir, 'tern.db'));
+}
+
+/** Runs `fn` in one transaction on either dialect (see Db.transaction). */
+export function inTransaction<T>(db: Db, fn: (tx: Query) => Promise<T>): Promise<T> {
+  return db.transaction(fn);
+}
+
+/** DATABASE_URL as shown in errors: the password masked. */
+export function shownDatabaseUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'the DATABASE_URL given';
+  }
+}
+
+async function openPostgres(url: string): Promise<Db> {
+  const [{ default: pg }, { drizzle }, { migrate }] = await Promise.all([import('pg'), import('drizzle-orm/node-postgres'), import('drizzle-orm/node-postgres/migrator')]);
+  const pool = new pg.Pool({ connectionString: url });
+  // An idle client's error (the server restarted) must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+  const orm = drizzle(pool, { schema: pgTables });
+  try {
+    await migrate(orm, { migrationsFolder: PG_MIGRATIONS });
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    // drizzle wraps the driver's error ("Failed query: …"): the driver's own words say why.
+    let root = err as Error & { cause?: unknown };
+    while (root.cause instanceof Error) root = root.cause;
+    const why = root.message?.split('\n')[0] ?? String(err);
+    throw new TernError('STORE_UNAVAILABLE', `Cannot open the PostgreSQL store at ${shownDatabaseUrl(url)} (${why}). Check DATABASE_URL, or unset it to use SQLite in TERN_DATA_DIR.`, { cause: err });
+  }
+  return {
+    dialect: 'postgres',
+    orm,
+    t: pgTables,
+    transaction: (fn) => orm.transaction((tx) => fn(tx)),
+    close: () => pool.end(),
+  };
+}
+
+async function openSqlite(file: string): Promise<Db> {
+  const [{ default: Database }, { drizzle }, { migrate }] = await Promise.all([import('better-sqlite3'), import('drizzle-orm/better-sqlite3'), import('drizzle-orm/better-sqlite3/migrator')]);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new Database(file);
   // WAL lets the CLI read while a worker in another process writes; busy_timeout rides out the locks.
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
-  const db = drizzle(sqlite, { schema }) as Db;
-  migrate(db, { migrationsFolder: MIGRATIONS });
-  return db;
+  const native = drizzle(sqlite, { schema: sqliteTables });
+  migrate(native, { migrationsFolder: SQLITE_MIGRATIONS });
+  // The one cast: the awaited query builders of both drivers take the same calls (see Orm).
+  const direct = native as unknown as Orm;
+  const t = sqliteTables as unknown as Tables;
+  let last: Promise<unknown> = Promise.resolve();
+  // The transaction open on the connection, if any: other callers' queries wait for it (sqlite-gate.ts).
+  let open: Promise<unknown> | undefined;
+  return {
+    dialect: 'sqlite',
+    orm: gatedOrm(direct, () => open),
+    t,
+    // better-sqlite3's own transactions are synchronous; an async body needs BEGIN/COMMIT by hand,
+    // one transaction at a time on the one connection (queued here). The body's queries (on `tx`,
+    // ungated) are the only ones that run while it is open: the gate holds every other caller's.
+    transaction: <T>(fn: (tx: Query) => Promise<T>) => {
+      const run = last.then(async () => {
+        native.run(sql`BEGIN IMMEDIATE`);
+        let end!: () => void;
+        open = new Promise<void>((resolve) => (end = resolve));
+        try {
+          const result = await fn(direct);
+          native.run(sql`COMMIT`);
+          return result;
+        } catch (err) {
+          if (sqlite.inTransaction) native.run(sql`ROLLBACK`);
+          throw err;
+        } finally {
+          open = undefined;
+          end();
+        }
+      });
+      last = run.catch(() => undefined);
+      return run;
+    },
+    close: async () => {
+      await last;
+      sqlite.close();
+    },
+  };
 }

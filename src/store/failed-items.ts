@@ -1,6 +1,5 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from './db';
-import { failedItems } from './schema';
 import type { FailedItem, FailureCategory, FailureCounts } from '../failure-category';
 import type { ItemKind } from '../items';
 
@@ -8,9 +7,9 @@ import type { ItemKind } from '../items';
 export class FailedItemStore {
   constructor(private readonly db: Db) {}
 
-  add(taskId: string, item: FailedItem, now = Date.now()): void {
-    this.db
-      .insert(failedItems)
+  async add(taskId: string, item: FailedItem, now = Date.now()): Promise<void> {
+    await this.db.orm
+      .insert(this.db.t.failedItems)
       .values({
         taskId,
         kind: item.kind,
@@ -22,20 +21,19 @@ export class FailedItemStore {
         itemRef: item.id ?? null,
         count: item.count,
         createdAt: now,
-      })
-      .run();
+      });
   }
 
   /** The first `limit` items, in the order they failed. */
-  list(taskId: string, limit = 1000): FailedItem[] {
-    return this.db
+  async list(taskId: string, limit = 1000): Promise<FailedItem[]> {
+    const { failedItems } = this.db.t;
+    const rows = await this.db.orm
       .select()
       .from(failedItems)
       .where(eq(failedItems.taskId, taskId))
       .orderBy(asc(failedItems.id))
-      .limit(limit)
-      .all()
-      .map((r) => ({
+      .limit(limit);
+    return rows.map((r) => ({
         kind: r.kind as ItemKind,
         category: r.category as FailureCategory,
         reason: r.reason,
@@ -47,18 +45,19 @@ export class FailedItemStore {
       }));
   }
 
-  counts(taskId: string): FailureCounts {
-    const rows = this.db
+  async counts(taskId: string): Promise<FailureCounts> {
+    const { failedItems } = this.db.t;
+    const rows = await this.db.orm
       .select({ category: failedItems.category, n: sql<number>`sum(${failedItems.count})` })
       .from(failedItems)
       .where(eq(failedItems.taskId, taskId))
-      .groupBy(failedItems.category)
-      .all();
+      .groupBy(failedItems.category);
     return Object.fromEntries(rows.map((r) => [r.category, Number(r.n)]));
   }
 
   /** A new pass starts: what failed before is tried again, and fails again by itself if it must. */
-  clear(taskId: string): void {
-    this.db.delete(failedItems).where(eq(failedItems.taskId, taskId)).run();
+  async clear(taskId: string): Promise<void> {
+    const { failedItems } = this.db.t;
+    await this.db.orm.delete(failedItems).where(eq(failedItems.taskId, taskId));
   }
 }

@@ -1,6 +1,5 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db } from './db';
-import { folderSync } from './schema';
 
 /** One side of a folder as a pass left it: what tells, with one STATUS, whether it changed since. */
 export interface SideState {
@@ -35,18 +34,21 @@ export interface FolderSyncState {
 export class FolderSyncStore {
   constructor(private readonly db: Db) {}
 
-  get(pair: string, sourceFolder: string): FolderSyncState | undefined {
-    const row = this.db.select().from(folderSync).where(and(eq(folderSync.pair, pair), eq(folderSync.sourceFolder, sourceFolder))).get();
+  async get(pair: string, sourceFolder: string): Promise<FolderSyncState | undefined> {
+    const { folderSync } = this.db.t;
+    const [row] = await this.db.orm.select().from(folderSync).where(and(eq(folderSync.pair, pair), eq(folderSync.sourceFolder, sourceFolder)));
     return row ? (JSON.parse(row.state) as FolderSyncState) : undefined;
   }
 
-  put(pair: string, sourceFolder: string, state: FolderSyncState, now = Date.now()): void {
+  async put(pair: string, sourceFolder: string, state: FolderSyncState, now = Date.now()): Promise<void> {
+    const { folderSync } = this.db.t;
     const values = { pair, sourceFolder, destinationFolder: state.destinationFolder, state: JSON.stringify(state), updatedAt: now };
-    this.db.insert(folderSync).values(values).onConflictDoUpdate({ target: [folderSync.pair, folderSync.sourceFolder], set: values }).run();
+    await this.db.orm.insert(folderSync).values(values).onConflictDoUpdate({ target: [folderSync.pair, folderSync.sourceFolder], set: values });
   }
 
   /** Forgets a folder's state: the next pass compares the folder in full. */
-  drop(pair: string, sourceFolder: string): void {
-    this.db.delete(folderSync).where(and(eq(folderSync.pair, pair), eq(folderSync.sourceFolder, sourceFolder))).run();
+  async drop(pair: string, sourceFolder: string): Promise<void> {
+    const { folderSync } = this.db.t;
+    await this.db.orm.delete(folderSync).where(and(eq(folderSync.pair, pair), eq(folderSync.sourceFolder, sourceFolder)));
   }
 }

@@ -1,6 +1,8 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from './db';
-import { journal } from './schema';
+
+/** Rows per statement when many are written at once (well under both databases' parameter limits). */
+const CHUNK = 500;
 
 /**
  * What a journal entry is about. "item" is how an older version journaled any contact, group,
@@ -41,65 +43,86 @@ export interface Intent {
 export class Journal {
   constructor(private readonly db: Db) {}
 
-  intend(taskId: string, kind: EntryKind, e: Intent, now = Date.now()): number {
-    const res = this.db.insert(journal).values({ taskId, kind, folder: e.folder, key: e.key, scope: e.scope ?? null, watermark: e.watermark ?? null, createdAt: now }).run();
-    return Number(res.lastInsertRowid);
+  async intend(taskId: string, kind: EntryKind, e: Intent, now = Date.now()): Promise<number> {
+    return (await this.intendAll(taskId, kind, [e], now))[0]!;
   }
 
-  /** Intents for a whole batch, in one transaction (one disk sync instead of one per item). */
-  intendAll(taskId: string, kind: EntryKind, entries: Intent[], now = Date.now()): number[] {
-    return this.db.transaction(() => entries.map((e) => this.intend(taskId, kind, e, now)));
+  /**
+   * Intents for a whole batch: one multi-row INSERT per chunk (one round trip and one disk sync,
+   * not one per item). Ids come back in insertion order (they only grow), whatever order the rows
+   * are returned in.
+   */
+  async intendAll(taskId: string, kind: EntryKind, entries: Intent[], now = Date.now()): Promise<number[]> {
+    const { journal } = this.db.t;
+    const ids: number[] = [];
+    for (let i = 0; i < entries.length; i += CHUNK) {
+      const rows = entries.slice(i, i + CHUNK).map((e) => ({ taskId, kind, folder: e.folder, key: e.key, scope: e.scope ?? null, watermark: e.watermark ?? null, createdAt: now }));
+      const got = await this.db.orm.insert(journal).values(rows).returning({ id: journal.id });
+      ids.push(...got.map((r) => r.id).sort((a, b) => a - b));
+    }
+    return ids;
   }
 
-  confirm(id: number, ref: string): void {
-    this.db.update(journal).set({ ref }).where(eq(journal.id, id)).run();
+  async confirm(id: number, ref: string): Promise<void> {
+    await this.settle({ confirmed: [[id, ref]] });
   }
 
-  drop(id: number): void {
-    this.db.delete(journal).where(eq(journal.id, id)).run();
+  async drop(id: number): Promise<void> {
+    await this.settle({ dropped: [id] });
   }
 
-  /** Many answers at once, in one transaction (one disk sync): intents confirmed with their ids, or dropped. */
-  settle(answers: { confirmed?: Array<[id: number, ref: string]>; dropped?: number[] }): void {
-    if (!answers.confirmed?.length && !answers.dropped?.length) return;
-    this.db.transaction(() => {
-      for (const [id, ref] of answers.confirmed ?? []) this.confirm(id, ref);
-      for (const id of answers.dropped ?? []) this.drop(id);
-    });
+  /**
+   * Many answers at once, in one transaction: intents confirmed with their ids (one UPDATE … CASE
+   * per chunk), or dropped (one DELETE per chunk).
+   */
+  async settle(answers: { confirmed?: Array<[id: number, ref: string]>; dropped?: number[] }): Promise<void> {
+    const confirmed = answers.confirmed ?? [];
+    const dropped = answers.dropped ?? [];
+    if (!confirmed.length && !dropped.length) return;
+    const { journal } = this.db.t;
+    const work = async (tx: Pick<Db['orm'], 'update' | 'delete'>) => {
+      for (let i = 0; i < confirmed.length; i += CHUNK) {
+        const part = confirmed.slice(i, i + CHUNK);
+        const ref = sql`case ${journal.id} ${sql.join(part.map(([id, r]) => sql`when ${id} then ${r}`), sql` `)} end`;
+        await tx.update(journal).set({ ref }).where(inArray(journal.id, part.map(([id]) => id)));
+      }
+      for (let i = 0; i < dropped.length; i += CHUNK) await tx.delete(journal).where(inArray(journal.id, dropped.slice(i, i + CHUNK)));
+    };
+    // One statement needs no transaction of its own.
+    if (confirmed.length + dropped.length <= CHUNK && (!confirmed.length || !dropped.length)) await work(this.db.orm);
+    else await this.db.transaction(work);
   }
 
   /** Something created or replaced and known at once: a folder just made (`ref` its id), a snapshot (`payload`). */
-  record(taskId: string, kind: EntryKind, e: { folder: string; key: string; ref?: string; payload?: unknown }, now = Date.now()): number {
+  async record(taskId: string, kind: EntryKind, e: { folder: string; key: string; ref?: string; payload?: unknown }, now = Date.now()): Promise<number> {
+    const { journal } = this.db.t;
     const payload = e.payload === undefined ? null : JSON.stringify(e.payload);
-    const res = this.db.insert(journal).values({ taskId, kind, folder: e.folder, key: e.key, ref: e.ref ?? null, payload, createdAt: now }).run();
-    return Number(res.lastInsertRowid);
+    const [row] = await this.db.orm.insert(journal).values({ taskId, kind, folder: e.folder, key: e.key, ref: e.ref ?? null, payload, createdAt: now }).returning({ id: journal.id });
+    return row!.id;
   }
 
   /** A task's entries, oldest first; only some kinds, or one folder, when asked. */
-  entries(taskId: string, filter: { kind?: EntryKind | EntryKind[]; folder?: string } = {}): JournalEntry[] {
+  async entries(taskId: string, filter: { kind?: EntryKind | EntryKind[]; folder?: string } = {}): Promise<JournalEntry[]> {
+    const { journal } = this.db.t;
     const conds = [eq(journal.taskId, taskId)];
     if (filter.kind !== undefined) conds.push(Array.isArray(filter.kind) ? inArray(journal.kind, filter.kind) : eq(journal.kind, filter.kind));
     if (filter.folder !== undefined) conds.push(eq(journal.folder, filter.folder));
-    return this.db
-      .select()
-      .from(journal)
-      .where(and(...conds))
-      .orderBy(asc(journal.id))
-      .all()
-      .map((r) => ({
-        id: r.id,
-        kind: r.kind as EntryKind,
-        folder: r.folder,
-        key: r.key ?? '',
-        ref: r.ref,
-        scope: r.scope ?? '',
-        watermark: r.watermark,
-        ...(r.payload == null ? {} : { payload: JSON.parse(r.payload) as unknown }),
-      }));
+    const rows = await this.db.orm.select().from(journal).where(and(...conds)).orderBy(asc(journal.id));
+    return rows.map((r) => ({
+      id: r.id,
+      kind: r.kind as EntryKind,
+      folder: r.folder,
+      key: r.key ?? '',
+      ref: r.ref,
+      scope: r.scope ?? '',
+      watermark: r.watermark,
+      ...(r.payload == null ? {} : { payload: JSON.parse(r.payload) as unknown }),
+    }));
   }
 
   /** Everything of a task goes (its rollback window closed). */
-  dropTask(taskId: string): void {
-    this.db.delete(journal).where(eq(journal.taskId, taskId)).run();
+  async dropTask(taskId: string): Promise<void> {
+    const { journal } = this.db.t;
+    await this.db.orm.delete(journal).where(eq(journal.taskId, taskId));
   }
 }

@@ -1,6 +1,5 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import type { Db } from './db';
-import { taskMessages } from './schema';
+import type { Db, Tables } from './db';
 
 export interface MessageRef {
   taskId: string;
@@ -16,45 +15,49 @@ export interface MessageRef {
 export class MessageRefs {
   constructor(private readonly db: Db) {}
 
-  save(ref: Omit<MessageRef, 'announced' | 'finalPosted'>): void {
+  async save(ref: Omit<MessageRef, 'announced' | 'finalPosted'>): Promise<void> {
+    const { taskMessages } = this.db.t;
     const row = { taskId: ref.taskId, surface: ref.surface, channel: ref.channel, messageId: ref.messageId, threadId: ref.threadId ?? null };
-    this.db.insert(taskMessages).values(row).onConflictDoUpdate({ target: [taskMessages.taskId, taskMessages.surface], set: row }).run();
+    await this.db.orm.insert(taskMessages).values(row).onConflictDoUpdate({ target: [taskMessages.taskId, taskMessages.surface], set: row });
   }
 
-  get(taskId: string, surface: string): MessageRef | undefined {
-    const row = this.db.select().from(taskMessages).where(and(eq(taskMessages.taskId, taskId), eq(taskMessages.surface, surface))).get();
+  async get(taskId: string, surface: string): Promise<MessageRef | undefined> {
+    const { taskMessages } = this.db.t;
+    const [row] = await this.db.orm.select().from(taskMessages).where(and(eq(taskMessages.taskId, taskId), eq(taskMessages.surface, surface)));
     return row && toRef(row);
   }
 
   /** Cards whose final report has not been posted yet: the ones a restarted bot must keep up to date. */
-  open(surface: string): MessageRef[] {
-    return this.db
+  async open(surface: string): Promise<MessageRef[]> {
+    const { taskMessages } = this.db.t;
+    const rows = await this.db.orm
       .select()
       .from(taskMessages)
-      .where(and(eq(taskMessages.surface, surface), isNull(taskMessages.finalPostedAt)))
-      .all()
-      .map(toRef);
+      .where(and(eq(taskMessages.surface, surface), isNull(taskMessages.finalPostedAt)));
+    return rows.map(toRef);
   }
 
-  setAnnounced(taskId: string, surface: string, announced: Record<string, string>): void {
-    this.db.update(taskMessages).set({ announced: JSON.stringify(announced) }).where(and(eq(taskMessages.taskId, taskId), eq(taskMessages.surface, surface))).run();
+  async setAnnounced(taskId: string, surface: string, announced: Record<string, string>): Promise<void> {
+    const { taskMessages } = this.db.t;
+    await this.db.orm.update(taskMessages).set({ announced: JSON.stringify(announced) }).where(and(eq(taskMessages.taskId, taskId), eq(taskMessages.surface, surface)));
   }
 
   /** A task runs again (a retry): its cards on every surface are kept up to date again, and its thread hears the new pass. */
-  reopen(taskId: string): void {
-    this.db.update(taskMessages).set({ announced: null, finalPostedAt: null }).where(eq(taskMessages.taskId, taskId)).run();
+  async reopen(taskId: string): Promise<void> {
+    const { taskMessages } = this.db.t;
+    await this.db.orm.update(taskMessages).set({ announced: null, finalPostedAt: null }).where(eq(taskMessages.taskId, taskId));
   }
 
-  setFinalPosted(taskId: string, surface: string, posted: boolean, now = Date.now()): void {
-    this.db
+  async setFinalPosted(taskId: string, surface: string, posted: boolean, now = Date.now()): Promise<void> {
+    const { taskMessages } = this.db.t;
+    await this.db.orm
       .update(taskMessages)
       .set({ finalPostedAt: posted ? now : null })
-      .where(and(eq(taskMessages.taskId, taskId), eq(taskMessages.surface, surface)))
-      .run();
+      .where(and(eq(taskMessages.taskId, taskId), eq(taskMessages.surface, surface)));
   }
 }
 
-function toRef(row: typeof taskMessages.$inferSelect): MessageRef {
+function toRef(row: Tables['taskMessages']['$inferSelect']): MessageRef {
   return {
     taskId: row.taskId,
     surface: row.surface,

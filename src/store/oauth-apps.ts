@@ -1,6 +1,5 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from './db';
-import { oauthApps } from './schema';
 import type { Vault } from './vault';
 
 /**
@@ -34,17 +33,19 @@ export class OAuthApps {
     private readonly vault: Vault,
   ) {}
 
-  put(app: OAuthApp): void {
+  async put(app: OAuthApp): Promise<void> {
+    const { oauthApps } = this.db.t;
     const domain = app.domain.toLowerCase();
     const { kind, ...rest } = app.credential;
     // A secret is sealed as it is (rows from before other kinds); the others as JSON.
     const sealed = app.credential.kind === 'secret' ? app.credential.secret : JSON.stringify(rest);
     const row = { domain, issuer: app.issuer, clientId: app.clientId, scope: app.scope ?? null, credentialKind: kind, ...this.vault.seal(`oauth-app:${domain}`, sealed), updatedAt: Date.now() };
-    this.db.insert(oauthApps).values(row).onConflictDoUpdate({ target: oauthApps.domain, set: row }).run();
+    await this.db.orm.insert(oauthApps).values(row).onConflictDoUpdate({ target: oauthApps.domain, set: row });
   }
 
-  get(domain: string): OAuthApp | undefined {
-    const row = this.db.select().from(oauthApps).where(eq(oauthApps.domain, domain.toLowerCase())).get();
+  async get(domain: string): Promise<OAuthApp | undefined> {
+    const { oauthApps } = this.db.t;
+    const [row] = await this.db.orm.select().from(oauthApps).where(eq(oauthApps.domain, domain.toLowerCase()));
     if (!row) return undefined;
     const opened = this.vault.open(`oauth-app:${row.domain}`, row, `The app credential for ${row.domain}`);
     const credential = (row.credentialKind === 'secret' ? { kind: 'secret', secret: opened } : { kind: row.credentialKind, ...JSON.parse(opened) }) as AppCredential;
@@ -52,19 +53,20 @@ export class OAuthApps {
   }
 
   /** The registrations without their credentials, for display. */
-  list(): OAuthAppListing[] {
-    return this.db
-      .select()
-      .from(oauthApps)
-      .all()
-      .map((r) => ({ domain: r.domain, issuer: r.issuer, clientId: r.clientId, scope: r.scope ?? undefined, credentialKind: r.credentialKind as AppCredential['kind'] }));
+  async list(): Promise<OAuthAppListing[]> {
+    const rows = await this.db.orm.select().from(this.db.t.oauthApps);
+    return rows.map((r) => ({ domain: r.domain, issuer: r.issuer, clientId: r.clientId, scope: r.scope ?? undefined, credentialKind: r.credentialKind as AppCredential['kind'] }));
   }
 
-  has(domain: string): boolean {
-    return this.db.select({ d: oauthApps.domain }).from(oauthApps).where(eq(oauthApps.domain, domain.toLowerCase())).get() !== undefined;
+  async has(domain: string): Promise<boolean> {
+    const { oauthApps } = this.db.t;
+    const rows = await this.db.orm.select({ d: oauthApps.domain }).from(oauthApps).where(eq(oauthApps.domain, domain.toLowerCase()));
+    return rows.length > 0;
   }
 
-  delete(domain: string): boolean {
-    return this.db.delete(oauthApps).where(eq(oauthApps.domain, domain.toLowerCase())).run().changes > 0;
+  async delete(domain: string): Promise<boolean> {
+    const { oauthApps } = this.db.t;
+    const rows = await this.db.orm.delete(oauthApps).where(eq(oauthApps.domain, domain.toLowerCase())).returning({ d: oauthApps.domain });
+    return rows.length > 0;
   }
 }

@@ -1,6 +1,5 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from './db';
-import { signIns } from './schema';
 import type { Vault } from './vault';
 
 /** A stored OAuth2 sign-in: the refresh token (decrypted) and the scopes granted. */
@@ -19,23 +18,28 @@ export class SignIns {
     private readonly vault: Vault,
   ) {}
 
-  put(account: string, signIn: SignIn): void {
+  async put(account: string, signIn: SignIn): Promise<void> {
+    const { signIns } = this.db.t;
     const row = { account, ...this.vault.seal(`sign-in:${account}`, signIn.refreshToken), scope: signIn.scope ?? null, updatedAt: Date.now() };
-    this.db.insert(signIns).values(row).onConflictDoUpdate({ target: signIns.account, set: row }).run();
+    await this.db.orm.insert(signIns).values(row).onConflictDoUpdate({ target: signIns.account, set: row });
   }
 
-  get(account: string): SignIn | undefined {
-    const row = this.db.select().from(signIns).where(eq(signIns.account, account)).get();
+  async get(account: string): Promise<SignIn | undefined> {
+    const { signIns } = this.db.t;
+    const [row] = await this.db.orm.select().from(signIns).where(eq(signIns.account, account));
     if (!row) return undefined;
     return { refreshToken: this.vault.open(`sign-in:${account}`, row, 'The stored sign-in'), scope: row.scope ?? undefined };
   }
 
   /** When the sign-in was last stored (a paused task resumes once a newer one exists). */
-  updatedAt(account: string): number | undefined {
-    return this.db.select({ at: signIns.updatedAt }).from(signIns).where(eq(signIns.account, account)).get()?.at;
+  async updatedAt(account: string): Promise<number | undefined> {
+    const { signIns } = this.db.t;
+    const [row] = await this.db.orm.select({ at: signIns.updatedAt }).from(signIns).where(eq(signIns.account, account));
+    return row?.at;
   }
 
-  delete(account: string): void {
-    this.db.delete(signIns).where(eq(signIns.account, account)).run();
+  async delete(account: string): Promise<void> {
+    const { signIns } = this.db.t;
+    await this.db.orm.delete(signIns).where(eq(signIns.account, account));
   }
 }

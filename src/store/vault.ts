@@ -5,7 +5,6 @@ import { and, eq } from 'drizzle-orm';
 import { TernError } from '../errors';
 import type { Logger } from '../log';
 import type { Db } from './db';
-import { credentials } from './schema';
 
 /**
  * Credential vault: passwords encrypted at rest with AES-256-GCM. The key comes from
@@ -43,9 +42,10 @@ export class Vault {
     private readonly key: Buffer,
   ) {}
 
-  put(taskId: string, side: string, password: string): void {
+  async put(taskId: string, side: string, password: string): Promise<void> {
+    const { credentials } = this.db.t;
     const row = { taskId, side, ...this.seal(`${taskId}:${side}`, password) };
-    this.db.insert(credentials).values(row).onConflictDoUpdate({ target: [credentials.taskId, credentials.side], set: row }).run();
+    await this.db.orm.insert(credentials).values(row).onConflictDoUpdate({ target: [credentials.taskId, credentials.side], set: row });
   }
 
   /** Encrypts a secret bound to `context` (it opens only with the same context). */
@@ -70,13 +70,15 @@ export class Vault {
   }
 
   /** The password, or undefined when it was purged. Throws when the key does not match. */
-  get(taskId: string, side: string): string | undefined {
-    const row = this.db.select().from(credentials).where(and(eq(credentials.taskId, taskId), eq(credentials.side, side))).get();
+  async get(taskId: string, side: string): Promise<string | undefined> {
+    const { credentials } = this.db.t;
+    const [row] = await this.db.orm.select().from(credentials).where(and(eq(credentials.taskId, taskId), eq(credentials.side, side)));
     if (!row) return undefined;
     return this.open(`${taskId}:${side}`, row, `The stored credentials of task ${taskId}`);
   }
 
-  deleteTask(taskId: string): void {
-    this.db.delete(credentials).where(eq(credentials.taskId, taskId)).run();
+  async deleteTask(taskId: string): Promise<void> {
+    const { credentials } = this.db.t;
+    await this.db.orm.delete(credentials).where(eq(credentials.taskId, taskId));
   }
 }

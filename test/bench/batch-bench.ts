@@ -55,14 +55,14 @@ async function run(tern: TestTern, source: DovecotServer, destination: DovecotSe
     const queuedAt = performance.now();
     const id = outcome.batch!.id;
     let view = tern.service.batches.summary(id);
-    while (!view.ended) {
+    while (!(await view).ended) {
       await new Promise((r) => setTimeout(r, 250));
       view = tern.service.batches.summary(id);
     }
     const seconds = (performance.now() - t0) / 1000;
     const cores = cpu.stop();
-    const copied = view.copied;
-    const completed = view.counts.completed ?? 0;
+    const copied = (await view).copied;
+    const completed = (await view).counts.completed ?? 0;
     const check = (await countMessages(destination, targets[targets.length - 1])).messages === MESSAGES ? 'ok' : 'MISMATCH';
     return { workers, seconds, checkSeconds: (queuedAt - t0) / 1000, completed, copied, mailboxesPerMinute: (completed / seconds) * 60, messagesPerSecond: copied / seconds, machineCores: cores, check };
   } finally {

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { openDb } from '../../src/store/db';
+import { openStore } from '../../src/store/db';
 import { TaskStore } from '../../src/store/tasks';
 import { newTaskId } from '../../src/ids';
 import { projectRoot } from '../support/tern';
@@ -27,10 +27,10 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tern-bench-startup-'));
 const env: NodeJS.ProcessEnv = { ...process.env, TERN_DATA_DIR: dataDir, TERN_SECRET_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'silent' };
 delete env.REDIS_URL;
 const taskId = newTaskId();
-const db = openDb(path.join(dataDir, 'tern.db'));
+const db = await openStore({ dataDir });
 const imap = (user: string) => ({ protocol: 'imap' as const, host: 'imap.example.com', port: 993, secure: true, insecure: false, user });
-new TaskStore(db).create({ id: taskId, requester: 'cli:bench', source: imap('alice@example.com'), destination: imap('alice@example.net'), items: ['emails'] });
-db.$client.close();
+await new TaskStore(db).create({ id: taskId, requester: 'cli:bench', source: imap('alice@example.com'), destination: imap('alice@example.net'), items: ['emails'] });
+await db.close();
 
 interface Run {
   wallS: number;

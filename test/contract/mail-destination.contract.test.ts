@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openDb, type Db } from '../../src/store/db';
+import { openStore, type Db } from '../../src/store/db';
 import { Journal } from '../../src/store/journal';
 import { claimIntents, markOf } from '../../src/engine/claims';
 import type { AccountCredentials } from '../../src/ports/account';
@@ -20,7 +20,7 @@ let journal: Journal;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'tern-contract-'));
-  db = openDb(path.join(dir, 'journal.db'));
+  db = await openStore({ dataDir: dir });
   journal = new Journal(db);
   // The servers start together (each once per file); the entries' own start() then finds them up.
   await Promise.all(DESTINATIONS.map((e) => e.start()));
@@ -28,7 +28,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   const fake = await stopServers();
-  db?.$client.close();
+  await db?.close();
   rmSync(dir, { recursive: true, force: true });
   // Every request to the fake Exchange and every answer it gave, checked against Microsoft's schema.
   expect(fake.schemaErrors).toEqual([]);
@@ -84,7 +84,7 @@ describe.each(DESTINATIONS)('mail destination contract: $name', (entry) => {
 
   it('ensureFolder creates a nested folder and its parents, telling of each folder it made once and of none that existed', async () => {
     const created: DestinationFolder[] = [];
-    const heard = (f: DestinationFolder) => created.push(f);
+    const heard = (f: DestinationFolder) => void created.push(f);
     const child = pathOf('Contract', 'Parent', 'Child');
     const { folder } = await port.ensureFolder(child, heard);
     expect(folder.path).toBe(child);
@@ -171,7 +171,7 @@ describe.each(DESTINATIONS)('mail destination contract: $name', (entry) => {
     const theirId = contents.messages.find((m) => m.dedupeKey === batch[0].key)!.id;
 
     // The worker intends the whole batch, writes the first four, and dies before any answer is journaled.
-    const ids = journal.intendAll(taskId, 'message', batch.map((s) => ({ folder: folder.path, key: s.key, scope: contents.generation, watermark: contents.watermark })));
+    const ids = await journal.intendAll(taskId, 'message', batch.map((s) => ({ folder: folder.path, key: s.key, scope: contents.generation, watermark: contents.watermark })));
     await writeAll(port, folder, written.map((s, i) => outgoing(s, markOf(taskId, ids[i]))));
     await port.close();
 
@@ -179,13 +179,13 @@ describe.each(DESTINATIONS)('mail destination contract: $name', (entry) => {
     port = await target.open(account);
     const again = (await port.findFolder(folder.path))!;
     const present = await port.scan(again);
-    const entries = journal.entries(taskId, { kind: 'message', folder: folder.path }).filter((e) => e.scope === present.generation);
+    const entries = (await journal.entries(taskId, { kind: 'message', folder: folder.path })).filter((e) => e.scope === present.generation);
     expect(entries).toHaveLength(batch.length);
     const candidates = present.messages.map((m) => ({ id: m.id, key: m.dedupeKey, position: m.position, mark: m.mark }));
-    const ours = claimIntents(journal, taskId, entries, candidates, port.keepsMarks);
+    const ours = await claimIntents(journal, taskId, entries, candidates, port.keepsMarks);
 
     const stored = new Map((await target.messages(account, again)).map((m) => [m.id, m]));
-    const claimed = journal.entries(taskId, { kind: 'message' });
+    const claimed = await journal.entries(taskId, { kind: 'message' });
     expect(claimed.map((e) => e.key)).toEqual(written.map((s) => s.key));
     expect(new Set(claimed.map((e) => e.ref)).size).toBe(written.length);
     expect([...ours].sort()).toEqual(claimed.map((e) => e.ref!).sort());
@@ -196,16 +196,16 @@ describe.each(DESTINATIONS)('mail destination contract: $name', (entry) => {
     // The rest of the batch is written now, as the resumed step would.
     const rest = batch.slice(4);
     const fresh = await port.scan(again);
-    const restIds = journal.intendAll(taskId, 'message', rest.map((s) => ({ folder: folder.path, key: s.key, scope: fresh.generation, watermark: fresh.watermark })));
+    const restIds = await journal.intendAll(taskId, 'message', rest.map((s) => ({ folder: folder.path, key: s.key, scope: fresh.generation, watermark: fresh.watermark })));
     const answers = await writeAll(port, again, rest.map((s, i) => outgoing(s, markOf(taskId, restIds[i]))));
-    answers.forEach((a, i) => journal.confirm(restIds[i], idOf(a)));
+    answers.forEach(async (a, i) => await journal.confirm(restIds[i], idOf(a)));
 
     const final = await target.messages(account, again);
     expect(final).toHaveLength(batch.length + 1);
     for (const s of batch) expect(copies(final, s.raw)).toBe(1);
     expect(copies(final, theirs)).toBe(1);
     const finalById = new Map(final.map((m) => [m.id, m]));
-    const journaled = journal.entries(taskId, { kind: 'message' });
+    const journaled = await journal.entries(taskId, { kind: 'message' });
     expect(journaled.map((e) => finalById.get(e.ref!)?.raw.toString('latin1'))).toEqual(batch.map((s) => s.raw.toString('latin1')));
   });
 

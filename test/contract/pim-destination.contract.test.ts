@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openDb, type Db } from '../../src/store/db';
+import { openStore, type Db } from '../../src/store/db';
 import { Journal } from '../../src/store/journal';
 import { claimIntents } from '../../src/engine/claims';
 import type { AccountCredentials } from '../../src/ports/account';
@@ -18,15 +18,15 @@ let dir: string;
 let db: Db;
 let journal: Journal;
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'tern-contract-pim-'));
-  db = openDb(path.join(dir, 'journal.db'));
+  db = await openStore({ dataDir: dir });
   journal = new Journal(db);
 });
 
 afterAll(async () => {
   const fake = await stopServers();
-  db?.$client.close();
+  await db?.close();
   rmSync(dir, { recursive: true, force: true });
   expect(fake.schemaErrors).toEqual([]);
   expect(fake.internalErrors).toEqual([]);
@@ -59,7 +59,7 @@ describe.each(PIM_DESTINATIONS)('PIM destination contract: $name', (entry) => {
     const byDefault = await port.defaultFolder(kind);
     expect(byDefault.id).toBe(await target.defaultAt(account, kind));
     const created: DestinationFolder[] = [];
-    const heard = (f: DestinationFolder) => created.push(f);
+    const heard = (f: DestinationFolder) => void created.push(f);
     const parentPath = `${byDefault.path}/Contract ${kind}`;
     const childPath = `${parentPath}/Sub`;
     const child = await port.ensureFolder(kind, childPath, heard);
@@ -105,7 +105,7 @@ describe.each(PIM_DESTINATIONS)('PIM destination contract: $name', (entry) => {
     await target.seed(account, folder, kind, 'Item 1');
     const items = [1, 2, 3, 4].map((n) => sample(kind, `Item ${n}`));
     const stamps = items.map((_, i) => `stamp-${taskId}-${i + 1}`);
-    journal.intendAll(taskId, kind, stamps.map((key) => ({ folder: folder.path, key })));
+    await journal.intendAll(taskId, kind, stamps.map((key) => ({ folder: folder.path, key })));
     // The first two are created, then the worker dies before journaling their ids.
     for (const [i, item] of items.slice(0, 2).entries()) await port.create(folder, item, { stamp: stamps[i] });
     await port.close();
@@ -113,11 +113,11 @@ describe.each(PIM_DESTINATIONS)('PIM destination contract: $name', (entry) => {
     port = await target.open(account);
     const present = await port.scan(kind, folder);
     const candidates = present.flatMap((p) => (p.stamp ? [{ id: p.id, key: p.stamp }] : []));
-    const ours = claimIntents(journal, taskId, journal.entries(taskId, { kind, folder: folder.path }), candidates, false);
+    const ours = await claimIntents(journal, taskId, await journal.entries(taskId, { kind, folder: folder.path }), candidates, false);
 
     const atServer = await target.items(account, folder);
     const theirs = atServer.find((s) => s.stamp === undefined)!;
-    const claimed = journal.entries(taskId, { kind });
+    const claimed = await journal.entries(taskId, { kind });
     expect(claimed.map((e) => e.key)).toEqual(stamps.slice(0, 2));
     expect([...ours].sort()).toEqual(claimed.map((e) => e.ref!).sort());
     expect(ours.has(theirs.id)).toBe(false);
@@ -125,12 +125,12 @@ describe.each(PIM_DESTINATIONS)('PIM destination contract: $name', (entry) => {
 
     // The resumed step creates the rest.
     for (const [i, item] of items.slice(2).entries()) {
-      const intent = journal.intend(taskId, kind, { folder: folder.path, key: stamps[i + 2] });
-      journal.confirm(intent, await port.create(folder, item, { stamp: stamps[i + 2] }));
+      const intent = await journal.intend(taskId, kind, { folder: folder.path, key: stamps[i + 2] });
+      await journal.confirm(intent, await port.create(folder, item, { stamp: stamps[i + 2] }));
     }
     const final = await target.items(account, folder);
     expect(final.map((s) => s.stamp ?? `theirs: ${s.label}`).sort()).toEqual([...stamps, 'theirs: Item 1'].sort());
-    const journaled = journal.entries(taskId, { kind });
+    const journaled = await journal.entries(taskId, { kind });
     expect(journaled.map((e) => final.find((s) => s.id === e.ref)?.stamp)).toEqual(stamps);
   });
 

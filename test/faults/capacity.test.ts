@@ -47,7 +47,7 @@ describe('load and limits', () => {
     for (const d of done) expect(d.status, d.error).toBe('completed');
     for (const u of USERS) await expectExactCopy(source, u, destination, u);
     // Each task ran its steps once: one start and one end in its audit log.
-    for (const d of done) expect(tern.runtime.tasks.auditLog(d.id).filter((a) => a.action === 'task.completed')).toHaveLength(1);
+    for (const d of done) expect((await tern.runtime.tasks.auditLog(d.id)).filter((a) => a.action === 'task.completed')).toHaveLength(1);
   });
 
   it('a destination that fills up: the copy stops with its quota; the rollback leaves it as it was', async () => {

@@ -41,9 +41,9 @@ afterAll(async () => {
 });
 
 /** Kills a fresh worker at up to `times` random moments while `running()` holds, then lets one finish. */
-async function killRepeatedly(times: number, running: () => boolean): Promise<number> {
+async function killRepeatedly(times: number, running: () => Promise<boolean>): Promise<number> {
   let kills = 0;
-  while (kills < times && running()) {
+  while (kills < times && (await running())) {
     worker = spawnWorker(env);
     await sleep(300 + random() * 1500);
     await kill(worker);
@@ -57,18 +57,18 @@ describe('a worker killed again and again', () => {
   it('during the migration: it ends completed, every message once, flags and dates kept', async () => {
     const before = await snapshotMailbox(account(destination, 'alice'));
     const task = await migrate(tern.service, { from: imapUrl(source, 'alice'), to: `imap://alice:alicepass@127.0.0.1:${slow.port}` }, tern.actor);
-    const kills = await killRepeatedly(20, () => tern.runtime.tasks.get(task.id)!.status !== 'completed');
+    const kills = await killRepeatedly(20, async () => (await tern.runtime.tasks.get(task.id))!.status !== 'completed');
     const done = await tern.waitFor(task.id);
     expect(done.status, `${done.error ?? ''} (after ${kills} kills, FAULTS_SEED=${SEED})`).toBe('completed');
     expect(done.steps[0]).toMatchObject({ total: 900, copied: 900, alreadyPresent: 0, failed: 0 });
     await expectExactCopy(source, 'alice', destination, 'alice');
-    expect(tern.runtime.journal.entries(task.id, { kind: 'message' })).toHaveLength(900);
+    expect(await tern.runtime.journal.entries(task.id, { kind: 'message' })).toHaveLength(900);
     expect(kills).toBeGreaterThan(5);
 
     // The rollback, killed too: the destination ends exactly as it was before the migration.
     await kill(worker!);
     await rollback(tern.service, { taskId: task.id }, tern.actor);
-    const rollbackKills = await killRepeatedly(5, () => tern.runtime.tasks.get(task.id)!.status === 'rolling_back');
+    const rollbackKills = await killRepeatedly(5, async () => (await tern.runtime.tasks.get(task.id))!.status === 'rolling_back');
     const rolled = await tern.waitFor(task.id, (t) => t.status !== 'rolling_back');
     expect(rolled.status, `${rolled.rollbackError ?? ''} (after ${rollbackKills} kills, FAULTS_SEED=${SEED})`).toBe('rolled_back');
     expect(await snapshotMailbox(account(destination, 'alice'))).toEqual(before);

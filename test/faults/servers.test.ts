@@ -40,7 +40,7 @@ afterAll(async () => {
 /** Starts alice/bob/carol's migration through the slow link, and waits until it is well under way. */
 async function underWay(user: string, from = imapUrl(source, user)): Promise<string> {
   const task = await migrate(tern.service, { from, to: `imap://${user}:${user}pass@127.0.0.1:${slow.port}` }, tern.actor);
-  await until('the first copies', () => tern.runtime.tasks.get(task.id)!.steps[0].copied >= 40);
+  await until('the first copies', async () => (await tern.runtime.tasks.get(task.id))!.steps[0].copied >= 40);
   return task.id;
 }
 
@@ -68,10 +68,10 @@ describe('servers that go away', () => {
     await destination.addUser('dave', 'davepass');
     const id = await underWay('dave');
     const stopped = source.down(30_000);
-    await until('the task to wait for the source', () => tern.runtime.tasks.get(id)!.waiting?.side === 'source', 60_000);
+    await until('the task to wait for the source', async () => (await tern.runtime.tasks.get(id))!.waiting?.side === 'source', 60_000);
     await stopped;
     await expectCompleted(id, 'dave', 900);
-    expect(tern.runtime.tasks.auditLog(id).filter((a) => a.action === 'task.waiting').length).toBeGreaterThan(0);
+    expect((await tern.runtime.tasks.auditLog(id)).filter((a) => a.action === 'task.waiting').length).toBeGreaterThan(0);
   });
 
   it('a link that resets every 4 s', async () => {

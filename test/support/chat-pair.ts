@@ -25,7 +25,7 @@ export interface ChatPair {
   /** A queued task alice → bob, requested by `requester` ("slack:U…" or "discord:123…"). */
   createTask(requester: string): Promise<TaskView>;
   /** Ends a task as a worker would: folder reports, the e-mail step done, the status. */
-  finish(taskId: string, folders: FolderReport[], status?: 'completed' | 'completed_with_errors'): void;
+  finish(taskId: string, folders: FolderReport[], status?: 'completed' | 'completed_with_errors'): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -57,13 +57,13 @@ export async function startChatPair(redisUrl: string, dovecot: DovecotServer, en
     slackEventsUrl: `http://127.0.0.1:${port}/slack/events`,
     service: tern.service,
     createTask: (requester) => tern.service.create({ source: imap('alice'), destination: imap('bob'), items: ['emails'] }, { id: requester, label: requester, admin: false }),
-    finish(taskId, folders, status = 'completed') {
+    async finish(taskId, folders, status = 'completed') {
       const tasks = tern.runtime.tasks;
       const now = Date.now();
-      for (const f of folders) tasks.saveFolderReport(taskId, f);
+      for (const f of folders) await tasks.saveFolderReport(taskId, f);
       const sum = (k: 'copied' | 'failed' | 'sourceCount') => folders.reduce((n, f) => n + f[k], 0);
-      tasks.updateStep(taskId, 'emails', { status: 'done', total: sum('sourceCount'), copied: sum('copied'), failed: sum('failed'), startedAt: now - 1000, endedAt: now });
-      tasks.transition(taskId, ['queued', 'running'], status, { startedAt: now - 1000, endedAt: now, rollbackUntil: now + 3_600_000 });
+      await tasks.updateStep(taskId, 'emails', { status: 'done', total: sum('sourceCount'), copied: sum('copied'), failed: sum('failed'), startedAt: now - 1000, endedAt: now });
+      await tasks.transition(taskId, ['queued', 'running'], status, { startedAt: now - 1000, endedAt: now, rollbackUntil: now + 3_600_000 });
       slackBot.cards.refresh(taskId);
       discordBot.cards.refresh(taskId);
     },

@@ -13,6 +13,7 @@ import { TernService } from '../../src/service/service';
 import type { Actor } from '../../src/service/actor';
 import { isEnded, type TaskView } from '../../src/task';
 import type { DovecotServer } from './dovecot';
+import { databaseForDataDir } from './postgres';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -28,8 +29,12 @@ export interface TestTern {
 }
 
 export function ternEnv(redisUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+  const dataDir = extra.TERN_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tern-data-'));
+  // TEST_STORE=postgres (see databaseForDataDir): the store in PostgreSQL, one database per data folder.
+  const databaseUrl = databaseForDataDir(dataDir);
   return {
-    TERN_DATA_DIR: extra.TERN_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tern-data-')),
+    TERN_DATA_DIR: dataDir,
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     REDIS_URL: redisUrl,
     TERN_REDIS_PREFIX: `tern-test-${randomBytes(4).toString('hex')}`,
     TERN_SECRET_KEY: randomBytes(32).toString('base64'),

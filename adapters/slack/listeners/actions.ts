@@ -41,7 +41,7 @@ export function registerActions(app: App, deps: SlackDeps): void {
   app.action<BlockAction<ButtonAction>>(
     ACTION_IDS.refresh,
     onTask(async (taskId) => {
-      deps.service.view(taskId); // unknown task: a clear answer
+      await deps.service.view(taskId); // unknown task: a clear answer
       deps.cards.refresh(taskId);
       return undefined;
     }),

@@ -80,7 +80,7 @@ export function registerBatchActions(app: App, deps: SlackDeps, batchSecrets: Re
       if (line) await respond({ response_type: 'ephemeral', replace_original: false, text: esc(line) });
       const channel = body.channel?.id ?? body.container?.channel_id;
       const ts = body.message?.ts ?? body.container?.message_ts;
-      deps.service.batches.summary(batchId); // an unknown batch: a clear answer
+      await deps.service.batches.summary(batchId); // an unknown batch: a clear answer
       if (channel && ts) await deps.batchCards.adopt(batchId, { channel, messageId: ts });
       deps.batchCards.refresh(batchId, true);
     } catch (err) {

@@ -36,13 +36,13 @@ export function registerCommands(app: App, deps: SlackDeps): void {
           return;
         case 'list': {
           // State, counts and the buttons that apply, per task; the text is for notifications.
-          const { cards, more } = myTasks(deps.service, actor);
+          const { cards, more } = await myTasks(deps.service, actor);
           const text = cards.length ? cards.map((c) => `\`${c.taskId}\` ${c.headline} — ${c.source} → ${c.destination}`).join('\n') : 'You have no tasks yet. `/migrate` starts one.';
           await respond({ response_type: 'ephemeral', text: esc(text), blocks: taskListBlocks(cards, more) as never });
           return;
         }
         case 'status': {
-          const card = statusCard(status(deps.service, { taskId: req.taskId, sourceEmail: req.sourceEmail }, actor));
+          const card = statusCard(await status(deps.service, { taskId: req.taskId, sourceEmail: req.sourceEmail }, actor));
           await reply(`Migration ${card.taskId}: ${card.headline}`, cardBlocks({ ...card, buttons: [] }));
           return;
         }

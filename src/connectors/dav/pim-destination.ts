@@ -50,7 +50,7 @@ export async function openDavPimDestination(account: AccountCredentials, options
         if (found) continue;
         found = await makeCollection(kind, prefix, dav.homes, account, dav.fetch);
         (await dav.collections()).push(found);
-        created(asFolder(found));
+        await created(asFolder(found));
       }
       return asFolder(found!);
     },

@@ -39,7 +39,7 @@ function familyOf(folderClass: string): string {
 const labelOf = (family: string) => FAMILIES.find(([prefix]) => prefix === family)?.[1] ?? 'Mail';
 
 /** Told of each folder created, with the path it was asked for and its FolderId. */
-export type FolderCreated = (folder: DestinationFolder) => void;
+export type FolderCreated = (folder: DestinationFolder) => Promise<void> | void;
 
 /**
  * A mailbox's folders: found by path and folder class, created level by level when missing (each
@@ -123,7 +123,7 @@ export class ExchangeFolders {
     }
     const { existed, ...folder } = await this.ews.createFolder(parent?.id, name, folderClass);
     // A folder made meanwhile by someone else is not this caller's to journal.
-    if (!existed) created({ path: this.pathOf(folder), id: folder.id });
+    if (!existed) await created({ path: this.pathOf(folder), id: folder.id });
     if (!this.all.some((f) => f.id === folder.id)) this.all.push(folder);
     this.index(this.pathOf(folder), folder);
     this.byKey.set(keyOf(path, familyOf(folderClass)), folder);

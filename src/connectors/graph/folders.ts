@@ -89,7 +89,7 @@ export class GraphFolders {
     }
   }
 
-  ensure(path: string, created: (folder: DestinationFolder) => void): Promise<GraphFolder> {
+  ensure(path: string, created: (folder: DestinationFolder) => Promise<void> | void): Promise<GraphFolder> {
     const found = this.find(path);
     if (found) return Promise.resolve(found);
     const key = path.toLowerCase();
@@ -120,7 +120,7 @@ export class GraphFolders {
     return f;
   }
 
-  private async create(path: string, created: (folder: DestinationFolder) => void): Promise<GraphFolder> {
+  private async create(path: string, created: (folder: DestinationFolder) => Promise<void> | void): Promise<GraphFolder> {
     const cut = path.lastIndexOf('/');
     const parent = cut === -1 ? undefined : await this.ensure(path.slice(0, cut), created);
     const name = path.slice(cut + 1);
@@ -134,7 +134,7 @@ export class GraphFolders {
       return this.add(theirs, parent);
     }
     const folder = this.add(res.json as unknown as Listed, parent);
-    created({ path: folder.path, id: folder.id });
+    await created({ path: folder.path, id: folder.id });
     return folder;
   }
 

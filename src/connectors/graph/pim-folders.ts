@@ -67,7 +67,7 @@ export class GraphPimFolders {
   }
 
   /** The place at the path, made (with the places above it) when missing; `created` hears of each one made. */
-  async ensure(kind: PimKind, path: string, created: (folder: DestinationFolder) => void): Promise<PimPlace> {
+  async ensure(kind: PimKind, path: string, created: (folder: DestinationFolder) => Promise<void> | void): Promise<PimPlace> {
     const found = await this.find(kind, path);
     if (found) return found;
     if (kind === 'group') throw noGroups(this.http.mailbox);
@@ -79,7 +79,7 @@ export class GraphPimFolders {
     const parent = cut === -1 ? undefined : await this.ensure(kind, path.slice(0, cut), created);
     const place = kind === 'contact' ? await this.createContactFolder(parent!, path) : await this.createFlat(kind, path);
     (await this.all(kind)).push(place);
-    created({ path: place.path, id: place.id });
+    await created({ path: place.path, id: place.id });
     return place;
   }
 

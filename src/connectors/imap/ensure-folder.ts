@@ -32,7 +32,7 @@ export class FolderMaker {
   }
 
   /** The real path of a planned folder (it may have been renamed), created when missing. */
-  ensure(plannedPath: string, created: (folder: DestinationFolder) => void): Promise<{ path: string; note?: string }> {
+  ensure(plannedPath: string, created: (folder: DestinationFolder) => Promise<void> | void): Promise<{ path: string; note?: string }> {
     let pending = this.ensured.get(plannedPath);
     if (!pending) {
       pending = this.create(plannedPath, created);
@@ -42,7 +42,7 @@ export class FolderMaker {
     return pending;
   }
 
-  private async create(plannedPath: string, created: (folder: DestinationFolder) => void): Promise<{ path: string; note?: string }> {
+  private async create(plannedPath: string, created: (folder: DestinationFolder) => Promise<void> | void): Promise<{ path: string; note?: string }> {
     if (this.has(plannedPath)) return { path: plannedPath };
     const segments = segmentsOf(plannedPath, this.tree);
     const name = segments[segments.length - 1];
@@ -67,14 +67,14 @@ export class FolderMaker {
     throw refused(undefined, parent + name);
   }
 
-  private async createOnce(path: string, created: (folder: DestinationFolder) => void): Promise<void> {
+  private async createOnce(path: string, created: (folder: DestinationFolder) => Promise<void> | void): Promise<void> {
     if (this.existing.has(path)) return;
     // The folder was not in the listing the task started from, so once it exists it is the task's,
     // even when CREATE answers ALREADYEXISTS: Dovecot has been seen to create the folder and still
     // answer so while other sessions of the user log in. Rollback removes it only when it is empty
     // and holds no one else's folders, so a folder another process made meanwhile loses nothing.
     await this.createFolder(path);
-    created({ path, id: path });
+    await created({ path, id: path });
     this.existing.add(path);
   }
 }

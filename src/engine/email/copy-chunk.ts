@@ -10,6 +10,7 @@ import type { CopyChunk } from './folder-job';
 import { storableFlags } from './match';
 import { recordFailure } from '../failures';
 import { AnswerBatch } from './answer-batch';
+import { PendingWrites } from '../pending-writes';
 import { subjectOf, subjectOfBytes } from './subject';
 
 /**
@@ -31,19 +32,22 @@ async function copyRead(ctx: StepContext, lane: Lane, chunk: CopyChunk, raws: Ma
   const { job } = chunk;
   const folder = job.folder!;
   const contents = job.contents!;
+  // Failed items are stored as they come (answers come synchronously), and waited for below.
+  const failures = new PendingWrites();
   const batch = chunk.messages.flatMap((m) => {
     const raw = raws.get(m.ref);
     if (raw) return [{ summary: m, raw }];
     const why = 'could not be read from the source (gone since it was listed, or damaged)';
-    recordFailure(ctx, job.report, { kind: 'emails', reason: why, facts: { text: why, atSource: true }, item: { date: m.internalDate, id: m.ref } });
+    failures.add(recordFailure(ctx, job.report, { kind: 'emails', reason: why, facts: { text: why, atSource: true }, item: { date: m.internalDate, id: m.ref } }));
     job.plannedBytes = Math.max(0, (job.plannedBytes ?? 0) - m.size);
     counters.failed++;
     ctx.log.warn({ task: ctx.taskId, folder: job.plan.source, ref: m.ref }, 'message vanished from the source before it could be copied');
     return [];
   });
   raws.clear();
+  await failures.done();
   if (batch.length === 0) return;
-  const ids = ctx.journal.intendAll(
+  const ids = await ctx.journal.intendAll(
     ctx.taskId,
     'message',
     batch.map((b) => ({ folder: folder.path, key: b.summary.dedupeKey, scope: contents.generation, watermark: contents.watermark })),
@@ -72,12 +76,12 @@ async function copyRead(ctx: StepContext, lane: Lane, chunk: CopyChunk, raws: Ma
       full ||= outcome.code !== undefined && MAILBOX_FULL_CODES.has(outcome.code);
       answers.drop(ids[i]);
       const summary = batch[i].summary;
-      recordFailure(ctx, job.report, {
+      failures.add(recordFailure(ctx, job.report, {
         kind: 'emails',
         reason: `refused by the destination: ${outcome.refused}`,
         facts: { serverCode: outcome.code, text: outcome.refused },
         item: { date: summary.internalDate, subject: Buffer.isBuffer(batch[i].raw) ? subjectOf(batch[i].raw) : spooledSubjects.get(i), id: summary.ref },
-      });
+      }));
       // Not to be moved in this pass: the ETA counts without it.
       job.plannedBytes = Math.max(0, (job.plannedBytes ?? 0) - size);
       counters.failed++;
@@ -105,22 +109,22 @@ async function copyRead(ctx: StepContext, lane: Lane, chunk: CopyChunk, raws: Ma
     // its intent goes; the next run copies it.
     outgoing.forEach((_, i) => answeredOnes.has(i) || answers.drop(ids[i]));
   } finally {
-    answers.flush();
+    await Promise.all([answers.flush(), failures.done()]);
   }
   const unsent = outgoing.length - answeredOnes.size;
   // A full mailbox takes nothing more: the copy stops here rather than fail message after message.
   if (full) throw await mailboxFull(lane);
   // Destinations that do not say the new id (IMAP without UIDPLUS): found by key above the watermark, one after the other.
   for (const i of withoutId) {
-    const claimed = new Set(ctx.journal.entries(ctx.taskId, { kind: 'message', folder: folder.path }).flatMap((e) => (e.ref ? [e.ref] : [])));
+    const claimed = new Set((await ctx.journal.entries(ctx.taskId, { kind: 'message', folder: folder.path })).flatMap((e) => (e.ref ? [e.ref] : [])));
     const found = (await lane.destination.findByKey(folder, batch[i].summary.dedupeKey, contents.watermark)).filter((id) => !claimed.has(id));
     if (found.length) {
-      ctx.journal.confirm(ids[i], found[found.length - 1]);
+      await ctx.journal.confirm(ids[i], found[found.length - 1]);
       synced(i, found[found.length - 1]);
     } else if (job.sync) job.sync.complete = false;
   }
   if (unsent > 0) {
-    ctx.ensureRunning();
+    await ctx.ensureRunning();
     throw new Error(`the destination's write lane left ${unsent} message(s) unanswered without being told to stop (a bug)`);
   }
 }

@@ -54,7 +54,7 @@ export async function planJobs(ctx: StepContext, source: MailSource, plans: Plan
     const sourceCount = states.source?.count ?? (await source.count(plan.source));
     counters.total += sourceCount;
     const report = { sourceFolder: plan.source, destinationFolder: plan.destination, status: 'pending' as const, sourceCount, copied: 0, alreadyPresent: 0, failed: 0, bytes: 0, note: plan.note };
-    ctx.tasks.saveFolderReport(ctx.taskId, report);
+    await ctx.tasks.saveFolderReport(ctx.taskId, report);
     jobs.push({ plan, report: { ...report }, pendingChunks: 0, listed: states });
   }
   return jobs;
@@ -71,10 +71,10 @@ export function forgetMessages(job: FolderJob): void {
 }
 
 /** After a cancel: the folders never started are reported cancelled. */
-export function cancelPending(ctx: StepContext, jobs: FolderJob[]): void {
+export async function cancelPending(ctx: StepContext, jobs: FolderJob[]): Promise<void> {
   for (const job of jobs.filter((j) => j.report.status === 'pending')) {
     job.report.status = 'cancelled';
-    ctx.tasks.saveFolderReport(ctx.taskId, job.report);
+    await ctx.tasks.saveFolderReport(ctx.taskId, job.report);
   }
 }
 

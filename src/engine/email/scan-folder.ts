@@ -57,9 +57,9 @@ export async function scanFolderJob(ctx: StepContext, lane: Lane, ensure: (path:
   // The copies need the folder's generation, watermark and flags, not its list of messages (kept only while matching).
   job.contents = { ...contents, messages: [] };
 
-  const entries = ctx.journal.entries(ctx.taskId, { kind: 'message', folder: ensured.folder.path }).filter((e) => e.scope === contents.generation);
+  const entries = (await ctx.journal.entries(ctx.taskId, { kind: 'message', folder: ensured.folder.path })).filter((e) => e.scope === contents.generation);
   const candidates = contents.messages.map((m) => ({ id: m.id, key: m.dedupeKey, position: m.position, mark: m.mark }));
-  const ours = claimIntents(ctx.journal, ctx.taskId, entries, candidates, lane.destination.keepsMarks);
+  const ours = await claimIntents(ctx.journal, ctx.taskId, entries, candidates, lane.destination.keepsMarks);
   const match = matchMessages(sourceMessages, contents.messages, ours);
   pairedByScan(job, sourceMessages, contents.messages, match.pairedWith, contents.permanentFlags);
   // Recount from what is really there: a resumed task must not count a message twice.
@@ -70,7 +70,7 @@ export async function scanFolderJob(ctx: StepContext, lane: Lane, ensure: (path:
   counters.bytes += bytesBefore - report.bytes;
   counters.total += sourceMessages.length - report.sourceCount;
   Object.assign(report, { sourceCount: sourceMessages.length, copied: match.copiedBefore.length, alreadyPresent: match.alreadyPresent.length, bytes: bytesBefore });
-  ctx.tasks.saveFolderReport(ctx.taskId, report);
+  await ctx.tasks.saveFolderReport(ctx.taskId, report);
   job.plannedBytes = bytesBefore + sizeOf(match.toCopy);
   return chunkMessages(match.toCopy, CHUNK_MESSAGES, CHUNK_BYTES);
 }

@@ -24,8 +24,8 @@ const sameState = (a: FolderState, b: FolderState) => a.generation === b.generat
 const sameFlags = (a: string[], b: string[]) => a.length === b.length && [...a].sort().join(' ') === [...b].sort().join(' ');
 
 /** Whether the folder looks unchanged on both sides from the states listed with the folders: it will need no lane of its own. */
-export function looksUnchanged(ctx: StepContext, job: FolderJob): boolean {
-  const stored = ctx.syncStates?.get(pairKey(ctx), job.plan.source);
+export async function looksUnchanged(ctx: StepContext, job: FolderJob): Promise<boolean> {
+  const stored = await ctx.syncStates?.get(pairKey(ctx), job.plan.source);
   const { source, destination } = job.listed ?? {};
   return !!(stored && source && destination && stored.destinationFolder === job.plan.destination && sameState(stored.source, source) && sameState(stored.destination, destination));
 }
@@ -38,7 +38,7 @@ export function looksUnchanged(ctx: StepContext, job: FolderJob): boolean {
 export async function fromSyncState(ctx: StepContext, lane: Lane, job: FolderJob, folder: DestinationFolder, counters: StepCounters): Promise<MessageSummary[] | undefined> {
   const { source, destination } = lane;
   if (!ctx.syncStates || !source.state || !source.changes || !destination.state || !destination.setFlags) return undefined;
-  const stored = ctx.syncStates.get(pairKey(ctx), job.plan.source);
+  const stored = await ctx.syncStates.get(pairKey(ctx), job.plan.source);
   // A first pass only needs the source's state (taken before it is read); the destination's is taken at the end.
   const listed = job.listed ?? {};
   const [sourceNow, destinationNow] = await Promise.all([
@@ -48,7 +48,7 @@ export async function fromSyncState(ctx: StepContext, lane: Lane, job: FolderJob
   job.sync = { source: sourceNow, messages: [], complete: true };
   if (!stored || !destinationNow || stored.destinationFolder !== folder.path || !sameState(stored.destination, destinationNow) || stored.source.generation !== sourceNow.generation) return undefined;
   // A task resumed mid-folder: its own writes are claimed by the full comparison.
-  if (ctx.journal.entries(ctx.taskId, { kind: 'message', folder: folder.path }).length > 0) return undefined;
+  if ((await ctx.journal.entries(ctx.taskId, { kind: 'message', folder: folder.path })).length > 0) return undefined;
 
   let toCopy: MessageSummary[] = [];
   let messages = stored.messages;
@@ -94,7 +94,7 @@ export async function fromSyncState(ctx: StepContext, lane: Lane, job: FolderJob
   counters.bytes -= report.bytes;
   counters.total += sourceNow.count - report.sourceCount;
   Object.assign(report, { sourceCount: sourceNow.count, copied: 0, alreadyPresent: present, bytes: 0 });
-  ctx.tasks.saveFolderReport(ctx.taskId, report);
+  await ctx.tasks.saveFolderReport(ctx.taskId, report);
   return toCopy;
 }
 
@@ -117,7 +117,7 @@ export async function saveSyncState(ctx: StepContext, lane: Lane, job: FolderJob
   const usable = ctx.syncStates && sync?.complete && job.report.failed === 0 && lane.destination.state;
   if (!usable) {
     // A state this pass could not renew would be stale: the next pass compares in full.
-    if (sync) ctx.syncStates?.drop(pairKey(ctx), job.plan.source);
+    if (sync) await ctx.syncStates?.drop(pairKey(ctx), job.plan.source);
     return job.unchangedAt?.count ?? job.knownDestination?.count ?? lane.destination.count(folder);
   }
   // An unchanged folder's state stays as it is: nothing to write.
@@ -126,6 +126,6 @@ export async function saveSyncState(ctx: StepContext, lane: Lane, job: FolderJob
   // A source with a change cursor: the next pass reads from where this one ended.
   const cursor = lane.source.cursor?.(job.plan.source);
   const source = cursor ? { ...sync.source, cursor } : sync.source;
-  ctx.syncStates!.put(pairKey(ctx), job.plan.source, { destinationFolder: folder.path, source, destination: destinationNow, permanentFlags: sync.permanentFlags, messages: sync.messages });
+  await ctx.syncStates!.put(pairKey(ctx), job.plan.source, { destinationFolder: folder.path, source, destination: destinationNow, permanentFlags: sync.permanentFlags, messages: sync.messages });
   return destinationNow.count;
 }

@@ -34,15 +34,18 @@ export class WorkQueue {
   }
 
   /** `sameFolder`: the folder the lane read last; its batches come first (another costs the lane a SELECT). */
-  async next(mayStart: () => boolean, sameFolder?: FolderJob): Promise<CopyChunk | FolderJob | undefined> {
+  async next(mayStart: () => Promise<boolean>, sameFolder?: FolderJob): Promise<CopyChunk | FolderJob | undefined> {
     for (;;) {
       if (this.stopped) return undefined;
       const at = sameFolder ? this.chunks.findIndex((c) => c.job === sameFolder) : -1;
       const chunk = at > 0 ? this.chunks.splice(at, 1)[0] : this.chunks.shift();
       if (chunk) return chunk;
-      if (this.folders.length > 0 && mayStart()) {
+      if (this.folders.length > 0 && (await mayStart())) {
+        // Another lane may have taken the last folder while mayStart was asked.
+        const folder = this.folders.shift();
+        if (!folder) continue;
         this.scanning++;
-        return this.folders.shift()!;
+        return folder;
       }
       if (this.scanning === 0) return undefined;
       await new Promise<void>((resolve) => this.wake.push(resolve));

@@ -40,7 +40,7 @@ export async function spreadGroups(ctx: StepContext, source: PimSource, destinat
   let cancelled = false;
   for (const [i, folder] of folders.entries()) {
     const report = reports[i];
-    if ((cancelled ||= ctx.cancelRequested())) {
+    if ((cancelled ||= await ctx.cancelRequested())) {
       report.status = 'cancelled';
       await ctx.tasks.saveFolderReport(ctx.taskId, report);
       continue;
@@ -83,7 +83,7 @@ async function placeMember(ctx: StepContext, destination: PimDestination, catego
   const address = member.address?.trim();
   if (!address || (member.routingType && member.routingType.toUpperCase() !== 'SMTP')) {
     const reason = `"${member.name ?? '(no name)'}" of the group "${category}" has no e-mail address, so it cannot become a contact`;
-    recordFailure(ctx, report, { kind: 'contactGroups', reason, facts: { text: reason, atSource: true }, item: { subject: member.name } });
+    await recordFailure(ctx, report, { kind: 'contactGroups', reason, facts: { text: reason, atSource: true }, item: { subject: member.name } });
     return 'failed';
   }
   const key = norm(address);
@@ -129,7 +129,7 @@ async function contactsAt(ctx: StepContext, destination: PimDestination): Promis
     }
   }
   // A resumed task: its contacts (and intents whose answer never came) are its own.
-  const ours = claimIntents(ctx.journal, ctx.taskId, await ctx.journal.entries(ctx.taskId, { kind: 'contact' }), candidates, false);
+  const ours = await claimIntents(ctx.journal, ctx.taskId, await ctx.journal.entries(ctx.taskId, { kind: 'contact' }), candidates, false);
   return { byAddress, ours, untouchable };
 }
 

@@ -50,7 +50,7 @@ export async function runEmailStep(step: StepContext): Promise<StepResult> {
     const ensure = (path: string) => {
       let pending = ensured.get(path);
       if (!pending) {
-        pending = planner.destination.ensureFolder(path, (f) => ctx.journal.record(ctx.taskId, 'folder', { folder: f.path, key: 'mail', ref: f.id }));
+        pending = planner.destination.ensureFolder(path, async (f) => void (await ctx.journal.record(ctx.taskId, 'folder', { folder: f.path, key: 'mail', ref: f.id })));
         ensured.set(path, pending);
         pending.catch(() => ensured.delete(path));
       }
@@ -61,7 +61,10 @@ export async function runEmailStep(step: StepContext): Promise<StepResult> {
     const listedStates = (tree: FolderTree) => new Map(tree.folders.flatMap((f) => (f.state ? [[f.path, f.state] as const] : [])));
     const jobs = await planJobs(ctx, planner.source, plans, counters, { source: listedStates(sourceTree), destination: listedStates(destinationTree) });
     // The other lanes log in while the first one starts; only as many as folders that look changed (a re-run may need none).
-    more ??= laneCount(ctx, jobs.filter((job) => !looksUnchanged(ctx, job)).length).then((wanted) => openLanes(ctx, wanted - 1));
+    if (!more) {
+      const changed = (await Promise.all(jobs.map((job) => looksUnchanged(ctx, job)))).filter((unchanged) => !unchanged).length;
+      more = laneCount(ctx, changed).then((wanted) => openLanes(ctx, wanted - 1));
+    }
     more.catch(() => {});
     // Counters change with every message; the throttle persists and publishes them at most every
     // 500 ms, and only then are they copied and the bytes to move added up (a loop over the folders).
@@ -90,7 +93,7 @@ export async function runEmailStep(step: StepContext): Promise<StepResult> {
       job.report.destinationCount = await saveSyncState(ctx, lane, job);
       job.report.warning = verifyFolder(job.report);
       job.report.status = 'done';
-      ctx.tasks.saveFolderReport(ctx.taskId, job.report);
+      await ctx.tasks.saveFolderReport(ctx.taskId, job.report);
       forgetMessages(job);
       publish(job.plan.source);
     };
@@ -107,9 +110,9 @@ export async function runEmailStep(step: StepContext): Promise<StepResult> {
           while (!failure && bytesWriting >= LANE_WINDOW_BYTES) await Promise.race(writing);
           // Between batches: a run told to stop (its worker shuts down, it lost its task) starts
           // nothing more; the batches on the wire are answered and journaled (the finally below).
-          ctx.ensureRunning();
-          const next = await work.next(() => {
-            cancelled ||= ctx.cancelRequested();
+          await ctx.ensureRunning();
+          const next = await work.next(async () => {
+            cancelled ||= await ctx.cancelRequested();
             return !cancelled;
           }, lastFolder);
           if (!next) return;
@@ -117,7 +120,7 @@ export async function runEmailStep(step: StepContext): Promise<StepResult> {
           if ('messages' in next) {
             const raws = await read(lane, next);
             try {
-              ctx.ensureRunning();
+              await ctx.ensureRunning();
             } catch (err) {
               // Told to stop while reading: the batch read is not sent, and its spooled files go.
               await Promise.all([...raws.values()].map((raw) => release(raw).catch(() => {})));
@@ -139,7 +142,7 @@ export async function runEmailStep(step: StepContext): Promise<StepResult> {
           }
           const job = next;
           job.report.status = 'running';
-          ctx.tasks.saveFolderReport(ctx.taskId, job.report);
+          await ctx.tasks.saveFolderReport(ctx.taskId, job.report);
           let batches: Promise<void>;
           try {
             const chunks = (await scanWithRetry(ctx, lane, ensure, job, counters, () => Promise.all(writing))).map((messages): CopyChunk => ({ job, messages }));
@@ -148,7 +151,7 @@ export async function runEmailStep(step: StepContext): Promise<StepResult> {
             work.addChunks(chunks);
           } catch (err) {
             if (!(err instanceof TernError) || err.code !== 'FOLDER_REFUSED') throw err;
-            folderRefused(ctx, job, err, counters);
+            await folderRefused(ctx, job, err, counters);
             publish(job.plan.source);
             continue;
           } finally {
@@ -177,12 +180,12 @@ export async function runEmailStep(step: StepContext): Promise<StepResult> {
     await Promise.all([runLane(planner), others]);
     if (failure) {
       // What the folders under way got to is kept in their reports, failed where they stopped.
-      for (const job of jobs.filter((j) => j.report.status === 'running')) ctx.tasks.saveFolderReport(ctx.taskId, { ...job.report, status: 'failed' });
+      for (const job of jobs.filter((j) => j.report.status === 'running')) await ctx.tasks.saveFolderReport(ctx.taskId, { ...job.report, status: 'failed' });
       publish();
       throw failure.error;
     }
 
-    cancelPending(ctx, jobs);
+    await cancelPending(ctx, jobs);
     publish();
     await ctx.progress.flush();
     return { cancelled, counters };
@@ -193,13 +196,13 @@ export async function runEmailStep(step: StepContext): Promise<StepResult> {
 }
 
 /** The destination will not have this folder: its messages fail, with the server's words, and the other folders go on. */
-function folderRefused(ctx: StepContext, job: FolderJob, err: TernError, counters: StepCounters): void {
+async function folderRefused(ctx: StepContext, job: FolderJob, err: TernError, counters: StepCounters): Promise<void> {
   const unaccounted = job.report.sourceCount - job.report.copied - job.report.alreadyPresent - job.report.failed;
-  if (unaccounted > 0) recordFailure(ctx, job.report, { kind: 'emails', reason: err.userMessage, facts: factsOf(err), count: unaccounted });
+  if (unaccounted > 0) await recordFailure(ctx, job.report, { kind: 'emails', reason: err.userMessage, facts: factsOf(err), count: unaccounted });
   counters.failed += unaccounted;
   job.report.status = 'failed';
   job.report.warning = err.userMessage;
-  ctx.tasks.saveFolderReport(ctx.taskId, job.report);
+  await ctx.tasks.saveFolderReport(ctx.taskId, job.report);
   ctx.log.warn({ task: ctx.taskId, folder: job.plan.source, reason: err.userMessage }, 'the destination refused a folder');
 }
 

@@ -65,26 +65,26 @@ async function copyFolders(ctx: StepContext, step: PimStep, source: PimSource, d
   counters.failed += unreadable;
 
   const reports = sourceFolders.map((f): FolderReport => ({ sourceFolder: `${itemLabel(step)}: ${f.path}`, destinationFolder: '', status: 'pending', sourceCount: f.count, copied: 0, alreadyPresent: 0, failed: 0, bytes: 0 }));
-  for (const r of reports) ctx.tasks.saveFolderReport(ctx.taskId, r);
+  for (const r of reports) await ctx.tasks.saveFolderReport(ctx.taskId, r);
   publish();
 
   // Groups point at contacts: where each migrated contact is at the destination, by its stamp.
   const contacts = kind === 'group' ? await contactIndex(destination) : undefined;
   let cancelled = false;
   for (const [i, folder] of sourceFolders.entries()) {
-    if ((cancelled ||= ctx.cancelRequested())) {
+    if ((cancelled ||= await ctx.cancelRequested())) {
       reports[i].status = 'cancelled';
-      ctx.tasks.saveFolderReport(ctx.taskId, reports[i]);
+      await ctx.tasks.saveFolderReport(ctx.taskId, reports[i]);
       continue;
     }
     const target = await targetFolder(ctx, destination, kind, folder, sourceFolders);
     const report = reports[i];
     report.destinationFolder = target.path;
     report.status = 'running';
-    ctx.tasks.saveFolderReport(ctx.taskId, report);
+    await ctx.tasks.saveFolderReport(ctx.taskId, report);
     const present = await presentAt(destination, kind, target);
     // Entries an older version wrote as "item" may be of another kind in the same folder: the rollback, which looks at every kind, claims those.
-    const ours = claimIntents(ctx.journal, ctx.taskId, ctx.journal.entries(ctx.taskId, { kind, folder: target.path }), [...present.stamps].map(([key, id]) => ({ id, key })), false);
+    const ours = await claimIntents(ctx.journal, ctx.taskId, await ctx.journal.entries(ctx.taskId, { kind, folder: target.path }), [...present.stamps].map(([key, id]) => ({ id, key })), false);
     counters.total -= folder.count;
     report.sourceCount = 0;
     for await (const batch of source.read(kind, folder)) {
@@ -96,7 +96,7 @@ async function copyFolders(ctx: StepContext, step: PimStep, source: PimSource, d
         const outcome = await copyItem(ctx, destination, target, item, stamp, present, ours, contacts && idsOfMembers(item, account, contacts));
         if (outcome.counter === 'failed') {
           const why = outcome.reason ?? 'refused by the destination';
-          recordFailure(ctx, report, { kind: step, reason: why, facts: outcome.facts ?? { text: why }, item: { subject: item.subject ?? ('displayName' in item ? item.displayName : undefined), id: item.sourceId } });
+          await recordFailure(ctx, report, { kind: step, reason: why, facts: outcome.facts ?? { text: why }, item: { subject: item.subject ?? ('displayName' in item ? item.displayName : undefined), id: item.sourceId } });
         }
         else report[outcome.counter]++;
         if (outcome.counter === 'copied' && outcome.bytes > 0) noteUnmapped(ctx, report, item, destination);
@@ -108,7 +108,7 @@ async function copyFolders(ctx: StepContext, step: PimStep, source: PimSource, d
     }
     // What the source had to skip (a malformed .ics or .vcf) fails by name; the rest went on.
     for (const reason of source.skipped?.(kind, folder) ?? []) {
-      recordFailure(ctx, report, { kind: step, reason, facts: { text: reason, atSource: true } });
+      await recordFailure(ctx, report, { kind: step, reason, facts: { text: reason, atSource: true } });
       report.sourceCount++;
       counters.total++;
       counters.failed++;
@@ -116,7 +116,7 @@ async function copyFolders(ctx: StepContext, step: PimStep, source: PimSource, d
     report.destinationCount = await destination.count(target);
     report.warning = verifyFolder(report);
     report.status = 'done';
-    ctx.tasks.saveFolderReport(ctx.taskId, report);
+    await ctx.tasks.saveFolderReport(ctx.taskId, report);
   }
   publish();
   await ctx.progress.flush();
@@ -129,7 +129,7 @@ async function targetFolder(ctx: StepContext, destination: PimDestination, kind:
   if (folder.isDefault) return destinationDefault;
   const sourceDefault = all.find((f) => f.isDefault);
   const path = sourceDefault && folder.path.startsWith(sourceDefault.path + '/') ? destinationDefault.path + folder.path.slice(sourceDefault.path.length) : folder.path;
-  return destination.ensureFolder(kind, path, (f) => ctx.journal.record(ctx.taskId, 'folder', { folder: f.path, key: kind, ref: f.id }));
+  return destination.ensureFolder(kind, path, async (f) => void (await ctx.journal.record(ctx.taskId, 'folder', { folder: f.path, key: kind, ref: f.id })));
 }
 
 async function presentAt(destination: PimDestination, kind: PimKind, folder: DestinationFolder): Promise<Present> {
@@ -161,22 +161,22 @@ async function copyItem(ctx: StepContext, destination: PimDestination, target: D
     present.fingerprints.set(fp, same - 1);
     return { counter: 'alreadyPresent', bytes: 0 };
   }
-  const intent = ctx.journal.intend(ctx.taskId, item.kind, { folder: target.path, key: stamp });
+  const intent = await ctx.journal.intend(ctx.taskId, item.kind, { folder: target.path, key: stamp });
   try {
     const id = await destination.create(target, item, { stamp, contactIds });
-    ctx.journal.confirm(intent, id);
+    await ctx.journal.confirm(intent, id);
     present.stamps.set(stamp, id);
     ours.add(id);
     return { counter: 'copied', bytes };
   } catch (err) {
     // Already there under its UID (written by someone else since the scan): nothing was created.
     if (err instanceof TernError && err.code === 'ITEM_PRESENT') {
-      ctx.journal.drop(intent);
+      await ctx.journal.drop(intent);
       return { counter: 'alreadyPresent', bytes: 0 };
     }
     // An item the destination refused fails alone; anything else (connection, login) fails or retries the task.
     if (!(err instanceof TernError) || err.code !== 'ITEM_REFUSED') throw err;
-    ctx.journal.drop(intent);
+    await ctx.journal.drop(intent);
     ctx.log.warn({ task: ctx.taskId, folder: target.path, kind: item.kind, reason: err.userMessage }, 'the destination refused an item');
     return { counter: 'failed', bytes: 0, reason: err.userMessage, facts: factsOf(err) };
   }

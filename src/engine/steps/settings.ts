@@ -30,13 +30,13 @@ async function withBoth<T>(ctx: StepContext, work: (source: SettingsPort, destin
 }
 
 /** What the destination had before this task first replaced it; an earlier attempt may have written already. */
-function snapshotOf<T>(journal: RunJournal, taskId: string, name: string): T | undefined {
-  return journal.entries(taskId, { kind: 'snapshot', folder: name })[0]?.payload as T | undefined;
+async function snapshotOf<T>(journal: RunJournal, taskId: string, name: string): Promise<T | undefined> {
+  return (await journal.entries(taskId, { kind: 'snapshot', folder: name }))[0]?.payload as T | undefined;
 }
 
 /** Kept the first time only: a resumed task must not overwrite what was there before it. */
-function keepSnapshot(journal: RunJournal, taskId: string, name: string, value: unknown): void {
-  if (snapshotOf(journal, taskId, name) === undefined) journal.record(taskId, 'snapshot', { folder: name, key: name, payload: value });
+async function keepSnapshot(journal: RunJournal, taskId: string, name: string, value: unknown): Promise<void> {
+  if ((await snapshotOf(journal, taskId, name)) === undefined) await journal.record(taskId, 'snapshot', { folder: name, key: name, payload: value });
 }
 
 /**
@@ -48,7 +48,7 @@ function keepSnapshot(journal: RunJournal, taskId: string, name: string, value: 
 export async function runRulesStep(ctx: StepContext): Promise<StepResult> {
   return withBoth(ctx, async (source, destination) => {
     const [{ rules, hasClientRules }, current] = await Promise.all([source.readRules(), destination.readRules()]);
-    const before = snapshotOf<RuleData[]>(ctx.journal, ctx.taskId, RULES_SNAPSHOT) ?? current.rules;
+    const before = (await snapshotOf<RuleData[]>(ctx.journal, ctx.taskId, RULES_SNAPSHOT)) ?? current.rules;
     // Folders the rules need are created only when the rules can be written.
     const mapped = await withFolderMap(ctx, !current.hasClientRules, async (mapFolder) => {
       const out: RuleData[] = [];
@@ -65,13 +65,13 @@ export async function runRulesStep(ctx: StepContext): Promise<StepResult> {
     let refused: Array<{ displayName: string; reason: string }> = [];
     if (missing.length && !blocked) {
       // Snapshotted only when written: a rollback then never rewrites rules this task left alone.
-      keepSnapshot(ctx.journal, ctx.taskId, RULES_SNAPSHOT, before);
+      await keepSnapshot(ctx.journal, ctx.taskId, RULES_SNAPSHOT, before);
       refused = (await destination.writeRules([...current.rules, ...missing].map((r, i) => ({ ...r, priority: i + 1 }))))?.refused ?? [];
     }
     const copied = (blocked ? toAdd.length - missing.length : toAdd.length) - refused.length;
     const counters = { total: rules.length, copied, alreadyPresent: rules.length - toAdd.length, failed: toAdd.length - copied, bytes: JSON.stringify(toAdd).length };
     const notes = [blocked ? DESTINATION_CLIENT_RULES : undefined, hasClientRules ? CLIENT_RULES_NOTE : undefined, ...refused.map((r) => `Not migrated: the rule "${r.displayName}": ${r.reason}.`)].filter(Boolean).join(' ');
-    ctx.tasks.saveFolderReport(ctx.taskId, {
+    await ctx.tasks.saveFolderReport(ctx.taskId, {
       sourceFolder: itemLabel('inboxRules'),
       destinationFolder: itemLabel('inboxRules'),
       status: 'done',
@@ -103,7 +103,7 @@ async function withFolderMap<T>(ctx: StepContext, create: boolean, work: (mapFol
     return await work(async (path) => {
       const planned = plans.get(path.toLowerCase()) ?? path;
       if (!create) return planned;
-      const { folder } = await destination.ensureFolder(planned, (f) => ctx.journal.record(ctx.taskId, 'folder', { folder: f.path, key: 'mail', ref: f.id }));
+      const { folder } = await destination.ensureFolder(planned, async (f) => void (await ctx.journal.record(ctx.taskId, 'folder', { folder: f.path, key: 'mail', ref: f.id })));
       return folder.path;
     });
   } finally {
@@ -120,11 +120,11 @@ function ruleKey(r: RuleData): string {
 export async function runOofStep(ctx: StepContext): Promise<StepResult> {
   return withBoth(ctx, async (source, destination) => {
     const [oof, current] = await Promise.all([source.readOof(), destination.readOof()]);
-    const before = snapshotOf<OofData>(ctx.journal, ctx.taskId, OOF_SNAPSHOT) ?? current;
+    const before = (await snapshotOf<OofData>(ctx.journal, ctx.taskId, OOF_SNAPSHOT)) ?? current;
     const same = JSON.stringify(oof) === JSON.stringify(before);
     if (JSON.stringify(oof) !== JSON.stringify(current)) {
       // Snapshotted only when written: a rollback then never overwrites settings this task left alone.
-      keepSnapshot(ctx.journal, ctx.taskId, OOF_SNAPSHOT, before);
+      await keepSnapshot(ctx.journal, ctx.taskId, OOF_SNAPSHOT, before);
       await destination.writeOof(oof);
     }
     const counters = { total: 1, copied: same ? 0 : 1, alreadyPresent: same ? 1 : 0, failed: 0, bytes: JSON.stringify(oof).length };
@@ -145,13 +145,13 @@ export async function restoreSettings(journal: RunJournal, snapshots: JournalEnt
     if ((await settings.readRules()).hasClientRules) kept.push('Inbox rules: left as they are, because the mailbox now has client-side Outlook rules that rewriting the rules would delete; remove them, or the migrated rules, by hand.');
     else {
       await settings.writeRules(rules.payload as RuleData[]);
-      journal.drop(rules.id);
+      await journal.drop(rules.id);
     }
   }
   const oof = snapshots.find((s) => s.key === OOF_SNAPSHOT);
   if (oof) {
     await settings.writeOof(oof.payload as OofData);
-    journal.drop(oof.id);
+    await journal.drop(oof.id);
   }
   return kept;
 }
