@@ -4,12 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import * as sqliteTables from './schema';
-import * as pgTables from './schema-pg';
 import { gatedOrm } from './sqlite-gate';
 import { TernError } from '../errors';
 
 /** The store's tables; schema.ts (SQLite) and schema-pg.ts have the same names and columns. */
-export type Tables = typeof pgTables;
+export type Tables = typeof import('./schema-pg');
 /**
  * The ORM every store class writes its queries with, in the awaited form both drivers run. It is
  * typed as the PostgreSQL one; on SQLite the same calls reach drizzle's better-sqlite3 driver.
@@ -57,7 +56,8 @@ export function shownDatabaseUrl(url: string): string {
 }
 
 async function openPostgres(url: string): Promise<Db> {
-  const [{ default: pg }, { drizzle }, { migrate }] = await Promise.all([import('pg'), import('drizzle-orm/node-postgres'), import('drizzle-orm/node-postgres/migrator')]);
+  // Loaded for PostgreSQL only, like its driver: SQLite runs never load drizzle's pg-core tables.
+  const [{ default: pg }, { drizzle }, { migrate }, pgTables] = await Promise.all([import('pg'), import('drizzle-orm/node-postgres'), import('drizzle-orm/node-postgres/migrator'), import('./schema-pg')]);
   const pool = new pg.Pool({ connectionString: url });
   // An idle client's error (the server restarted) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
