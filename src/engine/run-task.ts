@@ -247,19 +247,17 @@ function atLeast(counters: StepCounters, floor: StepCounters | undefined): StepC
 async function finish(deps: EngineDeps, taskId: string, status: 'completed' | 'completed_with_errors' | 'cancelled' | 'failed', error?: string): Promise<void> {
   const now = Date.now();
   // The lease goes with the end, in the same write: a rollback asked for at once finds the task free.
-  await deps.tasks.transition(taskId, ['running'], status, {
-    endedAt: now,
-    rollbackUntil: now + deps.rollbackWindowHours * 3_600_000,
-    error: error ?? null,
-    leaseHolder: null,
-    leaseUntil: null,
-    waitingSince: null,
-    waitingFor: null,
-    nextTryAt: null,
-    retries: 0,
-  });
-  await deps.tasks.audit(taskId, 'worker', `task.${status}`, error);
-  await deps.notify?.(taskId, status);
+  // The end and its audit entry in one transaction: a worker killed in between leaves the task
+  // running, for another worker to end (once).
+  const ended = await deps.tasks.transitionAudited(
+    taskId,
+    ['running'],
+    status,
+    { endedAt: now, rollbackUntil: now + deps.rollbackWindowHours * 3_600_000, error: error ?? null, leaseHolder: null, leaseUntil: null, waitingSince: null, waitingFor: null, nextTryAt: null, retries: 0 },
+    { actor: 'worker', action: `task.${status}`, detail: error },
+    now,
+  );
+  if (ended) await deps.notify?.(taskId, status);
 }
 
 /** A PST kept in the blob store is read from a local file (fetched on this machine when needed). */

@@ -86,6 +86,25 @@ export class TaskStore {
     return rows.length > 0;
   }
 
+  /**
+   * A transition and its audit entry in one transaction: a worker killed between the two leaves
+   * neither (a task is never completed without saying so, nor said completed twice). The entry is
+   * written only when the transition happened.
+   */
+  async transitionAudited(id: string, from: TaskStatus[], to: TaskStatus, patch: Partial<Omit<TaskRow, 'id' | 'status'>>, entry: { actor: string; action: string; detail?: string }, now = Date.now()): Promise<boolean> {
+    const { tasks, audit } = this.db.t;
+    return this.db.transaction(async (tx) => {
+      const rows = await tx
+        .update(tasks)
+        .set({ ...patch, status: to, updatedAt: now })
+        .where(and(eq(tasks.id, id), inArray(tasks.status, from)))
+        .returning({ id: tasks.id });
+      if (rows.length === 0) return false;
+      await tx.insert(audit).values({ taskId: id, actor: entry.actor, action: entry.action, detail: entry.detail ?? null, at: now });
+      return true;
+    });
+  }
+
   /** How many tasks are in each state. */
   async countByStatus(): Promise<Record<string, number>> {
     const { tasks } = this.db.t;
