@@ -89,11 +89,14 @@ describe('several machines on one PostgreSQL and one Redis', () => {
     for (const u of users) ids.push((await migrate(tern.service, { from: imapUrl(dovecot, `src${u}`), to: `imap://dst${u}:dst${u}pass@127.0.0.1:${slow.port}` }, tern.actor)).id);
 
     // Kill the first worker while it holds a task's lease (mid-copy), after some tasks have ended.
-    // A task counts as cut only with less than a third of its messages copied (as last saved, at
-    // most 500 ms old): with one APPEND per round trip over the slow link it cannot end in the
-    // moment between this look and the kill.
+    // A task counts as cut only once its e-mail step has started, with less than a third of its
+    // messages copied (as last saved, at most 500 ms old): with one APPEND per round trip over the
+    // slow link it cannot end in the moment between this look and the kill.
     const holders = async () => Promise.all(ids.map(async (id) => (await tern.runtime.tasks.row(id))!));
-    const copiedOf = async (id: string) => (await tern.runtime.tasks.get(id))?.steps[0]?.copied ?? 0;
+    const midCopy = async (id: string) => {
+      const step = (await tern.runtime.tasks.get(id))?.steps[0];
+      return step?.status === 'running' && step.copied < PER_MAILBOX / 3;
+    };
     let cut: string[] = [];
     await until(
       'the first worker to be mid-task, with some tasks done',
@@ -101,7 +104,7 @@ describe('several machines on one PostgreSQL and one Redis', () => {
         const rows = await holders();
         const held = rows.filter((r) => r.status === 'running' && r.leaseHolder?.includes(`:${doomed.child.pid}:`)).map((r) => r.id);
         cut = [];
-        for (const id of held) if ((await copiedOf(id)) < PER_MAILBOX / 3) cut.push(id);
+        for (const id of held) if (await midCopy(id)) cut.push(id);
         return cut.length > 0 && rows.filter((r) => r.status === 'completed').length >= 2;
       },
       120_000,
