@@ -3,7 +3,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import iconv from 'iconv-lite';
 import type { AccountCredentials } from '../../ports/account';
-import type { MessageBytes, SpooledMessage } from '../../ports/mail';
+import type { FolderState, MessageBytes, SpooledMessage } from '../../ports/mail';
 import { connectionError } from '../errors';
 import { TernError } from '../../errors';
 import { responseCode, serverWords } from './server-words';
@@ -25,6 +25,11 @@ export interface AppendPipe {
   append(folder: string, raw: MessageBytes, flags: string[], internalDate?: Date, stop?: AbortSignal): Promise<{ uid?: number; uidValidity?: string }>;
   /** A folder command on the same wire, pipelined with the rest; rejects with AppendRefused on NO/BAD. */
   folderCommand(verb: 'CREATE' | 'SUBSCRIBE', folder: string): Promise<void>;
+  /**
+   * A folder's STATUS on this connection, which selects no folder: it counts what every connection
+   * wrote, with no NOOP first (one round trip, not two). Rejects when the answer cannot be read.
+   */
+  folderStatus(folder: string): Promise<FolderState>;
   close(): Promise<void>;
 }
 
@@ -104,7 +109,7 @@ export async function openAppendPipe(account: AccountCredentials, timeoutMs: num
     socket.destroy();
     throw err instanceof TernError ? err : fail(err);
   }
-  return pipe(socket, reader, fail, appendLimit(caps));
+  return pipe(socket, reader, fail, appendLimit(caps), caps.has('CONDSTORE'));
 }
 
 /** RFC 7889: the largest message the server takes, when it says; larger ones are not even sent. */
@@ -116,8 +121,10 @@ function appendLimit(caps: Set<string>): number | undefined {
   return undefined;
 }
 
-function pipe(socket: net.Socket, reader: LineReader, fail: (err: unknown) => TernError, limit: number | undefined): AppendPipe {
+function pipe(socket: net.Socket, reader: LineReader, fail: (err: unknown) => TernError, limit: number | undefined, condstore: boolean): AppendPipe {
   const pending = new Map<string, Pending>();
+  /** Untagged STATUS answers by mailbox name (as encoded on the wire), until their command's tagged OK. */
+  const statuses = new Map<string, string>();
   let counter = 0;
   let bytesInFlight = 0;
   let broken: TernError | undefined;
@@ -159,8 +166,10 @@ function pipe(socket: net.Socket, reader: LineReader, fail: (err: unknown) => Te
   socket.on('error', breakAll);
   socket.on('close', () => breakAll(Object.assign(new Error('Connection closed'), { code: 'NoConnection' })));
   reader.onLine((line) => {
+    const said = /^\* STATUS (?:"((?:[^"\\]|\\.)*)"|([^\s"(]+)) \((.*)\)\s*$/i.exec(line);
+    if (said) statuses.set(said[1] !== undefined ? said[1].replace(/\\(.)/g, '$1') : said[2], said[3]);
     const m = /^(A\d+) (OK|NO|BAD)\b ?(.*)$/i.exec(line);
-    if (!m) return; // untagged data: EXISTS, RECENT… nothing to do
+    if (!m) return; // other untagged data: EXISTS, RECENT… nothing to do
     const p = pending.get(m[1]);
     if (!p) return;
     pending.delete(m[1]);
@@ -174,6 +183,23 @@ function pipe(socket: net.Socket, reader: LineReader, fail: (err: unknown) => Te
       p.reject(new AppendRefused(status as 'NO' | 'BAD', serverWords(m[3]), responseCode(m[3])));
     }
   });
+  /** One folder command, pipelined like the APPENDs; `rest` follows the mailbox name (STATUS's items). */
+  const folderCommand = async (verb: 'CREATE' | 'SUBSCRIBE' | 'STATUS', folder: string, rest = ''): Promise<void> => {
+    if (broken) throw broken;
+    const tag = `A${++counter}`;
+    const done = new Promise<{ uid?: number; uidValidity?: string }>((resolve, reject) => pending.set(tag, { resolve, reject, size: 0 }));
+    // Never inside a literal being streamed: after it, like an APPEND.
+    const send = () => {
+      if (!broken) socket.write(`${tag} ${verb} ${mailbox(folder)}${rest}\r\n`);
+    };
+    if (sending) {
+      const current = (sending = sending.then(send));
+      void current.finally(() => {
+        if (sending === current) sending = undefined;
+      });
+    } else send();
+    await done;
+  };
   return {
     async append(folder, raw, flags, internalDate, stop) {
       if (limit !== undefined && raw.length > limit) {
@@ -219,21 +245,20 @@ function pipe(socket: net.Socket, reader: LineReader, fail: (err: unknown) => Te
       });
       return done;
     },
-    async folderCommand(verb, folder) {
-      if (broken) throw broken;
-      const tag = `A${++counter}`;
-      const done = new Promise<{ uid?: number; uidValidity?: string }>((resolve, reject) => pending.set(tag, { resolve, reject, size: 0 }));
-      // Never inside a literal being streamed: after it, like an APPEND.
-      const send = () => {
-        if (!broken) socket.write(`${tag} ${verb} ${mailbox(folder)}\r\n`);
-      };
-      if (sending) {
-        const current = (sending = sending.then(send));
-        void current.finally(() => {
-          if (sending === current) sending = undefined;
-        });
-      } else send();
-      await done;
+    folderCommand: (verb, folder) => folderCommand(verb, folder),
+    async folderStatus(folder) {
+      const name = wireName(folder);
+      statuses.delete(name);
+      await folderCommand('STATUS', folder, ` (MESSAGES UIDNEXT UIDVALIDITY${condstore ? ' HIGHESTMODSEQ' : ''})`);
+      const attributes = statuses.get(name);
+      statuses.delete(name);
+      const items = new Map<string, string>();
+      const words = (attributes ?? '').trim().split(/\s+/);
+      for (let i = 0; i + 1 < words.length; i += 2) items.set(words[i].toUpperCase(), words[i + 1]);
+      const [generation, next, count] = ['UIDVALIDITY', 'UIDNEXT', 'MESSAGES'].map((k) => items.get(k));
+      if (generation === undefined || next === undefined || count === undefined) throw new Error(`no STATUS of ${folder} in the answer`);
+      const modseq = items.get('HIGHESTMODSEQ');
+      return { generation, next: Number(next), count: Number(count), ...(modseq === undefined ? {} : { modseq }) };
     },
     async close() {
       if (!broken && !socket.destroyed) socket.write(`Z1 LOGOUT\r\n`);
@@ -317,9 +342,12 @@ function literal(s: string): string {
 }
 
 function mailbox(path: string): string {
-  // Modified UTF-7 (RFC 3501 5.1.3) for names outside ASCII, as imapflow sends them.
-  const encoded = /[&\u0080-\uffff]/.test(path) ? iconv.encode(path, 'utf-7-imap').toString() : path;
-  return literal(encoded);
+  return literal(wireName(path));
+}
+
+/** Modified UTF-7 (RFC 3501 5.1.3) for names outside ASCII, as imapflow sends them. */
+function wireName(path: string): string {
+  return /[&\u0080-\uffff]/.test(path) ? iconv.encode(path, 'utf-7-imap').toString() : path;
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

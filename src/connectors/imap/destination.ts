@@ -28,6 +28,12 @@ export async function openImapDestination(account: AccountCredentials, options: 
     else await createFolder(client, path);
     assumeListed(client, path);
   };
+  // A folder's state from the pipe's connection, which selects none (one round trip, no NOOP);
+  // undefined without a pipe, or when its answer could not be read: the session asks then.
+  const stateOnPipe = async (path: string) => {
+    const pipelined = await pipe?.catch(() => undefined);
+    return pipelined?.folderStatus(path).catch(() => undefined);
+  };
   // Folders are made from the first listing (the planner's, when it asked): no second LIST.
   let maker: Promise<FolderMaker> | undefined;
   const makerFrom = (tree: Promise<FolderTree>) => {
@@ -72,11 +78,15 @@ export async function openImapDestination(account: AccountCredentials, options: 
       return (await at(findByKey(client, folder.path, key, watermark))).map(String);
     },
     count: async (folder) => {
+      const onPipe = await stateOnPipe(folder.path);
+      if (onPipe) return onPipe.count;
       // Writes may have come through other connections: NOOP brings a selected folder's view up to date first.
       await at(client.noop());
       return at(countMessages(client, folder.path));
     },
     state: async (folder) => {
+      const onPipe = await stateOnPipe(folder.path);
+      if (onPipe) return onPipe;
       assumeListed(client, folder.path);
       // As for count: a folder selected here is brought up to date with writes from other connections first.
       if (client.mailbox && client.mailbox.path === folder.path) await at(client.noop());
