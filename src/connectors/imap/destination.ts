@@ -1,7 +1,7 @@
 import type { AccountCredentials } from '../../ports/account';
 import type { FolderTree, MailDestination } from '../../ports/mail';
 import type { OpenOptions } from '../../ports/connector';
-import { assumeListed, closeImap, imapError, openImap } from './session';
+import { closeImap, imapError, openImap } from './session';
 import { countMessages, createFolder, deleteFolder, listFolders } from './folders';
 import { deleteMessages, findByKey, folderState, scanFolder, setFlags } from './messages';
 import { AppendRefused, openAppendPipe, type AppendPipe } from './append-pipe';
@@ -26,7 +26,6 @@ export async function openImapDestination(account: AccountCredentials, options: 
     const pipelined = await pipe?.catch(() => undefined);
     if (pipelined) await createOnPipe(pipelined, path);
     else await createFolder(client, path);
-    assumeListed(client, path);
   };
   // A folder's state from the pipe's connection, which selects none (one round trip, no NOOP);
   // undefined without a pipe, or when its answer could not be read: the session asks then.
@@ -58,7 +57,6 @@ export async function openImapDestination(account: AccountCredentials, options: 
       return tree.folders.some((f) => f.path === path) ? { path, id: path } : undefined;
     },
     scan: async (folder, scanOptions) => {
-      assumeListed(client, folder.path);
       const scanned = await at(scanFolder(client, folder.path, { readOnly: scanOptions?.readOnly ?? false }));
       return {
         generation: scanned.uidValidity,
@@ -74,7 +72,6 @@ export async function openImapDestination(account: AccountCredentials, options: 
       return pendingPipeLane(opening, client, account);
     },
     findByKey: async (folder, key, watermark) => {
-      assumeListed(client, folder.path);
       return (await at(findByKey(client, folder.path, key, watermark))).map(String);
     },
     count: async (folder) => {
@@ -87,17 +84,14 @@ export async function openImapDestination(account: AccountCredentials, options: 
     state: async (folder) => {
       const onPipe = await stateOnPipe(folder.path);
       if (onPipe) return onPipe;
-      assumeListed(client, folder.path);
       // As for count: a folder selected here is brought up to date with writes from other connections first.
       if (client.mailbox && client.mailbox.path === folder.path) await at(client.noop());
       return at(folderState(client, folder.path));
     },
     setFlags: (folder, changes) => {
-      assumeListed(client, folder.path);
       return at(setFlags(client, folder.path, changes.map(([id, flags]) => [Number(id), flags])));
     },
     remove: (folder, generation, ids) => {
-      assumeListed(client, folder.path);
       return at(deleteMessages(client, folder.path, generation, ids.map(Number)));
     },
     removeFolderIfEmpty: (folder) =>

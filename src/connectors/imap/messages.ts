@@ -1,7 +1,7 @@
 import { dedupeKey, DEDUPE_HEADER_FIELDS } from '../../ports/dedupe-key';
 import type { FolderChanges, FolderState, MessageBytes, MessageSummary } from '../../ports/mail';
 import { spoolMessage } from '../spooled-message';
-import type { ImapSession } from './session';
+import { assumeListed, type ImapSession } from './session';
 
 export interface ImapMessage extends MessageSummary {
   uid: number;
@@ -55,6 +55,7 @@ export async function scanFolder(client: ImapSession, path: string, options: { f
  * Such a folder is selected anew; one the lock had to select is current already.
  */
 async function lockCurrent(client: ImapSession, path: string, readOnly: boolean) {
+  assumeListed(client, path);
   const before = client.mailbox;
   const lock = await client.getMailboxLock(path, { readOnly });
   try {

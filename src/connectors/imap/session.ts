@@ -113,9 +113,10 @@ export function imapError(err: unknown, account: AccountEndpoint): TernError {
 
 /**
  * Before SELECTing a folder it has not listed, imapflow LISTs it (LIST, LIST INBOX and LSUB: three
- * round trips) only to learn its special use and subscription, which a destination's SELECT does
- * not need. A folder the task listed or created is recorded as listed instead (imapflow's
- * `folders` cache; without it, the lookup simply happens).
+ * round trips) only to learn its special use and subscription, which Tern's SELECTs and EXAMINEs
+ * do not need (messages.ts calls this before each). The folder is recorded as listed instead, in
+ * imapflow's `folders` cache; without that cache the lookup simply happens. A folder that does not
+ * exist still fails at SELECT.
  */
 export function assumeListed(client: ImapSession, path: string): void {
   const cache = (client as unknown as { folders?: Map<string, unknown> }).folders;
