@@ -43,33 +43,20 @@ function literal(value: unknown): string | null {
 export function declaredShape(module: Record<string, unknown>): SchemaShape {
   const shape: SchemaShape = {};
   for (const value of Object.values(module)) {
-    if (is(value, SQLiteTable)) {
-      const c = sqliteConfig(value);
-      const single = c.columns.filter((col) => col.primary).map((col) => col.name);
-      shape[c.name] = {
-        columns: c.columns.map((col) => ({
-          name: col.name,
-          kind: kindOf(col.getSQLType(), c.name, col.name),
-          notNull: col.notNull,
-          default: (col as { autoIncrement?: boolean }).autoIncrement ? 'auto' : literal(col.default),
-        })),
-        primaryKey: single.length ? single : (c.primaryKeys[0]?.columns.map((col) => col.name) ?? []),
-        indexes: c.indexes.map((i) => ({ name: i.config.name, columns: i.config.columns.map((col) => (col as { name: string }).name), unique: !!i.config.unique })),
-      };
-    } else if (is(value, PgTable)) {
-      const c = pgConfig(value);
-      const single = c.columns.filter((col) => col.primary).map((col) => col.name);
-      shape[c.name] = {
-        columns: c.columns.map((col) => ({
-          name: col.name,
-          kind: kindOf(col.getSQLType(), c.name, col.name),
-          notNull: col.notNull,
-          default: col.getSQLType() === 'bigserial' ? 'auto' : literal(col.default),
-        })),
-        primaryKey: single.length ? single : (c.primaryKeys[0]?.columns.map((col) => col.name) ?? []),
-        indexes: c.indexes.map((i) => ({ name: i.config.name!, columns: i.config.columns.map((col) => (col as { name: string }).name), unique: !!i.config.unique })),
-      };
-    }
+    // The two dialects' configs have the same fields; only an auto-increment id is said differently.
+    const c = is(value, SQLiteTable) ? sqliteConfig(value) : is(value, PgTable) ? pgConfig(value) : undefined;
+    if (!c) continue;
+    const single = c.columns.filter((col) => col.primary).map((col) => col.name);
+    shape[c.name] = {
+      columns: c.columns.map((col) => ({
+        name: col.name,
+        kind: kindOf(col.getSQLType(), c.name, col.name),
+        notNull: col.notNull,
+        default: (col as { autoIncrement?: boolean }).autoIncrement || col.getSQLType() === 'bigserial' ? 'auto' : literal(col.default),
+      })),
+      primaryKey: single.length ? single : (c.primaryKeys[0]?.columns.map((col) => col.name) ?? []),
+      indexes: c.indexes.map((i) => ({ name: i.config.name ?? '', columns: i.config.columns.map((col) => (col as { name: string }).name), unique: !!i.config.unique })),
+    };
   }
   return sortTables(shape);
 }
