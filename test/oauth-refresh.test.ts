@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDovecot, type DovecotServer } from './support/dovecot';
 import { DEVICE_CLIENT, startAuthServer, type AuthServer } from './support/oidc';
 import { startRedis, type TestRedis } from './support/redis';
-import { contentView, makeMessage, snapshotMailbox, withImap } from './support/mailbox';
+import { contentView, makeMessage, seedFolders, snapshotMailbox } from './support/mailbox';
 import { account, imapUrl, startTern, type TestTern } from './support/tern';
 import { startLatencyProxy, type LatencyProxy } from './support/latency-proxy';
 import { runCli } from './support/cli-run';
@@ -31,15 +31,8 @@ beforeAll(async () => {
     if (ctx.oidc.params?.grant_type === 'refresh_token') refreshes.push(String(ctx.oidc.params.grant_type));
   });
   [dovecot, redis] = await Promise.all([startDovecot('slash', { oauth2: { introspectionUrl: auth.introspectionUrl } }), startRedis()]);
-  await Promise.all(
-    ['INBOX', 'Later'].map((folder) =>
-      withImap(account(dovecot, 'alice'), async (c) => {
-        if (folder !== 'INBOX') await c.mailboxCreate(folder);
-        // 30 KB each: 7 MB in all, more than a lane reads ahead, so the source is still read when its link goes.
-        for (let i = 0; i < 120; i++) await c.append(folder, makeMessage({ subject: `${folder} ${i}`, bodyBytes: 30_000 }), ['\\Seen']);
-      }),
-    ),
-  );
+  // 30 KB each: 7 MB in all, more than a lane reads ahead, so the source is still read when its link goes.
+  await seedFolders(account(dovecot, 'alice'), ['INBOX', 'Later'], 120, (folder, i) => ({ raw: makeMessage({ subject: `${folder} ${i}`, bodyBytes: 30_000 }), flags: ['\\Seen'] }));
   link = await startLatencyProxy(dovecot.imapPort, 2);
   // One APPEND per round trip to a distant destination: the copy outlives the source's tokens.
   slow = await startLatencyProxy(dovecot.imapPort, 40);

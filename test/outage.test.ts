@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDovecot, type DovecotServer } from './support/dovecot';
 import { spawnRedis, type OwnRedis } from './support/redis';
-import { contentView, makeMessage, snapshotMailbox, withImap } from './support/mailbox';
+import { contentView, makeMessage, seedFolders, snapshotMailbox } from './support/mailbox';
 import { account, imapUrl, projectRoot, startTern, ternEnv, type TestTern } from './support/tern';
 import { startLatencyProxy, type LatencyProxy } from './support/latency-proxy';
 import { migrate } from '../commands/migrate';
@@ -36,14 +36,7 @@ const poll = (what: string, fn: () => boolean | Promise<boolean>, timeoutMs = 60
 
 describe('Redis down for longer than the job lock', () => {
   it('the task still runs once: no duplicate, nothing lost, every copy journaled once', async () => {
-    await Promise.all(
-      ['INBOX', 'A'].map((folder) =>
-        withImap(account(source, 'alice'), async (c) => {
-          if (folder !== 'INBOX') await c.mailboxCreate(folder);
-          for (let i = 0; i < 200; i++) await c.append(folder, makeMessage({ subject: `${folder} ${i}`, bodyBytes: 4096 }), ['\\Seen']);
-        }),
-      ),
-    );
+    await seedFolders(account(source, 'alice'), ['INBOX', 'A'], 200, (folder, i) => ({ raw: makeMessage({ subject: `${folder} ${i}`, bodyBytes: 4096 }), flags: ['\\Seen'] }));
     // A 2 s lock, and two worker processes that share the store: the job is handed over during the
     // outage. One APPEND per round trip keeps the first run busy long after it.
     const env = ternEnv(redis.url, { TERN_JOB_LOCK_MS: '2000', TERN_CONNECTIONS_PER_ACCOUNT: '1', TERN_IMAP_PIPELINING: '0' });
@@ -72,15 +65,8 @@ describe('a source server that goes away for a while', () => {
   let cut: LatencyProxy;
   let own: TestTern;
   beforeAll(async () => {
-    await Promise.all(
-      ['INBOX', 'Later'].map((folder) =>
-        withImap(account(source, 'bob'), async (c) => {
-          if (folder !== 'INBOX') await c.mailboxCreate(folder);
-          // 12 MB a folder: more than a lane reads ahead of its writes (its window), so the source is still being read when it goes.
-          for (let i = 0; i < 150; i++) await c.append(folder, makeMessage({ subject: `${folder} ${i}`, bodyBytes: 80_000 }), ['\\Seen']);
-        }),
-      ),
-    );
+    // 12 MB a folder: more than a lane reads ahead of its writes (its window), so the source is still being read when it goes.
+    await seedFolders(account(source, 'bob'), ['INBOX', 'Later'], 150, (folder, i) => ({ raw: makeMessage({ subject: `${folder} ${i}`, bodyBytes: 80_000 }), flags: ['\\Seen'] }));
     cut = await startLatencyProxy(source.imapPort, 10);
     // One APPEND per round trip to a distant destination: the copy is still going when the source goes.
     own = await startTern(redis.url, { TERN_CONNECTIONS_PER_ACCOUNT: '1', TERN_IMAP_PIPELINING: '0' });

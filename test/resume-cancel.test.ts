@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDovecot, type DovecotServer } from './support/dovecot';
 import { startRedis, type TestRedis } from './support/redis';
-import { contentView, makeMessage, snapshotMailbox, withImap } from './support/mailbox';
+import { contentView, makeMessage, seedFolders, snapshotMailbox } from './support/mailbox';
 import { account, imapUrl, projectRoot, startTern, ternEnv, type TestTern } from './support/tern';
 import { startLatencyProxy, type LatencyProxy } from './support/latency-proxy';
 import { migrate } from '../commands/migrate';
@@ -22,18 +22,12 @@ afterAll(async () => {
   await Promise.all([source?.stop(), destination?.stop(), redis?.stop()]);
 });
 
-/** Seeds folders quickly: one connection per folder, APPENDs back to back. */
-async function seedFolders(user: string, folders: string[], perFolder: number, bodyBytes: number) {
-  await Promise.all(
-    folders.map((folder) =>
-      withImap(account(source, user), async (c) => {
-        if (folder !== 'INBOX') await c.mailboxCreate(folder);
-        for (let i = 0; i < perFolder; i++) {
-          await c.append(folder, makeMessage({ subject: `${folder} ${i}`, bodyBytes }), i % 3 ? ['\\Seen'] : [], new Date(Date.UTC(2022, 0, 1 + (i % 28))));
-        }
-      }),
-    ),
-  );
+function seed(user: string, folders: string[], perFolder: number, bodyBytes: number) {
+  return seedFolders(account(source, user), folders, perFolder, (folder, i) => ({
+    raw: makeMessage({ subject: `${folder} ${i}`, bodyBytes }),
+    flags: i % 3 ? ['\\Seen'] : [],
+    internalDate: new Date(Date.UTC(2022, 0, 1 + (i % 28))),
+  }));
 }
 
 const poll = async <T>(fn: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 60_000, everyMs = 5): Promise<T> => {
@@ -60,7 +54,7 @@ describe('resume after the worker process is killed', () => {
   });
 
   it('continues where it stopped, with nothing copied twice and nothing lost', async () => {
-    await seedFolders('alice', ['INBOX', 'Work', 'Work/Deep'], 400, 16 * 1024);
+    await seed('alice', ['INBOX', 'Work', 'Work/Deep'], 400, 16 * 1024);
     // A short lock so the dead worker's job is handed over within seconds.
     const env = ternEnv(redis.url, { TERN_JOB_LOCK_MS: '1500', TERN_CONNECTIONS_PER_ACCOUNT: '2' });
     tern = await startTern(redis.url, env);
@@ -100,7 +94,7 @@ describe('cancel', () => {
   let slowLink: LatencyProxy;
 
   beforeAll(async () => {
-    await seedFolders('carol', ['A', 'B', 'C', 'D', 'E'], 150, 8 * 1024);
+    await seed('carol', ['A', 'B', 'C', 'D', 'E'], 150, 8 * 1024);
     tern = await startTern(redis.url, { TERN_CONNECTIONS_PER_ACCOUNT: '1' });
     // Pipelined writes finish 750 messages on loopback before a cancel lands: a slow link keeps
     // the task busy long enough to be cancelled mid-way.

@@ -70,6 +70,41 @@ export async function seedMessage(
   });
 }
 
+export interface SeedItem { raw: string | Buffer; flags?: string[]; internalDate?: Date }
+
+/**
+ * Fills folders with `perFolder` messages each, one connection per folder so the APPENDs run
+ * side by side. The folders are created first, one after another on one connection: Dovecot 2.3
+ * can drop a session when two of one user create folders at once. A folder whose connection
+ * drops anyway (a loaded machine) is topped up from its message count on a new one, so
+ * set-up never leaves a folder short or over-full.
+ */
+export async function seedFolders(acc: Account, folders: string[], perFolder: number, item: (folder: string, i: number) => SeedItem): Promise<void> {
+  await withImap(acc, async (c) => {
+    for (const folder of folders) if (folder.toUpperCase() !== 'INBOX') await c.mailboxCreate(folder);
+  });
+  await Promise.all(folders.map((folder) => fillFolder(acc, folder, perFolder, item)));
+}
+
+async function fillFolder(acc: Account, folder: string, count: number, item: (folder: string, i: number) => SeedItem, attempts = 4): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await withImap(acc, async (c) => {
+        const status = await c.status(folder, { messages: true });
+        if (!status || status.messages === undefined) throw new Error(`STATUS ${folder} gave no message count`);
+        for (let i = status.messages; i < count; i++) {
+          const m = item(folder, i);
+          await c.append(folder, m.raw, m.flags ?? [], m.internalDate);
+        }
+      });
+    } catch (err) {
+      const refused = (err as { responseStatus?: string }).responseStatus;
+      if (refused === 'NO' || refused === 'BAD' || attempt >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+  }
+}
+
 /** RFC 5322 date, e.g. "Tue, 04 Mar 2025 10:00:00 +0000". */
 function rfc5322Date(d: Date): string {
   return d.toUTCString().replace(/GMT$/, '+0000');
