@@ -8,7 +8,6 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { freePort } from './ports';
 
 export interface TestPostgres {
@@ -139,6 +138,8 @@ function running(bin: string, dir: string, data: string, port: number, password:
     async createDatabase(name) {
       const db = name ?? `t_${process.pid}_${++n}_${crypto.randomBytes(3).toString('hex')}`;
       if (!/^[a-z_][a-z0-9_]*$/.test(db)) throw new Error(`createDatabase: "${db}" is not a plain lower-case name`);
+      // Loaded here, not at the top: the benchmark's Tern imports this file, and `pg` would add to its memory.
+      const { default: pg } = await import('pg');
       const client = new pg.Client({ connectionString: `${base}/postgres` });
       await client.connect();
       try {
