@@ -9,7 +9,7 @@ import { startDovecot, type DovecotServer } from '../support/dovecot';
 import { startRedis } from '../support/redis';
 import { account, imapUrl } from '../support/tern';
 import { countMessages, seedMaildir, warmUp } from './seed';
-import { startLatencyProxy } from '../support/latency-proxy';
+import { startRelay } from './relay-process';
 import { MBSYNC_TUID_BYTES, mbsyncVersion, runMbsync, type ToolPass } from './mbsync';
 import { mbsyncRow, printTable, ternRow, type Row } from './report';
 import type { TernRunResult, TernRunSpec } from './tern-run';
@@ -102,14 +102,14 @@ try {
     startRedis(),
   ]);
   servers.push(source, destination, redis);
-  // The tools reach the servers through a latency proxy when BENCH_RTT_MS is set; seeding and checks go direct.
-  const via = async (server: DovecotServer): Promise<DovecotServer> => {
-    if (options.rttMs === 0) return server;
-    const proxy = await startLatencyProxy(server.imapPort, options.rttMs);
-    servers.push({ stop: proxy.close });
-    return { ...server, imapPort: proxy.port };
-  };
-  const [sourceView, destinationView] = [await via(source), await via(destination)];
+  // The tools reach the servers through a delaying relay when BENCH_RTT_MS is set; seeding and checks go direct.
+  let [sourceView, destinationView] = [source, destination];
+  if (options.rttMs > 0) {
+    const relay = await startRelay([source.imapPort, destination.imapPort], options.rttMs);
+    servers.push(relay);
+    sourceView = { ...source, imapPort: relay.ports[0] };
+    destinationView = { ...destination, imapPort: relay.ports[1] };
+  }
 
   log(`seeding ${options.folders} folders × ${options.messagesPerFolder} messages (${options.large} of 1–5 MB)${options.huge.length ? ` + ${options.huge.join(' and ')} MB in INBOX` : ''}`);
   const t0 = performance.now();
@@ -152,7 +152,7 @@ try {
 
   console.log(
     `\nDataset: ${dataset.messages} messages in ${dataset.folders.length} folders, ${(dataset.bytes / MiB).toFixed(1)} MiB (${dataset.largeMessages} of 1–5 MB); ` +
-      `Dovecot "/" → Dovecot "INBOX." + "." on this machine${options.rttMs ? `, ${options.rttMs} ms round trip added by a proxy` : ''}${options.repeat > 1 ? `; median of ${options.repeat} runs` : ''}.\n`,
+      `Dovecot "/" → Dovecot "INBOX." + "." on this machine${options.rttMs ? `, ${options.rttMs} ms round trip added by a relay process at top priority` : ''}${options.repeat > 1 ? `; median of ${options.repeat} runs` : ''}.\n`,
   );
   printTable(rows);
   console.log(
