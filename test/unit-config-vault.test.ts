@@ -6,6 +6,8 @@ import { loadConfig } from '../src/config';
 import { createLogger } from '../src/log';
 import pg from 'pg';
 import { Vault, loadSecretKey } from '../src/store/vault';
+import { SignIns } from '../src/store/sign-ins';
+import { OAuthApps } from '../src/store/oauth-apps';
 import { openTestStore, storeKinds, type TestStore } from './support/stores';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'tern-unit-'));
@@ -86,6 +88,21 @@ describe.each(storeKinds)('credential vault (%s)', (kind) => {
     expect(bytes.includes(Buffer.from('hunter2'))).toBe(false); // …sealed
     await vault.deleteTask('T-AAAAAAAA');
     expect(await vault.get('T-AAAAAAAA', 'source')).toBeUndefined();
+    await store.close();
+  });
+
+  it('checks a key against the secrets the store holds: credentials, sign-ins and app credentials', async () => {
+    const store = await openTestStore(kind);
+    const right = new Vault(store.db, Buffer.alloc(32, 3));
+    const wrong = new Vault(store.db, Buffer.alloc(32, 4));
+    expect(await wrong.checkKey()).toEqual({ checked: 0, opened: 0 }); // an empty store proves nothing
+    await right.put('T-CCCCCCCC', 'source', 'pw');
+    await new SignIns(store.db, right).put('imap:alice@x.org', { refreshToken: 'refresh-secret' });
+    await new OAuthApps(store.db, right).put({ domain: 'x.org', issuer: 'https://login.x.org', clientId: 'c', credential: { kind: 'secret', secret: 'app-secret' } });
+    expect(await right.checkKey()).toEqual({ checked: 3, opened: 3 });
+    expect(await wrong.checkKey()).toEqual({ checked: 3, opened: 0 });
+    await wrong.put('T-DDDDDDDD', 'source', 'pw'); // a task sealed by a machine with the other key
+    expect(await right.checkKey()).toEqual({ checked: 4, opened: 3 });
     await store.close();
   });
 

@@ -365,10 +365,27 @@ export class TernService {
   }
 
   /**
+   * A worker whose TERN_SECRET_KEY opens none of the stored secrets (another machine's key, or one
+   * generated into this machine's data folder) would fail every task it took: it does not start.
+   */
+  private async checkSecretKey(): Promise<void> {
+    const { checked, opened } = await this.rt.vault.checkKey();
+    if (checked === 0 || opened === checked) return;
+    if (opened === 0) {
+      throw new TernError(
+        'CONFIG_INVALID',
+        `TERN_SECRET_KEY here opens none of the ${checked} stored credentials tried: they were sealed with another key. Every machine that shares the store (DATABASE_URL) needs the same TERN_SECRET_KEY; set it and start the worker again. No task was taken.`,
+      );
+    }
+    this.rt.log.warn({ checked, opened }, 'some stored credentials were sealed with another TERN_SECRET_KEY: the tasks they belong to will fail; every machine needs the same key');
+  }
+
+  /**
    * Runs a worker in this process (for `tern migrate` when none is running, and `tern worker`).
    * Workers also close rollback windows as they pass.
    */
   async startWorker(observer?: RunObserver) {
+    await this.checkSecretKey();
     const [{ startWorker }, { HostSlots }, queue] = await Promise.all([import('../queue/worker'), import('../queue/host-slots'), this.rt.queue()]);
     const { config } = this.rt;
     // A dead worker's slots free themselves after twice the job lock.

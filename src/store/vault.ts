@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import { TernError } from '../errors';
 import type { Logger } from '../log';
 import type { Db } from './db';
@@ -28,6 +28,9 @@ function decodeKey(text: string, file?: string): Buffer {
   }
   return key;
 }
+
+/** Sealed rows of each kind that checkKey tries. */
+const KEY_SAMPLE = 5;
 
 /** AES-256-GCM: iv, tag and ciphertext, base64. */
 export interface Sealed {
@@ -75,6 +78,34 @@ export class Vault {
     const [row] = await this.db.orm.select().from(credentials).where(and(eq(credentials.taskId, taskId), eq(credentials.side, side)));
     if (!row) return undefined;
     return this.open(`${taskId}:${side}`, row, `The stored credentials of task ${taskId}`);
+  }
+
+  /**
+   * Whether this key opens what the store holds sealed: a worker on a machine with another
+   * TERN_SECRET_KEY would fail every task it takes, so it is refused at start instead. Tries a
+   * few sealed rows of each kind; an empty store proves nothing and passes.
+   */
+  async checkKey(): Promise<{ checked: number; opened: number }> {
+    const { credentials, signIns, oauthApps } = this.db.t;
+    const [creds, signs, apps] = await Promise.all([
+      this.db.orm.select().from(credentials).limit(KEY_SAMPLE),
+      this.db.orm.select().from(signIns).orderBy(desc(signIns.updatedAt)).limit(KEY_SAMPLE),
+      this.db.orm.select().from(oauthApps).orderBy(desc(oauthApps.updatedAt)).limit(KEY_SAMPLE),
+    ]);
+    const sealed: Array<[context: string, row: Sealed]> = [
+      ...creds.map((r): [string, Sealed] => [`${r.taskId}:${r.side}`, r]),
+      ...signs.map((r): [string, Sealed] => [`sign-in:${r.account}`, r]),
+      ...apps.map((r): [string, Sealed] => [`oauth-app:${r.domain}`, r]),
+    ];
+    const opened = sealed.filter(([context, row]) => {
+      try {
+        this.open(context, row, 'a stored secret');
+        return true;
+      } catch {
+        return false;
+      }
+    }).length;
+    return { checked: sealed.length, opened };
   }
 
   async deleteTask(taskId: string): Promise<void> {
