@@ -53,6 +53,18 @@ describe.each(storeKinds)('store (%s)', (kind) => {
       expect(await tasks.row(id)).toBeUndefined();
     });
 
+    it('a step and its audit entry change together, or neither does', async () => {
+      const id = await newTask();
+      await tasks.updateStepAudited(id, 'emails', { status: 'running', startedAt: 7 }, { actor: 'worker', action: 'step.start', detail: 'emails' }, 8);
+      expect((await tasks.steps(id)).find((s) => s.kind === 'emails')).toMatchObject({ status: 'running' });
+      expect(await tasks.auditLog(id)).toEqual([{ actor: 'worker', action: 'step.start', detail: 'emails', at: new Date(8).toISOString() }]);
+      // An audit row the store refuses (no action) takes the step's change back with it.
+      const refused = tasks.updateStepAudited(id, 'emails', { status: 'done', endedAt: 9 }, { actor: 'worker', action: null as unknown as string });
+      await expect(refused).rejects.toThrow();
+      expect((await tasks.steps(id)).find((s) => s.kind === 'emails')).toMatchObject({ status: 'running' });
+      expect(await tasks.auditLog(id)).toHaveLength(1);
+    });
+
     it('transitions only from the states given, and counts states as numbers', async () => {
       const id = await newTask();
       expect(await tasks.transition(id, ['running'], 'completed')).toBe(false);

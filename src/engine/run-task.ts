@@ -135,15 +135,13 @@ async function runSteps(deps: EngineDeps, taskId: string, row: NonNullable<Await
       }
       const runner = STEP_RUNNERS[step.kind];
       await lease.check();
-      await tasks.updateStep(taskId, step.kind, { status: 'running', startedAt: Date.now(), error: null });
-      await tasks.audit(taskId, 'worker', 'step.start', step.kind);
+      await tasks.updateStepAudited(taskId, step.kind, { status: 'running', startedAt: Date.now(), error: null }, { actor: 'worker', action: 'step.start', detail: step.kind });
       const result = await runner(ctx);
       await progress.flush();
       await lease.check();
       const status = result.cancelled ? 'cancelled' : 'done';
       // The step's own counters, exact now that it has recounted everything.
-      await tasks.updateStep(taskId, step.kind, { ...result.counters, status, endedAt: Date.now() });
-      await tasks.audit(taskId, 'worker', 'step.end', `${step.kind}: ${status}`);
+      await tasks.updateStepAudited(taskId, step.kind, { ...result.counters, status, endedAt: Date.now() }, { actor: 'worker', action: 'step.end', detail: `${step.kind}: ${status}` });
       if (!progressed) await markProgress();
       cancelled ||= result.cancelled;
     }

@@ -198,6 +198,15 @@ export class TaskStore {
     await this.db.orm.update(steps).set(patch).where(and(eq(steps.taskId, taskId), eq(steps.kind, kind)));
   }
 
+  /** updateStep and its audit entry in one transaction: a worker that dies between them leaves neither half. */
+  async updateStepAudited(taskId: string, kind: ItemKind, patch: Parameters<TaskStore['updateStep']>[2], entry: { actor: string; action: string; detail?: string }, now = Date.now()): Promise<void> {
+    const { steps, audit } = this.db.t;
+    await this.db.transaction(async (tx) => {
+      await tx.update(steps).set(patch).where(and(eq(steps.taskId, taskId), eq(steps.kind, kind)));
+      await tx.insert(audit).values({ taskId, actor: entry.actor, action: entry.action, detail: entry.detail ?? null, at: now });
+    });
+  }
+
   /** Marks every step still pending or running as `status` (cancel, failure). */
   async closeOpenSteps(taskId: string, status: StepStatus, now = Date.now()): Promise<void> {
     const { steps } = this.db.t;
