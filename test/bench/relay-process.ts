@@ -2,7 +2,7 @@
 // benchmark's process it shared the 2 cores with the tool under test and both Dovecots, and a busy
 // tool got its packets late (p90 6–8 ms late per hop at 20 ms RTT with Tern, 1–4 ms with mbsync):
 // the relay then charged a tool for its own CPU use, which a real network (or a relay between
-// network namespaces, issue 21) does not. Started by startRelay() below; prints its ports as JSON.
+// network namespaces, issue 21) does not. Started by startRelay() below; it reports its ports over IPC.
 import { fork } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
