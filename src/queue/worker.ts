@@ -4,6 +4,7 @@ import { runTask, type EngineDeps } from '../engine/run-task';
 import { runRollback } from '../engine/rollback';
 import { RunningElsewhere } from '../engine/lease';
 import { RetryLater } from '../engine/retry';
+import { isStoreUnavailable, rootCauseText } from '../store/unavailable';
 import type { ProgressSnapshot } from '../engine/progress';
 import type { AccountEndpoint } from '../ports/account';
 import { slotWaitReason, type HostSlots } from './host-slots';
@@ -38,6 +39,9 @@ async function claimSlots(deps: EngineDeps, options: WorkerOptions, taskId: stri
     },
   };
 }
+
+/** How soon a run stopped by an unreachable store (a PostgreSQL restart) tries again; it resumes from the journal. */
+const STORE_RETRY_MS = 3_000;
 
 /** How soon a job whose task another run holds looks again (the lease may be freed long before it runs out). */
 const RETRY_ELSEWHERE_MS = 5_000;
@@ -94,11 +98,13 @@ export function startWorker(deps: EngineDeps, options: WorkerOptions): Worker<Ta
         observer?.ended(taskId);
       } catch (err) {
         if (err instanceof DelayedError) throw err;
-        const delayMs = err instanceof RetryLater ? err.delayMs : err instanceof RunningElsewhere ? Math.min(options.lockMs, RETRY_ELSEWHERE_MS) : undefined;
+        const storeGone = isStoreUnavailable(err);
+        const delayMs = err instanceof RetryLater ? err.delayMs : err instanceof RunningElsewhere ? Math.min(options.lockMs, RETRY_ELSEWHERE_MS) : storeGone ? STORE_RETRY_MS : undefined;
         if (action === 'migrate') observer?.ended(taskId, delayMs === undefined ? err : undefined);
         if (delayMs === undefined || !token) throw err;
         // Not an attempt used: the job waits, for its server to come back or for the other run to end.
         if (err instanceof RunningElsewhere) deps.log.info({ task: taskId, holder: err.holder }, 'the task is being run elsewhere; trying again later');
+        if (storeGone) deps.log.warn({ task: taskId, reason: rootCauseText(err) }, 'the store or the queue cannot be reached; the task resumes from its journal when they answer');
         await job.moveToDelayed(Date.now() + delayMs, token);
         throw new DelayedError();
       } finally {
