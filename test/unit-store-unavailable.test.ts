@@ -18,7 +18,7 @@ describe('isStoreUnavailable', () => {
   it('leaves everything else to fail as before: a query error, a bug, an account server (a TernError naming its side)', () => {
     expect(isStoreUnavailable(wrapped(code('23505', 'duplicate key value violates unique constraint')))).toBe(false);
     expect(isStoreUnavailable(new TypeError('x is undefined'))).toBe(false);
-    expect(isStoreUnavailable(new TernError('NETWORK', 'Source: cannot reach imap.example.com', { cause: code('ECONNREFUSED') }))).toBe(false);
+    expect(isStoreUnavailable(new TernError('UNREACHABLE', 'Source: cannot reach imap.example.com', { cause: code('ECONNREFUSED') }))).toBe(false);
     expect(isStoreUnavailable(undefined)).toBe(false);
   });
 
