@@ -239,6 +239,25 @@ describe('Slack: sign in with another provider from the modal', () => {
     expect(everythingSent(slack.fake)).not.toMatch(/access_token|refresh_token/);
   }, 90_000);
 
+  it('a PST import whose sign-in is denied: the file is never fetched, nothing is left in the uploads, nothing queued', async () => {
+    const before = await tasksIn(slack.tern);
+    const pst = fs.readFileSync(path.resolve('../shared/fixtures/pst/aspose-outlook.pst'));
+    slack.fake.addFile({ id: 'F0PSTDENY1', name: 'denied.pst', mimetype: 'application/vnd.ms-outlook', content: pst, sharedIn: { channel: SLACK_CHANNEL, ts: '1795000000.000950' } });
+    await slack.click(REQUESTER, { channel: SLACK_CHANNEL, ts: '1795000000.000951' }, IMPORT_ACTION, JSON.stringify({ fileId: 'F0PSTDENY1', name: 'denied.pst', channel: SLACK_CHANNEL }));
+    const open = await slack.fake.waitFor('views.open', (c) => c.body.view.callback_id === 'tern_import_pst' && JSON.stringify(c.body.view).includes('denied.pst'));
+    const view: FakeView = { ...(open.body.view as FakeView), id: open.response.view.id };
+    // A login of its own, so the code and the refusal found are this test's.
+    const destination = Object.fromEntries(Object.entries(values('x', 'ines')).filter(([k]) => k.startsWith('destination.') || k === 'items' || k === 'notify'));
+    await slack.submit(view, REQUESTER, { ...destination, 'destination.signIn': select('other'), 'destination.issuer': text(auth.issuer), 'destination.clientId': text(DEVICE_CLIENT), 'destination.scope': text(SCOPE), 'destination.password': text(null) });
+    const said = String((await slack.fake.waitFor('chat.postEphemeral', (c) => c.body.user === REQUESTER && String(c.body.text).includes('destination account ines,') && !!codeIn(String(c.body.text)), 30_000)).body.text);
+    await auth.deny(codeIn(said)!);
+    await slack.fake.waitFor('chat.postEphemeral', (c) => c.body.user === REQUESTER && /^Destination account ines: the sign-in .* was denied/.test(String(c.body.text)), 30_000);
+    expect(slack.fake.downloads.some((d) => d.fileId === 'F0PSTDENY1')).toBe(false);
+    const uploads = path.join(slack.tern.env.TERN_DATA_DIR, 'uploads');
+    expect(fs.existsSync(uploads) ? fs.readdirSync(uploads).filter((f) => f.includes('denied')) : []).toEqual([]);
+    expect(await tasksIn(slack.tern)).toBe(before);
+  }, 90_000);
+
   it('a code that expires before anyone signs in: one private sentence saying to start again in time, nothing queued', async () => {
     // An issuer whose device codes live 2 s: the first poll finds the code expired.
     const quick = await startAuthServer({ deviceCodeTtl: 2 });

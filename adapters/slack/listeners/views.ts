@@ -62,11 +62,12 @@ export function registerViews(app: App, deps: SlackDeps): void {
       const file = (await client.files.info({ file: meta.fileId! })).file!;
       fileName = file.name ?? fileName;
       if ((file.size ?? 0) > deps.maxUploadBytes) throw new TernError('BAD_UPLOAD', `${file.name} is larger than the ${deps.maxUploadBytes} bytes allowed (TERN_MAX_UPLOAD_BYTES).`);
-      const local = await downloadSlackFile(file.url_private_download!, deps.botToken, { id: file.id!, name: file.name! }, deps.uploadsDir, deps.maxUploadBytes);
       const actor = actorOf(deps, user);
       // A destination that chose a provider signs in first (its code sent privately); the import starts once it has.
       const show = (side: Side, code: DeviceCode) => sayPrivately(client, meta.channel, user, signInCodeText(side, values[side].login, code, 'the import starts'));
-      const started = await importPstSignedIn(deps.service, values, actor, show, () => importPst(deps.service, { file: local, fileName: file.name!, values }, actor));
+      // Fetched only then: a sign-in denied or left to expire leaves no copy of someone's mailbox on disk.
+      const run = async () => importPst(deps.service, { file: await downloadSlackFile(file.url_private_download!, deps.botToken, { id: file.id!, name: file.name! }, deps.uploadsDir, deps.maxUploadBytes), fileName: file.name!, values }, actor);
+      const started = await importPstSignedIn(deps.service, values, actor, show, run);
       if ('now' in started) next = await postCard(deps, started.now, meta.channel);
       else {
         next = messageModal('Sign in first', `:key: ${esc(signingInText(started.signingIn, 'The import starts'))}`);
