@@ -33,6 +33,8 @@ export interface KeptSignIn {
   channel: string;
   /** The modal to update with the outcome (Slack), if still open. */
   viewId?: string;
+  /** The interaction to answer with the outcome (Discord): its webhook token, good for 15 minutes. */
+  replyToken?: string;
   what: 'task' | 'plan';
   values: MigrateFormValues;
   actor: Actor;

@@ -340,6 +340,37 @@ describe('Discord: sign in with another provider from the form', () => {
     expect(JSON.stringify(fake.calls.map((c) => c.body))).not.toMatch(/carolpass|access_token|refresh_token/);
   }, 90_000);
 
+  it('survives a bot restart: the code approved while the bot is down, the new bot finishes the sign-in, starts the task and answers the form', async () => {
+    await dovecot.addUser('ivy', 'ivypass');
+    await seedMessage(account(dovecot, 'ivy'), 'INBOX', makeMessage({ subject: 'ivy 1', body: 'i1' }));
+    const before = await tasksIn(tern);
+    await startWithSignIn('ivy', 'carol');
+    const codeMsg = await fake.waitFor('the sign-in code', () => followUps().find((f) => f.content.includes('source account ivy,') && codeIn(f.content)), 20_000);
+    // Kept in Redis while it waits, sealed whole: no password, code, login or interaction token in clear.
+    const kept = await until('the sign-in kept in Redis', async () => {
+      const found = (await keptInRedis(redis.url, tern.env.TERN_REDIS_PREFIX)).filter((k) => k.key.includes(':chat-keep:sign-in:discord:'));
+      return found.length ? found : undefined;
+    });
+    expect(kept).toHaveLength(1);
+    expect(Object.keys(JSON.parse(kept[0].value)).sort()).toEqual(['ciphertext', 'iv', 'tag']);
+    for (const clear of ['carolpass', codeIn(codeMsg.content)!, 'ivy', 'device']) expect(kept[0].value).not.toContain(clear);
+
+    await bot.stop();
+    await auth.approve(codeIn(codeMsg.content)!, 'ivy');
+    expect(await tasksIn(tern)).toBe(before);
+    const config = loadConfig(tern.env);
+    bot = createDiscordBot({ ...config, discord: config.discord! }, tern.service, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', { pretty: false }), { editIntervalMs: 150 });
+    await bot.start();
+    const told = await fake.waitFor('the follow-up after the restart', () => followUps().find((f) => f.content.startsWith('You have signed in: task ')), 30_000);
+    expect(told.flags).toBe(64);
+    const taskId = taskIdIn(told.content)!;
+    expect(originals().some((c) => c.includes(taskId))).toBe(true);
+    expect(await tern.waitFor(taskId)).toMatchObject({ status: 'completed', sourceEndpoint: { user: 'ivy', auth: 'oauth2' } });
+    await fake.waitFor('the card in the channel', () => fake.callsTo('POST', new RegExp(`^/channels/${DISCORD_CHANNEL}/messages$`)).some((c) => JSON.stringify(c.body.embeds ?? '').includes(taskId)) || undefined);
+    expect(await tasksIn(tern)).toBe(before + 1);
+    expect((await keptInRedis(redis.url, tern.env.TERN_REDIS_PREFIX)).filter((k) => k.key.includes(':chat-keep:sign-in:'))).toEqual([]);
+  }, 90_000);
+
   it('a denied code: one ephemeral sentence naming the side, nothing queued', async () => {
     const before = await tasksIn(tern);
     await startWithSignIn('bob', 'alice');

@@ -10,6 +10,7 @@ import { BatchChecks } from './batch-checks';
 import type { BatchCardKeeper } from '../cards/batch-keeper';
 import { Drafts } from './drafts';
 import { onInteraction } from './listeners';
+import { resumeSignIns } from './resume-sign-ins';
 import { COMMANDS } from './definitions';
 import { button, id, row } from './render';
 import { md } from './markdown';
@@ -42,7 +43,8 @@ export function createDiscordBot(config: Config & { discord: DiscordConfig }, se
   const feed = service.feed(SURFACE);
   const cards = discordCards(client.rest, service, feed, log, options.editIntervalMs);
   const batchCards = discordBatchCards(client.rest, service, feed, log, options.editIntervalMs);
-  const deps = { service, cards, batchCards, batchChecks: new BatchChecks(), batchSecrets: config.batchSecrets, drafts: new Drafts(), config: discord, uploadsDir: path.join(config.dataDir, 'uploads'), maxUploadBytes: config.maxUploadBytes, log: log.child({ component: 'discord' }) };
+  const stopping = new AbortController();
+  const deps = { service, cards, batchCards, batchChecks: new BatchChecks(), batchSecrets: config.batchSecrets, drafts: new Drafts(), config: discord, uploadsDir: path.join(config.dataDir, 'uploads'), maxUploadBytes: config.maxUploadBytes, log: log.child({ component: 'discord' }), stopping: stopping.signal };
   client.on(Events.InteractionCreate, onInteraction(deps));
   if (discord.readMessages) client.on(Events.MessageCreate, (m) => void offerImport(m, log));
   client.on(Events.Error, (err) => log.warn({ err: err.message }, 'discord client error'));
@@ -56,9 +58,12 @@ export function createDiscordBot(config: Config & { discord: DiscordConfig }, se
       await ready;
       batchCards.start();
       await cards.start();
+      // Sign-ins that were waiting for approval when the bot last stopped go on.
+      await resumeSignIns(client, deps);
       log.info({ user: client.user?.tag }, 'discord bot running');
     },
     stop: async () => {
+      stopping.abort();
       batchCards.stop();
       await cards.stop();
       await client.destroy();

@@ -23,6 +23,8 @@ export interface DiscordDeps {
   uploadsDir: string;
   maxUploadBytes: number;
   log: Logger;
+  /** Aborted when the bot stops: form sign-ins then stay kept for the next start. */
+  stopping: AbortSignal;
 }
 
 export function actorOf(deps: DiscordDeps, interaction: RepliableInteraction): Actor {

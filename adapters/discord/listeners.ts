@@ -17,6 +17,7 @@ import type { Actor } from '../../src/service/actor';
 import type { TaskView } from '../../src/task';
 import type { PlanView } from '../../src/plan';
 import { actorOf, type DiscordDeps } from './context';
+import { SURFACE } from './cards';
 import { onBatchButton, onBatchCommand, onBatchModal } from './batch';
 import { accountFields, accountModal, button, cardMessage, confirmMessage, id, itemsModal, row, signInModal } from './render';
 import { downloadAttachment } from './download';
@@ -217,9 +218,10 @@ async function onFormButton(deps: DiscordDeps, i: ButtonInteraction): Promise<vo
   try {
     const actor = actorOf(deps, i);
     const after = draft.pst ? 'the import starts' : 'the migration starts';
+    // Kept (sealed) for a restart as a copy: dropping the draft below wipes its passwords.
     const started = draft.pst
       ? await importPstSignedIn(deps.service, pstValues(draft), actor, privateCode(i, v, after), () => startPstImport(deps, draft, actor))
-      : await startMigrateForm(deps.service, v, actor, privateCode(i, v, after));
+      : await startMigrateForm(deps.service, v, actor, privateCode(i, v, after), { kept: { surface: SURFACE, user: i.user.id, channel: draft.channelId, replyToken: i.token, values: structuredClone(v), actor }, botStopping: deps.stopping });
     deps.drafts.drop(formId);
     if ('now' in started) return void (await created(deps, i, started.now, draft.channelId));
     await i.editReply({ content: `🔑 ${md(signingInText(started.signingIn, draft.pst ? 'The import starts' : 'The migration starts'))}`, components: [] });
@@ -240,6 +242,8 @@ function privateCode(i: ButtonInteraction, v: MigrateFormValues, after: string):
 function afterSignIn<T>(deps: DiscordDeps, i: ButtonInteraction, finished: Promise<T>, done: (result: T) => Promise<void>, failed: string): void {
   void finished
     .then(done, async (err) => {
+      // The bot is stopping: the sign-in is kept, and the next start tells the outcome.
+      if (deps.stopping.aborted && err instanceof TernError && err.code === 'INTERRUPTED') return;
       if (!(err instanceof TernError) && !(err instanceof FormErrors)) deps.log.error({ err }, 'form sign-in failed');
       const said = err instanceof FormErrors ? Object.values(err.errors).join(' ') : err instanceof TernError ? err.userMessage : 'Something went wrong on our side; it has been logged.';
       await i.followUp({ content: md(said), flags: EPHEMERAL });
@@ -248,8 +252,11 @@ function afterSignIn<T>(deps: DiscordDeps, i: ButtonInteraction, finished: Promi
     .catch((err: Error) => deps.log.warn({ err: err.message }, 'could not tell the outcome of a form sign-in'));
 }
 
+/** The form's answer once its task exists. */
+export const createdText = (task: TaskView) => `✅ Task **\`${task.id}\`** created: ${md(accountLabel(task.sourceEndpoint))} → ${md(accountLabel(task.destinationEndpoint))}. Note the task ID; the status card below follows it.`;
+
 async function created(deps: DiscordDeps, i: ButtonInteraction, task: TaskView, channelId: string): Promise<void> {
-  await i.editReply({ content: `✅ Task **\`${task.id}\`** created: ${md(accountLabel(task.sourceEndpoint))} → ${md(accountLabel(task.destinationEndpoint))}. Note the task ID; the status card below follows it.`, components: [] });
+  await i.editReply({ content: createdText(task), components: [] });
   await deps.cards.post(task, channelId);
 }
 
