@@ -212,22 +212,21 @@ describe('Slack: sign in with another provider from the modal', () => {
     expect((await keptInRedis(redis.url, slack.tern.env.TERN_REDIS_PREFIX)).filter((k) => k.key.includes(':chat-keep:sign-in:'))).toEqual([]);
   }, 90_000);
 
+  /** A .pst shared in the channel, Import… clicked, and its form submitted with a destination that signs in at the test issuer. */
+  async function importWithSignIn(fileId: string, name: string, ts: string, login: string): Promise<FakeView> {
+    const pst = fs.readFileSync(path.resolve('../shared/fixtures/pst/aspose-outlook.pst'));
+    slack.fake.addFile({ id: fileId, name, mimetype: 'application/vnd.ms-outlook', content: pst, sharedIn: { channel: SLACK_CHANNEL, ts: `${ts}0` } });
+    await slack.click(REQUESTER, { channel: SLACK_CHANNEL, ts: `${ts}1` }, IMPORT_ACTION, JSON.stringify({ fileId, name, channel: SLACK_CHANNEL }));
+    const open = await slack.fake.waitFor('views.open', (c) => c.body.view.callback_id === 'tern_import_pst' && JSON.stringify(c.body.view).includes(name));
+    const view: FakeView = { ...(open.body.view as FakeView), id: open.response.view.id };
+    const destination = Object.fromEntries(Object.entries(values('x', login)).filter(([k]) => k.startsWith('destination.') || k === 'items' || k === 'notify'));
+    await slack.submit(view, REQUESTER, { ...destination, 'destination.signIn': select('other'), 'destination.issuer': text(auth.issuer), 'destination.clientId': text(DEVICE_CLIENT), 'destination.scope': text(SCOPE), 'destination.password': text(null) });
+    return view;
+  }
+
   it('a PST import whose destination chose a provider: the code is sent privately, the import starts once it is approved', async () => {
     await dovecot.addUser('hana', 'hanapass');
-    const pst = fs.readFileSync(path.resolve('../shared/fixtures/pst/aspose-outlook.pst'));
-    slack.fake.addFile({ id: 'F0PSTSIGN1', name: 'signed.pst', mimetype: 'application/vnd.ms-outlook', content: pst, sharedIn: { channel: SLACK_CHANNEL, ts: '1795000000.000900' } });
-    await slack.click(REQUESTER, { channel: SLACK_CHANNEL, ts: '1795000000.000901' }, IMPORT_ACTION, JSON.stringify({ fileId: 'F0PSTSIGN1', name: 'signed.pst', channel: SLACK_CHANNEL }));
-    const open = await slack.fake.waitFor('views.open', (c) => c.body.view.callback_id === 'tern_import_pst' && JSON.stringify(c.body.view).includes('signed.pst'));
-    const view: FakeView = { ...(open.body.view as FakeView), id: open.response.view.id };
-    const destination = Object.fromEntries(Object.entries(values('x', 'hana')).filter(([k]) => k.startsWith('destination.') || k === 'items' || k === 'notify'));
-    await slack.submit(view, REQUESTER, {
-      ...destination,
-      'destination.signIn': select('other'),
-      'destination.issuer': text(auth.issuer),
-      'destination.clientId': text(DEVICE_CLIENT),
-      'destination.scope': text(SCOPE),
-      'destination.password': text(null),
-    });
+    const view = await importWithSignIn('F0PSTSIGN1', 'signed.pst', '1795000000.00090', 'hana');
     const said = String((await slack.fake.waitFor('chat.postEphemeral', (c) => c.body.user === REQUESTER && String(c.body.text).includes('destination account hana,') && !!codeIn(String(c.body.text)), 30_000)).body.text);
     expect(said).toContain('the import starts once you have signed in');
     await slack.fake.waitFor('views.update', (c) => c.body.view_id === view.id && JSON.stringify(c.body.view).includes('The import starts once you have signed in'));
@@ -241,14 +240,8 @@ describe('Slack: sign in with another provider from the modal', () => {
 
   it('a PST import whose sign-in is denied: the file is never fetched, nothing is left in the uploads, nothing queued', async () => {
     const before = await tasksIn(slack.tern);
-    const pst = fs.readFileSync(path.resolve('../shared/fixtures/pst/aspose-outlook.pst'));
-    slack.fake.addFile({ id: 'F0PSTDENY1', name: 'denied.pst', mimetype: 'application/vnd.ms-outlook', content: pst, sharedIn: { channel: SLACK_CHANNEL, ts: '1795000000.000950' } });
-    await slack.click(REQUESTER, { channel: SLACK_CHANNEL, ts: '1795000000.000951' }, IMPORT_ACTION, JSON.stringify({ fileId: 'F0PSTDENY1', name: 'denied.pst', channel: SLACK_CHANNEL }));
-    const open = await slack.fake.waitFor('views.open', (c) => c.body.view.callback_id === 'tern_import_pst' && JSON.stringify(c.body.view).includes('denied.pst'));
-    const view: FakeView = { ...(open.body.view as FakeView), id: open.response.view.id };
     // A login of its own, so the code and the refusal found are this test's.
-    const destination = Object.fromEntries(Object.entries(values('x', 'ines')).filter(([k]) => k.startsWith('destination.') || k === 'items' || k === 'notify'));
-    await slack.submit(view, REQUESTER, { ...destination, 'destination.signIn': select('other'), 'destination.issuer': text(auth.issuer), 'destination.clientId': text(DEVICE_CLIENT), 'destination.scope': text(SCOPE), 'destination.password': text(null) });
+    await importWithSignIn('F0PSTDENY1', 'denied.pst', '1795000000.00095', 'ines');
     const said = String((await slack.fake.waitFor('chat.postEphemeral', (c) => c.body.user === REQUESTER && String(c.body.text).includes('destination account ines,') && !!codeIn(String(c.body.text)), 30_000)).body.text);
     await auth.deny(codeIn(said)!);
     await slack.fake.waitFor('chat.postEphemeral', (c) => c.body.user === REQUESTER && /^Destination account ines: the sign-in .* was denied/.test(String(c.body.text)), 30_000);
