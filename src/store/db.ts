@@ -39,11 +39,6 @@ export async function openStore(options: { dataDir: string; databaseUrl?: string
   return options.databaseUrl ? openPostgres(options.databaseUrl) : openSqlite(path.join(options.dataDir, 'tern.db'));
 }
 
-/** Runs `fn` in one transaction on either dialect (see Db.transaction). */
-export function inTransaction<T>(db: Db, fn: (tx: Query) => Promise<T>): Promise<T> {
-  return db.transaction(fn);
-}
-
 /** DATABASE_URL as shown in errors: the password masked. */
 export function shownDatabaseUrl(url: string): string {
   try {

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from './db';
-import type { Vault } from './vault';
+import { sealedAs, type Vault } from './vault';
 
 /**
  * How an app proves who it is: a client secret; a certificate's private key (Microsoft's client
@@ -39,7 +39,7 @@ export class OAuthApps {
     const { kind, ...rest } = app.credential;
     // A secret is sealed as it is (rows from before other kinds); the others as JSON.
     const sealed = app.credential.kind === 'secret' ? app.credential.secret : JSON.stringify(rest);
-    const row = { domain, issuer: app.issuer, clientId: app.clientId, scope: app.scope ?? null, credentialKind: kind, ...this.vault.seal(`oauth-app:${domain}`, sealed), updatedAt: Date.now() };
+    const row = { domain, issuer: app.issuer, clientId: app.clientId, scope: app.scope ?? null, credentialKind: kind, ...this.vault.seal(sealedAs.app(domain), sealed), updatedAt: Date.now() };
     await this.db.orm.insert(oauthApps).values(row).onConflictDoUpdate({ target: oauthApps.domain, set: row });
   }
 
@@ -47,7 +47,7 @@ export class OAuthApps {
     const { oauthApps } = this.db.t;
     const [row] = await this.db.orm.select().from(oauthApps).where(eq(oauthApps.domain, domain.toLowerCase()));
     if (!row) return undefined;
-    const opened = this.vault.open(`oauth-app:${row.domain}`, row, `The app credential for ${row.domain}`);
+    const opened = this.vault.open(sealedAs.app(row.domain), row, `The app credential for ${row.domain}`);
     const credential = (row.credentialKind === 'secret' ? { kind: 'secret', secret: opened } : { kind: row.credentialKind, ...JSON.parse(opened) }) as AppCredential;
     return { domain: row.domain, issuer: row.issuer, clientId: row.clientId, scope: row.scope ?? undefined, credential };
   }

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from './db';
-import type { Vault } from './vault';
+import { sealedAs, type Vault } from './vault';
 
 /** A stored OAuth2 sign-in: the refresh token (decrypted) and the scopes granted. */
 export interface SignIn {
@@ -20,7 +20,7 @@ export class SignIns {
 
   async put(account: string, signIn: SignIn): Promise<void> {
     const { signIns } = this.db.t;
-    const row = { account, ...this.vault.seal(`sign-in:${account}`, signIn.refreshToken), scope: signIn.scope ?? null, updatedAt: Date.now() };
+    const row = { account, ...this.vault.seal(sealedAs.signIn(account), signIn.refreshToken), scope: signIn.scope ?? null, updatedAt: Date.now() };
     await this.db.orm.insert(signIns).values(row).onConflictDoUpdate({ target: signIns.account, set: row });
   }
 
@@ -28,7 +28,7 @@ export class SignIns {
     const { signIns } = this.db.t;
     const [row] = await this.db.orm.select().from(signIns).where(eq(signIns.account, account));
     if (!row) return undefined;
-    return { refreshToken: this.vault.open(`sign-in:${account}`, row, 'The stored sign-in'), scope: row.scope ?? undefined };
+    return { refreshToken: this.vault.open(sealedAs.signIn(account), row, 'The stored sign-in'), scope: row.scope ?? undefined };
   }
 
   /** When the sign-in was last stored (a paused task resumes once a newer one exists). */

@@ -100,7 +100,7 @@ export class TaskStore {
         .where(and(eq(tasks.id, id), inArray(tasks.status, from)))
         .returning({ id: tasks.id });
       if (rows.length === 0) return false;
-      await tx.insert(audit).values({ taskId: id, actor: entry.actor, action: entry.action, detail: entry.detail ?? null, at: now });
+      await tx.insert(audit).values(auditRow(id, entry, now));
       return true;
     });
   }
@@ -203,7 +203,7 @@ export class TaskStore {
     const { steps, audit } = this.db.t;
     await this.db.transaction(async (tx) => {
       await tx.update(steps).set(patch).where(and(eq(steps.taskId, taskId), eq(steps.kind, kind)));
-      await tx.insert(audit).values({ taskId, actor: entry.actor, action: entry.action, detail: entry.detail ?? null, at: now });
+      await tx.insert(audit).values(auditRow(taskId, entry, now));
     });
   }
 
@@ -239,7 +239,7 @@ export class TaskStore {
   }
 
   async audit(taskId: string | null, actor: string, action: string, detail?: string, now = Date.now()): Promise<void> {
-    await this.db.orm.insert(this.db.t.audit).values({ taskId, actor, action, detail: detail ?? null, at: now });
+    await this.db.orm.insert(this.db.t.audit).values(auditRow(taskId, { actor, action, detail }, now));
   }
 
   async auditLog(taskId: string): Promise<Array<{ actor: string; action: string; detail?: string; at: string }>> {
@@ -371,4 +371,9 @@ export class TaskStore {
     const items = await this.failed.list(taskId, shown);
     return { counts, items, more: Math.max(0, total - items.reduce((n, i) => n + i.count, 0)) };
   }
+}
+
+/** An audit log row: who did what to which task (none: a refused request), and when. */
+function auditRow(taskId: string | null, entry: { actor: string; action: string; detail?: string }, at: number) {
+  return { taskId, actor: entry.actor, action: entry.action, detail: entry.detail ?? null, at };
 }

@@ -29,6 +29,16 @@ function decodeKey(text: string, file?: string): Buffer {
   return key;
 }
 
+/**
+ * What each kind of secret is sealed with as associated data: a sealed value opens only as the
+ * secret it was stored as (a task's password cannot be passed off as another task's, or as a sign-in).
+ */
+export const sealedAs = {
+  credential: (taskId: string, side: string) => `${taskId}:${side}`,
+  signIn: (account: string) => `sign-in:${account}`,
+  app: (domain: string) => `oauth-app:${domain}`,
+};
+
 /** Sealed rows of each kind that checkKey tries. */
 const KEY_SAMPLE = 5;
 
@@ -47,7 +57,7 @@ export class Vault {
 
   async put(taskId: string, side: string, password: string): Promise<void> {
     const { credentials } = this.db.t;
-    const row = { taskId, side, ...this.seal(`${taskId}:${side}`, password) };
+    const row = { taskId, side, ...this.seal(sealedAs.credential(taskId, side), password) };
     await this.db.orm.insert(credentials).values(row).onConflictDoUpdate({ target: [credentials.taskId, credentials.side], set: row });
   }
 
@@ -77,7 +87,7 @@ export class Vault {
     const { credentials } = this.db.t;
     const [row] = await this.db.orm.select().from(credentials).where(and(eq(credentials.taskId, taskId), eq(credentials.side, side)));
     if (!row) return undefined;
-    return this.open(`${taskId}:${side}`, row, `The stored credentials of task ${taskId}`);
+    return this.open(sealedAs.credential(taskId, side), row, `The stored credentials of task ${taskId}`);
   }
 
   /**
@@ -93,9 +103,9 @@ export class Vault {
       this.db.orm.select().from(oauthApps).orderBy(desc(oauthApps.updatedAt)).limit(KEY_SAMPLE),
     ]);
     const sealed: Array<[context: string, row: Sealed]> = [
-      ...creds.map((r): [string, Sealed] => [`${r.taskId}:${r.side}`, r]),
-      ...signs.map((r): [string, Sealed] => [`sign-in:${r.account}`, r]),
-      ...apps.map((r): [string, Sealed] => [`oauth-app:${r.domain}`, r]),
+      ...creds.map((r): [string, Sealed] => [sealedAs.credential(r.taskId, r.side), r]),
+      ...signs.map((r): [string, Sealed] => [sealedAs.signIn(r.account), r]),
+      ...apps.map((r): [string, Sealed] => [sealedAs.app(r.domain), r]),
     ];
     const opened = sealed.filter(([context, row]) => {
       try {
