@@ -185,6 +185,18 @@ export async function resumeFormSignIns(service: TernService, surface: string, b
   }
 }
 
+/**
+ * What to tell when a form's sign-ins (or what they led to) failed: one sentence, and whether it
+ * was unexpected (to be logged). Nothing while the bot is stopping: the sign-in stays kept and the
+ * next start tells its outcome.
+ */
+export function signInFailure(err: unknown, botStopping: AbortSignal): { said: string; unexpected: boolean } | undefined {
+  if (botStopping.aborted && err instanceof TernError && err.code === 'INTERRUPTED') return undefined;
+  if (err instanceof FormErrors) return { said: Object.values(err.errors).join(' '), unexpected: false };
+  if (err instanceof TernError) return { said: err.userMessage, unexpected: false };
+  return { said: 'Something went wrong on our side; it has been logged.', unexpected: true };
+}
+
 /** The private message with the sign-in link and code, platform-neutral (the adapter escapes it). */
 export function signInCodeText(side: Side, login: string | undefined, code: DeviceCode, after = 'the migration starts'): string {
   const minutes = Math.max(1, Math.round(code.expiresInSeconds / 60));

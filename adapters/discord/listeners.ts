@@ -9,15 +9,15 @@ import { cancel } from '../../commands/cancel';
 import { rollback } from '../../commands/rollback';
 import { retry } from '../../commands/retry';
 import { USAGE } from '../../commands/slash';
-import { accountLabel, statusCard } from '../../commands/views';
+import { statusCard } from '../../commands/views';
 import { taskListMessage } from './render-list';
 import { importPst, importPstFromUrl } from '../../commands/import-pst';
 import { TernError } from '../../src/errors';
 import type { Actor } from '../../src/service/actor';
-import type { TaskView } from '../../src/task';
 import type { PlanView } from '../../src/plan';
 import { actorOf, type DiscordDeps } from './context';
 import { SURFACE } from './cards';
+import { afterSignIn, created, interactionReply } from './form-reply';
 import { onBatchButton, onBatchCommand, onBatchModal } from './batch';
 import { accountFields, accountModal, button, cardMessage, confirmMessage, id, itemsModal, row, signInModal } from './render';
 import { downloadAttachment } from './download';
@@ -204,7 +204,7 @@ async function onFormButton(deps: DiscordDeps, i: ButtonInteraction): Promise<vo
       const planned = (found: PlanView) => i.editReply(planMessage(formId, planCard(found))).then(() => {});
       if ('now' in started) return void (await planned(started.now));
       await i.editReply({ content: `🔑 ${md(signingInText(started.signingIn, 'The check runs'))}`, components: [] });
-      afterSignIn(deps, i, started.finished, planned, 'Not checked');
+      afterSignIn(deps, interactionReply(i), started.finished, planned, 'Not checked');
     } catch (err) {
       if (!(err instanceof FormErrors)) throw err;
       for (const side of ['source', 'destination'] as const) if (err.errors[`${side}.password`]) v[side].password = undefined;
@@ -223,9 +223,9 @@ async function onFormButton(deps: DiscordDeps, i: ButtonInteraction): Promise<vo
       ? await importPstSignedIn(deps.service, pstValues(draft), actor, privateCode(i, v, after), () => startPstImport(deps, draft, actor))
       : await startMigrateForm(deps.service, v, actor, privateCode(i, v, after), { kept: { surface: SURFACE, user: i.user.id, channel: draft.channelId, replyToken: i.token, values: structuredClone(v), actor }, botStopping: deps.stopping });
     deps.drafts.drop(formId);
-    if ('now' in started) return void (await created(deps, i, started.now, draft.channelId));
+    if ('now' in started) return void (await created(deps, interactionReply(i), started.now, draft.channelId));
     await i.editReply({ content: `🔑 ${md(signingInText(started.signingIn, draft.pst ? 'The import starts' : 'The migration starts'))}`, components: [] });
-    afterSignIn(deps, i, started.finished, (task) => created(deps, i, task, draft.channelId), 'Not started');
+    afterSignIn(deps, interactionReply(i), started.finished, (task) => created(deps, interactionReply(i), task, draft.channelId), 'Not started');
   } catch (err) {
     if (!(err instanceof FormErrors)) throw err;
     for (const side of ['source', 'destination'] as const) if (err.errors[`${side}.password`]) v[side].password = undefined;
@@ -236,28 +236,6 @@ async function onFormButton(deps: DiscordDeps, i: ButtonInteraction): Promise<vo
 /** The sign-in link and code: an ephemeral follow-up, seen only by the person signing in. */
 function privateCode(i: ButtonInteraction, v: MigrateFormValues, after: string): ShowCode {
   return (side, code) => i.followUp({ content: signInCodeText(side, md(v[side].login ?? ''), code, after), flags: EPHEMERAL }).then(() => {});
-}
-
-/** The sign-ins take minutes; then what the form asked for, or one private sentence saying what failed. */
-function afterSignIn<T>(deps: DiscordDeps, i: ButtonInteraction, finished: Promise<T>, done: (result: T) => Promise<void>, failed: string): void {
-  void finished
-    .then(done, async (err) => {
-      // The bot is stopping: the sign-in is kept, and the next start tells the outcome.
-      if (deps.stopping.aborted && err instanceof TernError && err.code === 'INTERRUPTED') return;
-      if (!(err instanceof TernError) && !(err instanceof FormErrors)) deps.log.error({ err }, 'form sign-in failed');
-      const said = err instanceof FormErrors ? Object.values(err.errors).join(' ') : err instanceof TernError ? err.userMessage : 'Something went wrong on our side; it has been logged.';
-      await i.followUp({ content: md(said), flags: EPHEMERAL });
-      await i.editReply({ content: `${failed}: ${md(said)}`, components: [] });
-    })
-    .catch((err: Error) => deps.log.warn({ err: err.message }, 'could not tell the outcome of a form sign-in'));
-}
-
-/** The form's answer once its task exists. */
-export const createdText = (task: TaskView) => `✅ Task **\`${task.id}\`** created: ${md(accountLabel(task.sourceEndpoint))} → ${md(accountLabel(task.destinationEndpoint))}. Note the task ID; the status card below follows it.`;
-
-async function created(deps: DiscordDeps, i: ButtonInteraction, task: TaskView, channelId: string): Promise<void> {
-  await i.editReply({ content: createdText(task), components: [] });
-  await deps.cards.post(task, channelId);
 }
 
 type Draft = NonNullable<ReturnType<DiscordDeps['drafts']['get']>>;

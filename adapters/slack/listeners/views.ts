@@ -1,6 +1,6 @@
 import type { App, ViewSubmitAction } from '@slack/bolt';
 import { FormErrors, parseMigrateForm, type Side } from '../../../commands/migrate-form';
-import { importPstSignedIn, signInCodeText, signingInText, startMigrateForm } from '../../../commands/form-sign-in';
+import { importPstSignedIn, signInCodeText, signInFailure, signingInText, startMigrateForm } from '../../../commands/form-sign-in';
 import type { DeviceCode } from '../../../src/auth/device';
 import { sayPrivately } from '../say-privately';
 import { importPst } from '../../../commands/import-pst';
@@ -104,10 +104,10 @@ export async function afterSignIn<T>(deps: SlackDeps, client: App['client'], fin
   try {
     await update(await render(await finished));
   } catch (err) {
-    // The bot is stopping: the sign-in is kept, and the next start tells the outcome.
-    if (deps.stopping.aborted && err instanceof TernError && err.code === 'INTERRUPTED') return;
-    if (!(err instanceof TernError)) deps.log.error({ err }, 'form sign-in failed');
-    const said = err instanceof FormErrors ? Object.values(err.errors).join(' ') : err instanceof TernError ? err.userMessage : 'Something went wrong on our side; it has been logged.';
+    const failure = signInFailure(err, deps.stopping);
+    if (!failure) return;
+    if (failure.unexpected) deps.log.error({ err }, 'form sign-in failed');
+    const said = failure.said;
     await sayPrivately(client, where.channel, where.user, said).catch((e: Error) => deps.log.warn({ err: e.message }, 'could not say a sign-in failed'));
     await update(messageModal(title, `:warning: ${esc(said)}`));
   }
