@@ -31,6 +31,12 @@ describe('configuration', () => {
     expect(message).toMatch(/REDIS_URL: REDIS_URL must start with redis:\/\//);
     expect(message).toMatch(/LOG_LEVEL: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/);
     expect(() => loadConfig({ TERN_WORKER_CONCURRENCY: '0' })).toThrow(/TERN_WORKER_CONCURRENCY must be greater than 0/);
+    expect(() => loadConfig({ TERN_WORKER_CONCURRENCY: '1.5' })).toThrow(/TERN_WORKER_CONCURRENCY must be a whole number/);
+    expect(() => loadConfig({ TERN_MAX_RUNNING_TASKS: '-1' })).toThrow(/TERN_MAX_RUNNING_TASKS must be 0 \(no cap\) or more/);
+    expect(() => loadConfig({ TERN_METRICS_PORT: '70000' })).toThrow(/TERN_METRICS_PORT must be from 1 to 65535/);
+    expect(() => loadConfig({ SLACK_API_URL: 'slack' })).toThrow(/SLACK_API_URL must be a URL/);
+    expect(() => loadConfig({ DISCORD_READ_MESSAGES: 'yes' })).toThrow(/DISCORD_READ_MESSAGES must be 1 or 0/);
+    expect(loadConfig({ TERN_METRICS_PORT: '9464', TERN_MAX_RUNNING_TASKS: '0' })).toMatchObject({ metrics: { host: '127.0.0.1', port: 9464 }, limits: { all: 0, perSourceHost: 10 }, workerConcurrency: 2 });
   });
 
   it('takes SMTP settings: the sender defaults to the SMTP user when it is an address, else it is required', () => {
