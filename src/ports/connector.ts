@@ -7,6 +7,8 @@ export interface OpenOptions {
   timeoutMs: number;
   /** IMAP destinations: several APPENDs on the wire at once when the server offers LITERAL+. */
   pipelining?: boolean;
+  /** Opened to write messages at once (a copy lane): what writing needs is readied alongside the login. */
+  writing?: boolean;
 }
 
 /**

@@ -14,7 +14,20 @@ import { pendingPipeLane, serialLane } from './write-lane';
  * only SELECT says which keywords a folder stores.
  */
 export async function openImapDestination(account: AccountCredentials, options: OpenOptions): Promise<MailDestination> {
-  const client = await openImap(account, { timeoutMs: options.timeoutMs });
+  // Opened to write: the append pipe logs in alongside the session (each login costs round trips).
+  let early = options.pipelining && options.writing ? openAppendPipe(account, options.timeoutMs) : undefined;
+  early?.catch(() => {});
+  const dropEarly = () => {
+    void early?.then((p) => p?.close()).catch(() => {});
+    early = undefined;
+  };
+  let client: Awaited<ReturnType<typeof openImap>>;
+  try {
+    client = await openImap(account, { timeoutMs: options.timeoutMs });
+  } catch (err) {
+    dropEarly();
+    throw err;
+  }
   const at = <T>(p: Promise<T>) =>
     p.catch((err: unknown) => {
       throw imapError(err, account);
@@ -67,7 +80,8 @@ export async function openImapDestination(account: AccountCredentials, options: 
     },
     openLane: async () => {
       if (!options.pipelining) return serialLane(client, account);
-      const opening = openAppendPipe(account, options.timeoutMs);
+      const opening = early ?? openAppendPipe(account, options.timeoutMs);
+      early = undefined;
       pipe ??= opening;
       return pendingPipeLane(opening, client, account);
     },
@@ -125,7 +139,10 @@ export async function openImapDestination(account: AccountCredentials, options: 
       const limit = client.capabilities.get('APPENDLIMIT');
       return typeof limit === 'number' && limit > 0 ? limit : undefined;
     },
-    close: () => closeImap(client),
+    close: () => {
+      dropEarly();
+      return closeImap(client);
+    },
   };
 }
 

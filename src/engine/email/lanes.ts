@@ -17,7 +17,7 @@ export interface Lane {
 /** Both logins at once (on a distant server each costs several round trips), then the write lane. */
 export async function openLane(ctx: StepContext): Promise<Lane> {
   const [from, to] = await Promise.all([ctx.connectors(ctx.source.protocol), ctx.connectors(ctx.destination.protocol)]);
-  const [source, destination] = await Promise.allSettled([openOn('source', from.mailSource!(ctx.source, ctx.open)), openOn('destination', to.mailDestination!(ctx.destination, ctx.open))]);
+  const [source, destination] = await Promise.allSettled([openOn('source', from.mailSource!(ctx.source, ctx.open)), openOn('destination', to.mailDestination!(ctx.destination, { ...ctx.open, writing: true }))]);
   const opened = [source, destination].flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const closeOpened = () => Promise.all(opened.map((p) => p.close().catch(() => {})));
   if (source.status === 'rejected' || destination.status === 'rejected') {
