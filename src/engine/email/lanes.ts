@@ -1,4 +1,4 @@
-import type { MailDestination, MailSource, RawMessage, WriteLane } from '../../ports/mail';
+import type { FolderTree, MailDestination, MailSource, RawMessage, WriteLane } from '../../ports/mail';
 import type { StepContext } from '../context';
 import { openOn } from '../sided';
 import { itemTransfer } from './item-transfer';
@@ -12,12 +12,17 @@ export interface Lane {
   read(folder: string, refs: string[]): AsyncIterable<RawMessage>;
   /** How messages are written, shown on the task: the destination's own path, or "by mailbox import". */
   writePath?: string;
+  /** The planning lane's destination folders, asked for as soon as the destination was open: the listing overlaps the source's login. */
+  destinationFolders?: Promise<FolderTree>;
 }
 
 /** Both logins at once (on a distant server each costs several round trips), then the write lane. */
-export async function openLane(ctx: StepContext): Promise<Lane> {
+export async function openLane(ctx: StepContext, options: { planning?: boolean } = {}): Promise<Lane> {
   const [from, to] = await Promise.all([ctx.connectors(ctx.source.protocol), ctx.connectors(ctx.destination.protocol)]);
-  const [source, destination] = await Promise.allSettled([openOn('source', from.mailSource!(ctx.source, ctx.open)), openOn('destination', to.mailDestination!(ctx.destination, { ...ctx.open, writing: true }))]);
+  const opening = openOn('destination', to.mailDestination!(ctx.destination, { ...ctx.open, writing: true }));
+  const destinationFolders = options.planning ? opening.then((d) => d.folders()) : undefined;
+  destinationFolders?.catch(() => {}); // awaited by the planner; a failed open is reported below
+  const [source, destination] = await Promise.allSettled([openOn('source', from.mailSource!(ctx.source, ctx.open)), opening]);
   const opened = [source, destination].flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const closeOpened = () => Promise.all(opened.map((p) => p.close().catch(() => {})));
   if (source.status === 'rejected' || destination.status === 'rejected') {
@@ -29,10 +34,10 @@ export async function openLane(ctx: StepContext): Promise<Lane> {
     const to = destination.value;
     const transfer = await itemTransfer(from, to);
     if (transfer && 'export' in transfer) {
-      return { source: from, destination: to, writer: await transfer.import.openLane(), read: (folder, refs) => transfer.export.read(folder, refs), writePath: transfer.import.writePath };
+      return { source: from, destination: to, writer: await transfer.import.openLane(), read: (folder, refs) => transfer.export.read(folder, refs), writePath: transfer.import.writePath, destinationFolders };
     }
     const writePath = transfer ? `${to.writePath ?? 'writing as MIME'} (not by mailbox import: ${transfer.unavailable})` : to.writePath;
-    return { source: from, destination: to, writer: await to.openLane(), read: (folder, refs) => from.read(folder, refs), writePath };
+    return { source: from, destination: to, writer: await to.openLane(), read: (folder, refs) => from.read(folder, refs), writePath, destinationFolders };
   } catch (err) {
     await closeOpened();
     throw err;

@@ -40,10 +40,10 @@ export async function runEmailStep(step: StepContext): Promise<StepResult> {
   more?.catch(() => {});
   const lanes: Lane[] = [];
   try {
-    const planner = await openLane(ctx);
+    const planner = await openLane(ctx, { planning: true });
     lanes.push(planner);
     await noteWritePath(ctx, planner.writePath);
-    const [sourceTree, destinationTree] = await Promise.all([planner.source.folders(), planner.destination.folders()]);
+    const [sourceTree, destinationTree] = await Promise.all([planner.source.folders(), planner.destinationFolders ?? planner.destination.folders()]);
     const plans = selectFolders(ctx.options, sourceTree, planFolders(sourceTree, destinationTree)).filter((p) => p.copyMessages);
     // Folders are made through one session, once each, and journaled as soon as they exist.
     const ensured = new Map<string, Promise<{ folder: DestinationFolder; note?: string }>>();
