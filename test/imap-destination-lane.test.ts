@@ -106,6 +106,23 @@ describe('IMAP destination round trips', () => {
     }
   });
 
+  it('sends nothing once the run is told to stop, on the pipe and on the session alike', async () => {
+    const client = await openImap(credentials('mara'));
+    try {
+      const count = async () => (await snapshotMailbox({ host: '127.0.0.1', port: dovecot.imapPort, user: 'mara', password: 'marapass' })).folders.find((f) => f.path === 'INBOX')!.messages.length;
+      const before = await count();
+      const stopped = AbortSignal.abort('shutdown');
+      for (const lane of [pendingPipeLane(openAppendPipe(credentials('mara'), 10_000), client, credentials('mara')), pendingPipeLane(Promise.resolve(undefined), client, credentials('mara'))]) {
+        const outcomes = await writeAll((answered) => lane.writeStreamed!({ path: 'INBOX', id: 'INBOX' }, [{ raw: makeMessage({ subject: 'Never sent' }), flags: [], ...keyed('s') }], answered, stopped));
+        await lane.close();
+        expect(outcomes).toEqual([]);
+      }
+      expect(await count()).toBe(before);
+    } finally {
+      await closeImap(client);
+    }
+  });
+
   it('a pipe that could not log in fails the first write with the server’s refusal, and the lane still closes', async () => {
     const client = await openImap(credentials('mara'));
     try {

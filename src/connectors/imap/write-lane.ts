@@ -75,11 +75,11 @@ export function pendingPipeLane(opening: Promise<AppendPipe | undefined>, client
   const lane = opening.then((pipe) => (pipe ? pipelinedLane(pipe, account) : undefined));
   lane.catch(() => {});
   const serial = serialLane(client, account);
-  const writeStreamed: NonNullable<WriteLane['writeStreamed']> = async (folder, messages, answered) => {
+  const writeStreamed: NonNullable<WriteLane['writeStreamed']> = async (folder, messages, answered, stop) => {
     const pipelined = await lane;
-    if (pipelined) return pipelined.writeStreamed!(folder, messages, answered);
+    if (pipelined) return pipelined.writeStreamed!(folder, messages, answered, stop);
     const inMemoryOnes = await Promise.all(messages.map(async (m) => ({ ...m, raw: await inMemory(m.raw) })));
-    return serial.write(folder, inMemoryOnes, answered);
+    return serial.write(folder, inMemoryOnes, answered, stop);
   };
   return {
     write: writeStreamed,
