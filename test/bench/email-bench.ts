@@ -43,8 +43,6 @@ const options = {
   compiled: process.env.BENCH_COMPILED !== '0',
   /** Node flags of the measured Tern process: by default those the Docker image sets (NODE_OPTIONS). */
   nodeFlags: (process.env.BENCH_NODE_FLAGS ?? '--max-semi-space-size=2').split(' ').filter(Boolean),
-  /** glibc malloc settings of the measured Tern process: by default those the Docker image sets; "" for glibc's defaults. */
-  mallocEnv: Object.fromEntries((process.env.BENCH_MALLOC ?? 'MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072').split(' ').filter(Boolean).map((kv) => kv.split('=') as [string, string])),
 };
 if (options.huge.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('BENCH_HUGE_MB must be a list of whole numbers of MB, e.g. "22,100"');
 if (options.connections.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('BENCH_CONNECTIONS must be a list of whole numbers ≥ 1, e.g. "1,4"');
@@ -68,7 +66,7 @@ async function runTern(spec: TernRunSpec, checkout?: string): Promise<TernRunRes
     cwd: root,
     // Compiled: plain Node, without the tsx loader this process was started with.
     execArgv: [...(options.compiled ? [] : process.execArgv), ...options.nodeFlags, '--expose-gc', ...profile],
-    env: { ...process.env, ...options.mallocEnv, BENCH_RUN: JSON.stringify(spec) },
+    env: { ...process.env, BENCH_RUN: JSON.stringify(spec) },
   });
   return new Promise((resolve, reject) => {
     let result: TernRunResult | undefined;
