@@ -1,7 +1,7 @@
 import type { AccountCredentials } from '../src/ports/account';
 import { ITEM_KINDS, itemLabel, parseItems, type ItemKind } from '../src/items';
 import { TernError } from '../src/errors';
-import { AUTO_HOST } from '../src/service/resolve-auto';
+import { AUTO_HOST } from '../src/accounts';
 import { CONNECTORS, FORM_KINDS, byFormType, type ConnectorInfo } from '../src/connectors/registry';
 import type { TernService } from '../src/service/service';
 import type { Actor } from '../src/service/actor';

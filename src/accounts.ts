@@ -53,14 +53,14 @@ export function parseAccountUrl(input: string, side: Side | 'account', fallbackP
   // OAuth2: a token a script gave, or none (a stored sign-in gives them).
   password ||= (oauth ? accessToken : fallbackPassword) ?? '';
   // A server to be detected, given a token and no password: OAuth2, at the issuer detection finds.
-  const tokenForAuto = !password && !oauth && url.hostname === 'auto' && accessToken ? { auth: 'oauth2' as const } : undefined;
+  const tokenForAuto = !password && !oauth && url.hostname === AUTO_HOST && accessToken ? { auth: 'oauth2' as const } : undefined;
   if (tokenForAuto) password = accessToken!;
   if (!password && !oauth && scheme.info.protocol === 'graph') {
     const envName = side === 'source' ? 'TERN_FROM_ACCESS_TOKEN' : 'TERN_TO_ACCESS_TOKEN';
     throw new TernError('BAD_ACCOUNT_URL', `No access token for the ${side} Microsoft 365 account ${user}: add ?auth=oauth2 to sign in with Microsoft (tern login), or set ${envName}.`, { field: side });
   }
   // A server to be detected ("auto") may turn out to be Microsoft's or Google's, which sign in with OAuth2: checked once detected.
-  if (!password && !oauth && url.hostname !== 'auto') throw noPassword(side, who, user);
+  if (!password && !oauth && url.hostname !== AUTO_HOST) throw noPassword(side, who, user);
   const insecure = TRUE_WORDS.includes(url.searchParams.get('insecure')?.toLowerCase() ?? '');
   const account: AccountCredentials = {
     protocol: scheme.info.protocol,
@@ -144,6 +144,9 @@ function whyNotAUrl(text: string): string {
   if (port !== undefined && Number(port) > 65535) return `port ${port} is out of range; use a number from 1 to 65535, or leave it out for the default`;
   return `"${host}" is not a server name`;
 }
+
+/** The host name that means "detect the server from the address". */
+export const AUTO_HOST = 'auto';
 
 /** The URL of an account without its password, for display and storage. */
 export function formatAccount(a: AccountEndpoint): string {

@@ -1,13 +1,10 @@
 import type { AccountCredentials } from '../ports/account';
-import { formatAccount, noPassword, type Side } from '../accounts';
+import { AUTO_HOST, formatAccount, noPassword, type Side } from '../accounts';
 import { bestOf, detectSettings, type Network } from '../connectors/autodetect';
 import { detectDav } from '../connectors/autodetect/dav';
 import { presetsForDomain } from '../connectors/autodetect/presets';
 import { CONNECTORS, detectableFor } from '../connectors/registry';
 import { TernError } from '../errors';
-
-/** The host name that means "detect the server from the address". */
-export const AUTO_HOST = 'auto';
 
 /**
  * Replaces an account given as `…@auto` by the best detected server of its protocol (a source may
