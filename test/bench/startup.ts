@@ -1,7 +1,9 @@
 // Start-up benchmark: wall time and peak memory of `tern --help`, `tern list` and `tern status ID`,
-// each a fresh `node bin/tern.js` process, against the targets of issue 12 (0.3 s, 80 MB).
-// `npm run bench:startup` builds dist/ first, so this measures the compiled CLI.
-import { spawnSync } from 'node:child_process';
+// each a fresh `node bin/tern.js` process, against the targets of issue 12 (0.3 s, 80 MB); then how
+// soon `tern migrate` reaches its first login (issue 21: within 0.3 s of its start), against a real
+// Dovecot. `npm run bench:startup` builds dist/ first, so this measures the compiled CLI.
+import { spawn, spawnSync } from 'node:child_process';
+import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,6 +13,7 @@ import { openStore } from '../../src/store/db';
 import { TaskStore } from '../../src/store/tasks';
 import { newTaskId } from '../../src/ids';
 import { projectRoot } from '../support/tern';
+import { startDovecot } from '../support/dovecot';
 
 const RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 10);
 const MAX_WALL_S = 0.3;
@@ -72,7 +75,50 @@ try {
     console.log('FAIL: a command started a redis-server; status and list must only read the store');
     failed = true;
   }
+  failed = (await firstLogin()) || failed;
 } finally {
   fs.rmSync(dataDir, { recursive: true, force: true });
+}
+
+/**
+ * `tern migrate` between two empty mailboxes of a real Dovecot, each run a fresh process and data
+ * folder: the time from spawning it to the first connection its account check makes, seen by a
+ * relay in front of Dovecot. With REDIS_URL unset each run starts its own redis-server meanwhile.
+ */
+async function firstLogin(): Promise<boolean> {
+  const dovecot = await startDovecot('slash', { users: 'lea:leapass max:maxpass' });
+  let first: number | undefined;
+  const relay = net.createServer((client) => {
+    first ??= performance.now();
+    const server = net.connect(dovecot.imapPort, '127.0.0.1');
+    client.pipe(server).pipe(client);
+    client.on('error', () => server.destroy());
+    server.on('error', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+  const port = (relay.address() as net.AddressInfo).port;
+  const url = (user: string) => `imap://${user}:${user}pass@127.0.0.1:${port}`;
+  const times: number[] = [];
+  try {
+    for (let run = 0; run <= RUNS; run++) {
+      const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tern-bench-migrate-'));
+      const runEnv: NodeJS.ProcessEnv = { ...env, TERN_DATA_DIR: runDir, TERN_REDIS_PREFIX: `tern-bench-${randomBytes(4).toString('hex')}`, REDIS_URL: process.env.REDIS_URL };
+      first = undefined;
+      const t0 = performance.now();
+      const child = spawn(process.execPath, ['bin/tern.js', 'migrate', '--from', url('lea'), '--to', url('max')], { cwd: projectRoot, env: runEnv, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (c) => (stderr += c));
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      fs.rmSync(runDir, { recursive: true, force: true });
+      if (code !== 0 || first === undefined) throw new Error(`tern migrate exited with ${code}: ${stderr}`);
+      if (run > 0) times.push((first - t0) / 1000); // the first run warms the page cache, as above
+    }
+  } finally {
+    relay.close();
+    await dovecot.stop();
+  }
+  const slow = median(times) > MAX_WALL_S;
+  console.log(`${'tern migrate → login'.padEnd(22)} ${`${median(times).toFixed(3)} s (${Math.min(...times).toFixed(3)}-${Math.max(...times).toFixed(3)})`.padEnd(26)} ${'-'.padEnd(15)} ${'-'.padEnd(24)} ${slow ? 'FAIL (slow)' : 'pass'}`);
+  return slow;
 }
 process.exitCode = failed ? 1 : 0;
