@@ -99,6 +99,7 @@ async function firstLogin(): Promise<boolean> {
   const port = (relay.address() as net.AddressInfo).port;
   const url = (user: string) => `imap://${user}:${user}pass@127.0.0.1:${port}`;
   const times: number[] = [];
+  const wholes: number[] = [];
   try {
     for (let run = 0; run <= RUNS; run++) {
       const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tern-bench-migrate-'));
@@ -111,7 +112,11 @@ async function firstLogin(): Promise<boolean> {
       const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
       fs.rmSync(runDir, { recursive: true, force: true });
       if (code !== 0 || first === undefined) throw new Error(`tern migrate exited with ${code}: ${stderr}`);
-      if (run > 0) times.push((first - t0) / 1000); // the first run warms the page cache, as above
+      // The first run warms the page cache, as above.
+      if (run > 0) {
+        times.push((first - t0) / 1000);
+        wholes.push((performance.now() - t0) / 1000);
+      }
     }
   } finally {
     relay.close();
@@ -119,6 +124,8 @@ async function firstLogin(): Promise<boolean> {
   }
   const slow = median(times) > MAX_WALL_S;
   console.log(`${'tern migrate → login'.padEnd(22)} ${`${median(times).toFixed(3)} s (${Math.min(...times).toFixed(3)}-${Math.max(...times).toFixed(3)})`.padEnd(26)} ${'-'.padEnd(15)} ${'-'.padEnd(24)} ${slow ? 'FAIL (slow)' : 'pass'}`);
+  // Not a target: an empty mailbox's whole run, start to exit (a process that lingers shows here).
+  console.log(`${'tern migrate, whole'.padEnd(22)} ${`${median(wholes).toFixed(3)} s (${Math.min(...wholes).toFixed(3)}-${Math.max(...wholes).toFixed(3)})`}`);
   return slow;
 }
 process.exitCode = failed ? 1 : 0;
