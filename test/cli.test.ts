@@ -688,7 +688,9 @@ describe('no REDIS_URL: a private redis-server under TERN_DATA_DIR', () => {
     const r = await spawnTern(args, { ...privateEnv, ...extraEnv }, {
       whileRunning: (run) => {
         try {
-          urls.add(fs.readFileSync(addressFile, 'utf8').trim());
+          const url = fs.readFileSync(addressFile, 'utf8').trim();
+          if (!urls.has(url)) pids.set(url, redisPid(url));
+          urls.add(url);
         } catch {
           /* not written yet, or already removed */
         }
@@ -698,19 +700,40 @@ describe('no REDIS_URL: a private redis-server under TERN_DATA_DIR', () => {
     return { r, urls };
   }
 
+  /** The process behind each private Redis seen: once stopped, its port may serve another test's server. */
+  const pids = new Map<string, Promise<number | undefined>>();
+  async function redisPid(url: string): Promise<number | undefined> {
+    const client = new Redis(url, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      return Number(/process_id:(\d+)/.exec(await client.info('server'))?.[1]) || undefined;
+    } catch {
+      return undefined;
+    } finally {
+      client.disconnect();
+    }
+  }
+
   async function expectRedisGone(urls: Set<string>): Promise<void> {
     expect(fs.existsSync(addressFile), `${addressFile} is left behind`).toBe(false);
     for (const url of urls) {
-      expect(await redisAnswers(url), `${url} still answers`).toBe(false);
-      const port = new URL(url).port;
+      const pid = await pids.get(url);
+      // Seen too briefly to ask its process: whatever answers on its port now is it.
+      if (pid === undefined) expect(await redisAnswers(url), `${url} still answers`).toBe(false);
       const ps = await new Promise<string>((resolve) => {
-        const p = spawn('ps', ['-eo', 'stat=,args='], { stdio: ['ignore', 'pipe', 'ignore'] });
+        const p = spawn('ps', ['-eo', 'pid=,stat=,args='], { stdio: ['ignore', 'pipe', 'ignore'] });
         let out = '';
         p.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
         p.once('close', () => resolve(out));
       });
-      // A live redis-server shows as "redis-server 127.0.0.1:PORT"; a zombie (stat Z) has no arguments any more.
-      expect(lines(ps).filter((l) => !l.trim().startsWith('Z') && l.includes(`redis-server 127.0.0.1:${port}`))).toEqual([]);
+      // A live redis-server shows as "PID STAT redis-server 127.0.0.1:PORT"; a zombie (stat Z) is gone.
+      const port = new URL(url).port;
+      const alive = lines(ps).filter((l) => {
+        const [id, stat] = l.trim().split(/\s+/);
+        return !stat.startsWith('Z') && (pid === undefined ? l.includes(`redis-server 127.0.0.1:${port}`) : Number(id) === pid);
+      });
+      expect(alive, `the private redis-server of ${url} still runs`).toEqual([]);
     }
   }
 
