@@ -27,6 +27,8 @@ export async function checkRedis(url: string, timeoutMs = 5_000): Promise<void> 
     const why = (lastError ?? (err as Error)).message?.split('\n')[0] ?? String(err);
     throw new TernError('REDIS_UNAVAILABLE', `Cannot reach Redis at ${shownRedisUrl(url)} (${why}). Start it, or set REDIS_URL to a Redis that answers (unset, Tern starts its own).`);
   } finally {
-    client.disconnect();
+    // A client whose connection was refused has ended already; disconnecting it anyway starts a
+    // 2 s timer that kept `tern` alive after saying Redis cannot be reached.
+    if (client.status !== 'end') client.disconnect();
   }
 }
