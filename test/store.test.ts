@@ -136,6 +136,21 @@ describe.each(storeKinds)('store (%s)', (kind) => {
       await tasks.failed.clear(id);
       expect(await tasks.failed.counts(id)).toEqual({});
     });
+
+    it('keeps an item that fails again in a resumed attempt once, with what it said last', async () => {
+      const id = await newTask();
+      const big = { kind: 'emails' as const, category: 'too_large' as const, folder: 'INBOX', count: 1, subject: 'Big report', id: '4' };
+      await tasks.failed.add(id, { ...big, reason: 'too large' });
+      await tasks.failed.add(id, { ...big, folder: 'Archive', reason: 'too large' }); // another folder's message 4
+      await tasks.failed.add(id, { ...big, reason: 'larger than 20 KB' });
+      await tasks.failed.add(id, { kind: 'emails', category: 'refused', reason: 'no', folder: 'INBOX', count: 2 });
+      await tasks.failed.add(id, { kind: 'emails', category: 'refused', reason: 'no', folder: 'INBOX', count: 2 }); // no id: counted as said
+      expect(await tasks.failed.counts(id)).toEqual({ too_large: 2, refused: 4 });
+      expect((await tasks.failed.list(id)).filter((i) => i.id === '4').map((i) => [i.folder, i.reason])).toEqual([
+        ['Archive', 'too large'],
+        ['INBOX', 'larger than 20 KB'],
+      ]);
+    });
   });
 
   describe('journal', () => {

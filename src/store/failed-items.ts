@@ -1,4 +1,4 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from './db';
 import type { FailedItem, FailureCategory, FailureCounts } from '../failure-category';
 import type { ItemKind } from '../items';
@@ -7,10 +7,19 @@ import type { ItemKind } from '../items';
 export class FailedItemStore {
   constructor(private readonly db: Db) {}
 
+  /**
+   * Keeps a failed item. One that failed already in this pass (a resumed attempt tried it again:
+   * the worker stopped, a connection dropped) is kept once, with what it said last.
+   */
   async add(taskId: string, item: FailedItem, now = Date.now()): Promise<void> {
-    await this.db.orm
-      .insert(this.db.t.failedItems)
-      .values({
+    const { failedItems } = this.db.t;
+    await this.db.transaction(async (tx) => {
+      if (item.id !== undefined) {
+        await tx
+          .delete(failedItems)
+          .where(and(eq(failedItems.taskId, taskId), eq(failedItems.kind, item.kind), eq(failedItems.folder, item.folder), eq(failedItems.itemRef, item.id)));
+      }
+      await tx.insert(failedItems).values({
         taskId,
         kind: item.kind,
         category: item.category,
@@ -22,6 +31,7 @@ export class FailedItemStore {
         count: item.count,
         createdAt: now,
       });
+    });
   }
 
   /** The first `limit` items, in the order they failed. */
