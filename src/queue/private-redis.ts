@@ -3,6 +3,7 @@ import path from 'node:path';
 import net from 'node:net';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { TernError } from '../errors';
+import { pingRedis } from './redis-check';
 
 /**
  * When REDIS_URL is unset, Tern runs its own redis-server under the data directory, on a free
@@ -55,29 +56,12 @@ export async function startPrivateRedis(dataDir: string): Promise<PrivateRedis> 
   };
 }
 
-/**
- * Whether a Redis answers PING at this redis://host:port, by a bare socket: an ioredis client
- * whose connection was refused keeps the process alive for two more seconds after its disconnect
- * (its close timer), which every short `tern migrate` then waited out at exit.
- */
+/** Whether a Redis answers at this URL (a previous run's, or the one just started). */
 function answers(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = net.connect(Number(port), hostname);
-    let reply = '';
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(1000, () => done(false));
-    socket.once('error', () => done(false));
-    socket.once('close', () => done(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.on('data', (chunk: Buffer) => {
-      reply += chunk.toString('latin1');
-      if (reply.includes('\r\n')) done(reply.startsWith('+PONG'));
-    });
-  });
+  return pingRedis(url, 1000).then(
+    () => true,
+    () => false,
+  );
 }
 
 function freePort(): Promise<number> {
