@@ -1,7 +1,7 @@
 import type { AccountCredentials } from '../../ports/account';
 import type { FolderTree, MailDestination } from '../../ports/mail';
 import type { OpenOptions } from '../../ports/connector';
-import { closeImap, imapError, openImap } from './session';
+import { closeImap, imapError, openImap, type ImapSession } from './session';
 import { countMessages, createFolder, deleteFolder, listFolders } from './folders';
 import { deleteMessages, findByKey, folderState, scanFolder, setFlags } from './messages';
 import { AppendRefused, openAppendPipe, type AppendPipe } from './append-pipe';
@@ -21,7 +21,7 @@ export async function openImapDestination(account: AccountCredentials, options: 
     void early?.then((p) => p?.close()).catch(() => {});
     early = undefined;
   };
-  let client: Awaited<ReturnType<typeof openImap>>;
+  let client: ImapSession;
   try {
     client = await openImap(account, { timeoutMs: options.timeoutMs });
   } catch (err) {
