@@ -39,7 +39,13 @@ async function count(folder: string): Promise<number> {
 it('seedFolders tops a folder up after its connection drops, each message once', async () => {
   const viaLink = { ...account(dovecot, 'alice'), port: link.port };
   const seeding = seedFolders(viaLink, ['INBOX', 'Cut'], 80, (folder, i) => ({ raw: makeMessage({ subject: `${folder} ${i}`, bodyBytes: 512 }) }));
-  await until('the first messages', async () => (await count('Cut').catch(() => 0)) >= 10, 60_000, 10);
+  let seedFailed: unknown;
+  seeding.catch((err) => (seedFailed = err ?? new Error('seeding failed')));
+  // A seeding that fails before the cut fails the test with its own error, not a timeout.
+  await until('the first messages', async () => {
+    if (seedFailed) throw seedFailed;
+    return (await count('Cut').catch(() => 0)) >= 10;
+  }, 60_000, 10);
   await link.cut();
   const atCut = await count('Cut');
   expect(atCut).toBeLessThan(80); // the cut came mid-way, so the top-up is what this test checks

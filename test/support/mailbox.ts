@@ -80,23 +80,32 @@ export interface SeedItem { raw: string | Buffer; flags?: string[]; internalDate
  * set-up never leaves a folder short or over-full.
  */
 export async function seedFolders(acc: Account, folders: string[], perFolder: number, item: (folder: string, i: number) => SeedItem): Promise<void> {
-  await withImap(acc, async (c) => {
-    for (const folder of folders) if (folder.toUpperCase() !== 'INBOX') await c.mailboxCreate(folder);
-  });
-  await Promise.all(folders.map((folder) => fillFolder(acc, folder, perFolder, item)));
+  await retryingDrops(() =>
+    withImap(acc, async (c) => {
+      // After a drop the folder may already exist: imapflow answers ALREADYEXISTS with { created: false }.
+      for (const folder of folders) if (folder.toUpperCase() !== 'INBOX') await c.mailboxCreate(folder);
+    }),
+  );
+  await Promise.all(folders.map((folder) => retryingDrops(() => fillFolder(acc, folder, perFolder, item))));
 }
 
-async function fillFolder(acc: Account, folder: string, count: number, item: (folder: string, i: number) => SeedItem, attempts = 4): Promise<void> {
+/** Appends from the folder's current count up to `count`, so a new try never adds a message twice. */
+function fillFolder(acc: Account, folder: string, count: number, item: (folder: string, i: number) => SeedItem): Promise<void> {
+  return withImap(acc, async (c) => {
+    const status = await c.status(folder, { messages: true });
+    if (!status || status.messages === undefined) throw new Error(`STATUS ${folder} gave no message count`);
+    for (let i = status.messages; i < count; i++) {
+      const m = item(folder, i);
+      await c.append(folder, m.raw, m.flags ?? [], m.internalDate);
+    }
+  });
+}
+
+/** Runs an idempotent step again when its connection dropped; a server's NO or BAD is final. */
+async function retryingDrops<T>(step: () => Promise<T>, attempts = 4): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await withImap(acc, async (c) => {
-        const status = await c.status(folder, { messages: true });
-        if (!status || status.messages === undefined) throw new Error(`STATUS ${folder} gave no message count`);
-        for (let i = status.messages; i < count; i++) {
-          const m = item(folder, i);
-          await c.append(folder, m.raw, m.flags ?? [], m.internalDate);
-        }
-      });
+      return await step();
     } catch (err) {
       const refused = (err as { responseStatus?: string }).responseStatus;
       if (refused === 'NO' || refused === 'BAD' || attempt >= attempts) throw err;
