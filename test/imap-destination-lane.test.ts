@@ -1,6 +1,6 @@
-// Round trips an IMAP destination spares (issue 21, instant re-runs): the folders are made from the
-// planner's listing (one LIST a session, not two), and the append pipe logs in while the session
-// goes on (its write lane is handed out at once), against the real Dovecot.
+// Round trips an IMAP destination spares (issue 21, instant re-runs): a login asks ID once, the
+// folders are made from the planner's listing (one LIST a session, not two), and the append pipe
+// logs in while the session goes on (its write lane is handed out at once), against the real Dovecot.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDovecot, type DovecotServer } from './support/dovecot';
 import { createHash } from 'node:crypto';
@@ -41,6 +41,19 @@ async function writeAll(write: (answered: (i: number, o: WriteOutcome) => void) 
 }
 
 describe('IMAP destination round trips', () => {
+  it('a session asks ID once: the answer before login stands after it', async () => {
+    spy.commands.length = 0;
+    const client = await openImap(credentials('lena', spy.port));
+    try {
+      expect(spy.commands).toEqual(['ID', 'LOGIN', 'NAMESPACE', 'ENABLE']);
+      expect(client.serverInfo?.name).toBe('Dovecot');
+      expect(client.usable).toBe(true);
+      expect((await client.status('INBOX', { messages: true })).messages).toBeGreaterThanOrEqual(0);
+    } finally {
+      await closeImap(client);
+    }
+  });
+
   it('lists the folders once: the folders it makes come from the planner’s listing', async () => {
     const connector = await loadConnector('imap');
     const destination = await connector.mailDestination!(credentials('lena', spy.port), { timeoutMs: 10_000, pipelining: true });

@@ -54,6 +54,7 @@ async function connect(account: AccountCredentials, credentials: { user: string;
   });
   // Without a listener a late socket error would crash the process; the command in flight rejects anyway.
   client.on('error', () => {});
+  askIdOnce(client);
   try {
     await client.connect();
   } catch (err) {
@@ -64,6 +65,18 @@ async function connect(account: AccountCredentials, credentials: { user: string;
     throw imapError(err, account);
   }
   return client;
+}
+
+/**
+ * imapflow sends ID again after logging in when the server's first answer named fewer than two
+ * fields (Dovecot's names only itself): a round trip on every login, for nothing Tern reads. Once
+ * the server has answered ID, that answer stands. Only this instance's `run` is wrapped (imapflow's
+ * own dispatcher; test/imap-session.test.ts checks the wire).
+ */
+function askIdOnce(client: ImapFlow): void {
+  const internal = client as unknown as { run(command: string, ...args: unknown[]): Promise<unknown>; idRequested?: unknown };
+  const run = internal.run.bind(client);
+  internal.run = (command, ...args) => (command.toUpperCase() === 'ID' && internal.idRequested ? Promise.resolve(internal.idRequested) : run(command, ...args));
 }
 
 /** Logs out politely, or drops the connection when the server does not answer. */
