@@ -132,6 +132,20 @@ function pipe(socket: net.Socket, reader: LineReader, fail: (err: unknown) => Te
   /** A spooled message being streamed (and the APPENDs queued behind it); undefined when the wire is free. */
   let sending: Promise<void> | undefined;
   /**
+   * A batch's APPENDs are asked for in one go: what is written in one tick leaves in one writev
+   * (one system call for the batch, not one per message), at the end of the tick.
+   */
+  let corked = false;
+  const corkForThisTick = () => {
+    if (corked) return;
+    corked = true;
+    socket.cork();
+    process.nextTick(() => {
+      corked = false;
+      socket.uncork();
+    });
+  };
+  /**
    * A spooled message's literal, streamed from its file as the socket drains: never whole in
    * memory. A read failure mid-literal leaves the command unfinishable, so the connection is
    * closed (the batch fails and is retried; nothing was half-written, as the server discards it).
@@ -227,12 +241,10 @@ function pipe(socket: net.Socket, reader: LineReader, fail: (err: unknown) => Te
           return;
         }
         if (Buffer.isBuffer(raw)) {
-          // Corked: the three go out in one write (writev), not three.
-          socket.cork();
+          corkForThisTick();
           socket.write(head);
           socket.write(raw);
           socket.write('\r\n');
-          socket.uncork();
           return;
         }
         return streamLiteral(head, raw);
