@@ -1,14 +1,10 @@
-import { sniFor } from '../sni';
-import net from 'node:net';
-import tls from 'node:tls';
-import iconv from 'iconv-lite';
+import type net from 'node:net';
 import type { AccountCredentials } from '../../ports/account';
 import type { FolderState, MessageBytes, SpooledMessage } from '../../ports/mail';
 import { connectionError } from '../errors';
-import { TernError } from '../../errors';
+import type { TernError } from '../../errors';
 import { responseCode, serverWords } from './server-words';
-import { bearerToken, usesOAuth, xoauth2 } from '../oauth';
-import { imapError } from './session';
+import { mailbox, openRawSession, wireName, type LineReader } from './raw-session';
 
 /**
  * APPENDs pipelined on one connection. imapflow keeps one command in flight per connection, so
@@ -67,49 +63,11 @@ interface Pending {
 }
 
 export async function openAppendPipe(account: AccountCredentials, timeoutMs: number): Promise<AppendPipe | undefined> {
+  // Without LITERAL+ every APPEND would wait for the server's go-ahead: imapflow's session serves.
+  const session = await openRawSession(account, timeoutMs, (caps) => caps.has('LITERAL+'));
+  if (!session) return undefined;
   const fail = (err: unknown) => connectionError(err, 'imap', account);
-  let socket: net.Socket = await connect(account, timeoutMs).catch((err: unknown) => {
-    throw fail(err);
-  });
-  const reader = new LineReader(socket);
-  let caps: Set<string>;
-  try {
-    // A greeting that lists the capabilities (Dovecot's does) saves a round trip.
-    caps = capabilitiesIn(await reader.line(timeoutMs)) ?? (await capabilities(socket, reader, timeoutMs));
-    if (!account.secure && caps.has('STARTTLS')) {
-      await command(socket, reader, 'S1 STARTTLS', timeoutMs);
-      reader.detach();
-      socket = tls.connect({ socket, ...sniFor(account.host), rejectUnauthorized: !account.insecure });
-      await new Promise<void>((resolve, reject) => socket.once('secureConnect', resolve).once('error', reject));
-      reader.attach(socket);
-      caps = await capabilities(socket, reader, timeoutMs);
-    }
-    if (!caps.has('LITERAL+') || caps.has('LOGINDISABLED')) {
-      socket.destroy();
-      return undefined;
-    }
-    const oauth = usesOAuth(account);
-    // OAuth2 here only with XOAUTH2 on the command line (SASL-IR): else imapflow's session serves.
-    if (oauth && !(caps.has('AUTH=XOAUTH2') && caps.has('SASL-IR'))) {
-      socket.destroy();
-      return undefined;
-    }
-    const authenticate = async (tag: string, renew: boolean) => command(socket, reader, `${tag} AUTHENTICATE XOAUTH2 ${xoauth2(account.user, await bearerToken(account, renew))}`, timeoutMs, true);
-    let login = oauth ? await authenticate('L1', false) : await command(socket, reader, `L1 LOGIN ${literal(account.user)} ${literal(account.password)}`, timeoutMs, true);
-    // A token that expired or was revoked early mid-run: once more with a fresh one.
-    if (oauth && !login.ok && account.tokens) login = await authenticate('L2', true);
-    if (!login.ok) {
-      socket.destroy();
-      // Said as a refusal on imapflow's session is: the same words whichever connection heard it.
-      throw imapError({ authenticationFailed: true, responseText: serverWords(login.text), serverResponseCode: responseCode(login.text) }, account);
-    }
-    // Some (APPENDLIMIT among them) are only told once logged in.
-    caps = capabilitiesIn(login.text) ?? caps;
-  } catch (err) {
-    socket.destroy();
-    throw err instanceof TernError ? err : fail(err);
-  }
-  return pipe(socket, reader, fail, appendLimit(caps), caps.has('CONDSTORE'));
+  return pipe(session.socket, session.reader, fail, appendLimit(session.caps), session.caps.has('CONDSTORE'));
 }
 
 /** RFC 7889: the largest message the server takes, when it says; larger ones are not even sent. */
@@ -293,144 +251,10 @@ function drained(socket: net.Socket): Promise<void> {
   });
 }
 
-function connect(account: AccountCredentials, timeoutMs: number): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = account.secure
-      ? tls.connect({ host: account.host, port: account.port, ...sniFor(account.host), rejectUnauthorized: !account.insecure })
-      : net.connect({ host: account.host, port: account.port });
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(Object.assign(new Error('Connection timed out'), { code: 'ETIMEDOUT' }));
-    }, timeoutMs);
-    socket.once(account.secure ? 'secureConnect' : 'connect', () => {
-      clearTimeout(timer);
-      socket.setNoDelay(true);
-      resolve(socket);
-    });
-    socket.once('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-  });
-}
-
-/** The capabilities of a "[CAPABILITY …]" response code in a greeting or tagged answer, if there is one. */
-function capabilitiesIn(text: string): Set<string> | undefined {
-  const m = /\[CAPABILITY ([^\]]*)\]/i.exec(text);
-  return m ? new Set(m[1].toUpperCase().split(' ')) : undefined;
-}
-
-async function capabilities(socket: net.Socket, reader: LineReader, timeoutMs: number): Promise<Set<string>> {
-  const r = await command(socket, reader, 'C1 CAPABILITY', timeoutMs);
-  const line = r.untagged.find((l) => /^\* CAPABILITY /i.test(l)) ?? '';
-  return new Set(line.slice('* CAPABILITY '.length).toUpperCase().split(' '));
-}
-
-/** One command, waiting for its tagged answer (set-up only; APPENDs are pipelined). */
-async function command(socket: net.Socket, reader: LineReader, line: string, timeoutMs: number, sensitive = false): Promise<{ ok: boolean; text: string; untagged: string[] }> {
-  const tag = line.split(' ')[0];
-  socket.write(`${line}\r\n`);
-  const untagged: string[] = [];
-  for (;;) {
-    const answer = await reader.line(timeoutMs);
-    // A refused XOAUTH2 token: the server explains in a continuation and waits for an empty answer.
-    if (answer.startsWith('+')) {
-      socket.write('\r\n');
-      continue;
-    }
-    if (answer.startsWith(`${tag} `)) {
-      const [, status, text] = /^\S+ (\S+) ?(.*)$/.exec(answer) ?? [];
-      return { ok: status?.toUpperCase() === 'OK', text: sensitive ? (text ?? '').replace(/\s+$/, '') : text ?? '', untagged };
-    }
-    untagged.push(answer);
-  }
-}
-
-/** A string argument: quoted when it can be, else a non-synchronizing literal. */
-function literal(s: string): string {
-  if (/^[\x20-\x7e]*$/.test(s)) return `"${s.replace(/(["\\])/g, '\\$1')}"`;
-  const bytes = Buffer.from(s, 'utf8');
-  return `{${bytes.length}+}\r\n${bytes.toString('utf8')}`;
-}
-
-function mailbox(path: string): string {
-  return literal(wireName(path));
-}
-
-/** Modified UTF-7 (RFC 3501 5.1.3) for names outside ASCII, as imapflow sends them. */
-function wireName(path: string): string {
-  return /[&\u0080-\uffff]/.test(path) ? iconv.encode(path, 'utf-7-imap').toString() : path;
-}
-
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** date-time of RFC 3501: "01-Jan-2024 08:15:00 +0000". */
 function imapDate(d: Date): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${p(d.getUTCDate())}-${MONTHS[d.getUTCMonth()]}-${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
-}
-
-/** Server lines, CRLF-terminated; set-up reads them one by one, the pipe gets them all. */
-class LineReader {
-  private buffer = '';
-  private lines: string[] = [];
-  private waiter: ((line: string) => void) | undefined;
-  private listener: ((line: string) => void) | undefined;
-
-  constructor(socket: net.Socket) {
-    this.attach(socket);
-  }
-
-  private detachCurrent: (() => void) | undefined;
-
-  /** Stops reading the plain socket before TLS takes it over. */
-  detach(): void {
-    this.detachCurrent?.();
-  }
-
-  attach(socket: net.Socket): void {
-    this.buffer = '';
-    socket.setEncoding('latin1');
-    const onData = (chunk: string) => {
-      this.buffer += chunk;
-      let end: number;
-      while ((end = this.buffer.indexOf('\r\n')) >= 0) {
-        const line = this.buffer.slice(0, end);
-        this.buffer = this.buffer.slice(end + 2);
-        this.push(line);
-      }
-    };
-    socket.on('data', onData);
-    this.detachCurrent = () => socket.removeListener('data', onData);
-  }
-
-  onLine(listener: (line: string) => void): void {
-    this.listener = listener;
-    for (const l of this.lines.splice(0)) listener(l);
-  }
-
-  line(timeoutMs: number): Promise<string> {
-    const queued = this.lines.shift();
-    if (queued !== undefined) return Promise.resolve(queued);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiter = undefined;
-        reject(Object.assign(new Error('The server did not answer in time'), { code: 'ETIMEDOUT' }));
-      }, timeoutMs);
-      this.waiter = (l) => {
-        clearTimeout(timer);
-        resolve(l);
-      };
-    });
-  }
-
-  private push(line: string): void {
-    if (this.listener) return this.listener(line);
-    if (this.waiter) {
-      const w = this.waiter;
-      this.waiter = undefined;
-      return w(line);
-    }
-    this.lines.push(line);
-  }
 }
