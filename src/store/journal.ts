@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import type { Db } from './db';
+import type { Db, SqliteOrm } from './db';
+import type * as sqliteSchema from './schema';
 
 /** Rows per statement when many are written at once (well under both databases' parameter limits). */
 const CHUNK = 500;
@@ -43,6 +44,12 @@ export interface Intent {
 export class Journal {
   constructor(private readonly db: Db) {}
 
+  /** SQLite: a batch's rows go through statements prepared once (see Db.syncTransaction). */
+  private prepared?: ReturnType<typeof prepareStatements>;
+  private statements(sqlite: SqliteOrm) {
+    return (this.prepared ??= prepareStatements(sqlite, this.db.t.journal as unknown as typeof sqliteSchema.journal));
+  }
+
   async intend(taskId: string, kind: EntryKind, e: Intent, now = Date.now()): Promise<number> {
     return (await this.intendAll(taskId, kind, [e], now))[0]!;
   }
@@ -54,9 +61,11 @@ export class Journal {
    */
   async intendAll(taskId: string, kind: EntryKind, entries: Intent[], now = Date.now()): Promise<number[]> {
     const { journal } = this.db.t;
+    const rowOf = (e: Intent) => ({ taskId, kind, folder: e.folder, key: e.key, scope: e.scope ?? null, watermark: e.watermark ?? null, createdAt: now });
+    if (this.db.syncTransaction) return this.db.syncTransaction((sqlite) => entries.map((e) => this.statements(sqlite).intend.get(rowOf(e))!.id));
     const ids: number[] = [];
     for (let i = 0; i < entries.length; i += CHUNK) {
-      const rows = entries.slice(i, i + CHUNK).map((e) => ({ taskId, kind, folder: e.folder, key: e.key, scope: e.scope ?? null, watermark: e.watermark ?? null, createdAt: now }));
+      const rows = entries.slice(i, i + CHUNK).map(rowOf);
       const got = await this.db.orm.insert(journal).values(rows).returning({ id: journal.id });
       ids.push(...got.map((r) => r.id).sort((a, b) => a - b));
     }
@@ -79,6 +88,13 @@ export class Journal {
     const confirmed = answers.confirmed ?? [];
     const dropped = answers.dropped ?? [];
     if (!confirmed.length && !dropped.length) return;
+    if (this.db.syncTransaction) {
+      return this.db.syncTransaction((sqlite) => {
+        const { confirm, drop } = this.statements(sqlite);
+        for (const [id, ref] of confirmed) confirm.run({ id, ref });
+        for (const id of dropped) drop.run({ id });
+      });
+    }
     const { journal } = this.db.t;
     const work = async (tx: Pick<Db['orm'], 'update' | 'delete'>) => {
       for (let i = 0; i < confirmed.length; i += CHUNK) {
@@ -125,4 +141,18 @@ export class Journal {
     const { journal } = this.db.t;
     await this.db.orm.delete(journal).where(eq(journal.taskId, taskId));
   }
+}
+
+/** The hot statements of a copy: an intent written, confirmed with its id, or dropped. */
+function prepareStatements(sqlite: SqliteOrm, journal: typeof sqliteSchema.journal) {
+  const p = (name: string) => sql.placeholder(name);
+  return {
+    intend: sqlite
+      .insert(journal)
+      .values({ taskId: p('taskId'), kind: p('kind'), folder: p('folder'), key: p('key'), scope: p('scope'), watermark: p('watermark'), createdAt: p('createdAt') })
+      .returning({ id: journal.id })
+      .prepare(),
+    confirm: sqlite.update(journal).set({ ref: sql`${p('ref')}` }).where(eq(journal.id, p('id'))).prepare(),
+    drop: sqlite.delete(journal).where(eq(journal.id, p('id'))).prepare(),
+  };
 }
