@@ -9,6 +9,8 @@ export interface OpenOptions {
   pipelining?: boolean;
   /** Opened to write messages at once (a copy lane): what writing needs is readied alongside the login. */
   writing?: boolean;
+  /** Opened to read messages (a copy lane): what reading needs is readied alongside the login. */
+  reading?: boolean;
 }
 
 /**

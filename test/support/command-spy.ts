@@ -5,21 +5,25 @@ import net from 'node:net';
 export interface CommandSpy {
   port: number;
   commands: string[];
+  /** The command lines themselves (literals left out), in the order sent. */
+  lines: string[];
   close(): Promise<void>;
 }
 
 export async function commandSpy(targetPort: number): Promise<CommandSpy> {
   const commands: string[] = [];
+  const lines: string[] = [];
   const server = net.createServer((client) => {
     const upstream = net.connect(targetPort, '127.0.0.1');
     let pending = '';
     client.on('data', (chunk) => {
       pending += chunk.toString('latin1');
-      const lines = pending.split('\r\n');
-      pending = lines.pop()!;
-      for (const line of lines) {
+      const sent = pending.split('\r\n');
+      pending = sent.pop()!;
+      for (const line of sent) {
         const m = /^\S+ (UID \S+|\S+)/i.exec(line);
         if (m) commands.push(m[1].toUpperCase());
+        if (m) lines.push(line);
       }
     });
     client.pipe(upstream).pipe(client);
@@ -27,5 +31,5 @@ export async function commandSpy(targetPort: number): Promise<CommandSpy> {
     upstream.on('error', () => client.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { port: (server.address() as net.AddressInfo).port, commands, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return { port: (server.address() as net.AddressInfo).port, commands, lines, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }

@@ -5,10 +5,18 @@ import { closeImap, imapError, openImap } from './session';
 import { countMessages, listFolders } from './folders';
 import { gmailLayout, gmailView } from './gmail';
 import { changesSince, folderState, readOneSource, readSources, scanFolder } from './messages';
+import { openFetchPipe } from './fetch-pipe';
 
 /** An IMAP account as a mail source: folders are EXAMINEd, bodies read with BODY.PEEK[] (nothing changes there). */
 export async function openImapSource(account: AccountCredentials, options: OpenOptions): Promise<MailSource> {
-  const client = await openImap(account, { timeoutMs: options.timeoutMs });
+  // A copy lane reads message sources on a connection of their own (fetch-pipe.ts), logging in
+  // alongside the session; a server the pipe does not suit, or that refuses it, is read through
+  // the session, as everything is with pipelining off (TERN_IMAP_PIPELINING=0).
+  const fetchPipe = options.reading && options.pipelining ? openFetchPipe(account, options.timeoutMs).catch(() => undefined) : undefined;
+  const client = await openImap(account, { timeoutMs: options.timeoutMs }).catch(async (err: unknown) => {
+    await (await fetchPipe)?.close();
+    throw err;
+  });
   // A dropped connection becomes a TernError naming the server, which the task retries.
   const at = <T>(p: Promise<T>) =>
     p.catch((err: unknown) => {
@@ -38,8 +46,9 @@ export async function openImapSource(account: AccountCredentials, options: OpenO
       }
       const early = new Map<number, Buffer>();
       let next = 0;
+      const pipe = await fetchPipe;
       try {
-        for await (const m of readSources(client, folder, uids)) {
+        for await (const m of pipe?.usable ? pipe.read(folder, uids) : readSources(client, folder, uids)) {
           early.set(m.uid, m.source);
           while (next < uids.length && early.has(uids[next])) {
             const uid = uids[next++];
@@ -56,12 +65,14 @@ export async function openImapSource(account: AccountCredentials, options: OpenO
         if (raw) yield { ref: String(uids[next]), raw };
       }
     },
-    close: () => closeImap(client),
+    close: async () => {
+      await Promise.all([closeImap(client), fetchPipe?.then((pipe) => pipe?.close())]);
+    },
   };
   // Gmail lists labels as folders: its own view copies each message once per label, not once more from All Mail.
   opening = listFolders(client);
   const gmail = gmailLayout(await at(opening).catch(async (err) => {
-    await closeImap(client);
+    await source.close();
     throw err;
   }));
   return gmail ? gmailView(source, gmail) : source;

@@ -22,7 +22,7 @@ export async function openLane(ctx: StepContext, options: { planning?: boolean }
   const opening = openOn('destination', to.mailDestination!(ctx.destination, { ...ctx.open, writing: true }));
   const destinationFolders = options.planning ? opening.then((d) => d.folders()) : undefined;
   destinationFolders?.catch(() => {}); // awaited by the planner; a failed open is reported below
-  const [source, destination] = await Promise.allSettled([openOn('source', from.mailSource!(ctx.source, ctx.open)), opening]);
+  const [source, destination] = await Promise.allSettled([openOn('source', from.mailSource!(ctx.source, { ...ctx.open, reading: true })), opening]);
   const opened = [source, destination].flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const closeOpened = () => Promise.all(opened.map((p) => p.close().catch(() => {})));
   if (source.status === 'rejected' || destination.status === 'rejected') {

@@ -1,0 +1,162 @@
+import type net from 'node:net';
+import type { AccountCredentials } from '../../ports/account';
+import { connectionError } from '../errors';
+import type { TernError } from '../../errors';
+import { responseCode, serverWords } from './server-words';
+import { mailbox, openRawSession } from './raw-session';
+import { ResponseReader, fetchItems, type Response } from './fetch-response';
+
+/**
+ * Message sources read on a bare connection of their own (raw-session.ts). imapflow turns every
+ * FETCH answer into objects, hashes an id for each message and copies its literal more than once:
+ * on a busy machine that, not the network, bounded a copy (issue 21). Here each literal is copied
+ * once, into a buffer of its announced size, and nothing else is kept.
+ */
+export interface FetchPipe {
+  /** Messages by UID as they arrive, with BODY.PEEK[] (the source's \Seen flags stay as they are); a UID that no longer exists is left out. */
+  read(folder: string, uids: number[]): AsyncGenerator<{ uid: number; source: Buffer }>;
+  /** False once the connection is gone: the caller reads through its session instead. */
+  readonly usable: boolean;
+  close(): Promise<void>;
+}
+
+/** Longest literal taken: far above any message read in a batch (large ones are read in pieces by the session). */
+const MAX_LITERAL = 64 * 1024 * 1024;
+/** A server that answers nothing for this long while asked is taken as gone (imapflow's session waits as long). */
+const ANSWER_TIMEOUT_MS = 10 * 60_000;
+
+interface Command {
+  tag: string;
+  /** The FETCH's messages; EXAMINE has none. */
+  deliver?(m: { uid: number; source: Buffer }): void;
+  settle(err?: Error): void;
+}
+
+/** Opens the pipe; `undefined` when a bare connection does not suit the server (see openRawSession). */
+export async function openFetchPipe(account: AccountCredentials, timeoutMs: number): Promise<FetchPipe | undefined> {
+  const session = await openRawSession(account, timeoutMs);
+  if (!session) return undefined;
+  return pipe(session.socket, session.reader.detach(), (err) => connectionError(err, 'imap', account));
+}
+
+function pipe(socket: net.Socket, alreadyRead: Buffer, fail: (err: unknown) => TernError): FetchPipe {
+  const waiting: Command[] = [];
+  let counter = 0;
+  let broken: TernError | undefined;
+  let selected: string | undefined;
+  /** The read in progress: reads take turns, in the order asked. */
+  let turn: Promise<void> = Promise.resolve();
+
+  const breakAll = (err: unknown) => {
+    broken ??= fail(err);
+    selected = undefined;
+    for (const c of waiting.splice(0)) c.settle(broken);
+  };
+  const onResponse = (r: Response) => {
+    const head = r.text;
+    const tagged = /^([EF]\d+) (OK|NO|BAD)\b ?(.*)$/i.exec(head);
+    if (tagged) {
+      const i = waiting.findIndex((c) => c.tag === tagged[1]);
+      if (i < 0) return;
+      const [c] = waiting.splice(i, 1);
+      if (waiting.length === 0) socket.setTimeout(0);
+      if (tagged[2].toUpperCase() === 'OK') return c.settle();
+      // Shaped as imapflow's refusals are, so imapError words it the same way.
+      const text = tagged[3] ?? '';
+      if (c.tag.startsWith('E')) selected = undefined;
+      return c.settle(Object.assign(new Error(`${head.split(' ')[1]} ${text}`), { responseStatus: tagged[2].toUpperCase(), responseText: serverWords(text), serverResponseCode: responseCode(text) }));
+    }
+    if (!/^\* \d+ FETCH \(/i.test(head)) return; // EXISTS, FLAGS, OK [UIDVALIDITY …], BYE…: nothing to do
+    const items = fetchItems(r);
+    const c = waiting.find((w) => w.deliver);
+    if (c && items.uid !== undefined && items.body) c.deliver!({ uid: items.uid, source: items.body });
+  };
+  const reader = new ResponseReader(onResponse, MAX_LITERAL);
+  socket.on('data', (chunk: Buffer) => {
+    try {
+      reader.push(chunk);
+    } catch (err) {
+      breakAll(err);
+      socket.destroy();
+    }
+  });
+  socket.on('error', breakAll);
+  socket.on('close', () => breakAll(Object.assign(new Error('Connection closed'), { code: 'NoConnection' })));
+  socket.on('timeout', () => socket.destroy(Object.assign(new Error('The server did not answer in time'), { code: 'ETIMEDOUT' })));
+  if (alreadyRead.length) reader.push(alreadyRead);
+
+  /** Sends a command; resolves at its tagged OK. */
+  const send = (verb: 'E' | 'F', line: string, deliver?: Command['deliver']): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const tag = `${verb}${++counter}`;
+      if (waiting.length === 0) socket.setTimeout(ANSWER_TIMEOUT_MS);
+      waiting.push({ tag, deliver, settle: (err) => (err ? reject(err) : resolve()) });
+      socket.write(`${tag} ${line}\r\n`);
+    });
+
+  return {
+    get usable() {
+      return !broken && !socket.destroyed;
+    },
+    async *read(folder, uids) {
+      if (uids.length === 0) return;
+      let myTurn!: () => void;
+      const previous = turn;
+      turn = new Promise<void>((resolve) => (myTurn = resolve));
+      try {
+        await previous;
+        if (broken) throw broken;
+        const arrived: Array<{ uid: number; source: Buffer }> = [];
+        let wake: (() => void) | undefined;
+        let finished = false;
+        let failure: unknown;
+        const end = (err?: unknown) => {
+          failure ??= err;
+          finished = true;
+          wake?.();
+        };
+        // EXAMINE and the FETCH go out together: a refused EXAMINE fails the read with its own words.
+        const examined = selected === folder ? Promise.resolve() : send('E', `EXAMINE ${mailbox(folder)}`);
+        selected = folder;
+        const fetched = send('F', `UID FETCH ${uidSet(uids)} (UID BODY.PEEK[])`, (m) => {
+          arrived.push(m);
+          wake?.();
+        });
+        examined.catch(end);
+        fetched.then(() => examined.then(() => end(), end), (err: unknown) => examined.then(() => end(err), end));
+        for (;;) {
+          const next = arrived.shift();
+          if (next) {
+            yield next;
+            continue;
+          }
+          if (finished) break;
+          await new Promise<void>((resolve) => (wake = resolve));
+          wake = undefined;
+        }
+        if (failure) throw failure;
+      } finally {
+        // Left early (the caller stopped reading): the rest of the answer still arrives and is dropped.
+        myTurn();
+      }
+    },
+    async close() {
+      if (!broken && !socket.destroyed) socket.write('Z LOGOUT\r\n');
+      socket.end();
+      socket.destroy();
+    },
+  };
+}
+
+/** "1:3,7,9:10": runs of consecutive UIDs as ranges (a batch is mostly one run). */
+export function uidSet(uids: number[]): string {
+  const sorted = [...uids].sort((a, b) => a - b);
+  const out: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] <= sorted[j] + 1) j++;
+    out.push(sorted[i] === sorted[j] ? String(sorted[i]) : `${sorted[i]}:${sorted[j]}`);
+    i = j + 1;
+  }
+  return out.join(',');
+}

@@ -1,0 +1,149 @@
+/**
+ * Server responses read off a bare IMAP connection (fetch-pipe.ts): lines, and the literals
+ * ({n}) they announce copied once into buffers of their size. RFC 3501 section 4 and 7.
+ */
+
+/** One response: its text pieces (latin1, so every byte stays as sent) with the literals between them. */
+export interface Response {
+  /** The first line, up to its first literal. */
+  text: string;
+  /** text, literal, text, literal, …, text: a literal follows each text that ends in "{n}". */
+  parts: Array<string | Buffer>;
+}
+
+/** The longest line taken without its end: a server sending more is not speaking IMAP. */
+const MAX_LINE = 1024 * 1024;
+
+export class ResponseReader {
+  private line: Buffer[] = [];
+  private lineBytes = 0;
+  private parts: Array<string | Buffer> = [];
+  private literal: Buffer | undefined;
+  private filled = 0;
+
+  constructor(
+    private readonly onResponse: (r: Response) => void,
+    private readonly maxLiteral: number,
+  ) {}
+
+  /** Bytes as they come off the socket; throws on what is not IMAP (the connection is then unusable). */
+  push(chunk: Buffer): void {
+    let pos = 0;
+    while (pos < chunk.length) {
+      if (this.literal) {
+        const n = Math.min(this.literal.length - this.filled, chunk.length - pos);
+        chunk.copy(this.literal, this.filled, pos, pos + n);
+        this.filled += n;
+        pos += n;
+        if (this.filled === this.literal.length) this.endLiteral();
+        continue;
+      }
+      const lf = chunk.indexOf(10, pos);
+      if (lf < 0) {
+        this.line.push(chunk.subarray(pos));
+        this.lineBytes += chunk.length - pos;
+        if (this.lineBytes > MAX_LINE) throw new Error(`the server sent a line of more than ${MAX_LINE} bytes`);
+        return;
+      }
+      this.line.push(chunk.subarray(pos, lf + 1));
+      pos = lf + 1;
+      const bytes = this.line.length === 1 ? this.line[0] : Buffer.concat(this.line);
+      this.line = [];
+      this.lineBytes = 0;
+      const text = bytes.toString('latin1').replace(/\r?\n$/, '');
+      this.parts.push(text);
+      const announced = /~?\{(\d+)\+?\}$/.exec(text);
+      if (announced) {
+        const size = Number(announced[1]);
+        if (size > this.maxLiteral) throw new Error(`the server announced a literal of ${size} bytes`);
+        this.literal = Buffer.allocUnsafe(size);
+        this.filled = 0;
+        if (size === 0) this.endLiteral();
+        continue;
+      }
+      const parts = this.parts;
+      this.parts = [];
+      this.onResponse({ text: parts[0] as string, parts });
+    }
+  }
+
+  private endLiteral(): void {
+    this.parts.push(this.literal!);
+    this.literal = undefined;
+  }
+}
+
+type Token = '(' | ')' | { atom: string } | { text: string } | { literal: Buffer };
+
+/** The tokens of a response: atoms (BODY[HEADER.FIELDS (A B)]<0> is one), quoted strings, literals, parentheses. */
+function* tokens(parts: Array<string | Buffer>): Generator<Token> {
+  for (let p = 0; p < parts.length; p++) {
+    const part = parts[p];
+    if (Buffer.isBuffer(part)) {
+      yield { literal: part };
+      continue;
+    }
+    let i = 0;
+    while (i < part.length) {
+      const c = part[i];
+      if (c === ' ') {
+        i++;
+      } else if (c === '(' || c === ')') {
+        i++;
+        yield c;
+      } else if (c === '"') {
+        let value = '';
+        for (i++; i < part.length && part[i] !== '"'; i++) value += part[i] === '\\' ? part[++i] : part[i];
+        i++;
+        yield { text: value };
+      } else if ((c === '{' || (c === '~' && part[i + 1] === '{')) && /^~?\{\d+\+?\}$/.test(part.slice(i))) {
+        i = part.length; // the literal is the next part
+      } else {
+        const start = i;
+        while (i < part.length && part[i] !== ' ' && part[i] !== '(' && part[i] !== ')') {
+          if (part[i] === '[') {
+            const close = part.indexOf(']', i);
+            i = close < 0 ? part.length : close + 1;
+          } else i++;
+        }
+        yield { atom: part.slice(start, i) };
+      }
+    }
+  }
+}
+
+/** UID and full source (BODY[]) of a "* n FETCH (…)" response; other items are skipped. */
+export function fetchItems(r: Response): { uid?: number; body?: Buffer } {
+  const out: { uid?: number; body?: Buffer } = {};
+  const it = tokens(r.parts);
+  // "*", the sequence number, "FETCH", then the list.
+  for (let t = it.next(); !t.done; t = it.next()) if (t.value === '(') break;
+  for (;;) {
+    const key = it.next();
+    if (key.done || key.value === ')' || typeof key.value !== 'object' || !('atom' in key.value)) return out;
+    const name = key.value.atom.toUpperCase();
+    const value = it.next();
+    if (value.done) return out;
+    if (value.value === '(') {
+      skipList(it);
+      continue;
+    }
+    if (value.value === ')') return out;
+    const v = value.value;
+    if (name === 'UID' && 'atom' in v) out.uid = Number(v.atom);
+    else if (name === 'BODY[]') {
+      // A literal, or a quoted string for a small one (some servers); NIL when there is none.
+      if ('literal' in v) out.body = v.literal;
+      else if ('text' in v) out.body = Buffer.from(v.text, 'latin1');
+    }
+  }
+}
+
+function skipList(it: Generator<Token>): void {
+  let depth = 1;
+  for (let t = it.next(); !t.done && depth > 0; t = it.next()) {
+    if (t.value === '(') depth++;
+    else if (t.value === ')') depth--;
+    if (depth === 0) return;
+  }
+}
