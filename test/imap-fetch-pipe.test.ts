@@ -1,14 +1,17 @@
-// Message sources read on the bare fetch pipe (issue 21): the response reader against answers cut
-// at every byte, and the pipe against the real Dovecot: byte-exact sources (8-bit, lines that look
-// like IMAP), a folder switch, a vanished UID, a refused EXAMINE, a dropped connection, and a
-// copy lane that reads through it rather than through imapflow's session.
+// Messages scanned and read on the bare fetch pipe (issue 21): the response reader against answers
+// cut at every byte, and the pipe against the real Dovecot: byte-exact sources (8-bit, lines that
+// look like IMAP), a scan equal to imapflow's, a folder switch, a vanished UID, a refused EXAMINE,
+// a dropped connection, and a copy lane that reads through it rather than through imapflow's session.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDovecot, type DovecotServer } from './support/dovecot';
 import { makeMessage, withImap } from './support/mailbox';
 import { startLatencyProxy } from './support/latency-proxy';
 import { commandSpy, type CommandSpy } from './support/command-spy';
-import { ResponseReader, fetchItems, type Response } from '../src/connectors/imap/fetch-response';
+import { ResponseReader, fetchItems, internalDate, type Response } from '../src/connectors/imap/fetch-response';
+import { openImap, closeImap } from '../src/connectors/imap/session';
+import { scanFolder } from '../src/connectors/imap/messages';
+import { dedupeKey, DEDUPE_HEADER_FIELDS } from '../src/ports/dedupe-key';
 import { openFetchPipe, uidSet } from '../src/connectors/imap/fetch-pipe';
 import { loadConnector } from '../src/connectors/registry';
 import { TernError } from '../src/errors';
@@ -39,9 +42,9 @@ describe('fetch responses', () => {
   it('reads each response whole however the bytes are cut, literals byte for byte', () => {
     const whole = readAll(wire);
     expect(whole.map((r) => r.text.slice(0, 12))).toEqual(['* 1 EXISTS', '* 7 FETCH (F', '* 8 FETCH (U', '* 9 FETCH (B', '* 10 FETCH (', 'F2 OK done']);
-    expect(fetchItems(whole[1])).toEqual({ uid: 42, body });
+    expect(fetchItems(whole[1])).toEqual({ flags: ['\\Seen', '$Label1'], uid: 42, body });
     expect(fetchItems(whole[2])).toEqual({ uid: 43, body: Buffer.from('small one') });
-    expect(fetchItems(whole[3])).toEqual({ uid: 44, body: Buffer.alloc(0) });
+    expect(fetchItems(whole[3])).toEqual({ header: Buffer.from('abc'), uid: 44, body: Buffer.alloc(0) });
     expect(fetchItems(whole[4])).toEqual({ uid: 45 });
     for (let cut = 1; cut < wire.length; cut++) {
       const pieces = readAll(wire, [cut, Math.min(wire.length, cut + 7)]);
@@ -52,6 +55,14 @@ describe('fetch responses', () => {
   it('refuses a literal above the limit and a line without end', () => {
     expect(() => readAll(Buffer.from('* 1 FETCH (UID 1 BODY[] {2000000}\r\n'))).toThrow(/literal of 2000000 bytes/);
     expect(() => readAll(Buffer.alloc(1024 * 1024 + 10, 'a'))).toThrow(/line of more than/);
+  });
+
+  it('reads the scan items: flags, size, internal date with its zone, header fields', () => {
+    const [r] = readAll(Buffer.from('* 2 FETCH (UID 8 FLAGS (\\Seen $Label1 \\Recent) INTERNALDATE " 7-Jul-1996 02:44:25 -0700" RFC822.SIZE 1234 BODY[HEADER.FIELDS (MESSAGE-ID DATE)] {21}\r\nMessage-ID: <a@b>\r\n\r\n)\r\n', 'latin1'));
+    expect(fetchItems(r)).toEqual({ uid: 8, flags: ['\\Seen', '$Label1', '\\Recent'], internalDate: ' 7-Jul-1996 02:44:25 -0700', size: 1234, header: Buffer.from('Message-ID: <a@b>\r\n\r\n') });
+    expect(internalDate(' 7-Jul-1996 02:44:25 -0700')?.toISOString()).toBe('1996-07-07T09:44:25.000Z');
+    expect(internalDate('17-Dec-2024 23:30:00 +0130')?.toISOString()).toBe('2024-12-17T22:00:00.000Z');
+    expect(internalDate('yesterday')).toBeUndefined();
   });
 
   it('asks for runs of UIDs as ranges', () => {
@@ -77,7 +88,8 @@ describe('fetch pipe on Dovecot', () => {
     await withImap({ host: '127.0.0.1', port: dovecot.imapPort, user: 'ivy', password: 'ivypass' }, async (c) => {
       await c.mailboxCreate('INBOX.Réunions');
       for (const raw of inbox) await c.append('INBOX', raw, []);
-      for (const raw of other) await c.append('INBOX.Réunions', raw, ['\\Flagged']);
+      for (const [i, raw] of other.entries()) await c.append('INBOX.Réunions', raw, i ? ['\\Flagged', '$Work'] : ['\\Seen'], new Date(Date.UTC(2021, 2, 3 + i, 4, 5, 6)));
+      await c.mailboxCreate('INBOX.Empty');
     });
   });
 
@@ -154,7 +166,25 @@ describe('fetch pipe on Dovecot', () => {
     }
   });
 
-  it('a copy lane reads through the pipe, in the order asked, with the same bytes', async () => {
+  it("scans a folder as imapflow's session does: UIDs, sizes, flags, internal dates and dedupe keys", async () => {
+    const pipe = (await openFetchPipe(credentials('ivy'), 10_000))!;
+    const client = await openImap(credentials('ivy'));
+    try {
+      for (const folder of ['INBOX', 'INBOX.Réunions', 'INBOX.Empty']) {
+        const viaSession = (await scanFolder(client, folder)).messages.map((m) => [m.uid, m.size, [...m.flags].sort(), m.internalDate?.getTime(), m.dedupeKey]);
+        const viaPipe = (await pipe.scan(folder, DEDUPE_HEADER_FIELDS)).map((m) => [m.uid, m.size, [...m.flags].sort(), m.internalDate?.getTime(), dedupeKey(m.header)]);
+        expect(viaPipe).toEqual(viaSession);
+        expect(viaPipe.length).toBe(folder === 'INBOX' ? 4 : folder === 'INBOX.Empty' ? 0 : 2);
+      }
+      await expect(pipe.scan('INBOX.Missing', DEDUPE_HEADER_FIELDS)).rejects.toMatchObject({ responseStatus: 'NO' });
+      expect(await readAllOf(pipe.read('INBOX', [2]))).toEqual([[2, sha(inbox[1])]]);
+    } finally {
+      await pipe.close();
+      await closeImap(client);
+    }
+  });
+
+  it('a copy lane scans and reads through the pipe: in the order asked, with the same bytes', async () => {
     const connector = await loadConnector('imap');
     const source = await connector.mailSource!(credentials('ivy', spy.port), { timeoutMs: 10_000, reading: true, pipelining: true });
     try {
@@ -164,6 +194,10 @@ describe('fetch pipe on Dovecot', () => {
       expect(got).toEqual([['4', sha(inbox[3])], ['1', sha(inbox[0])], ['3', sha(inbox[2])]]);
       // The pipe's tags (E…, F…), not imapflow's numbered ones.
       expect(spy.lines.filter((l) => / UID FETCH /i.test(l))).toEqual([expect.stringMatching(/^F\d+ UID FETCH 1,3:4 \(UID BODY\.PEEK\[\]\)$/)]);
+      spy.lines.length = 0;
+      const scanned = await source.scan('INBOX');
+      expect(scanned.map((m) => [m.ref, m.size, m.dedupeKey])).toEqual(inbox.map((raw, i) => [String(i + 1), raw.length, dedupeKey(raw)]));
+      expect(spy.lines.filter((l) => / UID FETCH /i.test(l))).toEqual([expect.stringMatching(/^F\d+ UID FETCH 1:\* \(UID FLAGS INTERNALDATE RFC822\.SIZE BODY\.PEEK\[HEADER\.FIELDS /)]);
     } finally {
       await source.close();
     }

@@ -4,7 +4,7 @@ import { connectionError } from '../errors';
 import type { TernError } from '../../errors';
 import { responseCode, serverWords } from './server-words';
 import { mailbox, openRawSession } from './raw-session';
-import { ResponseReader, fetchItems, type Response } from './fetch-response';
+import { ResponseReader, fetchItems, internalDate, type Response } from './fetch-response';
 
 /**
  * Message sources read on a bare connection of their own (raw-session.ts). imapflow turns every
@@ -15,6 +15,8 @@ import { ResponseReader, fetchItems, type Response } from './fetch-response';
 export interface FetchPipe {
   /** Messages by UID as they arrive, with BODY.PEEK[] (the source's \Seen flags stay as they are); a UID that no longer exists is left out. */
   read(folder: string, uids: number[]): AsyncGenerator<{ uid: number; source: Buffer }>;
+  /** Every message of a folder: UID, size, flags, internal date and the header fields asked for (none of the bodies). */
+  scan(folder: string, headerFields: string[]): Promise<ScannedMessage[]>;
   /** False once the connection is gone: the caller reads through its session instead. */
   readonly usable: boolean;
   close(): Promise<void>;
@@ -25,10 +27,20 @@ const MAX_LITERAL = 64 * 1024 * 1024;
 /** A server that answers nothing for this long while asked is taken as gone (imapflow's session waits as long). */
 const ANSWER_TIMEOUT_MS = 10 * 60_000;
 
+export interface ScannedMessage {
+  uid: number;
+  size: number;
+  flags: string[];
+  internalDate?: Date;
+  header: Buffer;
+}
+
 interface Command {
   tag: string;
-  /** The FETCH's messages; EXAMINE has none. */
-  deliver?(m: { uid: number; source: Buffer }): void;
+  /** The FETCH's answers; EXAMINE has none. */
+  fetched?(r: Response): void;
+  /** The untagged answers while it is the oldest command waiting (EXAMINE's EXISTS). */
+  said?(text: string): void;
   settle(err?: Error): void;
 }
 
@@ -66,10 +78,8 @@ function pipe(socket: net.Socket, alreadyRead: Buffer, fail: (err: unknown) => T
       if (c.tag.startsWith('E')) selected = undefined;
       return c.settle(Object.assign(new Error(`${head.split(' ')[1]} ${text}`), { responseStatus: tagged[2].toUpperCase(), responseText: serverWords(text), serverResponseCode: responseCode(text) }));
     }
-    if (!/^\* \d+ FETCH \(/i.test(head)) return; // EXISTS, FLAGS, OK [UIDVALIDITY …], BYE…: nothing to do
-    const items = fetchItems(r);
-    const c = waiting.find((w) => w.deliver);
-    if (c && items.uid !== undefined && items.body) c.deliver!({ uid: items.uid, source: items.body });
+    if (!/^\* \d+ FETCH \(/i.test(head)) return waiting[0]?.said?.(head); // EXISTS, FLAGS, OK [UIDVALIDITY …], BYE…
+    waiting.find((w) => w.fetched)?.fetched!(r);
   };
   const reader = new ResponseReader(onResponse, MAX_LITERAL);
   socket.on('data', (chunk: Buffer) => {
@@ -86,13 +96,21 @@ function pipe(socket: net.Socket, alreadyRead: Buffer, fail: (err: unknown) => T
   if (alreadyRead.length) reader.push(alreadyRead);
 
   /** Sends a command; resolves at its tagged OK. */
-  const send = (verb: 'E' | 'F', line: string, deliver?: Command['deliver']): Promise<void> =>
+  const send = (verb: 'E' | 'F', line: string, heard: Pick<Command, 'fetched' | 'said'> = {}): Promise<void> =>
     new Promise((resolve, reject) => {
       const tag = `${verb}${++counter}`;
       if (waiting.length === 0) socket.setTimeout(ANSWER_TIMEOUT_MS);
-      waiting.push({ tag, deliver, settle: (err) => (err ? reject(err) : resolve()) });
+      waiting.push({ tag, ...heard, settle: (err) => (err ? reject(err) : resolve()) });
       socket.write(`${tag} ${line}\r\n`);
     });
+  /** Waits for the previous read or scan to end; returns the function that ends this one. */
+  const takeTurn = async (): Promise<() => void> => {
+    let mine!: () => void;
+    const previous = turn;
+    turn = new Promise<void>((resolve) => (mine = resolve));
+    await previous;
+    return mine;
+  };
 
   return {
     get usable() {
@@ -100,11 +118,8 @@ function pipe(socket: net.Socket, alreadyRead: Buffer, fail: (err: unknown) => T
     },
     async *read(folder, uids) {
       if (uids.length === 0) return;
-      let myTurn!: () => void;
-      const previous = turn;
-      turn = new Promise<void>((resolve) => (myTurn = resolve));
+      const done = await takeTurn();
       try {
-        await previous;
         if (broken) throw broken;
         const arrived: Array<{ uid: number; source: Buffer }> = [];
         let wake: (() => void) | undefined;
@@ -118,9 +133,13 @@ function pipe(socket: net.Socket, alreadyRead: Buffer, fail: (err: unknown) => T
         // EXAMINE and the FETCH go out together: a refused EXAMINE fails the read with its own words.
         const examined = selected === folder ? Promise.resolve() : send('E', `EXAMINE ${mailbox(folder)}`);
         selected = folder;
-        const fetched = send('F', `UID FETCH ${uidSet(uids)} (UID BODY.PEEK[])`, (m) => {
-          arrived.push(m);
-          wake?.();
+        const fetched = send('F', `UID FETCH ${uidSet(uids)} (UID BODY.PEEK[])`, {
+          fetched: (r) => {
+            const { uid, body } = fetchItems(r);
+            if (uid === undefined || !body) return; // a flag change told unasked, or a message without its source
+            arrived.push({ uid, source: body });
+            wake?.();
+          },
         });
         examined.catch(end);
         fetched.then(() => examined.then(() => end(), end), (err: unknown) => examined.then(() => end(err), end));
@@ -137,7 +156,39 @@ function pipe(socket: net.Socket, alreadyRead: Buffer, fail: (err: unknown) => T
         if (failure) throw failure;
       } finally {
         // Left early (the caller stopped reading): the rest of the answer still arrives and is dropped.
-        myTurn();
+        done();
+      }
+    },
+    async scan(folder, headerFields) {
+      const done = await takeTurn();
+      try {
+        if (broken) throw broken;
+        // EXAMINEd anew even when open: the folder may have been deleted and made again since.
+        let exists: number | undefined;
+        const examined = send('E', `EXAMINE ${mailbox(folder)}`, {
+          said: (text) => {
+            const m = /^\* (\d+) EXISTS\b/i.exec(text);
+            if (m) exists = Number(m[1]);
+          },
+        });
+        selected = folder;
+        const messages: ScannedMessage[] = [];
+        const fetched = send('F', `UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER.FIELDS (${headerFields.join(' ').toUpperCase()})])`, {
+          fetched: (r) => {
+            const m = fetchItems(r);
+            if (m.uid === undefined || m.size === undefined || !m.header) return; // a flag change told unasked
+            messages.push({ uid: m.uid, size: m.size, flags: (m.flags ?? []).filter((f) => f.toLowerCase() !== '\\recent'), internalDate: m.internalDate === undefined ? undefined : internalDate(m.internalDate), header: m.header });
+          },
+        });
+        fetched.catch(() => {}); // awaited below, after EXAMINE's own answer
+        await examined;
+        // "1:*" of an empty folder: some servers refuse the range rather than answer nothing.
+        await fetched.catch((err: unknown) => {
+          if (exists !== 0) throw err;
+        });
+        return messages;
+      } finally {
+        done();
       }
     },
     async close() {

@@ -112,9 +112,20 @@ function* tokens(parts: Array<string | Buffer>): Generator<Token> {
   }
 }
 
-/** UID and full source (BODY[]) of a "* n FETCH (…)" response; other items are skipped. */
-export function fetchItems(r: Response): { uid?: number; body?: Buffer } {
-  const out: { uid?: number; body?: Buffer } = {};
+/** What a "* n FETCH (…)" response says of the items Tern asks for; the others are skipped. */
+export interface FetchItems {
+  uid?: number;
+  /** BODY[]: the full source. */
+  body?: Buffer;
+  /** BODY[HEADER.FIELDS (…)]: the header fields asked for. */
+  header?: Buffer;
+  flags?: string[];
+  size?: number;
+  internalDate?: string;
+}
+
+export function fetchItems(r: Response): FetchItems {
+  const out: FetchItems = {};
   const it = tokens(r.parts);
   // "*", the sequence number, "FETCH", then the list.
   for (let t = it.next(); !t.done; t = it.next()) if (t.value === '(') break;
@@ -125,18 +136,40 @@ export function fetchItems(r: Response): { uid?: number; body?: Buffer } {
     const value = it.next();
     if (value.done) return out;
     if (value.value === '(') {
-      skipList(it);
+      if (name === 'FLAGS') out.flags = atomsUntilClose(it);
+      else skipList(it);
       continue;
     }
     if (value.value === ')') return out;
     const v = value.value;
+    // A section is an nstring: a literal, or a quoted string for a small one (some servers); NIL when there is none.
+    const bytes = 'literal' in v ? v.literal : 'text' in v ? Buffer.from(v.text, 'latin1') : undefined;
     if (name === 'UID' && 'atom' in v) out.uid = Number(v.atom);
-    else if (name === 'BODY[]') {
-      // A literal, or a quoted string for a small one (some servers); NIL when there is none.
-      if ('literal' in v) out.body = v.literal;
-      else if ('text' in v) out.body = Buffer.from(v.text, 'latin1');
-    }
+    else if (name === 'RFC822.SIZE' && 'atom' in v) out.size = Number(v.atom);
+    else if (name === 'INTERNALDATE' && 'text' in v) out.internalDate = v.text;
+    else if (name === 'BODY[]') out.body = bytes;
+    else if (name.startsWith('BODY[HEADER.FIELDS')) out.header = bytes;
   }
+}
+
+function atomsUntilClose(it: Generator<Token>): string[] {
+  const out: string[] = [];
+  for (let t = it.next(); !t.done && t.value !== ')'; t = it.next()) {
+    if (t.value === '(') skipList(it);
+    else if (typeof t.value === 'object' && 'atom' in t.value) out.push(t.value.atom);
+  }
+  return out;
+}
+
+const MONTHS: Record<string, number> = { jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, oct: 9, nov: 10, dec: 11 };
+
+/** An INTERNALDATE ("17-Jul-1996 02:44:25 -0700", the day maybe space-padded); undefined when it is not one. */
+export function internalDate(text: string): Date | undefined {
+  const m = /^\s*(\d{1,2})-([A-Za-z]{3})-(\d{4}) (\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/.exec(text);
+  const month = m ? MONTHS[m[2].toLowerCase()] : undefined;
+  if (!m || month === undefined) return undefined;
+  const offsetMinutes = (m[7] === '-' ? -1 : 1) * (Number(m[8]) * 60 + Number(m[9]));
+  return new Date(Date.UTC(Number(m[3]), month, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6])) - offsetMinutes * 60_000);
 }
 
 function skipList(it: Generator<Token>): void {

@@ -6,6 +6,7 @@ import { countMessages, listFolders } from './folders';
 import { gmailLayout, gmailView } from './gmail';
 import { changesSince, folderState, readOneSource, readSources, scanFolder } from './messages';
 import { openFetchPipe } from './fetch-pipe';
+import { dedupeKey, DEDUPE_HEADER_FIELDS } from '../../ports/dedupe-key';
 
 /** An IMAP account as a mail source: folders are EXAMINEd, bodies read with BODY.PEEK[] (nothing changes there). */
 export async function openImapSource(account: AccountCredentials, options: OpenOptions): Promise<MailSource> {
@@ -31,7 +32,14 @@ export async function openImapSource(account: AccountCredentials, options: OpenO
       return at(listed);
     },
     count: (folder) => at(countMessages(client, folder)),
-    scan: async (folder) => (await at(scanFolder(client, folder))).messages,
+    scan: async (folder) => {
+      const pipe = await fetchPipe;
+      if (!pipe?.usable) return (await at(scanFolder(client, folder))).messages;
+      const scanned = await pipe.scan(folder, DEDUPE_HEADER_FIELDS).catch((err: unknown) => {
+        throw imapError(err, account);
+      });
+      return scanned.map((m) => ({ uid: m.uid, ref: String(m.uid), size: m.size, flags: m.flags, internalDate: m.internalDate, dedupeKey: dedupeKey(m.header) }));
+    },
     state: (folder) => at(folderState(client, folder)),
     changes: (folder, since) => at(changesSince(client, folder, since)),
     read: async function* (folder, refs) {
