@@ -52,6 +52,20 @@ describe('fetch responses', () => {
     }
   });
 
+  it('hands a literal its sink asks for to the sink, piece by piece, and keeps an empty buffer in its place', () => {
+    const big = Buffer.from(Array.from({ length: 5000 }, (_, i) => i % 251));
+    const wire = Buffer.concat([Buffer.from(`* 1 FETCH (UID 3 BODY[] {${big.length}}\r\n`), big, Buffer.from(' FLAGS (\\Seen))\r\n')]);
+    for (const cut of [1, 40, 41, 2000, wire.length - 3]) {
+      const pieces: Buffer[] = [];
+      const out: Response[] = [];
+      const reader = new ResponseReader((r) => out.push(r), 100, (text, size) => (size > 100 && /BODY\[\] \{\d+\}$/.test(text) ? { write: (p) => void pieces.push(Buffer.from(p)) } : undefined));
+      reader.push(wire.subarray(0, cut));
+      reader.push(wire.subarray(cut));
+      expect(Buffer.concat(pieces).equals(big)).toBe(true);
+      expect(fetchItems(out[0])).toEqual({ uid: 3, body: Buffer.alloc(0), flags: ['\\Seen'] });
+    }
+  });
+
   it('refuses a literal above the limit and a line without end', () => {
     expect(() => readAll(Buffer.from('* 1 FETCH (UID 1 BODY[] {2000000}\r\n'))).toThrow(/literal of 2000000 bytes/);
     expect(() => readAll(Buffer.alloc(1024 * 1024 + 10, 'a'))).toThrow(/line of more than/);
@@ -81,6 +95,7 @@ describe('fetch pipe on Dovecot', () => {
   ]);
   const inbox = [eightBit, makeMessage({ subject: 'Second', bodyBytes: 70_000 }), makeMessage({ subject: 'Third' }), makeMessage({ subject: 'Fourth', bodyBytes: 300 })];
   const other = [makeMessage({ subject: 'Réunion 1' }), makeMessage({ subject: 'Réunion 2', bodyBytes: 5000 })];
+  const large = makeMessage({ subject: 'Large', bodyBytes: 6 * 1024 * 1024 });
 
   beforeAll(async () => {
     dovecot = await startDovecot('dot-inbox-prefix', { users: 'ivy:ivypass' });
@@ -90,6 +105,9 @@ describe('fetch pipe on Dovecot', () => {
       for (const raw of inbox) await c.append('INBOX', raw, []);
       for (const [i, raw] of other.entries()) await c.append('INBOX.Réunions', raw, i ? ['\\Flagged', '$Work'] : ['\\Seen'], new Date(Date.UTC(2021, 2, 3 + i, 4, 5, 6)));
       await c.mailboxCreate('INBOX.Empty');
+      await c.mailboxCreate('INBOX.Big');
+      await c.append('INBOX.Big', large, []);
+      await c.append('INBOX.Big', makeMessage({ subject: 'Small next to it' }), []);
     });
   });
 
@@ -123,6 +141,24 @@ describe('fetch pipe on Dovecot', () => {
       return out;
     });
     expect(flags).toEqual([[], [], [], []]);
+  });
+
+  it('reads one message in one FETCH: a large one into a spool file as it arrives, a small one in memory, a vanished one as nothing', async () => {
+    const pipe = (await openFetchPipe(credentials('ivy'), 10_000))!;
+    try {
+      const spooled = await pipe.readOne('INBOX.Big', 1, 2 * 1024 * 1024);
+      expect(spooled && !Buffer.isBuffer(spooled)).toBe(true);
+      if (!spooled || Buffer.isBuffer(spooled)) return;
+      expect(spooled.length).toBe(large.length);
+      expect(sha(await spooled.read())).toBe(sha(large));
+      await spooled.dispose();
+      const small = await pipe.readOne('INBOX.Big', 2, 2 * 1024 * 1024);
+      expect(Buffer.isBuffer(small) && small.toString('latin1').includes('Small next to it')).toBe(true);
+      expect(await pipe.readOne('INBOX.Big', 99, 2 * 1024 * 1024)).toBeUndefined();
+      expect(await readAllOf(pipe.read('INBOX', [1]))).toEqual([[1, sha(inbox[0])]]);
+    } finally {
+      await pipe.close();
+    }
   });
 
   it('a read left early does not hand its rest to the next one', async () => {

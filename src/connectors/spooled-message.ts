@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { open, rm } from 'node:fs/promises';
+import { open, rm, type FileHandle } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -9,28 +9,53 @@ import type { SpooledMessage } from '../ports/mail';
 const PIECE_BYTES = 256 * 1024;
 
 /**
- * Writes a message arriving in pieces to a temporary file and returns it as a SpooledMessage: a
- * 100 MB message then costs a piece of memory, not 100 MB. The file (under TMPDIR, readable by
+ * A temporary file a message is written into as it arrives, then read back as a SpooledMessage:
+ * a 100 MB message then costs a piece of memory, not 100 MB. The file (under TMPDIR, readable by
  * this user only: it is someone's mail) is unlinked as soon as it is open, so nothing is left on
- * disk whatever happens, a killed worker included; dispose() closes it, which frees the space.
+ * disk whatever happens, a killed worker included; dispose() (or discard()) closes it, which frees the space.
  */
-export async function spoolMessage(pieces: AsyncIterable<Buffer>): Promise<SpooledMessage> {
+export interface Spool {
+  /** Appends bytes, synchronously: a socket's chunks go straight to the page cache, none is kept. */
+  write(piece: Buffer): void;
+  /** The message written so far, to be read back. */
+  finish(): SpooledMessage;
+  /** Nothing to keep: the file goes. */
+  discard(): Promise<void>;
+}
+
+export async function openSpool(): Promise<Spool> {
   const file = path.join(os.tmpdir(), `tern-message-${randomUUID()}`);
   const handle = await open(file, 'wx+', 0o600);
-  let length = 0;
   try {
     await rm(file);
-    for await (const piece of pieces) {
-      for (let done = 0; done < piece.length; ) {
-        const { bytesWritten } = await handle.write(piece, done, piece.length - done, length + done);
-        done += bytesWritten;
-      }
-      length += piece.length;
-    }
   } catch (err) {
     await handle.close();
     throw err;
   }
+  let length = 0;
+  return {
+    write(piece) {
+      for (let done = 0; done < piece.length; ) done += fs.writeSync(handle.fd, piece, done, piece.length - done, length + done);
+      length += piece.length;
+    },
+    finish: () => spooled(handle, length),
+    discard: () => handle.close().catch(() => {}),
+  };
+}
+
+/** Writes a message arriving in pieces to a spool (openSpool) and returns it to be read back. */
+export async function spoolMessage(pieces: AsyncIterable<Buffer>): Promise<SpooledMessage> {
+  const spool = await openSpool();
+  try {
+    for await (const piece of pieces) spool.write(piece);
+  } catch (err) {
+    await spool.discard();
+    throw err;
+  }
+  return spool.finish();
+}
+
+function spooled(handle: FileHandle, length: number): SpooledMessage {
   return {
     length,
     // Positional reads from the start: each call is a fresh pass over the bytes.
@@ -43,6 +68,10 @@ export async function spoolMessage(pieces: AsyncIterable<Buffer>): Promise<Spool
         done += bytesRead;
       }
       return out;
+    },
+    async readInto(target, position) {
+      const { bytesRead } = await handle.read(target, 0, Math.max(0, Math.min(target.length, length - position)), position);
+      return bytesRead;
     },
     async head(max) {
       const out = Buffer.allocUnsafe(Math.min(max, length));

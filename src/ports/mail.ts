@@ -53,6 +53,8 @@ export interface SpooledMessage {
   readonly length: number;
   /** The bytes, in pieces of at most a few hundred KB. */
   stream(): AsyncIterable<Buffer>;
+  /** Bytes from `position` into the caller's buffer (reused piece after piece): how many were read, 0 at the end. */
+  readInto(target: Buffer, position: number): Promise<number>;
   /** The bytes in one Buffer (for destinations that cannot stream). */
   read(): Promise<Buffer>;
   /** Its first bytes, at most `max` (a header, say), without reading the rest. */

@@ -54,6 +54,8 @@ export class NotSent extends Error {
  * table of pending tags reasonable.
  */
 const MAX_BYTES_IN_FLIGHT = 4 * 1024 * 1024;
+/** Pieces a spooled message is written in. */
+const STREAM_PIECE_BYTES = 256 * 1024;
 const MAX_IN_FLIGHT = 2000;
 
 interface Pending {
@@ -104,20 +106,26 @@ function pipe(socket: net.Socket, reader: LineReader, fail: (err: unknown) => Te
     });
   };
   /**
-   * A spooled message's literal, streamed from its file as the socket drains: never whole in
-   * memory. A read failure mid-literal leaves the command unfinishable, so the connection is
-   * closed (the batch fails and is retried; nothing was half-written, as the server discards it).
+   * A spooled message's literal, streamed from its file: never whole in memory. Two buffers take
+   * turns (one is read into while the other is on its way out), so a 100 MB message leaves no
+   * trail of pieces for the collector either. A read failure mid-literal leaves the command
+   * unfinishable, so the connection is closed (the batch fails and is retried; nothing was
+   * half-written, as the server discards it).
    */
   const streamLiteral = async (head: string, raw: SpooledMessage): Promise<void> => {
     try {
       socket.write(head);
-      let written = 0;
-      for await (const piece of raw.stream()) {
+      const pieces = [Buffer.allocUnsafe(STREAM_PIECE_BYTES), Buffer.allocUnsafe(STREAM_PIECE_BYTES)];
+      const leaving: Array<Promise<void>> = [Promise.resolve(), Promise.resolve()];
+      for (let at = 0, k = 0; at < raw.length; k ^= 1) {
+        // That buffer's last piece has left for the kernel: it can be filled again.
+        await leaving[k];
         if (broken) return;
-        written += piece.length;
-        if (!socket.write(piece)) await drained(socket);
+        const n = await raw.readInto(pieces[k], at);
+        if (n === 0) throw new Error(`the spooled message ended after ${at} of ${raw.length} bytes`);
+        leaving[k] = new Promise((resolve) => socket.write(pieces[k].subarray(0, n), () => resolve()));
+        at += n;
       }
-      if (written !== raw.length) throw new Error(`the spooled message changed size (${written} of ${raw.length} bytes)`);
       socket.write('\r\n');
     } catch (err) {
       breakAll(err);
@@ -236,19 +244,6 @@ function pipe(socket: net.Socket, reader: LineReader, fail: (err: unknown) => Te
       socket.destroy();
     },
   };
-}
-
-/** Until the socket has room again, or is gone (then the pipe is broken already). */
-function drained(socket: net.Socket): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      socket.off('drain', done);
-      socket.off('close', done);
-      resolve();
-    };
-    socket.once('drain', done);
-    socket.once('close', done);
-  });
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

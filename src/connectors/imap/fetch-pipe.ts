@@ -4,7 +4,9 @@ import { connectionError } from '../errors';
 import type { TernError } from '../../errors';
 import { responseCode, serverWords } from './server-words';
 import { mailbox, openRawSession } from './raw-session';
-import { ResponseReader, fetchItems, internalDate, type Response } from './fetch-response';
+import { ResponseReader, fetchItems, internalDate, type LiteralSink, type Response } from './fetch-response';
+import { openSpool } from '../spooled-message';
+import type { MessageBytes } from '../../ports/mail';
 
 /**
  * Message sources read on a bare connection of their own (raw-session.ts). imapflow turns every
@@ -15,6 +17,11 @@ import { ResponseReader, fetchItems, internalDate, type Response } from './fetch
 export interface FetchPipe {
   /** Messages by UID as they arrive, with BODY.PEEK[] (the source's \Seen flags stay as they are); a UID that no longer exists is left out. */
   read(folder: string, uids: number[]): AsyncGenerator<{ uid: number; source: Buffer }>;
+  /**
+   * One message, in one FETCH: held in memory up to `spoolAbove` bytes, else written to a spool
+   * file as it arrives (never whole in memory). Undefined when the UID no longer exists.
+   */
+  readOne(folder: string, uid: number, spoolAbove: number): Promise<MessageBytes | undefined>;
   /** Every message of a folder: UID, size, flags, internal date and the header fields asked for (none of the bodies). */
   scan(folder: string, headerFields: string[]): Promise<ScannedMessage[]>;
   /** False once the connection is gone: the caller reads through its session instead. */
@@ -41,6 +48,8 @@ interface Command {
   fetched?(r: Response): void;
   /** The untagged answers while it is the oldest command waiting (EXAMINE's EXISTS). */
   said?(text: string): void;
+  /** Where a literal of its answer goes instead of memory, if anywhere. */
+  sinkFor?(text: string, size: number): LiteralSink | undefined;
   settle(err?: Error): void;
 }
 
@@ -81,7 +90,7 @@ function pipe(socket: net.Socket, alreadyRead: Buffer, fail: (err: unknown) => T
     if (!/^\* \d+ FETCH \(/i.test(head)) return waiting[0]?.said?.(head); // EXISTS, FLAGS, OK [UIDVALIDITY …], BYE…
     waiting.find((w) => w.fetched)?.fetched!(r);
   };
-  const reader = new ResponseReader(onResponse, MAX_LITERAL);
+  const reader = new ResponseReader(onResponse, MAX_LITERAL, (text, size) => waiting.find((w) => w.fetched)?.sinkFor?.(text, size));
   socket.on('data', (chunk: Buffer) => {
     try {
       reader.push(chunk);
@@ -96,7 +105,7 @@ function pipe(socket: net.Socket, alreadyRead: Buffer, fail: (err: unknown) => T
   if (alreadyRead.length) reader.push(alreadyRead);
 
   /** Sends a command; resolves at its tagged OK. */
-  const send = (verb: 'E' | 'F', line: string, heard: Pick<Command, 'fetched' | 'said'> = {}): Promise<void> =>
+  const send = (verb: 'E' | 'F', line: string, heard: Pick<Command, 'fetched' | 'said' | 'sinkFor'> = {}): Promise<void> =>
     new Promise((resolve, reject) => {
       const tag = `${verb}${++counter}`;
       if (waiting.length === 0) socket.setTimeout(ANSWER_TIMEOUT_MS);
@@ -156,6 +165,38 @@ function pipe(socket: net.Socket, alreadyRead: Buffer, fail: (err: unknown) => T
         if (failure) throw failure;
       } finally {
         // Left early (the caller stopped reading): the rest of the answer still arrives and is dropped.
+        done();
+      }
+    },
+    async readOne(folder, uid, spoolAbove) {
+      const done = await takeTurn();
+      try {
+        if (broken) throw broken;
+        const spool = await openSpool();
+        let spooled = false;
+        let inMemory: Buffer | undefined;
+        try {
+          const examined = selected === folder ? Promise.resolve() : send('E', `EXAMINE ${mailbox(folder)}`);
+          selected = folder;
+          const fetched = send('F', `UID FETCH ${uid} (UID BODY.PEEK[])`, {
+            // Only BODY[] carries a literal in this answer (a flag change told unasked has none).
+            sinkFor: (text, size) => (size > spoolAbove && /BODY\[\]\s*~?\{\d+\+?\}$/i.test(text) ? ((spooled = true), spool) : undefined),
+            fetched: (r) => {
+              const m = fetchItems(r);
+              if (m.uid === uid && m.body && !spooled) inMemory = m.body;
+            },
+          });
+          fetched.catch(() => {}); // awaited below, after EXAMINE's own answer
+          await examined;
+          await fetched;
+        } catch (err) {
+          await spool.discard();
+          throw err;
+        }
+        if (spooled) return spool.finish();
+        await spool.discard();
+        return inMemory;
+      } finally {
         done();
       }
     },

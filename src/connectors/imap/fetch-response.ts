@@ -14,22 +14,39 @@ export interface Response {
 /** The longest line taken without its end: a server sending more is not speaking IMAP. */
 const MAX_LINE = 1024 * 1024;
 
+/** Where a literal too large for memory goes as it arrives (a spool file); its place in the response holds an empty buffer. */
+export interface LiteralSink {
+  write(piece: Buffer): void;
+}
+
 export class ResponseReader {
   private line: Buffer[] = [];
   private lineBytes = 0;
   private parts: Array<string | Buffer> = [];
   private literal: Buffer | undefined;
   private filled = 0;
+  private sink: { to: LiteralSink; left: number } | undefined;
 
   constructor(
     private readonly onResponse: (r: Response) => void,
+    /** The largest literal held in memory. */
     private readonly maxLiteral: number,
+    /** Asked as each literal is announced (with the text before it): a sink takes it instead of memory. */
+    private readonly sinkFor: (text: string, size: number) => LiteralSink | undefined = () => undefined,
   ) {}
 
   /** Bytes as they come off the socket; throws on what is not IMAP (the connection is then unusable). */
   push(chunk: Buffer): void {
     let pos = 0;
     while (pos < chunk.length) {
+      if (this.sink) {
+        const n = Math.min(this.sink.left, chunk.length - pos);
+        this.sink.to.write(chunk.subarray(pos, pos + n));
+        this.sink.left -= n;
+        pos += n;
+        if (this.sink.left === 0) this.endSink();
+        continue;
+      }
       if (this.literal) {
         const n = Math.min(this.literal.length - this.filled, chunk.length - pos);
         chunk.copy(this.literal, this.filled, pos, pos + n);
@@ -55,6 +72,12 @@ export class ResponseReader {
       const announced = /~?\{(\d+)\+?\}$/.exec(text);
       if (announced) {
         const size = Number(announced[1]);
+        const sink = this.sinkFor(text, size);
+        if (sink) {
+          this.sink = { to: sink, left: size };
+          if (size === 0) this.endSink();
+          continue;
+        }
         if (size > this.maxLiteral) throw new Error(`the server announced a literal of ${size} bytes`);
         this.literal = Buffer.allocUnsafe(size);
         this.filled = 0;
@@ -65,6 +88,11 @@ export class ResponseReader {
       this.parts = [];
       this.onResponse({ text: parts[0] as string, parts });
     }
+  }
+
+  private endSink(): void {
+    this.sink = undefined;
+    this.parts.push(Buffer.alloc(0));
   }
 
   private endLiteral(): void {

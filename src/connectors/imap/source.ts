@@ -4,7 +4,7 @@ import type { OpenOptions } from '../../ports/connector';
 import { closeImap, imapError, openImap } from './session';
 import { countMessages, listFolders } from './folders';
 import { gmailLayout, gmailView } from './gmail';
-import { changesSince, folderState, readOneSource, readSources, scanFolder } from './messages';
+import { changesSince, folderState, readOneSource, readSources, scanFolder, SPOOL_BYTES } from './messages';
 import { openFetchPipe } from './fetch-pipe';
 import { dedupeKey, DEDUPE_HEADER_FIELDS } from '../../ports/dedupe-key';
 
@@ -46,15 +46,16 @@ export async function openImapSource(account: AccountCredentials, options: OpenO
       // FETCH answers in UID order, the port promises the order asked: a message that comes before
       // its turn waits (at most one request's worth); one that never comes (gone) is left out.
       const uids = refs.map(Number);
-      // A batch of one is a message too large to share a batch (or a folder's last): read in pieces.
+      // A batch of one is a message too large to share a batch (or a folder's last): on the pipe in
+      // one FETCH, spooled to disk as it arrives when large; through the session, in pieces.
+      const pipe = await fetchPipe;
       if (uids.length === 1) {
-        const raw = await at(readOneSource(client, folder, uids[0]));
+        const raw = await at(pipe?.usable ? pipe.readOne(folder, uids[0], SPOOL_BYTES) : readOneSource(client, folder, uids[0]));
         if (raw) yield { ref: refs[0], raw };
         return;
       }
       const early = new Map<number, Buffer>();
       let next = 0;
-      const pipe = await fetchPipe;
       try {
         for await (const m of pipe?.usable ? pipe.read(folder, uids) : readSources(client, folder, uids)) {
           early.set(m.uid, m.source);
