@@ -8,6 +8,7 @@ import { startDovecot, type DovecotServer } from './support/dovecot';
 import { makeMessage, withImap } from './support/mailbox';
 import { startLatencyProxy } from './support/latency-proxy';
 import { commandSpy, type CommandSpy } from './support/command-spy';
+import { selfSignedProxy } from './support/tls-proxy';
 import { ResponseReader, fetchItems, internalDate, type Response } from '../src/connectors/imap/fetch-response';
 import { openImap, closeImap } from '../src/connectors/imap/session';
 import { scanFolder } from '../src/connectors/imap/messages';
@@ -158,6 +159,20 @@ describe('fetch pipe on Dovecot', () => {
       expect(await readAllOf(pipe.read('INBOX', [1]))).toEqual([[1, sha(inbox[0])]]);
     } finally {
       await pipe.close();
+    }
+  });
+
+  it('reads over TLS too (a connection that reads into fresh buffers, not one reused)', async () => {
+    const front = await selfSignedProxy(dovecot.imapPort);
+    const pipe = (await openFetchPipe({ ...credentials('ivy', front.port), secure: true, insecure: true }, 10_000))!;
+    try {
+      expect(await readAllOf(pipe.read('INBOX', [1, 2, 3, 4]))).toEqual(inbox.map((raw, i) => [i + 1, sha(raw)]));
+      const spooled = await pipe.readOne('INBOX.Big', 1, 2 * 1024 * 1024);
+      expect(spooled && !Buffer.isBuffer(spooled) ? sha(await spooled.read()) : undefined).toBe(sha(large));
+      if (spooled && !Buffer.isBuffer(spooled)) await spooled.dispose();
+    } finally {
+      await pipe.close();
+      await front.close();
     }
   });
 

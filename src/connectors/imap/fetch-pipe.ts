@@ -1,9 +1,8 @@
-import type net from 'node:net';
 import type { AccountCredentials } from '../../ports/account';
 import { connectionError } from '../errors';
 import type { TernError } from '../../errors';
 import { responseCode, serverWords } from './server-words';
-import { mailbox, openRawSession } from './raw-session';
+import { mailbox, openRawSession, type RawSession } from './raw-session';
 import { ResponseReader, fetchItems, internalDate, type LiteralSink, type Response } from './fetch-response';
 import { openSpool } from '../spooled-message';
 import type { MessageBytes } from '../../ports/mail';
@@ -57,10 +56,11 @@ interface Command {
 export async function openFetchPipe(account: AccountCredentials, timeoutMs: number): Promise<FetchPipe | undefined> {
   const session = await openRawSession(account, timeoutMs);
   if (!session) return undefined;
-  return pipe(session.socket, session.reader.detach(), (err) => connectionError(err, 'imap', account));
+  return pipe(session, (err) => connectionError(err, 'imap', account));
 }
 
-function pipe(socket: net.Socket, alreadyRead: Buffer, fail: (err: unknown) => TernError): FetchPipe {
+function pipe(session: RawSession, fail: (err: unknown) => TernError): FetchPipe {
+  const { socket } = session;
   const waiting: Command[] = [];
   let counter = 0;
   let broken: TernError | undefined;
@@ -91,7 +91,7 @@ function pipe(socket: net.Socket, alreadyRead: Buffer, fail: (err: unknown) => T
     waiting.find((w) => w.fetched)?.fetched!(r);
   };
   const reader = new ResponseReader(onResponse, MAX_LITERAL, (text, size) => waiting.find((w) => w.fetched)?.sinkFor?.(text, size));
-  socket.on('data', (chunk: Buffer) => {
+  session.takeOver((chunk) => {
     try {
       reader.push(chunk);
     } catch (err) {
@@ -102,7 +102,6 @@ function pipe(socket: net.Socket, alreadyRead: Buffer, fail: (err: unknown) => T
   socket.on('error', breakAll);
   socket.on('close', () => breakAll(Object.assign(new Error('Connection closed'), { code: 'NoConnection' })));
   socket.on('timeout', () => socket.destroy(Object.assign(new Error('The server did not answer in time'), { code: 'ETIMEDOUT' })));
-  if (alreadyRead.length) reader.push(alreadyRead);
 
   /** Sends a command; resolves at its tagged OK. */
   const send = (verb: 'E' | 'F', line: string, heard: Pick<Command, 'fetched' | 'said' | 'sinkFor'> = {}): Promise<void> =>

@@ -35,7 +35,7 @@ export class ResponseReader {
     private readonly sinkFor: (text: string, size: number) => LiteralSink | undefined = () => undefined,
   ) {}
 
-  /** Bytes as they come off the socket; throws on what is not IMAP (the connection is then unusable). */
+  /** Bytes as they come off the socket, valid only during the call; throws on what is not IMAP (the connection is then unusable). */
   push(chunk: Buffer): void {
     let pos = 0;
     while (pos < chunk.length) {
@@ -57,7 +57,8 @@ export class ResponseReader {
       }
       const lf = chunk.indexOf(10, pos);
       if (lf < 0) {
-        this.line.push(chunk.subarray(pos));
+        // Copied: the chunk may be a buffer the connection reads into again.
+        this.line.push(Buffer.from(chunk.subarray(pos)));
         this.lineBytes += chunk.length - pos;
         if (this.lineBytes > MAX_LINE) throw new Error(`the server sent a line of more than ${MAX_LINE} bytes`);
         return;

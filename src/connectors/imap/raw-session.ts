@@ -18,7 +18,16 @@ export interface RawSession {
   socket: net.Socket;
   reader: LineReader;
   caps: Set<string>;
+  /**
+   * From now on the connection's bytes go to `read`, the line reader's unused ones first. A chunk
+   * is valid only during the call: a plain connection reads into one buffer, reused read after
+   * read, so that bytes streaming through leave nothing behind for the collector.
+   */
+  takeOver(read: (chunk: Buffer) => void): void;
 }
+
+/** What a plain connection reads into. */
+const READ_BUFFER_BYTES = 256 * 1024;
 
 /**
  * Connects and logs in. `undefined` when this connection does not suit the server (`suits` says
@@ -27,20 +36,23 @@ export interface RawSession {
  */
 export async function openRawSession(account: AccountCredentials, timeoutMs: number, suits: (caps: Set<string>) => boolean = () => true): Promise<RawSession | undefined> {
   const fail = (err: unknown) => connectionError(err, 'imap', account);
-  let socket: net.Socket = await connect(account, timeoutMs).catch((err: unknown) => {
+  const reader = new LineReader();
+  let consume = (chunk: Buffer) => reader.push(chunk);
+  const feed = (chunk: Buffer) => consume(chunk);
+  let socket: net.Socket = await connect(account, timeoutMs, feed).catch((err: unknown) => {
     throw fail(err);
   });
-  const reader = new LineReader(socket);
   let caps: Set<string>;
   try {
     // A greeting that lists the capabilities (Dovecot's does) saves a round trip.
     caps = capabilitiesIn(await reader.line(timeoutMs)) ?? (await capabilities(socket, reader, timeoutMs));
     if (!account.secure && caps.has('STARTTLS')) {
       await command(socket, reader, 'S1 STARTTLS', timeoutMs);
-      reader.detach();
+      // What came before the handshake is not to be trusted (RFC 9051 11.1): dropped.
+      reader.take();
       socket = tls.connect({ socket, ...sniFor(account.host), rejectUnauthorized: !account.insecure });
+      socket.on('data', feed);
       await new Promise<void>((resolve, reject) => socket.once('secureConnect', resolve).once('error', reject));
-      reader.attach(socket);
       caps = await capabilities(socket, reader, timeoutMs);
     }
     if (!suits(caps) || caps.has('LOGINDISABLED')) {
@@ -68,14 +80,25 @@ export async function openRawSession(account: AccountCredentials, timeoutMs: num
     socket.destroy();
     throw err instanceof TernError ? err : fail(err);
   }
-  return { socket, reader, caps };
+  return {
+    socket,
+    reader,
+    caps,
+    takeOver(read) {
+      consume = read;
+      const unused = reader.take();
+      if (unused.length) read(unused);
+    },
+  };
 }
 
-function connect(account: AccountCredentials, timeoutMs: number): Promise<net.Socket> {
+/** Connects; what it reads goes to `feed` (a plain connection's chunks are one reused buffer, see RawSession). */
+function connect(account: AccountCredentials, timeoutMs: number, feed: (chunk: Buffer) => void): Promise<net.Socket> {
+  const buffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
   return new Promise((resolve, reject) => {
     const socket = account.secure
-      ? tls.connect({ host: account.host, port: account.port, ...sniFor(account.host), rejectUnauthorized: !account.insecure })
-      : net.connect({ host: account.host, port: account.port });
+      ? tls.connect({ host: account.host, port: account.port, ...sniFor(account.host), rejectUnauthorized: !account.insecure }).on('data', feed)
+      : net.connect({ host: account.host, port: account.port, onread: { buffer, callback: (n: number) => (feed(buffer.subarray(0, n)), true) } });
     const timer = setTimeout(() => {
       socket.destroy();
       reject(Object.assign(new Error('Connection timed out'), { code: 'ETIMEDOUT' }));
@@ -142,46 +165,34 @@ export function wireName(path: string): string {
 }
 
 /**
- * Server lines, CRLF-terminated (as latin1 text); set-up reads them one by one, an owner that
- * only needs lines gets them all (onLine), and one that reads literals takes the socket over
- * (detach, with the bytes already read).
+ * Server lines, CRLF-terminated (as latin1 text), from the chunks the connection reads: set-up
+ * reads them one by one, an owner that only needs lines gets them all (onLine), and one that reads
+ * literals takes the connection over with what was not used yet (take).
  */
 export class LineReader {
   private buffer: Buffer = Buffer.alloc(0);
   private lines: string[] = [];
   private waiter: ((line: string) => void) | undefined;
   private listener: ((line: string) => void) | undefined;
-  private detachCurrent: (() => void) | undefined;
 
-  constructor(socket: net.Socket) {
-    this.attach(socket);
+  /** A chunk read; kept only as copies (it may be a reused buffer). */
+  push(chunk: Buffer): void {
+    const data = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
+    let start = 0;
+    let end: number;
+    while ((end = data.indexOf('\r\n', start)) >= 0) {
+      const line = data.toString('latin1', start, end);
+      start = end + 2;
+      this.push1(line);
+    }
+    this.buffer = Buffer.from(data.subarray(start));
   }
 
-  /** Stops reading the socket (before TLS takes it over, or its owner reads it); returns what was read and not yet split into lines. */
-  detach(): Buffer {
-    this.detachCurrent?.();
-    this.detachCurrent = undefined;
-    // Lines nobody asked for yet go back as the bytes they were (latin1 keeps every byte).
+  /** What was read and not yet asked for, as the bytes it was (latin1 keeps every byte); the reader is empty after. */
+  take(): Buffer {
     const rest = Buffer.concat([...this.lines.splice(0).map((l) => Buffer.from(`${l}\r\n`, 'latin1')), this.buffer]);
     this.buffer = Buffer.alloc(0);
     return rest;
-  }
-
-  attach(socket: net.Socket): void {
-    this.buffer = Buffer.alloc(0);
-    const onData = (chunk: Buffer) => {
-      this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
-      let start = 0;
-      let end: number;
-      while ((end = this.buffer.indexOf('\r\n', start)) >= 0) {
-        const line = this.buffer.toString('latin1', start, end);
-        start = end + 2;
-        this.push(line);
-      }
-      this.buffer = this.buffer.subarray(start);
-    };
-    socket.on('data', onData);
-    this.detachCurrent = () => socket.removeListener('data', onData);
   }
 
   onLine(listener: (line: string) => void): void {
@@ -204,7 +215,7 @@ export class LineReader {
     });
   }
 
-  private push(line: string): void {
+  private push1(line: string): void {
     if (this.listener) return this.listener(line);
     if (this.waiter) {
       const w = this.waiter;
