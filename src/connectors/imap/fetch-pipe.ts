@@ -8,10 +8,11 @@ import { openSpool } from '../spooled-message';
 import type { MessageBytes } from '../../ports/mail';
 
 /**
- * Message sources read on a bare connection of their own (raw-session.ts). imapflow turns every
- * FETCH answer into objects, hashes an id for each message and copies its literal more than once:
- * on a busy machine that, not the network, bounded a copy (issue 21). Here each literal is copied
- * once, into a buffer of its announced size, and nothing else is kept.
+ * A copy lane's folder scans and message sources, read on a bare connection of their own
+ * (raw-session.ts). imapflow turns every FETCH answer into objects, hashes an id for each message
+ * and copies its literal more than once: on a busy machine that, not the network, bounded a copy
+ * (issue 21). Here each literal is copied once, into a buffer of its announced size (or straight
+ * into a spool file when large), and nothing else is kept.
  */
 export interface FetchPipe {
   /** Messages by UID as they arrive, with BODY.PEEK[] (the source's \Seen flags stay as they are); a UID that no longer exists is left out. */
@@ -28,7 +29,7 @@ export interface FetchPipe {
   close(): Promise<void>;
 }
 
-/** Longest literal taken: far above any message read in a batch (large ones are read in pieces by the session). */
+/** Longest literal held in memory: far above any message read in a batch (a large one is read alone, into a spool file). */
 const MAX_LITERAL = 64 * 1024 * 1024;
 /** A server that answers nothing for this long while asked is taken as gone (imapflow's session waits as long). */
 const ANSWER_TIMEOUT_MS = 10 * 60_000;
