@@ -11,8 +11,9 @@ import { imapError } from './session';
 
 /**
  * A bare IMAP connection, logged in: what the pipelined connections (append-pipe.ts,
- * fetch-pipe.ts) are built on. imapflow keeps one command in flight and logs in with six round
- * trips; this one logs in with one after the greeting, and leaves the wire to its owner.
+ * fetch-pipe.ts) are built on. imapflow keeps one command in flight and logs in with five round
+ * trips (ID, LOGIN, NAMESPACE, ENABLE and the greeting); this one logs in with one after the
+ * greeting, and leaves the wire to its owner.
  */
 export interface RawSession {
   socket: net.Socket;
