@@ -2,7 +2,7 @@
 // say so are retried (a refused command, a 404 or a wrong path never are).
 import { describe, expect, it } from 'vitest';
 import { TernError, isRetryable } from '../src/errors';
-import { imapError } from '../src/connectors/imap/session';
+import { imapError } from '../src/connectors/imap/imap-error';
 import { pop3Error } from '../src/connectors/pop3/errors';
 import { connectionError } from '../src/connectors/errors';
 

@@ -1,7 +1,8 @@
 import type { AccountCredentials } from '../../ports/account';
 import type { FolderTree, MailDestination } from '../../ports/mail';
 import type { OpenOptions } from '../../ports/connector';
-import { closeImap, imapError, openImap, type ImapSession } from './session';
+import { closeImap, openImap, type ImapSession } from './session';
+import { imapError } from './imap-error';
 import { countMessages, createFolder, deleteFolder, listFolders } from './folders';
 import { deleteMessages, findByKey, folderState, scanFolder, setFlags } from './messages';
 import { AppendRefused, openAppendPipe, type AppendPipe } from './append-pipe';

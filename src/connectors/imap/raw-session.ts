@@ -7,7 +7,7 @@ import { connectionError } from '../errors';
 import { TernError } from '../../errors';
 import { responseCode, serverWords } from './server-words';
 import { bearerToken, usesOAuth, xoauth2 } from '../oauth';
-import { imapError } from './session';
+import { imapError } from './imap-error';
 
 /**
  * A bare IMAP connection, logged in: what the pipelined connections (append-pipe.ts,

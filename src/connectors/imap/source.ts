@@ -1,7 +1,8 @@
 import type { AccountCredentials } from '../../ports/account';
 import type { FolderTree, MailSource } from '../../ports/mail';
 import type { OpenOptions } from '../../ports/connector';
-import { closeImap, imapError, openImap } from './session';
+import { closeImap, openImap } from './session';
+import { imapError } from './imap-error';
 import { countMessages, listFolders } from './folders';
 import { gmailLayout, gmailView } from './gmail';
 import { changesSince, folderState, readOneSource, readSources, scanFolder, SPOOL_BYTES } from './messages';

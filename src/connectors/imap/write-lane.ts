@@ -3,7 +3,7 @@ import type { WriteLane } from '../../ports/mail';
 import { inMemory } from '../../ports/message-bytes';
 import { TernError } from '../../errors';
 import type { ImapSession } from './session';
-import { imapError } from './session';
+import { imapError } from './imap-error';
 import { appendMessage } from './messages';
 import { AppendRefused, NotSent, type AppendPipe } from './append-pipe';
 import { serverWords } from './server-words';
