@@ -69,7 +69,7 @@ async function connect(account: AccountCredentials, credentials: { user: string;
  * imapflow sends ID again after logging in when the server's first answer named fewer than two
  * fields (Dovecot's names only itself): a round trip on every login, for nothing Tern reads. Once
  * the server has answered ID, that answer stands. Only this instance's `run` is wrapped (imapflow's
- * own dispatcher; test/imap-session.test.ts checks the wire).
+ * own dispatcher; test/imap-destination-lane.test.ts checks the wire).
  */
 function askIdOnce(client: ImapFlow): void {
   const internal = client as unknown as { run(command: string, ...args: unknown[]): Promise<unknown>; idRequested?: unknown };
