@@ -7,6 +7,8 @@ import { AppendRefused, NotSent, openAppendPipe } from '../src/connectors/imap/a
 import { TernError } from '../src/errors';
 import { spoolMessage } from '../src/connectors/spooled-message';
 import { release } from '../src/ports/message-bytes';
+import { openRawSession } from '../src/connectors/imap/raw-session';
+import net from 'node:net';
 
 let dovecot: DovecotServer;
 const AWKWARD = 'Qu"ote\\back slash-été';
@@ -117,5 +119,40 @@ describe('pipelined APPEND', () => {
     const inFlight = pipe.append('INBOX', makeMessage({ subject: 'x', bodyBytes: 2_000_000 }), []);
     await pipe.close();
     await expect(inFlight).rejects.toBeInstanceOf(TernError);
+  });
+});
+
+describe('bare connection (raw-session.ts)', () => {
+  /** A server that greets without LITERAL+ and accepts any LOGIN: what it was sent is kept. */
+  async function withoutLiteralPlus(): Promise<{ port: number; heard: string[]; close(): Promise<void> }> {
+    const heard: string[] = [];
+    const server = net.createServer((c) => {
+      c.write('* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\n');
+      c.on('data', (chunk) => {
+        for (const line of chunk.toString('latin1').split('\r\n').filter(Boolean)) {
+          heard.push(line);
+          const tag = line.split(' ')[0];
+          c.write(/ LOGOUT$/i.test(line) ? `* BYE\r\n${tag} OK bye\r\n` : `${tag} OK done\r\n`);
+        }
+      });
+      c.on('error', () => {});
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return { port: (server.address() as net.AddressInfo).port, heard, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  }
+
+  it('logs in with one LOGIN, but leaves credentials that need a literal to imapflow when the server has no LITERAL+', async () => {
+    const server = await withoutLiteralPlus();
+    try {
+      const at = (password: string) => ({ ...credentials('zoe', password), port: server.port });
+      const plain = await openRawSession(at('plain-pw'), 5_000);
+      expect(plain).toBeDefined();
+      plain!.logout();
+      expect(await openRawSession(at('été'), 5_000)).toBeUndefined();
+      await new Promise((r) => setTimeout(r, 50));
+      expect(server.heard.filter((l) => / LOGIN /i.test(l))).toEqual(['L1 LOGIN "zoe" "plain-pw"']);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -1,10 +1,9 @@
-import type net from 'node:net';
 import type { AccountCredentials } from '../../ports/account';
 import type { FolderState, MessageBytes, SpooledMessage } from '../../ports/mail';
 import { connectionError } from '../errors';
 import type { TernError } from '../../errors';
 import { responseCode, serverWords } from './server-words';
-import { mailbox, openRawSession, wireName, type LineReader } from './raw-session';
+import { mailbox, openRawSession, wireName, type RawSession } from './raw-session';
 
 /**
  * APPENDs pipelined on one connection. imapflow keeps one command in flight per connection, so
@@ -69,7 +68,7 @@ export async function openAppendPipe(account: AccountCredentials, timeoutMs: num
   const session = await openRawSession(account, timeoutMs, (caps) => caps.has('LITERAL+'));
   if (!session) return undefined;
   const fail = (err: unknown) => connectionError(err, 'imap', account);
-  return pipe(session.socket, session.reader, fail, appendLimit(session.caps), session.caps.has('CONDSTORE'));
+  return pipe(session, fail, appendLimit(session.caps), session.caps.has('CONDSTORE'));
 }
 
 /** RFC 7889: the largest message the server takes, when it says; larger ones are not even sent. */
@@ -81,7 +80,7 @@ function appendLimit(caps: Set<string>): number | undefined {
   return undefined;
 }
 
-function pipe(socket: net.Socket, reader: LineReader, fail: (err: unknown) => TernError, limit: number | undefined, condstore: boolean): AppendPipe {
+function pipe({ socket, reader, logout }: RawSession, fail: (err: unknown) => TernError, limit: number | undefined, condstore: boolean): AppendPipe {
   const pending = new Map<string, Pending>();
   /** Untagged STATUS answers by mailbox name (as encoded on the wire), until their command's tagged OK. */
   const statuses = new Map<string, string>();
@@ -239,9 +238,7 @@ function pipe(socket: net.Socket, reader: LineReader, fail: (err: unknown) => Te
       return { generation, next: Number(next), count: Number(count), ...(modseq === undefined ? {} : { modseq }) };
     },
     async close() {
-      if (!broken && !socket.destroyed) socket.write(`Z1 LOGOUT\r\n`);
-      socket.end();
-      socket.destroy();
+      logout();
     },
   };
 }

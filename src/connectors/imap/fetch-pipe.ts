@@ -112,6 +112,15 @@ function pipe(session: RawSession, fail: (err: unknown) => TernError): FetchPipe
       waiting.push({ tag, ...heard, settle: (err) => (err ? reject(err) : resolve()) });
       socket.write(`${tag} ${line}\r\n`);
     });
+  /**
+   * EXAMINE, unless the folder is open already (`fresh`: even then). Sent at once, so that the FETCH
+   * asked next goes out with it; a refused EXAMINE fails that FETCH too, with its own words.
+   */
+  const examine = (folder: string, options: { fresh?: boolean; said?: Command['said'] } = {}): Promise<void> => {
+    if (selected === folder && !options.fresh) return Promise.resolve();
+    selected = folder;
+    return send('E', `EXAMINE ${mailbox(folder)}`, { said: options.said });
+  };
   /** Waits for the previous read or scan to end; returns the function that ends this one. */
   const takeTurn = async (): Promise<() => void> => {
     let mine!: () => void;
@@ -139,9 +148,7 @@ function pipe(session: RawSession, fail: (err: unknown) => TernError): FetchPipe
           finished = true;
           wake?.();
         };
-        // EXAMINE and the FETCH go out together: a refused EXAMINE fails the read with its own words.
-        const examined = selected === folder ? Promise.resolve() : send('E', `EXAMINE ${mailbox(folder)}`);
-        selected = folder;
+        const examined = examine(folder);
         const fetched = send('F', `UID FETCH ${uidSet(uids)} (UID BODY.PEEK[])`, {
           fetched: (r) => {
             const { uid, body } = fetchItems(r);
@@ -176,8 +183,7 @@ function pipe(session: RawSession, fail: (err: unknown) => TernError): FetchPipe
         let spooled = false;
         let inMemory: Buffer | undefined;
         try {
-          const examined = selected === folder ? Promise.resolve() : send('E', `EXAMINE ${mailbox(folder)}`);
-          selected = folder;
+          const examined = examine(folder);
           const fetched = send('F', `UID FETCH ${uid} (UID BODY.PEEK[])`, {
             // Only BODY[] carries a literal in this answer (a flag change told unasked has none).
             sinkFor: (text, size) => (size > spoolAbove && /BODY\[\]\s*~?\{\d+\+?\}$/i.test(text) ? ((spooled = true), spool) : undefined),
@@ -206,13 +212,13 @@ function pipe(session: RawSession, fail: (err: unknown) => TernError): FetchPipe
         if (broken) throw broken;
         // EXAMINEd anew even when open: the folder may have been deleted and made again since.
         let exists: number | undefined;
-        const examined = send('E', `EXAMINE ${mailbox(folder)}`, {
+        const examined = examine(folder, {
+          fresh: true,
           said: (text) => {
             const m = /^\* (\d+) EXISTS\b/i.exec(text);
             if (m) exists = Number(m[1]);
           },
         });
-        selected = folder;
         const messages: ScannedMessage[] = [];
         const fetched = send('F', `UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER.FIELDS (${headerFields.join(' ').toUpperCase()})])`, {
           fetched: (r) => {
@@ -233,9 +239,7 @@ function pipe(session: RawSession, fail: (err: unknown) => TernError): FetchPipe
       }
     },
     async close() {
-      if (!broken && !socket.destroyed) socket.write('Z LOGOUT\r\n');
-      socket.end();
-      socket.destroy();
+      session.logout();
     },
   };
 }

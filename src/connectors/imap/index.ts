@@ -1,5 +1,5 @@
 import type { Connector } from '../../ports/connector';
-import { openAppendPipe } from './append-pipe';
+import { openRawSession } from './raw-session';
 import { usesOAuth } from '../oauth';
 
 /**
@@ -10,10 +10,10 @@ import { usesOAuth } from '../oauth';
 export const connector: Connector = {
   check: async (account, options) => {
     // A password login on a bare connection costs one round trip after the greeting; imapflow's
-    // session takes five (ID, LOGIN, NAMESPACE, ENABLE) and a LOGOUT answer. Servers the bare
-    // connection does not suit (no LITERAL+, OAuth2) get the session.
-    const bare = usesOAuth(account) ? undefined : await openAppendPipe(account, options.timeoutMs);
-    if (bare) return bare.close();
+    // session takes five (ID, LOGIN, NAMESPACE, ENABLE) and a LOGOUT answer. An OAuth2 account,
+    // or a server the bare connection does not suit, gets the session (and its words for them).
+    const bare = usesOAuth(account) ? undefined : await openRawSession(account, options.timeoutMs);
+    if (bare) return bare.logout();
     const { closeImap, openImap } = await import('./session');
     await closeImap(await openImap(account, { timeoutMs: options.timeoutMs }));
   },

@@ -25,6 +25,8 @@ export interface RawSession {
    * read, so that bytes streaming through leave nothing behind for the collector.
    */
   takeOver(read: (chunk: Buffer) => void): void;
+  /** Says LOGOUT when the connection is still there (its answer is not waited for), and closes it. */
+  logout(): void;
 }
 
 /** What a plain connection reads into. */
@@ -56,11 +58,14 @@ export async function openRawSession(account: AccountCredentials, timeoutMs: num
       await new Promise<void>((resolve, reject) => socket.once('secureConnect', resolve).once('error', reject));
       caps = await capabilities(socket, reader, timeoutMs);
     }
-    if (!suits(caps) || caps.has('LOGINDISABLED')) {
+    const oauth = usesOAuth(account);
+    // A user name or password outside printable ASCII goes as a literal: without LITERAL+ that
+    // would wait for the server's go-ahead, which this connection does not do.
+    const literalNeeded = !oauth && [account.user, account.password].some((s) => !PRINTABLE.test(s));
+    if (!suits(caps) || caps.has('LOGINDISABLED') || (literalNeeded && !caps.has('LITERAL+'))) {
       socket.destroy();
       return undefined;
     }
-    const oauth = usesOAuth(account);
     // OAuth2 here only with XOAUTH2 on the command line (SASL-IR): else imapflow's session serves.
     if (oauth && !(caps.has('AUTH=XOAUTH2') && caps.has('SASL-IR'))) {
       socket.destroy();
@@ -89,6 +94,11 @@ export async function openRawSession(account: AccountCredentials, timeoutMs: num
       consume = read;
       const unused = reader.take();
       if (unused.length) read(unused);
+    },
+    logout() {
+      if (!socket.destroyed) socket.write('Z LOGOUT\r\n');
+      socket.end();
+      socket.destroy();
     },
   };
 }
@@ -148,9 +158,11 @@ async function command(socket: net.Socket, reader: LineReader, line: string, tim
   }
 }
 
-/** A string argument: quoted when it can be, else a non-synchronizing literal. */
+const PRINTABLE = /^[\x20-\x7e]*$/;
+
+/** A string argument: quoted when it can be, else a non-synchronizing literal (LITERAL+). */
 export function literal(s: string): string {
-  if (/^[\x20-\x7e]*$/.test(s)) return `"${s.replace(/(["\\])/g, '\\$1')}"`;
+  if (PRINTABLE.test(s)) return `"${s.replace(/(["\\])/g, '\\$1')}"`;
   const bytes = Buffer.from(s, 'utf8');
   return `{${bytes.length}+}\r\n${bytes.toString('utf8')}`;
 }
