@@ -237,7 +237,7 @@ describe('fetch pipe on Dovecot', () => {
 
   it('a copy lane scans and reads through the pipe: in the order asked, with the same bytes', async () => {
     const connector = await loadConnector('imap');
-    const source = await connector.mailSource!(credentials('ivy', spy.port), { timeoutMs: 10_000, reading: true, pipelining: true });
+    const source = await connector.mailSource!(credentials('ivy', spy.port), { timeoutMs: 10_000, copyLane: true, pipelining: true });
     try {
       spy.lines.length = 0;
       const got: Array<[string, string]> = [];

@@ -7,10 +7,8 @@ export interface OpenOptions {
   timeoutMs: number;
   /** IMAP destinations: several APPENDs on the wire at once when the server offers LITERAL+. */
   pipelining?: boolean;
-  /** Opened to write messages at once (a copy lane): what writing needs is readied alongside the login. */
-  writing?: boolean;
-  /** Opened to read messages (a copy lane): what reading needs is readied alongside the login. */
-  reading?: boolean;
+  /** Opened for a copy lane, to read or write messages at once: what that needs (IMAP's pipes) logs in alongside. */
+  copyLane?: boolean;
 }
 
 /**

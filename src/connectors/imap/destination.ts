@@ -16,7 +16,7 @@ import { pendingPipeLane, serialLane } from './write-lane';
  */
 export async function openImapDestination(account: AccountCredentials, options: OpenOptions): Promise<MailDestination> {
   // Opened to write: the append pipe logs in alongside the session (each login costs round trips).
-  let early = options.pipelining && options.writing ? openAppendPipe(account, options.timeoutMs) : undefined;
+  let early = options.pipelining && options.copyLane ? openAppendPipe(account, options.timeoutMs) : undefined;
   early?.catch(() => {});
   const dropEarly = () => {
     void early?.then((p) => p?.close()).catch(() => {});

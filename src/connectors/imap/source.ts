@@ -14,7 +14,7 @@ export async function openImapSource(account: AccountCredentials, options: OpenO
   // A copy lane reads message sources on a connection of their own (fetch-pipe.ts), logging in
   // alongside the session; a server the pipe does not suit, or that refuses it, is read through
   // the session, as everything is with pipelining off (TERN_IMAP_PIPELINING=0).
-  const fetchPipe = options.reading && options.pipelining ? openFetchPipe(account, options.timeoutMs).catch(() => undefined) : undefined;
+  const fetchPipe = options.copyLane && options.pipelining ? openFetchPipe(account, options.timeoutMs).catch(() => undefined) : undefined;
   const client = await openImap(account, { timeoutMs: options.timeoutMs }).catch(async (err: unknown) => {
     await (await fetchPipe)?.close();
     throw err;

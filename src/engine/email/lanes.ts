@@ -19,10 +19,11 @@ export interface Lane {
 /** Both logins at once (on a distant server each costs several round trips), then the write lane. */
 export async function openLane(ctx: StepContext, options: { planning?: boolean } = {}): Promise<Lane> {
   const [from, to] = await Promise.all([ctx.connectors(ctx.source.protocol), ctx.connectors(ctx.destination.protocol)]);
-  const opening = openOn('destination', to.mailDestination!(ctx.destination, { ...ctx.open, writing: true }));
+  const open = { ...ctx.open, copyLane: true };
+  const opening = openOn('destination', to.mailDestination!(ctx.destination, open));
   const destinationFolders = options.planning ? opening.then((d) => d.folders()) : undefined;
   destinationFolders?.catch(() => {}); // awaited by the planner; a failed open is reported below
-  const [source, destination] = await Promise.allSettled([openOn('source', from.mailSource!(ctx.source, { ...ctx.open, reading: true })), opening]);
+  const [source, destination] = await Promise.allSettled([openOn('source', from.mailSource!(ctx.source, open)), opening]);
   const opened = [source, destination].flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const closeOpened = () => Promise.all(opened.map((p) => p.close().catch(() => {})));
   if (source.status === 'rejected' || destination.status === 'rejected') {
