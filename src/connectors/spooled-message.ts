@@ -5,9 +5,6 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { SpooledMessage } from '../ports/mail';
 
-/** Pieces a spooled message is streamed back in: small enough to keep memory flat, large enough for few syscalls. */
-const PIECE_BYTES = 256 * 1024;
-
 /**
  * A temporary file a message is written into as it arrives, then read back as a SpooledMessage:
  * a 100 MB message then costs a piece of memory, not 100 MB. The file (under TMPDIR, readable by
@@ -56,27 +53,23 @@ export async function spoolMessage(pieces: AsyncIterable<Buffer>): Promise<Spool
 }
 
 function spooled(handle: FileHandle, length: number): SpooledMessage {
+  // Positional reads: each call is a fresh pass over the bytes, from where it asks.
+  const readInto = async (target: Buffer, position: number) => (await handle.read(target, 0, Math.max(0, Math.min(target.length, length - position)), position)).bytesRead;
   return {
     length,
-    // Positional reads from the start: each call is a fresh pass over the bytes.
-    stream: () => fs.createReadStream('', { fd: handle, start: 0, end: length - 1, highWaterMark: PIECE_BYTES, autoClose: false }),
+    readInto,
     async read() {
       const out = Buffer.allocUnsafe(length);
       for (let done = 0; done < length; ) {
-        const { bytesRead } = await handle.read(out, done, length - done, done);
-        if (bytesRead === 0) throw new Error(`the spooled message ended after ${done} of ${length} bytes`);
-        done += bytesRead;
+        const n = await readInto(out.subarray(done), done);
+        if (n === 0) throw new Error(`the spooled message ended after ${done} of ${length} bytes`);
+        done += n;
       }
       return out;
     },
-    async readInto(target, position) {
-      const { bytesRead } = await handle.read(target, 0, Math.max(0, Math.min(target.length, length - position)), position);
-      return bytesRead;
-    },
     async head(max) {
       const out = Buffer.allocUnsafe(Math.min(max, length));
-      const { bytesRead } = await handle.read(out, 0, out.length, 0);
-      return out.subarray(0, bytesRead);
+      return out.subarray(0, await readInto(out, 0));
     },
     dispose: () => handle.close().catch(() => {}),
   };

@@ -51,8 +51,6 @@ export interface MessageSummary {
 export interface SpooledMessage {
   /** Bytes, as Buffer.length. */
   readonly length: number;
-  /** The bytes, in pieces of at most a few hundred KB. */
-  stream(): AsyncIterable<Buffer>;
   /** Bytes from `position` into the caller's buffer (reused piece after piece): how many were read, 0 at the end. */
   readInto(target: Buffer, position: number): Promise<number>;
   /** The bytes in one Buffer (for destinations that cannot stream). */
